@@ -1,0 +1,21 @@
+"""The project's exceptions. The CLI and the UI turn each into one line for the user."""
+
+
+class QAError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class QuestionError(QAError, ValueError):
+    """The question cannot be asked as given (empty, too long, bad parameters)."""
+
+
+class CorpusError(QAError):
+    """The corpus folder is missing, not a folder, or holds no readable document."""
+
+
+class IndexCorruptError(QAError):
+    """An index on disk is damaged, incomplete, or was built with other settings."""
+
+
+class ModelError(QAError):
+    """The embedding model cannot be loaded."""

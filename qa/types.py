@@ -1,0 +1,114 @@
+"""The typed records that flow through the pipeline.
+
+corpus → ``Document`` (with ``Segment``s) → ``Chunk`` → index → ``Passage`` → ``Answer``.
+All are frozen dataclasses: they cross module boundaries and are never mutated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SegmentKind = Literal["article", "comment", "boilerplate"]
+Section = Literal["article", "comment"]
+INDEXED_KINDS: tuple[SegmentKind, ...] = ("article", "comment")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A contiguous span of a document with one role: the author's text, one reader comment,
+    or page furniture that is not indexed. ``doc.text[start:end]`` is the segment's text."""
+
+    kind: SegmentKind
+    start: int
+    end: int
+    author: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """One readable file of the corpus.
+
+    ``doc_id`` is the path relative to the corpus folder (POSIX separators), stable across runs.
+    ``text`` is the decoded text (for HTML, the extracted text); every offset in the project
+    refers to it.
+    """
+
+    doc_id: str
+    title: str
+    text: str
+    author: str | None = None
+    date: str | None = None
+    segments: tuple[Segment, ...] = ()
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A corpus file that could not be indexed, with a one-line reason."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable unit: part of one indexed segment, never across two.
+
+    ``doc.text[start:end] == text`` always holds.
+    """
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    section: Section
+    author: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Another location holding (nearly) the same passage; see ``Passage.also_in``."""
+
+    doc_id: str
+    title: str
+    start: int
+    end: int
+    section: Section
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk, with where it comes from and how well it matched.
+
+    ``section`` says whether it is the document author's text ("article") or a reader's
+    comment ("comment"); ``author`` is then the article's author or the commenter.
+    ``also_in`` lists the other places holding a near-duplicate of this passage.
+    """
+
+    text: str
+    score: float
+    doc_id: str
+    title: str
+    start: int
+    end: int
+    section: Section
+    author: str | None = None
+    date: str | None = None
+    also_in: tuple[Place, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An extractive answer. ``[n]`` markers in ``text`` refer to ``citations[n - 1]``.
+
+    ``confident`` is False when the corpus does not seem to answer the question; ``text`` then
+    says so and ``citations`` are the nearest passages, for the reader to judge.
+    """
+
+    question: str
+    text: str
+    citations: list[Passage] = field(default_factory=list)
+    confident: bool = True

@@ -1,0 +1,273 @@
+"""Tests of qa.corpus: listing, decoding, HTML extraction and skipping bad files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qa import corpus
+from qa.corpus import (
+    CorpusFile,
+    SkipFile,
+    list_corpus_files,
+    load_document,
+    read_corpus,
+)
+from qa.errors import CorpusError
+from qa.types import Document
+
+CORPUS = Path(__file__).parent.parent / "corpus"
+PARAGRAPH = (
+    "The offensive in Basra stalled after six days of fighting between the army and the "
+    "militias loyal to the cleric."
+)
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8", newline="")
+    else:
+        path.write_bytes(content)
+    return path
+
+
+def as_file(folder: Path, name: str) -> CorpusFile:
+    path = folder / name
+    stat = path.stat()
+    return CorpusFile(name, path, stat.st_size, stat.st_mtime_ns)
+
+
+def skip_reason(folder: Path, name: str) -> str:
+    with pytest.raises(SkipFile) as caught:
+        load_document(as_file(folder, name))
+    return caught.value.reason
+
+
+# --- The bundled corpus ----------------------------------------------------------------------
+
+
+def test_bundled_corpus_reads_completely() -> None:
+    documents, skipped = read_corpus(CORPUS)
+    assert skipped == []
+    assert [d.doc_id for d in documents] == sorted(p.name for p in CORPUS.glob("*.txt"))
+    by_id = {d.doc_id[:3]: d for d in documents}
+    for document in documents:
+        # Kept exactly as on disk: offsets refer to this text.
+        assert document.text == (CORPUS / document.doc_id).read_text(encoding="utf-8")
+        assert any(s.kind == "article" for s in document.segments)
+    assert (by_id["000"].author, by_id["000"].date) == ("Kevin Drum", "March 30, 2008")
+    assert by_id["000"].title == by_id["001"].title
+    assert (by_id["003"].title, by_id["003"].author) == ("Iraq Cease-Fire Over", "James Joyner")
+
+
+def test_listing_records_size_and_time() -> None:
+    files = list_corpus_files(CORPUS)
+    assert len(files) == 5
+    for file in files:
+        assert file.path == CORPUS / file.doc_id
+        assert file.size == file.path.stat().st_size > 0
+        assert file.mtime_ns == file.path.stat().st_mtime_ns
+
+
+# --- Listing ---------------------------------------------------------------------------------
+
+
+def test_listing_is_recursive_sorted_and_filtered(tmp_path: Path) -> None:
+    for name in [
+        "b.txt",
+        "A.TXT",
+        "sub/deeper/c.md",
+        "sub/page.HTML",
+        "notes.markdown",
+        "old.htm",
+        "image.png",
+        "doc.pdf",
+        "README",
+        ".hidden.txt",
+        ".git/config.txt",
+        "sub/.cache/x.md",
+    ]:
+        write(tmp_path, name, PARAGRAPH)
+    ids = [f.doc_id for f in list_corpus_files(tmp_path)]
+    assert ids == [
+        "A.TXT",
+        "b.txt",
+        "notes.markdown",
+        "old.htm",
+        "sub/deeper/c.md",
+        "sub/page.HTML",
+    ]
+
+
+def test_symlinked_folders_are_not_followed(tmp_path: Path) -> None:
+    write(tmp_path, "sub/a.txt", PARAGRAPH)
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "elsewhere").symlink_to(tmp_path / "sub", target_is_directory=True)
+    assert [f.doc_id for f in list_corpus_files(tmp_path)] == ["sub/a.txt"]
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="does not exist"):
+        list_corpus_files(tmp_path / "nope")
+    with pytest.raises(CorpusError, match="does not exist"):
+        read_corpus(tmp_path / "nope")
+
+
+def test_file_instead_of_folder(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.txt", PARAGRAPH)
+    with pytest.raises(CorpusError, match="not a folder"):
+        read_corpus(path)
+
+
+def test_folder_without_documents(tmp_path: Path) -> None:
+    write(tmp_path, "image.png", b"\x89PNG")
+    with pytest.raises(CorpusError, match="no .txt/md/markdown/html/htm documents"):
+        read_corpus(tmp_path)
+
+
+# --- Reading and skipping --------------------------------------------------------------------
+
+
+def test_bad_files_are_skipped_and_good_ones_read(tmp_path: Path) -> None:
+    write(tmp_path, "good.txt", f"A Good Title\n\n{PARAGRAPH}\n")
+    write(tmp_path, "binary.txt", b"GIF89a\x00\x01\x02 some text")
+    write(tmp_path, "latin1.txt", "café".encode("latin-1"))
+    write(tmp_path, "empty.txt", b"")
+    write(tmp_path, "blank.md", " \n\t\r\n")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    documents, skipped = read_corpus(tmp_path)
+    assert [d.doc_id for d in documents] == ["good.txt"]
+    assert documents[0].title == "A Good Title"
+    assert {s.path: s.reason for s in skipped} == {
+        "binary.txt": "binary file (NUL bytes)",
+        "blank.md": "no text (empty or whitespace only)",
+        "dangling.txt": "unreadable (No such file or directory)",
+        "empty.txt": "empty file",
+        "latin1.txt": "not valid UTF-8 (byte 0xe9 at offset 3)",
+    }
+
+
+def test_only_bad_files_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "binary.txt", b"\x00\x01")
+    write(tmp_path, "empty.txt", b"")
+    with pytest.raises(CorpusError) as caught:
+        read_corpus(tmp_path)
+    message = str(caught.value)
+    assert "no readable" in message and "(2 skipped: " in message
+    assert "binary.txt: binary file (NUL bytes)" in message
+    assert "\n" not in message
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read a chmod 000 file")
+def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
+    write(tmp_path, "good.txt", PARAGRAPH)
+    locked = write(tmp_path, "locked.txt", PARAGRAPH)
+    locked.chmod(0)
+    try:
+        documents, skipped = read_corpus(tmp_path)
+    finally:
+        locked.chmod(0o644)
+    assert [d.doc_id for d in documents] == ["good.txt"]
+    assert [(s.path, s.reason) for s in skipped] == [
+        ("locked.txt", "unreadable (permission denied)")
+    ]
+
+
+def test_permission_error_is_skipped_even_as_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The test above cannot run as root; this one fakes the refusal instead.
+    write(tmp_path, "good.txt", PARAGRAPH)
+    locked = write(tmp_path, "locked.txt", PARAGRAPH)
+    real_open = Path.open
+
+    def refusing_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refusing_open)
+    documents, skipped = read_corpus(tmp_path)
+    assert [d.doc_id for d in documents] == ["good.txt"]
+    assert [(s.path, s.reason) for s in skipped] == [
+        ("locked.txt", "unreadable (permission denied)")
+    ]
+
+
+def test_too_large_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(corpus, "MAX_FILE_BYTES", 100)
+    write(tmp_path, "big.txt", "x" * 101)
+    write(tmp_path, "small.txt", "x" * 100)
+    assert skip_reason(tmp_path, "big.txt").startswith("too large")
+    assert load_document(as_file(tmp_path, "small.txt")).text == "x" * 100
+
+
+def test_nul_byte_after_the_first_8_kib_is_not_binary(tmp_path: Path) -> None:
+    write(tmp_path, "late.txt", b"a" * 9000 + b"\x00")
+    assert load_document(as_file(tmp_path, "late.txt")).text.startswith("a")
+
+
+def test_boms_and_line_endings(tmp_path: Path) -> None:
+    text = f"Title\r\n\r\n{PARAGRAPH} Ça va.\r\n"
+    write(tmp_path, "utf8bom.txt", b"\xef\xbb\xbf" + text.encode("utf-8"))
+    write(tmp_path, "utf16.txt", text.encode("utf-16"))  # with its BOM
+    write(tmp_path, "utf16be.txt", b"\xfe\xff" + text.encode("utf-16-be"))
+    for name in ["utf8bom.txt", "utf16.txt", "utf16be.txt"]:
+        document = load_document(as_file(tmp_path, name))
+        assert document.text == text  # BOM dropped, "\r\n" kept
+        assert document.title == "Title"
+        for segment in document.segments:
+            piece = document.text[segment.start : segment.end]
+            assert piece == piece.strip()
+
+
+def test_broken_utf16_is_skipped(tmp_path: Path) -> None:
+    write(tmp_path, "odd.txt", b"\xff\xfeA\x00B")  # odd number of bytes
+    assert skip_reason(tmp_path, "odd.txt").startswith("not valid UTF-16")
+
+
+def test_html_visible_text(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "page.html",
+        "<!doctype html><html><head><title>Basra &amp; After</title>"
+        "<style>p { color: red }</style><script>var secret = '<p>hidden</p>';</script></head>"
+        "<body><h1>Heading</h1><p>Caf&eacute; talk: the Quds   Force\nbrokered it.</p>"
+        "<noscript>Enable JavaScript</noscript><ul><li>one</li><li>two</li></ul>"
+        "<script type='text/javascript'>document.write('ad')</script></body></html>",
+    )
+    document = load_document(as_file(tmp_path, "page.html"))
+    assert document.title == "Basra & After"
+    for hidden in ["secret", "hidden", "color", "document.write", "Enable JavaScript"]:
+        assert hidden not in document.text
+    assert "Café talk: the Quds Force brokered it.\n" in document.text
+    assert "\none\ntwo\n" in document.text
+    indexed = [document.text[s.start : s.end] for s in document.segments if s.kind == "article"]
+    assert any("Quds Force brokered it." in piece for piece in indexed)
+
+
+def test_html_title_falls_back_to_h1(tmp_path: Path) -> None:
+    write(tmp_path, "page.htm", f"<body><h1>The <b>Real</b> Title</h1><p>{PARAGRAPH}</p></body>")
+    assert load_document(as_file(tmp_path, "page.htm")).title == "The Real Title"
+
+
+def test_html_without_visible_text_is_skipped(tmp_path: Path) -> None:
+    write(tmp_path, "empty.html", "<html><head><script>x()</script></head><body> </body></html>")
+    assert skip_reason(tmp_path, "empty.html") == "no text (empty or whitespace only)"
+
+
+def test_markdown_title(tmp_path: Path) -> None:
+    write(tmp_path, "notes.md", f"Some preamble line\n\n# The Heading #\n\n{PARAGRAPH}\n")
+    assert load_document(as_file(tmp_path, "notes.md")).title == "The Heading"
+
+
+def test_title_falls_back_to_file_stem(tmp_path: Path) -> None:
+    write(tmp_path, "my-notes.txt", f"{PARAGRAPH}\n")
+    document = load_document(as_file(tmp_path, "my-notes.txt"))
+    assert isinstance(document, Document)
+    assert document.title == "my-notes"

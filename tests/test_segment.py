@@ -1,0 +1,434 @@
+"""Tests of qa.segment on the bundled corpus and on small synthetic pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.segment import find_byline, find_title, segment_text
+from qa.types import INDEXED_KINDS, Segment
+
+CORPUS = Path(__file__).parent.parent / "corpus"
+CORPUS_FILES = sorted(CORPUS.glob("*.txt"))
+DRUM = "000_ce3c7cd48da314e0.txt"
+DRUM_ARTICLE_ONLY = "001_89a5137f6fea6e6d.txt"
+WAPO = "002_000a60f2dc0f5aa1.txt"
+JOYNER = "003_f0163f8d9acaa1b0.txt"
+NYT = "004_82396509a673133c.txt"
+
+PARAGRAPH = (
+    "The offensive in Basra stalled after six days of fighting between the army and the "
+    "militias loyal to the cleric."
+)
+
+
+def read(name: str) -> str:
+    return (CORPUS / name).read_text(encoding="utf-8")
+
+
+def segmented(name: str) -> tuple[str, tuple[Segment, ...]]:
+    text = read(name)
+    return text, segment_text(text)
+
+
+def of_kind(segments: tuple[Segment, ...], kind: str) -> list[Segment]:
+    return [s for s in segments if s.kind == kind]
+
+
+def containing(text: str, segments: tuple[Segment, ...], needle: str) -> list[Segment]:
+    return [s for s in segments if needle in text[s.start : s.end]]
+
+
+def the_comment(text: str, segments: tuple[Segment, ...], needle: str) -> Segment:
+    found = [s for s in containing(text, segments, needle) if s.kind == "comment"]
+    assert len(found) == 1, f"{needle!r} is in {len(found)} comment segments"
+    return found[0]
+
+
+def assert_well_formed(text: str, segments: tuple[Segment, ...]) -> None:
+    """Ordered, non-overlapping, trimmed, and every non-blank line in exactly one segment."""
+    previous_end = 0
+    for segment in segments:
+        assert previous_end <= segment.start < segment.end <= len(text)
+        piece = text[segment.start : segment.end]
+        assert piece == piece.strip()
+        previous_end = segment.end
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            start = pos + len(line) - len(line.lstrip())
+            end = pos + len(line.rstrip())
+            holders = [s for s in segments if s.start <= start and end <= s.end]
+            assert len(holders) == 1, f"line {line!r} is in {len(holders)} segments"
+        pos += len(line)
+
+
+# --- The corpus ------------------------------------------------------------------------------
+
+
+def test_corpus_is_present() -> None:
+    assert [p.name for p in CORPUS_FILES] == [DRUM, DRUM_ARTICLE_ONLY, WAPO, JOYNER, NYT]
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name[:3])
+def test_corpus_segments_are_well_formed(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert_well_formed(text, segment_text(text))
+
+
+def test_suleimani_comment_is_by_barrisj() -> None:
+    text, segments = segmented(DRUM)
+    comment = the_comment(text, segments, "Qassem Suleimani")
+    assert comment.author == "barrisj"
+    assert comment.date == "March 30, 2008 at 10:22 PM"
+    # The whole comment, from its first line to its last, and not its signature.
+    body = text[comment.start : comment.end]
+    assert body.startswith("Extraordinary story via McClatchy")
+    assert body.endswith("Quite an interesting turn indeed.")
+
+
+def test_nujaifi_comment_is_by_john_emerson() -> None:
+    text, segments = segmented(DRUM)
+    comment = the_comment(text, segments, "Al-Nujaifi said the agreement was brokered")
+    assert comment.author == "John Emerson"
+    assert comment.date == "March 30, 2008 at 9:23 PM"
+
+
+def test_drum_article_is_the_post_and_nothing_else() -> None:
+    text, segments = segmented(DRUM)
+    articles = of_kind(segments, "article")
+    assert len(articles) == 1
+    article = articles[0]
+    body = text[article.start : article.end]
+    assert body.startswith("WHAT'S GOING ON IN BASRA")
+    assert body.endswith("but you never know.")
+    assert article.end <= text.index("Kevin Drum 8:26 PM Permalink")
+    assert (article.author, article.date) == ("Kevin Drum", "March 30, 2008")
+
+
+def test_drum_comment_count() -> None:
+    text, segments = segmented(DRUM)
+    # 41 signatures with PERMALINK, minus 2 with an empty body (mhr, shiyabeng) and 2 spam
+    # ("Nice site. Thank you!!", "Nice site. Thanks:-)"); the page itself says "Comments (41)".
+    assert text.count("| PERMALINK") == 41
+    assert len(of_kind(segments, "comment")) == 37
+    authors = {s.author for s in of_kind(segments, "comment")}
+    assert {"mhr", "shiyabeng", "Rimonabant", "Tramadol"}.isdisjoint(authors)
+
+
+def test_anonymous_comment_keeps_the_signature_it_quotes() -> None:
+    text, segments = segmented(DRUM)
+    comment = the_comment(text, segments, "Uh, oh. Sadr has ordered his army")
+    body = text[comment.start : comment.end]
+    # The quoted "Posted by: mhr ... |" line is part of the anonymous reply, not a signature.
+    assert "Posted by: mhr on March 30, 2008 at 8:57 PM |" in body
+    assert body.endswith("Patriotism is not about war-mongering.")
+    assert (comment.author, comment.date) == (None, "March 30, 2008 at 9:42 PM")
+
+
+def test_short_real_comment_is_kept() -> None:
+    text, segments = segmented(DRUM)
+    comment = the_comment(text, segments, "Did Jesus love war MHR?")
+    assert comment.author is None
+
+
+def test_signatures_are_not_indexed() -> None:
+    text, segments = segmented(DRUM)
+    for segment in segments:
+        if segment.kind in INDEXED_KINDS:
+            assert "Posted by: Altoid" not in text[segment.start : segment.end]
+
+
+FURNITURE = (
+    "Sign up for Free News",
+    "Bookmark and Share",
+    "Nice site",
+    "Recent Comments",
+    "FILED UNDER",
+    "About James Joyner",
+    "Advertise in WM",
+    'Editore"s Note',
+    "says:",
+)
+
+
+def test_furniture_occurs_in_the_corpus() -> None:
+    # Otherwise the next test would pass for nothing.
+    everything = "".join(read(p.name) for p in CORPUS_FILES)
+    for needle in FURNITURE:
+        assert needle in everything
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name[:3])
+def test_furniture_is_not_indexed(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for segment in segment_text(text):
+        if segment.kind in INDEXED_KINDS:
+            piece = text[segment.start : segment.end]
+            for needle in FURNITURE:
+                assert needle not in piece, f"{needle!r} in a {segment.kind} segment"
+
+
+def test_joyner_comments() -> None:
+    text, segments = segmented(JOYNER)
+    comments = of_kind(segments, "comment")
+    assert len(comments) == 31
+    assert [c.author for c in comments[:5]] == [
+        "glasnost",
+        "Bithead",
+        "Bithead",
+        "tequila",
+        "Juho§",
+    ]
+    assert text[comments[3].start : comments[3].end].startswith("“Sealing the border”")
+    assert comments[-1].author == "Michael"
+    assert text[comments[-1].start : comments[-1].end].endswith("I don’t see it.")
+
+
+def test_joyner_article_and_author() -> None:
+    text, segments = segmented(JOYNER)
+    articles = of_kind(segments, "article")
+    assert len(articles) == 1
+    body = text[articles[0].start : articles[0].end]
+    assert body.startswith("Iraq Cease-Fire Over")
+    assert body.endswith("a pipeline for anti-government forces.")
+    assert articles[0].author == "James Joyner"
+    assert find_byline(text) == ("James Joyner", None)
+    assert find_title(text, segments) == "Iraq Cease-Fire Over"
+
+
+@pytest.mark.parametrize("name", [DRUM_ARTICLE_ONLY, WAPO, NYT])
+def test_plain_posts_are_one_article(name: str) -> None:
+    text, segments = segmented(name)
+    assert of_kind(segments, "comment") == []
+    articles = of_kind(segments, "article")
+    assert len(articles) == 1
+    # All the text but furniture is in the article.
+    outside = "".join(text[s.start : s.end] for s in segments if s.kind == "boilerplate")
+    assert outside in ("", "Recent Comments")
+
+
+def test_drum_titles_agree() -> None:
+    titles = [
+        find_title(text, segments) for text, segments in map(segmented, [DRUM, DRUM_ARTICLE_ONLY])
+    ]
+    assert titles[0] == titles[1] == "What's Going on in Basra?"
+
+
+def test_titles_of_plain_posts() -> None:
+    text, segments = segmented(NYT)
+    assert find_title(text, segments) == (
+        "Iraqi Army losing ground to Mahdi Army in Basra, Baghdad? Update: Let's have a "
+        "political solution, says Sadr"
+    )
+
+
+def test_drum_byline() -> None:
+    assert find_byline(read(DRUM)) == ("Kevin Drum", "March 30, 2008")
+    assert find_byline(read(NYT)) == (None, None)
+
+
+# --- Synthetic pages -------------------------------------------------------------------------
+
+
+def kinds(text: str) -> list[tuple[str, str | None, str]]:
+    return [(s.kind, s.author, text[s.start : s.end]) for s in segment_text(text)]
+
+
+def test_plain_article_without_comments() -> None:
+    text = f"A Plain Title\n\n{PARAGRAPH}\n\n{PARAGRAPH}\n"
+    assert kinds(text) == [("article", None, text.strip())]
+    assert find_title(text, segment_text(text)) == "A Plain Title"
+
+
+def test_empty_text() -> None:
+    assert segment_text("") == ()
+    assert segment_text(" \n\t\n") == ()
+    assert find_title("", ()) is None
+
+
+def test_article_quoting_someone_is_not_a_comment() -> None:
+    text = (
+        f"{PARAGRAPH}\n\nMatthew Yglesias writes:\n\n{PARAGRAPH}\n\n"
+        f"Only Monday he said:\n\n{PARAGRAPH}\n"
+    )
+    assert [k for k, _, _ in kinds(text)] == ["article"]
+
+
+def test_header_style_thread() -> None:
+    text = (
+        f"Title Here\nBy Jane Smith\nMarch 3, 2009\n\n{PARAGRAPH}\n\n"
+        "John Smith writes:\n\n"
+        f"{PARAGRAPH}\n\nShare this\n\n"
+        "Jane says:\nThe ceasefire was brokered in Qom.\n\n"
+        "Bob wrote:\n  I disagree, because of the timing.\n  Second line.\n\n"
+        "Leave a Reply\nCopyright 2009 Example Media\n"
+    )
+    got = kinds(text)
+    assert got[0] == ("article", "Jane Smith", "Title Here")
+    assert got[1] == ("boilerplate", None, "By Jane Smith\nMarch 3, 2009")
+    assert got[2][0] == "article" and "John Smith writes:" in got[2][2]
+    comments = [(a, t) for k, a, t in got if k == "comment"]
+    assert comments == [
+        ("Jane", "The ceasefire was brokered in Qom."),
+        ("Bob", "I disagree, because of the timing.\n  Second line."),
+    ]
+    assert got[-1] == ("boilerplate", None, "Leave a Reply\nCopyright 2009 Example Media")
+    assert find_byline(text) == ("Jane Smith", "March 3, 2009")
+
+
+def test_header_with_date_on_the_next_line() -> None:
+    text = (
+        f"{PARAGRAPH}\n\n2 Comments\n\n"
+        "Joe says:\nMarch 30, 2008 at 8:42 pm\nThis is what I think about it all.\n\n"
+        "3. Ann said:\nAnd me too, though less so.\n"
+    )
+    comments = [s for s in segment_text(text) if s.kind == "comment"]
+    assert [(c.author, c.date) for c in comments] == [
+        ("Joe", "March 30, 2008 at 8:42 pm"),
+        ("Ann", None),
+    ]
+    assert find_byline(text) == (None, None)  # a comment's date is not the document's
+
+
+def test_signature_style_without_furniture_takes_one_paragraph() -> None:
+    text = (
+        f"{PARAGRAPH}\n\n{PARAGRAPH}\n\nThe Quds Force brokered it.\n"
+        "Second line of that comment.\n\n"
+        "Posted by: Al on March 1, 2008 at 1:00 PM\n\n"
+        "Another comment.\nPosted by Bo at 2:00 PM\n\n"
+        "Great post!\nPosted by: spammer on March 2, 2008 at 1:00 PM | PERMALINK\n\n"
+        "Recent Posts\n"
+    )
+    got = kinds(text)
+    assert got[0] == ("article", None, f"{PARAGRAPH}\n\n{PARAGRAPH}")
+    comments = [s for s in segment_text(text) if s.kind == "comment"]
+    assert [(c.author, c.date, text[c.start : c.end]) for c in comments] == [
+        (
+            "Al",
+            "March 1, 2008 at 1:00 PM",
+            "The Quds Force brokered it.\nSecond line of that comment.",
+        ),
+        ("Bo", "2:00 PM", "Another comment."),
+    ]
+    assert "Great post!" in got[-1][2] and got[-1][0] == "boilerplate"
+
+
+def test_spam_filter_keeps_substance() -> None:
+    text = (
+        f"{PARAGRAPH}\n\nComments (2)\n\n"
+        "Great post, but the Quds Force brokered it.\n"
+        "Posted by: Al on March 1, 2008 | PERMALINK\n\n"
+        "http://cheap-pills.example.com/\nPosted by: Pills on March 1, 2008 | PERMALINK\n"
+    )
+    comments = [s for s in segment_text(text) if s.kind == "comment"]
+    assert [text[c.start : c.end] for c in comments] == [
+        "Great post, but the Quds Force brokered it."
+    ]
+
+
+def test_blogger_post_signature_ends_the_article() -> None:
+    text = (
+        f"My Post\n\n{PARAGRAPH}\n\n"
+        "Posted by Kevin at 8:26 PM\n3 comments:\n\nAnon said...\nFoo bar.\n"
+    )
+    got = kinds(text)
+    assert got[0] == ("article", None, f"My Post\n\n{PARAGRAPH}")
+    assert ("comment", "Anon", "Foo bar.") in got
+
+
+def test_share_buttons_above_the_article_do_not_end_it() -> None:
+    text = f"Share this\nTitle X\n\n{PARAGRAPH}\n\n{PARAGRAPH}\n"
+    assert [k for k, _, _ in kinds(text)] == ["boilerplate", "article"]
+
+
+def test_crlf_line_endings() -> None:
+    unix = (
+        f"Title\n\nBy: Ann Lee\n\n{PARAGRAPH}\n\nComments\n\n"
+        f"1. joe says:\n\n  {PARAGRAPH}\n\n2. ann says:\n  ok then\n"
+    )
+    windows = unix.replace("\n", "\r\n")
+    segments = segment_text(windows)
+    assert_well_formed(windows, segments)
+    assert [(s.kind, s.author) for s in segments] == [
+        (s.kind, s.author) for s in segment_text(unix)
+    ]
+    assert [windows[s.start : s.end].replace("\r\n", "\n") for s in segments] == [
+        unix[s.start : s.end] for s in segment_text(unix)
+    ]
+    assert [s.author for s in segments if s.kind == "comment"] == ["joe", "ann"]
+    assert find_byline(windows) == ("Ann Lee", None)
+
+
+def test_byline_needs_a_name() -> None:
+    text = f"By the way, nobody expected this.\n\n{PARAGRAPH}\n"
+    assert find_byline(text) == (None, None)
+    assert [k for k, _, _ in kinds(text)] == ["article"]
+
+
+def test_newsletter_line_inside_article_is_dropped() -> None:
+    text = f"{PARAGRAPH}\n\nSign up for our free newsletter and updates\n\n{PARAGRAPH}\n"
+    assert [k for k, _, _ in kinds(text)] == ["article", "boilerplate", "article"]
+
+
+def test_author_box() -> None:
+    text = (
+        f"{PARAGRAPH}\n\nJane Roe\nAbout Jane Roe\nJane Roe writes about defence.\n\n"
+        f"Comments\n\n1. Max says:\n{PARAGRAPH}\n"
+    )
+    assert find_byline(text) == ("Jane Roe", None)
+    got = kinds(text)
+    assert got[0] == ("article", "Jane Roe", PARAGRAPH)
+    assert got[1][0] == "boilerplate" and got[1][2].startswith("Jane Roe\nAbout Jane Roe")
+
+
+@pytest.mark.parametrize(
+    ("first_line", "title"),
+    [
+        ("BIG NEWS TODAY....Here is what happened.", "Big News Today"),
+        ("THE FALL OF BASRA", "The Fall of Basra"),
+        ("A “Quoted” Title", 'A "Quoted" Title'),
+        ("This first line is a sentence.", None),
+        ("UPDATE: the army retreated from the city", None),
+    ],
+)
+def test_find_title(first_line: str, title: str | None) -> None:
+    text = f"{first_line}\n\n{PARAGRAPH}\n"
+    assert find_title(text, segment_text(text)) == title
+
+
+# --- Invariants on any text ------------------------------------------------------------------
+
+LINES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "",
+            "   ",
+            "Posted by: Al on March 1, 2008 at 1:00 PM | PERMALINK",
+            "Posted by: on March 1, 2008 at 1:00 PM |",
+            "  4. tequila says:",
+            "Comments",
+            "About Jane Roe",
+            "Jane Roe",
+            "By: Kevin Drum",
+            "March 30, 2008",
+            "Nice site. Thank you!!",
+            "FILED UNDER: Iraq",
+            PARAGRAPH,
+        ]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINES, max_size=25), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_segments_are_well_formed_on_any_text(lines: list[str], newline: str) -> None:
+    text = newline.join(lines)
+    segments = segment_text(text)
+    assert_well_formed(text, segments)
+    find_title(text, segments)
+    find_byline(text)

@@ -1,0 +1,163 @@
+"""Extractive answers: the sentences of the retrieved passages that best answer the question.
+
+No language model writes anything: each sentence of the top passages is embedded and compared
+with the question, and the best ones are returned verbatim with ``[n]`` markers. When even the
+best sentence is not similar enough, the answer says that the corpus does not seem to answer the
+question and offers the nearest passages instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from embeddings.encoder import Encoder
+from qa.dedup import jaccard, shingles
+from qa.types import Answer, Passage
+
+# A sentence ends at . ! or ? (plus closing quotes or brackets) before white space, or at a line
+# break. A period after a known abbreviation or a single capital ("Gen.", "M.") ends nothing.
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n+")
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "gen",
+    "brig",
+    "col",
+    "lt",
+    "maj",
+    "sgt",
+    "adm",
+    "capt",
+    "gov",
+    "sen",
+    "rep",
+    "st",
+    "jr",
+    "sr",
+    "vs",
+    "no",
+    "inc",
+    "co",
+    "corp",
+    "e.g",
+    "i.e",
+    "u.s",
+    "u.k",
+    "u.n",
+    "etc",
+    "approx",
+    "fig",
+}
+MIN_SENTENCE_WORDS = 4
+NO_ANSWER = "The corpus does not seem to answer this question."
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    passage: int  # index into the passages given
+    start: int  # document offsets
+    end: int
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of ``text``, stripped of surrounding space."""
+    spans: list[tuple[int, int]] = []
+    begin = 0
+    for match in _END.finditer(text):
+        if match.group().startswith((".",)) and _is_abbreviation(text, match.start()):
+            continue
+        spans.append((begin, match.end()))
+        begin = match.end()
+    spans.append((begin, len(text)))
+    stripped = []
+    for start, end in spans:
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            stripped.append((start + lead, start + len(piece.rstrip())))
+    return stripped
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"([\w.]+)$", text[:dot])
+    if not word:
+        return False
+    token = word.group(1).lower()
+    return token in _ABBREVIATIONS or (len(token) == 1 and text[dot - 1].isupper())
+
+
+def candidate_sentences(passages: Sequence[Passage]) -> list[Sentence]:
+    sentences = []
+    for i, passage in enumerate(passages):
+        for start, end in split_sentences(passage.text):
+            text = passage.text[start:end]
+            if len(text.split()) >= MIN_SENTENCE_WORDS:
+                sentences.append(Sentence(text, i, passage.start + start, passage.start + end))
+    return sentences
+
+
+def extract_answer(
+    question: str,
+    passages: Sequence[Passage],
+    encoder: Encoder,
+    min_similarity: float,
+    max_sentences: int = 2,
+    margin: float = 0.08,
+) -> Answer:
+    """The best sentences of ``passages`` for ``question``, cited.
+
+    Args:
+        question: The cleaned question.
+        passages: Retrieved passages, best first.
+        encoder: Embeds the question and the sentences.
+        min_similarity: Cosine similarity the best sentence needs for a confident answer.
+        max_sentences: Most sentences in the answer.
+        margin: A further sentence joins the answer only if it scores within this of the best.
+    """
+    sentences = candidate_sentences(passages)
+    if not sentences:
+        return _no_answer(question, passages)
+    vectors = encoder.encode([question] + [s.text for s in sentences])
+    similarity = vectors[1:] @ vectors[0]
+    order = np.argsort(-similarity, kind="stable")
+    best = float(similarity[order[0]])
+    if best < min_similarity:
+        return _no_answer(question, passages)
+
+    chosen: list[int] = []
+    for i in order:
+        if len(chosen) == max_sentences or similarity[i] < best - margin:
+            break
+        if all(_distinct(sentences[i], sentences[j]) for j in chosen):
+            chosen.append(int(i))
+
+    citations: list[Passage] = []
+    parts: list[str] = []
+    for i in chosen:
+        passage = passages[sentences[i].passage]
+        if passage not in citations:
+            citations.append(passage)
+        parts.append(f"{sentences[i].text} [{citations.index(passage) + 1}]")
+    return Answer(question=question, text=" ".join(parts), citations=citations, confident=True)
+
+
+def _distinct(a: Sentence, b: Sentence) -> bool:
+    """Whether two sentences say different things (not the same text in two places)."""
+    return jaccard(shingles(a.text), shingles(b.text)) < 0.5
+
+
+def _no_answer(question: str, passages: Sequence[Passage]) -> Answer:
+    nearest = list(passages[:3])
+    if nearest:
+        markers = ", ".join(f"[{i}]" for i in range(1, len(nearest) + 1))
+        text = f"{NO_ANSWER} The nearest passages are {markers}."
+    else:
+        text = NO_ANSWER
+    return Answer(question=question, text=text, citations=nearest, confident=False)

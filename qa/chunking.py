@@ -1,0 +1,108 @@
+"""Split indexed segments into chunks sized in the embedding model's own word pieces.
+
+LangChain's recursive splitter cuts at paragraph, line, sentence, clause and word boundaries, in
+that order of preference, so that each chunk fits ``chunk_tokens``. Chunks never cross segments
+(an article chunk never runs into a reader's comment) and keep exact character offsets into the
+document text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from qa.types import INDEXED_KINDS, Chunk, Document
+
+# Sentence separators come with their trailing space so that chunks end on the punctuation.
+SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ": ", ", ", " ", ""]
+
+
+class Chunker:
+    """Makes chunks of at most ``chunk_tokens`` word pieces, measured by ``count_tokens``.
+
+    Args:
+        count_tokens: Word pieces in a text, without special tokens.
+        token_offsets: Character span of each word piece of a text; used to cut the rare chunk
+            that the splitter leaves over the limit (word pieces do not add up exactly when texts
+            are joined).
+        chunk_tokens: Target size; also the hard limit.
+        chunk_overlap: Word pieces repeated between consecutive chunks of a segment.
+    """
+
+    def __init__(
+        self,
+        count_tokens: Callable[[str], int],
+        token_offsets: Callable[[str], list[tuple[int, int]]],
+        chunk_tokens: int,
+        chunk_overlap: int,
+    ) -> None:
+        self.count_tokens = count_tokens
+        self.token_offsets = token_offsets
+        self.chunk_tokens = chunk_tokens
+        self._splitter = RecursiveCharacterTextSplitter(
+            separators=SEPARATORS,
+            keep_separator="end",
+            chunk_size=chunk_tokens,
+            chunk_overlap=chunk_overlap,
+            length_function=count_tokens,
+            strip_whitespace=True,
+        )
+
+    def chunk_documents(self, docs: Iterable[Document]) -> list[Chunk]:
+        return [chunk for doc in docs for chunk in self.chunk_document(doc)]
+
+    def chunk_document(self, doc: Document) -> list[Chunk]:
+        """Chunks of every article and comment segment of ``doc``, in document order."""
+        chunks: list[Chunk] = []
+        for seg in doc.segments:
+            if seg.kind not in INDEXED_KINDS:
+                continue
+            # An article segment without its own byline takes the document's author.
+            author = seg.author or (doc.author if seg.kind == "article" else None)
+            date = seg.date or (doc.date if seg.kind == "article" else None)
+            for start, end in self.spans(doc.text[seg.start : seg.end]):
+                chunks.append(
+                    Chunk(
+                        doc_id=doc.doc_id,
+                        start=seg.start + start,
+                        end=seg.start + end,
+                        text=doc.text[seg.start + start : seg.start + end],
+                        section=seg.kind,  # type: ignore[arg-type]
+                        author=author,
+                        date=date,
+                    )
+                )
+        return chunks
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) offsets into ``text`` of its chunks, in order."""
+        spans: list[tuple[int, int]] = []
+        cursor = 0
+        for piece in self._splitter.split_text(text):
+            # Pieces are stripped substrings of the text in order; each starts after the
+            # previous one's start (overlap may make it start before the previous end).
+            start = text.find(piece, cursor)
+            if start < 0:
+                raise RuntimeError(f"splitter returned text not found in its input: {piece[:60]!r}")
+            cursor = start + 1
+            spans.extend(self._within_limit(text, start, start + len(piece)))
+        return spans
+
+    def _within_limit(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Cut ``text[start:end]`` at word-piece boundaries until each part fits the limit."""
+        piece = text[start:end]
+        if self.count_tokens(piece) <= self.chunk_tokens:
+            return [(start, end)]
+        offsets = self.token_offsets(piece)
+        parts: list[tuple[int, int]] = []
+        for first in range(0, len(offsets), self.chunk_tokens):
+            window = offsets[first : first + self.chunk_tokens]
+            part_start, part_end = start + window[0][0], start + window[-1][1]
+            # Strip so that the part starts and ends on text, like the splitter's own pieces.
+            part = text[part_start:part_end]
+            lead = len(part) - len(part.lstrip())
+            trail = len(part) - len(part.rstrip())
+            if part.strip():
+                parts.append((part_start + lead, part_end - trail))
+        return parts

@@ -1,0 +1,124 @@
+"""The ``qa`` command: index a folder, ask a question. A thin edge over ``qa.QA``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import textwrap
+from dataclasses import asdict
+from pathlib import Path
+
+from qa.config import MODES, Settings
+from qa.errors import QAError
+from qa.types import Answer, Passage
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except QAError as exc:
+        print(f"qa: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("qa: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qa", description="Answer questions over a folder of documents, with citations."
+    )
+    commands = parser.add_subparsers(title="commands")
+
+    index = commands.add_parser("index", help="build or update the index of a folder")
+    index.add_argument("folder", nargs="?", help="corpus folder (default: the bundled corpus)")
+    index.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    _common(index)
+    index.set_defaults(run=_index)
+
+    ask = commands.add_parser("ask", help="answer a question with cited passages")
+    ask.add_argument("question")
+    ask.add_argument("--corpus", help="corpus folder (default: the bundled corpus)")
+    ask.add_argument("-k", type=int, default=5, help="passages to retrieve (default: 5)")
+    ask.add_argument("--mode", choices=MODES, help="retrieval mode (default: hybrid)")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    _common(ask)
+    ask.set_defaults(run=_ask)
+    return parser
+
+
+def _common(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--index-dir", help="where the index is kept (default: under QA_HOME)")
+    command.add_argument("--model", help="sentence-transformers model name or local path")
+    command.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _make_qa(args: argparse.Namespace, corpus: str | None):
+    from qa.service import QA
+
+    settings = Settings() if not args.model else Settings(model=args.model)
+    if corpus is not None and not Path(corpus).is_dir():
+        raise QAError(f"corpus folder not found: {corpus} (give a folder of .txt/.md/.html files)")
+    return QA(corpus, args.index_dir, settings=settings, progress=not args.quiet)
+
+
+def _index(args: argparse.Namespace) -> int:
+    qa = _make_qa(args, args.folder)
+    report = qa.index(rebuild=args.rebuild)
+    print(report.summary())
+    return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    if not args.question.strip():
+        raise QAError("the question is empty: ask something, e.g. 'Who brokered the ceasefire?'")
+    qa = _make_qa(args, args.corpus)
+    answer = qa.answer(args.question, k=args.k, mode=args.mode)
+    if args.json:
+        print(json.dumps(asdict(answer), indent=2, ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer, then its numbered citations, for a terminal."""
+    lines = [textwrap.fill(answer.text, width=100), ""]
+    for number, passage in enumerate(answer.citations, start=1):
+        lines.append(f"[{number}] {describe(passage)}")
+        excerpt = " ".join(passage.text.split())
+        lines.append(textwrap.indent(textwrap.fill(_shorten(excerpt, 400), width=96), "    "))
+    return "\n".join(lines)
+
+
+def describe(passage: Passage) -> str:
+    """One line: title, part (article or whose comment), date, document and offsets."""
+    if passage.section == "comment":
+        part = f"reader comment by {passage.author or 'anonymous'}"
+    else:
+        part = "article" + (f" by {passage.author}" if passage.author else "")
+    when = f", {passage.date}" if passage.date else ""
+    also = f"; also in {', '.join(p.doc_id for p in passage.also_in)}" if passage.also_in else ""
+    return (
+        f"{passage.title} — {part}{when} ({passage.doc_id}, "
+        f"chars {passage.start}–{passage.end}{also})"
+    )
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

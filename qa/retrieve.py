@@ -1,0 +1,140 @@
+"""From questions to ranked, de-duplicated passages: dense + BM25 search, fusion, collapse."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from embeddings.encoder import Encoder
+from qa import fusion
+from qa.config import MODES, Settings
+from qa.errors import QuestionError
+from qa.store import StoredIndex
+from qa.types import Passage, Place
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_K = 1000
+
+
+def clean_question(question: object, max_chars: int) -> str:
+    """The question with control characters removed and spaces trimmed.
+
+    Raises:
+        QuestionError: It is not text, is empty, or is longer than ``max_chars``.
+    """
+    if not isinstance(question, str):
+        raise QuestionError(f"the question must be text, got {type(question).__name__}")
+    cleaned = _CONTROL.sub(" ", question).strip()
+    if not cleaned:
+        raise QuestionError(
+            "the question is empty: ask something, e.g. 'Who brokered the ceasefire?'"
+        )
+    if len(cleaned) > max_chars:
+        raise QuestionError(
+            f"the question is too long ({len(cleaned):,} characters; the limit is "
+            f"{max_chars:,}): shorten it to the part you want answered"
+        )
+    return cleaned
+
+
+def check_k(k: object) -> int:
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise QuestionError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
+    return k
+
+
+def check_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise QuestionError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+    return mode
+
+
+class Retriever:
+    """Searches one loaded index. Safe to call from several threads (state is read-only)."""
+
+    def __init__(self, index: StoredIndex, encoder: Encoder, settings: Settings) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.settings = settings
+        self.documents = {d.doc_id: d for d in index.documents}
+        members: dict[int, list[int]] = defaultdict(list)
+        for row, stored in enumerate(index.chunks):
+            members[stored.group].append(row)
+        self._group_members = dict(members)
+
+    def search_batch(self, questions: Sequence[str], k: int, mode: str) -> list[list[Passage]]:
+        """The best ``k`` passages for each (already cleaned) question, best first."""
+        if not self.index.chunks:
+            return [[] for _ in questions]
+        depth = max(self.settings.candidates, 3 * k)
+        dense: list[dict[int, float]] = [{} for _ in questions]
+        if mode in ("dense", "hybrid"):
+            queries = self.encoder.encode(list(questions), batch_size=self.settings.batch_size)
+            scores, rows = self.index.vectors.search(queries, depth)
+            dense = [_as_map(s, r) for s, r in zip(scores, rows, strict=True)]
+        lexical: list[dict[int, float]] = [{} for _ in questions]
+        if mode in ("bm25", "hybrid"):
+            lexical = [_as_map(*self.index.lexical.search(q, depth)) for q in questions]
+        return [
+            self._passages(self._fuse(d, b, mode), k) for d, b in zip(dense, lexical, strict=True)
+        ]
+
+    def _fuse(
+        self, dense: dict[int, float], lexical: dict[int, float], mode: str
+    ) -> dict[int, float]:
+        if mode == "dense":
+            return dense
+        if mode == "bm25":
+            return lexical
+        if self.settings.fusion == "weighted":
+            return fusion.weighted(dense, lexical, self.settings.dense_weight)
+        by_rank = [[row for row, _ in fusion.ranked(side)] for side in (dense, lexical)]
+        return fusion.rrf(by_rank, self.settings.rrf_k)
+
+    def _passages(self, scores: dict[int, float], k: int) -> list[Passage]:
+        passages: list[Passage] = []
+        shown_groups: set[int] = set()
+        collapse = self.settings.collapse_duplicates
+        for row, score in fusion.ranked(scores):
+            group = self.index.chunks[row].group
+            if collapse and group in shown_groups:
+                continue
+            shown_groups.add(group)
+            others = [m for m in self._group_members[group] if m != row] if collapse else []
+            passages.append(self._passage(row, score, others))
+            if len(passages) == k:
+                break
+        return passages
+
+    def _passage(self, row: int, score: float, others: list[int]) -> Passage:
+        chunk = self.index.chunks[row].chunk
+        return Passage(
+            text=chunk.text,
+            score=float(score),
+            doc_id=chunk.doc_id,
+            title=self.documents[chunk.doc_id].title,
+            start=chunk.start,
+            end=chunk.end,
+            section=chunk.section,
+            author=chunk.author,
+            date=chunk.date,
+            also_in=tuple(self._place(m) for m in others),
+        )
+
+    def _place(self, row: int) -> Place:
+        chunk = self.index.chunks[row].chunk
+        return Place(
+            doc_id=chunk.doc_id,
+            title=self.documents[chunk.doc_id].title,
+            start=chunk.start,
+            end=chunk.end,
+            section=chunk.section,
+            author=chunk.author,
+        )
+
+
+def _as_map(scores: np.ndarray, rows: np.ndarray) -> dict[int, float]:
+    return {int(r): float(s) for s, r in zip(scores, rows, strict=True) if r >= 0}

@@ -1,0 +1,185 @@
+"""``QA``: one corpus, its index on disk, and the questions asked of it.
+
+The index is loaded (or built, or brought up to date) on first use, once, and shared by every
+call; loading is guarded by a lock so that concurrent first calls do the work once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from embeddings.encoder import Encoder, load_encoder
+from qa.answer import extract_answer
+from qa.config import DEFAULT_CORPUS, Settings, default_index_dir
+from qa.corpus import list_corpus_files
+from qa.errors import IndexCorruptError
+from qa.indexer import IndexReport, build_index, is_up_to_date
+from qa.retrieve import Retriever, check_k, check_mode, clean_question
+from qa.store import StoredIndex, move_aside, read_index, write_index, writer_lock
+from qa.types import Answer, Document, Passage
+
+log = logging.getLogger("qa")
+
+
+class QA:
+    """Question answering over one folder of documents.
+
+    Args:
+        corpus: Folder of .txt, .md and .html files (searched recursively). Defaults to the
+            bundled Basra corpus.
+        index_dir: Where the index is kept. Defaults to a folder per corpus under ``QA_HOME``
+            (see ``qa.config``).
+        settings: A ``Settings``; keyword arguments override single fields, e.g.
+            ``QA(chunk_tokens=128, mode="dense")``.
+        progress: Show progress bars while indexing.
+
+    Example:
+        >>> qa = QA(corpus="docs/")
+        >>> qa.answer("Who brokered the ceasefire?").text
+    """
+
+    def __init__(
+        self,
+        corpus: str | Path | None = None,
+        index_dir: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        progress: bool = True,
+        **overrides: object,
+    ) -> None:
+        self.corpus = Path(corpus).expanduser() if corpus is not None else DEFAULT_CORPUS
+        self.index_dir = (
+            Path(index_dir).expanduser()
+            if index_dir is not None
+            else default_index_dir(self.corpus)
+        )
+        self.settings = (settings or Settings()).updated(**overrides)
+        self.progress = progress
+        self.last_report: IndexReport | None = None
+        self._retriever: Retriever | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def encoder(self) -> Encoder:
+        return load_encoder(self.settings.model, self.settings.precision)
+
+    def index(self, rebuild: bool = False) -> IndexReport:
+        """Bring the index up to date with the corpus folder and load it.
+
+        Only new or changed files are read and only new text is embedded, unless ``rebuild``.
+
+        Raises:
+            CorpusError: The folder is missing or holds no readable document.
+            ModelError: The embedding model cannot be loaded.
+        """
+        with self._lock:
+            report = self._update(rebuild=rebuild)
+            return report
+
+    def retrieve(self, question: str, k: int = 5, mode: str | None = None) -> list[Passage]:
+        """The ``k`` passages that best match ``question``, best first.
+
+        Args:
+            question: Any text; control characters are ignored.
+            k: Number of passages.
+            mode: "hybrid" (default), "dense" or "bm25".
+
+        Raises:
+            QuestionError: Empty or over-long question, or bad ``k`` or ``mode``.
+        """
+        return self.retrieve_batch([question], k=k, mode=mode)[0]
+
+    def retrieve_batch(
+        self, questions: Sequence[str], k: int = 5, mode: str | None = None
+    ) -> list[list[Passage]]:
+        """``retrieve`` for several questions at once (one encoder pass)."""
+        cleaned = [clean_question(q, self.settings.max_question_chars) for q in questions]
+        k = check_k(k)
+        mode = check_mode(mode or self.settings.mode)
+        return self._ready().search_batch(cleaned, k, mode)
+
+    def answer(self, question: str, k: int = 5, mode: str | None = None) -> Answer:
+        """An extractive answer with ``[n]`` citations, from the top ``k`` passages.
+
+        ``Answer.confident`` is False when no sentence is close enough to the question; the
+        answer then says so and cites the nearest passages.
+        """
+        passages = self.retrieve(question, k=k, mode=mode)
+        cleaned = clean_question(question, self.settings.max_question_chars)
+        return extract_answer(cleaned, passages, self.encoder, self.settings.min_answer_similarity)
+
+    def document(self, doc_id: str) -> Document:
+        """The indexed document ``doc_id`` (its text is what passage offsets refer to).
+
+        Raises:
+            KeyError: No such document in the index.
+        """
+        return self._ready().documents[doc_id]
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def _ready(self) -> Retriever:
+        if self._retriever is None:
+            with self._lock:
+                if self._retriever is None:
+                    self._update(rebuild=False)
+        assert self._retriever is not None  # set by _update; for the type checker
+        return self._retriever
+
+    def _update(self, rebuild: bool) -> IndexReport:
+        encoder = self.encoder
+        files = list_corpus_files(self.corpus)
+        previous = None if rebuild else self._read_existing()
+        if previous is not None and is_up_to_date(previous, files, self.settings, encoder):
+            report = _up_to_date_report(self, previous)
+            self._retriever = Retriever(previous, encoder, self.settings)
+        else:
+            with writer_lock(self.index_dir):
+                index, report = build_index(
+                    self.corpus, self.settings, encoder, previous, progress=self.progress
+                )
+                write_index(self.index_dir, index)
+            report = _with_dir(report, self.index_dir)
+            self._retriever = Retriever(index, encoder, self.settings)
+        self.last_report = report
+        return report
+
+    def _read_existing(self) -> StoredIndex | None:
+        try:
+            return read_index(self.index_dir)
+        except FileNotFoundError:
+            return None
+        except IndexCorruptError as exc:
+            moved = move_aside(self.index_dir)
+            where = f"; the damaged copy is kept at {moved}" if moved else ""
+            log.warning(
+                "The index at %s is damaged (%s): rebuilding it%s.", self.index_dir, exc, where
+            )
+            return None
+
+
+def _with_dir(report: IndexReport, index_dir: Path) -> IndexReport:
+    from dataclasses import replace
+
+    return replace(report, index_dir=str(index_dir))
+
+
+def _up_to_date_report(qa: QA, index: StoredIndex) -> IndexReport:
+    counts = index.manifest.get("counts", {}).get("segments", {})
+    return IndexReport(
+        corpus=str(qa.corpus),
+        index_dir=str(qa.index_dir),
+        documents=len(index.documents),
+        article_segments=counts.get("article", 0),
+        comment_segments=counts.get("comment", 0),
+        boilerplate_segments=counts.get("boilerplate", 0),
+        chunks=len(index.chunks),
+        embedded=0,
+        reused=len(index.chunks),
+        documents_read=0,
+        skipped=list(index.skipped),
+        up_to_date=True,
+    )

@@ -1,0 +1,123 @@
+"""The public API contract: names, fields, offsets, duplicates, answers, errors."""
+
+import pytest
+
+import qa
+from qa import QA, Answer, Passage, QuestionError
+from qa.config import DEFAULT_CORPUS as CORPUS
+
+QUESTION = "Who brokered the ceasefire?"
+
+
+def names_quds_commander(text: str) -> bool:
+    lowered = text.lower()
+    return ("quds" in lowered or "qods" in lowered) and (
+        "commander" in lowered or "suleimani" in lowered
+    )
+
+
+def test_public_names():
+    for name in ("retrieve", "answer", "QA", "Passage", "Answer", "QAError"):
+        assert name in qa.__all__ and hasattr(qa, name)
+
+
+def test_retrieve_returns_passages_best_first(corpus_qa):
+    passages = corpus_qa.retrieve(QUESTION, k=5)
+    assert 1 <= len(passages) <= 5
+    assert all(isinstance(p, Passage) for p in passages)
+    scores = [p.score for p in passages]
+    assert scores == sorted(scores, reverse=True)
+    for p in passages:
+        doc = corpus_qa.document(p.doc_id)
+        assert doc.text[p.start : p.end] == p.text
+        assert p.section in ("article", "comment") and p.title
+
+
+def test_who_brokered_the_ceasefire_finds_the_quds_commander(corpus_qa):
+    passages = corpus_qa.retrieve(QUESTION, k=3)
+    hits = [p for p in passages if names_quds_commander(p.text)]
+    assert hits, [p.text[:80] for p in passages]
+    assert any(p.section == "comment" and p.doc_id.startswith("000_") for p in hits)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_every_mode_answers(corpus_qa, mode):
+    passages = corpus_qa.retrieve("Mahdi Army Basra offensive", k=4, mode=mode)
+    assert len(passages) == 4
+
+
+def test_duplicated_article_collapses_with_also_in(corpus_qa):
+    # 001 is 000's article with other quote characters: its passages must show once.
+    passages = corpus_qa.retrieve(
+        "Maliki went to Sadr to ask for terms; Sadr laid down the conditions", k=10
+    )
+    article = [
+        p for p in passages if p.doc_id in ("000_ce3c7cd48da314e0.txt", "001_89a5137f6fea6e6d.txt")
+    ]
+    assert article
+    top = article[0]
+    other = (
+        "001_89a5137f6fea6e6d.txt" if top.doc_id.startswith("000") else "000_ce3c7cd48da314e0.txt"
+    )
+    assert other in {place.doc_id for place in top.also_in}
+    seen = [p.text for p in passages]
+    assert len(seen) == len(set(seen))
+    for place in top.also_in:
+        text = corpus_qa.document(place.doc_id).text[place.start : place.end]
+        assert "Sadr" in text
+
+
+def test_without_collapse_both_copies_show(corpus_qa):
+    loose = QA(CORPUS, corpus_qa.index_dir, progress=False, collapse_duplicates=False)
+    passages = loose.retrieve("Maliki went to Sadr to ask for terms", k=10)
+    assert {"000_ce3c7cd48da314e0.txt", "001_89a5137f6fea6e6d.txt"} <= {p.doc_id for p in passages}
+    assert all(not p.also_in for p in passages)
+
+
+def test_answer_cites_the_quds_commander_comment(corpus_qa):
+    ans = corpus_qa.answer(QUESTION)
+    assert isinstance(ans, Answer) and ans.confident
+    assert names_quds_commander(ans.text), ans.text
+    assert "[1]" in ans.text and len(ans.citations) >= 1
+    cited = [ans.citations[int(n) - 1] for n in __import__("re").findall(r"\[(\d+)\]", ans.text)]
+    assert any(p.section == "comment" and p.doc_id.startswith("000_") for p in cited)
+
+
+@pytest.mark.parametrize(
+    "question", ["What is the recipe for a sourdough bread starter?", "Who won the 1998 World Cup?"]
+)
+def test_answer_is_not_confident_off_topic(corpus_qa, question):
+    ans = corpus_qa.answer(question)
+    assert not ans.confident
+    assert "does not seem to answer" in ans.text
+    assert ans.citations  # the nearest passages are still offered
+
+
+@pytest.mark.parametrize(
+    "question, k, mode",
+    [
+        ("", 5, None),
+        ("   \n\t", 5, None),
+        ("x" * 20_000, 5, None),
+        (QUESTION, 0, None),
+        (QUESTION, 5, "semantic"),
+        (None, 5, None),
+    ],
+)
+def test_bad_input_raises_a_clear_error(corpus_qa, question, k, mode):
+    with pytest.raises(QuestionError) as info:
+        corpus_qa.retrieve(question, k=k, mode=mode)
+    assert "\n" not in str(info.value)
+
+
+def test_control_characters_and_odd_text_are_answered(corpus_qa):
+    for question in ["Sadr\x00 cease\x07fire?", "🔥 Basra?", "مقتدى الصدر", "the of and"]:
+        corpus_qa.retrieve(question, k=3)
+        corpus_qa.answer(question)
+
+
+def test_module_level_functions_use_the_default_corpus():
+    passages = qa.retrieve(QUESTION, k=3)
+    assert any(names_quds_commander(p.text) for p in passages)
+    assert qa.default_qa().corpus == CORPUS
+    assert isinstance(qa.answer(QUESTION), Answer)

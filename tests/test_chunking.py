@@ -1,0 +1,71 @@
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qa.chunking import Chunker
+from qa.config import DEFAULT_CORPUS as CORPUS
+from qa.corpus import read_corpus
+from qa.types import Document, Segment
+
+
+def make_chunker(encoder, size=64, overlap=8):
+    return Chunker(encoder.count_tokens, encoder.token_offsets, size, overlap)
+
+
+def corpus_chunks(encoder, size=192, overlap=32):
+    docs, _ = read_corpus(CORPUS)
+    return docs, make_chunker(encoder, size, overlap).chunk_documents(docs)
+
+
+def test_offsets_round_trip_on_every_corpus_chunk(encoder):
+    docs, chunks = corpus_chunks(encoder)
+    texts = {d.doc_id: d.text for d in docs}
+    assert len(chunks) > 50
+    for chunk in chunks:
+        assert texts[chunk.doc_id][chunk.start : chunk.end] == chunk.text
+        assert chunk.text == chunk.text.strip() and chunk.text
+
+
+def test_no_chunk_exceeds_the_model_input_limit(encoder):
+    for size in (64, 192, 10_000):  # an oversized setting is capped at the model limit
+        _, chunks = corpus_chunks(encoder, min(size, encoder.content_tokens), 16)
+        longest = max(len(encoder.tokenizer(c.text)["input_ids"]) for c in chunks)
+        assert longest <= encoder.max_tokens  # special tokens included
+
+
+def test_chunks_stay_inside_one_indexed_segment(encoder):
+    docs, chunks = corpus_chunks(encoder, 64, 8)
+    segments = {d.doc_id: [s for s in d.segments if s.kind != "boilerplate"] for d in docs}
+    for chunk in chunks:
+        inside = [s for s in segments[chunk.doc_id] if s.start <= chunk.start < chunk.end <= s.end]
+        assert len(inside) == 1
+        assert inside[0].kind == chunk.section
+
+
+def test_comment_chunks_carry_the_commenter(encoder):
+    _, chunks = corpus_chunks(encoder)
+    quds = [c for c in chunks if "Qassem Suleimani" in c.text]
+    assert quds and all(c.section == "comment" and c.author == "barrisj" for c in quds)
+
+
+def test_an_unbreakable_run_is_cut_at_word_pieces(encoder):
+    text = "x" * 3000  # no separator at all: only the token-level cut can split it
+    doc = Document("d.txt", "d", text, segments=(Segment("article", 0, len(text)),))
+    chunks = make_chunker(encoder, 32, 4).chunk_document(doc)
+    assert len(chunks) > 1
+    for chunk in chunks:
+        assert text[chunk.start : chunk.end] == chunk.text
+        assert encoder.count_tokens(chunk.text) <= 32
+
+
+words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=words)
+def test_any_text_round_trips_within_the_limit(encoder, text):
+    doc = Document("d.txt", "d", text, segments=(Segment("article", 0, len(text)),))
+    for chunk in make_chunker(encoder, 24, 6).chunk_document(doc):
+        assert text[chunk.start : chunk.end] == chunk.text
+        assert encoder.count_tokens(chunk.text) <= 24

@@ -1,0 +1,56 @@
+"""The ``qa`` command, run in-process through its ``main``."""
+
+import pytest
+
+from qa.cli import main
+from qa.config import DEFAULT_CORPUS as CORPUS
+
+
+def test_ask_prints_the_answer_and_numbered_citations(capsys, corpus_qa):
+    code = main(
+        [
+            "ask",
+            "Who brokered the ceasefire?",
+            "--corpus",
+            str(CORPUS),
+            "--index-dir",
+            str(corpus_qa.index_dir),
+            "--quiet",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "[1] " in out and "reader comment by" in out and "chars " in out
+
+
+def test_index_prints_a_report(tmp_path, capsys):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The Mahdi Army held Basra.\n\nSadr called a cease-fire.")
+    (folder / "b.bin.txt").write_bytes(b"\x00\x01binary")
+    code = main(["index", str(folder), "--index-dir", str(tmp_path / "ix"), "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "documents: 1" in out and "skipped:   1" in out and "b.bin.txt" in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["ask", "   "], "question is empty"),
+        (["ask", "hi", "--corpus", "/no/such/folder"], "not found"),
+        (["index", "/no/such/folder"], "not found"),
+    ],
+)
+def test_bad_input_prints_one_line_and_fails(capsys, argv, message):
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1
+
+
+def test_folder_without_readable_documents(tmp_path, capsys):
+    (tmp_path / "junk.txt").write_bytes(b"\xff\xfe\x00garbage\x00")
+    (tmp_path / "empty.md").write_text("")
+    assert main(["index", str(tmp_path), "--index-dir", str(tmp_path / "ix"), "--quiet"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "no readable" in err and len(err.splitlines()) == 1

@@ -1,0 +1,130 @@
+"""Persistence, corruption handling and incremental updates, with the real model and FAISS."""
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import pytest
+
+from qa.service import QA
+from qa.store import current_version, read_index
+
+
+def make_qa(corpus: Path, index_dir: Path, **overrides) -> QA:
+    return QA(corpus, index_dir, progress=False, **overrides)
+
+
+@pytest.fixture
+def built(corpus_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
+    make_qa(corpus_copy, tmp_path / "index").index()
+    return corpus_copy, tmp_path / "index"
+
+
+def test_persistence_round_trip(built):
+    corpus, index_dir = built
+    first = read_index(index_dir)
+    qa = make_qa(corpus, index_dir)
+    report = qa.index()
+    assert report.up_to_date and report.embedded == 0
+    again = read_index(index_dir)
+    assert [c.chunk for c in again.chunks] == [c.chunk for c in first.chunks]
+    assert (again.vectors.vectors() == first.vectors.vectors()).all()
+    assert qa.retrieve("Who brokered the ceasefire?", k=3)
+
+
+def test_index_folder_holds_plain_files_only(built):
+    _, index_dir = built
+    version = current_version(index_dir)
+    names = {p.relative_to(version).as_posix() for p in version.rglob("*") if p.is_file()}
+    assert {"manifest.json", "documents.jsonl", "chunks.jsonl", "vectors.faiss"} <= names
+    assert not any(n.endswith((".pkl", ".pickle")) for n in names)
+    manifest = json.loads((version / "manifest.json").read_text())
+    assert manifest["settings"]["model"] == "all-MiniLM-L6-v2"
+    assert manifest["dimension"] == 384
+    assert manifest["counts"]["chunks"] == sum(1 for _ in open(version / "chunks.jsonl"))
+    assert "faiss-cpu" in manifest["versions"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncate_vectors", "garble_chunks", "delete_bm25", "garble_manifest", "bad_current"],
+)
+def test_corruption_is_detected_moved_aside_and_rebuilt(built, damage, caplog):
+    corpus, index_dir = built
+    version = current_version(index_dir)
+    if damage == "truncate_vectors":
+        path = version / "vectors.faiss"
+        path.write_bytes(path.read_bytes()[:1000])
+    elif damage == "garble_chunks":
+        path = version / "chunks.jsonl"
+        path.write_text(path.read_text().replace('"start": ', '"start": 1', 1))
+    elif damage == "delete_bm25":
+        for file in (version / "bm25").iterdir():
+            file.unlink()
+    elif damage == "garble_manifest":
+        (version / "manifest.json").write_text("{not json")
+    else:
+        (index_dir / "CURRENT").write_text("../../etc")
+    with caplog.at_level(logging.WARNING, logger="qa"):
+        qa = make_qa(corpus, index_dir)
+        report = qa.index()
+    assert "damaged" in caplog.text and "rebuilding" in caplog.text
+    assert not report.up_to_date and report.embedded > 0
+    read_index(index_dir)  # the new index is whole
+    assert qa.retrieve("ceasefire", k=1)
+
+
+def test_incremental_update_embeds_only_new_chunks(built, encoder):
+    corpus, index_dir = built
+    before = read_index(index_dir)
+    old_hashes = {c.content_hash for c in before.chunks}
+
+    added = "A new note.\n\nThe cease-fire was brokered in Qom by the Quds Force commander.\n"
+    (corpus / "new_note.txt").write_text(added)
+    changed = corpus / "002_000a60f2dc0f5aa1.txt"
+    changed.write_text(changed.read_text() + "\nOne more line about the Basra offensive.\n")
+    (corpus / "004_82396509a673133c.txt").unlink()
+
+    report = make_qa(corpus, index_dir).index()
+    after = read_index(index_dir)
+    new_hashes = {c.content_hash for c in after.chunks} - old_hashes
+    assert report.embedded == len(new_hashes) > 0
+    assert report.documents_read == 2  # the added and the changed file; the rest reused
+    assert report.reused == len(after.chunks) - sum(
+        1 for c in after.chunks if c.content_hash in new_hashes
+    )
+    doc_ids = {d.doc_id for d in after.documents}
+    assert "new_note.txt" in doc_ids and "004_82396509a673133c.txt" not in doc_ids
+    assert all(c.chunk.doc_id != "004_82396509a673133c.txt" for c in after.chunks)
+    # the reused vectors are exactly the ones computed before
+    old_vectors = dict(
+        zip([c.content_hash for c in before.chunks], before.vectors.vectors(), strict=True)
+    )
+    for stored, vector in zip(after.chunks, after.vectors.vectors(), strict=True):
+        if stored.content_hash in old_vectors:
+            assert (vector == old_vectors[stored.content_hash]).all()
+
+
+def test_changed_settings_rebuild_the_index(built):
+    corpus, index_dir = built
+    report = make_qa(corpus, index_dir, chunk_tokens=96).index()
+    assert not report.up_to_date and report.documents_read == report.documents
+    manifest = read_index(index_dir).manifest
+    assert manifest["settings"]["chunk_tokens"] == 96
+
+
+def test_a_crash_before_the_switch_keeps_the_old_index(built, monkeypatch):
+    corpus, index_dir = built
+    before = current_version(index_dir)
+    (corpus / "extra.txt").write_text("Another document about Basra and Sadr and the Mahdi Army.")
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("qa.store._fsync_tree", crash)
+    with pytest.raises(OSError):
+        make_qa(corpus, index_dir).index()
+    assert current_version(index_dir) == before
+    assert not [p for p in os.listdir(index_dir) if p.startswith(".tmp-")]
+    read_index(index_dir)

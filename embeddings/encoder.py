@@ -147,7 +147,10 @@ def load_encoder(model: str, precision: str = "auto") -> Encoder:
     resolved = resolve_model(model)
     chosen = choose_precision(precision)
     import torch
+    import transformers
     from sentence_transformers import SentenceTransformer
+
+    transformers.utils.logging.disable_progress_bar()  # a bar per load is noise, not progress
 
     try:
         st_model = SentenceTransformer(resolved, device="cpu")

@@ -48,6 +48,10 @@ class Settings:
         duplicate_threshold: Word-shingle Jaccard similarity from which chunks are duplicates.
         min_answer_similarity: Below this cosine similarity between the question and the best
             sentence, the answer says the corpus does not seem to answer the question.
+        answer_term_weight: Weight of the IDF-weighted share of question words in a sentence's
+            answer score (its cosine similarity to the question is the rest).
+        answer_passage_weight: Weight of the passage's retrieval score (rescaled to [0, 1]) in
+            the answer score of its sentences.
         max_question_chars: Longer questions are refused with a clear error.
     """
 
@@ -57,13 +61,15 @@ class Settings:
     chunk_tokens: int = 192
     chunk_overlap: int = 32
     mode: str = "hybrid"
-    fusion: str = "rrf"
+    fusion: str = "weighted"
     rrf_k: int = 60
     dense_weight: float = 0.5
     candidates: int = 50
     collapse_duplicates: bool = True
     duplicate_threshold: float = 0.7
-    min_answer_similarity: float = 0.35
+    min_answer_similarity: float = 0.40
+    answer_term_weight: float = 0.5
+    answer_passage_weight: float = 0.2
     max_question_chars: int = 2000
 
     def __post_init__(self) -> None:

@@ -1,10 +1,18 @@
-"""Near-duplicate chunks: the same passage published twice (reposts, quote-character variants).
+"""Near-duplicate passages: the same text published in several documents (reposts, copies with
+other quote characters).
 
-Texts are normalised (Unicode compatibility forms, quotes and dashes folded, case and punctuation
-dropped) and compared as sets of word 3-shingles. Two chunks are duplicates when the Jaccard
-similarity of their shingle sets reaches the threshold. Candidates come from bottom-k sketches
-(the k smallest shingle hashes of each chunk), so the work grows with the number of chunks, not
-its square; similar sets share their smallest hashes with high probability.
+Two ways of being the same passage are recognised, both between different documents:
+
+- **Copy**: the chunk's text occurs in another document once both are folded (Unicode
+  compatibility forms, quotes and dashes, case, runs of white space). The place found is mapped
+  back to exact offsets in that document, whatever its chunk boundaries.
+- **Near copy**: another document's chunk shares most word 3-shingles (Jaccard similarity at or
+  above the threshold), e.g. an edited repost.
+
+Candidates are chunks that share a sampled shingle: every shingle whose hash is 0 modulo
+``SAMPLE_EVERY`` (plus each chunk's two smallest, so short chunks have some). The sample is the same
+for every chunk, so a passage split across two chunks of the other copy still shares about half
+its sample with each; and the work grows with the number of chunks, not its square.
 """
 
 from __future__ import annotations
@@ -13,22 +21,43 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+from qa.types import Chunk
 
 SHINGLE_WORDS = 3
-SKETCH_SIZE = 8
+SAMPLE_EVERY = 8
 # A shingle shared by very many chunks ("the united states") says nothing about duplication;
 # its bucket is skipped so that the pairwise checks stay few.
 MAX_BUCKET = 256
+
+Span = tuple[str, int, int]  # (doc_id, start, end)
 
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 _WORD = re.compile(r"\w+")
 
 
+def fold(text: str) -> tuple[str, list[int]]:
+    """``text`` folded for comparison, and for each folded character its offset in ``text``."""
+    chars: list[str] = []
+    origin: list[int] = []
+    after_space = True
+    for i, ch in enumerate(text):
+        for c in unicodedata.normalize("NFKC", ch).translate(_FOLD).lower():
+            if c.isspace():
+                if after_space:
+                    continue
+                c, after_space = " ", True
+            else:
+                after_space = False
+            chars.append(c)
+            origin.append(i)
+    return "".join(chars), origin
+
+
 def normalise(text: str) -> list[str]:
     """Lower-case words of ``text`` with quote, dash and compatibility variants folded."""
-    folded = unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
-    return _WORD.findall(folded)
+    return _WORD.findall(fold(text)[0])
 
 
 def shingles(text: str) -> set[int]:
@@ -45,33 +74,64 @@ def jaccard(a: set[int], b: set[int]) -> float:
     return len(a & b) / len(a | b)
 
 
-def duplicate_groups(texts: Sequence[str], threshold: float) -> list[int]:
-    """For each text, the id of its duplicate group: the index of the group's first member.
+def duplicate_places(
+    chunks: Sequence[Chunk], texts: Mapping[str, str], threshold: float
+) -> list[list[Span]]:
+    """For each chunk, the places in other documents that hold the same passage.
 
-    A text with no duplicate is its own group. Groups are closed under "is a duplicate of".
+    Args:
+        chunks: All chunks of the index.
+        texts: Document text by doc_id (the texts the chunk offsets refer to).
+        threshold: Jaccard similarity of word shingles from which two chunks are near copies.
     """
-    sets = [shingles(t) for t in texts]
-    parent = list(range(len(texts)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = [shingles(c.text) for c in chunks]
     buckets: dict[int, list[int]] = defaultdict(list)
     for i, s in enumerate(sets):
-        for h in sorted(s)[:SKETCH_SIZE]:
+        for h in {h for h in s if h % SAMPLE_EVERY == 0} | set(sorted(s)[:2]):
             buckets[h].append(i)
-    checked: set[tuple[int, int]] = set()
+    similar: dict[int, set[int]] = defaultdict(set)
     for members in buckets.values():
-        if len(members) > MAX_BUCKET:
-            continue
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                if (i, j) in checked or find(i) == find(j):
-                    continue
-                checked.add((i, j))
-                if jaccard(sets[i], sets[j]) >= threshold:
-                    parent[max(find(i), find(j))] = min(find(i), find(j))
-    return [find(i) for i in range(len(texts))]
+        if len(members) <= MAX_BUCKET:
+            for x, i in enumerate(members):
+                for j in members[x + 1 :]:
+                    if chunks[i].doc_id != chunks[j].doc_id:
+                        similar[i].add(j)
+                        similar[j].add(i)
+
+    folded_docs: dict[str, tuple[str, list[int]]] = {}
+    places: list[list[Span]] = [[] for _ in chunks]
+    for i, others in similar.items():
+        needle = fold(chunks[i].text)[0]
+        found_in: set[str] = set()
+        for doc_id in sorted({chunks[j].doc_id for j in others}):
+            if doc_id not in folded_docs:
+                folded_docs[doc_id] = fold(texts[doc_id])
+            haystack, origin = folded_docs[doc_id]
+            at = haystack.find(needle) if needle else -1
+            if at >= 0:
+                places[i].append((doc_id, origin[at], origin[at + len(needle) - 1] + 1))
+                found_in.add(doc_id)
+        for j in sorted(others):
+            near = chunks[j].doc_id not in found_in and jaccard(sets[i], sets[j]) >= threshold
+            if near:
+                places[i].append((chunks[j].doc_id, chunks[j].start, chunks[j].end))
+    return places
+
+
+def covered(span: Span, shown: Mapping[str, list[tuple[int, int]]]) -> float:
+    """Share of ``span`` that lies inside spans already shown in the same document."""
+    doc_id, start, end = span
+    if end <= start:
+        return 0.0
+    inside = sum(max(0, min(end, b) - max(start, a)) for a, b in _merged(shown.get(doc_id, [])))
+    return inside / (end - start)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged

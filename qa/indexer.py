@@ -23,7 +23,7 @@ from embeddings.vector_index import VectorIndex
 from qa.chunking import Chunker
 from qa.config import Settings
 from qa.corpus import CorpusFile, SkipFile, list_corpus_files, load_document
-from qa.dedup import duplicate_groups
+from qa.dedup import duplicate_places
 from qa.errors import CorpusError
 from qa.lexical import LexicalIndex
 from qa.store import FileStat, StoredChunk, StoredIndex, content_hash
@@ -32,7 +32,7 @@ from qa.types import Chunk, Document, SkippedFile
 log = logging.getLogger(__name__)
 
 # Bump when segmentation or chunking logic changes, so that old indexes are rebuilt.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,9 @@ def build_index(
     skipped: list[SkippedFile] = []
     skipped_files: dict[str, list[int]] = {}
     read = 0
-    for file in tqdm(files, desc="Reading", unit="file", disable=not progress, leave=False):
+    for file in tqdm(
+        files, desc="Reading", unit="file", disable=None if progress else True, leave=False
+    ):
         old = previous.file_stats.get(file.doc_id) if previous else None
         if (
             old
@@ -180,13 +182,16 @@ def build_index(
         {h: c.text for h, c in zip(hashes, chunks, strict=True) if h not in cache}.items()
     )
     if todo:
-        with tqdm(total=len(todo), desc="Embedding", unit="chunk", disable=not progress) as bar:
+        with tqdm(
+            total=len(todo), desc="Embedding", unit="chunk", disable=None if progress else True
+        ) as bar:
             fresh = encoder.encode(
                 [text for _, text in todo], batch_size=settings.batch_size, progress=bar.update
             )
         cache.update({h: fresh[i] for i, (h, _) in enumerate(todo)})
     vectors = np.stack([cache[h] for h in hashes]) if hashes else np.zeros((0, encoder.dimension))
-    groups = duplicate_groups([c.text for c in chunks], settings.duplicate_threshold)
+    texts = {d.doc_id: d.text for d in documents}
+    places = duplicate_places(chunks, texts, settings.duplicate_threshold)
 
     counts = {"article": 0, "comment": 0, "boilerplate": 0}
     for doc in documents:
@@ -207,7 +212,9 @@ def build_index(
         documents=documents,
         file_stats=stats,
         skipped=skipped,
-        chunks=[StoredChunk(c, h, g) for c, h, g in zip(chunks, hashes, groups, strict=True)],
+        chunks=[
+            StoredChunk(c, h, tuple(p)) for c, h, p in zip(chunks, hashes, places, strict=True)
+        ],
         vectors=VectorIndex.build(vectors),
         lexical=LexicalIndex.build([c.text for c in chunks]),
     )

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from embeddings.encoder import Encoder, load_encoder
-from qa.answer import extract_answer
+from qa.answerer import extract_answer
 from qa.config import DEFAULT_CORPUS, Settings, default_index_dir
 from qa.corpus import list_corpus_files
 from qa.errors import IndexCorruptError
 from qa.indexer import IndexReport, build_index, is_up_to_date
-from qa.retrieve import Retriever, check_k, check_mode, clean_question
+from qa.retriever import Retriever, check_k, check_mode, clean_question
 from qa.store import StoredIndex, move_aside, read_index, write_index, writer_lock
 from qa.types import Answer, Document, Passage
 
@@ -109,7 +109,15 @@ class QA:
         """
         passages = self.retrieve(question, k=k, mode=mode)
         cleaned = clean_question(question, self.settings.max_question_chars)
-        return extract_answer(cleaned, passages, self.encoder, self.settings.min_answer_similarity)
+        return extract_answer(
+            cleaned,
+            passages,
+            self.encoder,
+            self._ready().index.lexical,
+            self.settings.min_answer_similarity,
+            self.settings.answer_term_weight,
+            self.settings.answer_passage_weight,
+        )
 
     def document(self, doc_id: str) -> Document:
         """The indexed document ``doc_id`` (its text is what passage offsets refer to).

@@ -51,12 +51,12 @@ class FileStat:
 
 @dataclass(frozen=True)
 class StoredChunk:
-    """A chunk as indexed: the chunk, its content hash (the embedding cache key) and the id of
-    its near-duplicate group (the row of the group's first member)."""
+    """A chunk as indexed: the chunk, its content hash (the embedding cache key) and the places
+    in other documents that hold the same passage (doc_id, start, end)."""
 
     chunk: Chunk
     content_hash: str
-    group: int
+    also_in: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass
@@ -209,13 +209,13 @@ def _document_from(record: dict[str, Any]) -> Document:
 
 
 def _chunk_record(stored: StoredChunk) -> dict[str, Any]:
-    return dict(asdict(stored.chunk), hash=stored.content_hash, group=stored.group)
+    return dict(asdict(stored.chunk), hash=stored.content_hash, also_in=stored.also_in)
 
 
 def _chunk_from(record: dict[str, Any]) -> StoredChunk:
-    group = record.pop("group")
+    also_in = tuple((str(d), int(a), int(b)) for d, a, b in record.pop("also_in"))
     digest = record.pop("hash")
-    return StoredChunk(Chunk(**record), digest, group)
+    return StoredChunk(Chunk(**record), digest, also_in)
 
 
 # -- files -----------------------------------------------------------------------------------

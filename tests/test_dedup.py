@@ -1,4 +1,13 @@
-from qa.dedup import duplicate_groups, jaccard, normalise, shingles
+from qa.dedup import covered, duplicate_places, fold, jaccard, normalise, shingles
+from qa.types import Chunk
+
+
+def test_fold_maps_every_character_back():
+    text = "Sadr’s  “win”…\n— it’s"
+    folded, origin = fold(text)
+    assert folded == "sadr's \"win\"... - it's"
+    assert len(origin) == len(folded)
+    assert text[origin[folded.index("win")] : origin[folded.index("win")] + 3] == "win"
 
 
 def test_normalise_folds_quotes_dashes_and_case():
@@ -10,26 +19,46 @@ def test_jaccard():
     assert jaccard(set(), {1}) == 0.0
 
 
-def test_groups_join_near_duplicates_only():
-    base = "The cease-fire that has kept the main Shiite militia mostly quiet has unraveled today."
-    texts = [
-        base,
-        "An unrelated sentence about the weather in Basra and nothing more than that at all.",
-        base.replace("'", "’") + " ",
-        base.replace("today", "yesterday"),
+def chunk(doc_id: str, text: str, start: int = 0) -> Chunk:
+    return Chunk(doc_id, start, start + len(text), text, "article")
+
+
+def test_a_copy_is_found_at_exact_offsets_despite_other_quotes_and_boundaries():
+    original = (
+        "Intro line.\n\nIt was Sadr who laid down the conditions for an end to the violence, "
+        "not Maliki. That's where we stand. Both sides have taken casualties today."
+    )
+    copy = original.replace("'", "’").replace("Intro line.", "Another intro, longer.")
+    passage = original[original.index("It was") : original.index(" Both")]
+    texts = {"a.txt": original, "b.txt": copy}
+    chunks = [
+        chunk("a.txt", passage, original.index(passage)),
+        chunk("b.txt", copy[copy.index("It was") :], copy.index("It was")),
     ]
-    groups = duplicate_groups(texts, threshold=0.7)
-    assert groups[0] == groups[2] == 0
-    assert groups[1] == 1
-    # A changed word joins the group exactly when the measured similarity reaches the threshold.
-    expected = jaccard(shingles(texts[0]), shingles(texts[3])) >= 0.7
-    assert (groups[3] == 0) == expected
+    places = duplicate_places(chunks, texts, threshold=0.7)
+    ((doc_id, start, end),) = places[0]
+    assert doc_id == "b.txt"
+    assert copy[start:end] == passage.replace("'", "’")
 
 
-def test_groups_are_transitive():
-    a = " ".join(f"w{i}" for i in range(40))
-    b = " ".join(f"w{i}" for i in range(2, 42))
-    c = " ".join(f"w{i}" for i in range(4, 44))
-    groups = duplicate_groups([a, b, c], threshold=0.85)
-    assert jaccard(shingles(a), shingles(c)) < 0.85 <= jaccard(shingles(a), shingles(b))
-    assert groups == [0, 0, 0]
+def test_unrelated_chunks_have_no_places():
+    texts = {"a.txt": "The Mahdi Army held Basra for six days.", "b.txt": "Bread needs flour."}
+    chunks = [chunk("a.txt", texts["a.txt"]), chunk("b.txt", texts["b.txt"])]
+    assert duplicate_places(chunks, texts, threshold=0.7) == [[], []]
+
+
+def test_a_near_copy_counts_from_the_threshold():
+    base = " ".join(f"w{i}" for i in range(40))
+    edited = base.replace("w20", "changed")
+    texts = {"a.txt": base, "b.txt": edited}
+    chunks = [chunk("a.txt", base), chunk("b.txt", edited)]
+    similarity = jaccard(shingles(base), shingles(edited))
+    assert duplicate_places(chunks, texts, threshold=similarity)[0] == [("b.txt", 0, len(edited))]
+    assert duplicate_places(chunks, texts, threshold=similarity + 0.01)[0] == []
+
+
+def test_covered_share():
+    shown = {"a.txt": [(0, 50), (40, 100), (200, 210)]}
+    assert covered(("a.txt", 50, 150), shown) == 0.5
+    assert covered(("a.txt", 0, 100), shown) == 1.0
+    assert covered(("b.txt", 0, 100), shown) == 0.0

@@ -11,6 +11,7 @@ import numpy as np
 from embeddings.encoder import Encoder
 from qa import fusion
 from qa.config import MODES, Settings
+from qa.dedup import covered
 from qa.errors import QuestionError
 from qa.store import StoredIndex
 from qa.types import Passage, Place
@@ -60,10 +61,6 @@ class Retriever:
         self.encoder = encoder
         self.settings = settings
         self.documents = {d.doc_id: d for d in index.documents}
-        members: dict[int, list[int]] = defaultdict(list)
-        for row, stored in enumerate(index.chunks):
-            members[stored.group].append(row)
-        self._group_members = dict(members)
 
     def search_batch(self, questions: Sequence[str], k: int, mode: str) -> list[list[Passage]]:
         """The best ``k`` passages for each (already cleaned) question, best first."""
@@ -95,21 +92,25 @@ class Retriever:
         return fusion.rrf(by_rank, self.settings.rrf_k)
 
     def _passages(self, scores: dict[int, float], k: int) -> list[Passage]:
+        """The best ``k`` rows as passages. With collapsing on, a row at least half covered by
+        text already shown (a passage or one of its copies elsewhere) is left out: its place is
+        in that passage's ``also_in``."""
         passages: list[Passage] = []
-        shown_groups: set[int] = set()
+        shown: dict[str, list[tuple[int, int]]] = defaultdict(list)
         collapse = self.settings.collapse_duplicates
         for row, score in fusion.ranked(scores):
-            group = self.index.chunks[row].group
-            if collapse and group in shown_groups:
+            stored = self.index.chunks[row]
+            chunk = stored.chunk
+            if collapse and covered((chunk.doc_id, chunk.start, chunk.end), shown) >= 0.5:
                 continue
-            shown_groups.add(group)
-            others = [m for m in self._group_members[group] if m != row] if collapse else []
-            passages.append(self._passage(row, score, others))
+            for doc_id, start, end in ((chunk.doc_id, chunk.start, chunk.end), *stored.also_in):
+                shown[doc_id].append((start, end))
+            passages.append(self._passage(row, score, stored.also_in if collapse else ()))
             if len(passages) == k:
                 break
         return passages
 
-    def _passage(self, row: int, score: float, others: list[int]) -> Passage:
+    def _passage(self, row: int, score: float, also_in: Sequence[tuple[str, int, int]]) -> Passage:
         chunk = self.index.chunks[row].chunk
         return Passage(
             text=chunk.text,
@@ -121,18 +122,23 @@ class Retriever:
             section=chunk.section,
             author=chunk.author,
             date=chunk.date,
-            also_in=tuple(self._place(m) for m in others),
+            also_in=tuple(self._place(*span) for span in also_in),
         )
 
-    def _place(self, row: int) -> Place:
-        chunk = self.index.chunks[row].chunk
+    def _place(self, doc_id: str, start: int, end: int) -> Place:
+        doc = self.documents[doc_id]
+        segment = next(
+            (s for s in doc.segments if s.start <= start < s.end and s.kind != "boilerplate"),
+            None,
+        )
+        comment = segment is not None and segment.kind == "comment"
         return Place(
-            doc_id=chunk.doc_id,
-            title=self.documents[chunk.doc_id].title,
-            start=chunk.start,
-            end=chunk.end,
-            section=chunk.section,
-            author=chunk.author,
+            doc_id=doc_id,
+            title=doc.title,
+            start=start,
+            end=end,
+            section="comment" if comment else "article",
+            author=segment.author if comment and segment else doc.author,
         )
 
 

@@ -16,6 +16,8 @@ import numpy as np
 
 from embeddings.encoder import Encoder
 from qa.dedup import jaccard, shingles
+from qa.fusion import min_max
+from qa.lexical import LexicalIndex
 from qa.types import Answer, Passage
 
 # A sentence ends at . ! or ? (plus closing quotes or brackets) before white space, or at a line
@@ -107,17 +109,29 @@ def extract_answer(
     question: str,
     passages: Sequence[Passage],
     encoder: Encoder,
+    lexical: LexicalIndex,
     min_similarity: float,
+    term_weight: float,
+    passage_weight: float,
     max_sentences: int = 2,
     margin: float = 0.08,
 ) -> Answer:
     """The best sentences of ``passages`` for ``question``, cited.
 
+    A sentence scores its cosine similarity to the question, plus ``term_weight`` times the share
+    of the question's words (weighted by IDF) that it contains, plus ``passage_weight`` times its
+    passage's retrieval score rescaled to [0, 1] over the passages given. The embedding alone
+    favours sentences that echo the question's topic; the rare words ("brokered") and the
+    passage-level evidence of the hybrid search point at the answer.
+
     Args:
         question: The cleaned question.
         passages: Retrieved passages, best first.
         encoder: Embeds the question and the sentences.
+        lexical: Supplies the word analysis and IDF of the BM25 index.
         min_similarity: Cosine similarity the best sentence needs for a confident answer.
+        term_weight: Weight of the IDF-weighted word overlap in a sentence's score.
+        passage_weight: Weight of the passage's rescaled retrieval score.
         max_sentences: Most sentences in the answer.
         margin: A further sentence joins the answer only if it scores within this of the best.
     """
@@ -126,14 +140,18 @@ def extract_answer(
         return _no_answer(question, passages)
     vectors = encoder.encode([question] + [s.text for s in sentences])
     similarity = vectors[1:] @ vectors[0]
-    order = np.argsort(-similarity, kind="stable")
-    best = float(similarity[order[0]])
-    if best < min_similarity:
+    if similarity.max() < min_similarity:
         return _no_answer(question, passages)
+    overlap = np.array([_term_overlap(question, s.text, lexical) for s in sentences])
+    prior = min_max({i: p.score for i, p in enumerate(passages)})
+    ranked_prior = np.array([prior[s.passage] for s in sentences])
+    score = similarity + term_weight * overlap + passage_weight * ranked_prior
+    order = np.argsort(-score, kind="stable")
+    best = float(score[order[0]])
 
     chosen: list[int] = []
     for i in order:
-        if len(chosen) == max_sentences or similarity[i] < best - margin:
+        if len(chosen) == max_sentences or score[i] < best - margin:
             break
         if all(_distinct(sentences[i], sentences[j]) for j in chosen):
             chosen.append(int(i))
@@ -146,6 +164,16 @@ def extract_answer(
             citations.append(passage)
         parts.append(f"{sentences[i].text} [{citations.index(passage) + 1}]")
     return Answer(question=question, text=" ".join(parts), citations=citations, confident=True)
+
+
+def _term_overlap(question: str, sentence: str, lexical: LexicalIndex) -> float:
+    """Share of the question's IDF weight carried by words the sentence also has, in [0, 1]."""
+    weights = lexical.idf(set(lexical.words(question)))
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    present = set(lexical.words(sentence))
+    return sum(w for word, w in weights.items() if word in present) / total
 
 
 def _distinct(a: Sentence, b: Sentence) -> bool:

@@ -15,7 +15,14 @@ import threading
 from typing import TYPE_CHECKING
 
 from qa.config import Settings
-from qa.errors import CorpusError, IndexCorruptError, ModelError, QAError, QuestionError
+from qa.errors import (
+    CorpusError,
+    IndexCorruptError,
+    ModelError,
+    QAError,
+    QuestionError,
+    SettingsError,
+)
 from qa.types import Answer, Chunk, Document, Passage, Place, Segment
 
 if TYPE_CHECKING:
@@ -35,6 +42,7 @@ __all__ = [
     "QuestionError",
     "Segment",
     "Settings",
+    "SettingsError",
     "answer",
     "default_qa",
     "retrieve",

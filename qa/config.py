@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Literal
 
-from qa.errors import QuestionError
+from qa.errors import SettingsError
 
 Mode = Literal["hybrid", "dense", "bm25"]
 Fusion = Literal["rrf", "weighted"]
@@ -77,20 +77,20 @@ class Settings:
         _check_choice("fusion", self.fusion, FUSIONS)
         _check_choice("precision", self.precision, PRECISIONS)
         if self.chunk_tokens < 16:
-            raise QuestionError(f"chunk_tokens must be at least 16, got {self.chunk_tokens}")
+            raise SettingsError(f"chunk_tokens must be at least 16, got {self.chunk_tokens}")
         if not 0 <= self.chunk_overlap < self.chunk_tokens:
-            raise QuestionError(
+            raise SettingsError(
                 f"chunk_overlap must be from 0 to chunk_tokens - 1, got {self.chunk_overlap}"
             )
         if not 0.0 <= self.dense_weight <= 1.0:
-            raise QuestionError(f"dense_weight must be from 0 to 1, got {self.dense_weight}")
+            raise SettingsError(f"dense_weight must be from 0 to 1, got {self.dense_weight}")
 
     def updated(self, **overrides: object) -> Settings:
         """A copy with some settings changed; unknown names are refused with the valid ones."""
         valid = {f.name for f in fields(self)}
         unknown = sorted(set(overrides) - valid)
         if unknown:
-            raise QuestionError(
+            raise SettingsError(
                 f"unknown setting(s) {', '.join(unknown)}; valid: {', '.join(sorted(valid))}"
             )
         return replace(self, **overrides)  # type: ignore[arg-type]
@@ -98,7 +98,7 @@ class Settings:
 
 def _check_choice(name: str, value: str, valid: tuple[str, ...]) -> None:
     if value not in valid:
-        raise QuestionError(f"{name} must be one of {', '.join(valid)}; got {value!r}")
+        raise SettingsError(f"{name} must be one of {', '.join(valid)}; got {value!r}")
 
 
 def qa_home() -> Path:

@@ -9,6 +9,10 @@ class QuestionError(QAError, ValueError):
     """The question cannot be asked as given (empty, too long, bad parameters)."""
 
 
+class SettingsError(QAError, ValueError):
+    """A setting has an invalid value or an unknown name."""
+
+
 class CorpusError(QAError):
     """The corpus folder is missing, not a folder, or holds no readable document."""
 

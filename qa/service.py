@@ -16,7 +16,7 @@ from qa.answerer import extract_answer
 from qa.config import DEFAULT_CORPUS, Settings, default_index_dir
 from qa.corpus import list_corpus_files
 from qa.errors import IndexCorruptError
-from qa.indexer import IndexReport, build_index, is_up_to_date
+from qa.indexer import IndexReport, build_index, index_settings, is_up_to_date
 from qa.retriever import Retriever, check_k, check_mode, clean_question
 from qa.store import StoredIndex, move_aside, read_index, write_index, writer_lock
 from qa.types import Answer, Document, Passage
@@ -145,6 +145,8 @@ class QA:
             report = _up_to_date_report(self, previous)
             self._retriever = Retriever(previous, encoder, self.settings)
         else:
+            if previous is not None:
+                _explain_rebuild(previous, index_settings(self.settings, encoder), self.index_dir)
             with writer_lock(self.index_dir):
                 index, report = build_index(
                     self.corpus, self.settings, encoder, previous, progress=self.progress
@@ -167,6 +169,18 @@ class QA:
                 "The index at %s is damaged (%s): rebuilding it%s.", self.index_dir, exc, where
             )
             return None
+
+
+def _explain_rebuild(previous: StoredIndex, wanted: dict[str, object], index_dir: Path) -> None:
+    """Say why an index is rebuilt when its settings, not just the corpus, changed."""
+    built = previous.manifest.get("settings", {})
+    changed = [f"{k} {built.get(k)} → {v}" for k, v in wanted.items() if built.get(k) != v]
+    if changed:
+        log.warning(
+            "The index at %s was built with other settings (%s): updating it.",
+            index_dir,
+            ", ".join(changed),
+        )
 
 
 def _with_dir(report: IndexReport, index_dir: Path) -> IndexReport:

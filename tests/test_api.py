@@ -121,3 +121,10 @@ def test_module_level_functions_use_the_default_corpus():
     assert any(names_quds_commander(p.text) for p in passages)
     assert qa.default_qa().corpus == CORPUS
     assert isinstance(qa.answer(QUESTION), Answer)
+
+
+def test_bad_settings_name_the_valid_values():
+    with pytest.raises(qa.SettingsError, match="hybrid, dense, bm25"):
+        QA(CORPUS, mode="semantic")
+    with pytest.raises(qa.SettingsError, match="valid: "):
+        QA(CORPUS, chunk_size=100)

@@ -106,9 +106,11 @@ def test_incremental_update_embeds_only_new_chunks(built, encoder):
             assert (vector == old_vectors[stored.content_hash]).all()
 
 
-def test_changed_settings_rebuild_the_index(built):
+def test_changed_settings_rebuild_the_index(built, caplog):
     corpus, index_dir = built
-    report = make_qa(corpus, index_dir, chunk_tokens=96).index()
+    with caplog.at_level(logging.WARNING, logger="qa"):
+        report = make_qa(corpus, index_dir, chunk_tokens=96).index()
+    assert "chunk_tokens 192 → 96" in caplog.text
     assert not report.up_to_date and report.documents_read == report.documents
     manifest = read_index(index_dir).manifest
     assert manifest["settings"]["chunk_tokens"] == 96

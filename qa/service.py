@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from embeddings.encoder import Encoder, load_encoder
@@ -76,8 +77,7 @@ class QA:
             ModelError: The embedding model cannot be loaded.
         """
         with self._lock:
-            report = self._update(rebuild=rebuild)
-            return report
+            return self._update(rebuild=rebuild)
 
     def retrieve(self, question: str, k: int = 5, mode: str | None = None) -> list[Passage]:
         """The ``k`` passages that best match ``question``, best first.
@@ -130,39 +130,53 @@ class QA:
     # -- loading -----------------------------------------------------------------------------
 
     def _ready(self) -> Retriever:
-        if self._retriever is None:
+        retriever = self._retriever
+        if retriever is None:
             with self._lock:
                 if self._retriever is None:
                     self._update(rebuild=False)
-        assert self._retriever is not None  # set by _update; for the type checker
-        return self._retriever
+                retriever = self._retriever
+        return retriever  # type: ignore[return-value]  # _update always sets it
 
     def _update(self, rebuild: bool) -> IndexReport:
         encoder = self.encoder
         files = list_corpus_files(self.corpus)
-        previous = None if rebuild else self._read_existing()
-        if previous is not None and is_up_to_date(previous, files, self.settings, encoder):
-            report = _up_to_date_report(self, previous)
-            self._retriever = Retriever(previous, encoder, self.settings)
-        else:
-            if previous is not None:
-                _explain_rebuild(previous, index_settings(self.settings, encoder), self.index_dir)
+        # Fast path without the lock: an index that is up to date is only read.
+        previous = None if rebuild else self._read_existing(locked=False)
+        if previous is None or not is_up_to_date(previous, files, self.settings, encoder):
             with writer_lock(self.index_dir):
-                index, report = build_index(
-                    self.corpus, self.settings, encoder, previous, progress=self.progress
-                )
-                write_index(self.index_dir, index)
-            report = _with_dir(report, self.index_dir)
-            self._retriever = Retriever(index, encoder, self.settings)
-        self.last_report = report
-        return report
+                # Another process may have updated the index while this one waited.
+                previous = None if rebuild else self._read_existing(locked=True)
+                if previous is None or not is_up_to_date(previous, files, self.settings, encoder):
+                    if previous is not None:
+                        _explain_rebuild(
+                            previous, index_settings(self.settings, encoder), self.index_dir
+                        )
+                    index, report = build_index(
+                        self.corpus, self.settings, encoder, previous, progress=self.progress
+                    )
+                    write_index(self.index_dir, index)
+                    self._retriever = Retriever(index, encoder, self.settings)
+                    self.last_report = replace(report, index_dir=str(self.index_dir))
+                    return self.last_report
+        self._retriever = Retriever(previous, encoder, self.settings)
+        self.last_report = _up_to_date_report(self, previous)
+        return self.last_report
 
-    def _read_existing(self) -> StoredIndex | None:
+    def _read_existing(self, locked: bool) -> StoredIndex | None:
+        """The index on disk, or None when there is none or it is damaged (then moved aside).
+
+        Damage is only acted on under the writer lock: without it, a version that another
+        process replaced while this one read it would look damaged.
+        """
         try:
             return read_index(self.index_dir)
         except FileNotFoundError:
             return None
         except IndexCorruptError as exc:
+            if not locked:
+                with writer_lock(self.index_dir):
+                    return self._read_existing(locked=True)
             moved = move_aside(self.index_dir)
             where = f"; the damaged copy is kept at {moved}" if moved else ""
             log.warning(
@@ -181,12 +195,6 @@ def _explain_rebuild(previous: StoredIndex, wanted: dict[str, object], index_dir
             index_dir,
             ", ".join(changed),
         )
-
-
-def _with_dir(report: IndexReport, index_dir: Path) -> IndexReport:
-    from dataclasses import replace
-
-    return replace(report, index_dir=str(index_dir))
 
 
 def _up_to_date_report(qa: QA, index: StoredIndex) -> IndexReport:

@@ -130,3 +130,24 @@ def test_a_crash_before_the_switch_keeps_the_old_index(built, monkeypatch):
     assert current_version(index_dir) == before
     assert not [p for p in os.listdir(index_dir) if p.startswith(".tmp-")]
     read_index(index_dir)
+
+
+def test_a_version_replaced_while_reading_is_not_taken_for_damage(built, monkeypatch):
+    corpus, index_dir = built
+    live = current_version(index_dir)
+    real_read = read_index
+    calls = []
+
+    def read_during_a_switch(folder):
+        calls.append(folder)
+        if len(calls) == 1:  # as if another process deleted the old version mid-read
+            from qa.errors import IndexCorruptError
+
+            raise IndexCorruptError("chunks.jsonl is missing")
+        return real_read(folder)
+
+    monkeypatch.setattr("qa.service.read_index", read_during_a_switch)
+    report = make_qa(corpus, index_dir).index()
+    assert report.up_to_date and len(calls) == 2
+    assert current_version(index_dir) == live
+    assert not any(p.name.startswith("broken-") for p in index_dir.iterdir())

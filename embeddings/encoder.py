@@ -91,7 +91,9 @@ class Encoder:
 
     def count_tokens(self, text: str) -> int:
         """Word pieces in ``text``, without special tokens."""
-        return len(self._model.tokenizer(text, add_special_tokens=False)["input_ids"])
+        # verbose=False: counting a long text is not feeding it to the model; no warning.
+        encoded = self._model.tokenizer(text, add_special_tokens=False, verbose=False)
+        return len(encoded["input_ids"])
 
     def token_offsets(self, text: str) -> list[tuple[int, int]]:
         """Character span of each word piece in ``text`` (no special tokens)."""

@@ -142,7 +142,8 @@ def extract_answer(
     similarity = vectors[1:] @ vectors[0]
     if similarity.max() < min_similarity:
         return _no_answer(question, passages)
-    overlap = np.array([_term_overlap(question, s.text, lexical) for s in sentences])
+    weights = lexical.idf(set(lexical.words(question)))
+    overlap = np.array([_term_overlap(weights, s.text, lexical) for s in sentences])
     prior = min_max({i: p.score for i, p in enumerate(passages)})
     ranked_prior = np.array([prior[s.passage] for s in sentences])
     score = similarity + term_weight * overlap + passage_weight * ranked_prior
@@ -166,9 +167,8 @@ def extract_answer(
     return Answer(question=question, text=" ".join(parts), citations=citations, confident=True)
 
 
-def _term_overlap(question: str, sentence: str, lexical: LexicalIndex) -> float:
-    """Share of the question's IDF weight carried by words the sentence also has, in [0, 1]."""
-    weights = lexical.idf(set(lexical.words(question)))
+def _term_overlap(weights: dict[str, float], sentence: str, lexical: LexicalIndex) -> float:
+    """Share of the question's IDF ``weights`` carried by words the sentence also has, in [0, 1]."""
     total = sum(weights.values())
     if not total:
         return 0.0

@@ -9,7 +9,6 @@ import os
 import sys
 import textwrap
 from dataclasses import asdict
-from pathlib import Path
 
 from qa.config import MODES, Settings
 from qa.errors import QAError
@@ -68,8 +67,6 @@ def _make_qa(args: argparse.Namespace, corpus: str | None):
     from qa.service import QA
 
     settings = Settings() if not args.model else Settings(model=args.model)
-    if corpus is not None and not Path(corpus).is_dir():
-        raise QAError(f"corpus folder not found: {corpus} (give a folder of .txt/.md/.html files)")
     return QA(corpus, args.index_dir, settings=settings, progress=not args.quiet)
 
 

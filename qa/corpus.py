@@ -167,15 +167,20 @@ def read_corpus(folder: Path) -> tuple[list[Document], list[SkippedFile]]:
         except SkipFile as skip:
             skipped.append(SkippedFile(path=file.doc_id, reason=skip.reason))
     if not documents:
-        kinds = "/".join(s.lstrip(".") for s in SUFFIXES)
-        if not skipped:
-            raise CorpusError(f"no .{kinds} documents in {folder}: add some or give another folder")
-        reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:_SKIPPED_IN_ERROR])
-        more = "; ..." if len(skipped) > _SKIPPED_IN_ERROR else ""
-        raise CorpusError(
-            f"no readable .{kinds} documents in {folder} ({len(skipped)} skipped: {reasons}{more})"
-        )
+        raise no_documents_error(folder, skipped)
     return documents, skipped
+
+
+def no_documents_error(folder: Path, skipped: list[SkippedFile]) -> CorpusError:
+    """The error for a folder where no document could be read, with the first reasons why."""
+    kinds = "/".join(s.lstrip(".") for s in SUFFIXES)
+    if not skipped:
+        return CorpusError(f"no .{kinds} documents in {folder}: add some or give another folder")
+    reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:_SKIPPED_IN_ERROR])
+    more = "; ..." if len(skipped) > _SKIPPED_IN_ERROR else ""
+    return CorpusError(
+        f"no readable .{kinds} documents in {folder} ({len(skipped)} skipped: {reasons}{more})"
+    )
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from qa.lexical import fold_variants
 from qa.types import Chunk
 
 SHINGLE_WORDS = 3
@@ -33,7 +33,6 @@ MAX_BUCKET = 256
 
 Span = tuple[str, int, int]  # (doc_id, start, end)
 
-_FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 _WORD = re.compile(r"\w+")
 
 
@@ -43,7 +42,7 @@ def fold(text: str) -> tuple[str, list[int]]:
     origin: list[int] = []
     after_space = True
     for i, ch in enumerate(text):
-        for c in unicodedata.normalize("NFKC", ch).translate(_FOLD).lower():
+        for c in fold_variants(ch).lower():
             if c.isspace():
                 if after_space:
                     continue

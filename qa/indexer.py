@@ -22,9 +22,14 @@ from embeddings.encoder import Encoder
 from embeddings.vector_index import VectorIndex
 from qa.chunking import Chunker
 from qa.config import Settings
-from qa.corpus import CorpusFile, SkipFile, list_corpus_files, load_document
+from qa.corpus import (
+    CorpusFile,
+    SkipFile,
+    list_corpus_files,
+    load_document,
+    no_documents_error,
+)
 from qa.dedup import duplicate_places
-from qa.errors import CorpusError
 from qa.lexical import LexicalIndex
 from qa.store import FileStat, StoredChunk, StoredIndex, content_hash
 from qa.types import Chunk, Document, SkippedFile
@@ -169,11 +174,7 @@ def build_index(
         chunks.extend(chunker.chunk_document(doc))
         stats[file.doc_id] = FileStat(file.size, file.mtime_ns, content_hash(doc.text))
     if not documents:
-        detail = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3])
-        raise CorpusError(
-            f"no readable .txt, .md or .html documents in {corpus}"
-            + (f" ({len(skipped)} skipped: {detail})" if skipped else "")
-        )
+        raise no_documents_error(corpus, skipped)
 
     hashes = [content_hash(c.text) for c in chunks]
     cache = _vector_cache(previous) if same_vectors and previous else {}

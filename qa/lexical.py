@@ -28,10 +28,16 @@ STOPWORDS = "en_plus"
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
+def fold_variants(text: str) -> str:
+    """``text`` with Unicode compatibility forms ("…" → "...") and quote and dash variants
+    folded, so that "Sadr’s" and "Sadr's" are the same word. Used by BM25 and duplicate search."""
+    return unicodedata.normalize("NFKC", text).translate(_FOLD)
+
+
 def _prepare(text: str) -> str:
     """Text as BM25 sees it: folded variants, and each hyphenated compound also written joined,
-    so that "cease-fire", "ceasefire" and "cease fire" all meet."""
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    so that "cease-fire" and "ceasefire" meet."""
+    text = fold_variants(text)
     joined = [m.group().replace("-", "") for m in _COMPOUND.finditer(text)]
     return f"{text} {' '.join(joined)}" if joined else text
 

@@ -38,8 +38,8 @@ def test_index_prints_a_report(tmp_path, capsys):
     "argv, message",
     [
         (["ask", "   "], "question is empty"),
-        (["ask", "hi", "--corpus", "/no/such/folder"], "not found"),
-        (["index", "/no/such/folder"], "not found"),
+        (["ask", "hi", "--corpus", "/no/such/folder"], "does not exist"),
+        (["index", "/no/such/folder"], "does not exist"),
     ],
 )
 def test_bad_input_prints_one_line_and_fails(capsys, argv, message):

@@ -172,7 +172,7 @@ def build_index(
         read += 1
         documents.append(doc)
         chunks.extend(chunker.chunk_document(doc))
-        stats[file.doc_id] = FileStat(file.size, file.mtime_ns, content_hash(doc.text))
+        stats[file.doc_id] = FileStat(file.size, file.mtime_ns)
     if not documents:
         raise no_documents_error(corpus, skipped)
 

@@ -36,7 +36,7 @@ from qa.errors import IndexCorruptError
 from qa.lexical import LexicalIndex
 from qa.types import Chunk, Document, Segment, SkippedFile
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 
 
@@ -46,7 +46,6 @@ class FileStat:
 
     size: int
     mtime_ns: int
-    sha256: str
 
 
 @dataclass(frozen=True)

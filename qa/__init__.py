@@ -23,7 +23,7 @@ from qa.errors import (
     QuestionError,
     SettingsError,
 )
-from qa.types import Answer, Chunk, Document, Passage, Place, Segment
+from qa.types import Answer, Chunk, Document, Passage, Place, Quote, Segment
 
 if TYPE_CHECKING:
     from qa.service import QA
@@ -40,6 +40,7 @@ __all__ = [
     "Place",
     "QAError",
     "QuestionError",
+    "Quote",
     "Segment",
     "Settings",
     "SettingsError",

@@ -18,7 +18,7 @@ from embeddings.encoder import Encoder
 from qa.dedup import jaccard, shingles
 from qa.fusion import min_max
 from qa.lexical import LexicalIndex
-from qa.types import Answer, Passage
+from qa.types import Answer, Passage, Quote
 
 # A sentence ends at . ! or ? (plus closing quotes or brackets) before white space, or at a line
 # break. A period after a known abbreviation or a single capital ("Gen.", "M.") ends nothing.
@@ -159,12 +159,16 @@ def extract_answer(
 
     citations: list[Passage] = []
     parts: list[str] = []
+    quotes: list[Quote] = []
     for i in chosen:
-        passage = passages[sentences[i].passage]
+        sentence = sentences[i]
+        passage = passages[sentence.passage]
         if passage not in citations:
             citations.append(passage)
-        parts.append(f"{sentences[i].text} [{citations.index(passage) + 1}]")
-    return Answer(question=question, text=" ".join(parts), citations=citations, confident=True)
+        number = citations.index(passage) + 1
+        parts.append(f"{sentence.text} [{number}]")
+        quotes.append(Quote(number, passage.doc_id, sentence.start, sentence.end))
+    return Answer(question, " ".join(parts), citations, confident=True, quotes=quotes)
 
 
 def _term_overlap(weights: dict[str, float], sentence: str, lexical: LexicalIndex) -> float:

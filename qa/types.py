@@ -101,14 +101,29 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A sentence of the answer, quoted verbatim from ``citations[citation - 1]``.
+
+    ``start``/``end`` are offsets in the cited document's text, so a viewer can highlight it.
+    """
+
+    citation: int
+    doc_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Answer:
     """An extractive answer. ``[n]`` markers in ``text`` refer to ``citations[n - 1]``.
 
-    ``confident`` is False when the corpus does not seem to answer the question; ``text`` then
-    says so and ``citations`` are the nearest passages, for the reader to judge.
+    ``quotes`` locates each sentence of the answer in its document. ``confident`` is False
+    when the corpus does not seem to answer the question; ``text`` then says so, ``citations``
+    are the nearest passages, for the reader to judge, and ``quotes`` is empty.
     """
 
     question: str
     text: str
     citations: list[Passage] = field(default_factory=list)
     confident: bool = True
+    quotes: list[Quote] = field(default_factory=list)

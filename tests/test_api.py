@@ -83,6 +83,17 @@ def test_answer_cites_the_quds_commander_comment(corpus_qa):
     assert any(p.section == "comment" and p.doc_id.startswith("000_") for p in cited)
 
 
+def test_answer_quotes_locate_each_sentence_in_its_document(corpus_qa):
+    ans = corpus_qa.answer(QUESTION)
+    assert ans.quotes
+    for quote in ans.quotes:
+        cited = ans.citations[quote.citation - 1]
+        assert quote.doc_id == cited.doc_id
+        assert cited.start <= quote.start < quote.end <= cited.end
+        sentence = corpus_qa.document(quote.doc_id).text[quote.start : quote.end]
+        assert f"{sentence} [{quote.citation}]" in ans.text
+
+
 @pytest.mark.parametrize(
     "question", ["What is the recipe for a sourdough bread starter?", "Who won the 1998 World Cup?"]
 )
@@ -91,6 +102,7 @@ def test_answer_is_not_confident_off_topic(corpus_qa, question):
     assert not ans.confident
     assert "does not seem to answer" in ans.text
     assert ans.citations  # the nearest passages are still offered
+    assert not ans.quotes
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from dataclasses import asdict
 
 from qa.config import MODES, Settings
 from qa.errors import QAError
+from qa.render import part_label, shorten
 from qa.types import Answer, Passage
 
 
@@ -54,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     _common(ask)
     ask.set_defaults(run=_ask)
+
+    serve = commands.add_parser("serve", help="index a folder, then serve the browser chat")
+    serve.add_argument("--corpus", help="corpus folder (default: the bundled corpus)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    serve.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
+    _common(serve)
+    serve.set_defaults(run=_serve)
     return parser
 
 
@@ -89,32 +97,38 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    if not 0 < args.port < 65536:
+        raise QAError(f"--port must be between 1 and 65535, not {args.port}")
+    from qa.webapp import serve
+
+    qa = _make_qa(args, args.corpus)
+    try:
+        serve(qa, host=args.host, port=args.port)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        raise QAError(f"cannot serve on {args.host}:{args.port}: {exc}") from None
+    return 0
+
+
 def format_answer(answer: Answer) -> str:
     """The answer, then its numbered citations, for a terminal."""
     lines = [textwrap.fill(answer.text, width=100), ""]
     for number, passage in enumerate(answer.citations, start=1):
         lines.append(f"[{number}] {describe(passage)}")
         excerpt = " ".join(passage.text.split())
-        lines.append(textwrap.indent(textwrap.fill(_shorten(excerpt, 400), width=96), "    "))
+        lines.append(textwrap.indent(textwrap.fill(shorten(excerpt, 400), width=96), "    "))
     return "\n".join(lines)
 
 
 def describe(passage: Passage) -> str:
     """One line: title, part (article or whose comment), date, document and offsets."""
-    if passage.section == "comment":
-        part = f"reader comment by {passage.author or 'anonymous'}"
-    else:
-        part = "article" + (f" by {passage.author}" if passage.author else "")
+    part = part_label(passage.section, passage.author)
     when = f", {passage.date}" if passage.date else ""
     also = f"; also in {', '.join(p.doc_id for p in passage.also_in)}" if passage.also_in else ""
     return (
         f"{passage.title} — {part}{when} ({passage.doc_id}, "
         f"chars {passage.start}–{passage.end}{also})"
     )
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 if __name__ == "__main__":

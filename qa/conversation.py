@@ -1,0 +1,66 @@
+"""Follow-up questions: which earlier questions a new one leans on, and the query to search for.
+
+Retrieval sees one string, so a follow-up such as "Did the government accept them?" must carry
+what "them" refers to. No language model rewrites it; a question *leans on* the one before it
+when it cannot stand alone, by three plain signs:
+
+- it opens with a continuation: "and", "but", "so", "also", "what about", "how about";
+- it refers back with a third-person pronoun or a demonstrative ("they", "them", "it", "he",
+  "this", "those", ...) and names nothing itself (no capitalised word after the first);
+- it has fewer than two content words ("Why?", "When was that?").
+
+The query is then the questions it leans on, oldest first, followed by the new one:
+"What did Sadr demand? Did the government accept them?". A chain reaches back at most
+``MAX_TURNS`` questions, and a question that stands alone starts a new chain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+MAX_TURNS = 3
+_CONTINUATIONS = ("and ", "but ", "so ", "also ", "what about ", "how about ", "then ")
+_REFERRING = frozenset(
+    "it its they them their theirs he him his she her hers this that these those there".split()
+)
+_STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def leans_on_previous(question: str) -> bool:
+    """Whether ``question`` needs the question before it to make sense; see the module doc."""
+    text = " ".join(question.split())
+    if text.lower().startswith(_CONTINUATIONS):
+        return True
+    words = _WORD.findall(text)
+    content = [w for w in words if w.lower() not in _STOPWORDS and len(w) > 1]
+    if len(content) < 2:
+        return True
+    refers_back = any(w.lower() in _REFERRING for w in words)
+    names_something = any(w[0].isupper() and w != "I" for w in words[1:])
+    return refers_back and not names_something
+
+
+def standalone_query(question: str, earlier: Sequence[str], max_chars: int | None = None) -> str:
+    """The text to retrieve with for ``question``, asked after the ``earlier`` questions.
+
+    Args:
+        question: The new question, as asked.
+        earlier: The questions asked before it in the conversation, oldest first.
+        max_chars: Longest query allowed; earlier questions are dropped, oldest first, to fit.
+
+    Returns:
+        ``question`` itself when it stands alone, else the chain of questions it leans on
+        joined to it.
+    """
+    chain = [question.strip()]
+    for previous in reversed(earlier):
+        if len(chain) == MAX_TURNS or not leans_on_previous(chain[0]):
+            break
+        chain.insert(0, previous.strip())
+    while len(chain) > 1 and max_chars is not None and len(" ".join(chain)) > max_chars:
+        chain.pop(0)
+    return " ".join(chain)

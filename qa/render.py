@@ -1,0 +1,167 @@
+"""Answers and documents as safe HTML and Markdown, for the browser.
+
+Corpus text is untrusted: a document may hold ``<script>``, ``<img onerror=...>`` or a
+``javascript:`` link. Every piece of it goes through ``escape`` (HTML) or ``escape_markdown``
+(the chat) before it reaches a page, so it shows as text and runs nothing. Only the markup
+written here, with fixed tags and classes, is live.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+
+from qa.types import Answer, Document, Passage, Place, Quote, Section
+
+DOCUMENT_WINDOW = 20_000  # characters shown either side of a passage in a long document
+_TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
+
+
+def escape(text: str) -> str:
+    """``text`` as inert HTML: markup characters and template delimiters become entities.
+
+    ``$``, braces and backticks are encoded too, so that no client-side template engine can
+    read corpus text as a placeholder.
+    """
+    return html.escape(text, quote=True).translate(_TEMPLATE_CHARS)
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as inert Markdown: every Markdown character is backslash-escaped (so no link,
+    image or emphasis forms) and HTML characters become entities."""
+    return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text), quote=False)
+
+
+def part_label(section: Section, author: str | None) -> str:
+    """'reader comment by NAME' or 'article by NAME', for a passage or a place."""
+    if section == "comment":
+        return f"reader comment by {author or 'an anonymous reader'}"
+    return "article" + (f" by {author}" if author else "")
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, with "…" where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def highlight(text: str, offset: int, spans: Sequence[tuple[int, int]], css_class: str) -> str:
+    """``text`` escaped, with each ``(start, end)`` span wrapped in ``<mark class=css_class>``.
+
+    ``offset`` is where ``text`` starts in its document; spans are in document offsets, may
+    reach past ``text`` (they are clipped) and must not overlap one another.
+    """
+    out: list[str] = []
+    position = 0
+    for start, end in sorted(spans):
+        start, end = max(start - offset, position), min(end - offset, len(text))
+        if start >= end:
+            continue
+        out.append(escape(text[position:start]))
+        out.append(f'<mark class="{css_class}">{escape(text[start:end])}</mark>')
+        position = end
+    out.append(escape(text[position:]))
+    return "".join(out)
+
+
+def chat_reply(answer: Answer, searched_for: str | None = None) -> str:
+    """The chat message for ``answer``: its text with [n] markers, then one line per citation.
+
+    Args:
+        answer: The answer.
+        searched_for: The query actually searched, when a follow-up was joined to earlier
+            questions; shown so the reader sees how the question was read.
+    """
+    parts = [escape_markdown(answer.text)]
+    if searched_for:
+        parts.append(f"*Read with the earlier question as: {escape_markdown(searched_for)}*")
+    sources = [
+        escape_markdown(f"[{n}] {p.title}: {part_label(p.section, p.author)}")
+        for n, p in enumerate(answer.citations, start=1)
+    ]
+    if sources:
+        parts.append("  \n".join(sources))  # two spaces: a line break inside one paragraph
+    return "\n\n".join(parts)
+
+
+def source_cards(
+    answer: Answer, document: Callable[[str], Document], elapsed_ms: float | None = None
+) -> str:
+    """The sources panel: one card per citation, with the answering sentences highlighted.
+
+    Each card and each "also in" place carries ``data-open="n"`` or ``data-open="n.m"`` (m-th
+    place of citation n): the page turns a click on it into an ``open`` request.
+    """
+    heading = "Sources" if answer.confident else "Nearest passages (not an answer)"
+    timing = ""
+    if elapsed_ms is not None:
+        timing = f' <span class="qa-timing">answered in {elapsed_ms:.0f} ms</span>'
+    cards = [
+        _card(n, passage, document(passage.doc_id), answer.quotes)
+        for n, passage in enumerate(answer.citations, start=1)
+    ]
+    body = "".join(cards) or '<p class="qa-empty">No passage matched.</p>'
+    return f'<section class="qa-sources"><h3>{heading}{timing}</h3>{body}</section>'
+
+
+def _card(number: int, passage: Passage, doc: Document, quotes: Sequence[Quote]) -> str:
+    spans = [(q.start, q.end) for q in quotes if q.citation == number]
+    where = f"{escape(passage.doc_id)}, characters {passage.start}–{passage.end}"
+    when = f" · {escape(passage.date)}" if passage.date else ""
+    also = "".join(
+        f'<li><button type="button" class="qa-link" data-open="{number}.{m}">'
+        f"{escape(place.title)} ({escape(place.doc_id)}, {escape(place.section)})</button></li>"
+        for m, place in enumerate(passage.also_in, start=1)
+    )
+    also_in = f'<div class="qa-also">Also in: <ul>{also}</ul></div>' if also else ""
+    return (
+        f'<article class="qa-source" data-section="{escape(passage.section)}">'
+        f'<header><span class="qa-number">[{number}]</span> '
+        f'<span class="qa-title">{escape(passage.title)}</span>'
+        f"{_document_byline(doc)}</header>"
+        f'<div class="qa-part qa-part-{escape(passage.section)}">'
+        f"{escape(_sentence_case(part_label(passage.section, passage.author)))}{when}</div>"
+        f'<blockquote class="qa-passage">'
+        f"{highlight(passage.text, passage.start, spans, 'qa-quote')}</blockquote>"
+        f"{also_in}"
+        f'<button type="button" class="qa-open" data-open="{number}">'
+        f"Open in document ({where})</button></article>"
+    )
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _document_byline(doc: Document) -> str:
+    parts = [f"by {doc.author}" if doc.author else "", doc.date or ""]
+    text = ", ".join(p for p in parts if p)
+    return f' <span class="qa-byline">{escape(text)}</span>' if text else ""
+
+
+def document_view(doc: Document, where: Passage | Place, quotes: Sequence[Quote] = ()) -> str:
+    """The whole document (or a window of ``DOCUMENT_WINDOW`` characters either side, when it
+    is long) with ``where`` highlighted and the answer's sentences marked inside it."""
+    begin = max(0, where.start - DOCUMENT_WINDOW)
+    end = min(len(doc.text), where.end + DOCUMENT_WINDOW)
+    spans = [(q.start, q.end) for q in quotes if q.doc_id == doc.doc_id]
+    inside = [(max(s, where.start), min(e, where.end)) for s, e in spans]
+    passage = highlight(doc.text[where.start : where.end], where.start, inside, "qa-quote")
+    before = escape(doc.text[begin : where.start])
+    after = escape(doc.text[where.end : end])
+    cut_before = f'<p class="qa-cut">… {begin:,} characters before …</p>' if begin else ""
+    cut_after = (
+        f'<p class="qa-cut">… {len(doc.text) - end:,} characters after …</p>'
+        if end < len(doc.text)
+        else ""
+    )
+    label = escape(part_label(where.section, where.author))
+    return (
+        f'<section class="qa-document" data-doc="{escape(doc.doc_id)}">'
+        f"<h3>{escape(doc.title)}</h3>"
+        f'<div class="qa-doc-meta">{escape(doc.doc_id)}{_document_byline(doc)} · '
+        f"highlighted: {label}, characters {where.start}–{where.end}</div>"
+        f'{cut_before}<div class="qa-doc-text">{before}'
+        f'<mark class="qa-highlight">{passage}</mark>{after}</div>{cut_after}</section>'
+    )

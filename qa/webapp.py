@@ -1,0 +1,261 @@
+"""The browser chat: a Gradio app around one ``QA``.
+
+Only translation between people and the library lives here: the question goes to
+``standalone_query`` and ``QA.answer``; the answer comes back through ``qa.render`` as escaped
+Markdown and HTML. The page has a chat, a sources panel (click a source to open its document
+with the passage highlighted and scrolled into view), an advanced panel, and one API endpoint,
+``/ask``, that returns the answer and its citations as JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported
+
+import gradio as gr  # noqa: E402
+
+from qa.config import DEFAULT_CORPUS, MODES, qa_home  # noqa: E402
+from qa.conversation import standalone_query  # noqa: E402
+from qa.errors import QAError  # noqa: E402
+from qa.render import (  # noqa: E402
+    chat_reply,
+    document_view,
+    escape,
+    escape_markdown,
+    shorten,
+    source_cards,
+)
+from qa.service import QA  # noqa: E402
+from qa.types import Answer, Passage, Place, Quote  # noqa: E402
+
+log = logging.getLogger("qa")
+
+EXAMPLES = [
+    "Who brokered the ceasefire?",
+    "What did Sadr demand?",
+    "Did the government accept them?",
+    "Why did Maliki launch the offensive in Basra?",
+]
+MAX_K = 10
+SHOWN_QUESTION_CHARS = 500  # a pasted essay is echoed in the chat only this far
+NO_SOURCES = '<section class="qa-sources"><h3>Sources</h3><p class="qa-empty">Ask a question: \
+the passages that support the answer appear here.</p></section>'
+NO_DOCUMENT = '<p class="qa-empty">Click a source to read it in its document.</p>'
+
+# A click on anything with data-open (a source card's button, an "also in" place) becomes a
+# Python event carrying which passage to open.
+OPEN_ON_CLICK = """
+element.addEventListener('click', (event) => {
+  const target = event.target.closest('[data-open]');
+  if (target) trigger('click', {open: target.dataset.open});
+});
+"""
+# When a document is shown, bring its highlighted passage into view.
+SCROLL_TO_HIGHLIGHT = """
+watch('value', () => {
+  const mark = element.querySelector('mark.qa-highlight');
+  if (mark) mark.scrollIntoView({block: 'center'});
+});
+"""
+CSS = """
+.qa-sources h3, .qa-document h3 { margin: 0 0 .5em; }
+.qa-timing { font-weight: normal; font-size: .8em; opacity: .7; margin-left: .5em; }
+.qa-source { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: .6em .8em; margin-bottom: .7em; }
+.qa-number { font-weight: bold; }
+.qa-title { font-weight: 600; }
+.qa-byline, .qa-doc-meta, .qa-cut { opacity: .75; font-size: .9em; }
+.qa-part { font-size: .9em; margin: .2em 0; }
+.qa-part-comment { color: var(--color-accent); }
+.qa-passage { margin: .4em 0; padding-left: .7em;
+  border-left: 3px solid var(--border-color-primary); white-space: pre-wrap;
+  max-height: 14em; overflow-y: auto; }
+mark.qa-quote { background: #ffe58f; color: #000; }
+mark.qa-highlight { background: #d6e4ff; color: #000; }
+.qa-doc-text { white-space: pre-wrap; }
+.qa-also ul { margin: .2em 0; padding-left: 1.2em; }
+.qa-open, .qa-link { cursor: pointer; text-decoration: underline; background: none; border: 0;
+  padding: 0; color: var(--link-text-color); text-align: left; font: inherit; font-size: .9em; }
+.qa-document { border-top: 1px solid var(--border-color-primary); padding-top: .5em; }
+"""
+
+
+@dataclass(frozen=True)
+class ChatState:
+    """One browser session: the questions answered so far, and the latest answer."""
+
+    questions: tuple[str, ...] = ()
+    answer: Answer | None = None
+
+
+def build_app(qa: QA) -> gr.Blocks:
+    """The Gradio Blocks for ``qa``. Call ``qa.index()`` first so that nothing loads lazily."""
+
+    def respond(
+        message: str, history: list[dict[str, Any]], state: ChatState, k: float, mode: str
+    ) -> tuple[list[dict[str, Any]], ChatState, str, str, str]:
+        shown = escape_markdown(shorten(message, SHOWN_QUESTION_CHARS))
+        history = [*history, {"role": "user", "content": shown}]
+        query = standalone_query(message, state.questions, qa.settings.max_question_chars)
+        try:
+            started = time.perf_counter()
+            answer = qa.answer(query, k=int(k), mode=mode)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+        except QAError as exc:
+            reply = escape_markdown(f"⚠ {exc}")
+            history.append({"role": "assistant", "content": reply})
+            return history, state, gr.skip(), gr.skip(), message
+        except Exception:  # never a stack trace in the page; the log has it
+            log.exception("Answering %r failed", message)
+            reply = "⚠ Something went wrong while answering; the server log has the details."
+            history.append({"role": "assistant", "content": reply})
+            return history, state, gr.skip(), gr.skip(), message
+        rewritten = query if query != message.strip() else None
+        history.append({"role": "assistant", "content": chat_reply(answer, rewritten)})
+        state = ChatState((*state.questions, message.strip()), answer)
+        return history, state, source_cards(answer, qa.document, elapsed_ms), NO_DOCUMENT, ""
+
+    def open_source(state: ChatState, event: gr.EventData) -> str:
+        target = _find(state.answer, str(getattr(event, "open", "")))
+        if target is None:
+            return NO_DOCUMENT
+        where, quotes = target
+        try:
+            return document_view(qa.document(where.doc_id), where, quotes)
+        except KeyError:
+            return f'<p class="qa-empty">{escape(where.doc_id)} is no longer in the index.</p>'
+
+    def new_conversation() -> tuple[list[dict[str, Any]], ChatState, str, str]:
+        return [], ChatState(), NO_SOURCES, NO_DOCUMENT
+
+    def ask(
+        question: str, k: int = 5, mode: str = "hybrid", earlier: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Answer ``question`` from the corpus, with citations.
+
+        Args:
+            question: The question.
+            k: Passages to retrieve (1-1000).
+            mode: "hybrid", "dense" or "bm25".
+            earlier: Questions asked before it in the same conversation, oldest first, for
+                follow-ups such as "Did the government accept them?".
+
+        Returns:
+            The answer as a dict: question, query (what was searched), text, confident,
+            citations (passages with document, section, author, offsets, also_in) and quotes.
+        """
+        query = standalone_query(question, earlier or [], qa.settings.max_question_chars)
+        try:
+            answer = qa.answer(query, k=k, mode=mode)
+        except QAError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+        return {"query": query, **asdict(answer), "question": question}
+
+    examples = EXAMPLES if qa.corpus.resolve() == DEFAULT_CORPUS.resolve() else []
+    with gr.Blocks(title="Ask the corpus", analytics_enabled=False) as app:
+        state = gr.State(ChatState())
+        gr.Markdown(
+            "## Ask the corpus\nAnswers are sentences quoted from the documents, with numbered "
+            "citations. Click a source to read it in its document."
+        )
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(
+                    label="Conversation",
+                    elem_id="qa-chat",
+                    height=480,
+                    latex_delimiters=[],
+                    feedback_options=None,
+                    placeholder="Ask a question about the documents.",
+                )
+                question = gr.Textbox(
+                    show_label=False,
+                    placeholder="Ask a question, e.g. Who brokered the ceasefire?",
+                    elem_id="qa-question",
+                    submit_btn="Ask",
+                    autofocus=True,
+                )
+                example_list = gr.Dataset(
+                    components=[question],
+                    samples=[[q] for q in examples],
+                    label="Examples",
+                    visible=bool(examples),
+                    elem_id="qa-examples",
+                )
+                clear = gr.Button("New conversation", size="sm", variant="secondary")
+                with gr.Accordion("Advanced", open=False):
+                    k = gr.Slider(1, MAX_K, value=5, step=1, label="Passages to retrieve")
+                    mode = gr.Radio(list(MODES), value=qa.settings.mode, label="Retrieval mode")
+                    gr.Markdown(_corpus_note(qa))
+            with gr.Column(scale=2):
+                sources = gr.HTML(NO_SOURCES, elem_id="qa-sources", js_on_load=OPEN_ON_CLICK)
+                viewer = gr.HTML(
+                    NO_DOCUMENT,
+                    elem_id="qa-document",
+                    js_on_load=SCROLL_TO_HIGHLIGHT,
+                    max_height=640,
+                )
+
+        chat_io = dict(
+            fn=respond,
+            inputs=[question, chat, state, k, mode],
+            outputs=[chat, state, sources, viewer, question],
+            api_visibility="private",
+        )
+        question.submit(**chat_io)
+        example_list.click(
+            lambda sample: sample[0], example_list, question, api_visibility="private"
+        ).then(**chat_io)
+        sources.click(open_source, [state], [viewer], api_visibility="private")
+        clear.click(
+            new_conversation, None, [chat, state, sources, viewer], api_visibility="private"
+        )
+        gr.api(ask, api_name="ask")
+    return app
+
+
+def _find(answer: Answer | None, key: str) -> tuple[Passage | Place, list[Quote]] | None:
+    """The passage a ``data-open`` key names: "n" is citation n, "n.m" its m-th "also in"."""
+    if answer is None:
+        return None
+    number, _, place = key.partition(".")
+    if not number.isdigit() or not 1 <= int(number) <= len(answer.citations):
+        return None
+    passage = answer.citations[int(number) - 1]
+    if not place:
+        return passage, [q for q in answer.quotes if q.citation == int(number)]
+    if not place.isdigit() or not 1 <= int(place) <= len(passage.also_in):
+        return None
+    return passage.also_in[int(place) - 1], []
+
+
+def _corpus_note(qa: QA) -> str:
+    report = qa.last_report
+    documents = f"{report.documents} documents, {report.chunks} passages" if report else ""
+    return (
+        f"**Corpus:** {escape_markdown(str(qa.corpus))} ({documents})  \n"
+        "To serve another folder: `python app.py --corpus FOLDER` (or `qa serve --corpus FOLDER`)."
+    )
+
+
+def serve(qa: QA, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Index ``qa``'s corpus (if needed), load everything, then serve the app until stopped."""
+    qa.index()
+    qa.retrieve("warm up", k=1)  # the first pass through the model is slow; pay it now
+    app = build_app(qa)
+    app.queue(max_size=64)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        show_error=False,
+        allowed_paths=[],
+        blocked_paths=[str(qa.index_dir), str(qa_home())],
+        footer_links=["api"],
+        ssr_mode=False,
+        css=CSS,
+    )

@@ -1,0 +1,65 @@
+"""Follow-up questions: when a question leans on the previous one, and the query built from it."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.conversation import MAX_TURNS, leans_on_previous, standalone_query
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did the government accept them?",  # "them" and no name of its own
+        "Why?",  # no content words
+        "When was that?",
+        "And what about Basra?",  # a continuation, even with a name
+        "what about the Mahdi Army?",
+        "Is it true?",
+    ],
+)
+def test_follow_ups_lean_on_the_previous_question(question):
+    assert leans_on_previous(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who brokered the ceasefire?",
+        "What did Sadr demand?",
+        "Did Sadr say he would disarm the Mahdi Army?",  # "he" is Sadr, named in the question
+        "How many people died in the Basra fighting?",
+        "Qui a négocié le cessez-le-feu?",
+    ],
+)
+def test_self_contained_questions_stand_alone(question):
+    assert not leans_on_previous(question)
+
+
+def test_a_follow_up_joins_the_question_it_leans_on():
+    query = standalone_query("Did the government accept them?", ["What did Sadr demand?"])
+    assert query == "What did Sadr demand? Did the government accept them?"
+
+
+def test_a_self_contained_question_is_searched_alone():
+    earlier = ["What did Sadr demand?", "Did the government accept them?"]
+    assert standalone_query("Who brokered the ceasefire?", earlier) == "Who brokered the ceasefire?"
+
+
+def test_the_first_question_has_nothing_to_lean_on():
+    assert standalone_query("  Why?  ", []) == "Why?"
+
+
+def test_a_chain_stops_at_the_question_that_stands_alone():
+    earlier = ["Who brokered the ceasefire?", "What did Sadr demand?", "Did they accept?"]
+    assert standalone_query("Why?", earlier) == "What did Sadr demand? Did they accept? Why?"
+
+
+def test_a_chain_is_at_most_max_turns_long():
+    earlier = ["What did Sadr demand?"] + ["Why?"] * 10
+    assert standalone_query("Why?", earlier).count("?") == MAX_TURNS
+
+
+def test_the_query_drops_the_oldest_questions_to_fit():
+    earlier = ["What did Sadr demand? " + "x" * 50]
+    assert standalone_query("Did they accept?", earlier, max_chars=40) == "Did they accept?"

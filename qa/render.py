@@ -121,7 +121,7 @@ def _card(number: int, passage: Passage, doc: Document, quotes: Sequence[Quote])
         f'<span class="qa-title">{escape(passage.title)}</span>'
         f"{_document_byline(doc)}</header>"
         f'<div class="qa-part qa-part-{escape(passage.section)}">'
-        f"{escape(_sentence_case(part_label(passage.section, passage.author)))}{when}</div>"
+        f"{escape(sentence_case(part_label(passage.section, passage.author)))}{when}</div>"
         f'<blockquote class="qa-passage">'
         f"{highlight(passage.text, passage.start, spans, 'qa-quote')}</blockquote>"
         f"{also_in}"
@@ -130,7 +130,7 @@ def _card(number: int, passage: Passage, doc: Document, quotes: Sequence[Quote])
     )
 
 
-def _sentence_case(text: str) -> str:
+def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 

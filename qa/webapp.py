@@ -27,6 +27,7 @@ from qa.render import (  # noqa: E402
     document_view,
     escape,
     escape_markdown,
+    sentence_case,
     shorten,
     source_cards,
 )
@@ -107,7 +108,7 @@ def build_app(qa: QA) -> gr.Blocks:
             answer = qa.answer(query, k=int(k), mode=mode)
             elapsed_ms = (time.perf_counter() - started) * 1000
         except QAError as exc:
-            reply = escape_markdown(f"⚠ {exc}")
+            reply = escape_markdown(f"⚠ {sentence_case(str(exc))}")
             history.append({"role": "assistant", "content": reply})
             return history, state, gr.skip(), gr.skip(), message
         except Exception:  # never a stack trace in the page; the log has it

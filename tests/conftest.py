@@ -5,9 +5,16 @@ All stored state goes to a temporary QA_HOME so that tests never touch the user'
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +29,14 @@ from qa.config import DEFAULT_CORPUS, Settings  # noqa: E402
 from qa.service import QA  # noqa: E402
 
 CORPUS = DEFAULT_CORPUS
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def names_quds_commander(text: str) -> bool:
+    lowered = text.lower()
+    return ("quds" in lowered or "qods" in lowered) and (
+        "commander" in lowered or "suleimani" in lowered
+    )
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +59,55 @@ def corpus_copy(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
+
+
+@contextlib.contextmanager
+def running_app(corpus: Path, index_dir: Path, log: Path) -> Iterator[str]:
+    """``python app.py`` serving ``corpus`` on a free loopback port, as a user starts it; yields
+    its URL once it answers, and stops it afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "app.py", "--corpus", str(corpus), "--index-dir", str(index_dir)]
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [*command, "--port", str(port), "--quiet"], cwd=ROOT, stdout=out, stderr=out
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"app.py exited with {server.returncode}:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"app.py did not start within 180 s:\n{log.read_text()}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+APP_INDEX = "index"
+
+
+@pytest.fixture(scope="session")
+def app_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the session's app keeps its index (``APP_INDEX``) and its log."""
+    return tmp_path_factory.mktemp("app")
+
+
+@pytest.fixture(scope="session")
+def app_url(app_folder: Path) -> Iterator[str]:
+    """The app over the bundled corpus, started once for the session."""
+    with running_app(CORPUS, app_folder / APP_INDEX, app_folder / "app.log") as url:
+        yield url

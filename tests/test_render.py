@@ -1,0 +1,101 @@
+"""HTML and Markdown rendering: corpus text is always inert, highlights land on the offsets."""
+
+from __future__ import annotations
+
+import re
+
+from qa.render import (
+    chat_reply,
+    document_view,
+    escape,
+    escape_markdown,
+    highlight,
+    source_cards,
+)
+from qa.types import Answer, Document, Passage, Place, Quote
+
+PAYLOAD = (
+    '<script>alert(1)</script> <img src=x onerror="alert(2)"> <a href="javascript:alert(3)">x</a> '
+    "[link](javascript:alert(4)) ![i](x) ${alert(5)} {{constructor}} `code` **bold**"
+)
+
+
+def test_escape_leaves_no_markup_or_template_characters():
+    out = escape(PAYLOAD)
+    assert not re.search(r"[<>\"'$`{}]", out)
+    assert "&lt;script&gt;" in out and "&#36;&#123;alert(5)&#125;" in out
+
+
+def test_escape_markdown_leaves_no_live_markdown_or_html():
+    out = escape_markdown(PAYLOAD)
+    assert "<" not in out and ">" not in out
+    # every Markdown bracket, paren, star and backtick is backslash-escaped
+    assert re.search(r"(?<!\\)[\[\]()*`!]", out) is None
+    assert r"\[link\]\(javascript\:alert\(4\)\)" in out
+
+
+def test_highlight_wraps_spans_in_document_offsets():
+    text = "alpha beta gamma"
+    # text starts at offset 100 of its document; "beta" is 106–110
+    assert highlight(text, 100, [(106, 110)], "hit") == 'alpha <mark class="hit">beta</mark> gamma'
+
+
+def test_highlight_clips_spans_and_escapes_inside_and_out():
+    out = highlight("<a> <b> <c>", 0, [(4, 99), (-5, 1)], "hit")
+    assert out == '<mark class="hit">&lt;</mark>a&gt; <mark class="hit">&lt;b&gt; &lt;c&gt;</mark>'
+
+
+def _passage(text: str, doc_id: str = "d.txt", start: int = 10, **kw) -> Passage:
+    fields = dict(score=1.0, title="T <b>", section="comment", author="Eve <i>", date="today")
+    fields.update(kw)
+    return Passage(text=text, doc_id=doc_id, start=start, end=start + len(text), **fields)
+
+
+def test_source_cards_escape_everything_and_mark_the_quote():
+    text = f"Intro. {PAYLOAD} The answer sentence."
+    quote_start = 10 + text.index("The answer")
+    place = Place("copy<x>.txt", "Copy", 0, len(text), "article", None)
+    passage = _passage(text, also_in=(place,))
+    answer = Answer(
+        "q",
+        "The answer sentence. [1]",
+        [passage],
+        True,
+        [Quote(1, "d.txt", quote_start, 10 + len(text))],
+    )
+    doc = Document("d.txt", "T <b>", "x" * 10 + text, author="Kim", date="2008")
+    html = source_cards(answer, lambda _: doc, elapsed_ms=12.3)
+    assert "<script" not in html and "<img" not in html and 'javascript:alert(3)"' not in html
+    assert '<mark class="qa-quote">The answer sentence.</mark>' in html
+    assert "Reader comment by Eve &lt;i&gt;" in html
+    assert 'data-open="1"' in html and 'data-open="1.1"' in html and "copy&lt;x&gt;.txt" in html
+    assert "answered in 12 ms" in html
+
+
+def test_document_view_highlights_the_passage_inside_the_whole_text():
+    text = "Before. <b>Passage here.</b> After."
+    start = text.index("Passage")
+    passage = _passage("Passage here.", start=start, section="article", author=None)
+    doc = Document("d.txt", "Title", text)
+    html = document_view(doc, passage, [Quote(1, "d.txt", start, start + 7)])
+    assert "Before. &lt;b&gt;" in html and "&lt;/b&gt; After." in html
+    assert '<mark class="qa-highlight"><mark class="qa-quote">Passage</mark> here.</mark>' in html
+    assert "qa-cut" not in html  # short documents are shown whole
+
+
+def test_document_view_shows_a_window_of_a_long_document():
+    text = "a" * 100_000 + "NEEDLE" + "b" * 100_000
+    passage = _passage("NEEDLE", start=100_000, section="article")
+    html = document_view(Document("d.txt", "Big", text), passage)
+    assert len(html) < 50_000
+    assert "100,000 characters before" not in html and "characters before" in html
+    assert '<mark class="qa-highlight">NEEDLE</mark>' in html
+
+
+def test_chat_reply_lists_citations_and_says_how_a_follow_up_was_read():
+    passage = _passage("text", title="What's *up*", author="John")
+    answer = Answer("q", "It was [x](javascript:y). [1]", [passage], True)
+    reply = chat_reply(answer, searched_for="What did Sadr demand? Did they accept?")
+    assert r"\[x\]\(javascript\:y\)" in reply
+    assert r"\[1\] What's \*up\*\: reader comment by John" in reply
+    assert "Read with the earlier question as: What did Sadr demand? Did they accept?" in reply

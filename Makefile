@@ -4,11 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run index test lint format clean
+.PHONY: install run index test lint format browser screenshot clean
 
 install: $(STAMP)
 
@@ -23,8 +25,9 @@ $(STAMP): pyproject.toml
 index: install
 	$(BIN)/qa index
 
-run: index
-	$(BIN)/qa ask "Who brokered the ceasefire?"
+# Indexes the bundled corpus (progress shown), then serves the chat at http://127.0.0.1:7860.
+run: install
+	$(BIN)/python app.py
 
 lint: install
 	$(BIN)/ruff check .
@@ -34,8 +37,19 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser here.
+browser:
+	@test -x $(CHROMIUM) || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: lint browser
 	$(BIN)/pytest
+
+# Retakes docs/screenshot.png (the README's picture) from the browser test.
+screenshot: install browser
+	QA_SCREENSHOT=docs/screenshot.png $(BIN)/pytest -q tests/test_browser.py -k asking
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

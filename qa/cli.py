@@ -100,8 +100,10 @@ def _ask(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise QAError(f"--port must be between 1 and 65535, not {args.port}")
-    from qa.webapp import serve
-
+    try:
+        from qa.webapp import serve
+    except ImportError as exc:
+        raise QAError(f"the browser chat needs Gradio ({exc}): pip install -e '.[ui]'") from None
     qa = _make_qa(args, args.corpus)
     try:
         serve(qa, host=args.host, port=args.port)

@@ -172,6 +172,7 @@ def build_app(qa: QA) -> gr.Blocks:
                     height=480,
                     latex_delimiters=[],
                     feedback_options=None,
+                    buttons=["copy", "copy_all"],
                     placeholder="Ask a question about the documents.",
                 )
                 question = gr.Textbox(
@@ -213,9 +214,10 @@ def build_app(qa: QA) -> gr.Blocks:
             lambda sample: sample[0], example_list, question, api_visibility="private"
         ).then(**chat_io)
         sources.click(open_source, [state], [viewer], api_visibility="private")
-        clear.click(
-            new_conversation, None, [chat, state, sources, viewer], api_visibility="private"
-        )
+        for trigger in (clear.click, chat.clear):  # the button, and the chat's own bin icon
+            trigger(
+                new_conversation, None, [chat, state, sources, viewer], api_visibility="private"
+            )
         gr.api(ask, api_name="ask")
     return app
 

@@ -1,5 +1,7 @@
 """The ``qa`` command, run in-process through its ``main``."""
 
+import socket
+
 import pytest
 
 from qa.cli import main
@@ -40,6 +42,8 @@ def test_index_prints_a_report(tmp_path, capsys):
         (["ask", "   "], "question is empty"),
         (["ask", "hi", "--corpus", "/no/such/folder"], "does not exist"),
         (["index", "/no/such/folder"], "does not exist"),
+        (["serve", "--corpus", "/no/such/folder"], "does not exist"),
+        (["serve", "--port", "70000"], "--port must be between 1 and 65535"),
     ],
 )
 def test_bad_input_prints_one_line_and_fails(capsys, argv, message):
@@ -54,3 +58,14 @@ def test_folder_without_readable_documents(tmp_path, capsys):
     assert main(["index", str(tmp_path), "--index-dir", str(tmp_path / "ix"), "--quiet"]) == 1
     err = capsys.readouterr().err.strip()
     assert "no readable" in err and len(err.splitlines()) == 1
+
+
+def test_serve_on_a_busy_port_prints_one_line_and_fails(capsys, corpus_qa):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        argv = ["serve", "--port", port, "--index-dir", str(corpus_qa.index_dir), "--quiet"]
+        assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert f"cannot serve on 127.0.0.1:{port}" in err and len(err.splitlines()) == 1

@@ -1,0 +1,144 @@
+"""The chat in a real browser: Debian's Chromium driven by Playwright, against ``python app.py``.
+
+Set QA_SCREENSHOT=docs/screenshot.png to keep the screenshot of the app answering
+(``make screenshot`` does).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import names_quds_commander, running_app
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ANSWER_TIMEOUT_MS = 60_000
+# Anything a hostile document could smuggle into the page as live markup.
+LIVE_MARKUP = '[onerror], [onload], [onclick], a[href^="javascript:" i], iframe, img[src="x"]'
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def bot_messages(page: Page):
+    return page.locator('#qa-chat [data-testid="bot"]')
+
+
+def ask(page: Page, question: str) -> str:
+    """Type ``question``, press Enter, and return the text of the reply."""
+    replies = bot_messages(page).count()
+    box = page.locator("#qa-question textarea")
+    box.fill(question)
+    box.press("Enter")
+    expect(bot_messages(page)).to_have_count(replies + 1, timeout=ANSWER_TIMEOUT_MS)
+    return bot_messages(page).last.inner_text()
+
+
+def test_asking_shows_the_answer_its_sources_and_the_passage_in_its_document(page, app_url):
+    page.goto(app_url)
+    page.locator("#qa-examples").get_by_text("Who brokered the ceasefire?").click()
+    expect(bot_messages(page)).to_have_count(1, timeout=ANSWER_TIMEOUT_MS)
+    reply = bot_messages(page).first.inner_text()
+    assert names_quds_commander(reply), reply
+    assert "[1]" in reply
+
+    card = page.locator("#qa-sources .qa-source").first
+    expect(card).to_contain_text("What's Going on in Basra?")
+    expect(card).to_contain_text("by Kevin Drum")  # the Washington Monthly post's author
+    expect(card).to_contain_text("Reader comment by John Emerson")
+    expect(card.locator("mark.qa-quote")).to_contain_text("brokered by the commander")
+
+    card.locator(".qa-open").click()
+    highlighted = page.locator("#qa-document mark.qa-highlight")
+    expect(highlighted).to_contain_text("brokered by the commander", timeout=ANSWER_TIMEOUT_MS)
+    expect(highlighted.locator("mark.qa-quote")).to_contain_text("al-Quds Brigade")
+    expect(page.locator("#qa-document")).to_contain_text("Posted by: John Emerson")
+    expect(highlighted).to_be_in_viewport()
+
+    assert not page.errors and not page.dialogs
+    if os.environ.get("QA_SCREENSHOT"):
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=os.environ["QA_SCREENSHOT"])
+
+
+def test_a_follow_up_is_read_with_the_question_before_it(page, app_url):
+    page.goto(app_url)
+    ask(page, "What did Sadr demand?")
+    reply = ask(page, "Did the government accept them?")
+    assert "Read with the earlier question as: What did Sadr demand? Did the government" in reply
+    assert "accept" in reply.split("Read with")[0]
+
+
+def test_bad_questions_get_a_one_line_reply_not_an_error(page, app_url):
+    page.goto(app_url)
+    assert "The question is empty" in ask(page, "   ")
+    assert "too long" in ask(page, "Basra " * 4000)
+    reply = ask(page, "Who won the 1998 World Cup?")
+    assert "does not seem to answer" in reply
+    expect(page.locator("#qa-sources h3")).to_contain_text("Nearest passages")
+    assert page.locator(".toast-body").count() == 0
+    assert not page.errors and not page.dialogs
+
+
+HOSTILE = """Hostile page <script>window.__pwned = 'title'</script>
+
+By: Mallory <img src=x onerror="window.__pwned='byline'">
+
+The ceasefire was brokered by <img src=x onerror="window.__pwned='img'"> the harbour master of \
+Basra, officials said. He signed it at <a href="javascript:window.__pwned='link'">the port</a> \
+after talks <script>window.__pwned='script'</script> that lasted all night.
+
+Markdown tricks: [click](javascript:window.__pwned='md') ![x](x" onerror="window.__pwned='mdimg')
+${window.__pwned='template'} {{constructor.constructor("window.__pwned='hbs'")()}}
+<svg onload="window.__pwned='svg'"></svg> <iframe src="javascript:window.__pwned='iframe'"></iframe>
+"""
+
+
+def test_html_and_script_in_a_document_show_as_text_and_run_nothing(page, tmp_path):
+    corpus = tmp_path / "hostile"
+    corpus.mkdir()
+    (corpus / "hostile.txt").write_text(HOSTILE)
+    (corpus / "tricks.md").write_text("# Notes\n\n" + HOSTILE)
+    with running_app(corpus, tmp_path / "index", tmp_path / "app.log") as url:
+        page.goto(url)
+        reply = ask(page, "Who brokered the ceasefire?")
+        assert "<img src=x onerror=" in reply  # shown as text
+        sources = page.locator("#qa-sources")
+        expect(sources).to_contain_text("<img src=x onerror=")
+        page.locator("#qa-sources .qa-open").first.click()
+        expect(page.locator("#qa-document")).to_contain_text("<script>", timeout=ANSWER_TIMEOUT_MS)
+        expect(page.locator("#qa-document")).to_contain_text("javascript:window.__pwned")
+        page.wait_for_timeout(500)  # time for any injected handler to fire
+        assert page.evaluate("window.__pwned") is None
+        assert page.locator(LIVE_MARKUP).count() == 0
+        assert not page.dialogs

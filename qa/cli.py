@@ -105,6 +105,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise QAError(f"the browser chat needs Gradio ({exc}): pip install -e '.[ui]'") from None
     qa = _make_qa(args, args.corpus)
+    print(qa.index().summary(), flush=True)
     try:
         serve(qa, host=args.host, port=args.port)
     except OSError as exc:  # the port is taken, or the address is not this machine's

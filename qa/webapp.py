@@ -247,12 +247,12 @@ def _corpus_note(qa: QA) -> str:
 
 
 def serve(qa: QA, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Index ``qa``'s corpus (if needed), load everything, then serve the app until stopped."""
-    qa.index()
+    """Serve the app for ``qa`` until stopped. Call ``qa.index()`` first to see its report;
+    whatever is not loaded yet (model, index) loads here, before the first visitor."""
     qa.retrieve("warm up", k=1)  # the first pass through the model is slow; pay it now
     app = build_app(qa)
     app.queue(max_size=64)
-    app.launch(
+    _, url, _ = app.launch(
         server_name=host,
         server_port=port,
         show_error=False,
@@ -261,4 +261,8 @@ def serve(qa: QA, host: str = "127.0.0.1", port: int = 7860) -> None:
         footer_links=["api"],
         ssr_mode=False,
         css=CSS,
+        quiet=True,
+        prevent_thread_lock=True,
     )
+    print(f"Serving the chat at {url} (Ctrl+C to stop)", flush=True)
+    app.block_thread()

@@ -98,6 +98,11 @@ def test_a_follow_up_is_read_with_the_question_before_it(page, app_url):
     assert "Read with the earlier question as: What did Sadr demand? Did the government" in reply
     assert "accept" in reply.split("Read with")[0]
 
+    page.get_by_role("button", name="New conversation").click()
+    expect(bot_messages(page)).to_have_count(0)
+    expect(page.locator("#qa-sources")).to_contain_text("Ask a question")
+    assert "Read with" not in ask(page, "Did the government accept them?")
+
 
 def test_bad_questions_get_a_one_line_reply_not_an_error(page, app_url):
     page.goto(app_url)

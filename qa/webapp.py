@@ -150,6 +150,9 @@ def build_app(qa: QA) -> gr.Blocks:
             The answer as a dict: question, query (what was searched), text, confident,
             citations (passages with document, section, author, offsets, also_in) and quotes.
         """
+        if not isinstance(question, str) or not all(isinstance(e, str) for e in earlier or []):
+            message = "question must be text and earlier a list of texts"
+            raise gr.Error(message, print_exception=False)
         query = standalone_query(question, earlier or [], qa.settings.max_question_chars)
         try:
             answer = qa.answer(query, k=k, mode=mode)

@@ -54,6 +54,7 @@ def test_ask_says_plainly_when_the_corpus_has_no_answer(client):
         ("x" * 20_000, 5, "hybrid", "too long"),
         ("Who brokered the ceasefire?", 0, "hybrid", "k must be"),
         ("Who brokered the ceasefire?", 5, "fuzzy", "mode must be one of"),
+        (["a", "list"], 5, "hybrid", "question must be text"),
     ],
 )
 def test_ask_rejects_bad_input_with_a_clear_message(client, question, k, mode, message):

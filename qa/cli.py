@@ -20,6 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["eval"]:  # its own options: see eval/run.py
+        from eval.run import main as run_eval
+
+        return run_eval(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
@@ -62,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
     _common(serve)
     serve.set_defaults(run=_serve)
+
+    commands.add_parser(
+        "eval", help="score retrieval configurations on the Basra questions (qa eval --help)"
+    )
     return parser
 
 

@@ -1,0 +1,7 @@
+"""``python -m eval``: the same as ``qa eval``."""
+
+import sys
+
+from eval.run import main
+
+sys.exit(main())

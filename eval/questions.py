@@ -1,0 +1,98 @@
+"""The Basra question set: questions with gold quotes, located in the corpus.
+
+``eval/basra.jsonl`` holds one question per line: ``id``, ``question``, ``gold`` (quotes, each
+an exact substring of a named corpus document), ``answers`` (strings a right answer contains),
+``tags`` and ``split`` ("dev" to choose and tune on, "test" to report). Quotes are stored as
+text, not offsets, so the set does not depend on how the corpus is chunked; loading finds each
+quote in its document and in every other document holding the same text (after folding quotes,
+dashes, case and spaces), since a passage shown from a copy answers just as well.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from eval.metrics import Span
+from qa.dedup import fold
+from qa.types import Document
+
+QUESTIONS = Path(__file__).resolve().parent / "basra.jsonl"
+SPLITS = ("dev", "test")
+TAGS = ("lexical", "paraphrase", "comment", "multi-doc", "unanswerable")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question; ``gold[i]`` lists the places (the quote and its copies) of gold quote i."""
+
+    id: str
+    question: str
+    gold: tuple[tuple[Span, ...], ...]
+    answers: tuple[str, ...]
+    tags: tuple[str, ...]
+    split: str
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.gold)
+
+
+def load_questions(
+    documents: Mapping[str, Document], split: str | None = None, path: Path = QUESTIONS
+) -> list[Question]:
+    """The questions of ``path`` (all, or one ``split``), their quotes located in ``documents``.
+
+    Raises:
+        ValueError: A line is malformed, or a quote is not in its document.
+    """
+    if split is not None and split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
+    folded = {doc_id: fold(doc.text) for doc_id, doc in documents.items()}
+    questions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        where = f"{path.name}:{number} ({record.get('id')})"
+        if record["split"] not in SPLITS or not set(record["tags"]) <= set(TAGS):
+            raise ValueError(f"{where}: bad split or tags")
+        gold = tuple(
+            _places(g["quote"], g["doc_id"], documents, folded, where) for g in record["gold"]
+        )
+        if split is None or record["split"] == split:
+            questions.append(
+                Question(
+                    record["id"],
+                    record["question"],
+                    gold,
+                    tuple(record["answers"]),
+                    tuple(record["tags"]),
+                    record["split"],
+                )
+            )
+    return questions
+
+
+def _places(
+    quote: str,
+    doc_id: str,
+    documents: Mapping[str, Document],
+    folded: Mapping[str, tuple[str, list[int]]],
+    where: str,
+) -> tuple[Span, ...]:
+    if doc_id not in documents or quote not in documents[doc_id].text:
+        raise ValueError(f"{where}: quote not found in {doc_id}: {quote[:60]!r}")
+    start = documents[doc_id].text.index(quote)
+    places = [Span(doc_id, start, start + len(quote))]
+    needle = fold(quote)[0]
+    for other, (text, origin) in folded.items():
+        at = text.find(needle)
+        while at != -1 and needle:
+            span = Span(other, origin[at], origin[at + len(needle) - 1] + 1)
+            if span not in places:
+                places.append(span)
+            at = text.find(needle, at + 1)
+    return tuple(places)

@@ -16,7 +16,7 @@ import json
 import statistics
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -35,7 +35,7 @@ from eval.questions import SPLITS, Question, load_questions
 from qa.config import DEFAULT_CORPUS
 from qa.corpus import read_corpus
 from qa.service import QA
-from qa.types import Answer, Passage
+from qa.types import Answer, Document, Passage
 
 RESULTS = Path(__file__).resolve().parent / "results"
 K = 10
@@ -103,15 +103,13 @@ def score(
         refuses_answerable=None,
     )
     if answers is not None:
-        scores = Scores(
-            **{
-                **scores.__dict__,
-                "answer_accuracy": mean(
-                    lambda i: float(contains_answer(answers[i].text, questions[i].answers))
-                ),
-                "refuses_unanswerable": _share(unanswerable, lambda i: not answers[i].confident),
-                "refuses_answerable": _share(answerable, lambda i: not answers[i].confident),
-            }
+        scores = replace(
+            scores,
+            answer_accuracy=mean(
+                lambda i: float(contains_answer(answers[i].text, questions[i].answers))
+            ),
+            refuses_unanswerable=_share(unanswerable, lambda i: not answers[i].confident),
+            refuses_answerable=_share(answerable, lambda i: not answers[i].confident),
         )
     first = {
         q.id: next((r for r, h in enumerate(hits[i], start=1) if h), None)
@@ -126,12 +124,15 @@ def _share(indexes: Sequence[int], test: Callable[[int], bool]) -> float | None:
 
 
 def run_config(
-    name: str, questions: Sequence[Question], corpus: Path, work: Path
+    name: str,
+    questions: Sequence[Question],
+    corpus: Path,
+    documents: Sequence[Document],
+    work: Path,
 ) -> tuple[Scores, dict[str, int | None]]:
     overrides = CONFIGS[name]
     texts = [q.question for q in questions]
     if overrides is None:
-        documents, _ = read_corpus(corpus)
         recipe = TutorialRecipe(documents)
         return score(questions, recipe.search_batch(texts, K), None)
     qa = QA(corpus, work / name, progress=False, **overrides)
@@ -156,8 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as work:
         for name in tqdm(names, desc=f"eval ({args.split}, {len(questions)} questions)"):
-            scores, first = run_config(name, questions, args.corpus, Path(work))
-            results[name] = {"scores": scores.__dict__, "first_relevant_rank": first}
+            scores, first = run_config(name, questions, args.corpus, documents, Path(work))
+            results[name] = {"scores": asdict(scores), "first_relevant_rank": first}
     print(format_table(results))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"basra-{args.split}.json"

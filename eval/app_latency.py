@@ -23,8 +23,8 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from gradio_client import Client  # noqa: E402
-from probe import OFF_TOPIC, PROBE  # noqa: E402
 
+from eval.probe import OFF_TOPIC, PROBE  # noqa: E402
 from qa.service import QA  # noqa: E402
 from qa.webapp import CSS, build_app  # noqa: E402
 

@@ -64,9 +64,19 @@ class Retriever:
 
     def search_batch(self, questions: Sequence[str], k: int, mode: str) -> list[list[Passage]]:
         """The best ``k`` passages for each (already cleaned) question, best first."""
-        if not self.index.chunks:
-            return [[] for _ in questions]
         depth = max(self.settings.candidates, 3 * k)
+        return [
+            self.rank(self.fuse(dense, lexical, mode), k)
+            for dense, lexical in self.candidates(questions, depth, mode)
+        ]
+
+    def candidates(
+        self, questions: Sequence[str], depth: int, mode: str
+    ) -> list[tuple[dict[int, float], dict[int, float]]]:
+        """For each question, the best ``depth`` rows of dense and of BM25 search as {row:
+        score} maps (empty for the side that ``mode`` leaves out)."""
+        if not self.index.chunks:
+            return [({}, {}) for _ in questions]
         dense: list[dict[int, float]] = [{} for _ in questions]
         if mode in ("dense", "hybrid"):
             queries = self.encoder.encode(list(questions), batch_size=self.settings.batch_size)
@@ -75,13 +85,12 @@ class Retriever:
         lexical: list[dict[int, float]] = [{} for _ in questions]
         if mode in ("bm25", "hybrid"):
             lexical = [_as_map(*self.index.lexical.search(q, depth)) for q in questions]
-        return [
-            self._passages(self._fuse(d, b, mode), k) for d, b in zip(dense, lexical, strict=True)
-        ]
+        return list(zip(dense, lexical, strict=True))
 
-    def _fuse(
+    def fuse(
         self, dense: dict[int, float], lexical: dict[int, float], mode: str
     ) -> dict[int, float]:
+        """One {row: score} map from the two sides, as ``mode`` and the settings say."""
         if mode == "dense":
             return dense
         if mode == "bm25":
@@ -91,7 +100,7 @@ class Retriever:
         by_rank = [[row for row, _ in fusion.ranked(side)] for side in (dense, lexical)]
         return fusion.rrf(by_rank, self.settings.rrf_k)
 
-    def _passages(self, scores: dict[int, float], k: int) -> list[Passage]:
+    def rank(self, scores: dict[int, float], k: int) -> list[Passage]:
         """The best ``k`` rows as passages. With collapsing on, a row at least half covered by
         text already shown (a passage or one of its copies elsewhere) is left out: its place is
         in that passage's ``also_in``."""

@@ -119,6 +119,11 @@ class QA:
             self.settings.answer_passage_weight,
         )
 
+    @property
+    def retriever(self) -> Retriever:
+        """The loaded index's searcher (loading or building the index on first use)."""
+        return self._ready()
+
     def document(self, doc_id: str) -> Document:
         """The indexed document ``doc_id`` (its text is what passage offsets refer to).
 

@@ -1,6 +1,7 @@
 """Score retrieval configurations side by side on the Basra question set.
 
     qa eval [--split dev|test] [--config NAME ...]      (or: python -m eval ...)
+    qa eval --beir FOLDER [--split test|train] [--sweep]  (a BEIR dataset: see eval/beir.py)
 
 Each configuration indexes the corpus with its own settings (in a temporary folder), retrieves
 the top 10 passages for every question of the split, and answers each question. Prints a
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from eval import beir
 from eval.baseline import TutorialRecipe
 from eval.metrics import (
     Span,
@@ -144,12 +146,23 @@ def run_config(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="qa eval", description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=SPLITS, default="dev")
+    parser.add_argument(
+        "--split", choices=SPLITS + beir.SPLITS, help="dev or test (a BEIR set: test or train)"
+    )
     parser.add_argument(
         "--config", action="append", choices=list(CONFIGS), help="repeatable; default: all"
     )
+    parser.add_argument("--beir", type=Path, metavar="FOLDER", help="run a BEIR-format dataset")
+    parser.add_argument("--sweep", action="store_true", help="BEIR: also score dense weights")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.beir is not None:
+        if args.split not in (None, *beir.SPLITS):
+            parser.error(f"a BEIR dataset has the splits {', '.join(beir.SPLITS)}")
+        return beir.main(args.beir, args.split or "test", args.sweep)
+    if args.split not in (None, *SPLITS):
+        parser.error(f"the Basra questions have the splits {', '.join(SPLITS)}")
+    args.split = args.split or "dev"
 
     documents, _ = read_corpus(args.corpus)
     questions = load_questions({d.doc_id: d for d in documents}, args.split)

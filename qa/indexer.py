@@ -36,8 +36,8 @@ from qa.types import Chunk, Document, SkippedFile
 
 log = logging.getLogger(__name__)
 
-# Bump when segmentation or chunking logic changes, so that old indexes are rebuilt.
-PIPELINE_VERSION = 2
+# Bump when segmentation, chunking or what BM25 indexes changes, so that old indexes are rebuilt.
+PIPELINE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,7 @@ def build_index(
         cache.update({h: fresh[i] for i, (h, _) in enumerate(todo)})
     vectors = np.stack([cache[h] for h in hashes]) if hashes else np.zeros((0, encoder.dimension))
     texts = {d.doc_id: d.text for d in documents}
+    docs = {d.doc_id: d for d in documents}
     places = duplicate_places(chunks, texts, settings.duplicate_threshold)
 
     counts = {"article": 0, "comment": 0, "boilerplate": 0}
@@ -217,7 +218,7 @@ def build_index(
             StoredChunk(c, h, tuple(p)) for c, h, p in zip(chunks, hashes, places, strict=True)
         ],
         vectors=VectorIndex.build(vectors),
-        lexical=LexicalIndex.build([c.text for c in chunks]),
+        lexical=LexicalIndex.build([lexical_text(c, docs[c.doc_id]) for c in chunks]),
     )
     report = IndexReport(
         corpus=str(corpus),
@@ -234,6 +235,18 @@ def build_index(
         seconds=time.perf_counter() - started,
     )
     return index, report
+
+
+def lexical_text(chunk: Chunk, document: Document) -> str:
+    """What BM25 indexes for a chunk: its text, then its document's title and the chunk's
+    author (the commenter, for a comment), so that "Joyner's readers" or a title word finds
+    every chunk of that part, not only the one that happens to hold the words.
+
+    Measured with ``qa eval --split dev``: Hit@5 0.727 → 0.758, MRR@10 0.609 → 0.615.
+    """
+    author = chunk.author or document.author or ""
+    title = "" if document.title in chunk.text else document.title
+    return " ".join(part for part in (chunk.text, title, author) if part)
 
 
 def _same(previous: StoredIndex, wanted: dict[str, Any], *keys: str) -> bool:

@@ -140,8 +140,9 @@ def extract_answer(
         return _no_answer(question, passages)
     vectors = encoder.encode([question] + [s.text for s in sentences])
     similarity = vectors[1:] @ vectors[0]
-    if similarity.max() < min_similarity:
-        return _no_answer(question, passages)
+    closest = round(float(similarity.max()), 4)
+    if closest < min_similarity:
+        return _no_answer(question, passages, closest)
     weights = lexical.idf(set(lexical.words(question)))
     overlap = np.array([_term_overlap(weights, s.text, lexical) for s in sentences])
     prior = min_max({i: p.score for i, p in enumerate(passages)})
@@ -168,7 +169,7 @@ def extract_answer(
         number = citations.index(passage) + 1
         parts.append(f"{sentence.text} [{number}]")
         quotes.append(Quote(number, passage.doc_id, sentence.start, sentence.end))
-    return Answer(question, " ".join(parts), citations, confident=True, quotes=quotes)
+    return Answer(question, " ".join(parts), citations, True, quotes, closest)
 
 
 def _term_overlap(weights: dict[str, float], sentence: str, lexical: LexicalIndex) -> float:
@@ -185,11 +186,13 @@ def _distinct(a: Sentence, b: Sentence) -> bool:
     return jaccard(shingles(a.text), shingles(b.text)) < 0.5
 
 
-def _no_answer(question: str, passages: Sequence[Passage]) -> Answer:
+def _no_answer(
+    question: str, passages: Sequence[Passage], similarity: float | None = None
+) -> Answer:
     nearest = list(passages[:3])
     if nearest:
         markers = ", ".join(f"[{i}]" for i in range(1, len(nearest) + 1))
         text = f"{NO_ANSWER} The nearest passages are {markers}."
     else:
         text = NO_ANSWER
-    return Answer(question=question, text=text, citations=nearest, confident=False)
+    return Answer(question, text, nearest, confident=False, similarity=similarity)

@@ -120,6 +120,9 @@ class Answer:
     ``quotes`` locates each sentence of the answer in its document. ``confident`` is False
     when the corpus does not seem to answer the question; ``text`` then says so, ``citations``
     are the nearest passages, for the reader to judge, and ``quotes`` is empty.
+    ``similarity`` is the cosine similarity between the question and the closest sentence of
+    the passages (None when there was no sentence); ``confident`` compares it to
+    ``Settings.min_answer_similarity``.
     """
 
     question: str
@@ -127,3 +130,4 @@ class Answer:
     citations: list[Passage] = field(default_factory=list)
     confident: bool = True
     quotes: list[Quote] = field(default_factory=list)
+    similarity: float | None = None

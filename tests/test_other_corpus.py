@@ -56,7 +56,8 @@ def test_ask_json_is_structured(folder, tmp_path, capsys):
     ]
     assert main(argv) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"question", "text", "citations", "confident", "quotes"}
+    assert set(data) == {"question", "text", "citations", "confident", "quotes", "similarity"}
+    assert 0 < data["similarity"] <= 1
     assert data["citations"][0]["doc_id"] == "report.html"
     assert {"start", "end", "section", "author", "also_in"} <= set(data["citations"][0])
 

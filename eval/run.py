@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from eval import beir
 from eval.baseline import TutorialRecipe
+from eval.chart import basra_chart
 from eval.metrics import (
     Span,
     contains_answer,
@@ -131,17 +132,39 @@ def run_config(
     corpus: Path,
     documents: Sequence[Document],
     work: Path,
-) -> tuple[Scores, dict[str, int | None]]:
+) -> tuple[Scores, dict[str, int | None], list[Answer] | None]:
+    """Scores, first relevant ranks, and the answers (None for the tutorial baseline)."""
     overrides = CONFIGS[name]
     texts = [q.question for q in questions]
     if overrides is None:
         recipe = TutorialRecipe(documents)
-        return score(questions, recipe.search_batch(texts, K), None)
+        return *score(questions, recipe.search_batch(texts, K), None), None
     qa = QA(corpus, work / name, progress=False, **overrides)
     qa.index()
     ranked = [[places(p) for p in found] for found in qa.retrieve_batch(texts, k=K)]
     answers = [qa.answer(text) for text in texts]
-    return score(questions, ranked, answers)
+    return *score(questions, ranked, answers), answers
+
+
+REFUSAL_THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(9))  # 0.30 … 0.70
+
+
+def refusal_sweep(
+    questions: Sequence[Question], answers: Sequence[Answer]
+) -> dict[str, dict[str, float | None]]:
+    """For each ``min_answer_similarity`` threshold, the share of unanswerable questions that
+    would be refused, and of answerable ones (lower is better), from the recorded similarities.
+    """
+    sims = [a.similarity if a.similarity is not None else -1.0 for a in answers]
+    unanswerable = [i for i, q in enumerate(questions) if not q.answerable]
+    answerable = [i for i, q in enumerate(questions) if q.answerable]
+    return {
+        f"{t:.2f}": {
+            "refuses_unanswerable": _share(unanswerable, lambda i, t=t: sims[i] < t),
+            "refuses_answerable": _share(answerable, lambda i, t=t: sims[i] < t),
+        }
+        for t in REFUSAL_THRESHOLDS
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -170,15 +193,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as work:
         for name in tqdm(names, desc=f"eval ({args.split}, {len(questions)} questions)"):
-            scores, first = run_config(name, questions, args.corpus, documents, Path(work))
+            scores, first, answers = run_config(name, questions, args.corpus, documents, Path(work))
             results[name] = {"scores": asdict(scores), "first_relevant_rank": first}
+            if answers is not None:
+                results[name]["refusal_sweep"] = refusal_sweep(questions, answers)
     print(format_table(results))
+    if DEFAULT_CONFIG in results:
+        print(
+            f"\nRefusals of {DEFAULT_CONFIG} by min_answer_similarity (unanswerable / answerable):"
+        )
+        sweep = results[DEFAULT_CONFIG]["refusal_sweep"].items()
+        print(
+            "  ".join(
+                f"{t}: {r['refuses_unanswerable']} / {r['refuses_answerable']}" for t, r in sweep
+            )
+        )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"basra-{args.split}.json"
-    payload = {"split": args.split, "questions": len(questions), "k": K, "configs": results}
+    payload = {
+        "split": args.split,
+        "questions": len(questions),
+        "k": K,
+        "configs": merged(out, results),
+    }
     out.write_text(json.dumps(payload, indent=2) + "\n")
     print(f"\nWrote {out}")
+    basra_chart(payload["configs"], args.split, len(questions), out.with_suffix(".png"))
     return 0
+
+
+def merged(path: Path, results: dict[str, dict]) -> dict[str, dict]:
+    """``results`` over the configurations already in ``path``, in ``CONFIGS`` order, so that
+    ``--config X`` updates one row instead of dropping the others."""
+    try:
+        earlier = json.loads(path.read_text())["configs"]
+    except (OSError, ValueError, KeyError):
+        earlier = {}
+    both = {**earlier, **results}
+    return {name: both[name] for name in CONFIGS if name in both}
 
 
 COLUMNS = [

@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch first, pinned: this version is the CPU build here; anything newer pulls CUDA.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[ui,dev]'
+	$(BIN)/pip install --quiet -e '.[ui,eval,dev]'
 	touch $(STAMP)
 
 index: install

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from eval.chart import beir_chart
 from eval.metrics import ndcg_at, recall_at
 from qa import fusion
 from qa.config import qa_home
@@ -198,4 +199,5 @@ def main(folder: Path, split: str, sweep: bool, write: bool = True) -> int:
         }
         out.write_text(json.dumps(payload, indent=2) + "\n")
         print(f"\nWrote {out}")
+        beir_chart(dataset.name, split, results, published, out.with_suffix(".png"))
     return 0

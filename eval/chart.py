@@ -1,0 +1,77 @@
+"""PNG charts of eval results, drawn with matplotlib (the ``eval`` extra).
+
+Without matplotlib the charts are skipped with a one-line note; the tables and JSON are the
+results, the charts only show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+BASRA_METRICS = (("hit_1", "Hit@1"), ("hit_5", "Hit@5"), ("mrr_10", "MRR@10"))
+BEIR_METRICS = (("ndcg_10", "nDCG@10"), ("recall_100", "Recall@100"))
+
+
+def basra_chart(configs: Mapping[str, Mapping], split: str, questions: int, out: Path) -> bool:
+    """Grouped bars: Hit@1, Hit@5 and MRR@10 of each configuration. False without matplotlib."""
+    names = list(configs)
+    series = {
+        title: [configs[name]["scores"][key] for name in names] for key, title in BASRA_METRICS
+    }
+    title = f"Basra questions, {split} split ({questions} questions)"
+    return _bars(names, series, title, out)
+
+
+def beir_chart(
+    dataset: str,
+    split: str,
+    configs: Mapping[str, Mapping[str, float]],
+    published: Mapping[str, Sequence[float]],
+    out: Path,
+) -> bool:
+    """Grouped bars: nDCG@10 and Recall@100 of ours, then the published numbers (hatched)."""
+    names = [*configs, *(f"published:\n{name}" for name in published)]
+    series = {
+        title: [configs[n][key] for n in configs] + [pub[i] for pub in published.values()]
+        for i, (key, title) in enumerate(BEIR_METRICS)
+    }
+    return _bars(names, series, f"{dataset}, {split} split", out, hatched_from=len(configs))
+
+
+def _bars(
+    names: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    title: str,
+    out: Path,
+    hatched_from: int | None = None,
+) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("(matplotlib is not installed: no chart; pip install 'qa[eval]' for one)")
+        return False
+    width = 0.8 / len(series)
+    figure, axes = plt.subplots(figsize=(max(7.0, 1.1 * len(names) + 2), 4.2), dpi=120)
+    for s, (label, values) in enumerate(series.items()):
+        xs = [i + (s - (len(series) - 1) / 2) * width for i in range(len(names))]
+        bars = axes.bar(xs, values, width, label=label)
+        for i, bar in enumerate(bars):
+            if hatched_from is not None and i >= hatched_from:
+                bar.set_hatch("//")
+                bar.set_alpha(0.6)
+        axes.bar_label(bars, fmt="%.2f", fontsize=7, padding=1)
+    axes.set_xticks(range(len(names)), names, rotation=25, ha="right", fontsize=8)
+    axes.set_ylim(0, 1.05)
+    axes.set_title(title)
+    axes.legend(loc="lower right", fontsize=8)
+    axes.grid(axis="y", alpha=0.3)
+    figure.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out)
+    plt.close(figure)
+    print(f"Wrote {out}")
+    return True

@@ -50,6 +50,8 @@ CONFIGS: dict[str, dict[str, object] | None] = {
     "dense": {"mode": "dense"},
     "hybrid-rrf": {"fusion": "rrf"},
     "hybrid-weighted": {},
+    "hybrid-weighted-0.3": {"dense_weight": 0.3},
+    "hybrid-weighted-0.7": {"dense_weight": 0.7},
     "hybrid-no-collapse": {"collapse_duplicates": False},
     "hybrid-128-tokens": {"chunk_tokens": 128},
     "hybrid-256-tokens": {"chunk_tokens": 256},

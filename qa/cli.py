@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     commands.add_parser(
-        "eval", help="score retrieval configurations on the Basra questions (qa eval --help)"
+        "eval", help="score retrieval on the Basra questions or a BEIR set (qa eval --help)"
     )
     return parser
 

@@ -24,8 +24,8 @@ from tqdm import tqdm
 
 from eval.chart import beir_chart
 from eval.metrics import ndcg_at, recall_at
-from qa import fusion
-from qa.config import qa_home
+from qa.config import Settings, qa_home
+from qa.retriever import fuse
 from qa.service import QA
 from qa.types import Passage
 
@@ -120,17 +120,19 @@ def metrics(rankings: Mapping[str, list[str]], qrels: Mapping[str, set[str]]) ->
     }
 
 
-def fused_configs(sweep: bool, default_weight: float) -> dict[str, tuple[str, float | None]]:
-    """name → (mode or fusion, dense weight): what to score from one set of candidates."""
-    configs: dict[str, tuple[str, float | None]] = {
-        "bm25": ("bm25", None),
-        "dense": ("dense", None),
-        "hybrid-rrf": ("rrf", None),
-        f"hybrid-weighted (w={default_weight:g})": ("weighted", default_weight),
+def fused_configs(sweep: bool, settings: Settings) -> dict[str, tuple[str, Settings]]:
+    """name → (mode, settings): what to score from one set of candidates."""
+    weighted = settings.updated(fusion="weighted")
+    configs = {
+        "bm25": ("bm25", settings),
+        "dense": ("dense", settings),
+        "hybrid-rrf": ("hybrid", settings.updated(fusion="rrf")),
+        f"hybrid-weighted (w={settings.dense_weight:g})": ("hybrid", weighted),
     }
     if sweep:
         for tenth in range(1, 10):
-            configs[f"hybrid-weighted (w={tenth / 10:g})"] = ("weighted", tenth / 10)
+            name = f"hybrid-weighted (w={tenth / 10:g})"
+            configs[name] = ("hybrid", weighted.updated(dense_weight=tenth / 10))
     return configs
 
 
@@ -145,18 +147,13 @@ def run(dataset: Dataset, qa: QA, sweep: bool) -> dict[str, dict[str, float]]:
         batch = [dataset.queries[q] for q in ids[start : start + 64]]
         candidates.extend(retriever.candidates(batch, depth, "hybrid"))
     results = {}
-    settings = qa.settings
-    for name, (how, weight) in fused_configs(sweep, settings.dense_weight).items():
-        rankings = {}
-        for query, (dense, lexical) in zip(ids, candidates, strict=True):
-            if how in ("bm25", "dense"):
-                scores = lexical if how == "bm25" else dense
-            elif how == "rrf":
-                by_rank = [[row for row, _ in fusion.ranked(side)] for side in (dense, lexical)]
-                scores = fusion.rrf(by_rank, settings.rrf_k)
-            else:
-                scores = fusion.weighted(dense, lexical, weight)  # type: ignore[arg-type]
-            rankings[query] = document_ranking(retriever.rank(scores, PASSAGES), stems)
+    for name, (mode, settings) in fused_configs(sweep, qa.settings).items():
+        rankings = {
+            query: document_ranking(
+                retriever.rank(fuse(dense, lexical, mode, settings), PASSAGES), stems
+            )
+            for query, (dense, lexical) in zip(ids, candidates, strict=True)
+        }
         results[name] = metrics(rankings, dataset.qrels)
     return results
 

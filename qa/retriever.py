@@ -66,7 +66,7 @@ class Retriever:
         """The best ``k`` passages for each (already cleaned) question, best first."""
         depth = max(self.settings.candidates, 3 * k)
         return [
-            self.rank(self.fuse(dense, lexical, mode), k)
+            self.rank(fuse(dense, lexical, mode, self.settings), k)
             for dense, lexical in self.candidates(questions, depth, mode)
         ]
 
@@ -86,19 +86,6 @@ class Retriever:
         if mode in ("bm25", "hybrid"):
             lexical = [_as_map(*self.index.lexical.search(q, depth)) for q in questions]
         return list(zip(dense, lexical, strict=True))
-
-    def fuse(
-        self, dense: dict[int, float], lexical: dict[int, float], mode: str
-    ) -> dict[int, float]:
-        """One {row: score} map from the two sides, as ``mode`` and the settings say."""
-        if mode == "dense":
-            return dense
-        if mode == "bm25":
-            return lexical
-        if self.settings.fusion == "weighted":
-            return fusion.weighted(dense, lexical, self.settings.dense_weight)
-        by_rank = [[row for row, _ in fusion.ranked(side)] for side in (dense, lexical)]
-        return fusion.rrf(by_rank, self.settings.rrf_k)
 
     def rank(self, scores: dict[int, float], k: int) -> list[Passage]:
         """The best ``k`` rows as passages. With collapsing on, a row at least half covered by
@@ -149,6 +136,20 @@ class Retriever:
             section="comment" if comment else "article",
             author=segment.author if comment and segment else doc.author,
         )
+
+
+def fuse(
+    dense: dict[int, float], lexical: dict[int, float], mode: str, settings: Settings
+) -> dict[int, float]:
+    """One {row: score} map from the two sides, as ``mode`` and the fusion settings say."""
+    if mode == "dense":
+        return dense
+    if mode == "bm25":
+        return lexical
+    if settings.fusion == "weighted":
+        return fusion.weighted(dense, lexical, settings.dense_weight)
+    by_rank = [[row for row, _ in fusion.ranked(side)] for side in (dense, lexical)]
+    return fusion.rrf(by_rank, settings.rrf_k)
 
 
 def _as_map(scores: np.ndarray, rows: np.ndarray) -> dict[int, float]:

@@ -34,23 +34,42 @@ MAX_BUCKET = 256
 Span = tuple[str, int, int]  # (doc_id, start, end)
 
 _WORD = re.compile(r"\w+")
+# What ``fold`` meets: printable ASCII, ASCII white space, or one other character.
+_RUNS = re.compile(r"(?P<word>[!-~]+)|(?P<space>[ \t\n\r\x0b\x0c]+)|(?P<other>.)", re.DOTALL)
 
 
 def fold(text: str) -> tuple[str, list[int]]:
-    """``text`` folded for comparison, and for each folded character its offset in ``text``."""
+    """``text`` folded for comparison, and for each folded character its offset in ``text``.
+
+    Folding: compatibility forms, quote and dash variants, lower case, and each run of white
+    space made one space (none at the start). Runs of printable ASCII and of ASCII white space
+    take a fast path (folding leaves the first unchanged, character for character); any other
+    character is folded on its own, since it may fold to several characters or to a space.
+    """
     chars: list[str] = []
     origin: list[int] = []
     after_space = True
-    for i, ch in enumerate(text):
-        for c in fold_variants(ch).lower():
-            if c.isspace():
-                if after_space:
-                    continue
-                c, after_space = " ", True
-            else:
-                after_space = False
-            chars.append(c)
-            origin.append(i)
+    for run in _RUNS.finditer(text):
+        start, end = run.span()
+        if run.lastgroup == "word":
+            chars.append(run.group().lower())
+            origin.extend(range(start, end))
+            after_space = False
+        elif run.lastgroup == "space":
+            if not after_space:
+                chars.append(" ")
+                origin.append(start)
+                after_space = True
+        else:
+            for c in fold_variants(run.group()).lower():
+                if c.isspace():
+                    if after_space:
+                        continue
+                    c, after_space = " ", True
+                else:
+                    after_space = False
+                chars.append(c)
+                origin.append(start)
     return "".join(chars), origin
 
 

@@ -56,6 +56,7 @@ class IndexReport:
     documents_read: int
     skipped: list[SkippedFile] = field(default_factory=list)
     seconds: float = 0.0
+    embedding_seconds: float = 0.0
     up_to_date: bool = False
 
     def summary(self) -> str:
@@ -68,7 +69,8 @@ class IndexReport:
             f"{self.documents - self.documents_read} unchanged)",
             f"  segments:  {self.article_segments} article, {self.comment_segments} comment, "
             f"{self.boilerplate_segments} boilerplate (not indexed)",
-            f"  chunks:    {self.chunks} ({self.embedded} embedded, {self.reused} reused)",
+            f"  chunks:    {self.chunks} ({self.embedded} embedded in "
+            f"{self.embedding_seconds:.1f} s, {self.reused} reused)",
         ]
         if self.skipped:
             lines.append(f"  skipped:   {len(self.skipped)} file(s)")
@@ -182,6 +184,7 @@ def build_index(
     todo = sorted(
         {h: c.text for h, c in zip(hashes, chunks, strict=True) if h not in cache}.items()
     )
+    embedding_started = time.perf_counter()
     if todo:
         with tqdm(
             total=len(todo), desc="Embedding", unit="chunk", disable=None if progress else True
@@ -190,6 +193,7 @@ def build_index(
                 [text for _, text in todo], batch_size=settings.batch_size, progress=bar.update
             )
         cache.update({h: fresh[i] for i, (h, _) in enumerate(todo)})
+    embedding_seconds = time.perf_counter() - embedding_started
     vectors = np.stack([cache[h] for h in hashes]) if hashes else np.zeros((0, encoder.dimension))
     texts = {d.doc_id: d.text for d in documents}
     docs = {d.doc_id: d for d in documents}
@@ -233,6 +237,7 @@ def build_index(
         documents_read=read,
         skipped=skipped,
         seconds=time.perf_counter() - started,
+        embedding_seconds=embedding_seconds,
     )
     return index, report
 

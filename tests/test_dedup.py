@@ -1,3 +1,6 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from qa.dedup import covered, duplicate_places, fold, jaccard, normalise, shingles
 from qa.types import Chunk
 
@@ -62,3 +65,27 @@ def test_covered_share():
     assert covered(("a.txt", 50, 150), shown) == 0.5
     assert covered(("a.txt", 0, 100), shown) == 1.0
     assert covered(("b.txt", 0, 100), shown) == 0.0
+
+
+def _fold_one_by_one(text: str) -> tuple[str, list[int]]:
+    """The definition of ``fold``, character by character (what its fast path must equal)."""
+    from qa.lexical import fold_variants
+
+    chars, origin, after_space = [], [], True
+    for i, ch in enumerate(text):
+        for c in fold_variants(ch).lower():
+            if c.isspace():
+                if after_space:
+                    continue
+                c, after_space = " ", True
+            else:
+                after_space = False
+            chars.append(c)
+            origin.append(i)
+    return "".join(chars), origin
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ9 .,'\t\n\x0b\x1c\x85\u00a0’“—…ﬁİ¨é\u3000x")))
+def test_fold_fast_path_equals_the_character_by_character_definition(text):
+    assert fold(text) == _fold_one_by_one(text)

@@ -25,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
         from eval.run import main as run_eval
 
         return run_eval(argv[1:])
+    if argv[:1] == ["bench"]:  # its own options: see eval/bench.py
+        from eval.bench import main as run_bench
+
+        return run_bench(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
@@ -70,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser(
         "eval", help="score retrieval on the Basra questions or a BEIR set (qa eval --help)"
+    )
+    commands.add_parser(
+        "bench", help="measure speed and memory next to the tutorial recipe (qa bench --help)"
     )
     return parser
 

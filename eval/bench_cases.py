@@ -1,0 +1,300 @@
+"""The measurements of ``eval/bench.py``, each run in a process of its own.
+
+    python -m eval.bench_cases CASE '{"argument": value, ...}'
+
+A fresh process pays what a user's process pays (imports, loading the model, reading the index)
+and its peak memory is that measurement's alone. The case prints one JSON line: its results,
+with ``peak_rss_mb`` (the process's high-water resident memory) and ``process_seconds`` (from
+the first line of this module to the result).
+"""
+
+from __future__ import annotations
+
+import time
+
+PROCESS_STARTED = time.perf_counter()
+
+import json  # noqa: E402
+import os  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+K = 5  # passages per question, as the chat asks for
+
+
+def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
+    """p50, p95 and max of a list of milliseconds, rounded to 0.1 ms."""
+    ordered = sorted(samples_ms)
+    return {
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[max(0, round(0.95 * len(ordered)) - 1)], 2),
+        "max_ms": round(ordered[-1], 2),
+        "n": len(ordered),
+    }
+
+
+def timed_ms(call: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident memory (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
+
+
+# -- our pipeline ----------------------------------------------------------------------------
+
+
+def index_ours(corpus: str, index_dir: str, **settings: Any) -> dict[str, Any]:
+    """A full build of ``corpus`` (nothing reused), then written to ``index_dir``."""
+    from qa.service import QA
+
+    qa = QA(corpus, index_dir, progress=False, **settings)
+    started = time.perf_counter()
+    encoder = qa.encoder
+    model_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    report = qa.index(rebuild=True)
+    seconds = time.perf_counter() - started
+    chunks = qa.retriever.index.chunks
+    return {
+        "precision": encoder.precision,
+        "batch_size": qa.settings.batch_size,
+        "documents": report.documents,
+        "chunks": report.chunks,
+        "characters_embedded": sum(len(c.chunk.text) for c in chunks),
+        "model_seconds": round(model_seconds, 2),
+        "index_seconds": round(seconds, 2),
+        "embedding_seconds": round(report.embedding_seconds, 2),
+    }
+
+
+def reindex_ours(corpus: str, index_dir: str) -> dict[str, Any]:
+    """Bring an existing index up to date (the caller changed some files)."""
+    from qa.service import QA
+
+    qa = QA(corpus, index_dir, progress=False)
+    qa.encoder  # noqa: B018  (the model load is not part of re-indexing)
+    started = time.perf_counter()
+    report = qa.index()
+    return {
+        "index_seconds": round(time.perf_counter() - started, 3),
+        "documents_read": report.documents_read,
+        "embedded": report.embedded,
+        "reused": report.reused,
+    }
+
+
+def latency_ours(corpus: str, index_dir: str, questions: list[str], repeats: int) -> dict:
+    """Warm ``retrieve`` and ``answer`` times over ``questions`` (an index exists)."""
+    from qa.service import QA
+
+    qa = QA(corpus, index_dir, progress=False)
+    qa.index()
+    for question in questions[:3]:  # warm up the model and the caches
+        qa.answer(question, k=K)
+    asked = questions * repeats
+    retrieve_ms = [timed_ms(lambda q=q: qa.retrieve(q, k=K)) for q in asked]
+    answer_ms = [timed_ms(lambda q=q: qa.answer(q, k=K)) for q in asked]
+    return {"retrieve": percentiles(retrieve_ms), "answer": percentiles(answer_ms)}
+
+
+def first_answer_ours(corpus: str, index_dir: str, question: str) -> dict[str, Any]:
+    """From process start to the first answer; the index may or may not exist yet."""
+    from qa.service import QA
+
+    imported = time.perf_counter()
+    qa = QA(corpus, index_dir, progress=False)
+    answer = qa.answer(question, k=K)
+    return {
+        "import_seconds": round(imported - PROCESS_STARTED, 2),
+        "first_answer_seconds": round(time.perf_counter() - PROCESS_STARTED, 2),
+        "cited": len(answer.citations),
+    }
+
+
+def encoding(
+    corpus: str, sample: int, precisions: list[str], batch_sizes: list[int]
+) -> dict[str, Any]:
+    """Embedding throughput of ``sample`` chunks of ``corpus`` (chunked as indexing does) for
+    each precision and batch size, with and without length sorting, and each precision's
+    agreement with fp32 (cosine per text)."""
+    import numpy as np
+
+    from embeddings.encoder import load_encoder
+    from qa.chunking import Chunker
+    from qa.config import DEFAULT_MODEL, Settings
+    from qa.corpus import SkipFile, list_corpus_files, load_document
+
+    reference = load_encoder(DEFAULT_MODEL, "fp32")
+    settings = Settings()
+    chunker = Chunker(
+        reference.count_tokens,
+        reference.token_offsets,
+        min(settings.chunk_tokens, reference.content_tokens),
+        settings.chunk_overlap,
+    )
+    files = list_corpus_files(Path(corpus))
+    texts: list[str] = []
+    for i in np.random.default_rng(0).permutation(len(files)):
+        try:
+            texts += [c.text for c in chunker.chunk_document(load_document(files[i]))]
+        except SkipFile:
+            continue
+        if len(texts) >= sample:
+            break
+    texts = texts[:sample]
+    rows, vectors, question = [], {}, {}
+    for precision in precisions:
+        encoder = load_encoder(DEFAULT_MODEL, precision)
+        encoder.encode(texts[:16])  # warm up
+        for batch_size in batch_sizes:
+            for sort in (True, False):
+                started = time.perf_counter()
+                vectors[precision] = encoder.encode(
+                    texts, batch_size=batch_size, sort_by_length=sort
+                )
+                seconds = time.perf_counter() - started
+                rows.append(
+                    {
+                        "precision": encoder.precision,
+                        "batch_size": batch_size,
+                        "sorted": sort,
+                        "texts_per_s": round(len(texts) / seconds, 1),
+                    }
+                )
+        question[encoder.precision] = _question_latency(encoder)
+    agreement = {}
+    if "fp32" in vectors:
+        for precision, found in vectors.items():
+            cosine = np.sum(found * vectors["fp32"], axis=1)
+            agreement[precision] = {
+                "mean_cosine": round(float(cosine.mean()), 6),
+                "min_cosine": round(float(cosine.min()), 6),
+            }
+    return {
+        "texts": len(texts),
+        "rows": rows,
+        "question": question,
+        "agreement_with_fp32": agreement,
+    }
+
+
+def _question_latency(encoder: Any, times: int = 30) -> dict[str, float]:
+    """Milliseconds to embed one short question, as a search does."""
+    encoder.encode(["warm up"])
+    return percentiles([timed_ms(lambda: encoder.encode(["Who brokered the ceasefire?"]))
+                        for _ in range(times)])  # fmt: skip
+
+
+def beir_quality(folder: str, precision: str, index_dir: str | None) -> dict[str, Any]:
+    """SciFact test nDCG@10 and Recall@100 with the encoder in ``precision``."""
+    from eval import beir
+    from qa.config import qa_home
+    from qa.service import QA
+
+    dataset = beir.load_dataset(Path(folder), "test")
+    corpus = qa_home() / "beir" / dataset.name / "corpus"
+    beir.write_corpus(dataset, corpus)
+    qa = QA(corpus, index_dir, progress=False, precision=precision)
+    report = qa.index()
+    return {
+        "precision": qa.encoder.precision,
+        "chunks": report.chunks,
+        "configs": beir.run(dataset, qa, sweep=False),
+    }
+
+
+# -- the tutorial recipe ---------------------------------------------------------------------
+
+
+def index_tutorial(corpus: str, save_dir: str) -> dict[str, Any]:
+    """The tutorial recipe over the same document text, saved to ``save_dir``."""
+    from eval.baseline import TutorialRecipe
+    from qa.corpus import read_corpus
+
+    started = time.perf_counter()
+    documents, _ = read_corpus(Path(corpus))
+    read_seconds = time.perf_counter() - started
+    recipe = TutorialRecipe(documents)
+    recipe.save(Path(save_dir))
+    seconds = recipe.seconds
+    return {
+        "precision": "fp32",
+        "batch_size": 32,
+        "documents": len(documents),
+        "chunks": len(recipe.texts),
+        "characters_embedded": sum(len(t) for t in recipe.texts),
+        "model_seconds": round(seconds["model"], 2),
+        "index_seconds": round(
+            read_seconds + seconds["split"] + seconds["embedding"] + seconds["index"], 2
+        ),
+        "embedding_seconds": round(seconds["embedding"], 2),
+    }
+
+
+def latency_tutorial(save_dir: str, questions: list[str], repeats: int) -> dict[str, Any]:
+    """Warm retrieval of the saved tutorial index (it has no answer step)."""
+    from eval.baseline import TutorialRecipe
+
+    recipe = TutorialRecipe.load(Path(save_dir))
+    for question in questions[:3]:
+        recipe.search_batch([question], K)
+    asked = questions * repeats
+    retrieve_ms = [timed_ms(lambda q=q: recipe.search_batch([q], K)) for q in asked]
+    return {"retrieve": percentiles(retrieve_ms)}
+
+
+def first_answer_tutorial(corpus: str, save_dir: str | None, question: str) -> dict[str, Any]:
+    """Process start to the first retrieval: from the saved index, or building it first."""
+    from eval.baseline import TutorialRecipe
+    from qa.corpus import read_corpus
+
+    imported = time.perf_counter()
+    if save_dir:
+        recipe = TutorialRecipe.load(Path(save_dir))
+    else:
+        recipe = TutorialRecipe(read_corpus(Path(corpus))[0])
+    found = recipe.search_batch([question], K)[0]
+    return {
+        "import_seconds": round(imported - PROCESS_STARTED, 2),
+        "first_answer_seconds": round(time.perf_counter() - PROCESS_STARTED, 2),
+        "cited": len(found),
+    }
+
+
+CASES: dict[str, Callable[..., dict[str, Any]]] = {
+    "index_ours": index_ours,
+    "reindex_ours": reindex_ours,
+    "latency_ours": latency_ours,
+    "first_answer_ours": first_answer_ours,
+    "encoding": encoding,
+    "beir_quality": beir_quality,
+    "index_tutorial": index_tutorial,
+    "latency_tutorial": latency_tutorial,
+    "first_answer_tutorial": first_answer_tutorial,
+}
+
+
+def main(argv: list[str]) -> int:
+    name, arguments = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
+    result = CASES[name](**arguments)
+    result["peak_rss_mb"] = peak_rss_mb()
+    result["process_seconds"] = round(time.perf_counter() - PROCESS_STARTED, 2)
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

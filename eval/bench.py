@@ -33,15 +33,18 @@ from pathlib import Path
 from typing import Any
 
 from eval import beir
+from eval.chart import bench_chart
 from eval.questions import QUESTIONS
-from qa.config import DEFAULT_CORPUS, qa_home
+from qa.config import DEFAULT_CORPUS, default_index_dir, qa_home
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "eval" / "results"
 README = ROOT / "README.md"
 SCIFACT = ROOT.parent / "shared" / "bench" / "scifact"
 CORPORA = ("basra", "scifact")
-SECTIONS = ("corpora", "encoding", "quality")
+SECTIONS = ("corpora", "encoding", "quality", "scale")
+SCALE_SIZES = (100_000, 1_000_000)
+SMOKE_SCALE_SIZES = (1_000, 40_000)  # one exact index, one inverted file
 PRECISIONS = ("fp32", "bf16")
 CHANGED_SENTENCE = " A sentence added by the benchmark, so that one document has changed."
 
@@ -215,6 +218,25 @@ def bench_quality(folder: Path) -> dict[str, Any]:
     return result
 
 
+def bench_scale(corpus: Path, questions: list[str], sizes: list[int]) -> dict[str, Any]:
+    """The vector index at each size, from vectors synthesised from ``corpus``'s own."""
+    index_dir = default_index_dir(corpus)
+    run_case("reindex_ours", corpus=str(corpus), index_dir=str(index_dir))  # built if missing
+    rows = []
+    for size in sizes:
+        print(f"  scale: {size:,} vectors …", end="", flush=True)
+        row = run_case(
+            "scale_vectors",
+            real_index_dir=str(index_dir),
+            size=size,
+            questions=questions,
+            repeats=3,
+        )
+        print(f" {row['wall_seconds']:.1f} s", flush=True)
+        rows.append(row)
+    return {"questions": len(questions), "rows": rows}
+
+
 # -- corpora and questions -------------------------------------------------------------------
 
 
@@ -324,6 +346,27 @@ def format_quality_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def format_scale_table(result: dict[str, Any]) -> str:
+    """Markdown: the vector index by size."""
+    lines = [
+        f"**Vector index by size** (synthetic vectors shaped like SciFact's; "
+        f"{result['questions']} SciFact queries, one at a time)",
+        "",
+        "| vectors | index | build | load | file | recall@10 vs exact | search p50 / p95 "
+        "| memory after search |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in result["rows"]:
+        search = row["search"]
+        lines.append(
+            f"| {row['size']:,} | {row['kind']} | {row['build_seconds']:.1f} s "
+            f"| {row['load_seconds']:.3f} s | {row['file_mb']:,.0f} MB | {row['recall_at_10']:.4f} "
+            f"| {search['p50_ms']:.2f} / {search['p95_ms']:.2f} ms "
+            f"| {row['rss_after_search_mb']:,.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
 def tables(folder: Path) -> list[str]:
     """The Markdown tables of every result file in ``folder``."""
     found = []
@@ -334,7 +377,23 @@ def tables(folder: Path) -> list[str]:
         found.append(format_encoding_table(json.loads(path.read_text())))
     if (path := folder / "bench-quality.json").exists():
         found.append(format_quality_table(json.loads(path.read_text())))
+    if (path := folder / "bench-scale.json").exists():
+        found.append(format_scale_table(json.loads(path.read_text())))
     return found
+
+
+def draw_chart(folder: Path) -> bool:
+    """bench-scale.png from the result files in ``folder``."""
+    corpora = [
+        json.loads(path.read_text())
+        for name in CORPORA
+        if (path := folder / f"bench-{name}.json").exists()
+    ]
+    scale = folder / "bench-scale.json"
+    if not corpora and not scale.exists():
+        return False
+    loaded = json.loads(scale.read_text()) if scale.exists() else None
+    return bench_chart(corpora, loaded, folder / "bench-scale.png")
 
 
 def write_readme_table(folder: Path) -> bool:
@@ -379,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Wrote {path}", flush=True)
 
     scifact, scifact_questions = None, []
-    if "scifact" in corpora or {"encoding", "quality"} & set(sections):
+    if "scifact" in corpora or {"encoding", "quality", "scale"} & set(sections):
         scifact, scifact_questions = scifact_corpus(args.scifact, 40 if args.smoke else None)
     if "corpora" in sections:
         for name in corpora:
@@ -401,7 +460,11 @@ def main(argv: list[str] | None = None) -> int:
         save("encoding", bench_encoding(scifact, args.smoke))
     if "quality" in sections and not args.smoke:  # a full SciFact index per precision
         save("quality", bench_quality(args.scifact))
+    if "scale" in sections:
+        sizes = SMOKE_SCALE_SIZES if args.smoke else SCALE_SIZES
+        save("scale", bench_scale(scifact, scifact_questions, list(sizes)))
     print("\n\n".join(["", *tables(out)]))
+    draw_chart(out)
     if out == RESULTS and write_readme_table(out):
         print(f"\nUpdated the benchmark tables in {README}")
     return 0

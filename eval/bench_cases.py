@@ -53,6 +53,16 @@ def peak_rss_mb() -> float:
     return round(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
 
 
+def current_rss_mb() -> float:
+    """Resident memory now (VmRSS), in MiB; 0 where /proc is missing."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "VmRSS: 0 kB")
+    return round(int(line.split()[1]) / 1024, 1)
+
+
 # -- our pipeline ----------------------------------------------------------------------------
 
 
@@ -216,6 +226,66 @@ def beir_quality(folder: str, precision: str, index_dir: str | None) -> dict[str
     }
 
 
+def scale_vectors(
+    real_index_dir: str, size: int, questions: list[str], repeats: int
+) -> dict[str, Any]:
+    """The vector index at ``size`` rows, synthesised from the real vectors in
+    ``real_index_dir``: build, save and load times, recall@10 of ``VectorIndex`` against exact
+    search, and single-question search latency (the question embedded once, beforehand)."""
+    import tempfile
+
+    import faiss
+    import numpy as np
+
+    from embeddings.encoder import load_encoder
+    from embeddings.vector_index import VectorIndex
+    from eval.synthetic import synthetic_vectors
+    from qa.config import DEFAULT_MODEL
+    from qa.store import read_index
+
+    real = read_index(Path(real_index_dir)).vectors.vectors()
+    started = time.perf_counter()
+    vectors = synthetic_vectors(real, size)
+    synthesis_seconds = time.perf_counter() - started
+    del real
+    queries = load_encoder(DEFAULT_MODEL).encode(questions)
+    started = time.perf_counter()
+    index = VectorIndex.build(vectors)
+    build_seconds = time.perf_counter() - started
+    exact = faiss.IndexFlatIP(vectors.shape[1])
+    exact.add(vectors)
+    _, truth = exact.search(queries, 10)
+    del exact, vectors
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "vectors.faiss"
+        index.save(path)
+        file_mb = path.stat().st_size / 2**20
+        del index
+        started = time.perf_counter()
+        index = VectorIndex.load(path)
+        load_seconds = time.perf_counter() - started
+        found = [index.search(q[None, :], 10)[1][0] for q in queries]
+        search_ms = [
+            timed_ms(lambda q=q: index.search(q[None, :], 10))
+            for q in queries
+            for _ in range(repeats)
+        ]
+        kind = index.kind
+        serving_mb = current_rss_mb()
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, found, strict=True)])
+    return {
+        "size": size,
+        "kind": kind,
+        "synthesis_seconds": round(synthesis_seconds, 1),
+        "build_seconds": round(build_seconds, 1),
+        "load_seconds": round(load_seconds, 3),
+        "file_mb": round(file_mb, 1),
+        "recall_at_10": round(float(recall), 4),
+        "search": percentiles(search_ms),
+        "rss_after_search_mb": serving_mb,
+    }
+
+
 # -- the tutorial recipe ---------------------------------------------------------------------
 
 
@@ -281,6 +351,7 @@ CASES: dict[str, Callable[..., dict[str, Any]]] = {
     "first_answer_ours": first_answer_ours,
     "encoding": encoding,
     "beir_quality": beir_quality,
+    "scale_vectors": scale_vectors,
     "index_tutorial": index_tutorial,
     "latency_tutorial": latency_tutorial,
     "first_answer_tutorial": first_answer_tutorial,

@@ -39,13 +39,42 @@ def beir_chart(
     return _bars(names, series, f"{dataset}, {split} split", out, hatched_from=len(configs))
 
 
-def _bars(
-    names: Sequence[str],
-    series: Mapping[str, Sequence[float]],
-    title: str,
-    out: Path,
-    hatched_from: int | None = None,
-) -> bool:
+def bench_chart(corpora: Sequence[Mapping], scale: Mapping | None, out: Path) -> bool:
+    """Latency and memory against collection size: ``retrieve`` and its process's peak
+    memory on each corpus, and the vector index alone at the synthetic sizes."""
+    plt = _pyplot()
+    if plt is None:
+        return False
+    figure, (speed, memory) = plt.subplots(1, 2, figsize=(10, 4), dpi=120)
+    if corpora:
+        sizes = [c["ours"]["chunks"] for c in corpora]
+        speed.plot(sizes, [c["ours"]["latency"]["retrieve"]["p50_ms"] for c in corpora], "o-",
+                   label="retrieve p50 (ours)")  # fmt: skip
+        speed.plot(sizes, [c["tutorial"]["latency"]["retrieve"]["p50_ms"] for c in corpora],
+                   "s--", label="retrieve p50 (tutorial)")  # fmt: skip
+        memory.plot(sizes, [c["ours"]["latency"]["peak_rss_mb"] for c in corpora], "o-",
+                    label="peak memory, answering (ours)")  # fmt: skip
+        memory.plot(sizes, [c["tutorial"]["latency"]["peak_rss_mb"] for c in corpora], "s--",
+                    label="peak memory, retrieving (tutorial)")  # fmt: skip
+    if scale:
+        rows = scale["rows"]
+        sizes = [r["size"] for r in rows]
+        speed.plot(sizes, [r["search"]["p50_ms"] for r in rows], "^:",
+                   label="vector search p50 (synthetic)")  # fmt: skip
+        memory.plot(sizes, [r["rss_after_search_mb"] for r in rows], "^:",
+                    label="vector index, memory after search")  # fmt: skip
+    for axes, title, unit in ((speed, "Latency", "ms"), (memory, "Memory", "MB")):
+        axes.set_xscale("log")
+        axes.set_xlabel("chunks (vectors)")
+        axes.set_ylabel(unit)
+        axes.set_title(title)
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize=7)
+    return _save(plt, figure, out)
+
+
+def _pyplot():
+    """matplotlib's pyplot on the file-only backend, or None (with a note) without it."""
     try:
         import matplotlib
 
@@ -53,6 +82,28 @@ def _bars(
         import matplotlib.pyplot as plt
     except ImportError:
         print("(matplotlib is not installed: no chart; pip install 'qa[eval]' for one)")
+        return None
+    return plt
+
+
+def _save(plt, figure, out: Path) -> bool:
+    figure.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out)
+    plt.close(figure)
+    print(f"Wrote {out}")
+    return True
+
+
+def _bars(
+    names: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    title: str,
+    out: Path,
+    hatched_from: int | None = None,
+) -> bool:
+    plt = _pyplot()
+    if plt is None:
         return False
     width = 0.8 / len(series)
     figure, axes = plt.subplots(figsize=(max(7.0, 1.1 * len(names) + 2), 4.2), dpi=120)
@@ -69,9 +120,4 @@ def _bars(
     axes.set_title(title)
     axes.legend(loc="lower right", fontsize=8)
     axes.grid(axis="y", alpha=0.3)
-    figure.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out)
-    plt.close(figure)
-    print(f"Wrote {out}")
-    return True
+    return _save(plt, figure, out)

@@ -11,6 +11,8 @@ import random
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from qa.answerer import split_sentences
 
 FILES_PER_FOLDER = 1000  # keeps directory listings short at 300k documents
@@ -48,3 +50,35 @@ def write_synthetic_corpus(
         path.write_text(f"# {title}\n\n{text}\n", encoding="utf-8")
     done.write_text(f"{count} {seed}\n")
     return folder
+
+
+def synthetic_vectors(
+    real: np.ndarray, count: int, seed: int = 0, neighbours: int = 20, block: int = 50_000
+) -> np.ndarray:
+    """``count`` unit vectors shaped like ``real`` (unit rows): each is
+    normalise((1 - t)·v_i + t·v_j + 0.4·g), with v_i a random real vector, v_j one of its
+    ``neighbours`` nearest, t uniform on [0, 0.5] and g Gaussian noise with the real vectors'
+    covariance. Pure Gaussian vectors have no clusters and make approximate search look far
+    worse than on embeddings; these match the real SciFact vectors' query top-1/top-10 and
+    nearest-neighbour similarities within about 0.04 at the same size (checked when the
+    recipe was chosen).
+    """
+    import faiss
+
+    rng = np.random.default_rng(seed)
+    real = np.ascontiguousarray(real, dtype=np.float32)
+    exact = faiss.IndexFlatIP(real.shape[1])
+    exact.add(real)
+    _, near = exact.search(real, neighbours + 1)
+    centred = real - real.mean(axis=0)
+    shape = np.linalg.cholesky(np.cov(centred, rowvar=False) + 1e-6 * np.eye(real.shape[1]))
+    out = np.empty((count, real.shape[1]), dtype=np.float32)
+    for begin in range(0, count, block):
+        size = min(block, count - begin)
+        first = rng.integers(0, len(real), size)
+        second = near[first, rng.integers(1, neighbours + 1, size)]
+        mix = rng.uniform(0, 0.5, (size, 1)).astype(np.float32)
+        noise = (rng.standard_normal((size, real.shape[1])) @ shape.T).astype(np.float32)
+        rows = (1 - mix) * real[first] + mix * real[second] + 0.4 * noise
+        out[begin : begin + size] = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    return out

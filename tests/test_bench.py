@@ -66,3 +66,15 @@ def test_encoding_bench_compares_each_precision_with_fp32(smoke_results):
     # bf16 must embed the same meaning as fp32.
     assert result["agreement_with_fp32"]["bf16"]["min_cosine"] > 0.99
     assert "**Encoding**" in stdout
+
+
+def test_scale_bench_measures_an_exact_index_and_an_inverted_file(smoke_results):
+    out, stdout = smoke_results
+    rows = json.loads((out / "bench-scale.json").read_text())["rows"]
+    by_kind = {row["kind"]: row for row in rows}
+    assert set(by_kind) == {"exact", "ivf"}
+    assert by_kind["exact"]["recall_at_10"] == 1.0
+    # Approximate, but on vectors shaped like real embeddings it must find nearly all of them.
+    assert by_kind["ivf"]["recall_at_10"] >= 0.9
+    assert (out / "bench-scale.png").stat().st_size > 0
+    assert "**Vector index by size**" in stdout

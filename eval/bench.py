@@ -215,7 +215,7 @@ def bench_quality(folder: Path) -> dict[str, Any]:
         )
         print(f" {found['wall_seconds']:.1f} s", flush=True)
         result[precision] = found
-    return result
+    return {"precisions": result}
 
 
 def bench_scale(corpus: Path, questions: list[str], sizes: list[int]) -> dict[str, Any]:
@@ -332,6 +332,7 @@ def format_encoding_table(result: dict[str, Any]) -> str:
 
 def format_quality_table(result: dict[str, Any]) -> str:
     """Markdown: SciFact test nDCG@10 of each configuration per precision."""
+    result = result["precisions"]
     precisions = list(result)
     configs = list(result[precisions[0]]["configs"])
     lines = [

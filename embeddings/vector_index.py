@@ -61,7 +61,7 @@ class VectorIndex:
 
     @property
     def kind(self) -> str:
-        """"exact" or "ivf"."""
+        """The index type: "exact" or "ivf"."""
         return "ivf" if isinstance(self._index, faiss.IndexIVF) else "exact"
 
     @property

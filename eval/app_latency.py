@@ -15,7 +15,6 @@ import json
 import os
 import platform
 import socket
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -24,21 +23,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from gradio_client import Client  # noqa: E402
 
+from eval.bench_cases import percentiles  # noqa: E402
 from eval.probe import OFF_TOPIC, PROBE  # noqa: E402
 from qa.service import QA  # noqa: E402
 from qa.webapp import CSS, build_app  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def percentiles(samples_ms: list[float]) -> dict[str, float]:
-    ordered = sorted(samples_ms)
-    return {
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p95_ms": round(ordered[max(0, round(0.95 * len(ordered)) - 1)], 1),
-        "max_ms": round(ordered[-1], 1),
-        "n": len(ordered),
-    }
 
 
 def main() -> None:

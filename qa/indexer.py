@@ -29,7 +29,7 @@ from qa.corpus import (
     load_document,
     no_documents_error,
 )
-from qa.dedup import duplicate_places
+from qa.dedup import Known, duplicate_places
 from qa.lexical import LexicalIndex
 from qa.store import FileStat, StoredChunk, StoredIndex, content_hash
 from qa.types import Chunk, Document, SkippedFile
@@ -117,14 +117,16 @@ def build_index(
     encoder: Encoder,
     previous: StoredIndex | None = None,
     progress: bool = True,
+    files: list[CorpusFile] | None = None,
 ) -> tuple[StoredIndex, IndexReport]:
-    """A new index of ``corpus``, reusing what ``previous`` already holds.
+    """A new index of ``corpus``, reusing what ``previous`` already holds; ``files``, when
+    given, is the corpus's listing the caller just made.
 
     Raises:
         CorpusError: The folder is missing or holds no readable document.
     """
     started = time.perf_counter()
-    files = list_corpus_files(corpus)
+    files = list_corpus_files(corpus) if files is None else files
     wanted = index_settings(settings, encoder)
     same_chunking = previous is not None and _same(
         previous, wanted, "pipeline", "model", "max_tokens", "chunk_tokens", "chunk_overlap"
@@ -134,16 +136,17 @@ def build_index(
     )
 
     old_docs = {d.doc_id: d for d in previous.documents} if same_chunking and previous else {}
-    old_chunks: dict[str, list[Chunk]] = {}
+    old_chunks: dict[str, list[int]] = {}  # rows of the previous index, by document
     if same_chunking and previous:
-        for stored in previous.chunks:
-            old_chunks.setdefault(stored.chunk.doc_id, []).append(stored.chunk)
+        for row, stored in enumerate(previous.chunks):
+            old_chunks.setdefault(stored.chunk.doc_id, []).append(row)
 
     chunker = Chunker(
         encoder.count_tokens, encoder.token_offsets, wanted["chunk_tokens"], settings.chunk_overlap
     )
     documents: list[Document] = []
     chunks: list[Chunk] = []
+    carried: list[int | None] = []  # each chunk's row in the previous index, if taken from it
     stats: dict[str, FileStat] = {}
     skipped: list[SkippedFile] = []
     skipped_files: dict[str, list[int]] = {}
@@ -162,7 +165,9 @@ def build_index(
             )
         ):
             documents.append(old_docs[file.doc_id])
-            chunks.extend(old_chunks.get(file.doc_id, []))
+            rows = old_chunks.get(file.doc_id, [])
+            chunks.extend(previous.chunks[row].chunk for row in rows)  # type: ignore[union-attr]
+            carried.extend(rows)
             stats[file.doc_id] = old
             continue
         try:
@@ -173,7 +178,9 @@ def build_index(
             continue
         read += 1
         documents.append(doc)
-        chunks.extend(chunker.chunk_document(doc))
+        fresh = chunker.chunk_document(doc)
+        chunks.extend(fresh)
+        carried.extend([None] * len(fresh))
         stats[file.doc_id] = FileStat(file.size, file.mtime_ns)
     if not documents:
         raise no_documents_error(corpus, skipped)
@@ -197,7 +204,10 @@ def build_index(
     vectors = np.stack([cache[h] for h in hashes]) if hashes else np.zeros((0, encoder.dimension))
     texts = {d.doc_id: d.text for d in documents}
     docs = {d.doc_id: d for d in documents}
-    places = duplicate_places(chunks, texts, settings.duplicate_threshold)
+    known = None
+    if previous is not None and same_chunking and _same(previous, wanted, "duplicate_threshold"):
+        known = Known(carried, previous.samples, [stored.also_in for stored in previous.chunks])
+    duplicates = duplicate_places(chunks, texts, settings.duplicate_threshold, known)
 
     counts = {"article": 0, "comment": 0, "boilerplate": 0}
     for doc in documents:
@@ -219,10 +229,16 @@ def build_index(
         file_stats=stats,
         skipped=skipped,
         chunks=[
-            StoredChunk(c, h, tuple(p)) for c, h, p in zip(chunks, hashes, places, strict=True)
+            StoredChunk(c, h, tuple(p))
+            for c, h, p in zip(chunks, hashes, duplicates.places, strict=True)
         ],
         vectors=VectorIndex.build(vectors),
-        lexical=LexicalIndex.build([lexical_text(c, docs[c.doc_id]) for c in chunks]),
+        lexical=LexicalIndex.build(
+            [lexical_text(c, docs[c.doc_id]) for c in chunks],
+            previous.lexical if previous is not None and same_chunking else None,
+            carried,
+        ),
+        samples=duplicates.samples,
     )
     report = IndexReport(
         corpus=str(corpus),

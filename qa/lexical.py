@@ -1,15 +1,20 @@
-"""The lexical side of retrieval: BM25 over stemmed words, with bm25s.
+"""The lexical side of retrieval: BM25 over stemmed words.
 
-bm25s stores its index as ``.npy`` arrays and JSON (no pickle), scores with sparse matrices,
-and matched rank_bm25's scores in its own tests while being much faster.
+Words come from bm25s's tokenizer (its stop-word lists and the Snowball stemmer in C). The
+scores are computed here with numpy, as bm25s computes them (``tests/test_lexical.py`` checks
+that they agree), because an update must reuse the words of unchanged rows: re-tokenising a
+corpus is most of what building BM25 costs. Everything is stored as ``.npy`` arrays and JSON
+(no pickle).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import bm25s
@@ -17,6 +22,7 @@ import numpy as np
 import Stemmer
 
 from qa.errors import IndexCorruptError
+from qa.ragged import Ragged
 
 # Quote and dash variants are folded so that "Sadr’s" and "Sadr's" are the same word.
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
@@ -24,6 +30,7 @@ _COMPOUND = re.compile(r"\b\w+(?:-\w+)+\b")
 # NLTK's English list (179 words): unlike the 33-word default it drops question words ("who",
 # "what", "did"), which otherwise make any short text containing them rank high.
 STOPWORDS = "en_plus"
+K1, B = 1.5, 0.75
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -53,22 +60,40 @@ def _words(texts: Sequence[str], stemmer: Stemmer.Stemmer) -> list[list[str]]:
 
 
 class LexicalIndex:
-    """BM25 (Lucene variant, k1=1.5, b=0.75) over English-stemmed words without stop-words."""
+    """BM25 (Lucene variant, k1=1.5, b=0.75) over English-stemmed words without stop-words.
 
-    def __init__(self, bm25: bm25s.BM25, size: int) -> None:
-        self._bm25 = bm25
-        self._size = size
+    Scores are precomputed per (word, row) and stored word by word, so a question's scores are
+    the sum of its words' columns. Each row's words are kept too, as ids into the vocabulary:
+    an update tokenises only new rows.
+    """
+
+    def __init__(self, vocabulary: list[str], words: Ragged, columns: _Columns) -> None:
+        self._vocabulary = vocabulary
+        self._ids = {word: i for i, word in enumerate(vocabulary)}
+        self._words = words
+        self._columns = columns
         self._stemmer = Stemmer.Stemmer("english")
 
     @classmethod
-    def build(cls, texts: Sequence[str]) -> LexicalIndex:
-        tokens = _words(texts, Stemmer.Stemmer("english"))
-        if not any(tokens):
-            # bm25s cannot index an empty vocabulary; a word no query can produce stands in.
-            tokens = [["\x00"] for _ in texts]
-        bm25 = bm25s.BM25()
-        bm25.index(tokens, show_progress=False)
-        return cls(bm25, len(texts))
+    def build(
+        cls,
+        texts: Sequence[str],
+        previous: LexicalIndex | None = None,
+        same_as: Sequence[int | None] = (),
+    ) -> LexicalIndex:
+        """An index of ``texts``. ``same_as[i]``, when not None, is the row of ``previous`` that
+        indexed exactly ``texts[i]``: its words are reused instead of tokenised again."""
+        reuse = list(same_as) if previous is not None and same_as else [None] * len(texts)
+        fresh = [i for i, row in enumerate(reuse) if row is None]
+        ids = dict(previous._ids) if previous is not None else {}
+        new_rows = {}
+        tokenised = _words([texts[i] for i in fresh], Stemmer.Stemmer("english"))
+        for i, words in zip(fresh, tokenised, strict=True):
+            new_rows[i] = [ids.setdefault(word, len(ids)) for word in words]
+        old = previous._words if previous is not None else Ragged.from_rows([], np.int32)
+        rows = [new_rows[i] if row is None else old.row(row) for i, row in enumerate(reuse)]
+        vocabulary, words = _compact(list(ids), Ragged.from_rows(rows, np.int32))
+        return cls(vocabulary, words, _Columns.score(words, len(vocabulary)))
 
     def words(self, text: str) -> list[str]:
         """The stemmed, stop-word-free words of ``text``, as BM25 matches them."""
@@ -76,41 +101,99 @@ class LexicalIndex:
 
     def idf(self, words: Sequence[str]) -> dict[str, float]:
         """BM25's inverse document frequency of each word (a word never seen counts as rarest)."""
-        indptr = self._bm25.scores["indptr"]
-        vocab = self._bm25.vocab_dict
-        n = self._size
+        starts = self._columns.starts
         weights = {}
         for word in words:
-            df = int(indptr[vocab[word] + 1] - indptr[vocab[word]]) if word in vocab else 0
-            weights[word] = float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+            i = self._ids.get(word)
+            df = 0 if i is None else int(starts[i + 1] - starts[i])
+            weights[word] = float(_idf(df, len(self)))
         return weights
 
     def __len__(self) -> int:
-        return self._size
+        return len(self._words)
 
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Scores and row ids of the best ``k`` rows, best first; rows scoring 0 are left out."""
-        words = self.words(query)
-        vocab = self._bm25.vocab_dict
-        ids = [vocab[w] for w in words if w in vocab]
-        if not ids or self._size == 0:
+        ids = [self._ids[w] for w in self.words(query) if w in self._ids]
+        if not ids or len(self) == 0:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
-        scores = self._bm25.get_scores_from_ids(ids)
-        k = min(k, self._size)
+        scores = np.zeros(len(self), dtype=np.float32)
+        columns = self._columns
+        for i in ids:  # a word said twice counts twice
+            begin, end = columns.starts[i], columns.starts[i + 1]
+            scores[columns.rows[begin:end]] += columns.scores[begin:end]
+        k = min(k, len(self))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         top = top[scores[top] > 0]
-        return scores[top].astype(np.float32), top.astype(np.int64)
+        return scores[top], top.astype(np.int64)
 
     def save(self, folder: Path) -> None:
-        self._bm25.save(str(folder), show_progress=False)
-        (folder / "size.txt").write_text(str(self._size))
+        (folder / "vocabulary.json").write_text(json.dumps(self._vocabulary, ensure_ascii=False))
+        self._words.save(folder, "words")
+        np.save(folder / "column-starts.npy", self._columns.starts)
+        np.save(folder / "column-rows.npy", self._columns.rows)
+        np.save(folder / "column-scores.npy", self._columns.scores)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
         try:
-            bm25 = bm25s.BM25.load(str(folder), show_progress=False)
-            size = int((folder / "size.txt").read_text())
-        except (OSError, ValueError, KeyError) as exc:
+            vocabulary = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
+            words = Ragged.load(folder, "words")
+            columns = _Columns(
+                np.load(folder / "column-starts.npy", allow_pickle=False),
+                np.load(folder / "column-rows.npy", mmap_mode="r", allow_pickle=False),
+                np.load(folder / "column-scores.npy", mmap_mode="r", allow_pickle=False),
+            )
+        except (OSError, ValueError) as exc:
             raise IndexCorruptError(f"cannot read the BM25 index: {exc}") from exc
-        return cls(bm25, size)
+        consistent = (
+            isinstance(vocabulary, list)
+            and len(columns.starts) == len(vocabulary) + 1
+            and columns.starts[-1] == len(columns.rows) == len(columns.scores)
+        )
+        if not consistent:
+            raise IndexCorruptError("the BM25 index's files do not agree with each other")
+        return cls(vocabulary, words, columns)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """BM25 scores by word: word ``i`` scores ``scores[a:b]`` on rows ``rows[a:b]``, where
+    ``a, b = starts[i], starts[i + 1]`` (a sparse matrix in compressed-column form)."""
+
+    starts: np.ndarray
+    rows: np.ndarray
+    scores: np.ndarray
+
+    @classmethod
+    def score(cls, words: Ragged, vocabulary_size: int) -> _Columns:
+        """Lucene's BM25 of every (word, row) pair present:
+        idf · tf / (tf + k1·(1 − b + b·|d| / mean |d|))."""
+        n, lengths = len(words), words.lengths()
+        stride = max(n, 1)
+        row_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        pairs, tf = np.unique(words.values.astype(np.int64) * stride + row_of, return_counts=True)
+        word, row = pairs // stride, pairs % stride
+        df = np.bincount(word, minlength=vocabulary_size)
+        idf = _idf(df, n)
+        mean_length = max(float(lengths.mean()), 1e-9) if n else 1.0
+        norm = K1 * (1 - B + B * lengths[row] / mean_length)
+        starts = np.zeros(vocabulary_size + 1, dtype=np.int64)
+        np.cumsum(df, out=starts[1:])
+        scores = (idf[word] * tf / (tf + norm)).astype(np.float32)
+        return cls(starts, row.astype(np.int32), scores)
+
+
+def _idf(df: int | np.ndarray, n: int) -> float | np.ndarray:
+    return np.log1p((n - df + 0.5) / (df + 0.5))
+
+
+def _compact(vocabulary: list[str], words: Ragged) -> tuple[list[str], Ragged]:
+    """Drop words no row uses any more (they were only in removed or changed rows)."""
+    used = np.unique(words.values)
+    if len(used) == len(vocabulary):
+        return vocabulary, words
+    new_id = np.full(len(vocabulary), -1, dtype=np.int32)
+    new_id[used] = np.arange(len(used), dtype=np.int32)
+    return [vocabulary[i] for i in used], Ragged(new_id[words.values], words.offsets)

@@ -19,7 +19,14 @@ from qa.corpus import list_corpus_files
 from qa.errors import IndexCorruptError
 from qa.indexer import IndexReport, build_index, index_settings, is_up_to_date
 from qa.retriever import Retriever, check_k, check_mode, clean_question
-from qa.store import StoredIndex, move_aside, read_index, write_index, writer_lock
+from qa.store import (
+    StoredIndex,
+    is_current,
+    move_aside,
+    read_index,
+    write_index,
+    writer_lock,
+)
 from qa.types import Answer, Document, Passage
 
 log = logging.getLogger("qa")
@@ -151,14 +158,15 @@ class QA:
         if previous is None or not is_up_to_date(previous, files, self.settings, encoder):
             with writer_lock(self.index_dir):
                 # Another process may have updated the index while this one waited.
-                previous = None if rebuild else self._read_existing(locked=True)
+                if previous is None or not is_current(self.index_dir, previous):
+                    previous = None if rebuild else self._read_existing(locked=True)
                 if previous is None or not is_up_to_date(previous, files, self.settings, encoder):
                     if previous is not None:
                         _explain_rebuild(
                             previous, index_settings(self.settings, encoder), self.index_dir
                         )
                     index, report = build_index(
-                        self.corpus, self.settings, encoder, previous, progress=self.progress
+                        self.corpus, self.settings, encoder, previous, self.progress, files
                     )
                     write_index(self.index_dir, index)
                     self._retriever = Retriever(index, encoder, self.settings)

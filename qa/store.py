@@ -9,7 +9,8 @@ Layout of an index folder::
         documents.jsonl  one document a line: id, title, author, date, text, segments, file stat
         chunks.jsonl     one chunk a line: offsets, section, author, text, content hash, group
         vectors.faiss    the FAISS index, row i = chunk i
-        bm25/            the bm25s index (.npy arrays and JSON)
+        bm25/            BM25: vocabulary, each row's words, scores by word (.npy and JSON)
+        samples*.npy     each chunk's sampled shingle hashes (for the duplicate search of updates)
 
 A new version is written completely into a fresh folder and only then named in CURRENT (a temp
 file renamed over it with ``os.replace``), so a crash at any moment leaves the old index or the
@@ -27,16 +28,17 @@ import secrets
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from embeddings.vector_index import VectorIndex
 from qa.errors import IndexCorruptError
 from qa.lexical import LexicalIndex
+from qa.ragged import Ragged
 from qa.types import Chunk, Document, Segment, SkippedFile
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
 
 
@@ -69,6 +71,8 @@ class StoredIndex:
     chunks: list[StoredChunk]
     vectors: VectorIndex
     lexical: LexicalIndex
+    samples: Ragged
+    version: str = ""  # the version folder it was read from ("" before it is written)
 
 
 def content_hash(text: str) -> str:
@@ -100,6 +104,15 @@ def current_version(index_dir: Path) -> Path | None:
     return index_dir / name
 
 
+def is_current(index_dir: Path, index: StoredIndex) -> bool:
+    """Whether ``index`` was read from the version that is still the live one."""
+    try:
+        live = current_version(index_dir)
+    except IndexCorruptError:
+        return False
+    return bool(index.version) and live is not None and live.name == index.version
+
+
 def write_index(index_dir: Path, index: StoredIndex) -> Path:
     """Write ``index`` as a new version and make it the live one. Call under ``writer_lock``."""
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -112,6 +125,7 @@ def write_index(index_dir: Path, index: StoredIndex) -> Path:
         index.vectors.save(tmp / "vectors.faiss")
         (tmp / "bm25").mkdir()
         index.lexical.save(tmp / "bm25")
+        index.samples.save(tmp, "samples")
         manifest = dict(index.manifest, format=FORMAT_VERSION, files=_checksums(tmp))
         _write_text(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
         _fsync_tree(tmp)
@@ -155,14 +169,20 @@ def read_index(index_dir: Path) -> StoredIndex:
         raise IndexCorruptError(f"malformed records: {exc}") from exc
     vectors = VectorIndex.load(version / "vectors.faiss")
     lexical = LexicalIndex.load(version / "bm25")
-    if not len(vectors) == len(chunks) == len(lexical):
+    try:
+        samples = Ragged.load(version, "samples")
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(f"cannot read the duplicate search's samples: {exc}") from exc
+    if not len(vectors) == len(chunks) == len(lexical) == len(samples):
         raise IndexCorruptError(
             f"counts disagree: {len(chunks)} chunks, {len(vectors)} vectors, "
-            f"{len(lexical)} BM25 rows"
+            f"{len(lexical)} BM25 rows, {len(samples)} samples"
         )
     if vectors.dimension != manifest.get("dimension"):
         raise IndexCorruptError("vector dimension differs from the manifest")
-    return StoredIndex(manifest, documents, stats, skipped, chunks, vectors, lexical)
+    return StoredIndex(
+        manifest, documents, stats, skipped, chunks, vectors, lexical, samples, version.name
+    )
 
 
 def move_aside(index_dir: Path) -> Path | None:
@@ -207,8 +227,12 @@ def _document_from(record: dict[str, Any]) -> Document:
     )
 
 
+_CHUNK_FIELDS = tuple(f.name for f in fields(Chunk))
+
+
 def _chunk_record(stored: StoredChunk) -> dict[str, Any]:
-    return dict(asdict(stored.chunk), hash=stored.content_hash, also_in=stored.also_in)
+    record = {name: getattr(stored.chunk, name) for name in _CHUNK_FIELDS}
+    return dict(record, hash=stored.content_hash, also_in=stored.also_in)
 
 
 def _chunk_from(record: dict[str, Any]) -> StoredChunk:

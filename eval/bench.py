@@ -1,6 +1,7 @@
 """Speed and memory of our pipeline next to the tutorial recipe, measured in one run.
 
-    python -m eval.bench [--corpora basra,scifact] [--scale 100000,1000000] [--smoke]
+    python -m eval.bench [--sections corpora,encoding,quality,scale] [--corpora basra,scifact]
+                         [--smoke]
     qa bench ...                                        (the same)
 
 For each corpus, in a copy of it, and for both our pipeline and the tutorial recipe
@@ -12,6 +13,11 @@ For each corpus, in a copy of it, and for both our pipeline and the tutorial rec
 - peak resident memory of each of those processes;
 - re-indexing after one changed document, next to the full build.
 
+The scale section measures, on collections built from SciFact's text (``eval/synthetic.py``):
+the vector index alone at each size; our pipeline indexing and answering a synthetic corpus of
+``TEXT_CHUNKS`` chunks; and ``retrieve`` on synthetic indexes of each size (built without the
+model, vectors synthesised), with the memory of the process serving them.
+
 Writes ``eval/results/bench-<corpus>.json``, prints a table with the ratios (ours / tutorial),
 and rewrites the table in README.md between the ``bench:start``/``bench:end`` markers.
 ``--smoke`` runs everything on tiny inputs into a temporary folder (what ``make test`` runs so
@@ -21,6 +27,7 @@ that the benchmark cannot rot); it never touches the README or eval/results.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -29,13 +36,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from eval import beir
 from eval.chart import bench_chart
 from eval.questions import QUESTIONS
+from eval.synthetic import scifact_texts, write_synthetic_corpus
 from qa.config import DEFAULT_CORPUS, default_index_dir, qa_home
+from qa.store import CURRENT, FORMAT_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "eval" / "results"
@@ -45,6 +55,9 @@ CORPORA = ("basra", "scifact")
 SECTIONS = ("corpora", "encoding", "quality", "scale")
 SCALE_SIZES = (100_000, 1_000_000)
 SMOKE_SCALE_SIZES = (1_000, 40_000)  # one exact index, one inverted file
+TEXT_CHUNKS, SMOKE_TEXT_CHUNKS = 100_000, 300  # the real pipeline on a synthetic corpus
+SCIFACT_CHUNKS_PER_DOCUMENT = 16_519 / 5_183  # as the full SciFact index has them
+SMOKE_QUESTIONS = 5
 PRECISIONS = ("fp32", "bf16")
 CHANGED_SENTENCE = " A sentence added by the benchmark, so that one document has changed."
 
@@ -218,23 +231,96 @@ def bench_quality(folder: Path) -> dict[str, Any]:
     return {"precisions": result}
 
 
-def bench_scale(corpus: Path, questions: list[str], sizes: list[int]) -> dict[str, Any]:
-    """The vector index at each size, from vectors synthesised from ``corpus``'s own."""
+def bench_scale(corpus: Path, scifact: Path, questions: list[str], smoke: bool) -> dict[str, Any]:
+    """The vector index alone at each size (vectors synthesised from ``corpus``'s own), the
+    real pipeline on a synthetic corpus of ``TEXT_CHUNKS`` chunks, and ``retrieve`` on a
+    synthetic index of each size. Full-size inputs are kept under ``QA_HOME/bench/scale`` for
+    the next run; smoke ones go to a temporary folder."""
     index_dir = default_index_dir(corpus)
     run_case("reindex_ours", corpus=str(corpus), index_dir=str(index_dir))  # built if missing
-    rows = []
-    for size in sizes:
-        print(f"  scale: {size:,} vectors …", end="", flush=True)
-        row = run_case(
-            "scale_vectors",
-            real_index_dir=str(index_dir),
-            size=size,
-            questions=questions,
-            repeats=3,
-        )
-        print(f" {row['wall_seconds']:.1f} s", flush=True)
-        rows.append(row)
-    return {"questions": len(questions), "rows": rows}
+    sizes = SMOKE_SCALE_SIZES if smoke else SCALE_SIZES
+    asked, repeats = (questions[:SMOKE_QUESTIONS], 1) if smoke else (questions, 3)
+    step = _Steps("scale")
+    rows = [
+        step(f"{size:,} vectors", "scale_vectors", real_index_dir=str(index_dir), size=size,
+             questions=questions, repeats=3)
+        for size in sizes
+    ]  # fmt: skip
+    with _scale_folder(smoke) as work:
+        chunks = SMOKE_TEXT_CHUNKS if smoke else TEXT_CHUNKS
+        text = bench_scale_text(scifact, asked, repeats, work / f"text-{chunks}", chunks)
+        retrieve = [
+            bench_scale_retrieve(index_dir, scifact, work / f"index-{size}", size, asked, repeats)
+            for size in sizes
+        ]
+    return {"questions": len(questions), "rows": rows, "text": text, "retrieve": retrieve}
+
+
+@contextlib.contextmanager
+def _scale_folder(smoke: bool) -> Iterator[Path]:
+    """Where the scale section's corpora and indexes go: kept for full runs (they take long to
+    make), removed after smoke runs."""
+    if smoke:
+        with tempfile.TemporaryDirectory(prefix="qa-bench-scale-") as work:
+            yield Path(work)
+    else:
+        yield qa_home() / "bench" / "scale"
+
+
+def bench_scale_text(
+    scifact: Path, questions: list[str], repeats: int, work: Path, chunks: int
+) -> dict[str, Any]:
+    """Our pipeline on a synthetic corpus of about ``chunks`` chunks (``eval/synthetic.py``):
+    a full build, its throughput, then warm latency on the index it wrote."""
+    documents = round(chunks / SCIFACT_CHUNKS_PER_DOCUMENT)
+    print(f"  scale: writing {documents:,} synthetic documents …", flush=True)
+    corpus = write_synthetic_corpus(work / "corpus", *scifact_texts(scifact), documents)
+    args = {"corpus": str(corpus), "index_dir": str(work / "index")}
+    step = _Steps("scale")
+    build = step(f"text pipeline, {documents:,} documents, index", "index_ours", **args)
+    build["throughput"] = throughput(build)
+    build["latency"] = step("text pipeline, latency", "latency_ours", **args,
+                            questions=questions, repeats=repeats)  # fmt: skip
+    return build
+
+
+def bench_scale_retrieve(
+    real_index_dir: Path,
+    scifact: Path,
+    index_dir: Path,
+    size: int,
+    questions: list[str],
+    repeats: int,
+) -> dict[str, Any]:
+    """``retrieve`` on a synthetic index of ``size`` chunks (built first, or reused), searched in
+    a process of its own so that its memory is a serving process's alone."""
+    build = synthetic_index(real_index_dir, scifact, index_dir, size)
+    found = _Steps("scale")(
+        f"{size:,} chunks, retrieve", "scale_retrieve",
+        index_dir=str(index_dir), questions=questions, repeats=repeats,
+    )  # fmt: skip
+    return dict(found, build=build)
+
+
+def synthetic_index(
+    real_index_dir: Path, scifact: Path, index_dir: Path, size: int
+) -> dict[str, Any]:
+    """Build the synthetic index of ``size`` chunks (``scale_index``), or reuse the one in
+    ``index_dir`` when it was built with the same arguments and index format: at a million
+    chunks it takes minutes and gigabytes, and it does not change between runs."""
+    arguments = {"real_index_dir": str(real_index_dir), "scifact": str(scifact), "size": size,
+                 "index_dir": str(index_dir)}  # fmt: skip
+    record = index_dir / "bench-build.json"
+    key = {"arguments": arguments, "format": FORMAT_VERSION}
+    if record.exists() and (index_dir / CURRENT).exists():
+        saved = json.loads(record.read_text())
+        if {k: saved.get(k) for k in key} == key:
+            print(f"  scale: {size:,} chunks, index reused ({index_dir})", flush=True)
+            return dict(saved["result"], reused=True)
+    record.unlink(missing_ok=True)
+    result = _Steps("scale")(f"{size:,} chunks, build index", "scale_index", **arguments)
+    record.write_text(json.dumps(dict(key, result=result), indent=2) + "\n")
+    return result
 
 
 # -- corpora and questions -------------------------------------------------------------------
@@ -348,7 +434,63 @@ def format_quality_table(result: dict[str, Any]) -> str:
 
 
 def format_scale_table(result: dict[str, Any]) -> str:
-    """Markdown: the vector index by size."""
+    """Markdown: the real pipeline on a synthetic corpus, ``retrieve`` on synthetic indexes by
+    size, and the vector index alone by size (result files from before the first two lack
+    them)."""
+    parts = []
+    if "text" in result:
+        parts.append(_format_scale_text(result["text"]))
+    if "retrieve" in result:
+        parts.append(_format_scale_retrieve(result["retrieve"]))
+    return "\n\n".join([*parts, _format_scale_vectors(result)])
+
+
+def _format_scale_text(build: dict[str, Any]) -> str:
+    speed, latency = build["throughput"], build["latency"]
+    retrieve, answer = latency["retrieve"], latency["answer"]
+    return "\n".join([
+        f"**Our pipeline on a synthetic corpus** (SciFact titles and sentences, "
+        f"{build['documents']:,} documents, {build['chunks']:,} chunks, {build['precision']}; "
+        f"{retrieve['n']:,} searches)",
+        "",
+        "| full build | indexing | embedding alone | peak memory, indexing "
+        "| `retrieve` p50 / p95 | `answer` p50 / p95 | peak memory, answering |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {build['index_seconds']:,.0f} s "
+        f"| {speed['documents_per_s']:,.1f} docs/s, {speed['chunks_per_s']:,.1f} chunks/s "
+        f"| {build['embedding_seconds']:,.0f} s, {speed['embedding_chunks_per_s']:,.1f} chunks/s "
+        f"| {build['peak_rss_mb']:,.0f} MB "
+        f"| {retrieve['p50_ms']:.1f} / {retrieve['p95_ms']:.1f} ms "
+        f"| {answer['p50_ms']:.1f} / {answer['p95_ms']:.1f} ms "
+        f"| {latency['peak_rss_mb']:,.0f} MB |",
+    ])  # fmt: skip
+
+
+def _format_scale_retrieve(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        f"**`retrieve` by index size** (synthetic indexes: SciFact sentences cut like SciFact's "
+        f"chunks, vectors shaped like SciFact's; {rows[0]['retrieve']['n']:,} searches, one "
+        f"question at a time, {rows[0]['mode']}, the question embedded in each)",
+        "",
+        "| chunks | documents | vectors | build | on disk | load | `retrieve` p50 / p95 "
+        "| dense p50 | BM25 p50 | memory after load | after searches | peak memory |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        retrieve, modes = row["retrieve"], row["by_mode"]
+        lines.append(
+            f"| {row['size']:,} | {row['documents']:,} | {row['kind']} "
+            f"| {row['build']['wall_seconds']:,.0f} s | {row['build']['disk_mb']:,} MB "
+            f"| {row['load_seconds']:.1f} s "
+            f"| {retrieve['p50_ms']:.1f} / {retrieve['p95_ms']:.1f} ms "
+            f"| {modes['dense']['p50_ms']:.1f} ms | {modes['bm25']['p50_ms']:.1f} ms "
+            f"| {row['rss_after_load_mb']:,.0f} MB | {row['rss_after_search_mb']:,.0f} MB "
+            f"| {row['peak_rss_mb']:,.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def _format_scale_vectors(result: dict[str, Any]) -> str:
     lines = [
         f"**Vector index by size** (synthetic vectors shaped like SciFact's; "
         f"{result['questions']} SciFact queries, one at a time)",
@@ -462,8 +604,7 @@ def main(argv: list[str] | None = None) -> int:
     if "quality" in sections and not args.smoke:  # a full SciFact index per precision
         save("quality", bench_quality(args.scifact))
     if "scale" in sections:
-        sizes = SMOKE_SCALE_SIZES if args.smoke else SCALE_SIZES
-        save("scale", bench_scale(scifact, scifact_questions, list(sizes)))
+        save("scale", bench_scale(scifact, args.scifact, scifact_questions, args.smoke))
     print("\n\n".join(["", *tables(out)]))
     draw_chart(out)
     if out == RESULTS and write_readme_table(out):

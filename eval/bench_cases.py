@@ -14,14 +14,21 @@ import time
 
 PROCESS_STARTED = time.perf_counter()
 
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
+from collections.abc import Callable, Iterator, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+if TYPE_CHECKING:
+    from embeddings.vector_index import VectorIndex
+    from qa.lexical import LexicalIndex
+    from qa.store import StoredIndex
+    from qa.types import Chunk, Document, Passage
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -286,6 +293,135 @@ def scale_vectors(
     }
 
 
+def scale_index(real_index_dir: str, scifact: str, size: int, index_dir: str) -> dict[str, Any]:
+    """An index of ``size`` synthetic chunks written to ``index_dir``, built without the model:
+    chunk texts from SciFact's sentences cut like the real index's chunks, vectors synthesised
+    from its vectors (unrelated to the texts: the searches measure speed and memory, not
+    quality), BM25 and the vector index built as indexing builds them."""
+    from embeddings.vector_index import VectorIndex
+    from eval.synthetic import (
+        chunk_templates,
+        scifact_texts,
+        synthetic_chunked_documents,
+        synthetic_vectors,
+    )
+    from qa.indexer import lexical_text
+    from qa.lexical import LexicalIndex
+    from qa.store import read_index, write_index
+
+    seconds: dict[str, float] = {}
+    clock = _Clock(seconds)
+    real = read_index(Path(real_index_dir))
+    templates = chunk_templates([stored.chunk for stored in real.chunks])
+    with clock("vectors"):
+        vectors = VectorIndex.build(synthetic_vectors(real.vectors.vectors(), size))
+    del real
+    with clock("text"):
+        titles, abstracts = scifact_texts(Path(scifact))
+        made = list(synthetic_chunked_documents(titles, abstracts, templates, size))
+    documents = [document for document, _ in made]
+    chunks = [chunk for _, found in made for chunk in found]
+    del made
+    with clock("bm25"):
+        titled = {d.doc_id: d for d in documents}
+        lexical = LexicalIndex.build([lexical_text(c, titled[c.doc_id]) for c in chunks])
+    with clock("write"):
+        index = _stored_index(documents, chunks, vectors, lexical, real_index_dir)
+        version = write_index(Path(index_dir), index)
+    return {
+        "size": size,
+        "documents": len(documents),
+        "kind": vectors.kind,
+        "characters": sum(len(c.text) for c in chunks),
+        "seconds": {name: round(value, 1) for name, value in seconds.items()},
+        "disk_mb": round(sum(f.stat().st_size for f in version.rglob("*") if f.is_file()) / 2**20),
+    }
+
+
+class _Clock:
+    """``with clock(name):`` adds the block's seconds to ``seconds[name]``."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+
+def _stored_index(
+    documents: list[Document],
+    chunks: list[Chunk],
+    vectors: VectorIndex,
+    lexical: LexicalIndex,
+    source: str,
+) -> StoredIndex:
+    """The synthetic index as ``write_index`` takes it; the manifest says what it was made from
+    (it has no corpus folder, so ``QA`` would not use it: ``scale_retrieve`` searches it). No
+    duplicate search: every ``also_in`` and every sample is empty."""
+    import numpy as np
+
+    from qa.ragged import Ragged
+    from qa.store import FileStat, StoredChunk, StoredIndex, content_hash
+
+    manifest = {
+        "synthetic": {"source": source, "size": len(chunks)},
+        "counts": {"documents": len(documents), "chunks": len(chunks)},
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "dimension": vectors.dimension,
+    }
+    stats = {d.doc_id: FileStat(len(d.text.encode("utf-8")), 0) for d in documents}
+    stored = [StoredChunk(c, content_hash(c.text)) for c in chunks]
+    samples = Ragged(np.zeros(0, np.uint32), np.zeros(len(chunks) + 1, np.int64))
+    return StoredIndex(manifest, documents, stats, [], stored, vectors, lexical, samples)
+
+
+def scale_retrieve(index_dir: str, questions: list[str], repeats: int) -> dict[str, Any]:
+    """Load the index in ``index_dir`` and search it as ``QA.retrieve`` does (question cleaned
+    and embedded, default settings): load time, warm p50/p95 of the default mode and of each
+    side alone, memory after loading and after the searches, and checks of what came back."""
+    from embeddings.encoder import load_encoder
+    from qa.config import Settings
+    from qa.retriever import Retriever, clean_question
+    from qa.store import read_index
+
+    settings = Settings()
+    started = time.perf_counter()
+    index = read_index(Path(index_dir))
+    load_seconds = time.perf_counter() - started
+    loaded_mb = current_rss_mb()
+    retriever = Retriever(index, load_encoder(settings.model, settings.precision), settings)
+
+    def retrieve(question: str, mode: str = settings.mode) -> list[Passage]:
+        cleaned = clean_question(question, settings.max_question_chars)
+        return retriever.search_batch([cleaned], K, mode)[0]
+
+    found = [retrieve(q) for q in questions]  # also warms up the model and the caches
+    asked = questions * repeats
+    times = {
+        mode: percentiles([timed_ms(lambda q=q, m=mode: retrieve(q, m)) for q in asked])
+        for mode in dict.fromkeys((settings.mode, "dense", "bm25"))
+    }
+    documents = retriever.documents
+    return {
+        "size": len(index.chunks),
+        "documents": len(index.documents),
+        "kind": index.vectors.kind,
+        "mode": settings.mode,
+        "load_seconds": round(load_seconds, 2),
+        "rss_after_load_mb": loaded_mb,
+        "retrieve": times[settings.mode],
+        "by_mode": times,
+        "rss_after_search_mb": current_rss_mb(),
+        "fewest_passages": min(len(passages) for passages in found),
+        "offsets_match": all(
+            documents[p.doc_id].text[p.start : p.end] == p.text for ps in found for p in ps
+        ),
+    }
+
+
 # -- the tutorial recipe ---------------------------------------------------------------------
 
 
@@ -352,6 +488,8 @@ CASES: dict[str, Callable[..., dict[str, Any]]] = {
     "encoding": encoding,
     "beir_quality": beir_quality,
     "scale_vectors": scale_vectors,
+    "scale_index": scale_index,
+    "scale_retrieve": scale_retrieve,
     "index_tutorial": index_tutorial,
     "latency_tutorial": latency_tutorial,
     "first_answer_tutorial": first_answer_tutorial,

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from eval import bench
+from eval.synthetic import chunk_templates, synthetic_chunked_documents
+from qa.types import Chunk
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,3 +80,49 @@ def test_scale_bench_measures_an_exact_index_and_an_inverted_file(smoke_results)
     assert by_kind["ivf"]["recall_at_10"] >= 0.9
     assert (out / "bench-scale.png").stat().st_size > 0
     assert "**Vector index by size**" in stdout
+
+
+def test_scale_bench_indexes_a_synthetic_corpus_with_our_pipeline(smoke_results):
+    out, stdout = smoke_results
+    text = json.loads((out / "bench-scale.json").read_text())["text"]
+    wanted = round(bench.SMOKE_TEXT_CHUNKS / bench.SCIFACT_CHUNKS_PER_DOCUMENT)
+    assert text["documents"] == wanted
+    # Synthetic documents copy SciFact abstracts' lengths, so they chunk like SciFact.
+    assert 0.5 * bench.SMOKE_TEXT_CHUNKS < text["chunks"] < 2 * bench.SMOKE_TEXT_CHUNKS
+    assert text["throughput"]["chunks_per_s"] > 0 and text["peak_rss_mb"] > 0
+    asked = text["latency"]["retrieve"]["n"]
+    assert asked == text["latency"]["answer"]["n"] == bench.SMOKE_QUESTIONS
+    assert "**Our pipeline on a synthetic corpus**" in stdout
+
+
+def test_scale_bench_retrieves_from_a_synthetic_index_of_each_size(smoke_results):
+    out, stdout = smoke_results
+    rows = json.loads((out / "bench-scale.json").read_text())["retrieve"]
+    assert [row["size"] for row in rows] == list(bench.SMOKE_SCALE_SIZES)
+    assert {row["kind"] for row in rows} == {"exact", "ivf"}
+    for row in rows:
+        # About three chunks a document, as SciFact has.
+        assert 2 < row["size"] / row["documents"] < 4.5
+        assert row["build"]["documents"] == row["documents"] and row["build"]["disk_mb"] > 0
+        assert set(row["by_mode"]) == {"hybrid", "dense", "bm25"}
+        assert all(t["n"] == bench.SMOKE_QUESTIONS for t in row["by_mode"].values())
+        assert row["fewest_passages"] == 5, "every question gets k passages"
+        assert row["offsets_match"], "passages are where their offsets say"
+        assert row["peak_rss_mb"] >= row["rss_after_load_mb"] > 0
+    assert "**`retrieve` by index size**" in stdout
+
+
+def test_synthetic_documents_hold_the_chunks_asked_for_at_their_offsets():
+    abstracts = ["Cells divide. Proteins fold in the cell. Genes are expressed at night."] * 4
+    templates = chunk_templates(
+        [Chunk("a", 0, 30, "x" * 30, "article"), Chunk("a", 31, 150, "y" * 119, "article"),
+         Chunk("b", 0, 200, "z" * 200, "article")]
+    )  # fmt: skip
+    assert sorted(templates) == [(30, 119), (200,)]
+    made = list(synthetic_chunked_documents(["A title", "Another"], abstracts, templates, 51))
+    assert sum(len(chunks) for _, chunks in made) == 51
+    for document, chunks in made:
+        assert chunks[0].text.startswith(f"# {document.title}")
+        for chunk in chunks:
+            assert chunk.doc_id == document.doc_id
+            assert document.text[chunk.start : chunk.end] == chunk.text

@@ -404,7 +404,6 @@ def scale_retrieve(index_dir: str, questions: list[str], repeats: int) -> dict[s
         mode: percentiles([timed_ms(lambda q=q, m=mode: retrieve(q, m)) for q in asked])
         for mode in dict.fromkeys((settings.mode, "dense", "bm25"))
     }
-    documents = retriever.documents
     return {
         "size": len(index.chunks),
         "documents": len(index.documents),
@@ -417,7 +416,7 @@ def scale_retrieve(index_dir: str, questions: list[str], repeats: int) -> dict[s
         "rss_after_search_mb": current_rss_mb(),
         "fewest_passages": min(len(passages) for passages in found),
         "offsets_match": all(
-            documents[p.doc_id].text[p.start : p.end] == p.text for ps in found for p in ps
+            index.document(p.doc_id).text[p.start : p.end] == p.text for ps in found for p in ps
         ),
     }
 

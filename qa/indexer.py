@@ -135,10 +135,11 @@ def build_index(
         previous, wanted, "model", "precision", "dimension"
     )
 
+    previous_chunks = list(previous.chunks) if previous else []  # parsed once, used below
     old_docs = {d.doc_id: d for d in previous.documents} if same_chunking and previous else {}
     old_chunks: dict[str, list[int]] = {}  # rows of the previous index, by document
-    if same_chunking and previous:
-        for row, stored in enumerate(previous.chunks):
+    if same_chunking:
+        for row, stored in enumerate(previous_chunks):
             old_chunks.setdefault(stored.chunk.doc_id, []).append(row)
 
     chunker = Chunker(
@@ -166,7 +167,7 @@ def build_index(
         ):
             documents.append(old_docs[file.doc_id])
             rows = old_chunks.get(file.doc_id, [])
-            chunks.extend(previous.chunks[row].chunk for row in rows)  # type: ignore[union-attr]
+            chunks.extend(previous_chunks[row].chunk for row in rows)
             carried.extend(rows)
             stats[file.doc_id] = old
             continue
@@ -186,7 +187,7 @@ def build_index(
         raise no_documents_error(corpus, skipped)
 
     hashes = [content_hash(c.text) for c in chunks]
-    cache = _vector_cache(previous) if same_vectors and previous else {}
+    cache = _vector_cache(previous, previous_chunks) if same_vectors and previous else {}
     reused = sum(1 for h in hashes if h in cache)
     todo = sorted(
         {h: c.text for h, c in zip(hashes, chunks, strict=True) if h not in cache}.items()
@@ -206,7 +207,7 @@ def build_index(
     docs = {d.doc_id: d for d in documents}
     known = None
     if previous is not None and same_chunking and _same(previous, wanted, "duplicate_threshold"):
-        known = Known(carried, previous.samples, [stored.also_in for stored in previous.chunks])
+        known = Known(carried, previous.samples, [stored.also_in for stored in previous_chunks])
     duplicates = duplicate_places(chunks, texts, settings.duplicate_threshold, known)
 
     counts = {"article": 0, "comment": 0, "boilerplate": 0}
@@ -275,9 +276,9 @@ def _same(previous: StoredIndex, wanted: dict[str, Any], *keys: str) -> bool:
     return all(built.get(k) == wanted[k] for k in keys)
 
 
-def _vector_cache(previous: StoredIndex) -> dict[str, np.ndarray]:
+def _vector_cache(previous: StoredIndex, chunks: list[StoredChunk]) -> dict[str, np.ndarray]:
     vectors = previous.vectors.vectors()
-    return {stored.content_hash: vectors[i] for i, stored in enumerate(previous.chunks)}
+    return {stored.content_hash: vectors[i] for i, stored in enumerate(chunks)}
 
 
 def _versions() -> dict[str, str]:

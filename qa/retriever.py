@@ -60,7 +60,6 @@ class Retriever:
         self.index = index
         self.encoder = encoder
         self.settings = settings
-        self.documents = {d.doc_id: d for d in index.documents}
 
     def search_batch(self, questions: Sequence[str], k: int, mode: str) -> list[list[Passage]]:
         """The best ``k`` passages for each (already cleaned) question, best first."""
@@ -112,7 +111,7 @@ class Retriever:
             text=chunk.text,
             score=float(score),
             doc_id=chunk.doc_id,
-            title=self.documents[chunk.doc_id].title,
+            title=self.index.document(chunk.doc_id).title,
             start=chunk.start,
             end=chunk.end,
             section=chunk.section,
@@ -122,7 +121,7 @@ class Retriever:
         )
 
     def _place(self, doc_id: str, start: int, end: int) -> Place:
-        doc = self.documents[doc_id]
+        doc = self.index.document(doc_id)
         segment = next(
             (s for s in doc.segments if s.start <= start < s.end and s.kind != "boilerplate"),
             None,

@@ -137,7 +137,7 @@ class QA:
         Raises:
             KeyError: No such document in the index.
         """
-        return self._ready().documents[doc_id]
+        return self._ready().index.document(doc_id)
 
     # -- loading -----------------------------------------------------------------------------
 

@@ -5,9 +5,11 @@ Layout of an index folder::
     CURRENT              name of the live version folder (replaced atomically)
     .lock                held by the one process writing
     v-<time>-<rand>/
-        manifest.json    settings, model, counts, corpus files, library versions, checksums
-        documents.jsonl  one document a line: id, title, author, date, text, segments, file stat
-        chunks.jsonl     one chunk a line: offsets, section, author, text, content hash, group
+        manifest.json    settings, model, counts, library versions, checksums
+        files.json       each document's file: [doc_id, size, mtime_ns], in document order
+        documents.jsonl  one document a line: id, title, author, date, text, segments
+        chunks.jsonl     one chunk a line: offsets, section, author, text, content hash, copies
+        *.offsets.npy    where each line of the two .jsonl files starts
         vectors.faiss    the FAISS index, row i = chunk i
         bm25/            BM25: vocabulary, each row's words, scores by word (.npy and JSON)
         samples*.npy     each chunk's sampled shingle hashes (for the duplicate search of updates)
@@ -15,22 +17,30 @@ Layout of an index folder::
 A new version is written completely into a fresh folder and only then named in CURRENT (a temp
 file renamed over it with ``os.replace``), so a crash at any moment leaves the old index or the
 new one, never a mix. Every file's size and SHA-256 are in the manifest and checked on load.
+
+Documents and chunks are read lazily: the ``.jsonl`` files are memory-mapped and a record is
+parsed when it is asked for, so that loading a million chunks neither parses them all nor
+holds them all as Python objects (a search looks at a few dozen).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
+import mmap
 import os
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
+
+import numpy as np
 
 from embeddings.vector_index import VectorIndex
 from qa.errors import IndexCorruptError
@@ -38,7 +48,7 @@ from qa.lexical import LexicalIndex
 from qa.ragged import Ragged
 from qa.types import Chunk, Document, Segment, SkippedFile
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 CURRENT = "CURRENT"
 
 
@@ -62,17 +72,74 @@ class StoredChunk:
 
 @dataclass
 class StoredIndex:
-    """Everything a search needs, as read from or about to be written to disk."""
+    """Everything a search needs, as read from or about to be written to disk.
+
+    ``file_stats`` lists the documents' files in the order of ``documents``; ``documents`` and
+    ``chunks`` are lists when built, lazily parsed records when read (``JsonLines``).
+    """
 
     manifest: dict[str, Any]
-    documents: list[Document]
+    documents: Sequence[Document]
     file_stats: dict[str, FileStat]
     skipped: list[SkippedFile]
-    chunks: list[StoredChunk]
+    chunks: Sequence[StoredChunk]
     vectors: VectorIndex
     lexical: LexicalIndex
     samples: Ragged
     version: str = ""  # the version folder it was read from ("" before it is written)
+
+    @functools.cached_property
+    def _document_rows(self) -> dict[str, int]:
+        return {doc_id: row for row, doc_id in enumerate(self.file_stats)}
+
+    def document(self, doc_id: str) -> Document:
+        """The document ``doc_id``. Raises ``KeyError`` when the index has no such document."""
+        return self.documents[self._document_rows[doc_id]]
+
+
+T = TypeVar("T")
+
+
+class JsonLines(Sequence[T]):
+    """The records of a JSON-lines file, each parsed when asked for (the last ``cache`` kept).
+
+    Only the lines' offsets are held; the file is memory-mapped, so reading it costs memory
+    only for the pages touched. Thread-safe: nothing changes after construction.
+    """
+
+    def __init__(
+        self, path: Path, offsets: np.ndarray, parse: Callable[[dict[str, Any]], T], cache: int
+    ) -> None:
+        self._name, self._offsets, self._parse = path.name, offsets, parse
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        if len(offsets) < 1 or offsets[0] != 0 or offsets[-1] != size:
+            raise IndexCorruptError(f"{self._name}: line offsets do not match the file")
+        self._record = functools.lru_cache(maxsize=cache)(self._read) if cache else self._read
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        if isinstance(i, slice):
+            return [self._record(j) for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._record(i)
+
+    def _read(self, i: int) -> T:
+        line = self._map[self._offsets[i] : self._offsets[i + 1]]
+        try:
+            return self._parse(json.loads(line))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise IndexCorruptError(f"{self._name}: line {i + 1} is malformed: {exc}") from exc
 
 
 def content_hash(text: str) -> str:
@@ -120,8 +187,10 @@ def write_index(index_dir: Path, index: StoredIndex) -> Path:
     tmp = index_dir / f".tmp-{name}"
     tmp.mkdir()
     try:
-        _write_jsonl(tmp / "documents.jsonl", _document_records(index))
-        _write_jsonl(tmp / "chunks.jsonl", (_chunk_record(c) for c in index.chunks))
+        files = [[doc_id, s.size, s.mtime_ns] for doc_id, s in index.file_stats.items()]
+        (tmp / "files.json").write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
+        _write_jsonl(tmp / "documents", (_document_record(d) for d in index.documents))
+        _write_jsonl(tmp / "chunks", (_chunk_record(c) for c in index.chunks))
         index.vectors.save(tmp / "vectors.faiss")
         (tmp / "bm25").mkdir()
         index.lexical.save(tmp / "bm25")
@@ -159,14 +228,15 @@ def read_index(index_dir: Path) -> StoredIndex:
         raise IndexCorruptError("manifest.json is not of this program's index format")
     _verify_checksums(version, manifest.get("files", {}))
     try:
-        doc_records = _read_jsonl(version / "documents.jsonl")
-        chunk_records = _read_jsonl(version / "chunks.jsonl")
-        documents = [_document_from(r) for r in doc_records]
-        stats = {r["doc_id"]: FileStat(**r["file"]) for r in doc_records}
-        chunks = [_chunk_from(r) for r in chunk_records]
+        files = json.loads((version / "files.json").read_text(encoding="utf-8"))
+        stats = {str(doc_id): FileStat(int(size), int(mtime)) for doc_id, size, mtime in files}
         skipped = [SkippedFile(**s) for s in manifest.get("skipped", [])]
-    except (KeyError, TypeError, ValueError) as exc:
+        documents = _read_jsonl(version / "documents", _document_from, cache=256)
+        chunks = _read_jsonl(version / "chunks", _chunk_from, cache=0)
+    except (OSError, KeyError, TypeError, ValueError) as exc:
         raise IndexCorruptError(f"malformed records: {exc}") from exc
+    if len(documents) != len(stats):
+        raise IndexCorruptError(f"{len(documents)} documents but {len(stats)} files listed")
     vectors = VectorIndex.load(version / "vectors.faiss")
     lexical = LexicalIndex.load(version / "bm25")
     try:
@@ -203,17 +273,15 @@ def move_aside(index_dir: Path) -> Path | None:
 # -- records ---------------------------------------------------------------------------------
 
 
-def _document_records(index: StoredIndex) -> Iterator[dict[str, Any]]:
-    for doc in index.documents:
-        yield {
-            "doc_id": doc.doc_id,
-            "title": doc.title,
-            "author": doc.author,
-            "date": doc.date,
-            "file": asdict(index.file_stats[doc.doc_id]),
-            "segments": [asdict(s) for s in doc.segments],
-            "text": doc.text,
-        }
+def _document_record(doc: Document) -> dict[str, Any]:
+    return {
+        "doc_id": doc.doc_id,
+        "title": doc.title,
+        "author": doc.author,
+        "date": doc.date,
+        "segments": [asdict(s) for s in doc.segments],
+        "text": doc.text,
+    }
 
 
 def _document_from(record: dict[str, Any]) -> Document:
@@ -244,16 +312,20 @@ def _chunk_from(record: dict[str, Any]) -> StoredChunk:
 # -- files -----------------------------------------------------------------------------------
 
 
-def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
+def _write_jsonl(stem: Path, records: Iterable[dict[str, Any]]) -> None:
+    """``stem.jsonl``, one record a line, and ``stem.offsets.npy``, where each line starts."""
+    offsets = [0]
+    with open(stem.with_suffix(".jsonl"), "wb") as handle:
         for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False))
-            handle.write("\n")
+            line = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+            handle.write(line)
+            offsets.append(offsets[-1] + len(line))
+    np.save(stem.with_suffix(".offsets.npy"), np.array(offsets, dtype=np.int64))
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+def _read_jsonl(stem: Path, parse: Callable[[dict[str, Any]], T], cache: int) -> JsonLines[T]:
+    offsets = np.load(stem.with_suffix(".offsets.npy"), allow_pickle=False)
+    return JsonLines(stem.with_suffix(".jsonl"), offsets, parse, cache)
 
 
 def _write_text(path: Path, text: str) -> None:

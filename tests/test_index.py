@@ -5,6 +5,7 @@ import logging
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.service import QA
@@ -179,3 +180,20 @@ def test_a_version_replaced_while_reading_is_not_taken_for_damage(built, monkeyp
     assert report.up_to_date and len(calls) == 2
     assert current_version(index_dir) == live
     assert not any(p.name.startswith("broken-") for p in index_dir.iterdir())
+
+
+def test_records_are_read_lazily_and_checked(tmp_path):
+    from qa.errors import IndexCorruptError
+    from qa.store import JsonLines, _write_jsonl
+
+    _write_jsonl(tmp_path / "r", iter([{"n": 1}, {"n": 2}, {"n": "three"}]))
+    offsets = np.load(tmp_path / "r.offsets.npy")
+    records = JsonLines(tmp_path / "r.jsonl", offsets, lambda r: int(r["n"]), cache=2)
+    assert len(records) == 3 and records[0] == 1 and records[-2] == 2
+    assert records[:2] == [1, 2]
+    with pytest.raises(IndexError):
+        records[3]
+    with pytest.raises(IndexCorruptError, match="line 3"):
+        records[2]
+    with pytest.raises(IndexCorruptError, match="offsets"):
+        JsonLines(tmp_path / "r.jsonl", offsets[:-1], int, cache=0)

@@ -21,5 +21,9 @@ class IndexCorruptError(QAError):
     """An index on disk is damaged, incomplete, or was built with other settings."""
 
 
+class IndexFormatError(IndexCorruptError):
+    """An index on disk was written by another version of this program, in another format."""
+
+
 class ModelError(QAError):
     """The embedding model cannot be loaded."""

@@ -16,7 +16,7 @@ from embeddings.encoder import Encoder, load_encoder
 from qa.answerer import extract_answer
 from qa.config import DEFAULT_CORPUS, Settings, default_index_dir
 from qa.corpus import list_corpus_files
-from qa.errors import IndexCorruptError
+from qa.errors import IndexCorruptError, IndexFormatError
 from qa.indexer import IndexReport, build_index, index_settings, is_up_to_date
 from qa.retriever import Retriever, check_k, check_mode, clean_question
 from qa.store import (
@@ -191,9 +191,10 @@ class QA:
                 with writer_lock(self.index_dir):
                     return self._read_existing(locked=True)
             moved = move_aside(self.index_dir)
-            where = f"; the damaged copy is kept at {moved}" if moved else ""
+            where = f"; the old copy is kept at {moved}" if moved else ""
+            what = "is from another version" if isinstance(exc, IndexFormatError) else "is damaged"
             log.warning(
-                "The index at %s is damaged (%s): rebuilding it%s.", self.index_dir, exc, where
+                "The index at %s %s (%s): rebuilding it%s.", self.index_dir, what, exc, where
             )
             return None
 

@@ -43,7 +43,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from embeddings.vector_index import VectorIndex
-from qa.errors import IndexCorruptError
+from qa.errors import IndexCorruptError, IndexFormatError
 from qa.lexical import LexicalIndex
 from qa.ragged import Ragged
 from qa.types import Chunk, Document, Segment, SkippedFile
@@ -224,8 +224,13 @@ def read_index(index_dir: Path) -> StoredIndex:
         manifest = json.loads((version / "manifest.json").read_text())
     except (OSError, ValueError) as exc:
         raise IndexCorruptError(f"unreadable manifest.json: {exc}") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
-        raise IndexCorruptError("manifest.json is not of this program's index format")
+    if not isinstance(manifest, dict) or "format" not in manifest:
+        raise IndexCorruptError("manifest.json is not an index manifest")
+    if manifest["format"] != FORMAT_VERSION:
+        raise IndexFormatError(
+            f"it is in index format {manifest['format']!r}; this version of the program reads "
+            f"format {FORMAT_VERSION}"
+        )
     _verify_checksums(version, manifest.get("files", {}))
     try:
         files = json.loads((version / "files.json").read_text(encoding="utf-8"))

@@ -197,3 +197,14 @@ def test_records_are_read_lazily_and_checked(tmp_path):
         records[2]
     with pytest.raises(IndexCorruptError, match="offsets"):
         JsonLines(tmp_path / "r.jsonl", offsets[:-1], int, cache=0)
+
+
+def test_an_index_of_another_format_is_rebuilt_with_its_own_message(built, caplog):
+    corpus, index_dir = built
+    manifest = current_version(index_dir) / "manifest.json"
+    manifest.write_text(json.dumps(dict(json.loads(manifest.read_text()), format=1)))
+    with caplog.at_level(logging.WARNING, logger="qa"):
+        report = make_qa(corpus, index_dir).index()
+    assert "is from another version" in caplog.text and "index format 1" in caplog.text
+    assert "damaged" not in caplog.text
+    assert not report.up_to_date and read_index(index_dir)

@@ -44,6 +44,9 @@ EXAMPLES = [
 ]
 MAX_K = 10
 SHOWN_QUESTION_CHARS = 500  # a pasted essay is echoed in the chat only this far
+# Requests waiting beyond this are refused at once with "queue is full" (a busy message in the
+# page) instead of waiting minutes: eval/load.py measures it.
+QUEUE_SIZE = 64
 NO_SOURCES = '<section class="qa-sources"><h3>Sources</h3><p class="qa-empty">Ask a question: \
 the passages that support the answer appear here.</p></section>'
 NO_DOCUMENT = '<p class="qa-empty">Click a source to read it in its document.</p>'
@@ -254,7 +257,7 @@ def serve(qa: QA, host: str = "127.0.0.1", port: int = 7860) -> None:
     whatever is not loaded yet (model, index) loads here, before the first visitor."""
     qa.retrieve("warm up", k=1)  # the first pass through the model is slow; pay it now
     app = build_app(qa)
-    app.queue(max_size=64)
+    app.queue(max_size=QUEUE_SIZE)
     _, url, _ = app.launch(
         server_name=host,
         server_port=port,

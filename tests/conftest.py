@@ -5,15 +5,9 @@ All stored state goes to a temporary QA_HOME so that tests never touch the user'
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +19,7 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["QA_HOME"] = tempfile.mkdtemp(prefix="qa-test-home-")
 
 from embeddings.encoder import Encoder, load_encoder  # noqa: E402
+from eval.app_process import running_app  # noqa: E402
 from qa.config import DEFAULT_CORPUS, Settings  # noqa: E402
 from qa.service import QA  # noqa: E402
 
@@ -59,42 +54,6 @@ def corpus_copy(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
-
-
-@contextlib.contextmanager
-def running_app(corpus: Path, index_dir: Path, log: Path) -> Iterator[str]:
-    """``python app.py`` serving ``corpus`` on a free loopback port, as a user starts it; yields
-    its URL once it answers, and stops it afterwards."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "app.py", "--corpus", str(corpus), "--index-dir", str(index_dir)]
-    with open(log, "w") as out:
-        server = subprocess.Popen(
-            [*command, "--port", str(port), "--quiet"], cwd=ROOT, stdout=out, stderr=out
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"app.py exited with {server.returncode}:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"app.py did not start within 180 s:\n{log.read_text()}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 APP_INDEX = "index"

@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import names_quds_commander, running_app
+from conftest import names_quds_commander
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from eval.app_process import running_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

@@ -1,0 +1,58 @@
+"""The app in a process of its own, as a user starts it: for the browser tests and the load test."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class AppStartError(RuntimeError):
+    """The app exited or did not answer in time; the message holds its log."""
+
+
+@contextlib.contextmanager
+def running_app(
+    corpus: Path, index_dir: Path, log: Path, *extra: str, timeout: float = 180
+) -> Iterator[str]:
+    """``python app.py`` serving ``corpus`` on a free loopback port; yields its URL once it
+    answers, and stops it afterwards. ``extra`` goes to app.py's command line."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "app.py", "--corpus", str(corpus), "--index-dir", str(index_dir)]
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [*command, "--port", str(port), "--quiet", *extra], cwd=ROOT, stdout=out, stderr=out
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while not _answers(url):
+            if server.poll() is not None:
+                raise AppStartError(f"app.py exited with {server.returncode}:\n{log.read_text()}")
+            if time.monotonic() > deadline:
+                raise AppStartError(f"app.py did not start in {timeout:.0f} s:\n{log.read_text()}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False

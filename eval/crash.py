@@ -1,0 +1,154 @@
+"""Kill indexing at random moments; the index on disk must always be whole.
+
+    python -m eval.crash [--kills 200] [--seed 0] [--out eval/results/crash.json]
+
+A child process loads the model once, then updates the index of a small corpus again and
+again. Before each update it writes a new generation number into two files of the corpus, so
+every index built from it holds one generation in both. The parent kills the child with
+SIGKILL at a random moment of that loop, then checks the index as a restarted service loads
+it, and starts the next child. After every kill:
+
+- the index loads: every file listed, checksums and counts right (``read_index``);
+- both files' documents in it carry the same generation (one complete build, never parts of
+  two), and that generation never goes back;
+- every chunk's text is its document's text at the chunk's offsets.
+
+Kills that land while a new version is being written show as a left-over ``.tmp-v-…``
+folder (the next write removes it); the report counts them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from qa.config import DEFAULT_CORPUS
+from qa.store import read_index
+
+FLIPPED = ("flip-a.txt", "flip-b.txt")
+_GENERATION = re.compile(r"generation (\d+)\.")
+READY = "ready"
+
+
+@dataclass
+class CrashReport:
+    kills: int
+    during_write: int
+    generations_seen: int
+    failures: list[str]
+    seconds: float
+
+
+def flip_text(name: str, generation: int) -> str:
+    """A file's text at ``generation``: a few sentences, so that it makes its own chunks."""
+    lines = [f"Flip file {name}, generation {generation}."]
+    lines += [f"Sentence {i} of {name} is here to give the update some work." for i in range(8)]
+    return "\n\n".join(lines) + "\n"
+
+
+def child(corpus: Path, index_dir: Path) -> None:
+    """Update the index forever, a new generation before each update (killed by the parent)."""
+    from qa.service import QA
+
+    qa = QA(corpus, index_dir, progress=False)
+    qa.encoder  # noqa: B018  (load the model before saying ready)
+    generation = int(time.time() * 1000)  # increases across children
+    print(READY, flush=True)
+    while True:
+        generation += 1
+        for name in FLIPPED:
+            (corpus / name).write_text(flip_text(name, generation), encoding="utf-8")
+        qa.index()
+
+
+def check(index_dir: Path, last_generation: int) -> tuple[int, list[str]]:
+    """The generation of the index on disk, and what is wrong with it."""
+    try:
+        index = read_index(index_dir)
+    except Exception as exc:  # any failure to load is what this script looks for
+        return last_generation, [f"the index does not load: {type(exc).__name__}: {exc}"]
+    problems = []
+    generations = set()
+    for name in FLIPPED:
+        found = _GENERATION.search(index.document(name).text)
+        generations.add(int(found.group(1)) if found else -1)
+    if len(generations) != 1:
+        problems.append(f"the two flipped files are of different builds: {sorted(generations)}")
+    generation = max(generations)
+    if generation < last_generation:
+        problems.append(f"generation went back from {last_generation} to {generation}")
+    for stored in index.chunks:
+        chunk = stored.chunk
+        if index.document(chunk.doc_id).text[chunk.start : chunk.end] != chunk.text:
+            problems.append(f"chunk of {chunk.doc_id} at {chunk.start} does not match its text")
+            break
+    return generation, problems
+
+
+def run(kills: int, seed: int, work: Path, max_delay: float = 2.0) -> CrashReport:
+    """Build the index of a small corpus, then kill ``kills`` indexing children."""
+    rng = random.Random(seed)
+    corpus, index_dir = work / "corpus", work / "index"
+    shutil.copytree(DEFAULT_CORPUS, corpus, ignore=shutil.ignore_patterns("README*"))
+    for name in FLIPPED:
+        (corpus / name).write_text(flip_text(name, 0), encoding="utf-8")
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "eval.crash", "--child", str(corpus), str(index_dir)]
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    failures: list[str] = []
+    during_write, generations, last = 0, set(), 0
+    for kill in range(1, kills + 1):
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+        if process.stdout is None or process.stdout.readline().strip() != READY:
+            process.kill()
+            failures.append(f"kill {kill}: the child did not start")
+            continue
+        time.sleep(rng.uniform(0.0, max_delay))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if any(p.name.startswith(".tmp-v-") for p in index_dir.iterdir()):
+            during_write += 1
+        if (index_dir / "CURRENT").exists():
+            last, problems = check(index_dir, last)
+            generations.add(last)
+            failures += [f"kill {kill}: {p}" for p in problems]
+        print(f"\rkills {kill}/{kills}, {during_write} during a write", end="", flush=True)
+    print()
+    return CrashReport(
+        kills, during_write, len(generations), failures, time.perf_counter() - started
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.crash", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--kills", type=int, default=200, help="indexing processes to kill")
+    parser.add_argument("--seed", type=int, default=0, help="seeds the kill moments")
+    parser.add_argument("--out", type=Path, help="write the report as JSON here")
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(*args.child)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="qa-crash-") as work:
+        report = run(args.kills, args.seed, Path(work))
+    print(json.dumps(asdict(report), indent=2))
+    if args.out:
+        args.out.write_text(json.dumps(asdict(report), indent=2) + "\n")
+    return 1 if report.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

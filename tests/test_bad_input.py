@@ -1,0 +1,43 @@
+"""Any question text gives passages or the project's own one-line error, never a crash."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qa.errors import QuestionError
+
+ODD_QUESTIONS = [
+    "the of and a to",  # only stop-words
+    "🔥💣🕊️?",  # emoji only
+    "מי תיווך את הפסקת האש?",  # right to left
+    "\u202eWho brokered\u202c the ceasefire?",  # a right-to-left override
+    "Sadr\x00\x01\x1b[31m cease\x07fire\x7f?",  # NUL, control characters, an escape sequence
+    "<script>alert(1)</script><img src=x onerror=alert(2)> ceasefire",
+    "**ceasefire** [x](javascript:alert(1)) ![i](x) `code` ${7*7} {{7*7}}",
+    "Wer hat den Waffenstillstand in Basra vermittelt?",
+    "谁促成了停火?",
+    "x" * 2000,  # the longest question accepted
+    "\ufeff\u200b\u00a0Who\u2028brokered?",
+]
+
+
+@pytest.mark.parametrize("question", ODD_QUESTIONS)
+def test_odd_questions_are_answered(corpus_qa, question):
+    passages = corpus_qa.retrieve(question, k=3)
+    assert len(passages) <= 3
+    answer = corpus_qa.answer(question, k=3)
+    assert answer.text
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(question=st.text(max_size=3000))
+def test_any_text_gives_passages_or_a_one_line_error(corpus_qa, question):
+    try:
+        passages = corpus_qa.retrieve(question, k=3)
+    except QuestionError as error:
+        assert "\n" not in str(error) and str(error)
+        return
+    assert all(p.text and p.doc_id for p in passages)
+    assert corpus_qa.answer(question, k=3).text

@@ -134,3 +134,20 @@ def test_bad_settings_name_the_valid_values():
         QA(CORPUS, mode="semantic")
     with pytest.raises(qa.SettingsError, match="valid: "):
         QA(CORPUS, chunk_size=100)
+
+
+def test_retrieve_and_answer_are_safe_from_several_threads(corpus_qa):
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [QUESTION, "What did Sadr demand?", "Basra offensive", "Maliki", "Quds Force"]
+
+    def ask(question):
+        passages = corpus_qa.retrieve(question, k=5)
+        return question, [(p.doc_id, p.start, p.end) for p in passages], corpus_qa.answer(question)
+
+    alone = {q: ask(q) for q in questions}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(ask, questions * 8))
+    for question, places, answer in together:
+        assert places == alone[question][1]
+        assert answer.text == alone[question][2].text

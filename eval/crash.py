@@ -4,9 +4,11 @@
 
 A child process loads the model once, then updates the index of a small corpus again and
 again. Before each update it writes a new generation number into two files of the corpus, so
-every index built from it holds one generation in both. The parent kills the child with
-SIGKILL at a random moment of that loop, then checks the index as a restarted service loads
-it, and starts the next child. After every kill:
+every index built from it holds one generation in both. The parent waits for the child's first
+update to finish, kills it with SIGKILL at a random moment within one and a half times that
+update's duration (so the kill lands at any point of a later update, whatever the machine's
+speed), checks the index as a restarted service loads it, and starts the next child. After
+every kill:
 
 - the index loads: every file listed, checksums and counts right (``read_index``);
 - both files' documents in it carry the same generation (one complete build, never parts of
@@ -38,7 +40,7 @@ from qa.store import read_index
 
 FLIPPED = ("flip-a.txt", "flip-b.txt")
 _GENERATION = re.compile(r"generation (\d+)\.")
-READY = "ready"
+READY, UPDATED = "ready", "updated"
 
 
 @dataclass
@@ -67,9 +69,11 @@ def child(corpus: Path, index_dir: Path) -> None:
     print(READY, flush=True)
     while True:
         generation += 1
+        started = time.perf_counter()
         for name in FLIPPED:
             (corpus / name).write_text(flip_text(name, generation), encoding="utf-8")
         qa.index()
+        print(f"{UPDATED} {time.perf_counter() - started:.3f}", flush=True)
 
 
 def check(index_dir: Path, last_generation: int) -> tuple[int, list[str]]:
@@ -96,7 +100,7 @@ def check(index_dir: Path, last_generation: int) -> tuple[int, list[str]]:
     return generation, problems
 
 
-def run(kills: int, seed: int, work: Path, max_delay: float = 2.0) -> CrashReport:
+def run(kills: int, seed: int, work: Path) -> CrashReport:
     """Build the index of a small corpus, then kill ``kills`` indexing children."""
     rng = random.Random(seed)
     corpus, index_dir = work / "corpus", work / "index"
@@ -110,11 +114,13 @@ def run(kills: int, seed: int, work: Path, max_delay: float = 2.0) -> CrashRepor
     during_write, generations, last = 0, set(), 0
     for kill in range(1, kills + 1):
         process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
-        if process.stdout is None or process.stdout.readline().strip() != READY:
+        ready = process.stdout.readline().strip() if process.stdout else ""
+        first = process.stdout.readline().split() if process.stdout else []
+        if ready != READY or first[:1] != [UPDATED]:
             process.kill()
-            failures.append(f"kill {kill}: the child did not start")
+            failures.append(f"kill {kill}: the child did not start or did not update")
             continue
-        time.sleep(rng.uniform(0.0, max_delay))
+        time.sleep(rng.uniform(0.0, 1.5 * float(first[1])))
         process.send_signal(signal.SIGKILL)
         process.wait()
         if any(p.name.startswith(".tmp-v-") for p in index_dir.iterdir()):

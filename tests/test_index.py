@@ -208,3 +208,19 @@ def test_an_index_of_another_format_is_rebuilt_with_its_own_message(built, caplo
     assert "is from another version" in caplog.text and "index format 1" in caplog.text
     assert "damaged" not in caplog.text
     assert not report.up_to_date and read_index(index_dir)
+
+
+def test_two_processes_indexing_one_folder_at_once_leave_one_whole_index(corpus_copy, tmp_path):
+    """The writer lock: both finish, one builds and the other finds the index up to date."""
+    import subprocess
+    import sys
+
+    index_dir = tmp_path / "index"
+    command = [sys.executable, "-m", "qa.cli", "index", str(corpus_copy), "--quiet"]
+    command += ["--index-dir", str(index_dir)]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0]
+    assert sum("up to date" in out for out in outputs) == 1, outputs
+    assert len(read_index(index_dir).chunks) > 0
+    assert len([p for p in index_dir.iterdir() if p.name.startswith("v-")]) == 1

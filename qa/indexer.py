@@ -186,7 +186,10 @@ def build_index(
     if not documents:
         raise no_documents_error(corpus, skipped)
 
-    hashes = [content_hash(c.text) for c in chunks]
+    hashes = [  # a carried chunk's hash is stored with it
+        content_hash(c.text) if row is None else previous_chunks[row].content_hash
+        for c, row in zip(chunks, carried, strict=True)
+    ]
     cache = _vector_cache(previous, previous_chunks) if same_vectors and previous else {}
     reused = sum(1 for h in hashes if h in cache)
     todo = sorted(

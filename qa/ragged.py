@@ -23,8 +23,8 @@ class Ragged:
         lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
-        values = np.concatenate([np.asarray(r, dtype=dtype) for r in rows]) if rows else None
-        return cls(values if values is not None else np.zeros(0, dtype=dtype), offsets)
+        values = [np.asarray(r, dtype=dtype) for r in rows]
+        return cls(np.concatenate(values) if values else np.zeros(0, dtype=dtype), offsets)
 
     def __len__(self) -> int:
         return len(self.offsets) - 1

@@ -19,7 +19,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported
 
 import gradio as gr  # noqa: E402
 
-from qa.config import DEFAULT_CORPUS, MODES, qa_home  # noqa: E402
+from qa.config import DEFAULT_CORPUS, MODES, QUEUE_SIZE, qa_home  # noqa: E402
 from qa.conversation import standalone_query  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.render import (  # noqa: E402
@@ -44,9 +44,6 @@ EXAMPLES = [
 ]
 MAX_K = 10
 SHOWN_QUESTION_CHARS = 500  # a pasted essay is echoed in the chat only this far
-# Requests waiting beyond this are refused at once with "queue is full" (a busy message in the
-# page) instead of waiting minutes: eval/load.py measures it.
-QUEUE_SIZE = 64
 NO_SOURCES = '<section class="qa-sources"><h3>Sources</h3><p class="qa-empty">Ask a question: \
 the passages that support the answer appear here.</p></section>'
 NO_DOCUMENT = '<p class="qa-empty">Click a source to read it in its document.</p>'
@@ -252,18 +249,22 @@ def _corpus_note(qa: QA) -> str:
     )
 
 
-def serve(qa: QA, host: str = "127.0.0.1", port: int = 7860) -> None:
+def serve(qa: QA, host: str = "127.0.0.1", port: int = 7860, queue_size: int = QUEUE_SIZE) -> None:
     """Serve the app for ``qa`` until stopped. Call ``qa.index()`` first to see its report;
-    whatever is not loaded yet (model, index) loads here, before the first visitor."""
+    whatever is not loaded yet (model, index) loads here, before the first visitor. Beyond
+    ``queue_size`` waiting requests, a visitor is refused at once as busy."""
     qa.retrieve("warm up", k=1)  # the first pass through the model is slow; pay it now
     app = build_app(qa)
-    app.queue(max_size=QUEUE_SIZE)
+    app.queue(max_size=queue_size)
     _, url, _ = app.launch(
         server_name=host,
         server_port=port,
         show_error=False,
         allowed_paths=[],
         blocked_paths=[str(qa.index_dir), str(qa_home())],
+        # The page takes no files, but Gradio's /upload route is always open: refuse every
+        # byte so that nobody can fill the disk (or the file cache) through it.
+        max_file_size=0,
         footer_links=["api"],
         ssr_mode=False,
         css=CSS,

@@ -68,26 +68,86 @@ def test_only_the_ask_endpoint_is_public(client):
     ]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "app.py",
-        str(ROOT / "app.py"),
-        "qa/config.py",
-        "pyproject.toml",
-        "../../../../etc/passwd",
-        "/etc/passwd",
-        "corpus/000_ce3c7cd48da314e0.txt",
-        "{index}/CURRENT",
-        "{index}/../app.log",
-    ],
-)
-def test_files_outside_the_app_are_not_served(app_url, app_folder, path):
-    path = path.format(index=app_folder / APP_INDEX)
+SECRET = "QA_TEST_SECRET=hunter2"
+# Files an attacker would want: sources and settings of the app, the system's, the index, and a
+# secrets file beside the index ("{app}" is the app's folder, where its index and log live).
+TARGETS = [
+    "app.py",
+    str(ROOT / "app.py"),
+    "qa/config.py",
+    "pyproject.toml",
+    ".env",
+    "../../../../etc/passwd",
+    "/etc/passwd",
+    "/proc/self/environ",
+    "corpus/000_ce3c7cd48da314e0.txt",
+    "{app}/.env",
+    "{app}/" + APP_INDEX + "/CURRENT",
+    "{app}/" + APP_INDEX + "/../app.log",
+]
+# Where a file might be asked for: Gradio 6's file route, its older spellings, the static and
+# asset folders.
+ROUTES = [
+    "gradio_api/file=",
+    "file=",
+    "gradio_api/file/",
+    "static/",
+    "assets/",
+    "gradio_api/static/",
+]
+
+
+def spellings(path: str) -> set[str]:
+    """``path`` as an attacker would vary it: case, percent-encoding (once, twice, upper-case
+    hex), encoded dots, backslashes, doubled slashes and ``./`` steps, a file: URL."""
+    quoted = urllib.parse.quote(path, safe="")
+    return {
+        path,
+        path.upper(),
+        quoted,
+        quoted.replace("%2F", "%2f"),
+        urllib.parse.quote(quoted, safe=""),
+        path.replace(".", "%2e").replace("/", "%2F"),
+        path.replace("/", "\\"),
+        path.replace("/", "//"),
+        path.replace("/", "/./"),
+        "file://" + path,
+    }
+
+
+@pytest.fixture(scope="module")
+def secret_beside_the_index(app_url, app_folder) -> Path:
+    env = app_folder / ".env"
+    env.write_text(SECRET + "\n")
+    return env
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_files_outside_the_app_are_not_served(app_url, app_folder, secret_beside_the_index, target):
+    path = target.format(app=app_folder)
     if str(app_folder) in path:
         assert Path(path).exists(), path  # refused because it is blocked, not because it is gone
-    for quoted in (path, urllib.parse.quote(path, safe="")):
-        url = f"{app_url}gradio_api/file={quoted}"
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(url, timeout=10)
-        assert refused.value.code in (403, 404), url
+    for route in ROUTES:
+        for spelling in spellings(path):
+            url = f"{app_url}{route}{spelling}"
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    body = response.read()
+                    assert SECRET.encode() not in body, url
+            assert refused.value.code in (400, 403, 404), url
+
+
+def test_uploads_are_refused(app_url):
+    boundary = "qa-test-boundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="x.html"\r\n'
+        f"Content-Type: text/html\r\n\r\n<script>alert(1)</script>\r\n--{boundary}--\r\n"
+    ).encode()
+    request = urllib.request.Request(
+        f"{app_url}gradio_api/upload",
+        data=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 413

@@ -4,23 +4,38 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+AUDIT_VENV := .venv-audit
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run index test lint format browser screenshot clean
+.PHONY: install run index test lint format browser screenshot lock audit clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch first, pinned: this version is the CPU build here; anything newer pulls CUDA.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[ui,eval,dev]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[ui,eval,dev]'
 	touch $(STAMP)
+
+# Rewrites requirements.lock from what .venv holds: run it after changing pyproject.toml.
+lock: install
+	{ sed -n '1,2p' $(LOCK); $(BIN)/pip freeze --exclude-editable; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+
+# Known vulnerabilities in the locked versions, with pip-audit in a venv of its own (its
+# dependencies stay out of the lock). It asks PyPI's JSON API for each pinned version; --strict
+# fails when a pin could not be checked instead of calling it clean.
+audit:
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet pip-audit
+	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip -r $(LOCK)
 
 index: install
 	$(BIN)/qa index
@@ -52,4 +67,4 @@ screenshot: install browser
 	QA_SCREENSHOT=docs/screenshot.png $(BIN)/pytest -q tests/test_browser.py -k asking
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(AUDIT_VENV) build *.egg-info .pytest_cache .ruff_cache

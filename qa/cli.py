@@ -10,7 +10,7 @@ import sys
 import textwrap
 from dataclasses import asdict
 
-from qa.config import MODES, Settings
+from qa.config import MODES, QUEUE_SIZE, Settings
 from qa.errors import QAError
 from qa.render import part_label, shorten
 from qa.types import Answer, Passage
@@ -69,6 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--corpus", help="corpus folder (default: the bundled corpus)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
     serve.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
+    serve.add_argument(
+        "--queue-size",
+        type=int,
+        default=QUEUE_SIZE,
+        help=f"requests that may wait; beyond them a visitor is told the app is busy "
+        f"(default: {QUEUE_SIZE})",
+    )
     _common(serve)
     serve.set_defaults(run=_serve)
 
@@ -116,6 +123,8 @@ def _ask(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise QAError(f"--port must be between 1 and 65535, not {args.port}")
+    if args.queue_size < 1:
+        raise QAError(f"--queue-size must be 1 or more, not {args.queue_size}")
     try:
         from qa.webapp import serve
     except ImportError as exc:
@@ -123,7 +132,7 @@ def _serve(args: argparse.Namespace) -> int:
     qa = _make_qa(args, args.corpus)
     print(qa.index().summary(), flush=True)
     try:
-        serve(qa, host=args.host, port=args.port)
+        serve(qa, host=args.host, port=args.port, queue_size=args.queue_size)
     except OSError as exc:  # the port is taken, or the address is not this machine's
         raise QAError(f"cannot serve on {args.host}:{args.port}: {exc}") from None
     return 0

@@ -94,7 +94,16 @@ class VectorIndex:
         return self._index.search(queries, k)
 
     def save(self, path: Path) -> None:
-        faiss.write_index(self._index, str(path))
+        """Write the index to ``path``.
+
+        Raises:
+            OSError: The file cannot be written in full (the disk is full, say).
+        """
+        # Through a Python file, not FAISS's own: FAISS ignores an error from fclose (where a
+        # full disk shows when the last buffer is flushed), printing it and leaving a truncated
+        # file, while Python raises it; the writer's callback passes write errors on as well.
+        with open(path, "wb") as handle:
+            faiss.write_index(self._index, faiss.PyCallbackIOWriter(handle.write))
 
     @classmethod
     def load(cls, path: Path) -> VectorIndex:

@@ -18,6 +18,7 @@ from qa.config import Settings
 from qa.errors import (
     CorpusError,
     IndexCorruptError,
+    IndexWriteError,
     ModelError,
     QAError,
     QuestionError,
@@ -35,6 +36,7 @@ __all__ = [
     "CorpusError",
     "Document",
     "IndexCorruptError",
+    "IndexWriteError",
     "ModelError",
     "Passage",
     "Place",

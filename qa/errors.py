@@ -25,5 +25,10 @@ class IndexFormatError(IndexCorruptError):
     """An index on disk was written by another version of this program, in another format."""
 
 
+class IndexWriteError(QAError):
+    """The index cannot be written (the disk is full, no permission); the previous index, if
+    there was one, is kept unchanged. The ``OSError`` is its ``__cause__``."""
+
+
 class ModelError(QAError):
     """The embedding model cannot be loaded."""

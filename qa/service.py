@@ -82,6 +82,8 @@ class QA:
         Raises:
             CorpusError: The folder is missing or holds no readable document.
             ModelError: The embedding model cannot be loaded.
+            IndexWriteError: The index cannot be written (disk full, no permission); the
+                previous index on disk is kept as it was.
         """
         with self._lock:
             return self._update(rebuild=rebuild)

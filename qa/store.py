@@ -26,6 +26,7 @@ holds them all as Python objects (a search looks at a few dozen).
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import functools
 import hashlib
@@ -43,7 +44,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from embeddings.vector_index import VectorIndex
-from qa.errors import IndexCorruptError, IndexFormatError
+from qa.errors import IndexCorruptError, IndexFormatError, IndexWriteError
 from qa.lexical import LexicalIndex
 from qa.ragged import Ragged
 from qa.types import Chunk, Document, Segment, SkippedFile
@@ -148,9 +149,18 @@ def content_hash(text: str) -> str:
 
 @contextlib.contextmanager
 def writer_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the index folder's lock: one writer at a time, others wait."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "a+") as handle:
+    """Hold the index folder's lock: one writer at a time, others wait.
+
+    Raises:
+        IndexWriteError: The folder or its lock file cannot be created (disk full, no
+            permission); nothing has been changed.
+    """
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(index_dir / ".lock", "a+")  # closed by the ``with`` below
+    except OSError as exc:
+        raise IndexWriteError(_write_failure(index_dir, exc, _has_index(index_dir))) from exc
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -181,31 +191,66 @@ def is_current(index_dir: Path, index: StoredIndex) -> bool:
 
 
 def write_index(index_dir: Path, index: StoredIndex) -> Path:
-    """Write ``index`` as a new version and make it the live one. Call under ``writer_lock``."""
-    index_dir.mkdir(parents=True, exist_ok=True)
+    """Write ``index`` as a new version and make it the live one. Call under ``writer_lock``.
+
+    Raises:
+        IndexWriteError: A file could not be written (disk full, no permission). The live
+            version is unchanged and nothing of the new one is left on disk.
+    """
+    had_index = _has_index(index_dir)
     name = f"v-{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
-    tmp = index_dir / f".tmp-{name}"
-    tmp.mkdir()
+    tmp, final = index_dir / f".tmp-{name}", index_dir / name
     try:
-        files = [[doc_id, s.size, s.mtime_ns] for doc_id, s in index.file_stats.items()]
-        (tmp / "files.json").write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
-        _write_jsonl(tmp / "documents", (_document_record(d) for d in index.documents))
-        _write_jsonl(tmp / "chunks", (_chunk_record(c) for c in index.chunks))
-        index.vectors.save(tmp / "vectors.faiss")
-        (tmp / "bm25").mkdir()
-        index.lexical.save(tmp / "bm25")
-        index.samples.save(tmp, "samples")
-        manifest = dict(index.manifest, format=FORMAT_VERSION, files=_checksums(tmp))
-        _write_text(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
-        _fsync_tree(tmp)
-        final = index_dir / name
+        index_dir.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
+        _write_version(tmp, index)
         os.replace(tmp, final)
+        # The switch. Should CURRENT fail (the disk filled up just now), the old one is intact:
+        # _write_text replaces it only once the new pointer is wholly on disk.
         _write_text(index_dir / CURRENT, name)
-    except BaseException:
+    except BaseException as exc:
+        # Nothing of an unfinished version may stay: a partial folder holds the very space the
+        # next attempt needs, and a complete one that CURRENT does not name is never read.
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(final, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise IndexWriteError(_write_failure(index_dir, exc, had_index)) from exc
         raise
     _remove_old_versions(index_dir, keep=name)
     return final
+
+
+def _write_version(folder: Path, index: StoredIndex) -> None:
+    """Every file of a version, then the manifest with their checksums, flushed to disk."""
+    files = [[doc_id, s.size, s.mtime_ns] for doc_id, s in index.file_stats.items()]
+    (folder / "files.json").write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
+    _write_jsonl(folder / "documents", (_document_record(d) for d in index.documents))
+    _write_jsonl(folder / "chunks", (_chunk_record(c) for c in index.chunks))
+    index.vectors.save(folder / "vectors.faiss")
+    (folder / "bm25").mkdir()
+    index.lexical.save(folder / "bm25")
+    index.samples.save(folder, "samples")
+    manifest = dict(index.manifest, format=FORMAT_VERSION, files=_checksums(folder))
+    _write_text(folder / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
+    _fsync_tree(folder)
+
+
+def _has_index(index_dir: Path) -> bool:
+    return (index_dir / CURRENT).is_file()
+
+
+def _write_failure(index_dir: Path, exc: OSError, had_index: bool) -> str:
+    """One line for a failed write: what went wrong, that the old index is kept, what to do."""
+    kept = "the previous index is kept" if had_index else "no index was written"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            f"no space left on device while writing the index to {index_dir}; {kept}: free "
+            "some space there or choose another index folder (--index-dir or QA_HOME), then "
+            "index again"
+        )
+    reason = exc.strerror or str(exc)
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"cannot write the index to {index_dir}: {reason}{where}; {kept}"
 
 
 def read_index(index_dir: Path) -> StoredIndex:

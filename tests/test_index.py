@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa.errors import IndexWriteError
 from qa.service import QA
 from qa.store import current_version, read_index
 
@@ -154,7 +155,7 @@ def test_a_crash_before_the_switch_keeps_the_old_index(built, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("qa.store._fsync_tree", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(IndexWriteError, match="the previous index is kept"):
         make_qa(corpus, index_dir).index()
     assert current_version(index_dir) == before
     assert not [p for p in os.listdir(index_dir) if p.startswith(".tmp-")]

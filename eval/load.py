@@ -1,15 +1,17 @@
 """Many users at once: the app answering concurrent questions through its API, on loopback.
 
-    python -m eval.load [--users 50] [--questions 20] [--burst 200] [--out FILE]
+    python -m eval.load [--users 50] [--questions 20] [--burst 200] [--queue-size 64] [--out FILE]
 
 Starts the app (``app.py``, the bundled corpus) on a free loopback port. Each simulated user is
 a thread with its own ``gradio_client.Client`` that asks ``--questions`` questions of the eval
 set one after another through ``/ask``; every answer must be a real one (text and citations).
 Reports errors and the p50/p95/p99 latency seen by users (queueing included).
 
-Then the overload: ``--burst`` requests submitted at once, more than the queue holds
-(``qa.webapp.QUEUE_SIZE``). Each must end, within the time limit, either answered or refused with
-Gradio's "queue is full" error, which the page shows as a busy message: no hang, no other error.
+Then the overload: ``--burst`` callers asking at the same moment, each on a connection of its
+own, more than the queue holds (the app's ``--queue-size``, ``qa.config.QUEUE_SIZE`` by default).
+Each must end, within the time limit, either answered or refused at once with Gradio's "Queue is
+full" (HTTP 503; the page shows "This application is currently busy. Please try again."): no
+hang, no other error. The report gives both counts and how long a refusal took.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 from eval.app_process import running_app
 from eval.bench_cases import percentiles
 from eval.questions import QUESTIONS
-from qa.config import DEFAULT_CORPUS
+from qa.config import DEFAULT_CORPUS, QUEUE_SIZE
 
 TIMEOUT = 120.0  # seconds one request may take before it counts as hung
 
@@ -84,23 +86,80 @@ def simulate_users(url: str, users: int, each: int, questions: list[str]) -> Loa
 
 
 def overload(url: str, requests: int, question: str) -> dict[str, Any]:
-    """``requests`` submissions at once through one client: how many were answered, refused
-    as busy, or failed otherwise (the last must be none)."""
-    from gradio_client import Client
-    from gradio_client.utils import QueueError
+    """``requests`` callers asking at the same moment, each on its own connection as that many
+    browser tabs would: how many were answered, refused as busy, or failed otherwise (the last
+    must be none).
 
-    client = Client(url, verbose=False)
-    jobs = [client.submit(question, api_name="/ask") for _ in range(requests)]
-    outcome = {"submitted": requests, "answered": 0, "busy": 0, "other": []}
-    for job in jobs:
-        try:
-            job.result(timeout=TIMEOUT)
-            outcome["answered"] += 1
-        except QueueError:
-            outcome["busy"] += 1
-        except Exception as exc:  # anything but an answer or "busy" is a failure
-            outcome["other"].append(f"{type(exc).__name__}: {str(exc)[:200]}")
+    Raw HTTP through Gradio's queue (``POST /gradio_api/call/ask`` joins it, the same step as the
+    page's ``queue/join``; ``GET /gradio_api/call/ask/{event_id}`` streams the outcome), so that
+    every request reaches the server at once. One ``gradio_client.Client`` would not do: it
+    sends through a pool of 40 threads, fewer than the queue holds, so the queue never fills.
+    """
+    import httpx
+
+    start = threading.Barrier(requests)
+    lock = threading.Lock()
+    outcome: dict[str, Any] = {"submitted": requests, "answered": 0, "busy": 0, "other": []}
+    busy_ms: list[float] = []
+    answered_ms: list[float] = []
+    messages: set[str] = set()
+
+    def caller(_: int) -> None:
+        with httpx.Client(base_url=url, timeout=TIMEOUT) as http:
+            try:
+                http.get("gradio_api/info")  # open the connection before the burst
+            except httpx.HTTPError:
+                pass  # the question below meets the same trouble and records it
+            start.wait()
+            began = time.perf_counter()
+            try:
+                kind, detail = _ask_over_http(http, question)
+            except Exception as exc:  # a hang (timeout) or a broken connection is a failure
+                kind, detail = "other", f"{type(exc).__name__}: {str(exc)[:200]}"
+            elapsed_ms = (time.perf_counter() - began) * 1000
+        with lock:
+            if kind == "answered":
+                outcome["answered"] += 1
+                answered_ms.append(elapsed_ms)
+            elif kind == "busy":
+                outcome["busy"] += 1
+                busy_ms.append(elapsed_ms)
+                messages.add(detail)
+            else:
+                outcome["other"].append(detail)
+
+    with ThreadPoolExecutor(max_workers=requests) as pool:
+        list(pool.map(caller, range(requests)))
+    outcome["busy_messages"] = sorted(messages)
+    if busy_ms:
+        outcome["busy_latency"] = percentiles_99(busy_ms)
+    if answered_ms:
+        outcome["answered_latency"] = percentiles_99(answered_ms)
     return outcome
+
+
+def _ask_over_http(http: Any, question: str) -> tuple[str, str]:
+    """("answered", ""), ("busy", the server's reason) or ("other", what went wrong)."""
+    joined = http.post("gradio_api/call/ask", json={"data": [question, 5, "hybrid", []]})
+    if joined.status_code == 503:  # Gradio's answer when the queue is full
+        return "busy", str(joined.json().get("detail"))
+    if joined.status_code != 200:
+        return "other", f"joining the queue: HTTP {joined.status_code} {joined.text[:200]}"
+    event_id = joined.json()["event_id"]
+    event = None
+    with http.stream("GET", f"gradio_api/call/ask/{event_id}") as stream:
+        for line in stream.iter_lines():
+            if line.startswith("event: "):
+                event = line.removeprefix("event: ")
+            elif line.startswith("data: ") and event in ("complete", "error"):
+                data = json.loads(line.removeprefix("data: "))
+                if event == "error":
+                    return "other", f"the server's error: {str(data)[:200]}"
+                answer = data[0] if isinstance(data, list) and data else {}
+                if answer.get("text") and answer.get("citations"):
+                    return "answered", ""
+                return "other", f"an empty answer: {str(data)[:200]}"
+    return "other", f"the stream ended without an outcome (last event {event!r})"
 
 
 def percentiles_99(samples_ms: list[float]) -> dict[str, float]:
@@ -110,12 +169,14 @@ def percentiles_99(samples_ms: list[float]) -> dict[str, float]:
     return found
 
 
-def run(users: int, each: int, burst: int, work: Path) -> LoadReport:
+def run(users: int, each: int, burst: int, work: Path, queue_size: int = QUEUE_SIZE) -> LoadReport:
+    """Start the app with a queue of ``queue_size``, then the users, then the burst."""
     questions = eval_questions()
-    with running_app(DEFAULT_CORPUS, work / "index", work / "app.log") as url:
+    extra = ("--queue-size", str(queue_size))
+    with running_app(DEFAULT_CORPUS, work / "index", work / "app.log", *extra) as url:
         report = simulate_users(url, users, each, questions)
         if burst:
-            report.burst = overload(url, burst, questions[0])
+            report.burst = {"queue_size": queue_size, **overload(url, burst, questions[0])}
     return report
 
 
@@ -125,15 +186,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50, help="simulated users at once")
     parser.add_argument("--questions", type=int, default=20, help="questions each user asks")
     parser.add_argument("--burst", type=int, default=200, help="requests of the overload burst")
+    parser.add_argument(
+        "--queue-size",
+        type=int,
+        default=QUEUE_SIZE,
+        help=f"the app's --queue-size (default: {QUEUE_SIZE})",
+    )
     parser.add_argument("--out", type=Path, help="write the report as JSON here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="qa-load-") as work:
-        report = run(args.users, args.questions, args.burst, Path(work))
+        report = run(args.users, args.questions, args.burst, Path(work), args.queue_size)
     text = json.dumps(asdict(report), indent=2)
     print(text)
     if args.out:
         args.out.write_text(text + "\n")
-    failed = report.errors or report.burst.get("other")
+    # A burst that never overflowed the queue has not tested the busy path: a failure too.
+    failed = report.errors or report.burst.get("other") or report.burst.get("busy") == 0
     return 1 if failed else 0
 
 

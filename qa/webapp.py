@@ -210,6 +210,10 @@ def build_app(qa: QA) -> gr.Blocks:
             fn=respond,
             inputs=[question, chat, state, k, mode],
             outputs=[chat, state, sources, viewer, question],
+            # Progress, and the "Error" badge beside Gradio's "This application is currently
+            # busy" toast when the queue is full, on the chat alone: the question stays in its
+            # box, ready to ask again, and the sources panel keeps what it showed.
+            show_progress_on=[chat],
             api_visibility="private",
         )
         question.submit(**chat_io)

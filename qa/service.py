@@ -21,6 +21,7 @@ from qa.indexer import IndexReport, build_index, index_settings, is_up_to_date
 from qa.retriever import Retriever, check_k, check_mode, clean_question
 from qa.store import (
     StoredIndex,
+    has_unnamed_versions,
     is_current,
     move_aside,
     read_index,
@@ -187,6 +188,12 @@ class QA:
         try:
             return read_index(self.index_dir)
         except FileNotFoundError:
+            # Under the lock a version folder without CURRENT is no write in progress: the
+            # pointer was lost, and the user should hear why everything is embedded again.
+            if locked and has_unnamed_versions(self.index_dir):
+                log.warning(
+                    "The index at %s has lost its CURRENT pointer: rebuilding it.", self.index_dir
+                )
             return None
         except IndexCorruptError as exc:
             if not locked:

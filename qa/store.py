@@ -433,6 +433,14 @@ def _fsync_tree(folder: Path) -> None:
             os.close(fd)
 
 
+def has_unnamed_versions(index_dir: Path) -> bool:
+    """Whether version folders are there although ``CURRENT`` names none: it was lost."""
+    try:
+        return any(p.name.startswith("v-") and p.is_dir() for p in index_dir.iterdir())
+    except OSError:
+        return False
+
+
 def _remove_old_versions(index_dir: Path, keep: str) -> None:
     for entry in index_dir.iterdir():
         if entry.name != keep and entry.name.startswith(("v-", ".tmp-v-")) and entry.is_dir():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -121,8 +122,9 @@ def load_document(file: CorpusFile) -> Document:
         byline or author box.
 
     Raises:
-        SkipFile: The file is unreadable, empty, binary, not valid UTF-8 (or UTF-16 with a
-            BOM), or larger than ``MAX_FILE_BYTES``.
+        SkipFile: The file is unreadable (a link loop, say), not a regular file (a named
+            pipe, a device), empty, binary, not valid UTF-8 (or UTF-16 with a BOM), or larger
+            than ``MAX_FILE_BYTES``.
     """
     data = _read_bytes(file.path)
     text = _decode(data)
@@ -185,18 +187,41 @@ def no_documents_error(folder: Path, skipped: list[SkippedFile]) -> CorpusError:
 
 def _read_bytes(path: Path) -> bytes:
     try:
+        # A FIFO would block the read until some writer came, a device may never end: only
+        # regular files (or links to them) are read. A link loop fails here with ELOOP.
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise SkipFile(f"not a regular file ({_file_kind(mode)})")
         with path.open("rb") as handle:
-            # Read one byte past the limit rather than trust the listed size, which may be stale.
+            # The size now, not the listed one, which may be stale: a large file is passed over
+            # without reading it, and the read stops one byte past the limit if it grew since.
+            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                raise _too_large()
             data = handle.read(MAX_FILE_BYTES + 1)
     except PermissionError:
         raise SkipFile("unreadable (permission denied)") from None
     except OSError as error:
         raise SkipFile(f"unreadable ({error.strerror or error})") from None
     if len(data) > MAX_FILE_BYTES:
-        raise SkipFile(f"too large (over {MAX_FILE_BYTES // (1024 * 1024)} MiB)")
+        raise _too_large()
     if not data:
         raise SkipFile("empty file")
     return data
+
+
+def _too_large() -> SkipFile:
+    return SkipFile(f"too large (over {MAX_FILE_BYTES // (1024 * 1024)} MiB)")
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISFIFO: "a named pipe",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISDIR: "a folder",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "unknown kind")
 
 
 def _decode(data: bytes) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +44,26 @@ def as_file(folder: Path, name: str) -> CorpusFile:
     path = folder / name
     stat = path.stat()
     return CorpusFile(name, path, stat.st_size, stat.st_mtime_ns)
+
+
+@contextlib.contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Fail, rather than hang the suite, when the block takes longer than ``seconds``."""
+
+    def expire(signum: int, frame: Any) -> None:
+        # Not TimeoutError: that is an OSError, which the reader would take for a bad file.
+        pytest.fail(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+LOOP = f"unreadable ({os.strerror(errno.ELOOP)})"  # "Too many levels of symbolic links"
 
 
 def skip_reason(folder: Path, name: str) -> str:
@@ -109,6 +133,65 @@ def test_symlinked_folders_are_not_followed(tmp_path: Path) -> None:
     (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)
     (tmp_path / "elsewhere").symlink_to(tmp_path / "sub", target_is_directory=True)
     assert [f.doc_id for f in list_corpus_files(tmp_path)] == ["sub/a.txt"]
+
+
+def test_symlink_loops_are_skipped_with_their_reason(tmp_path: Path) -> None:
+    write(tmp_path, "good.txt", PARAGRAPH)
+    write(tmp_path, "sub/inner.md", PARAGRAPH)
+    (tmp_path / "self.txt").symlink_to("self.txt")  # a file link to itself
+    (tmp_path / "ping.txt").symlink_to("pong.txt")  # two file links, each to the other
+    (tmp_path / "pong.txt").symlink_to("ping.txt")
+    (tmp_path / "sub" / "up").symlink_to("..", target_is_directory=True)  # a folder loop
+    (tmp_path / "ring-a").symlink_to("ring-b", target_is_directory=True)  # two folder links
+    (tmp_path / "ring-b").symlink_to("ring-a", target_is_directory=True)
+    (tmp_path / "ring.md").symlink_to("ring-a")  # a document name leading into them
+    with deadline(10):
+        documents, skipped = read_corpus(tmp_path)
+    assert [d.doc_id for d in documents] == ["good.txt", "sub/inner.md"]
+    assert {s.path: s.reason for s in skipped} == {
+        "ping.txt": LOOP,
+        "pong.txt": LOOP,
+        "ring.md": LOOP,
+        "self.txt": LOOP,
+    }
+
+
+def test_a_named_pipe_is_skipped_not_waited_for(tmp_path: Path) -> None:
+    # Reading a FIFO blocks until something writes to it: that would hang the whole run.
+    write(tmp_path, "good.txt", PARAGRAPH)
+    os.mkfifo(tmp_path / "pipe.txt")
+    with deadline(10):
+        documents, skipped = read_corpus(tmp_path)
+    assert [d.doc_id for d in documents] == ["good.txt"]
+    assert [(s.path, s.reason) for s in skipped] == [
+        ("pipe.txt", "not a regular file (a named pipe)")
+    ]
+
+
+def test_a_link_to_a_device_is_skipped(tmp_path: Path) -> None:
+    # /dev/zero never ends; /dev/null would read as an empty file, but is no document either.
+    write(tmp_path, "good.txt", PARAGRAPH)
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    (tmp_path / "null.txt").symlink_to("/dev/null")
+    with deadline(10):
+        documents, skipped = read_corpus(tmp_path)
+    assert [d.doc_id for d in documents] == ["good.txt"]
+    assert {s.path: s.reason for s in skipped} == {
+        "null.txt": "not a regular file (a character device)",
+        "zero.txt": "not a regular file (a character device)",
+    }
+
+
+def test_byte_identical_copies_are_both_read(tmp_path: Path) -> None:
+    # Both are documents in their own right; the index collapses their shared passages
+    # (tests/test_other_corpus.py), the reader keeps both.
+    original = write(tmp_path, "original.txt", f"The Title\n\n{PARAGRAPH}\n")
+    write(tmp_path, "copies/copy.txt", original.read_bytes())
+    documents, skipped = read_corpus(tmp_path)
+    assert skipped == []
+    assert [d.doc_id for d in documents] == ["copies/copy.txt", "original.txt"]
+    copy, first = documents
+    assert (copy.text, copy.title, copy.segments) == (first.text, first.title, first.segments)
 
 
 def test_missing_folder(tmp_path: Path) -> None:
@@ -205,6 +288,19 @@ def test_too_large_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     write(tmp_path, "small.txt", "x" * 100)
     assert skip_reason(tmp_path, "big.txt").startswith("too large")
     assert load_document(as_file(tmp_path, "small.txt")).text == "x" * 100
+
+
+def test_a_text_file_just_over_the_limit_is_skipped_and_the_rest_read(tmp_path: Path) -> None:
+    # The real limit, not a patched one: 50 MiB and one byte of plain English.
+    text = (f"{PARAGRAPH}\n\n" * (corpus.MAX_FILE_BYTES // len(PARAGRAPH) + 1)).encode()
+    write(tmp_path, "huge.txt", text[: corpus.MAX_FILE_BYTES + 1])
+    write(tmp_path, "a.txt", f"First\n\n{PARAGRAPH}\n")
+    write(tmp_path, "sub/b.md", f"# Second\n\n{PARAGRAPH}\n")
+    write(tmp_path, "sub/c.html", f"<title>Third</title><p>{PARAGRAPH}</p>")
+    documents, skipped = read_corpus(tmp_path)
+    assert [d.doc_id for d in documents] == ["a.txt", "sub/b.md", "sub/c.html"]
+    assert [d.title for d in documents] == ["First", "Second", "Third"]
+    assert [(s.path, s.reason) for s in skipped] == [("huge.txt", "too large (over 50 MiB)")]
 
 
 def test_nul_byte_after_the_first_8_kib_is_not_binary(tmp_path: Path) -> None:

@@ -1,10 +1,13 @@
 """A user's own folder: mixed formats, nested folders, bad files, through the whole pipeline."""
 
+import errno
 import json
+import os
 
 import pytest
 
 from qa.cli import main
+from qa.corpus import MAX_FILE_BYTES
 from qa.service import QA
 
 HTML = """<html><head><title>Harbour report</title><script>alert('x')</script></head>
@@ -65,3 +68,43 @@ def test_ask_json_is_structured(folder, tmp_path, capsys):
 def test_no_command_prints_help(capsys):
     assert main([]) == 2
     assert "usage: qa" in capsys.readouterr().out
+
+
+def test_a_folder_of_bad_files_indexes_every_good_one(folder, tmp_path):
+    # Link loops, a pipe, a file just over the size limit and a byte-identical copy, next to
+    # the good files: the run ends, says why each bad file was skipped, and cites the copy once.
+    (folder / "nested" / "deeper" / "river copy.txt").write_text(TEXT)
+    (folder / "self.txt").symlink_to("self.txt")
+    (folder / "ping.md").symlink_to("pong.md")
+    (folder / "pong.md").symlink_to("ping.md")
+    (folder / "nested" / "up").symlink_to("..", target_is_directory=True)
+    os.mkfifo(folder / "pipe.txt")
+    with open(folder / "huge.txt", "wb") as handle:  # sparse: no 50 MiB written
+        handle.write(TEXT.encode())
+        handle.truncate(MAX_FILE_BYTES + 1)
+    qa = QA(folder, tmp_path / "index", progress=False)
+    report = qa.index()
+
+    loop = f"unreadable ({os.strerror(errno.ELOOP)})"
+    assert {s.path: s.reason for s in report.skipped} == {
+        "broken.txt": "not valid UTF-8 (byte 0xe9 at offset 3)",
+        "huge.txt": "too large (over 50 MiB)",
+        "ping.md": loop,
+        "pipe.txt": "not a regular file (a named pipe)",
+        "pong.md": loop,
+        "self.txt": loop,
+    }
+    assert report.documents == 4  # report.html, notes.md, river.txt and its copy
+
+    passages = qa.retrieve("What carries silt to the Gulf?", k=5)
+    copies = {"nested/deeper/river copy.txt", "nested/deeper/river.txt"}
+    top = passages[0]
+    assert top.doc_id in copies and "silt" in top.text
+    assert [(p.doc_id, p.start, p.end) for p in top.also_in] == [
+        ((copies - {top.doc_id}).pop(), top.start, top.end)
+    ]
+    assert [p.doc_id for p in passages].count(top.doc_id) == 1
+    assert not any(p.doc_id in copies for p in passages[1:])  # the copy is not listed again
+
+    # The skipped files are remembered as they are: a second run finds nothing to do.
+    assert QA(folder, tmp_path / "index", progress=False).index().up_to_date

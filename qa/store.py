@@ -171,12 +171,12 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
 def current_version(index_dir: Path) -> Path | None:
     """The live version folder, or None when no index has been written."""
     try:
-        name = (index_dir / CURRENT).read_text().strip()
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise IndexCorruptError(f"cannot read {index_dir / CURRENT}: {exc}") from exc
-    if not name.startswith("v-") or "/" in name:
+    if not name.startswith("v-") or "/" in name or "\0" in name:
         raise IndexCorruptError(f"{index_dir / CURRENT} names no version folder ({name[:40]!r})")
     return index_dir / name
 

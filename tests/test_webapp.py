@@ -5,6 +5,7 @@ The app runs as a user starts it (``python app.py``) in a separate process; see 
 
 from __future__ import annotations
 
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -151,3 +152,24 @@ def test_uploads_are_refused(app_url):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 413
+
+
+def this_machines_address() -> str | None:
+    """An address of this machine other than loopback (no packet is sent), if it has one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.254.254.254", 1))
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") else address
+
+
+def test_the_app_listens_on_loopback_only(app_url):
+    address = this_machines_address()
+    if address is None:
+        pytest.skip("this machine has no address but loopback to try")
+    port = urllib.parse.urlsplit(app_url).port
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((address, port), timeout=5).close()
+    socket.create_connection(("127.0.0.1", port), timeout=5).close()

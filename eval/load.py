@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -45,6 +46,9 @@ class LoadReport:
     latency: dict[str, float]
     seconds: float
     burst: dict[str, Any] = field(default_factory=dict)
+    # The machine: cores, and its 1/5/15-minute load averages before and after the run, since
+    # other work on it slows every answer.
+    machine: dict[str, Any] = field(default_factory=dict)
 
 
 def eval_questions() -> list[str]:
@@ -172,11 +176,17 @@ def percentiles_99(samples_ms: list[float]) -> dict[str, float]:
 def run(users: int, each: int, burst: int, work: Path, queue_size: int = QUEUE_SIZE) -> LoadReport:
     """Start the app with a queue of ``queue_size``, then the users, then the burst."""
     questions = eval_questions()
+    load_before = [round(x, 2) for x in os.getloadavg()]
     extra = ("--queue-size", str(queue_size))
     with running_app(DEFAULT_CORPUS, work / "index", work / "app.log", *extra) as url:
         report = simulate_users(url, users, each, questions)
         if burst:
             report.burst = {"queue_size": queue_size, **overload(url, burst, questions[0])}
+    report.machine = {
+        "cpus": os.cpu_count(),
+        "load_before": load_before,
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+    }
     return report
 
 

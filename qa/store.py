@@ -212,7 +212,8 @@ def write_index(index_dir: Path, index: StoredIndex) -> Path:
         # Nothing of an unfinished version may stay: a partial folder holds the very space the
         # next attempt needs, and a complete one that CURRENT does not name is never read.
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(final, ignore_errors=True)
+        if _named_in_current(index_dir) != name:  # an interrupt just after the switch: keep it
+            shutil.rmtree(final, ignore_errors=True)
         if isinstance(exc, OSError):
             raise IndexWriteError(_write_failure(index_dir, exc, had_index)) from exc
         raise
@@ -233,6 +234,13 @@ def _write_version(folder: Path, index: StoredIndex) -> None:
     manifest = dict(index.manifest, format=FORMAT_VERSION, files=_checksums(folder))
     _write_text(folder / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
     _fsync_tree(folder)
+
+
+def _named_in_current(index_dir: Path) -> str | None:
+    try:
+        return (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _has_index(index_dir: Path) -> bool:

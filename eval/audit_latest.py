@@ -18,8 +18,10 @@ import json
 import sys
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from eval.report import print_report
 
 PROJECT_JSON = "https://pypi.org/pypi/{name}/json"
 
@@ -91,10 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="write the report as JSON here")
     args = parser.parse_args(argv)
     report = audit(args.lock)
-    text = json.dumps(asdict(report), indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    print_report(report, args.out)
     return 1 if report.vulnerable or report.failed else 0
 
 

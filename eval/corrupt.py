@@ -20,16 +20,16 @@ left as it was, or put right by the update).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import random
 import shutil
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
+from eval.report import print_report
 from qa.config import DEFAULT_CORPUS
 from qa.service import QA
 from qa.store import CURRENT, current_version, read_index
@@ -139,10 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="qa-corrupt-") as work:
         report = run(args.cases, args.seed, Path(work))
-    text = json.dumps(asdict(report), indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    print_report(report, args.out)
     return 1 if report.failures else 0
 
 

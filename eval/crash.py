@@ -22,7 +22,6 @@ folder (the next write removes it); the report counts them.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
@@ -32,9 +31,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
+from eval.report import print_report
 from qa.config import DEFAULT_CORPUS
 from qa.store import read_index
 
@@ -150,9 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="qa-crash-") as work:
         report = run(args.kills, args.seed, Path(work))
-    print(json.dumps(asdict(report), indent=2))
-    if args.out:
-        args.out.write_text(json.dumps(asdict(report), indent=2) + "\n")
+    print_report(report, args.out)
     return 1 if report.failures else 0
 
 

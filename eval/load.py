@@ -25,13 +25,14 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from eval.app_process import running_app
 from eval.bench_cases import percentiles
 from eval.questions import QUESTIONS
+from eval.report import print_report
 from qa.config import DEFAULT_CORPUS, QUEUE_SIZE
 
 TIMEOUT = 120.0  # seconds one request may take before it counts as hung
@@ -206,10 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="qa-load-") as work:
         report = run(args.users, args.questions, args.burst, Path(work), args.queue_size)
-    text = json.dumps(asdict(report), indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    print_report(report, args.out)
     # A burst that never overflowed the queue has not tested the busy path: a failure too.
     failed = report.errors or report.burst.get("other") or report.burst.get("busy") == 0
     return 1 if failed else 0

@@ -183,11 +183,16 @@ def current_version(index_dir: Path) -> Path | None:
 
 def is_current(index_dir: Path, index: StoredIndex) -> bool:
     """Whether ``index`` was read from the version that is still the live one."""
+    return bool(index.version) and _live_name(index_dir) == index.version
+
+
+def _live_name(index_dir: Path) -> str | None:
+    """The name of the live version, or None when there is none or CURRENT is damaged."""
     try:
         live = current_version(index_dir)
     except IndexCorruptError:
-        return False
-    return bool(index.version) and live is not None and live.name == index.version
+        return None
+    return live.name if live is not None else None
 
 
 def write_index(index_dir: Path, index: StoredIndex) -> Path:
@@ -212,7 +217,7 @@ def write_index(index_dir: Path, index: StoredIndex) -> Path:
         # Nothing of an unfinished version may stay: a partial folder holds the very space the
         # next attempt needs, and a complete one that CURRENT does not name is never read.
         shutil.rmtree(tmp, ignore_errors=True)
-        if _named_in_current(index_dir) != name:  # an interrupt just after the switch: keep it
+        if _live_name(index_dir) != name:  # an interrupt just after the switch: keep it
             shutil.rmtree(final, ignore_errors=True)
         if isinstance(exc, OSError):
             raise IndexWriteError(_write_failure(index_dir, exc, had_index)) from exc
@@ -234,13 +239,6 @@ def _write_version(folder: Path, index: StoredIndex) -> None:
     manifest = dict(index.manifest, format=FORMAT_VERSION, files=_checksums(folder))
     _write_text(folder / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
     _fsync_tree(folder)
-
-
-def _named_in_current(index_dir: Path) -> str | None:
-    try:
-        return (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def _has_index(index_dir: Path) -> bool:
@@ -444,12 +442,19 @@ def _fsync_tree(folder: Path) -> None:
 def has_unnamed_versions(index_dir: Path) -> bool:
     """Whether version folders are there although ``CURRENT`` names none: it was lost."""
     try:
-        return any(p.name.startswith("v-") and p.is_dir() for p in index_dir.iterdir())
+        return any(entry.name.startswith("v-") for entry in _version_folders(index_dir))
     except OSError:
         return False
 
 
 def _remove_old_versions(index_dir: Path, keep: str) -> None:
-    for entry in index_dir.iterdir():
-        if entry.name != keep and entry.name.startswith(("v-", ".tmp-v-")) and entry.is_dir():
+    for entry in _version_folders(index_dir):
+        if entry.name != keep:
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def _version_folders(index_dir: Path) -> Iterator[Path]:
+    """Every version folder, finished (``v-…``) or not (``.tmp-v-…``)."""
+    for entry in index_dir.iterdir():
+        if entry.name.startswith(("v-", ".tmp-v-")) and entry.is_dir():
+            yield entry

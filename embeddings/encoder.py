@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from qa.config import DEFAULT_MODEL
 from qa.errors import ModelError
+from qa.settings import DEFAULT_MODEL
 
 log = logging.getLogger(__name__)
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from eval.run import main
+from eval.quality.run import main
 
 sys.exit(main())

@@ -14,7 +14,6 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from qa.config import Settings
 from qa.errors import (
     CorpusError,
     IndexCorruptError,
@@ -24,6 +23,7 @@ from qa.errors import (
     QuestionError,
     SettingsError,
 )
+from qa.settings import Settings
 from qa.types import Answer, Chunk, Document, Passage, Place, Quote, Segment
 
 if TYPE_CHECKING:

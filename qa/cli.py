@@ -10,10 +10,10 @@ import sys
 import textwrap
 from dataclasses import asdict
 
-from qa.config import MODES, QUEUE_SIZE, Settings
 from qa.errors import QAError
-from qa.render import part_label, shorten
+from qa.settings import MODES, QUEUE_SIZE, Settings
 from qa.types import Answer, Passage
+from qa.ui.render import part_label, shorten
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,11 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["eval"]:  # its own options: see eval/run.py
-        from eval.run import main as run_eval
+        from eval.quality.run import main as run_eval
 
         return run_eval(argv[1:])
     if argv[:1] == ["bench"]:  # its own options: see eval/bench.py
-        from eval.bench import main as run_bench
+        from eval.performance.bench import main as run_bench
 
         return run_bench(argv[1:])
     parser = _parser()
@@ -126,7 +126,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.queue_size < 1:
         raise QAError(f"--queue-size must be 1 or more, not {args.queue_size}")
     try:
-        from qa.webapp import serve
+        from qa.ui.app import serve
     except ImportError as exc:
         raise QAError(f"the browser chat needs Gradio ({exc}): pip install -e '.[ui]'") from None
     qa = _make_qa(args, args.corpus)

@@ -13,13 +13,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from embeddings.encoder import Encoder, load_encoder
-from qa.answerer import extract_answer
-from qa.config import DEFAULT_CORPUS, Settings, default_index_dir
-from qa.corpus import list_corpus_files
+from qa.answering.extractive import extract_answer
 from qa.errors import IndexCorruptError, IndexFormatError
-from qa.indexer import IndexReport, build_index, index_settings, is_up_to_date
-from qa.retriever import Retriever, check_k, check_mode, clean_question
-from qa.store import (
+from qa.index.build import IndexReport, build_index, index_settings, is_up_to_date
+from qa.ingest.files import list_corpus_files
+from qa.search.retriever import Retriever, check_k, check_mode, clean_question
+from qa.settings import DEFAULT_CORPUS, Settings, default_index_dir
+from qa.store.versions import (
     StoredIndex,
     has_unnamed_versions,
     is_current,
@@ -40,7 +40,7 @@ class QA:
         corpus: Folder of .txt, .md and .html files (searched recursively). Defaults to the
             bundled Basra corpus.
         index_dir: Where the index is kept. Defaults to a folder per corpus under ``QA_HOME``
-            (see ``qa.config``).
+            (see ``qa.settings``).
         settings: A ``Settings``; keyword arguments override single fields, e.g.
             ``QA(chunk_tokens=128, mode="dense")``.
         progress: Show progress bars while indexing.

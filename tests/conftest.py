@@ -19,9 +19,9 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["QA_HOME"] = tempfile.mkdtemp(prefix="qa-test-home-")
 
 from embeddings.encoder import Encoder, load_encoder  # noqa: E402
-from eval.app_process import running_app  # noqa: E402
-from qa.config import DEFAULT_CORPUS, Settings  # noqa: E402
+from eval.reliability.app_process import running_app  # noqa: E402
 from qa.service import QA  # noqa: E402
+from qa.settings import DEFAULT_CORPUS, Settings  # noqa: E402
 
 CORPUS = DEFAULT_CORPUS
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eval import beir
+from eval.quality import beir
 from qa.service import QA
 from qa.types import Passage, Place
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from eval import bench
-from eval.synthetic import chunk_templates, synthetic_chunked_documents
+from eval.performance import bench
+from eval.performance.synthetic import chunk_templates, synthetic_chunked_documents
 from qa.types import Chunk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,16 @@ def smoke_results(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("bench")
     readme_before = bench.README.read_text(encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "eval.bench", "--smoke", "--corpora", "basra", "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "eval.performance.bench",
+            "--smoke",
+            "--corpora",
+            "basra",
+            "--out",
+            str(out),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

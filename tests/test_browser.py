@@ -14,7 +14,7 @@ import pytest
 from conftest import names_quds_commander
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from eval.app_process import running_app
+from eval.reliability.app_process import running_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

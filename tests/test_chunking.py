@@ -1,9 +1,9 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.chunking import Chunker
-from qa.config import DEFAULT_CORPUS as CORPUS
-from qa.corpus import read_corpus
+from qa.index.chunking import Chunker
+from qa.ingest.files import read_corpus
+from qa.settings import DEFAULT_CORPUS as CORPUS
 from qa.types import Document, Segment
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.conversation import MAX_TURNS, leans_on_previous, standalone_query
+from qa.answering.followup import MAX_TURNS, leans_on_previous, standalone_query
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests of qa.corpus: listing, decoding, HTML extraction and skipping bad files."""
+"""Tests of qa.ingest.files: listing, decoding, HTML extraction and skipping bad files."""
 
 from __future__ import annotations
 
@@ -12,18 +12,18 @@ from typing import Any
 
 import pytest
 
-from qa import corpus
-from qa.corpus import (
+from qa.errors import CorpusError
+from qa.ingest import files as corpus
+from qa.ingest.files import (
     CorpusFile,
     SkipFile,
     list_corpus_files,
     load_document,
     read_corpus,
 )
-from qa.errors import CorpusError
 from qa.types import Document
 
-CORPUS = Path(__file__).parent.parent / "corpus"
+CORPUS = Path(__file__).parent.parent / "qa" / "demo_corpus"
 PARAGRAPH = (
     "The offensive in Basra stalled after six days of fighting between the army and the "
     "militias loyal to the cleric."

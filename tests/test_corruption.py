@@ -1,9 +1,9 @@
 """Random damage to a stored index: never a crash, never a wrong answer (16 cases;
-``python -m eval.corrupt`` runs 200)."""
+``python -m eval.reliability.corrupt`` runs 200)."""
 
 from pathlib import Path
 
-from eval.corrupt import run
+from eval.reliability.corrupt import run
 
 
 def test_a_damaged_index_comes_back_whole_and_answers_as_before(tmp_path: Path) -> None:

@@ -1,9 +1,9 @@
-"""Indexing killed at random moments leaves a whole index (20 kills; ``python -m eval.crash``
-runs 200)."""
+"""Indexing killed at random moments leaves a whole index (20 kills;
+``python -m eval.reliability.crash`` runs 200)."""
 
 from pathlib import Path
 
-from eval.crash import run
+from eval.reliability.crash import run
 
 
 def test_killed_indexing_never_leaves_a_broken_or_mixed_index(tmp_path: Path) -> None:

@@ -4,8 +4,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa import dedup
-from qa.dedup import Known, covered, duplicate_places, fold, folded, jaccard, normalise, shingles
+from qa.index import dedup
+from qa.index.dedup import (
+    Known,
+    covered,
+    duplicate_places,
+    fold,
+    folded,
+    jaccard,
+    normalise,
+    shingles,
+)
 from qa.types import Chunk
 
 
@@ -75,7 +84,7 @@ def test_covered_share():
 
 def _fold_one_by_one(text: str) -> tuple[str, list[int]]:
     """The definition of ``fold``, character by character (what its fast path must equal)."""
-    from qa.lexical import fold_variants
+    from qa.index.lexical import fold_variants
 
     chars, origin, after_space = [], [], True
     for i, ch in enumerate(text):

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.config import DEFAULT_CORPUS as CORPUS
 from qa.errors import IndexWriteError, QAError
 from qa.service import QA
-from qa.store import CURRENT, current_version, read_index
+from qa.settings import DEFAULT_CORPUS as CORPUS
+from qa.store.versions import CURRENT, current_version, read_index
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL_DOC = "004_82396509a673133c.txt"  # 5 KB, 9 chunks: its index takes 84 KiB on a tmpfs
@@ -181,7 +181,7 @@ def test_a_disk_full_at_the_switch_keeps_the_old_pointer(
     version, before = current_version(index_dir), answers(qa)
     (corpus / "extra.txt").write_text("The Mahdi Army kept its weapons after the cease-fire.\n")
 
-    import qa.store as store
+    import qa.store.versions as store
 
     real_write_text = store._write_text
     ballast: list[Path] = []

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qa.fusion import min_max, ranked, rrf, weighted
+from qa.search.fusion import min_max, ranked, rrf, weighted
 
 
 def test_rrf_hand_computed():

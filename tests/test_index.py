@@ -10,7 +10,7 @@ import pytest
 
 from qa.errors import IndexWriteError
 from qa.service import QA
-from qa.store import current_version, read_index
+from qa.store.versions import current_version, read_index
 
 
 def make_qa(corpus: Path, index_dir: Path, **overrides) -> QA:
@@ -154,7 +154,7 @@ def test_a_crash_before_the_switch_keeps_the_old_index(built, monkeypatch):
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("qa.store._fsync_tree", crash)
+    monkeypatch.setattr("qa.store.versions._fsync_tree", crash)
     with pytest.raises(IndexWriteError, match="the previous index is kept"):
         make_qa(corpus, index_dir).index()
     assert current_version(index_dir) == before
@@ -185,7 +185,7 @@ def test_a_version_replaced_while_reading_is_not_taken_for_damage(built, monkeyp
 
 def test_records_are_read_lazily_and_checked(tmp_path):
     from qa.errors import IndexCorruptError
-    from qa.store import JsonLines, _write_jsonl
+    from qa.store.versions import JsonLines, _write_jsonl
 
     _write_jsonl(tmp_path / "r", iter([{"n": 1}, {"n": 2}, {"n": "three"}]))
     offsets = np.load(tmp_path / "r.offsets.npy")

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa.errors import IndexCorruptError
-from qa.lexical import STOPWORDS, LexicalIndex, _prepare
+from qa.index.lexical import STOPWORDS, LexicalIndex, _prepare
 
 TEXTS = [
     "Moqtada al-Sadr ordered his Mahdi Army fighters off the streets of Basra.",

@@ -1,5 +1,5 @@
-"""Users at once and an overload through the app's API (``python -m eval.load`` runs 50 users of
-20 questions and a burst of 200 at the queue of 64).
+"""Users at once and an overload through the app's API (``python -m eval.reliability.load`` runs 50
+users of 20 questions and a burst of 200 at the queue of 64).
 
 The queue is made small here so that a burst of 40 overflows it: every request beyond it must be
 refused at once as busy, every other one answered, nothing else. No timing is asserted.
@@ -7,7 +7,7 @@ refused at once as busy, every other one answered, nothing else. No timing is as
 
 from pathlib import Path
 
-from eval.load import run
+from eval.reliability.load import run
 
 USERS, QUESTIONS, QUEUE, BURST = 5, 4, 5, 40  # the queue holds all the users, not the burst
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eval.metrics import (
+from eval.quality.metrics import (
     Span,
     contains_answer,
     covered_fraction,

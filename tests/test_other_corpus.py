@@ -7,7 +7,7 @@ import os
 import pytest
 
 from qa.cli import main
-from qa.corpus import MAX_FILE_BYTES
+from qa.ingest.files import MAX_FILE_BYTES
 from qa.service import QA
 
 HTML = """<html><head><title>Harbour report</title><script>alert('x')</script></head>

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from qa.render import (
+from qa.types import Answer, Document, Passage, Place, Quote
+from qa.ui.render import (
     chat_reply,
     document_view,
     escape,
@@ -12,7 +13,6 @@ from qa.render import (
     highlight,
     source_cards,
 )
-from qa.types import Answer, Document, Passage, Place, Quote
 
 PAYLOAD = (
     '<script>alert(1)</script> <img src=x onerror="alert(2)"> <a href="javascript:alert(3)">x</a> '

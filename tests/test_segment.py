@@ -1,4 +1,4 @@
-"""Tests of qa.segment on the bundled corpus and on small synthetic pages."""
+"""Tests of qa.ingest.structure.segment on the bundled corpus and on small synthetic pages."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.segment import find_byline, find_title, segment_text
+from qa.ingest.structure.segment import find_byline, find_title, segment_text
 from qa.types import INDEXED_KINDS, Segment
 
-CORPUS = Path(__file__).parent.parent / "corpus"
+CORPUS = Path(__file__).parent.parent / "qa" / "demo_corpus"
 CORPUS_FILES = sorted(CORPUS.glob("*.txt"))
 DRUM = "000_ce3c7cd48da314e0.txt"
 DRUM_ARTICLE_ONLY = "001_89a5137f6fea6e6d.txt"

@@ -1,7 +1,7 @@
 """Speed and memory of our pipeline next to the tutorial recipe, measured in one run.
 
-    python -m eval.bench [--sections corpora,encoding,quality,scale] [--corpora basra,scifact]
-                         [--smoke]
+    python -m eval.performance.bench [--sections corpora,encoding,quality,scale]
+                                     [--corpora basra,scifact] [--smoke]
     qa bench ...                                        (the same)
 
 For each corpus, in a copy of it, and for both our pipeline and the tutorial recipe
@@ -40,14 +40,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from eval import beir
+from eval import ROOT  # noqa: E402
 from eval.chart import bench_chart
-from eval.questions import QUESTIONS
-from eval.synthetic import scifact_texts, write_synthetic_corpus
-from qa.config import DEFAULT_CORPUS, default_index_dir, qa_home
-from qa.store import CURRENT, FORMAT_VERSION
+from eval.performance.synthetic import scifact_texts, write_synthetic_corpus
+from eval.quality import beir
+from eval.quality.questions import QUESTIONS
+from qa.settings import DEFAULT_CORPUS, default_index_dir, qa_home
+from qa.store.versions import CURRENT, FORMAT_VERSION
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "eval" / "results"
 README = ROOT / "README.md"
 SCIFACT = ROOT.parent / "shared" / "bench" / "scifact"
@@ -67,9 +67,9 @@ class BenchError(RuntimeError):
 
 
 def run_case(case: str, **arguments: Any) -> dict[str, Any]:
-    """Run one case of ``eval.bench_cases`` in a fresh process; its result, plus
+    """Run one case of ``eval.performance.bench_cases`` in a fresh process; its result, plus
     ``wall_seconds``: from starting the process to its result."""
-    command = [sys.executable, "-m", "eval.bench_cases", case, json.dumps(arguments)]
+    command = [sys.executable, "-m", "eval.performance.bench_cases", case, json.dumps(arguments)]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=_child_env())
     wall = time.perf_counter() - started

@@ -22,7 +22,7 @@ import numpy as np
 import Stemmer
 
 from qa.errors import IndexCorruptError
-from qa.ragged import Ragged
+from qa.index.ragged import Ragged
 
 # Quote and dash variants are folded so that "Sadr’s" and "Sadr's" are the same word.
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})

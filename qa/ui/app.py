@@ -1,7 +1,7 @@
 """The browser chat: a Gradio app around one ``QA``.
 
 Only translation between people and the library lives here: the question goes to
-``standalone_query`` and ``QA.answer``; the answer comes back through ``qa.render`` as escaped
+``standalone_query`` and ``QA.answer``; the answer comes back through ``qa.ui.render`` as escaped
 Markdown and HTML. The page has a chat, a sources panel (click a source to open its document
 with the passage highlighted and scrolled into view), an advanced panel, and one API endpoint,
 ``/ask``, that returns the answer and its citations as JSON.
@@ -19,10 +19,12 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported
 
 import gradio as gr  # noqa: E402
 
-from qa.config import DEFAULT_CORPUS, MODES, QUEUE_SIZE, qa_home  # noqa: E402
-from qa.conversation import standalone_query  # noqa: E402
+from qa.answering.followup import standalone_query  # noqa: E402
 from qa.errors import QAError  # noqa: E402
-from qa.render import (  # noqa: E402
+from qa.service import QA  # noqa: E402
+from qa.settings import DEFAULT_CORPUS, MODES, QUEUE_SIZE, qa_home  # noqa: E402
+from qa.types import Answer, Passage, Place, Quote  # noqa: E402
+from qa.ui.render import (  # noqa: E402
     chat_reply,
     document_view,
     escape,
@@ -31,8 +33,6 @@ from qa.render import (  # noqa: E402
     shorten,
     source_cards,
 )
-from qa.service import QA  # noqa: E402
-from qa.types import Answer, Passage, Place, Quote  # noqa: E402
 
 log = logging.getLogger("qa")
 
@@ -260,8 +260,8 @@ def serve(qa: QA, host: str = "127.0.0.1", port: int = 7860, queue_size: int = Q
     qa.retrieve("warm up", k=1)  # the first pass through the model is slow; pay it now
     app = build_app(qa)
     # One answer at a time per event (Gradio's default concurrency_limit=1): the encoder already
-    # uses both cores of the machine it was measured on, and 2 at a time was no faster (eval.load,
-    # 20 users x 10 questions: 52 and 51 s against 51 and 52 s).
+    # uses both cores of the machine it was measured on, and 2 at a time was no faster
+    # (eval.reliability.load, 20 users x 10 questions: 52 and 51 s against 51 and 52 s).
     app.queue(max_size=queue_size)
     _, url, _ = app.launch(
         server_name=host,

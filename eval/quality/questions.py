@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from eval.metrics import Span
-from qa.dedup import fold
+from eval.quality.metrics import Span
+from qa.index.dedup import fold
 from qa.types import Document
 
 QUESTIONS = Path(__file__).resolve().parent / "basra.jsonl"

@@ -22,10 +22,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from eval import beir
-from eval.baseline import TutorialRecipe
+from eval import RESULTS  # noqa: E402
 from eval.chart import basra_chart
-from eval.metrics import (
+from eval.quality import beir
+from eval.quality.baseline import TutorialRecipe
+from eval.quality.metrics import (
     Span,
     contains_answer,
     hit_at,
@@ -34,13 +35,12 @@ from eval.metrics import (
     reciprocal_rank,
     relevance,
 )
-from eval.questions import SPLITS, Question, load_questions
-from qa.config import DEFAULT_CORPUS
-from qa.corpus import read_corpus
+from eval.quality.questions import SPLITS, Question, load_questions
+from qa.ingest.files import read_corpus
 from qa.service import QA
+from qa.settings import DEFAULT_CORPUS
 from qa.types import Answer, Document, Passage
 
-RESULTS = Path(__file__).resolve().parent / "results"
 K = 10
 
 # name → Settings overrides; "tutorial" is the baseline recipe, not a QA configuration.

@@ -22,14 +22,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from eval import RESULTS  # noqa: E402
 from eval.chart import beir_chart
-from eval.metrics import ndcg_at, recall_at
-from qa.config import Settings, qa_home
-from qa.retriever import fuse
+from eval.quality.metrics import ndcg_at, recall_at
+from qa.search.retriever import fuse
 from qa.service import QA
+from qa.settings import Settings, qa_home
 from qa.types import Passage
 
-RESULTS = Path(__file__).resolve().parent / "results"
 PASSAGES = 300  # enough passages for 100 distinct documents on SciFact (about 3 per document)
 SPLITS = ("test", "train")
 

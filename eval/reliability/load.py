@@ -1,6 +1,7 @@
 """Many users at once: the app answering concurrent questions through its API, on loopback.
 
-    python -m eval.load [--users 50] [--questions 20] [--burst 200] [--queue-size 64] [--out FILE]
+    python -m eval.reliability.load [--users 50] [--questions 20] [--burst 200] [--queue-size 64]
+                                    [--out FILE]
 
 Starts the app (``app.py``, the bundled corpus) on a free loopback port. Each simulated user is
 a thread with its own ``gradio_client.Client`` that asks ``--questions`` questions of the eval
@@ -8,7 +9,7 @@ set one after another through ``/ask``; every answer must be a real one (text an
 Reports errors and the p50/p95/p99 latency seen by users (queueing included).
 
 Then the overload: ``--burst`` callers asking at the same moment, each on a connection of its
-own, more than the queue holds (the app's ``--queue-size``, ``qa.config.QUEUE_SIZE`` by default).
+own, more than the queue holds (the app's ``--queue-size``, ``qa.settings.QUEUE_SIZE`` by default).
 Each must end, within the time limit, either answered or refused at once with Gradio's "Queue is
 full" (HTTP 503; the page shows "This application is currently busy. Please try again."): no
 hang, no other error. The report gives both counts and how long a refusal took.
@@ -29,11 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval.app_process import running_app
-from eval.bench_cases import percentiles
-from eval.questions import QUESTIONS
+from eval.performance.bench_cases import percentiles
+from eval.quality.questions import QUESTIONS
+from eval.reliability.app_process import running_app
 from eval.report import print_report
-from qa.config import DEFAULT_CORPUS, QUEUE_SIZE
+from qa.settings import DEFAULT_CORPUS, QUEUE_SIZE
 
 TIMEOUT = 120.0  # seconds one request may take before it counts as hung
 
@@ -193,7 +194,7 @@ def run(users: int, each: int, burst: int, work: Path, queue_size: int = QUEUE_S
 
 def main(argv: list[str] | None = None) -> int:
     summary = __doc__.splitlines()[0]
-    parser = argparse.ArgumentParser(prog="python -m eval.load", description=summary)
+    parser = argparse.ArgumentParser(prog="python -m eval.reliability.load", description=summary)
     parser.add_argument("--users", type=int, default=50, help="simulated users at once")
     parser.add_argument("--questions", type=int, default=20, help="questions each user asks")
     parser.add_argument("--burst", type=int, default=200, help="requests of the overload burst")

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from embeddings.encoder import Encoder
-from qa import fusion
-from qa.config import MODES, Settings
-from qa.dedup import covered
 from qa.errors import QuestionError
-from qa.store import StoredIndex
+from qa.index.dedup import covered
+from qa.search import fusion
+from qa.settings import MODES, Settings
+from qa.store.versions import StoredIndex
 from qa.types import Passage, Place
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -17,18 +17,16 @@ import platform
 import socket
 import tempfile
 import time
-from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from gradio_client import Client  # noqa: E402
 
-from eval.bench_cases import percentiles  # noqa: E402
-from eval.probe import OFF_TOPIC, PROBE  # noqa: E402
+from eval import RESULTS  # noqa: E402
+from eval.performance.bench_cases import percentiles  # noqa: E402
+from eval.quality.probe import OFF_TOPIC, PROBE  # noqa: E402
 from qa.service import QA  # noqa: E402
-from qa.webapp import CSS, build_app  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results"
+from qa.ui.app import CSS, build_app  # noqa: E402
 
 
 def main() -> None:

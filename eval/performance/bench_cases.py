@@ -1,6 +1,6 @@
 """The measurements of ``eval/bench.py``, each run in a process of its own.
 
-    python -m eval.bench_cases CASE '{"argument": value, ...}'
+    python -m eval.performance.bench_cases CASE '{"argument": value, ...}'
 
 A fresh process pays what a user's process pays (imports, loading the model, reading the index)
 and its peak memory is that measurement's alone. The case prints one JSON line: its results,
@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any  # noqa: E402
 
 if TYPE_CHECKING:
     from embeddings.vector_index import VectorIndex
-    from qa.lexical import LexicalIndex
-    from qa.store import StoredIndex
+    from qa.index.lexical import LexicalIndex
+    from qa.store.versions import StoredIndex
     from qa.types import Chunk, Document, Passage
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -150,9 +150,9 @@ def encoding(
     import numpy as np
 
     from embeddings.encoder import load_encoder
-    from qa.chunking import Chunker
-    from qa.config import DEFAULT_MODEL, Settings
-    from qa.corpus import SkipFile, list_corpus_files, load_document
+    from qa.index.chunking import Chunker
+    from qa.ingest.files import SkipFile, list_corpus_files, load_document
+    from qa.settings import DEFAULT_MODEL, Settings
 
     reference = load_encoder(DEFAULT_MODEL, "fp32")
     settings = Settings()
@@ -217,9 +217,9 @@ def _question_latency(encoder: Any, times: int = 30) -> dict[str, float]:
 
 def beir_quality(folder: str, precision: str, index_dir: str | None) -> dict[str, Any]:
     """SciFact test nDCG@10 and Recall@100 with the encoder in ``precision``."""
-    from eval import beir
-    from qa.config import qa_home
+    from eval.quality import beir
     from qa.service import QA
+    from qa.settings import qa_home
 
     dataset = beir.load_dataset(Path(folder), "test")
     corpus = qa_home() / "beir" / dataset.name / "corpus"
@@ -246,9 +246,9 @@ def scale_vectors(
 
     from embeddings.encoder import load_encoder
     from embeddings.vector_index import VectorIndex
-    from eval.synthetic import synthetic_vectors
-    from qa.config import DEFAULT_MODEL
-    from qa.store import read_index
+    from eval.performance.synthetic import synthetic_vectors
+    from qa.settings import DEFAULT_MODEL
+    from qa.store.versions import read_index
 
     real = read_index(Path(real_index_dir)).vectors.vectors()
     started = time.perf_counter()
@@ -299,15 +299,15 @@ def scale_index(real_index_dir: str, scifact: str, size: int, index_dir: str) ->
     from its vectors (unrelated to the texts: the searches measure speed and memory, not
     quality), BM25 and the vector index built as indexing builds them."""
     from embeddings.vector_index import VectorIndex
-    from eval.synthetic import (
+    from eval.performance.synthetic import (
         chunk_templates,
         scifact_texts,
         synthetic_chunked_documents,
         synthetic_vectors,
     )
-    from qa.indexer import lexical_text
-    from qa.lexical import LexicalIndex
-    from qa.store import read_index, write_index
+    from qa.index.build import lexical_text
+    from qa.index.lexical import LexicalIndex
+    from qa.store.versions import read_index, write_index
 
     seconds: dict[str, float] = {}
     clock = _Clock(seconds)
@@ -363,8 +363,8 @@ def _stored_index(
     duplicate search: every ``also_in`` and every sample is empty."""
     import numpy as np
 
-    from qa.ragged import Ragged
-    from qa.store import FileStat, StoredChunk, StoredIndex, content_hash
+    from qa.index.ragged import Ragged
+    from qa.store.versions import FileStat, StoredChunk, StoredIndex, content_hash
 
     manifest = {
         "synthetic": {"source": source, "size": len(chunks)},
@@ -383,9 +383,9 @@ def scale_retrieve(index_dir: str, questions: list[str], repeats: int) -> dict[s
     and embedded, default settings): load time, warm p50/p95 of the default mode and of each
     side alone, memory after loading and after the searches, and checks of what came back."""
     from embeddings.encoder import load_encoder
-    from qa.config import Settings
-    from qa.retriever import Retriever, clean_question
-    from qa.store import read_index
+    from qa.search.retriever import Retriever, clean_question
+    from qa.settings import Settings
+    from qa.store.versions import read_index
 
     settings = Settings()
     started = time.perf_counter()
@@ -426,8 +426,8 @@ def scale_retrieve(index_dir: str, questions: list[str], repeats: int) -> dict[s
 
 def index_tutorial(corpus: str, save_dir: str) -> dict[str, Any]:
     """The tutorial recipe over the same document text, saved to ``save_dir``."""
-    from eval.baseline import TutorialRecipe
-    from qa.corpus import read_corpus
+    from eval.quality.baseline import TutorialRecipe
+    from qa.ingest.files import read_corpus
 
     started = time.perf_counter()
     documents, _ = read_corpus(Path(corpus))
@@ -451,7 +451,7 @@ def index_tutorial(corpus: str, save_dir: str) -> dict[str, Any]:
 
 def latency_tutorial(save_dir: str, questions: list[str], repeats: int) -> dict[str, Any]:
     """Warm retrieval of the saved tutorial index (it has no answer step)."""
-    from eval.baseline import TutorialRecipe
+    from eval.quality.baseline import TutorialRecipe
 
     recipe = TutorialRecipe.load(Path(save_dir))
     for question in questions[:3]:
@@ -463,8 +463,8 @@ def latency_tutorial(save_dir: str, questions: list[str], repeats: int) -> dict[
 
 def first_answer_tutorial(corpus: str, save_dir: str | None, question: str) -> dict[str, Any]:
     """Process start to the first retrieval: from the saved index, or building it first."""
-    from eval.baseline import TutorialRecipe
-    from qa.corpus import read_corpus
+    from eval.quality.baseline import TutorialRecipe
+    from qa.ingest.files import read_corpus
 
     imported = time.perf_counter()
     if save_dir:

@@ -18,8 +18,8 @@ import numpy as np
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from embeddings.encoder import resolve_model
-from eval.metrics import Span
-from qa.config import DEFAULT_MODEL
+from eval.quality.metrics import Span
+from qa.settings import DEFAULT_MODEL
 from qa.types import Document
 
 

@@ -11,7 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from eval import ROOT  # noqa: E402
 
 
 class AppStartError(RuntimeError):

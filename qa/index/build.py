@@ -20,18 +20,18 @@ from tqdm.auto import tqdm
 
 from embeddings.encoder import Encoder
 from embeddings.vector_index import VectorIndex
-from qa.chunking import Chunker
-from qa.config import Settings
-from qa.corpus import (
+from qa.index.chunking import Chunker
+from qa.index.dedup import Known, duplicate_places
+from qa.index.lexical import LexicalIndex
+from qa.ingest.files import (
     CorpusFile,
     SkipFile,
     list_corpus_files,
     load_document,
     no_documents_error,
 )
-from qa.dedup import Known, duplicate_places
-from qa.lexical import LexicalIndex
-from qa.store import FileStat, StoredChunk, StoredIndex, content_hash
+from qa.settings import Settings
+from qa.store.versions import FileStat, StoredChunk, StoredIndex, content_hash
 from qa.types import Chunk, Document, SkippedFile
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Kill indexing at random moments; the index on disk must always be whole.
 
-    python -m eval.crash [--kills 200] [--seed 0] [--out eval/results/crash.json]
+    python -m eval.reliability.crash [--kills 200] [--seed 0] [--out eval/results/crash.json]
 
 A child process loads the model once, then updates the index of a small corpus again and
 again. Before each update it writes a new generation number into two files of the corpus, so
@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eval.report import print_report
-from qa.config import DEFAULT_CORPUS
-from qa.store import read_index
+from qa.settings import DEFAULT_CORPUS
+from qa.store.versions import read_index
 
 FLIPPED = ("flip-a.txt", "flip-b.txt")
 _GENERATION = re.compile(r"generation (\d+)\.")
@@ -108,7 +108,14 @@ def run(kills: int, seed: int, work: Path) -> CrashReport:
     for name in FLIPPED:
         (corpus / name).write_text(flip_text(name, 0), encoding="utf-8")
     started = time.perf_counter()
-    command = [sys.executable, "-m", "eval.crash", "--child", str(corpus), str(index_dir)]
+    command = [
+        sys.executable,
+        "-m",
+        "eval.reliability.crash",
+        "--child",
+        str(corpus),
+        str(index_dir),
+    ]
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     failures: list[str] = []
     during_write, generations, last = 0, set(), 0
@@ -138,7 +145,7 @@ def run(kills: int, seed: int, work: Path) -> CrashReport:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m eval.crash", description=__doc__.split("\n")[0]
+        prog="python -m eval.reliability.crash", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--kills", type=int, default=200, help="indexing processes to kill")
     parser.add_argument("--seed", type=int, default=0, help="seeds the kill moments")

@@ -1,6 +1,6 @@
 """Damage a stored index at random; it must come back whole and answer as before.
 
-    python -m eval.corrupt [--cases 200] [--seed 0] [--out eval/results/corrupt.json]
+    python -m eval.reliability.corrupt [--cases 200] [--seed 0] [--out eval/results/corrupt.json]
 
 Builds an index of the bundled corpus once and records what it answers. Each case copies that
 index, damages one of its files at random (a flipped bit, a cut, an emptied or deleted file,
@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eval.report import print_report
-from qa.config import DEFAULT_CORPUS
 from qa.service import QA
-from qa.store import CURRENT, current_version, read_index
+from qa.settings import DEFAULT_CORPUS
+from qa.store.versions import CURRENT, current_version, read_index
 
 QUESTIONS = ["Who brokered the ceasefire?", "What did Sadr demand?", "Basra offensive"]
 DAMAGES = ("flip", "cut", "empty", "delete", "append")
@@ -131,7 +131,7 @@ def run(cases: int, seed: int, work: Path) -> CorruptionReport:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m eval.corrupt", description=__doc__.split("\n")[0]
+        prog="python -m eval.reliability.corrupt", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--cases", type=int, default=200, help="damaged copies to reopen")
     parser.add_argument("--seed", type=int, default=0, help="seeds which file and what damage")

@@ -25,7 +25,7 @@ FUSIONS: tuple[str, ...] = ("rrf", "weighted")
 PRECISIONS: tuple[str, ...] = ("auto", "fp32", "bf16")
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+DEFAULT_CORPUS = Path(__file__).resolve().parent / "demo_corpus"
 # Requests the browser app lets wait; beyond it a visitor is refused at once as busy ("This
 # application is currently busy") instead of waiting minutes: eval/load.py measures it.
 QUEUE_SIZE = 64

@@ -1,6 +1,6 @@
 """What can be said of the pins' known vulnerabilities where pip-audit cannot ask.
 
-    python -m eval.audit_latest [requirements.lock] [--out FILE]
+    python -m eval.reliability.audit_latest [requirements.lock] [--out FILE]
 
 ``make audit`` (pip-audit) needs PyPI's per-version JSON API or osv.dev. Where only PyPI's
 per-project JSON answers (``https://pypi.org/pypi/NAME/json``), it still tells two things: each
@@ -87,7 +87,7 @@ def audit(lock: Path) -> AuditReport:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m eval.audit_latest", description=__doc__.split("\n")[0]
+        prog="python -m eval.reliability.audit_latest", description=__doc__.split("\n")[0]
     )
     parser.add_argument("lock", nargs="?", type=Path, default=Path("requirements.lock"))
     parser.add_argument("--out", type=Path, help="write the report as JSON here")

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.lexical import fold_variants
-from qa.ragged import Ragged
+from qa.index.lexical import fold_variants
+from qa.index.ragged import Ragged
 from qa.types import Chunk
 
 SHINGLE_WORDS = 3

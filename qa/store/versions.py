@@ -45,8 +45,8 @@ import numpy as np
 
 from embeddings.vector_index import VectorIndex
 from qa.errors import IndexCorruptError, IndexFormatError, IndexWriteError
-from qa.lexical import LexicalIndex
-from qa.ragged import Ragged
+from qa.index.lexical import LexicalIndex
+from qa.index.ragged import Ragged
 from qa.types import Chunk, Document, Segment, SkippedFile
 
 FORMAT_VERSION = 4

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from embeddings.encoder import Encoder
-from qa.dedup import jaccard, shingles
-from qa.fusion import min_max
-from qa.lexical import LexicalIndex
+from qa.index.dedup import jaccard, shingles
+from qa.index.lexical import LexicalIndex
+from qa.search.fusion import min_max
 from qa.types import Answer, Passage, Quote
 
 # A sentence ends at . ! or ? (plus closing quotes or brackets) before white space, or at a line

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from qa.errors import CorpusError
-from qa.segment import find_byline, find_title, segment_text
+from qa.ingest.structure.segment import find_byline, find_title, segment_text
 from qa.types import Document, SkippedFile
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answerer import split_sentences
+from qa.answering.extractive import split_sentences
 from qa.types import Chunk, Document, Segment
 
 FILES_PER_FOLDER = 1000  # keeps directory listings short at 300k documents
@@ -28,7 +28,7 @@ MIN_FIRST_FILL = 40
 
 def scifact_texts(folder: Path) -> tuple[list[str], list[str]]:
     """The titles and the abstracts of the BEIR SciFact corpus in ``folder``."""
-    from eval.beir import load_dataset
+    from eval.quality.beir import load_dataset
 
     documents = load_dataset(folder, "test").documents.values()
     return [title for title, _ in documents], [text for _, text in documents]

@@ -12,7 +12,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run index test lint format browser screenshot lock audit clean
+.PHONY: install run index test check lint format browser screenshot docs lock audit clean
 
 install: $(STAMP)
 
@@ -44,9 +44,12 @@ index: install
 run: install
 	$(BIN)/python app.py
 
+# ruff, and the layer contracts of pyproject.toml ([tool.importlinter]): an import that runs back
+# up the pipeline fails the build.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -59,8 +62,19 @@ browser:
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Everything: lint, then every test, the subprocess harnesses (marked slow) included. CI runs this.
 test: lint browser
 	$(BIN)/pytest
+
+# The daily loop: lint and every test but the slow subprocess harnesses (crash kills, damaged
+# indexes, load, browser, app processes, bench smoke, full disk).
+check: lint
+	$(BIN)/pytest -m "not slow"
+
+# Rewrites the README's example outputs from what the code prints now (tests/test_docs.py checks
+# that they agree).
+docs: install
+	$(BIN)/python docs/examples.py --write
 
 # Retakes docs/screenshot.png (the README's picture) from the browser test.
 screenshot: install browser

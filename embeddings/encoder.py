@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,10 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from qa.errors import ModelError
-from qa.settings import DEFAULT_MODEL
+from embeddings import DEFAULT_MODEL
+from embeddings.errors import ModelError
 
 log = logging.getLogger(__name__)
+
 
 _BUNDLED_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
 
@@ -84,10 +84,6 @@ class Encoder:
     def content_tokens(self) -> int:
         """Word pieces of text that fit in one input, leaving room for [CLS] and [SEP]."""
         return self.max_tokens - 2
-
-    @property
-    def tokenizer(self) -> Any:
-        return self._model.tokenizer
 
     def count_tokens(self, text: str) -> int:
         """Word pieces in ``text``, without special tokens."""
@@ -149,8 +145,6 @@ def load_encoder(model: str, precision: str = "auto") -> Encoder:
     Raises:
         ModelError: The model cannot be found or loaded; the message says what to check.
     """
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     resolved = resolve_model(model)
     chosen = choose_precision(precision)
     import torch
@@ -160,7 +154,10 @@ def load_encoder(model: str, precision: str = "auto") -> Encoder:
     transformers.utils.logging.disable_progress_bar()  # a bar per load is noise, not progress
 
     try:
-        st_model = SentenceTransformer(resolved, device="cpu")
+        # local_files_only: a name that is not on this machine fails at once instead of being
+        # looked up on a hub (this service downloads nothing), without touching the process's
+        # environment (HF_HUB_OFFLINE).
+        st_model = SentenceTransformer(resolved, device="cpu", local_files_only=True)
     except Exception as exc:  # the library raises many kinds (OSError, ValueError, HTTP errors)
         raise ModelError(
             f"cannot load embedding model {model!r}: {type(exc).__name__}: {exc}. "

@@ -22,7 +22,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from qa.errors import IndexCorruptError
+from embeddings.errors import VectorIndexError
 
 EXACT_BELOW = 40_000
 NPROBE = 64
@@ -112,7 +112,7 @@ class VectorIndex:
             flags = faiss.IO_FLAG_READ_ONLY | faiss.IO_FLAG_MMAP if _is_ivf(path) else 0
             return cls(faiss.read_index(str(path), flags))
         except (RuntimeError, OSError) as exc:  # FAISS reports unreadable files as RuntimeError
-            raise IndexCorruptError(f"cannot read vector index {path.name}: {exc}") from exc
+            raise VectorIndexError(f"cannot read vector index {path.name}: {exc}") from exc
 
     def _inverted_lists(self):
         """(row ids, vectors) of each non-empty list of an inverted file."""

@@ -12,10 +12,12 @@ Heavy libraries (torch, sentence-transformers, FAISS) load on first use, not on 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qa.errors import (
     CorpusError,
+    DocumentNotFoundError,
     IndexCorruptError,
     IndexWriteError,
     ModelError,
@@ -23,7 +25,7 @@ from qa.errors import (
     QuestionError,
     SettingsError,
 )
-from qa.settings import Settings
+from qa.settings import AnswerSettings, IndexSettings, SearchSettings, Settings
 from qa.types import Answer, Chunk, Document, Passage, Place, Quote, Segment
 
 if TYPE_CHECKING:
@@ -32,10 +34,13 @@ if TYPE_CHECKING:
 __all__ = [
     "QA",
     "Answer",
+    "AnswerSettings",
     "Chunk",
     "CorpusError",
     "Document",
+    "DocumentNotFoundError",
     "IndexCorruptError",
+    "IndexSettings",
     "IndexWriteError",
     "ModelError",
     "Passage",
@@ -43,6 +48,7 @@ __all__ = [
     "QAError",
     "QuestionError",
     "Quote",
+    "SearchSettings",
     "Segment",
     "Settings",
     "SettingsError",
@@ -80,6 +86,8 @@ def retrieve(question: str, k: int = 5, mode: str | None = None) -> list[Passage
     return default_qa().retrieve(question, k=k, mode=mode)
 
 
-def answer(question: str, k: int = 5, mode: str | None = None) -> Answer:
+def answer(
+    question: str, k: int = 5, mode: str | None = None, history: Sequence[str] = ()
+) -> Answer:
     """An extractive, cited answer from the default corpus; see ``QA.answer``."""
-    return default_qa().answer(question, k=k, mode=mode)
+    return default_qa().answer(question, k=k, mode=mode, history=history)

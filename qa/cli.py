@@ -1,35 +1,34 @@
-"""The ``qa`` command: index a folder, ask a question. A thin edge over ``qa.QA``."""
+"""The ``qa`` command: index a folder, ask a question, serve the chat. A thin edge over ``qa.QA``.
+
+Further commands come from plugins: each entry point of the group ``qa.commands`` is a
+``main(argv) -> int`` run as ``qa NAME ...`` (this project's ``eval`` and ``bench`` are
+registered so in ``pyproject.toml``); the library itself never imports them.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
-import os
 import sys
 import textwrap
 from dataclasses import asdict
+from importlib.metadata import EntryPoint, entry_points
 
 from qa.errors import QAError
-from qa.settings import MODES, QUEUE_SIZE, Settings
+from qa.settings import MODES, Settings
 from qa.types import Answer, Passage
+from qa.ui import QUEUE_SIZE
 from qa.ui.render import part_label, shorten
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["eval"]:  # its own options: see eval/run.py
-        from eval.quality.run import main as run_eval
-
-        return run_eval(argv[1:])
-    if argv[:1] == ["bench"]:  # its own options: see eval/bench.py
-        from eval.performance.bench import main as run_bench
-
-        return run_bench(argv[1:])
-    parser = _parser()
+    plugins = _plugins()
+    if argv[:1] and argv[0] in plugins:  # a plugin parses its own options
+        return plugins[argv[0]].load()(argv[1:])
+    parser = _parser(plugins)
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
         parser.print_help()
@@ -44,7 +43,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _parser() -> argparse.ArgumentParser:
+def _plugins() -> dict[str, EntryPoint]:
+    return {ep.name: ep for ep in entry_points(group="qa.commands")}
+
+
+def _parser(plugins: dict[str, EntryPoint]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qa", description="Answer questions over a folder of documents, with citations."
     )
@@ -79,12 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     _common(serve)
     serve.set_defaults(run=_serve)
 
-    commands.add_parser(
-        "eval", help="score retrieval on the Basra questions or a BEIR set (qa eval --help)"
-    )
-    commands.add_parser(
-        "bench", help="measure speed and memory next to the tutorial recipe (qa bench --help)"
-    )
+    for name, plugin in sorted(plugins.items()):
+        commands.add_parser(name, help=f"from {plugin.module} (qa {name} --help)")
     return parser
 
 
@@ -97,7 +96,7 @@ def _common(command: argparse.ArgumentParser) -> None:
 def _make_qa(args: argparse.Namespace, corpus: str | None):
     from qa.service import QA
 
-    settings = Settings() if not args.model else Settings(model=args.model)
+    settings = Settings().updated(model=args.model) if args.model else Settings()
     return QA(corpus, args.index_dir, settings=settings, progress=not args.quiet)
 
 

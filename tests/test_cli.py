@@ -5,7 +5,7 @@ import socket
 import pytest
 
 from qa.cli import main
-from qa.settings import DEFAULT_CORPUS as CORPUS
+from qa.paths import DEFAULT_CORPUS as CORPUS
 
 
 def test_ask_prints_the_answer_and_numbered_citations(capsys, corpus_qa):

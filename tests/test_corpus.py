@@ -1,4 +1,4 @@
-"""Tests of qa.ingest.files: listing, decoding, HTML extraction and skipping bad files."""
+"""Tests of qa.ingest: listing, decoding, HTML extraction and skipping bad files."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 
 from qa.errors import CorpusError
-from qa.ingest import files as corpus
-from qa.ingest.files import (
+from qa.ingest import (
     CorpusFile,
     SkipFile,
     list_corpus_files,
     load_document,
     read_corpus,
+    source,
 )
 from qa.types import Document
 
@@ -283,7 +283,7 @@ def test_permission_error_is_skipped_even_as_root(
 
 
 def test_too_large_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(corpus, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", 100)
     write(tmp_path, "big.txt", "x" * 101)
     write(tmp_path, "small.txt", "x" * 100)
     assert skip_reason(tmp_path, "big.txt").startswith("too large")
@@ -292,8 +292,8 @@ def test_too_large_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_a_text_file_just_over_the_limit_is_skipped_and_the_rest_read(tmp_path: Path) -> None:
     # The real limit, not a patched one: 50 MiB and one byte of plain English.
-    text = (f"{PARAGRAPH}\n\n" * (corpus.MAX_FILE_BYTES // len(PARAGRAPH) + 1)).encode()
-    write(tmp_path, "huge.txt", text[: corpus.MAX_FILE_BYTES + 1])
+    text = (f"{PARAGRAPH}\n\n" * (source.MAX_FILE_BYTES // len(PARAGRAPH) + 1)).encode()
+    write(tmp_path, "huge.txt", text[: source.MAX_FILE_BYTES + 1])
     write(tmp_path, "a.txt", f"First\n\n{PARAGRAPH}\n")
     write(tmp_path, "sub/b.md", f"# Second\n\n{PARAGRAPH}\n")
     write(tmp_path, "sub/c.html", f"<title>Third</title><p>{PARAGRAPH}</p>")

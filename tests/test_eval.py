@@ -11,8 +11,8 @@ from eval.chart import basra_chart, beir_chart
 from eval.quality.metrics import Span
 from eval.quality.questions import QUESTIONS, SPLITS, TAGS, Question, load_questions
 from eval.quality.run import merged, places, refusal_sweep, score
-from qa.ingest.files import read_corpus
-from qa.settings import DEFAULT_CORPUS
+from qa.ingest import read_corpus
+from qa.paths import DEFAULT_CORPUS
 from qa.types import Answer
 
 # Measured with `qa eval --split dev --config hybrid-weighted` (Hit@5 0.758, MRR@10 0.615),

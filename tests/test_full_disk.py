@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 
 from qa.errors import IndexWriteError, QAError
+from qa.paths import DEFAULT_CORPUS as CORPUS
 from qa.service import QA
-from qa.settings import DEFAULT_CORPUS as CORPUS
-from qa.store.versions import CURRENT, current_version, read_index
+from qa.store.folder import read_index
+from qa.store.versions import CURRENT, current_version
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL_DOC = "004_82396509a673133c.txt"  # 5 KB, 9 chunks: its index takes 84 KiB on a tmpfs

@@ -10,7 +10,8 @@ import pytest
 
 from qa.errors import IndexWriteError
 from qa.service import QA
-from qa.store.versions import current_version, read_index
+from qa.store.folder import read_index
+from qa.store.versions import current_version
 
 
 def make_qa(corpus: Path, index_dir: Path, **overrides) -> QA:
@@ -43,7 +44,7 @@ def test_index_folder_holds_plain_files_only(built):
     assert not any(n.endswith((".pkl", ".pickle")) for n in names)
     manifest = json.loads((version / "manifest.json").read_text())
     assert manifest["settings"]["model"] == "all-MiniLM-L6-v2"
-    assert manifest["dimension"] == 384
+    assert manifest["settings"]["dimension"] == 384
     assert manifest["counts"]["chunks"] == sum(1 for _ in open(version / "chunks.jsonl"))
     assert "faiss-cpu" in manifest["versions"]
 
@@ -143,7 +144,7 @@ def test_changed_settings_rebuild_the_index(built, caplog):
     assert "chunk_tokens 192 → 96" in caplog.text
     assert not report.up_to_date and report.documents_read == report.documents
     manifest = read_index(index_dir).manifest
-    assert manifest["settings"]["chunk_tokens"] == 96
+    assert manifest.settings.chunk_tokens == 96
 
 
 def test_a_crash_before_the_switch_keeps_the_old_index(built, monkeypatch):
@@ -176,7 +177,7 @@ def test_a_version_replaced_while_reading_is_not_taken_for_damage(built, monkeyp
             raise IndexCorruptError("chunks.jsonl is missing")
         return real_read(folder)
 
-    monkeypatch.setattr("qa.service.read_index", read_during_a_switch)
+    monkeypatch.setattr("qa.store.folder.read_index", read_during_a_switch)
     report = make_qa(corpus, index_dir).index()
     assert report.up_to_date and len(calls) == 2
     assert current_version(index_dir) == live
@@ -185,7 +186,7 @@ def test_a_version_replaced_while_reading_is_not_taken_for_damage(built, monkeyp
 
 def test_records_are_read_lazily_and_checked(tmp_path):
     from qa.errors import IndexCorruptError
-    from qa.store.versions import JsonLines, _write_jsonl
+    from qa.store.records import JsonLines, _write_jsonl
 
     _write_jsonl(tmp_path / "r", iter([{"n": 1}, {"n": 2}, {"n": "three"}]))
     offsets = np.load(tmp_path / "r.offsets.npy")

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from qa.cli import main
-from qa.ingest.files import MAX_FILE_BYTES
+from qa.ingest import MAX_FILE_BYTES
 from qa.service import QA
 
 HTML = """<html><head><title>Harbour report</title><script>alert('x')</script></head>
@@ -59,7 +59,15 @@ def test_ask_json_is_structured(folder, tmp_path, capsys):
     ]
     assert main(argv) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"question", "text", "citations", "confident", "quotes", "similarity"}
+    assert set(data) == {
+        "question",
+        "query",
+        "text",
+        "citations",
+        "confident",
+        "quotes",
+        "similarity",
+    }
     assert 0 < data["similarity"] <= 1
     assert data["citations"][0]["doc_id"] == "report.html"
     assert {"start", "end", "section", "author", "also_in"} <= set(data["citations"][0])

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.ingest.structure.segment import find_byline, find_title, segment_text
+from qa.ingest.structure import find_byline, find_title, segment_text
 from qa.types import INDEXED_KINDS, Segment
 
 CORPUS = Path(__file__).parent.parent / "qa" / "demo_corpus"

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from embeddings.errors import VectorIndexError
 from embeddings.vector_index import VectorIndex
-from qa.errors import IndexCorruptError
 
 
 def unit_rows(count: int, seed: int = 0) -> np.ndarray:
@@ -47,5 +47,5 @@ def test_a_damaged_file_is_reported_as_corrupt(tmp_path: Path):
     path = tmp_path / "vectors.faiss"
     VectorIndex.build(unit_rows(500), exact_below=100).save(path)
     path.write_bytes(path.read_bytes()[:200])
-    with pytest.raises(IndexCorruptError):
+    with pytest.raises(VectorIndexError):
         VectorIndex.load(path)

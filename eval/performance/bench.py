@@ -19,9 +19,10 @@ the vector index alone at each size; our pipeline indexing and answering a synth
 model, vectors synthesised), with the memory of the process serving them.
 
 Writes ``eval/results/bench-<corpus>.json``, prints a table with the ratios (ours / tutorial),
-and rewrites the table in README.md between the ``bench:start``/``bench:end`` markers.
+and rewrites the tables in docs/PERFORMANCE.md between the ``bench:start``/``bench:end``
+markers.
 ``--smoke`` runs everything on tiny inputs into a temporary folder (what ``make test`` runs so
-that the benchmark cannot rot); it never touches the README or eval/results.
+that the benchmark cannot rot); it never touches docs/PERFORMANCE.md or eval/results.
 """
 
 from __future__ import annotations
@@ -45,11 +46,12 @@ from eval.chart import bench_chart
 from eval.performance.synthetic import scifact_texts, write_synthetic_corpus
 from eval.quality import beir
 from eval.quality.questions import QUESTIONS
-from qa.settings import DEFAULT_CORPUS, default_index_dir, qa_home
-from qa.store.versions import CURRENT, FORMAT_VERSION
+from qa.paths import DEFAULT_CORPUS, default_index_dir, qa_home
+from qa.store.records import FORMAT_VERSION
+from qa.store.versions import CURRENT
 
 RESULTS = ROOT / "eval" / "results"
-README = ROOT / "README.md"
+TABLES = ROOT / "docs" / "PERFORMANCE.md"  # the tables go between its bench markers
 SCIFACT = ROOT.parent / "shared" / "bench" / "scifact"
 CORPORA = ("basra", "scifact")
 SECTIONS = ("corpora", "encoding", "quality", "scale")
@@ -539,10 +541,10 @@ def draw_chart(folder: Path) -> bool:
     return bench_chart(corpora, loaded, folder / "bench-scale.png")
 
 
-def write_readme_table(folder: Path) -> bool:
-    """Replace the text between the README's bench markers; False when they are missing."""
+def write_tables(folder: Path) -> bool:
+    """Replace the text between the bench markers of ``TABLES``; False when they are missing."""
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-    text = README.read_text(encoding="utf-8")
+    text = TABLES.read_text(encoding="utf-8")
     if start not in text or end not in text:
         return False
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs"
@@ -550,7 +552,7 @@ def write_readme_table(folder: Path) -> bool:
         [f"Measured with `qa bench` on {machine}, {time.strftime('%Y-%m-%d')}.", *tables(folder)]
     )
     head, rest = text.split(start, 1)
-    README.write_text(f"{head}{start}\n{body}\n{end}{rest.split(end, 1)[1]}", encoding="utf-8")
+    TABLES.write_text(f"{head}{start}\n{body}\n{end}{rest.split(end, 1)[1]}", encoding="utf-8")
     return True
 
 
@@ -607,8 +609,8 @@ def main(argv: list[str] | None = None) -> int:
         save("scale", bench_scale(scifact, args.scifact, scifact_questions, args.smoke))
     print("\n\n".join(["", *tables(out)]))
     draw_chart(out)
-    if out == RESULTS and write_readme_table(out):
-        print(f"\nUpdated the benchmark tables in {README}")
+    if out == RESULTS and write_tables(out):
+        print(f"\nUpdated the benchmark tables in {TABLES}")
     return 0
 
 

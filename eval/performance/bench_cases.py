@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any  # noqa: E402
 if TYPE_CHECKING:
     from embeddings.vector_index import VectorIndex
     from qa.index.lexical import LexicalIndex
-    from qa.store.versions import StoredIndex
+    from qa.index.stored import StoredIndex
     from qa.types import Chunk, Document, Passage
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -87,7 +87,7 @@ def index_ours(corpus: str, index_dir: str, **settings: Any) -> dict[str, Any]:
     chunks = qa.retriever.index.chunks
     return {
         "precision": encoder.precision,
-        "batch_size": qa.settings.batch_size,
+        "batch_size": qa.settings.index.batch_size,
         "documents": report.documents,
         "chunks": report.chunks,
         "characters_embedded": sum(len(c.chunk.text) for c in chunks),
@@ -149,13 +149,14 @@ def encoding(
     agreement with fp32 (cosine per text)."""
     import numpy as np
 
+    from embeddings import DEFAULT_MODEL
     from embeddings.encoder import load_encoder
     from qa.index.chunking import Chunker
-    from qa.ingest.files import SkipFile, list_corpus_files, load_document
-    from qa.settings import DEFAULT_MODEL, Settings
+    from qa.ingest import SkipFile, list_corpus_files, load_document
+    from qa.settings import IndexSettings
 
     reference = load_encoder(DEFAULT_MODEL, "fp32")
-    settings = Settings()
+    settings = IndexSettings()
     chunker = Chunker(
         reference.count_tokens,
         reference.token_offsets,
@@ -218,8 +219,8 @@ def _question_latency(encoder: Any, times: int = 30) -> dict[str, float]:
 def beir_quality(folder: str, precision: str, index_dir: str | None) -> dict[str, Any]:
     """SciFact test nDCG@10 and Recall@100 with the encoder in ``precision``."""
     from eval.quality import beir
+    from qa.paths import qa_home
     from qa.service import QA
-    from qa.settings import qa_home
 
     dataset = beir.load_dataset(Path(folder), "test")
     corpus = qa_home() / "beir" / dataset.name / "corpus"
@@ -244,11 +245,11 @@ def scale_vectors(
     import faiss
     import numpy as np
 
+    from embeddings import DEFAULT_MODEL
     from embeddings.encoder import load_encoder
     from embeddings.vector_index import VectorIndex
     from eval.performance.synthetic import synthetic_vectors
-    from qa.settings import DEFAULT_MODEL
-    from qa.store.versions import read_index
+    from qa.store.folder import read_index
 
     real = read_index(Path(real_index_dir)).vectors.vectors()
     started = time.perf_counter()
@@ -307,7 +308,7 @@ def scale_index(real_index_dir: str, scifact: str, size: int, index_dir: str) ->
     )
     from qa.index.build import lexical_text
     from qa.index.lexical import LexicalIndex
-    from qa.store.versions import read_index, write_index
+    from qa.store.folder import read_index, write_index
 
     seconds: dict[str, float] = {}
     clock = _Clock(seconds)
@@ -363,19 +364,34 @@ def _stored_index(
     duplicate search: every ``also_in`` and every sample is empty."""
     import numpy as np
 
+    from embeddings import DEFAULT_MODEL
+    from qa.index.build import PIPELINE_VERSION
+    from qa.index.manifest import BuildSettings, FileStat, Manifest
     from qa.index.ragged import Ragged
-    from qa.store.versions import FileStat, StoredChunk, StoredIndex, content_hash
+    from qa.index.stored import StoredChunk, StoredIndex, content_hash
+    from qa.settings import IndexSettings
 
-    manifest = {
-        "synthetic": {"source": source, "size": len(chunks)},
-        "counts": {"documents": len(documents), "chunks": len(chunks)},
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "dimension": vectors.dimension,
-    }
+    defaults = IndexSettings()
+    manifest = Manifest(
+        settings=BuildSettings(
+            pipeline=PIPELINE_VERSION,
+            model=DEFAULT_MODEL,
+            precision="synthetic",
+            dimension=vectors.dimension,
+            max_tokens=256,
+            chunk_tokens=defaults.chunk_tokens,
+            chunk_overlap=defaults.chunk_overlap,
+            duplicate_threshold=defaults.duplicate_threshold,
+        ),
+        corpus=f"synthetic ({source}, {len(chunks)} chunks)",
+        documents=len(documents),
+        chunks=len(chunks),
+        created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    )
     stats = {d.doc_id: FileStat(len(d.text.encode("utf-8")), 0) for d in documents}
     stored = [StoredChunk(c, content_hash(c.text)) for c in chunks]
     samples = Ragged(np.zeros(0, np.uint32), np.zeros(len(chunks) + 1, np.int64))
-    return StoredIndex(manifest, documents, stats, [], stored, vectors, lexical, samples)
+    return StoredIndex(manifest, documents, stats, stored, vectors, lexical, samples)
 
 
 def scale_retrieve(index_dir: str, questions: list[str], repeats: int) -> dict[str, Any]:
@@ -383,16 +399,19 @@ def scale_retrieve(index_dir: str, questions: list[str], repeats: int) -> dict[s
     and embedded, default settings): load time, warm p50/p95 of the default mode and of each
     side alone, memory after loading and after the searches, and checks of what came back."""
     from embeddings.encoder import load_encoder
-    from qa.search.retriever import Retriever, clean_question
+    from qa.search.question import clean_question
+    from qa.search.retriever import Retriever
     from qa.settings import Settings
-    from qa.store.versions import read_index
+    from qa.store.folder import read_index
 
-    settings = Settings()
+    defaults = Settings()
+    settings = defaults.search
     started = time.perf_counter()
     index = read_index(Path(index_dir))
     load_seconds = time.perf_counter() - started
     loaded_mb = current_rss_mb()
-    retriever = Retriever(index, load_encoder(settings.model, settings.precision), settings)
+    encoder = load_encoder(defaults.index.model, defaults.index.precision)
+    retriever = Retriever(index, encoder, settings, batch_size=defaults.index.batch_size)
 
     def retrieve(question: str, mode: str = settings.mode) -> list[Passage]:
         cleaned = clean_question(question, settings.max_question_chars)
@@ -427,7 +446,7 @@ def scale_retrieve(index_dir: str, questions: list[str], repeats: int) -> dict[s
 def index_tutorial(corpus: str, save_dir: str) -> dict[str, Any]:
     """The tutorial recipe over the same document text, saved to ``save_dir``."""
     from eval.quality.baseline import TutorialRecipe
-    from qa.ingest.files import read_corpus
+    from qa.ingest import read_corpus
 
     started = time.perf_counter()
     documents, _ = read_corpus(Path(corpus))
@@ -464,7 +483,7 @@ def latency_tutorial(save_dir: str, questions: list[str], repeats: int) -> dict[
 def first_answer_tutorial(corpus: str, save_dir: str | None, question: str) -> dict[str, Any]:
     """Process start to the first retrieval: from the saved index, or building it first."""
     from eval.quality.baseline import TutorialRecipe
-    from qa.ingest.files import read_corpus
+    from qa.ingest import read_corpus
 
     imported = time.perf_counter()
     if save_dir:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answering.extractive import split_sentences
+from qa.answering.sentences import split_sentences
 from qa.types import Chunk, Document, Segment
 
 FILES_PER_FOLDER = 1000  # keeps directory listings short at 300k documents

@@ -17,9 +17,9 @@ import faiss
 import numpy as np
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from embeddings import DEFAULT_MODEL
 from embeddings.encoder import resolve_model
 from eval.quality.metrics import Span
-from qa.settings import DEFAULT_MODEL
 from qa.types import Document
 
 

@@ -25,9 +25,10 @@ from tqdm import tqdm
 from eval import RESULTS  # noqa: E402
 from eval.chart import beir_chart
 from eval.quality.metrics import ndcg_at, recall_at
+from qa.paths import qa_home
 from qa.search.retriever import fuse
 from qa.service import QA
-from qa.settings import Settings, qa_home
+from qa.settings import Settings
 from qa.types import Passage
 
 PASSAGES = 300  # enough passages for 100 distinct documents on SciFact (about 3 per document)
@@ -127,7 +128,7 @@ def fused_configs(sweep: bool, settings: Settings) -> dict[str, tuple[str, Setti
         "bm25": ("bm25", settings),
         "dense": ("dense", settings),
         "hybrid-rrf": ("hybrid", settings.updated(fusion="rrf")),
-        f"hybrid-weighted (w={settings.dense_weight:g})": ("hybrid", weighted),
+        f"hybrid-weighted (w={settings.search.dense_weight:g})": ("hybrid", weighted),
     }
     if sweep:
         for tenth in range(1, 10):
@@ -141,7 +142,7 @@ def run(dataset: Dataset, qa: QA, sweep: bool) -> dict[str, dict[str, float]]:
     retriever = qa.retriever
     stems = {_file_stem(d): d for d in dataset.documents}
     ids = list(dataset.queries)
-    depth = max(qa.settings.candidates, 3 * PASSAGES)
+    depth = max(qa.settings.search.candidates, 3 * PASSAGES)
     candidates = []
     for start in tqdm(range(0, len(ids), 64), desc="Searching", unit="batch"):
         batch = [dataset.queries[q] for q in ids[start : start + 64]]
@@ -150,7 +151,7 @@ def run(dataset: Dataset, qa: QA, sweep: bool) -> dict[str, dict[str, float]]:
     for name, (mode, settings) in fused_configs(sweep, qa.settings).items():
         rankings = {
             query: document_ranking(
-                retriever.rank(fuse(dense, lexical, mode, settings), PASSAGES), stems
+                retriever.rank(fuse(dense, lexical, mode, settings.search), PASSAGES), stems
             )
             for query, (dense, lexical) in zip(ids, candidates, strict=True)
         }

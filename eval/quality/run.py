@@ -36,9 +36,9 @@ from eval.quality.metrics import (
     relevance,
 )
 from eval.quality.questions import SPLITS, Question, load_questions
-from qa.ingest.files import read_corpus
+from qa.ingest import read_corpus
+from qa.paths import DEFAULT_CORPUS
 from qa.service import QA
-from qa.settings import DEFAULT_CORPUS
 from qa.types import Answer, Document, Passage
 
 K = 10

@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eval.report import print_report
+from qa.paths import DEFAULT_CORPUS
 from qa.service import QA
-from qa.settings import DEFAULT_CORPUS
-from qa.store.versions import CURRENT, current_version, read_index
+from qa.store.folder import read_index
+from qa.store.versions import CURRENT, current_version
 
 QUESTIONS = ["Who brokered the ceasefire?", "What did Sadr demand?", "Basra offensive"]
 DAMAGES = ("flip", "cut", "empty", "delete", "append")

@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eval.report import print_report
-from qa.settings import DEFAULT_CORPUS
-from qa.store.versions import read_index
+from qa.paths import DEFAULT_CORPUS
+from qa.store.folder import read_index
 
 FLIPPED = ("flip-a.txt", "flip-b.txt")
 _GENERATION = re.compile(r"generation (\d+)\.")

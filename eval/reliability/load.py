@@ -34,7 +34,8 @@ from eval.performance.bench_cases import percentiles
 from eval.quality.questions import QUESTIONS
 from eval.reliability.app_process import running_app
 from eval.report import print_report
-from qa.settings import DEFAULT_CORPUS, QUEUE_SIZE
+from qa.paths import DEFAULT_CORPUS
+from qa.ui import QUEUE_SIZE
 
 TIMEOUT = 120.0  # seconds one request may take before it counts as hung
 

@@ -1,9 +1,9 @@
-"""Build or update an index: read the corpus, chunk, embed what is new, write a new version.
+"""Build or update an index: read the corpus, chunk, embed what is new, find duplicates, BM25.
 
 Incremental by construction: documents whose file is unchanged (same size and modification
 time) are taken from the previous index without being read again, and a chunk whose exact text
 was embedded before (same content hash, same model and precision) reuses its vector. Only new
-text goes through the encoder. Removed files simply do not reach the new version.
+text goes through the encoder. Removed files simply do not reach the new index.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from __future__ import annotations
 import logging
 import platform
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -21,18 +20,14 @@ from tqdm.auto import tqdm
 from embeddings.encoder import Encoder
 from embeddings.vector_index import VectorIndex
 from qa.index.chunking import Chunker
-from qa.index.dedup import Known, duplicate_places
+from qa.index.dedup import Known, Span, duplicate_places
 from qa.index.lexical import LexicalIndex
-from qa.ingest.files import (
-    CorpusFile,
-    SkipFile,
-    list_corpus_files,
-    load_document,
-    no_documents_error,
-)
-from qa.settings import Settings
-from qa.store.versions import FileStat, StoredChunk, StoredIndex, content_hash
-from qa.types import Chunk, Document, SkippedFile
+from qa.index.manifest import BuildSettings, FileStat, Manifest, SegmentCounts
+from qa.index.report import IndexReport
+from qa.index.stored import StoredChunk, StoredIndex, content_hash
+from qa.ingest import CorpusFile, SkipFile, list_corpus_files, load_document, no_documents_error
+from qa.settings import IndexSettings
+from qa.types import Chunk, Document, Place, SkippedFile
 
 log = logging.getLogger(__name__)
 
@@ -40,80 +35,32 @@ log = logging.getLogger(__name__)
 PIPELINE_VERSION = 3
 
 
-@dataclass(frozen=True)
-class IndexReport:
-    """What an indexing run did, for people (``summary``) and for tests."""
-
-    corpus: str
-    index_dir: str
-    documents: int
-    article_segments: int
-    comment_segments: int
-    boilerplate_segments: int
-    chunks: int
-    embedded: int
-    reused: int
-    documents_read: int
-    skipped: list[SkippedFile] = field(default_factory=list)
-    seconds: float = 0.0
-    embedding_seconds: float = 0.0
-    up_to_date: bool = False
-
-    def summary(self) -> str:
-        if self.up_to_date:
-            head = f"Index of {self.corpus} is up to date: {self.documents} documents, "
-            return head + f"{self.chunks} chunks ({self.index_dir})"
-        lines = [
-            f"Indexed {self.corpus} in {self.seconds:.1f} s → {self.index_dir}",
-            f"  documents: {self.documents} ({self.documents_read} read, "
-            f"{self.documents - self.documents_read} unchanged)",
-            f"  segments:  {self.article_segments} article, {self.comment_segments} comment, "
-            f"{self.boilerplate_segments} boilerplate (not indexed)",
-            f"  chunks:    {self.chunks} ({self.embedded} embedded in "
-            f"{self.embedding_seconds:.1f} s, {self.reused} reused)",
-        ]
-        if self.skipped:
-            lines.append(f"  skipped:   {len(self.skipped)} file(s)")
-            lines += [f"    {s.path}: {s.reason}" for s in self.skipped]
-        return "\n".join(lines)
-
-
-def index_settings(settings: Settings, encoder: Encoder) -> dict[str, Any]:
+def build_settings(settings: IndexSettings, encoder: Encoder) -> BuildSettings:
     """The settings an index is built with; an index built otherwise must be rebuilt."""
-    return {
-        "pipeline": PIPELINE_VERSION,
-        "model": settings.model,
-        "precision": encoder.precision,
-        "dimension": encoder.dimension,
-        "max_tokens": encoder.max_tokens,
-        "chunk_tokens": chunk_limit(settings, encoder),
-        "chunk_overlap": settings.chunk_overlap,
-        "duplicate_threshold": settings.duplicate_threshold,
-    }
-
-
-def chunk_limit(settings: Settings, encoder: Encoder) -> int:
-    """Chunk size in word pieces: the setting, capped so that no chunk is cut by the model."""
-    return min(settings.chunk_tokens, encoder.content_tokens)
-
-
-def corpus_listing(files: list[CorpusFile]) -> dict[str, tuple[int, int]]:
-    return {f.doc_id: (f.size, f.mtime_ns) for f in files}
+    return BuildSettings(
+        pipeline=PIPELINE_VERSION,
+        model=settings.model,
+        precision=encoder.precision,
+        dimension=encoder.dimension,
+        max_tokens=encoder.max_tokens,
+        chunk_tokens=min(settings.chunk_tokens, encoder.content_tokens),  # never cut by the model
+        chunk_overlap=settings.chunk_overlap,
+        duplicate_threshold=settings.duplicate_threshold,
+    )
 
 
 def is_up_to_date(
-    previous: StoredIndex, files: list[CorpusFile], settings: Settings, encoder: Encoder
+    previous: StoredIndex, files: list[CorpusFile], settings: IndexSettings, encoder: Encoder
 ) -> bool:
     """Whether ``previous`` was built with these settings from exactly these file versions."""
-    built = previous.manifest.get("settings") == index_settings(settings, encoder)
-    seen = {doc_id: (s.size, s.mtime_ns) for doc_id, s in previous.file_stats.items()}
-    seen.update({k: tuple(v) for k, v in previous.manifest.get("skipped_files", {}).items()})
-    return built and seen == corpus_listing(files)
+    seen = dict(previous.file_stats) | previous.manifest.skipped_files
+    listed = {f.doc_id: FileStat(f.size, f.mtime_ns) for f in files}
+    return previous.manifest.settings == build_settings(settings, encoder) and seen == listed
 
 
 def build_index(
     corpus: Path,
-    settings: Settings,
+    settings: IndexSettings,
     encoder: Encoder,
     previous: StoredIndex | None = None,
     progress: bool = True,
@@ -127,13 +74,12 @@ def build_index(
     """
     started = time.perf_counter()
     files = list_corpus_files(corpus) if files is None else files
-    wanted = index_settings(settings, encoder)
-    same_chunking = previous is not None and _same(
-        previous, wanted, "pipeline", "model", "max_tokens", "chunk_tokens", "chunk_overlap"
+    wanted = build_settings(settings, encoder)
+    built = previous.manifest.settings if previous is not None else None
+    same_chunking = built is not None and wanted.same(
+        built, "pipeline", "model", "max_tokens", "chunk_tokens", "chunk_overlap"
     )
-    same_vectors = previous is not None and _same(
-        previous, wanted, "model", "precision", "dimension"
-    )
+    same_vectors = built is not None and wanted.same(built, "model", "precision", "dimension")
 
     previous_chunks = list(previous.chunks) if previous else []  # parsed once, used below
     old_docs = {d.doc_id: d for d in previous.documents} if same_chunking and previous else {}
@@ -143,46 +89,38 @@ def build_index(
             old_chunks.setdefault(stored.chunk.doc_id, []).append(row)
 
     chunker = Chunker(
-        encoder.count_tokens, encoder.token_offsets, wanted["chunk_tokens"], settings.chunk_overlap
+        encoder.count_tokens, encoder.token_offsets, wanted.chunk_tokens, settings.chunk_overlap
     )
     documents: list[Document] = []
     chunks: list[Chunk] = []
     carried: list[int | None] = []  # each chunk's row in the previous index, if taken from it
     stats: dict[str, FileStat] = {}
     skipped: list[SkippedFile] = []
-    skipped_files: dict[str, list[int]] = {}
+    skipped_files: dict[str, FileStat] = {}
     read = 0
     for file in tqdm(
         files, desc="Reading", unit="file", disable=None if progress else True, leave=False
     ):
-        old = previous.file_stats.get(file.doc_id) if previous else None
-        if (
-            old
-            and file.doc_id in old_docs
-            and (old.size, old.mtime_ns)
-            == (
-                file.size,
-                file.mtime_ns,
-            )
-        ):
+        stat = FileStat(file.size, file.mtime_ns)
+        if file.doc_id in old_docs and previous.file_stats.get(file.doc_id) == stat:  # type: ignore[union-attr]
             documents.append(old_docs[file.doc_id])
             rows = old_chunks.get(file.doc_id, [])
             chunks.extend(previous_chunks[row].chunk for row in rows)
             carried.extend(rows)
-            stats[file.doc_id] = old
+            stats[file.doc_id] = stat
             continue
         try:
             doc = load_document(file)
         except SkipFile as skip:
             skipped.append(SkippedFile(file.doc_id, skip.reason))
-            skipped_files[file.doc_id] = [file.size, file.mtime_ns]
+            skipped_files[file.doc_id] = stat
             continue
         read += 1
         documents.append(doc)
         fresh = chunker.chunk_document(doc)
         chunks.extend(fresh)
         carried.extend([None] * len(fresh))
-        stats[file.doc_id] = FileStat(file.size, file.mtime_ns)
+        stats[file.doc_id] = stat
     if not documents:
         raise no_documents_error(corpus, skipped)
 
@@ -206,35 +144,37 @@ def build_index(
         cache.update({h: fresh[i] for i, (h, _) in enumerate(todo)})
     embedding_seconds = time.perf_counter() - embedding_started
     vectors = np.stack([cache[h] for h in hashes]) if hashes else np.zeros((0, encoder.dimension))
-    texts = {d.doc_id: d.text for d in documents}
     docs = {d.doc_id: d for d in documents}
     known = None
-    if previous is not None and same_chunking and _same(previous, wanted, "duplicate_threshold"):
-        known = Known(carried, previous.samples, [stored.also_in for stored in previous_chunks])
+    if previous is not None and same_chunking and wanted.same(built, "duplicate_threshold"):  # type: ignore[arg-type]
+        known = Known(
+            carried, previous.samples, [_spans(stored.also_in) for stored in previous_chunks]
+        )
+    texts = {d.doc_id: d.text for d in documents}
     duplicates = duplicate_places(chunks, texts, settings.duplicate_threshold, known)
 
     counts = {"article": 0, "comment": 0, "boilerplate": 0}
     for doc in documents:
         for seg in doc.segments:
             counts[seg.kind] += 1
-    manifest = {
-        "settings": wanted,
-        "corpus": str(corpus.resolve()),
-        "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
-        "skipped_files": skipped_files,
-        "counts": {"documents": len(documents), "chunks": len(chunks), "segments": counts},
-        "versions": _versions(),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "dimension": encoder.dimension,
-    }
+    manifest = Manifest(
+        settings=wanted,
+        corpus=str(corpus.resolve()),
+        documents=len(documents),
+        chunks=len(chunks),
+        segments=SegmentCounts(**counts),
+        skipped=tuple(skipped),
+        skipped_files=skipped_files,
+        versions=_versions(),
+        created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    )
     index = StoredIndex(
         manifest=manifest,
         documents=documents,
         file_stats=stats,
-        skipped=skipped,
         chunks=[
-            StoredChunk(c, h, tuple(p))
-            for c, h, p in zip(chunks, hashes, duplicates.places, strict=True)
+            StoredChunk(c, h, tuple(place(docs[d], d, s, e) for d, s, e in spans))
+            for c, h, spans in zip(chunks, hashes, duplicates.places, strict=True)
         ],
         vectors=VectorIndex.build(vectors),
         lexical=LexicalIndex.build(
@@ -244,18 +184,12 @@ def build_index(
         ),
         samples=duplicates.samples,
     )
-    report = IndexReport(
-        corpus=str(corpus),
+    report = IndexReport.of(
+        manifest,
         index_dir="",
-        documents=len(documents),
-        article_segments=counts["article"],
-        comment_segments=counts["comment"],
-        boilerplate_segments=counts["boilerplate"],
-        chunks=len(chunks),
         embedded=len(todo),
         reused=reused,
         documents_read=read,
-        skipped=skipped,
         seconds=time.perf_counter() - started,
         embedding_seconds=embedding_seconds,
     )
@@ -274,9 +208,25 @@ def lexical_text(chunk: Chunk, document: Document) -> str:
     return " ".join(part for part in (chunk.text, title, author) if part)
 
 
-def _same(previous: StoredIndex, wanted: dict[str, Any], *keys: str) -> bool:
-    built = previous.manifest.get("settings", {})
-    return all(built.get(k) == wanted[k] for k in keys)
+def place(doc: Document, doc_id: str, start: int, end: int) -> Place:
+    """The place ``doc.text[start:end]``: its document's title, and whether it lies in a reader
+    comment (then by whom) or in the article (by the document's author)."""
+    segment = next(
+        (s for s in doc.segments if s.start <= start < s.end and s.kind != "boilerplate"), None
+    )
+    comment = segment is not None and segment.kind == "comment"
+    return Place(
+        doc_id=doc_id,
+        title=doc.title,
+        start=start,
+        end=end,
+        section="comment" if comment else "article",
+        author=segment.author if comment and segment else doc.author,
+    )
+
+
+def _spans(places: Sequence[Place]) -> list[Span]:
+    return [(p.doc_id, p.start, p.end) for p in places]
 
 
 def _vector_cache(previous: StoredIndex, chunks: list[StoredChunk]) -> dict[str, np.ndarray]:

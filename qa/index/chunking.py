@@ -8,11 +8,14 @@ document text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from qa.types import INDEXED_KINDS, Chunk, Document
+
+log = logging.getLogger(__name__)
 
 # Sentence separators come with their trailing space so that chunks end on the punctuation.
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ": ", ", ", " ", ""]
@@ -49,9 +52,6 @@ class Chunker:
             strip_whitespace=True,
         )
 
-    def chunk_documents(self, docs: Iterable[Document]) -> list[Chunk]:
-        return [chunk for doc in docs for chunk in self.chunk_document(doc)]
-
     def chunk_document(self, doc: Document) -> list[Chunk]:
         """Chunks of every article and comment segment of ``doc``, in document order."""
         chunks: list[Chunk] = []
@@ -84,7 +84,10 @@ class Chunker:
             # previous one's start (overlap may make it start before the previous end).
             start = text.find(piece, cursor)
             if start < 0:
-                raise RuntimeError(f"splitter returned text not found in its input: {piece[:60]!r}")
+                # Never seen; should the splitter ever change its text, cut the segment by word
+                # pieces instead, so that no text is lost and every offset stays exact.
+                log.warning("Text splitter lost its place; cutting by word pieces instead.")
+                return self._within_limit(text, 0, len(text))
             cursor = start + 1
             spans.extend(self._within_limit(text, start, start + len(piece)))
         return spans

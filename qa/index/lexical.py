@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,7 +99,7 @@ class LexicalIndex:
         """The stemmed, stop-word-free words of ``text``, as BM25 matches them."""
         return _words([text], self._stemmer)[0]
 
-    def idf(self, words: Sequence[str]) -> dict[str, float]:
+    def idf(self, words: Iterable[str]) -> dict[str, float]:
         """BM25's inverse document frequency of each word (a word never seen counts as rarest)."""
         starts = self._columns.starts
         weights = {}

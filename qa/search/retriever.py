@@ -1,89 +1,90 @@
-"""From questions to ranked, de-duplicated passages: dense + BM25 search, fusion, collapse."""
+"""From questions to ranked, de-duplicated passages: dense + BM25 search, fusion, rerank, cut.
+
+candidates (dense and BM25, ``candidates`` deep) → fuse → rerank → collapse copies → top k
+"""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
 
 from embeddings.encoder import Encoder
-from qa.errors import QuestionError
 from qa.index.dedup import covered
 from qa.search import fusion
-from qa.settings import MODES, Settings
-from qa.store.versions import StoredIndex
+from qa.search.rerank import RERANKERS, Reranker
+from qa.settings import SearchSettings
+from qa.store.base import SearchableIndex
 from qa.types import Passage, Place
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-MAX_K = 1000
-
-
-def clean_question(question: object, max_chars: int) -> str:
-    """The question with control characters removed and spaces trimmed.
-
-    Raises:
-        QuestionError: It is not text, is empty, or is longer than ``max_chars``.
-    """
-    if not isinstance(question, str):
-        raise QuestionError(f"the question must be text, got {type(question).__name__}")
-    cleaned = _CONTROL.sub(" ", question).strip()
-    if not cleaned:
-        raise QuestionError(
-            "the question is empty: ask something, e.g. 'Who brokered the ceasefire?'"
-        )
-    if len(cleaned) > max_chars:
-        raise QuestionError(
-            f"the question is too long ({len(cleaned):,} characters; the limit is "
-            f"{max_chars:,}): shorten it to the part you want answered"
-        )
-    return cleaned
-
-
-def check_k(k: object) -> int:
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise QuestionError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
-    return k
-
-
-def check_mode(mode: str) -> str:
-    if mode not in MODES:
-        raise QuestionError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
-    return mode
+Candidates = tuple[dict[int, float], dict[int, float]]  # dense and BM25 {row: score}
 
 
 class Retriever:
-    """Searches one loaded index. Safe to call from several threads (state is read-only)."""
+    """Searches one loaded index. Safe to call from several threads (state is read-only).
 
-    def __init__(self, index: StoredIndex, encoder: Encoder, settings: Settings) -> None:
+    Args:
+        index: The index to search.
+        encoder: Embeds the questions (the model the index was built with).
+        settings: The search settings.
+        batch_size: Questions per encoder batch.
+    """
+
+    def __init__(
+        self,
+        index: SearchableIndex,
+        encoder: Encoder,
+        settings: SearchSettings,
+        batch_size: int = 64,
+    ) -> None:
         self.index = index
         self.encoder = encoder
         self.settings = settings
+        self.batch_size = batch_size
+        self.reranker: Reranker = RERANKERS[settings.reranker]()
 
-    def search_batch(self, questions: Sequence[str], k: int, mode: str) -> list[list[Passage]]:
-        """The best ``k`` passages for each (already cleaned) question, best first."""
+    def embed(self, questions: Sequence[str]) -> np.ndarray:
+        """The questions' vectors, to pass to ``search_batch`` (and to an answerer)."""
+        return self.encoder.encode(list(questions), batch_size=self.batch_size)
+
+    def search_batch(
+        self,
+        questions: Sequence[str],
+        k: int,
+        mode: str,
+        vectors: np.ndarray | None = None,
+    ) -> list[list[Passage]]:
+        """The best ``k`` passages for each (already cleaned) question, best first.
+
+        ``vectors``, when given, are the questions' embeddings (``embed``), so that a caller
+        that needs them too does not embed the questions twice.
+        """
         depth = max(self.settings.candidates, 3 * k)
         return [
-            self.rank(fuse(dense, lexical, mode, self.settings), k)
-            for dense, lexical in self.candidates(questions, depth, mode)
+            self.rank(
+                self.reranker.rerank(q, fuse(dense, lexical, mode, self.settings), self.index), k
+            )
+            for q, (dense, lexical) in zip(
+                questions, self.candidates(questions, depth, mode, vectors), strict=True
+            )
         ]
 
     def candidates(
-        self, questions: Sequence[str], depth: int, mode: str
-    ) -> list[tuple[dict[int, float], dict[int, float]]]:
+        self, questions: Sequence[str], depth: int, mode: str, vectors: np.ndarray | None = None
+    ) -> list[Candidates]:
         """For each question, the best ``depth`` rows of dense and of BM25 search as {row:
         score} maps (empty for the side that ``mode`` leaves out)."""
-        if not self.index.chunks:
+        if not len(self.index):
             return [({}, {}) for _ in questions]
         dense: list[dict[int, float]] = [{} for _ in questions]
         if mode in ("dense", "hybrid"):
-            queries = self.encoder.encode(list(questions), batch_size=self.settings.batch_size)
-            scores, rows = self.index.vectors.search(queries, depth)
+            queries = self.embed(questions) if vectors is None else vectors
+            scores, rows = self.index.dense_search(queries, depth)
             dense = [_as_map(s, r) for s, r in zip(scores, rows, strict=True)]
         lexical: list[dict[int, float]] = [{} for _ in questions]
         if mode in ("bm25", "hybrid"):
-            lexical = [_as_map(*self.index.lexical.search(q, depth)) for q in questions]
+            lexical = [_as_map(*self.index.lexical_search(q, depth)) for q in questions]
         return list(zip(dense, lexical, strict=True))
 
     def rank(self, scores: dict[int, float], k: int) -> list[Passage]:
@@ -94,19 +95,20 @@ class Retriever:
         shown: dict[str, list[tuple[int, int]]] = defaultdict(list)
         collapse = self.settings.collapse_duplicates
         for row, score in fusion.ranked(scores):
-            stored = self.index.chunks[row]
+            stored = self.index.chunk(row)
             chunk = stored.chunk
             if collapse and covered((chunk.doc_id, chunk.start, chunk.end), shown) >= 0.5:
                 continue
-            for doc_id, start, end in ((chunk.doc_id, chunk.start, chunk.end), *stored.also_in):
-                shown[doc_id].append((start, end))
+            shown[chunk.doc_id].append((chunk.start, chunk.end))
+            for place in stored.also_in:
+                shown[place.doc_id].append((place.start, place.end))
             passages.append(self._passage(row, score, stored.also_in if collapse else ()))
             if len(passages) == k:
                 break
         return passages
 
-    def _passage(self, row: int, score: float, also_in: Sequence[tuple[str, int, int]]) -> Passage:
-        chunk = self.index.chunks[row].chunk
+    def _passage(self, row: int, score: float, also_in: tuple[Place, ...]) -> Passage:
+        chunk = self.index.chunk(row).chunk
         return Passage(
             text=chunk.text,
             score=float(score),
@@ -117,28 +119,12 @@ class Retriever:
             section=chunk.section,
             author=chunk.author,
             date=chunk.date,
-            also_in=tuple(self._place(*span) for span in also_in),
-        )
-
-    def _place(self, doc_id: str, start: int, end: int) -> Place:
-        doc = self.index.document(doc_id)
-        segment = next(
-            (s for s in doc.segments if s.start <= start < s.end and s.kind != "boilerplate"),
-            None,
-        )
-        comment = segment is not None and segment.kind == "comment"
-        return Place(
-            doc_id=doc_id,
-            title=doc.title,
-            start=start,
-            end=end,
-            section="comment" if comment else "article",
-            author=segment.author if comment and segment else doc.author,
+            also_in=also_in,
         )
 
 
 def fuse(
-    dense: dict[int, float], lexical: dict[int, float], mode: str, settings: Settings
+    dense: dict[int, float], lexical: dict[int, float], mode: str, settings: SearchSettings
 ) -> dict[int, float]:
     """One {row: score} map from the two sides, as ``mode`` and the fusion settings say."""
     if mode == "dense":

@@ -1,8 +1,8 @@
 """The browser chat: a Gradio app around one ``QA``.
 
-Only translation between people and the library lives here: the question goes to
-``standalone_query`` and ``QA.answer``; the answer comes back through ``qa.ui.render`` as escaped
-Markdown and HTML. The page has a chat, a sources panel (click a source to open its document
+Only translation between people and the library lives here: the question goes to ``QA.answer``
+with the conversation's earlier questions; the answer comes back through ``qa.ui.render`` as
+escaped Markdown and HTML. The page has a chat, a sources panel (click a source to open its document
 with the passage highlighted and scrolled into view), an advanced panel, and one API endpoint,
 ``/ask``, that returns the answer and its citations as JSON.
 """
@@ -10,21 +10,19 @@ with the passage highlighted and scrolled into view), an advanced panel, and one
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported
+import gradio as gr
 
-import gradio as gr  # noqa: E402
-
-from qa.answering.followup import standalone_query  # noqa: E402
-from qa.errors import QAError  # noqa: E402
-from qa.service import QA  # noqa: E402
-from qa.settings import DEFAULT_CORPUS, MODES, QUEUE_SIZE, qa_home  # noqa: E402
-from qa.types import Answer, Passage, Place, Quote  # noqa: E402
-from qa.ui.render import (  # noqa: E402
+from qa.errors import DocumentNotFoundError, QAError
+from qa.paths import DEFAULT_CORPUS, qa_home
+from qa.service import QA
+from qa.settings import MODES
+from qa.types import Answer, Passage, Place, Quote
+from qa.ui import QUEUE_SIZE
+from qa.ui.render import (
     chat_reply,
     document_view,
     escape,
@@ -102,10 +100,9 @@ def build_app(qa: QA) -> gr.Blocks:
     ) -> tuple[list[dict[str, Any]], ChatState, str, str, str]:
         shown = escape_markdown(shorten(message, SHOWN_QUESTION_CHARS))
         history = [*history, {"role": "user", "content": shown}]
-        query = standalone_query(message, state.questions, qa.settings.max_question_chars)
         try:
             started = time.perf_counter()
-            answer = qa.answer(query, k=int(k), mode=mode)
+            answer = qa.answer(message, k=int(k), mode=mode, history=state.questions)
             elapsed_ms = (time.perf_counter() - started) * 1000
         except QAError as exc:
             reply = escape_markdown(f"⚠ {sentence_case(str(exc))}")
@@ -116,7 +113,7 @@ def build_app(qa: QA) -> gr.Blocks:
             reply = "⚠ Something went wrong while answering; the server log has the details."
             history.append({"role": "assistant", "content": reply})
             return history, state, gr.skip(), gr.skip(), message
-        rewritten = query if query != message.strip() else None
+        rewritten = answer.query if answer.query != answer.question else None
         history.append({"role": "assistant", "content": chat_reply(answer, rewritten)})
         state = ChatState((*state.questions, message.strip()), answer)
         return history, state, source_cards(answer, qa.document, elapsed_ms), NO_DOCUMENT, ""
@@ -128,7 +125,7 @@ def build_app(qa: QA) -> gr.Blocks:
         where, quotes = target
         try:
             return document_view(qa.document(where.doc_id), where, quotes)
-        except KeyError:
+        except DocumentNotFoundError:
             return f'<p class="qa-empty">{escape(where.doc_id)} is no longer in the index.</p>'
 
     def new_conversation() -> tuple[list[dict[str, Any]], ChatState, str, str]:
@@ -150,15 +147,11 @@ def build_app(qa: QA) -> gr.Blocks:
             The answer as a dict: question, query (what was searched), text, confident,
             citations (passages with document, section, author, offsets, also_in) and quotes.
         """
-        if not isinstance(question, str) or not all(isinstance(e, str) for e in earlier or []):
-            message = "question must be text and earlier a list of texts"
-            raise gr.Error(message, print_exception=False)
-        query = standalone_query(question, earlier or [], qa.settings.max_question_chars)
         try:
-            answer = qa.answer(query, k=k, mode=mode)
+            answer = qa.answer(question, k=k, mode=mode, history=earlier or [])
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
-        return {"query": query, **asdict(answer), "question": question}
+        return {**asdict(answer), "question": question}
 
     examples = EXAMPLES if qa.corpus.resolve() == DEFAULT_CORPUS.resolve() else []
     with gr.Blocks(title="Ask the corpus", analytics_enabled=False) as app:
@@ -195,7 +188,9 @@ def build_app(qa: QA) -> gr.Blocks:
                 clear = gr.Button("New conversation", size="sm", variant="secondary")
                 with gr.Accordion("Advanced", open=False):
                     k = gr.Slider(1, MAX_K, value=5, step=1, label="Passages to retrieve")
-                    mode = gr.Radio(list(MODES), value=qa.settings.mode, label="Retrieval mode")
+                    mode = gr.Radio(
+                        list(MODES), value=qa.settings.search.mode, label="Retrieval mode"
+                    )
                     gr.Markdown(_corpus_note(qa))
             with gr.Column(scale=2):
                 sources = gr.HTML(NO_SOURCES, elem_id="qa-sources", js_on_load=OPEN_ON_CLICK)

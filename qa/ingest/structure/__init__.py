@@ -1,0 +1,40 @@
+"""The structure rules: which parts of a document's text are the author's article, which are
+reader comments (and whose), and which are page furniture that is not indexed.
+
+A format applies them with ``structured_document`` once it has the document's text; the rules
+are general (no per-site templates) and a plain text with no comments is one article.
+"""
+
+from __future__ import annotations
+
+from qa.ingest.source import CorpusFile, SkipFile
+from qa.ingest.structure.segment import find_byline, find_title, segment_text
+from qa.types import Document
+
+__all__ = ["find_byline", "find_title", "segment_text", "structured_document"]
+
+
+def structured_document(file: CorpusFile, text: str, title: str | None = None) -> Document:
+    """The document of ``file`` with ``text``, split by the structure rules.
+
+    Args:
+        file: Where the text comes from (its ``doc_id``; its name is the last fallback title).
+        text: The document's text, as the format extracted it; offsets refer to it.
+        title: The title the format found (an HTML ``<title>``, a Markdown heading), if any;
+            otherwise it is looked for at the start of the article, then the file name is used.
+
+    Raises:
+        SkipFile: The text is empty or only white space.
+    """
+    if not text.strip():
+        raise SkipFile("no text (empty or whitespace only)")
+    segments = segment_text(text)
+    author, date = find_byline(text)
+    return Document(
+        doc_id=file.doc_id,
+        title=title or find_title(text, segments) or file.path.stem,
+        text=text,
+        author=author,
+        date=date,
+        segments=segments,
+    )

@@ -26,50 +26,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.ingest.structure.comments import find_comments, signature
+from qa.ingest.structure.lines import DATE_LINE_RE, DATETIME, NAME, Line, matches, split_lines
 from qa.types import Segment, SegmentKind
-
-# --- Dates and names -----------------------------------------------------------------------------
-
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_WEEKDAY = (
-    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?,?\s+"
-)
-_DAY = (
-    rf"(?:{_WEEKDAY})?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
-)
-_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
-# A calendar date, optionally with a time ("March 30, 2008 at 8:42 PM").
-_DATETIME = rf"(?i:{_DAY}(?:,?\s+(?:at\s+|@\s*|-\s*)?{_TIME})?)"
-# What a comment signature or header may carry: a date, or a bare time.
-_STAMP = rf"(?:{_DATETIME}|(?i:{_TIME}(?:,?\s+(?:on\s+)?{_DAY})?))"
-
-# A person's name in a byline: capitalised words, with the usual lower-case particles. Kept
-# case-sensitive so that "By the way, ..." is not a byline.
-_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|der|den|al|el|bin|da|di|du|le|la)){0,4}"
 
 _BYLINE_RES = (
     # "By: Kevin Drum", "Posted by Kevin Drum on March 30, 2008"
     re.compile(
-        rf"^(?i:by|written by|posted by|author)\s*:?\s*(?P<name>{_NAME})"
-        rf"(?:\s*(?:,|\||-|–|—|(?i:on)|(?i:at))?\s*(?P<date>{_DATETIME}))?$"
+        rf"^(?i:by|written by|posted by|author)\s*:?\s*(?P<name>{NAME})"
+        rf"(?:\s*(?:,|\||-|–|—|(?i:on)|(?i:at))?\s*(?P<date>{DATETIME}))?$"
     ),
     # "Posted on March 30, 2008 by Kevin Drum"
     re.compile(
-        rf"^(?i:posted|published)(?:\s+(?i:on))?\s+(?P<date>{_DATETIME})\s+(?i:by)\s+"
-        rf"(?P<name>{_NAME})$"
+        rf"^(?i:posted|published)(?:\s+(?i:on))?\s+(?P<date>{DATETIME})\s+(?i:by)\s+"
+        rf"(?P<name>{NAME})$"
     ),
 )
-_DATE_LINE_RE = re.compile(
-    rf"^(?:(?i:posted|published|updated|last updated)(?:\s+(?i:on))?\s*:?\s+)?"
-    rf"(?P<date>{_DATETIME})$"
-)
-
 # --- Furniture ------------------------------------------------------------------------------------
 
 # Each pattern is paired with the most words a line may have to count: furniture lines are
@@ -114,37 +86,6 @@ _FOOTER_MARKERS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
 # "About James Joyner": a person's name (2-4 capitalised words), confirmed by its neighbours.
 _ABOUT_RE = re.compile(r"^About (?P<name>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3})$")
 
-# --- Comments -------------------------------------------------------------------------------------
-
-# "Posted by: NAME on DATE | PERMALINK". A quoted signature cut short ("... 8:57 PM |") does not
-# match: the dangling bar shows it was copied into another comment.
-_SIGNATURE_RE = re.compile(
-    r"^(?:posted|comment(?:ed)?|written|submitted|left)\s+by\s*:?\s*(?P<name>[^|]{0,60}?)"
-    rf"\s*(?:(?:\bon\b|\bat\b|,|\||-|–|—|@)\s*(?P<date>{_STAMP}))?"
-    r"\s*(?P<trailer>\|\s*(?:permalink|link|reply|report)\b[^|]*(?:\|[^|]*)*)?$",
-    re.IGNORECASE,
-)
-# "4. tequila says:", "DC Loser wrote on March 30, 2008 at 9:02 PM:".
-_HEADER_RE = re.compile(
-    r"^(?:(?P<num>\d{1,4})[.)]\s+)?(?P<name>\S.{0,49}?)"
-    rf"(?:\s+(?:on\s+)?(?P<date1>{_STAMP}))?"
-    r"\s+(?P<verb>says|said|writes|wrote|comments|commented|replies|replied)"
-    rf"(?:\s+(?:on\s+)?(?P<date2>{_STAMP}))?\s*(?P<end>:|\.\.\.|…)$",
-    re.IGNORECASE,
-)
-_MAX_NAME_WORDS = 6
-
-# One-line spam ("Nice site. Thank you!!"): every word is generic praise.
-_PRAISE_WORDS = frozenset(
-    "nice great good cool excellent awesome amazing interesting informative useful helpful "
-    "wonderful fantastic beautiful brilliant site sites website web blog post posts article page "
-    "work job info information stuff content thanks thank thx you very really so a the this that "
-    "your is it its it's keep up lol wow love like i my me of for and man dude sharing read "
-    "reading well done again here".split()
-)
-_SPAM_MAX_WORDS = 10
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-
 # --- Layout thresholds ----------------------------------------------------------------------------
 
 _HEAD_LINES = 15  # a byline is looked for among the first lines only
@@ -157,20 +98,6 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 # "UPDATE: ..." opens a paragraph added later, not a title.
 _LABEL_RE = re.compile(r"^(?:update|note|editor'?s note|correction|p\.?s\.?)\s*\d*\s*:", re.I)
 _RUN_IN_SEPARATOR = re.compile(r"\.{3,}|…\.*|\s[-–—]{1,2}\s|—|:\s")
-
-
-@dataclass(frozen=True)
-class _Line:
-    """One non-blank line: its trimmed span in the text, and whether a blank line precedes it."""
-
-    start: int
-    end: int
-    text: str
-    para_start: bool
-
-    @property
-    def words(self) -> int:
-        return len(self.text.split())
 
 
 @dataclass(frozen=True)
@@ -191,13 +118,6 @@ class _AuthorBox:
     lines: frozenset[int]
 
 
-@dataclass(frozen=True)
-class _Comment:
-    lines: tuple[int, ...]
-    author: str | None
-    date: str | None
-
-
 def segment_text(text: str) -> tuple[Segment, ...]:
     """Split a document's text into article, comment and boilerplate segments.
 
@@ -211,7 +131,7 @@ def segment_text(text: str) -> tuple[Segment, ...]:
         anonymous) and the date given with the comment; article segments carry the document's
         author and date when found.
     """
-    lines = _split_lines(text)
+    lines = split_lines(text)
     if not lines:
         return ()
     count = len(lines)
@@ -227,7 +147,7 @@ def segment_text(text: str) -> tuple[Segment, ...]:
     start = head.article_start
     footers = _footer_markers(lines, start, furniture, box)
 
-    comments, comments_start = _find_comments(lines, start, footers, furniture)
+    comments, comments_start = find_comments(lines, start, footers, furniture)
     article_end = min(footers[0] if footers else count, comments_start)
 
     # Label every line: "article", "boilerplate", or the index of its comment.
@@ -269,7 +189,7 @@ def find_byline(text: str) -> tuple[str | None, str | None]:
         ``(author, date)`` from a byline near the top ("By: Kevin Drum", "March 30, 2008"); the
         author falls back to an author box ("About James Joyner"). Either may be None.
     """
-    lines = _split_lines(text)
+    lines = split_lines(text)
     head = _scan_head(lines)
     author = head.author
     if author is None:
@@ -310,49 +230,24 @@ def find_title(text: str, segments: tuple[Segment, ...]) -> str | None:
     return first_line.translate(_QUOTES)
 
 
-# --- Lines ----------------------------------------------------------------------------------------
-
-
-def _split_lines(text: str) -> list[_Line]:
-    """The non-blank lines of ``text`` with trimmed offsets; any line ending is accepted."""
-    lines: list[_Line] = []
-    pos = 0
-    after_blank = True
-    for raw in text.splitlines(keepends=True):
-        if raw.strip():
-            start = pos + len(raw) - len(raw.lstrip())
-            end = pos + len(raw.rstrip())
-            lines.append(_Line(start, end, text[start:end], after_blank))
-            after_blank = False
-        else:
-            after_blank = True
-        pos += len(raw)
-    return lines
-
-
-def _matches(patterns: tuple[tuple[re.Pattern[str], int], ...], line: str) -> bool:
-    words = len(line.split())
-    return any(words <= max_words and p.search(line) for p, max_words in patterns)
-
-
 def _is_footer_marker(line: str) -> bool:
     # A comment signature often ends in "| PERMALINK": it is a signature, not a footer.
-    return _matches(_FOOTER_MARKERS, line) and _signature(line) is None
+    return matches(_FOOTER_MARKERS, line) and signature(line) is None
 
 
 def _is_furniture(line: str) -> bool:
-    return _matches(_INLINE_FURNITURE, line) or _is_footer_marker(line)
+    return matches(_INLINE_FURNITURE, line) or _is_footer_marker(line)
 
 
 # --- Byline and author box ------------------------------------------------------------------------
 
 
-def _scan_head(lines: list[_Line]) -> _Head:
+def _scan_head(lines: list[Line]) -> _Head:
     """Look for a byline and a date line among the short lines at the top of the page."""
     author = date = None
     found: list[int] = []
     for i, line in enumerate(lines[:_HEAD_LINES]):
-        if _matches(_INLINE_FURNITURE, line.text):
+        if matches(_INLINE_FURNITURE, line.text):
             continue
         byline = _match_byline(line.text)
         if byline and author is None:
@@ -360,7 +255,7 @@ def _scan_head(lines: list[_Line]) -> _Head:
             date = date or byline[1]
             found.append(i)
             continue
-        dated = _DATE_LINE_RE.match(line.text)
+        dated = DATE_LINE_RE.match(line.text)
         if dated and date is None:
             date = dated["date"]
             found.append(i)
@@ -389,7 +284,7 @@ def _match_byline(line: str) -> tuple[str, str | None] | None:
     return None
 
 
-def _find_author_box(lines: list[_Line]) -> _AuthorBox | None:
+def _find_author_box(lines: list[Line]) -> _AuthorBox | None:
     """Find "About NAME", confirmed by a name line above it or a bio starting with NAME below."""
     for i, line in enumerate(lines):
         m = _ABOUT_RE.match(line.text)
@@ -417,7 +312,7 @@ def _find_author_box(lines: list[_Line]) -> _AuthorBox | None:
 
 
 def _footer_markers(
-    lines: list[_Line], start: int, furniture: set[int], box: _AuthorBox | None
+    lines: list[Line], start: int, furniture: set[int], box: _AuthorBox | None
 ) -> list[int]:
     """Indices of footer markers that can end the article.
 
@@ -436,153 +331,6 @@ def _footer_markers(
     return markers
 
 
-def _find_comments(
-    lines: list[_Line], start: int, footers: list[int], furniture: set[int]
-) -> tuple[list[_Comment], int]:
-    """Find reader comments in the style the page uses.
-
-    Returns:
-        The comments, and the index of the line where the comment area begins (``len(lines)``
-        when there are none).
-    """
-    signatures = [
-        i for i in range(start, len(lines)) if i not in furniture and _signature(lines[i].text)
-    ]
-    region_start = len(lines)
-    # A signature followed at once by a footer marker signs the post itself (Blogger's
-    # "Posted by NAME at 8:26 PM" above "3 comments:"): it ends the article like a marker.
-    if signatures and (not footers or footers[0] > signatures[0]):
-        if signatures[0] + 1 in footers:
-            region_start = signatures[0]
-            footers = [signatures.pop(0), *footers]
-    first_footer = footers[0] if footers else len(lines)
-    headers = []
-    for i in range(start, len(lines)):
-        if i in furniture:
-            continue
-        header = _header(lines[i].text)
-        # A bare "NAME says:" may introduce a quotation inside the article; only a numbered or
-        # dated header, or one below the article's footer, opens a comment.
-        if header and (header[2] or i > first_footer):
-            headers.append(i)
-    if signatures and len(signatures) >= len(headers):
-        comments, first = _signature_comments(lines, start, signatures, footers, furniture)
-    elif headers:
-        comments, first = _header_comments(lines, headers, footers, furniture)
-    else:
-        comments, first = [], len(lines)
-    return comments, min(region_start, first)
-
-
-def _signature(line: str) -> tuple[str | None, str | None] | None:
-    """(name, date) of a comment signature line, or None."""
-    m = _SIGNATURE_RE.match(line)
-    if not m or not (m["date"] or m["trailer"]):
-        return None
-    name, date = m["name"].strip(), m["date"]
-    if date is None:
-        # A date the pattern does not know ("on 30.3.2008") still separates name and date.
-        parts = re.split(r"\s+(?:on|at)\s+", name, maxsplit=1)
-        if len(parts) == 2:
-            name, date = parts[0], parts[1].strip() or None
-    if len(name.split()) > _MAX_NAME_WORDS:
-        return None
-    return name or None, date
-
-
-def _header(line: str) -> tuple[str, str | None, bool] | None:
-    """(name, date, strong) of a comment header line, or None.
-
-    "Strong" headers are numbered or dated, so they cannot be an article's "X says:".
-    """
-    m = _HEADER_RE.match(line)
-    if not m:
-        return None
-    name = m["name"].strip()
-    if len(name.split()) > _MAX_NAME_WORDS or not any(c.isalnum() for c in name):
-        return None
-    # "said:" ends many an article sentence ("Only Monday he said:"); only numbered headers
-    # and Blogger's "NAME said..." may use it.
-    if m["verb"].lower() == "said" and not (m["num"] or m["end"] != ":"):
-        return None
-    date = m["date1"] or m["date2"]
-    return name, date, bool(m["num"] or date)
-
-
-def _signature_comments(
-    lines: list[_Line], start: int, signatures: list[int], footers: list[int], furniture: set[int]
-) -> tuple[list[_Comment], int]:
-    """Comments that end with a signature: each is the lines since the previous signature."""
-    first = signatures[0]
-    before = [f for f in footers if f < first]
-    if before:
-        body_start = before[-1] + 1
-    else:
-        # Nothing separates the article from the first comment: take only the paragraph just
-        # above the first signature rather than swallow the article.
-        body_start = first
-        while (
-            body_start > start
-            and body_start - 1 not in furniture
-            and (body_start == first or not lines[body_start].para_start)
-        ):
-            body_start -= 1
-    comments = []
-    lo = body_start
-    for sig in signatures:
-        name, date = _signature(lines[sig].text) or (None, None)
-        comment = _make_comment(lines, range(lo, sig), furniture, name, date)
-        if comment:
-            comments.append(comment)
-        lo = sig + 1
-    return comments, body_start
-
-
-def _header_comments(
-    lines: list[_Line], headers: list[int], footers: list[int], furniture: set[int]
-) -> tuple[list[_Comment], int]:
-    """Comments that start with a header: each runs to the next header or a footer marker."""
-    comments = []
-    for k, head in enumerate(headers):
-        name, date, _ = _header(lines[head].text) or ("", None, False)
-        lo = head + 1
-        if date is None and lo < len(lines):
-            # WordPress puts the date on the line under "NAME says:".
-            dated = _DATE_LINE_RE.match(lines[lo].text)
-            if dated:
-                date = dated["date"]
-                lo += 1
-        hi = headers[k + 1] if k + 1 < len(headers) else len(lines)
-        hi = min([f for f in footers if lo <= f < hi] + [hi])
-        if hi - 1 > lo and _DATE_LINE_RE.match(lines[hi - 1].text):
-            # Blogger puts the date under the comment instead.
-            date = date or _DATE_LINE_RE.match(lines[hi - 1].text)["date"]
-            hi -= 1
-        comment = _make_comment(lines, range(lo, hi), furniture, name, date)
-        if comment:
-            comments.append(comment)
-    return comments, headers[0]
-
-
-def _make_comment(
-    lines: list[_Line], span: range, furniture: set[int], name: str | None, date: str | None
-) -> _Comment | None:
-    """A comment from the lines of ``span`` that are not furniture; None if empty or spam."""
-    body = tuple(i for i in span if i not in furniture)
-    text = " ".join(lines[i].text for i in body)
-    if not any(c.isalnum() for c in text) or _is_spam(text):
-        return None
-    return _Comment(body, name or None, date)
-
-
-def _is_spam(text: str) -> bool:
-    """Short generic praise or a bare link, as left by spam robots."""
-    if _URL_RE.fullmatch(text.strip()):
-        return True
-    words = re.findall(r"[a-z']+", text.lower())
-    return 0 < len(words) <= _SPAM_MAX_WORDS and all(w in _PRAISE_WORDS for w in words)
-
-
 # --- Titles ---------------------------------------------------------------------------------------
 
 
@@ -594,7 +342,7 @@ def _looks_like_title(line: str) -> bool:
         and not line.endswith((".", ":", ","))
         and not _LABEL_RE.match(line)
         and not _is_furniture(line)
-        and not _DATE_LINE_RE.match(line)
+        and not DATE_LINE_RE.match(line)
         and _match_byline(line) is None
     )
 

@@ -1,0 +1,44 @@
+"""Checking what a caller asks before any work is done: the question text, ``k`` and the mode."""
+
+from __future__ import annotations
+
+import re
+
+from qa.errors import QuestionError
+from qa.settings import MODES
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_K = 1000
+
+
+def clean_question(question: object, max_chars: int) -> str:
+    """The question with control characters removed and spaces trimmed.
+
+    Raises:
+        QuestionError: It is not text, is empty, or is longer than ``max_chars``.
+    """
+    if not isinstance(question, str):
+        raise QuestionError(f"the question must be text, got {type(question).__name__}")
+    cleaned = _CONTROL.sub(" ", question).strip()
+    if not cleaned:
+        raise QuestionError(
+            "the question is empty: ask something, e.g. 'Who brokered the ceasefire?'"
+        )
+    if len(cleaned) > max_chars:
+        raise QuestionError(
+            f"the question is too long ({len(cleaned):,} characters; the limit is "
+            f"{max_chars:,}): shorten it to the part you want answered"
+        )
+    return cleaned
+
+
+def check_k(k: object) -> int:
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise QuestionError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
+    return k
+
+
+def check_mode(mode: object) -> str:
+    if mode not in MODES:
+        raise QuestionError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+    return mode  # type: ignore[return-value]

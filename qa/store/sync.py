@@ -1,0 +1,85 @@
+"""The index lifecycle: bring the stored index up to date with the corpus folder, then use it.
+
+An index that is up to date is only read, without the writer lock. Otherwise, under the lock,
+the index is read again (another process may have updated it meanwhile), then updated or built
+(``qa.index.build``) and written as a new version. A damaged index, or one in another format,
+is set aside with a one-line warning and rebuilt; damage is only acted on under the lock,
+because without it a version that another process replaced while this one read it would look
+damaged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from embeddings.encoder import Encoder
+from qa.errors import IndexCorruptError, IndexFormatError
+from qa.index.build import build_index, build_settings, is_up_to_date
+from qa.index.report import IndexReport
+from qa.index.stored import StoredIndex
+from qa.ingest import list_corpus_files
+from qa.settings import IndexSettings
+from qa.store.base import Store
+
+log = logging.getLogger("qa")
+
+
+def open_index(
+    store: Store,
+    corpus: Path,
+    settings: IndexSettings,
+    encoder: Encoder,
+    *,
+    rebuild: bool = False,
+    progress: bool = True,
+) -> tuple[StoredIndex, IndexReport]:
+    """The index of ``corpus`` in ``store``, brought up to date first; and what that took.
+
+    Only new or changed files are read and only new text is embedded, unless ``rebuild``.
+
+    Raises:
+        CorpusError: The folder is missing or holds no readable document.
+        IndexWriteError: The index cannot be written; the previous one is kept as it was.
+    """
+    files = list_corpus_files(corpus)
+    previous = None if rebuild else _read(store, locked=False)
+    if previous is not None and is_up_to_date(previous, files, settings, encoder):
+        return previous, IndexReport.of(previous.manifest, store.location)
+    with store.writer_lock():
+        if previous is None or not store.is_current(previous):
+            previous = None if rebuild else _read(store, locked=True)
+        if previous is not None and is_up_to_date(previous, files, settings, encoder):
+            return previous, IndexReport.of(previous.manifest, store.location)
+        if previous is not None:
+            changed = build_settings(settings, encoder).changes_from(previous.manifest.settings)
+            if changed:
+                log.warning(
+                    "The index at %s was built with other settings (%s): updating it.",
+                    store.location,
+                    ", ".join(changed),
+                )
+        index, report = build_index(corpus, settings, encoder, previous, progress, files)
+        store.write(index)
+        return index, replace(report, index_dir=store.location)
+
+
+def _read(store: Store, locked: bool) -> StoredIndex | None:
+    """The stored index, or None when there is none or it is damaged (then set aside)."""
+    try:
+        index = store.read()
+    except IndexCorruptError as exc:
+        if not locked:
+            with store.writer_lock():
+                return _read(store, locked=True)
+        moved = store.set_aside()
+        where = f"; the old copy is kept at {moved}" if moved else ""
+        what = "is from another version" if isinstance(exc, IndexFormatError) else "is damaged"
+        log.warning("The index at %s %s (%s): rebuilding it%s.", store.location, what, exc, where)
+        return None
+    # Under the lock, versions without a live one are no write in progress: the pointer was
+    # lost, and the user should hear why everything is embedded again.
+    if index is None and locked and store.lost_pointer():
+        log.warning("The index at %s has lost its CURRENT pointer: rebuilding it.", store.location)
+    return index

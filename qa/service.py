@@ -42,7 +42,8 @@ class QA:
     """Question answering over one folder of documents.
 
     Args:
-        corpus: Folder of .txt, .md and .html files (searched recursively). Defaults to the
+        corpus: Folder of documents (searched recursively; the formats are those of
+            ``qa.ingest.formats``: text, Markdown, HTML, reStructuredText). Defaults to the
             bundled demo corpus.
         index_dir: Where the index is kept. Defaults to a folder per corpus under ``QA_HOME``
             (see ``qa.paths``).

@@ -1,11 +1,11 @@
 """The public API contract: names, fields, offsets, duplicates, answers, errors."""
 
 import pytest
-from conftest import names_quds_commander
 
 import qa
 from qa import QA, Answer, Passage, QuestionError
 from qa.paths import DEFAULT_CORPUS as CORPUS
+from tests.helpers import names_quds_commander
 
 QUESTION = "Who brokered the ceasefire?"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from qa.ingest import html, markdown, text
+from qa.ingest import html, markdown, rst, text
 from qa.ingest.source import CorpusFile
 from qa.types import Document
 
@@ -22,6 +22,7 @@ READERS: dict[str, Reader] = {
     ".markdown": markdown.read,
     ".html": html.read,
     ".htm": html.read,
+    ".rst": rst.read,
 }
 SUFFIXES: tuple[str, ...] = tuple(READERS)
 

@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import names_quds_commander
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from eval.reliability.app_process import running_app
+from tests.helpers import names_quds_commander
+
+pytestmark = pytest.mark.slow  # a subprocess harness: make test runs it, make check does not
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

@@ -24,8 +24,10 @@ from qa.paths import DEFAULT_CORPUS as CORPUS
 from qa.service import QA
 from qa.store.folder import read_index
 from qa.store.versions import CURRENT, current_version
+from tests.helpers import ROOT  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # a subprocess harness: make test runs it, make check does not
+
 SMALL_DOC = "004_82396509a673133c.txt"  # 5 KB, 9 chunks: its index takes 84 KiB on a tmpfs
 # Two corpus documents in one file: 47 KB, 58 chunks, an index of 276 KiB, so that the second
 # version cannot be written next to the first on a disk of ``SMALL_DISK``.

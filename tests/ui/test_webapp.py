@@ -12,8 +12,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import APP_INDEX, ROOT, names_quds_commander
 from gradio_client import Client
+
+from tests.helpers import APP_INDEX, ROOT, names_quds_commander
+
+pytestmark = pytest.mark.slow  # a subprocess harness: make test runs it, make check does not
 
 
 @pytest.fixture(scope="module")

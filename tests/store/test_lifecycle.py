@@ -212,6 +212,7 @@ def test_an_index_of_another_format_is_rebuilt_with_its_own_message(built, caplo
     assert not report.up_to_date and read_index(index_dir)
 
 
+@pytest.mark.slow  # two indexing processes
 def test_two_processes_indexing_one_folder_at_once_leave_one_whole_index(corpus_copy, tmp_path):
     """The writer lock: both finish, one builds and the other finds the index up to date."""
     import subprocess

@@ -7,7 +7,11 @@ refused at once as busy, every other one answered, nothing else. No timing is as
 
 from pathlib import Path
 
+import pytest
+
 from eval.reliability.load import run
+
+pytestmark = pytest.mark.slow  # a subprocess harness: make test runs it, make check does not
 
 USERS, QUESTIONS, QUEUE, BURST = 5, 4, 5, 40  # the queue holds all the users, not the burst
 

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from qa.ingest.structure import find_byline, find_title, segment_text
 from qa.types import INDEXED_KINDS, Segment
+from tests.helpers import DEMO_CORPUS
 
-CORPUS = Path(__file__).parent.parent / "qa" / "demo_corpus"
+CORPUS = DEMO_CORPUS
 CORPUS_FILES = sorted(CORPUS.glob("*.txt"))
 DRUM = "000_ce3c7cd48da314e0.txt"
 DRUM_ARTICLE_ONLY = "001_89a5137f6fea6e6d.txt"

@@ -3,7 +3,11 @@
 
 from pathlib import Path
 
+import pytest
+
 from eval.reliability.crash import run
+
+pytestmark = pytest.mark.slow  # a subprocess harness: make test runs it, make check does not
 
 
 def test_killed_indexing_never_leaves_a_broken_or_mixed_index(tmp_path: Path) -> None:

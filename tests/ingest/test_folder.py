@@ -22,8 +22,9 @@ from qa.ingest import (
     source,
 )
 from qa.types import Document
+from tests.helpers import DEMO_CORPUS
 
-CORPUS = Path(__file__).parent.parent / "qa" / "demo_corpus"
+CORPUS = DEMO_CORPUS
 PARAGRAPH = (
     "The offensive in Basra stalled after six days of fighting between the army and the "
     "militias loyal to the cleric."
@@ -109,6 +110,7 @@ def test_listing_is_recursive_sorted_and_filtered(tmp_path: Path) -> None:
         "sub/page.HTML",
         "notes.markdown",
         "old.htm",
+        "guide.rst",
         "image.png",
         "doc.pdf",
         "README",
@@ -121,11 +123,20 @@ def test_listing_is_recursive_sorted_and_filtered(tmp_path: Path) -> None:
     assert ids == [
         "A.TXT",
         "b.txt",
+        "guide.rst",
         "notes.markdown",
         "old.htm",
         "sub/deeper/c.md",
         "sub/page.HTML",
     ]
+
+
+def test_restructured_text_is_read_as_plain_text(tmp_path: Path) -> None:
+    text = "Setting up\n==========\n\nRun ``make run`` to index the folder and serve the chat.\n"
+    write(tmp_path, "setup.rst", text)
+    document = load_document(list_corpus_files(tmp_path)[0])
+    assert document.text == text and document.title == "Setting up"
+    assert [s.kind for s in document.segments] == ["article"]
 
 
 def test_symlinked_folders_are_not_followed(tmp_path: Path) -> None:
@@ -209,7 +220,7 @@ def test_file_instead_of_folder(tmp_path: Path) -> None:
 
 def test_folder_without_documents(tmp_path: Path) -> None:
     write(tmp_path, "image.png", b"\x89PNG")
-    with pytest.raises(CorpusError, match="no .txt/md/markdown/html/htm documents"):
+    with pytest.raises(CorpusError, match="no .txt/md/markdown/html/htm/rst documents"):
         read_corpus(tmp_path)
 
 

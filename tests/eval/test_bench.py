@@ -15,8 +15,9 @@ import pytest
 from eval.performance import bench
 from eval.performance.synthetic import chunk_templates, synthetic_chunked_documents
 from qa.types import Chunk
+from tests.helpers import ROOT  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # a subprocess harness: make test runs it, make check does not
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,11 @@
 
 from pathlib import Path
 
+import pytest
+
 from eval.reliability.corrupt import run
+
+pytestmark = pytest.mark.slow  # a subprocess harness: make test runs it, make check does not
 
 
 def test_a_damaged_index_comes_back_whole_and_answers_as_before(tmp_path: Path) -> None:

@@ -78,7 +78,7 @@ SECRET = "QA_TEST_SECRET=hunter2"
 TARGETS = [
     "app.py",
     str(ROOT / "app.py"),
-    "qa/config.py",
+    "qa/settings.py",
     "pyproject.toml",
     ".env",
     "../../../../etc/passwd",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.performance import bench
+from eval.performance import bench, scale
 from eval.performance.synthetic import chunk_templates, synthetic_chunked_documents
 from qa.types import Chunk
 from tests.helpers import ROOT  # noqa: E402
@@ -95,27 +95,27 @@ def test_scale_bench_measures_an_exact_index_and_an_inverted_file(smoke_results)
 def test_scale_bench_indexes_a_synthetic_corpus_with_our_pipeline(smoke_results):
     out, stdout = smoke_results
     text = json.loads((out / "bench-scale.json").read_text())["text"]
-    wanted = round(bench.SMOKE_TEXT_CHUNKS / bench.SCIFACT_CHUNKS_PER_DOCUMENT)
+    wanted = round(scale.SMOKE_TEXT_CHUNKS / scale.SCIFACT_CHUNKS_PER_DOCUMENT)
     assert text["documents"] == wanted
     # Synthetic documents copy SciFact abstracts' lengths, so they chunk like SciFact.
-    assert 0.5 * bench.SMOKE_TEXT_CHUNKS < text["chunks"] < 2 * bench.SMOKE_TEXT_CHUNKS
+    assert 0.5 * scale.SMOKE_TEXT_CHUNKS < text["chunks"] < 2 * scale.SMOKE_TEXT_CHUNKS
     assert text["throughput"]["chunks_per_s"] > 0 and text["peak_rss_mb"] > 0
     asked = text["latency"]["retrieve"]["n"]
-    assert asked == text["latency"]["answer"]["n"] == bench.SMOKE_QUESTIONS
+    assert asked == text["latency"]["answer"]["n"] == scale.SMOKE_QUESTIONS
     assert "**Our pipeline on a synthetic corpus**" in stdout
 
 
 def test_scale_bench_retrieves_from_a_synthetic_index_of_each_size(smoke_results):
     out, stdout = smoke_results
     rows = json.loads((out / "bench-scale.json").read_text())["retrieve"]
-    assert [row["size"] for row in rows] == list(bench.SMOKE_SCALE_SIZES)
+    assert [row["size"] for row in rows] == list(scale.SMOKE_SCALE_SIZES)
     assert {row["kind"] for row in rows} == {"exact", "ivf"}
     for row in rows:
         # About three chunks a document, as SciFact has.
         assert 2 < row["size"] / row["documents"] < 4.5
         assert row["build"]["documents"] == row["documents"] and row["build"]["disk_mb"] > 0
         assert set(row["by_mode"]) == {"hybrid", "dense", "bm25"}
-        assert all(t["n"] == bench.SMOKE_QUESTIONS for t in row["by_mode"].values())
+        assert all(t["n"] == scale.SMOKE_QUESTIONS for t in row["by_mode"].values())
         assert row["fewest_passages"] == 5, "every question gets k passages"
         assert row["offsets_match"], "passages are where their offsets say"
         assert row["peak_rss_mb"] >= row["rss_after_load_mb"] > 0

@@ -1,0 +1,47 @@
+"""What the benchmark's cases measure with: timing one call, percentiles of timings, and the
+process's memory, shared by ``bench_cases`` and ``scale_cases`` (and the app and load
+benchmarks, through ``bench_cases``)."""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+K = 5  # passages per question, as the chat asks for
+
+
+def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
+    """p50, p95 and max of a list of milliseconds, rounded to 0.1 ms."""
+    ordered = sorted(samples_ms)
+    return {
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[max(0, round(0.95 * len(ordered)) - 1)], 2),
+        "max_ms": round(ordered[-1], 2),
+        "n": len(ordered),
+    }
+
+
+def timed_ms(call: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident memory (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
+
+
+def current_rss_mb() -> float:
+    """Resident memory now (VmRSS), in MiB; 0 where /proc is missing."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "VmRSS: 0 kB")
+    return round(int(line.split()[1]) / 1024, 1)

@@ -1,0 +1,223 @@
+"""The report of ``qa bench``: a Markdown table for each result file, the chart, and the tables
+rewritten between the bench markers of docs/PERFORMANCE.md."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+from eval import ROOT
+from eval.chart import bench_chart
+from eval.performance.harness import CORPORA, throughput
+
+TABLES = ROOT / "docs" / "PERFORMANCE.md"  # the tables go between its bench markers
+
+
+def format_corpus_table(result: dict[str, Any]) -> str:
+    """Markdown: each figure for ours and the tutorial's, and the ratio."""
+    ours, tutorial = result["ours"], result["tutorial"]
+    mine, theirs = throughput(ours), throughput(tutorial)
+    ratio = result["ratios"]
+
+    def row(label: str, a: float, b: float | None, unit: str, key: str | None) -> str:
+        other = f"{b:,.4g} {unit}" if b is not None else "n/a"
+        times = f"{ratio[key]:.2f}×" if key else ""
+        return f"| {label} | {a:,.4g} {unit} | {other} | {times} |"
+
+    lat_o, lat_t = ours["latency"], tutorial["latency"]
+    lines = [
+        f"**{result['corpus']}** ({result['documents']:,} documents; ours "
+        f"{ours['chunks']:,} chunks, {ours['precision']}; tutorial {tutorial['chunks']:,} "
+        f"chunks, fp32)",
+        "",
+        "| | ours | tutorial | ours / tutorial |",
+        "|---|---:|---:|---:|",
+        row("indexing", mine["documents_per_s"], theirs["documents_per_s"], "docs/s",
+            "documents_per_s"),
+        row("embedding alone", mine["embedding_documents_per_s"],
+            theirs["embedding_documents_per_s"], "docs/s", "embedding_documents_per_s"),
+        row("embedding alone", mine["embedding_chunks_per_s"],
+            theirs["embedding_chunks_per_s"], "chunks/s", "embedding_chunks_per_s"),
+        row("`retrieve` p50", lat_o["retrieve"]["p50_ms"], lat_t["retrieve"]["p50_ms"],
+            "ms", "retrieve_p50"),
+        row("`retrieve` p95", lat_o["retrieve"]["p95_ms"], lat_t["retrieve"]["p95_ms"], "ms",
+            None),
+        row("`answer` p50", lat_o["answer"]["p50_ms"], None, "ms", None),
+        row("`answer` p95", lat_o["answer"]["p95_ms"], None, "ms", None),
+        row("first answer, saved index", ours["cold_saved"]["wall_seconds"],
+            tutorial["cold_saved"]["wall_seconds"], "s", "cold_saved_seconds"),
+        row("first answer, no index", ours["cold_none"]["wall_seconds"],
+            tutorial["cold_none"]["wall_seconds"], "s", "cold_none_seconds"),
+        row("peak memory, indexing", ours["peak_rss_mb"], tutorial["peak_rss_mb"], "MB",
+            "index_peak_rss"),
+        row("re-index, one document changed", ours["reindex_one"]["index_seconds"], None, "s",
+            None),
+        row("full rebuild", ours["index_seconds"], tutorial["index_seconds"], "s", None),
+    ]  # fmt: skip
+    return "\n".join(lines)
+
+
+def format_encoding_table(result: dict[str, Any]) -> str:
+    """Markdown: texts/s per precision and batch size, sorted by length or not."""
+    rows = result["rows"]
+    sizes = sorted({r["batch_size"] for r in rows})
+    lines = [
+        f"**Encoding** ({result['texts']:,} SciFact chunks; texts/s, sorted by length / not)",
+        "",
+        "| precision | " + " | ".join(f"batch {b}" for b in sizes)
+        + " | one question p50 | cosine to fp32 (min) |",
+        "|---|" + "---:|" * (len(sizes) + 2),
+    ]  # fmt: skip
+    for precision in dict.fromkeys(r["precision"] for r in rows):
+        cells = []
+        for size in sizes:
+            speed = {r["sorted"]: r["texts_per_s"] for r in rows
+                     if r["precision"] == precision and r["batch_size"] == size}  # fmt: skip
+            cells.append(f"{speed[True]:.0f} / {speed[False]:.0f}")
+        agreement = result["agreement_with_fp32"].get(precision, {})
+        cosine = f"{agreement['min_cosine']:.5f}" if agreement else "n/a"
+        question = result["question"][precision]["p50_ms"]
+        lines.append(f"| {precision} | {' | '.join(cells)} | {question:.1f} ms | {cosine} |")
+    return "\n".join(lines)
+
+
+def format_quality_table(result: dict[str, Any]) -> str:
+    """Markdown: SciFact test nDCG@10 of each configuration per precision."""
+    result = result["precisions"]
+    precisions = list(result)
+    configs = list(result[precisions[0]]["configs"])
+    lines = [
+        "**SciFact test nDCG@10 by encoder precision**",
+        "",
+        "| configuration | " + " | ".join(precisions) + " |",
+        "|---|" + "---:|" * len(precisions),
+    ]
+    for config in configs:
+        scores = [f"{result[p]['configs'][config]['ndcg_10']:.4f}" for p in precisions]
+        lines.append(f"| {config} | {' | '.join(scores)} |")
+    return "\n".join(lines)
+
+
+def format_scale_table(result: dict[str, Any]) -> str:
+    """Markdown: the real pipeline on a synthetic corpus, ``retrieve`` on synthetic indexes by
+    size, and the vector index alone by size (result files from before the first two lack
+    them)."""
+    parts = []
+    if "text" in result:
+        parts.append(_format_scale_text(result["text"]))
+    if "retrieve" in result:
+        parts.append(_format_scale_retrieve(result["retrieve"]))
+    return "\n\n".join([*parts, _format_scale_vectors(result)])
+
+
+def _format_scale_text(build: dict[str, Any]) -> str:
+    speed, latency = build["throughput"], build["latency"]
+    retrieve, answer = latency["retrieve"], latency["answer"]
+    return "\n".join([
+        f"**Our pipeline on a synthetic corpus** (SciFact titles and sentences, "
+        f"{build['documents']:,} documents, {build['chunks']:,} chunks, {build['precision']}; "
+        f"{retrieve['n']:,} searches)",
+        "",
+        "| full build | indexing | embedding alone | peak memory, indexing "
+        "| `retrieve` p50 / p95 | `answer` p50 / p95 | peak memory, answering |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {build['index_seconds']:,.0f} s "
+        f"| {speed['documents_per_s']:,.1f} docs/s, {speed['chunks_per_s']:,.1f} chunks/s "
+        f"| {build['embedding_seconds']:,.0f} s, {speed['embedding_chunks_per_s']:,.1f} chunks/s "
+        f"| {build['peak_rss_mb']:,.0f} MB "
+        f"| {retrieve['p50_ms']:.1f} / {retrieve['p95_ms']:.1f} ms "
+        f"| {answer['p50_ms']:.1f} / {answer['p95_ms']:.1f} ms "
+        f"| {latency['peak_rss_mb']:,.0f} MB |",
+    ])  # fmt: skip
+
+
+def _format_scale_retrieve(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        f"**`retrieve` by index size** (synthetic indexes: SciFact sentences cut like SciFact's "
+        f"chunks, vectors shaped like SciFact's; {rows[0]['retrieve']['n']:,} searches, one "
+        f"question at a time, {rows[0]['mode']}, the question embedded in each)",
+        "",
+        "| chunks | documents | vectors | build | on disk | load | `retrieve` p50 / p95 "
+        "| dense p50 | BM25 p50 | memory after load | after searches | peak memory |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        retrieve, modes = row["retrieve"], row["by_mode"]
+        lines.append(
+            f"| {row['size']:,} | {row['documents']:,} | {row['kind']} "
+            f"| {row['build']['wall_seconds']:,.0f} s | {row['build']['disk_mb']:,} MB "
+            f"| {row['load_seconds']:.1f} s "
+            f"| {retrieve['p50_ms']:.1f} / {retrieve['p95_ms']:.1f} ms "
+            f"| {modes['dense']['p50_ms']:.1f} ms | {modes['bm25']['p50_ms']:.1f} ms "
+            f"| {row['rss_after_load_mb']:,.0f} MB | {row['rss_after_search_mb']:,.0f} MB "
+            f"| {row['peak_rss_mb']:,.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def _format_scale_vectors(result: dict[str, Any]) -> str:
+    lines = [
+        f"**Vector index by size** (synthetic vectors shaped like SciFact's; "
+        f"{result['questions']} SciFact queries, one at a time)",
+        "",
+        "| vectors | index | build | load | file | recall@10 vs exact | search p50 / p95 "
+        "| memory after search |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in result["rows"]:
+        search = row["search"]
+        lines.append(
+            f"| {row['size']:,} | {row['kind']} | {row['build_seconds']:.1f} s "
+            f"| {row['load_seconds']:.3f} s | {row['file_mb']:,.0f} MB | {row['recall_at_10']:.4f} "
+            f"| {search['p50_ms']:.2f} / {search['p95_ms']:.2f} ms "
+            f"| {row['rss_after_search_mb']:,.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def tables(folder: Path) -> list[str]:
+    """The Markdown tables of every result file in ``folder``."""
+    found = []
+    for name in CORPORA:
+        if (path := folder / f"bench-{name}.json").exists():
+            found.append(format_corpus_table(json.loads(path.read_text())))
+    if (path := folder / "bench-encoding.json").exists():
+        found.append(format_encoding_table(json.loads(path.read_text())))
+    if (path := folder / "bench-quality.json").exists():
+        found.append(format_quality_table(json.loads(path.read_text())))
+    if (path := folder / "bench-scale.json").exists():
+        found.append(format_scale_table(json.loads(path.read_text())))
+    return found
+
+
+def draw_chart(folder: Path) -> bool:
+    """bench-scale.png from the result files in ``folder``."""
+    corpora = [
+        json.loads(path.read_text())
+        for name in CORPORA
+        if (path := folder / f"bench-{name}.json").exists()
+    ]
+    scale = folder / "bench-scale.json"
+    if not corpora and not scale.exists():
+        return False
+    loaded = json.loads(scale.read_text()) if scale.exists() else None
+    return bench_chart(corpora, loaded, folder / "bench-scale.png")
+
+
+def write_tables(folder: Path) -> bool:
+    """Replace the text between the bench markers of ``TABLES``; False when they are missing."""
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    text = TABLES.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        return False
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs"
+    body = "\n\n".join(
+        [f"Measured with `qa bench` on {machine}, {time.strftime('%Y-%m-%d')}.", *tables(folder)]
+    )
+    head, rest = text.split(start, 1)
+    TABLES.write_text(f"{head}{start}\n{body}\n{end}{rest.split(end, 1)[1]}", encoding="utf-8")
+    return True

@@ -82,6 +82,7 @@ def build_index(
     same_vectors = built is not None and wanted.same(built, "model", "precision", "dimension")
 
     previous_chunks = list(previous.chunks) if previous else []  # parsed once, used below
+    previous_stats = previous.file_stats if previous else {}
     old_docs = {d.doc_id: d for d in previous.documents} if same_chunking and previous else {}
     old_chunks: dict[str, list[int]] = {}  # rows of the previous index, by document
     if same_chunking:
@@ -102,7 +103,7 @@ def build_index(
         files, desc="Reading", unit="file", disable=None if progress else True, leave=False
     ):
         stat = FileStat(file.size, file.mtime_ns)
-        if file.doc_id in old_docs and previous.file_stats.get(file.doc_id) == stat:  # type: ignore[union-attr]
+        if file.doc_id in old_docs and previous_stats.get(file.doc_id) == stat:
             documents.append(old_docs[file.doc_id])
             rows = old_chunks.get(file.doc_id, [])
             chunks.extend(previous_chunks[row].chunk for row in rows)
@@ -146,7 +147,8 @@ def build_index(
     vectors = np.stack([cache[h] for h in hashes]) if hashes else np.zeros((0, encoder.dimension))
     docs = {d.doc_id: d for d in documents}
     known = None
-    if previous is not None and same_chunking and wanted.same(built, "duplicate_threshold"):  # type: ignore[arg-type]
+    same_duplicates = built is not None and wanted.same(built, "duplicate_threshold")
+    if previous is not None and same_chunking and same_duplicates:
         known = Known(
             carried, previous.samples, [_spans(stored.also_in) for stored in previous_chunks]
         )

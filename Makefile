@@ -55,12 +55,13 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The browser tests drive Debian's Chromium; Playwright never downloads a browser here.
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser here. qpdf
+# makes the encrypted PDF of the PDF tests.
 browser:
-	@test -x $(CHROMIUM) || { \
-		echo "Installing Debian's chromium for the browser tests"; \
+	@test -x $(CHROMIUM) && command -v qpdf >/dev/null || { \
+		echo "Installing Debian's chromium and qpdf for the browser and PDF tests"; \
 		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium qpdf; }
 
 # Everything: lint, then every test, the subprocess harnesses (marked slow) included. CI runs this.
 test: lint browser

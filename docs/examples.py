@@ -16,9 +16,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import re
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,12 +49,13 @@ def run(source: str) -> str:
 def _run_commands(source: str) -> None:
     from qa.cli import main
 
-    for line in source.splitlines():
-        if line.startswith("$ qa "):
-            print(line)
-            code = main(shlex.split(line)[2:])
-            if code:
-                print(f"(exit status {code})")
+    with contextlib.chdir(ROOT):  # paths in the examples are relative to the project
+        for line in source.splitlines():
+            if line.startswith("$ qa "):
+                print(line)
+                code = main(shlex.split(line)[2:])
+                if code:
+                    print(f"(exit status {code})")
 
 
 def _fixed(text: str) -> str:
@@ -87,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", action="store_true", help="rewrite the README's outputs")
     args = parser.parse_args(argv)
+    # A fresh QA_HOME, so that the outputs show a first indexing on every machine and every run.
+    os.environ["QA_HOME"] = tempfile.mkdtemp(prefix="qa-docs-home-")
     readme = README.read_text(encoding="utf-8")
     if args.write:
         README.write_text(rewrite(readme), encoding="utf-8")

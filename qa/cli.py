@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import textwrap
 from dataclasses import asdict
@@ -19,7 +20,7 @@ from qa.errors import QAError
 from qa.settings import MODES, Settings
 from qa.types import Answer, Passage
 from qa.ui import QUEUE_SIZE
-from qa.ui.render import part_label, shorten
+from qa.ui.render import page_label, part_label, shorten
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `qa ask ... | head` closed the pipe: stop quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _plugins() -> dict[str, EntryPoint]:
@@ -152,8 +156,9 @@ def describe(passage: Passage) -> str:
     part = part_label(passage.section, passage.author)
     when = f", {passage.date}" if passage.date else ""
     also = f"; also in {', '.join(p.doc_id for p in passage.also_in)}" if passage.also_in else ""
+    page = f", {page_label(passage.pages)}" if passage.pages else ""
     return (
-        f"{passage.title} — {part}{when} ({passage.doc_id}, "
+        f"{passage.title} — {part}{when} ({passage.doc_id}{page}, "
         f"chars {passage.start}–{passage.end}{also})"
     )
 

@@ -6,6 +6,7 @@ All are frozen dataclasses: they cross module boundaries and are never mutated.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -41,6 +42,13 @@ class Document:
     author: str | None = None
     date: str | None = None
     segments: tuple[Segment, ...] = ()
+    pages: tuple[int, ...] = ()  # where each page starts in ``text`` (paged formats: PDF)
+
+    def page_of(self, offset: int) -> int | None:
+        """The page (from 1) holding ``text[offset]``; None for a document without pages."""
+        if not self.pages:
+            return None
+        return max(bisect.bisect_right(self.pages, offset), 1)
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,8 @@ class SkippedFile:
 class Chunk:
     """A retrievable unit: part of one indexed segment, never across two.
 
-    ``doc.text[start:end] == text`` always holds.
+    ``doc.text[start:end] == text`` always holds. ``page`` is the page it starts on and
+    ``pages`` every page it spans, in a paged document (a PDF); None and () elsewhere.
     """
 
     doc_id: str
@@ -65,6 +74,8 @@ class Chunk:
     section: Section
     author: str | None = None
     date: str | None = None
+    page: int | None = None
+    pages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,8 @@ class Passage:
 
     ``section`` says whether it is the document author's text ("article") or a reader's
     comment ("comment"); ``author`` is then the article's author or the commenter.
-    ``also_in`` lists the other places holding a near-duplicate of this passage.
+    ``page`` and ``pages`` say where it is in a paged document (a PDF): the page it starts on
+    and every page it spans. ``also_in`` lists the other places holding a near-duplicate.
     """
 
     text: str
@@ -98,6 +110,8 @@ class Passage:
     author: str | None = None
     date: str | None = None
     also_in: tuple[Place, ...] = ()
+    page: int | None = None
+    pages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,3 +16,6 @@ def names_quds_commander(text: str) -> bool:
     return ("quds" in lowered or "qods" in lowered) and (
         "commander" in lowered or "suleimani" in lowered
     )
+
+
+FIXTURES = ROOT / "tests" / "fixtures"  # real documents of each format (see SOURCES.md there)

@@ -16,7 +16,7 @@ def test_every_readme_example_prints_what_the_readme_shows():
     examples = load_examples()
     readme = examples.README.read_text(encoding="utf-8")
     found = examples.outputs(readme)
-    assert {"python", "cli"} <= set(found), "the README's examples went missing"
+    assert {"python", "pdf"} <= set(found), "the README's examples went missing"
     for name, (shown, now) in found.items():
         assert shown == now, f"README example {name!r} is stale: run make docs"
 

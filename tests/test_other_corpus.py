@@ -1,14 +1,18 @@
 """A user's own folder: mixed formats, nested folders, bad files, through the whole pipeline."""
 
+import contextlib
 import errno
+import io
 import json
 import os
+import re
 
 import pytest
 
 from qa.cli import main
 from qa.ingest import MAX_FILE_BYTES
 from qa.service import QA
+from tests.helpers import FIXTURES
 
 HTML = """<html><head><title>Harbour report</title><script>alert('x')</script></head>
 <body><h1>Harbour report</h1><p>The harbour of Umm Qasr reopened on Monday after the
@@ -116,3 +120,35 @@ def test_a_folder_of_bad_files_indexes_every_good_one(folder, tmp_path):
 
     # The skipped files are remembered as they are: a second run finds nothing to do.
     assert QA(folder, tmp_path / "index", progress=False).index().up_to_date
+
+
+def test_pdf_and_word_files_are_indexed_and_cited_with_their_page(tmp_path):
+    folder = tmp_path / "manuals"
+    folder.mkdir()
+    for name in ("shared-mime-info-spec.pdf", "nodejs-intl.docx"):
+        (folder / name).write_bytes((FIXTURES / name).read_bytes())
+    (folder / "broken.pdf").write_bytes((FIXTURES / "shared-mime-info-spec.pdf").read_bytes()[:900])
+    qa = QA(folder, tmp_path / "index", progress=False)
+    report = qa.index()
+    assert report.documents == 2 and report.boilerplate_segments > 0
+    assert [(s.path, s.reason.split(" (")[0]) for s in report.skipped] == [
+        ("broken.pdf", "broken PDF")
+    ]
+
+    top = qa.retrieve("Which key words are interpreted as described in RFC 2119?", k=1)[0]
+    assert top.doc_id == "shared-mime-info-spec.pdf" and top.page == 2 and top.pages == (2,)
+    assert qa.document(top.doc_id).text[top.start : top.end] == top.text
+    cited = main_output(["ask", "RFC 2119 key words", "--corpus", str(folder)], tmp_path)
+    assert re.search(r"\(shared-mime-info-spec\.pdf, p\. \d+, chars \d+–\d+\)", cited)
+
+    table = qa.retrieve("Which ICU option supports the Intl object fully?", k=3)
+    assert any(p.doc_id == "nodejs-intl.docx" and p.page is None for p in table)
+
+
+def main_output(argv, tmp_path):
+    """What ``qa`` prints for ``argv``, over the index in ``tmp_path``."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main([*argv, "--index-dir", str(tmp_path / "index"), "--quiet"])
+    assert code == 0
+    return out.getvalue()

@@ -62,15 +62,19 @@ class Chunker:
             author = seg.author or (doc.author if seg.kind == "article" else None)
             date = seg.date or (doc.date if seg.kind == "article" else None)
             for start, end in self.spans(doc.text[seg.start : seg.end]):
+                start, end = seg.start + start, seg.start + end
+                first, last = doc.page_of(start), doc.page_of(end - 1)
                 chunks.append(
                     Chunk(
                         doc_id=doc.doc_id,
-                        start=seg.start + start,
-                        end=seg.start + end,
-                        text=doc.text[seg.start + start : seg.start + end],
+                        start=start,
+                        end=end,
+                        text=doc.text[start:end],
                         section=seg.kind,  # type: ignore[arg-type]
                         author=author,
                         date=date,
+                        page=first,
+                        pages=tuple(range(first, last + 1)) if first and last else (),
                     )
                 )
         return chunks

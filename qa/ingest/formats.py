@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from qa.ingest import html, markdown, rst, text
+from qa.ingest import html, markdown, pdf, rst, text, word
 from qa.ingest.source import CorpusFile
 from qa.types import Document
 
@@ -23,6 +23,8 @@ READERS: dict[str, Reader] = {
     ".html": html.read,
     ".htm": html.read,
     ".rst": rst.read,
+    ".pdf": pdf.read,
+    ".docx": word.read,
 }
 SUFFIXES: tuple[str, ...] = tuple(READERS)
 

@@ -120,6 +120,8 @@ class Retriever:
             author=chunk.author,
             date=chunk.date,
             also_in=also_in,
+            page=chunk.page,
+            pages=chunk.pages,
         )
 
 

@@ -38,7 +38,8 @@ from qa.index.ragged import Ragged
 from qa.index.stored import StoredChunk, StoredIndex
 from qa.types import Chunk, Document, Place, Segment
 
-# 5: each copy in a chunk's also_in is stored with its title, section and author.
+# 5: each copy in a chunk's also_in is stored with its title, section and author; documents
+# and chunks with their pages.
 FORMAT_VERSION = 5
 
 
@@ -151,6 +152,7 @@ def _document_record(doc: Document) -> dict[str, Any]:
         "author": doc.author,
         "date": doc.date,
         "segments": [asdict(s) for s in doc.segments],
+        "pages": list(doc.pages),
         "text": doc.text,
     }
 
@@ -163,6 +165,7 @@ def _document_from(record: dict[str, Any]) -> Document:
         author=record["author"],
         date=record["date"],
         segments=tuple(Segment(**s) for s in record["segments"]),
+        pages=tuple(int(p) for p in record["pages"]),
     )
 
 
@@ -178,7 +181,8 @@ def _chunk_record(stored: StoredChunk) -> dict[str, Any]:
 def _chunk_from(record: dict[str, Any]) -> StoredChunk:
     also_in = tuple(Place(**place) for place in record.pop("also_in"))
     digest = record.pop("hash")
-    return StoredChunk(Chunk(**record), digest, also_in)
+    pages = tuple(int(p) for p in record.pop("pages"))
+    return StoredChunk(Chunk(**record, pages=pages), digest, also_in)
 
 
 def _write_jsonl(stem: Path, records: Iterable[dict[str, Any]]) -> None:

@@ -41,6 +41,13 @@ def part_label(section: Section, author: str | None) -> str:
     return "article" + (f" by {author}" if author else "")
 
 
+def page_label(pages: Sequence[int]) -> str:
+    """'p. 3', 'pp. 3–4', or '' for a passage of a document without pages."""
+    if not pages:
+        return ""
+    return f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}–{pages[-1]}"
+
+
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters, with "…" where it was cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -77,7 +84,7 @@ def chat_reply(answer: Answer, searched_for: str | None = None) -> str:
     if searched_for:
         parts.append(f"*Read with the earlier question as: {escape_markdown(searched_for)}*")
     sources = [
-        escape_markdown(f"[{n}] {p.title}: {part_label(p.section, p.author)}")
+        escape_markdown(f"[{n}] {p.title}{_on_page(p)}: {part_label(p.section, p.author)}")
         for n, p in enumerate(answer.citations, start=1)
     ]
     if sources:
@@ -107,7 +114,7 @@ def source_cards(
 
 def _card(number: int, passage: Passage, doc: Document, quotes: Sequence[Quote]) -> str:
     spans = [(q.start, q.end) for q in quotes if q.citation == number]
-    where = f"{escape(passage.doc_id)}, characters {passage.start}–{passage.end}"
+    where = f"{escape(passage.doc_id)}{_on_page(passage)}, characters {passage.start}–{passage.end}"
     when = f" · {escape(passage.date)}" if passage.date else ""
     also = "".join(
         f'<li><button type="button" class="qa-link" data-open="{number}.{m}">'
@@ -128,6 +135,11 @@ def _card(number: int, passage: Passage, doc: Document, quotes: Sequence[Quote])
         f'<button type="button" class="qa-open" data-open="{number}">'
         f"Open in document ({where})</button></article>"
     )
+
+
+def _on_page(passage: Passage) -> str:
+    label = page_label(passage.pages)
+    return f", {label}" if label else ""
 
 
 def sentence_case(text: str) -> str:

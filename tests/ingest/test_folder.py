@@ -123,6 +123,7 @@ def test_listing_is_recursive_sorted_and_filtered(tmp_path: Path) -> None:
     assert ids == [
         "A.TXT",
         "b.txt",
+        "doc.pdf",
         "guide.rst",
         "notes.markdown",
         "old.htm",
@@ -220,7 +221,7 @@ def test_file_instead_of_folder(tmp_path: Path) -> None:
 
 def test_folder_without_documents(tmp_path: Path) -> None:
     write(tmp_path, "image.png", b"\x89PNG")
-    with pytest.raises(CorpusError, match="no .txt/md/markdown/html/htm/rst documents"):
+    with pytest.raises(CorpusError, match="no .txt/md/markdown/html/htm/rst/pdf/docx documents"):
         read_corpus(tmp_path)
 
 

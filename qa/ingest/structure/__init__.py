@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from qa.ingest.source import CorpusFile, SkipFile
 from qa.ingest.structure.segment import find_byline, find_title, segment_text
-from qa.types import Document
+from qa.types import Document, Segment
 
-__all__ = ["find_byline", "find_title", "segment_text", "structured_document"]
+__all__ = [
+    "find_byline",
+    "find_title",
+    "laid_out_document",
+    "segment_text",
+    "structured_document",
+]
 
 
 def structured_document(file: CorpusFile, text: str, title: str | None = None) -> Document:
@@ -37,4 +43,32 @@ def structured_document(file: CorpusFile, text: str, title: str | None = None) -
         author=author,
         date=date,
         segments=segments,
+    )
+
+
+def laid_out_document(
+    file: CorpusFile,
+    text: str,
+    title: str | None,
+    segments: tuple[Segment, ...] | None = None,
+    pages: tuple[int, ...] = (),
+) -> Document:
+    """The document of a format that knows its own layout (a PDF's pages, a Word file's
+    paragraphs): the blog rules of ``segment_text`` do not run on it, so that a manual is never
+    cut by them. Without ``segments`` the whole text is the article.
+
+    Raises:
+        SkipFile: The text is empty or only white space.
+    """
+    if not text.strip():
+        raise SkipFile("no text (empty or whitespace only)")
+    if segments is None:
+        start = len(text) - len(text.lstrip())
+        segments = (Segment("article", start, len(text.rstrip())),)
+    return Document(
+        doc_id=file.doc_id,
+        title=title or file.path.stem,
+        text=text,
+        segments=segments,
+        pages=pages,
     )

@@ -1,0 +1,70 @@
+"""Word (.docx): paragraphs, headings, list items and tables, read with python-docx (MIT).
+
+The body is read in document order. Paragraphs and headings are separated by a blank line, list
+items are lines starting with "- ", a table is one line a row with its cells joined by " | ",
+so that a row stays together as it is read, and code (a "Source Code" style) keeps its line
+breaks. The document's title is its core property, else its first heading. Word files are not
+blog pages: the article / reader-comment rules do not run on them.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from qa.ingest.source import CorpusFile, SkipFile
+from qa.ingest.structure import laid_out_document
+from qa.types import Document
+
+_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def read(data: bytes, file: CorpusFile) -> Document:
+    """The document in a .docx file."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        word = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise SkipFile(f"broken Word file ({type(error).__name__}: {error})") from None
+    blocks, heading = [], None
+    for kind, text in _blocks(word):
+        if kind == "heading" and heading is None:
+            heading = text
+        if text.strip():
+            blocks.append((kind, text))
+    text = ""
+    for number, (kind, block) in enumerate(blocks):
+        if number:
+            together = kind in ("item", "row") and blocks[number - 1][0] == kind
+            text += "\n" if together else "\n\n"
+        text += block
+    title = (word.core_properties.title or "").strip() or heading
+    return laid_out_document(file, text + "\n", title)
+
+
+def _blocks(word) -> list[tuple[str, str]]:  # noqa: ANN001  (python-docx is imported lazily)
+    """(kind, text) of each paragraph, list item, table row and code block, in order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    blocks = []
+    for element in word.element.body.iterchildren():
+        if element.tag == f"{_NS}p":
+            paragraph = Paragraph(element, word)
+            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            text = paragraph.text
+            if style.startswith(("Heading", "Title")):
+                blocks.append(("heading", " ".join(text.split())))
+            elif element.pPr is not None and element.pPr.numPr is not None:
+                blocks.append(("item", "- " + " ".join(text.split())))
+            elif "code" in style.lower():
+                blocks.append(("code", text.rstrip()))
+            else:
+                blocks.append(("paragraph", " ".join(text.split())))
+        elif element.tag == f"{_NS}tbl":
+            for row in Table(element, word).rows:
+                cells = [" ".join(cell.text.split()) for cell in row.cells]
+                blocks.append(("row", " | ".join(cells)))
+    return blocks

@@ -1,0 +1,87 @@
+"""PDF files, on a real one: the Shared MIME-info specification (17 pages, from Debian's
+shared-mime-info package; tests/fixtures/SOURCES.md), and on broken, scanned, empty and
+encrypted PDFs made from it."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from qa.ingest import SkipFile, list_corpus_files, load_document
+from tests.helpers import FIXTURES
+
+SPEC = FIXTURES / "shared-mime-info-spec.pdf"
+
+
+def load(folder: Path, name: str, data: bytes):
+    (folder / name).write_bytes(data)
+    return load_document(next(f for f in list_corpus_files(folder) if f.doc_id == name))
+
+
+def test_every_page_is_read_and_each_offset_knows_its_page(tmp_path: Path) -> None:
+    document = load(tmp_path, "spec.pdf", SPEC.read_bytes())
+    assert len(document.pages) == 17 and document.pages[0] == 0
+    assert document.title == "Shared MIME-info Database"
+    second = document.text.index("1.3. Language used in this specification")
+    assert document.page_of(second) == 2
+    assert document.page_of(document.pages[16]) == 17 and document.page_of(0) == 1
+
+
+def test_running_headers_and_page_numbers_are_boilerplate_not_indexed(tmp_path: Path) -> None:
+    document = load(tmp_path, "spec.pdf", SPEC.read_bytes())
+    indexed = [document.text[s.start : s.end] for s in document.segments if s.kind == "article"]
+    dropped = [document.text[s.start : s.end] for s in document.segments if s.kind != "article"]
+    assert not any("Shared MIME-info Database\n" in text for text in indexed[1:])
+    assert sum(text.count("Shared MIME-info Database") for text in dropped) >= 15
+    assert all(re.fullmatch(r"[\s\d]*(Shared MIME-info Database)?[\s\d]*", t) for t in dropped)
+    prose = sum(len(t) for t in indexed)
+    assert prose > 0.95 * len(document.text.strip())  # only the furniture is left out
+
+
+def test_words_hyphenated_at_a_line_break_are_joined(tmp_path: Path) -> None:
+    document = load(tmp_path, "spec.pdf", SPEC.read_bytes())
+    assert not re.search(r"[a-z]-\n[a-z]", document.text)
+
+
+def test_a_pdf_cut_short_is_skipped_as_broken(tmp_path: Path) -> None:
+    with pytest.raises(SkipFile, match="broken PDF"):
+        load(tmp_path, "cut.pdf", SPEC.read_bytes()[:5000])
+
+
+def test_a_pdf_of_page_images_is_skipped_as_a_scan(tmp_path: Path) -> None:
+    scan = pdfium.PdfDocument.new()
+    for number in range(2):  # the real pages, as pictures: no text layer, like a scan
+        bitmap = pdfium.PdfDocument(SPEC)[number].render(scale=1)
+        page = scan.new_page(612, 792)
+        image = pdfium.PdfImage.new(scan)
+        image.set_bitmap(bitmap)
+        image.set_matrix(pdfium.PdfMatrix().scale(bitmap.width, bitmap.height))
+        page.insert_obj(image)
+        page.gen_content()
+    buffer = io.BytesIO()
+    scan.save(buffer)
+    with pytest.raises(SkipFile, match="without a text layer"):
+        load(tmp_path, "scan.pdf", buffer.getvalue())
+
+
+def test_a_pdf_with_no_pages_is_skipped(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    pdfium.PdfDocument.new().save(buffer)
+    with pytest.raises(SkipFile, match="no page|broken PDF"):
+        load(tmp_path, "empty.pdf", buffer.getvalue())
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="needs qpdf (Debian) to encrypt")
+def test_an_encrypted_pdf_is_skipped_as_encrypted(tmp_path: Path) -> None:
+    locked = tmp_path / "locked.pdf"
+    subprocess.run(
+        ["qpdf", "--encrypt", "secret", "owner", "256", "--", str(SPEC), str(locked)], check=True
+    )
+    with pytest.raises(SkipFile, match="encrypted PDF"):
+        load(tmp_path, "again.pdf", locked.read_bytes())

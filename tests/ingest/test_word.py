@@ -1,0 +1,54 @@
+"""Word files, on real ones made with pandoc from Debian's copies of the Node.js "Intl" page
+(headings, lists, a table, code) and pip's "Repeatable installs" page (fixtures/SOURCES.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.ingest import SkipFile, list_corpus_files, load_document
+from tests.helpers import FIXTURES
+
+INTL = FIXTURES / "nodejs-intl.docx"
+PIP = FIXTURES / "pip-repeatable-installs.docx"
+
+
+def load(folder: Path, name: str, data: bytes):
+    (folder / name).write_bytes(data)
+    return load_document(next(f for f in list_corpus_files(folder) if f.doc_id == name))
+
+
+def test_headings_paragraphs_and_list_items_in_order(tmp_path: Path) -> None:
+    document = load(tmp_path, "intl.docx", INTL.read_bytes())
+    assert document.title == "Internationalization support"
+    text = document.text
+    assert text.startswith("Internationalization support\n\nNode.js has many features")
+    assert "\n- String.prototype.normalize()\n- String.prototype.toLowerCase()\n" in text
+    assert text.index("Options for building Node.js") < text.index("--with-intl=system-icu")
+    assert [s.kind for s in document.segments] == ["article"]  # no blog rules on a manual
+
+
+def test_a_table_comes_out_row_by_row(tmp_path: Path) -> None:
+    text = load(tmp_path, "intl.docx", INTL.read_bytes()).text
+    row = "String.prototype.normalize() | none (function is no-op) | full | full | full"
+    assert f"\n{row}\n" in text
+    header = text.index("Feature | none | system-icu | small-icu | full-icu")
+    assert header < text.index(row)
+
+
+def test_code_keeps_its_line_breaks(tmp_path: Path) -> None:
+    text = load(tmp_path, "intl.docx", INTL.read_bytes()).text
+    assert "const january = new Date(9e8);\nconst english = new Intl.DateTimeFormat" in text
+    pinned = load(tmp_path, "pip.docx", PIP.read_bytes()).text
+    assert "SomePackage == 1.2.3\nDependencyOfSomePackage == 4.5.6" in pinned
+
+
+@pytest.mark.parametrize(
+    "data",
+    [INTL.read_bytes()[:3000], b"Plain text saved with the wrong suffix.\n", b"PK\x03\x04junk"],
+    ids=["cut short", "not a zip", "zip header only"],
+)
+def test_a_broken_word_file_is_skipped_with_its_reason(tmp_path: Path, data: bytes) -> None:
+    with pytest.raises(SkipFile, match="broken Word file"):
+        load(tmp_path, "broken.docx", data)

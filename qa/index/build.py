@@ -32,7 +32,7 @@ from qa.types import Chunk, Document, Place, SkippedFile
 log = logging.getLogger(__name__)
 
 # Bump when segmentation, chunking or what BM25 indexes changes, so that old indexes are rebuilt.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 
 
 def build_settings(settings: IndexSettings, encoder: Encoder) -> BuildSettings:

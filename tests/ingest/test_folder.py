@@ -22,9 +22,10 @@ from qa.ingest import (
     source,
 )
 from qa.types import Document
-from tests.helpers import DEMO_CORPUS
+from tests.helpers import DEMO_CORPUS, FIXTURES
 
 CORPUS = DEMO_CORPUS
+DRUM = "000_ce3c7cd48da314e0.txt"
 PARAGRAPH = (
     "The offensive in Basra stalled after six days of fighting between the army and the "
     "militias loyal to the cleric."
@@ -379,3 +380,20 @@ def test_title_falls_back_to_file_stem(tmp_path: Path) -> None:
     document = load_document(as_file(tmp_path, "my-notes.txt"))
     assert isinstance(document, Document)
     assert document.title == "my-notes"
+
+
+def test_a_manual_is_not_cut_by_the_rules_for_pages_with_comments(tmp_path: Path) -> None:
+    # Valgrind's README_DEVELOPERS (tests/fixtures/SOURCES.md) says "comment (3) above" two
+    # thirds of the way down, a line the page rules would take for a "Comments (3)" footer.
+    write(tmp_path, "manual.html", (FIXTURES / "valgrind-readme-developers.html").read_bytes())
+    document = load_document(list_corpus_files(tmp_path)[0])
+    indexed = sum(s.end - s.start for s in document.segments if s.kind == "article")
+    assert indexed >= 0.97 * len(document.text.strip())
+    assert "Self-hosting" in document.text[document.segments[0].start : document.segments[-1].end]
+
+
+def test_a_page_with_reader_comments_still_loses_its_furniture() -> None:
+    document = load_document(next(f for f in list_corpus_files(CORPUS) if f.doc_id == DRUM))
+    dropped = [document.text[s.start : s.end] for s in document.segments if s.kind == "boilerplate"]
+    assert any("Bookmark and Share" in text for text in dropped)
+    assert any(s.kind == "comment" for s in document.segments)

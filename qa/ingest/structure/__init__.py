@@ -2,7 +2,9 @@
 reader comments (and whose), and which are page furniture that is not indexed.
 
 A format applies them with ``structured_document`` once it has the document's text; the rules
-are general (no per-site templates) and a plain text with no comments is one article.
+are general (no per-site templates) and apply only to a document shaped like a page with reader
+comments (comments found, or a byline at its head): any other text is one article, so that a
+manual is never cut where a line looks like page furniture.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ def structured_document(file: CorpusFile, text: str, title: str | None = None) -
         raise SkipFile("no text (empty or whitespace only)")
     segments = segment_text(text)
     author, date = find_byline(text)
+    if author is None and not any(s.kind == "comment" for s in segments):
+        # Not shaped like a page with reader comments (no comment, no byline): the page rules
+        # would only cut it where a line happens to look like page furniture ("Comments (3)"
+        # in a manual), so the whole text is the article.
+        segments = _whole(text)
     return Document(
         doc_id=file.doc_id,
         title=title or find_title(text, segments) or file.path.stem,
@@ -62,13 +69,16 @@ def laid_out_document(
     """
     if not text.strip():
         raise SkipFile("no text (empty or whitespace only)")
-    if segments is None:
-        start = len(text) - len(text.lstrip())
-        segments = (Segment("article", start, len(text.rstrip())),)
     return Document(
         doc_id=file.doc_id,
         title=title or file.path.stem,
         text=text,
-        segments=segments,
+        segments=_whole(text) if segments is None else segments,
         pages=pages,
     )
+
+
+def _whole(text: str) -> tuple[Segment, ...]:
+    """One article segment over the whole text, trimmed."""
+    start = len(text) - len(text.lstrip())
+    return (Segment("article", start, len(text.rstrip())),)

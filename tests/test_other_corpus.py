@@ -128,12 +128,15 @@ def test_pdf_and_word_files_are_indexed_and_cited_with_their_page(tmp_path):
     for name in ("shared-mime-info-spec.pdf", "nodejs-intl.docx"):
         (folder / name).write_bytes((FIXTURES / name).read_bytes())
     (folder / "broken.pdf").write_bytes((FIXTURES / "shared-mime-info-spec.pdf").read_bytes()[:900])
+    (folder / "slides.pptx").write_bytes(b"PK\x03\x04 a presentation")
     qa = QA(folder, tmp_path / "index", progress=False)
     report = qa.index()
     assert report.documents == 2 and report.boilerplate_segments > 0
     assert [(s.path, s.reason.split(" (")[0]) for s in report.skipped] == [
-        ("broken.pdf", "broken PDF")
+        ("broken.pdf", "broken PDF"),
+        ("slides.pptx", "not a supported format"),
     ]
+    assert "2 file(s): 1 broken PDF, 1 not a supported format" in report.summary()
 
     top = qa.retrieve("Which key words are interpreted as described in RFC 2119?", k=1)[0]
     assert top.doc_id == "shared-mime-info-spec.pdf" and top.page == 2 and top.pages == (2,)

@@ -22,7 +22,7 @@ from embeddings.vector_index import VectorIndex
 from qa.index.chunking import Chunker
 from qa.index.dedup import Known, Span, duplicate_places
 from qa.index.lexical import LexicalIndex
-from qa.index.manifest import BuildSettings, FileStat, Manifest, SegmentCounts
+from qa.index.manifest import BuildSettings, FileStat, Manifest, SegmentCounts, text_kept
 from qa.index.report import IndexReport
 from qa.index.stored import StoredChunk, StoredIndex, content_hash
 from qa.ingest import CorpusFile, SkipFile, list_corpus_files, load_document, no_documents_error
@@ -73,7 +73,7 @@ def build_index(
         CorpusError: The folder is missing or holds no readable document.
     """
     started = time.perf_counter()
-    files = list_corpus_files(corpus) if files is None else files
+    files = list_corpus_files(corpus, unsupported=True) if files is None else files
     wanted = build_settings(settings, encoder)
     built = previous.manifest.settings if previous is not None else None
     same_chunking = built is not None and wanted.same(
@@ -159,6 +159,7 @@ def build_index(
     for doc in documents:
         for seg in doc.segments:
             counts[seg.kind] += 1
+    characters, dropped, losses = text_kept(documents)
     manifest = Manifest(
         settings=wanted,
         corpus=str(corpus.resolve()),
@@ -167,6 +168,9 @@ def build_index(
         segments=SegmentCounts(**counts),
         skipped=tuple(skipped),
         skipped_files=skipped_files,
+        characters=characters,
+        dropped=dropped,
+        losses=losses,
         versions=_versions(),
         created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     )

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from qa.types import SkippedFile
+from qa.types import Document, SkippedFile
+
+HEAVY_LOSS = 0.25  # a document losing more of its text than this to the rules is named
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,11 @@ class Manifest:
         skipped: Files that could not be read, with the reason.
         skipped_files: Their size and modification time, so that an unchanged unreadable file
             does not make the index look stale.
+        characters: Characters of the documents' text (white space at either end left out).
+        dropped: Characters of it that the structure rules left out (page furniture, repeated
+            headers and footers).
+        losses: The documents that lost more than ``HEAVY_LOSS`` of their text so, with
+            (dropped, characters): the report names them.
         versions: Python's and the libraries' versions at build time.
         created: When it was built (local time, ISO 8601).
     """
@@ -81,6 +88,9 @@ class Manifest:
     segments: SegmentCounts = SegmentCounts()
     skipped: tuple[SkippedFile, ...] = ()
     skipped_files: dict[str, FileStat] = field(default_factory=dict)
+    characters: int = 0
+    dropped: int = 0
+    losses: dict[str, tuple[int, int]] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     created: str = ""
 
@@ -94,7 +104,10 @@ class Manifest:
                 "documents": self.documents,
                 "chunks": self.chunks,
                 "segments": asdict(self.segments),
+                "characters": self.characters,
+                "dropped": self.dropped,
             },
+            "losses": {k: list(v) for k, v in self.losses.items()},
             "versions": self.versions,
             "created": self.created,
         }
@@ -109,6 +122,9 @@ class Manifest:
             documents=int(counts["documents"]),
             chunks=int(counts["chunks"]),
             segments=SegmentCounts(**counts["segments"]),
+            characters=int(counts["characters"]),
+            dropped=int(counts["dropped"]),
+            losses={str(k): (int(a), int(b)) for k, (a, b) in data["losses"].items()},
             skipped=tuple(SkippedFile(**s) for s in data["skipped"]),
             skipped_files={
                 str(k): FileStat(int(size), int(mtime))
@@ -117,3 +133,17 @@ class Manifest:
             versions={str(k): str(v) for k, v in data["versions"].items()},
             created=str(data["created"]),
         )
+
+
+def text_kept(documents: list[Document]) -> tuple[int, int, dict[str, tuple[int, int]]]:
+    """Characters of the documents, characters the rules dropped, and the documents that lost
+    more than ``HEAVY_LOSS`` of their text: {doc_id: (dropped, characters)}."""
+    characters = dropped = 0
+    losses = {}
+    for doc in documents:
+        total = len(doc.text.strip())
+        lost = sum(s.end - s.start for s in doc.segments if s.kind == "boilerplate")
+        characters, dropped = characters + total, dropped + lost
+        if total and lost > HEAVY_LOSS * total:
+            losses[doc.doc_id] = (lost, total)
+    return characters, dropped, losses

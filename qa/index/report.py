@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from qa.index.manifest import Manifest
+from qa.index.manifest import HEAVY_LOSS, Manifest
 from qa.types import SkippedFile
+
+LISTED_SKIPS = 20  # skipped files named one by one; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class IndexReport:
     reused: int
     documents_read: int
     skipped: list[SkippedFile] = field(default_factory=list)
+    characters: int = 0
+    dropped: int = 0
+    losses: dict[str, tuple[int, int]] = field(default_factory=dict)
     seconds: float = 0.0
     embedding_seconds: float = 0.0
     up_to_date: bool = False
@@ -46,6 +52,9 @@ class IndexReport:
             boilerplate_segments=manifest.segments.boilerplate,
             chunks=manifest.chunks,
             skipped=list(manifest.skipped),
+            characters=manifest.characters,
+            dropped=manifest.dropped,
+            losses=dict(manifest.losses),
             **(defaults | run),  # type: ignore[arg-type]
         )
 
@@ -59,10 +68,22 @@ class IndexReport:
             f"{self.documents - self.documents_read} unchanged)",
             f"  segments:  {self.article_segments} article, {self.comment_segments} comment, "
             f"{self.boilerplate_segments} boilerplate (not indexed)",
+            f"  text:      {self.characters:,} characters, {self.dropped:,} of them page furniture "
+            "(not indexed)",
             f"  chunks:    {self.chunks} ({self.embedded} embedded in "
             f"{self.embedding_seconds:.1f} s, {self.reused} reused)",
         ]
+        if self.losses:
+            lines.append(f"  lost over {HEAVY_LOSS:.0%} of their text to the page rules:")
+            lines += [
+                f"    {doc_id}: {lost / total:.0%} ({lost:,} of {total:,} characters)"
+                for doc_id, (lost, total) in self.losses.items()
+            ]
         if self.skipped:
-            lines.append(f"  skipped:   {len(self.skipped)} file(s)")
-            lines += [f"    {s.path}: {s.reason}" for s in self.skipped]
+            groups = Counter(s.reason.split(" (")[0] for s in self.skipped)
+            kinds = ", ".join(f"{count} {reason}" for reason, count in groups.most_common())
+            lines.append(f"  skipped:   {len(self.skipped)} file(s): {kinds}")
+            lines += [f"    {s.path}: {s.reason}" for s in self.skipped[:LISTED_SKIPS]]
+            if len(self.skipped) > LISTED_SKIPS:
+                lines.append(f"    ... and {len(self.skipped) - LISTED_SKIPS} more")
         return "\n".join(lines)

@@ -17,15 +17,17 @@ from qa.types import Document, SkippedFile
 _SKIPPED_IN_ERROR = 3  # how many skip reasons an error message lists
 
 
-def list_corpus_files(folder: Path) -> list[CorpusFile]:
+def list_corpus_files(folder: Path, unsupported: bool = False) -> list[CorpusFile]:
     """List the documents under ``folder``, recursively, sorted by ``doc_id``.
 
-    Only files ending in one of ``SUFFIXES`` (any case) are listed. Hidden files and folders
-    (".git") are left out, and symlinked folders are not followed, so a link loop cannot trap
-    the walk. A folder that cannot be listed is passed over.
+    Only files ending in one of ``SUFFIXES`` (any case) are listed, unless ``unsupported``.
+    Hidden files and folders (".git") are left out, and symlinked folders are not followed, so a
+    link loop cannot trap the walk. A folder that cannot be listed is passed over.
 
     Args:
         folder: The corpus folder.
+        unsupported: List files of other formats too; ``load_document`` skips them with
+            "not a supported format", so that an index report names every file it left out.
 
     Returns:
         The candidate files.
@@ -43,7 +45,7 @@ def list_corpus_files(folder: Path) -> list[CorpusFile]:
     for root, dirs, names in os.walk(folder, followlinks=False):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
-            if name.startswith(".") or reader_for(name) is None:
+            if name.startswith(".") or (reader_for(name) is None and not unsupported):
                 continue
             path = Path(root, name)
             try:
@@ -75,7 +77,8 @@ def load_document(file: CorpusFile) -> Document:
     """
     reader = reader_for(file.path.name)
     if reader is None:
-        raise SkipFile(f"no reader for {file.path.suffix or 'files without a suffix'}")
+        kind = file.path.suffix.lower() or "no suffix"
+        raise SkipFile(f"not a supported format ({kind}; reads {', '.join(SUFFIXES)})")
     return reader(read_bytes(file.path), file)
 
 

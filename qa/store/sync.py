@@ -43,7 +43,7 @@ def open_index(
         CorpusError: The folder is missing or holds no readable document.
         IndexWriteError: The index cannot be written; the previous one is kept as it was.
     """
-    files = list_corpus_files(corpus)
+    files = list_corpus_files(corpus, unsupported=True)  # every file left out is reported
     previous = None if rebuild else _read(store, locked=False)
     if previous is not None and is_up_to_date(previous, files, settings, encoder):
         return previous, IndexReport.of(previous.manifest, store.location)

@@ -19,3 +19,11 @@ def names_quds_commander(text: str) -> bool:
 
 
 FIXTURES = ROOT / "tests" / "fixtures"  # real documents of each format (see SOURCES.md there)
+
+
+def document_of(folder: Path, name: str, data: bytes):  # noqa: ANN201  (a qa Document)
+    """The document that ``data``, saved as ``folder/name``, is read as."""
+    from qa.ingest import list_corpus_files, load_document
+
+    (folder / name).write_bytes(data)
+    return load_document(next(f for f in list_corpus_files(folder) if f.doc_id == name))

@@ -13,15 +13,11 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from qa.ingest import SkipFile, list_corpus_files, load_document
+from qa.ingest import SkipFile
 from tests.helpers import FIXTURES
+from tests.helpers import document_of as load
 
 SPEC = FIXTURES / "shared-mime-info-spec.pdf"
-
-
-def load(folder: Path, name: str, data: bytes):
-    (folder / name).write_bytes(data)
-    return load_document(next(f for f in list_corpus_files(folder) if f.doc_id == name))
 
 
 def test_every_page_is_read_and_each_offset_knows_its_page(tmp_path: Path) -> None:

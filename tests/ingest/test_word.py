@@ -7,16 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from qa.ingest import SkipFile, list_corpus_files, load_document
+from qa.ingest import SkipFile
 from tests.helpers import FIXTURES
+from tests.helpers import document_of as load
 
 INTL = FIXTURES / "nodejs-intl.docx"
 PIP = FIXTURES / "pip-repeatable-installs.docx"
-
-
-def load(folder: Path, name: str, data: bytes):
-    (folder / name).write_bytes(data)
-    return load_document(next(f for f in list_corpus_files(folder) if f.doc_id == name))
 
 
 def test_headings_paragraphs_and_list_items_in_order(tmp_path: Path) -> None:

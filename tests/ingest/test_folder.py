@@ -22,7 +22,7 @@ from qa.ingest import (
     source,
 )
 from qa.types import Document
-from tests.helpers import DEMO_CORPUS, FIXTURES
+from tests.helpers import DEMO_CORPUS, FIXTURES, document_of
 
 CORPUS = DEMO_CORPUS
 DRUM = "000_ce3c7cd48da314e0.txt"
@@ -397,3 +397,19 @@ def test_a_page_with_reader_comments_still_loses_its_furniture() -> None:
     dropped = [document.text[s.start : s.end] for s in document.segments if s.kind == "boilerplate"]
     assert any("Bookmark and Share" in text for text in dropped)
     assert any(s.kind == "comment" for s in document.segments)
+
+
+def test_a_man_page_saved_from_a_terminal_reads_without_overstrike(tmp_path: Path) -> None:
+    saved = (FIXTURES / "ls-man-page.txt").read_bytes()  # `man ls` with its bold kept
+    assert b"N\x08NA\x08AM\x08ME\x08E" in saved
+    document = document_of(tmp_path, "ls.txt", saved)
+    assert "\x08" not in document.text and "\nNAME\n" in document.text
+    assert "-a, --all\n              do not ignore entries starting with ." in document.text
+
+
+def test_escape_codes_of_a_terminal_are_removed(tmp_path: Path) -> None:
+    saved = (FIXTURES / "terminal-grep.txt").read_bytes()  # grep --color=always output
+    assert b"\x1b[01;31m" in saved
+    document = document_of(tmp_path, "grep.txt", saved)
+    assert "\x1b" not in document.text
+    assert "18:Valgrind tools that can automatically detect many memory management" in document.text

@@ -1,8 +1,12 @@
-"""HTML: the visible text of a page, read with the standard library's ``html.parser``.
+"""HTML: the text a reader comes for, read with the standard library's ``html.parser``.
 
-The extracted text is the document's text (offsets refer to it); the page's ``<title>``, else
-its first ``<h1>``, is the document's title. The structure rules (article, reader comments,
-boilerplate) then run on that text, as on a plain-text file.
+What is never the page's content is left out: scripts and styles, navigation (``nav``, any
+element with ``role="navigation"``, sidebars and tables of contents by their class or id),
+the page's own ``header`` and ``footer`` (not those of an ``article`` or ``main``), ``aside``,
+buttons ("copy") and permalink anchors ("#", "¶"). ``pre`` blocks are kept verbatim, with their
+line breaks and indentation. The extracted text is the document's text (offsets refer to it);
+the page's ``<title>``, else its first ``<h1>``, is the document's title. The structure rules
+(article, reader comments, boilerplate) then run on that text, as on a plain-text file.
 """
 
 from __future__ import annotations
@@ -21,8 +25,22 @@ def read(data: bytes, file: CorpusFile) -> Document:
     return structured_document(file, text, title)
 
 
-# Whole subtrees that are never shown to a reader.
-_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg"})
+# Whole subtrees that are never shown to a reader, or never the page's content.
+_HIDDEN_TAGS = frozenset(
+    "script style noscript template head svg nav aside button select dialog".split()
+)
+_PAGE_FURNITURE_TAGS = frozenset({"header", "footer"})  # the page's, outside article and main
+_CONTENT_TAGS = frozenset({"article", "main"})
+_FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
+# Class or id words of navigation blocks ("sidebar", "toc", "breadcrumbs", "site-menu").
+_FURNITURE_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:sidebar|toc|gtoc|breadcrumbs?|navbar|menu|skip-?(?:link|to-content))(?:$|[\s_-])",
+    re.I,
+)
+_PERMALINK_MARKS = frozenset({"#", "¶", "§", "🔗"})
+# Elements that never have an end tag: not pushed on the stack of hidden elements.
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_VERBATIM = re.compile("\ue000(\\d+)\ue001")  # where a pre block's verbatim text goes
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body br dd details div dl dt fieldset figcaption figure "
     "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody "
@@ -40,6 +58,10 @@ class _TextExtractor(HTMLParser):
         self.parts: list[str] = []
         self.hidden: list[str] = []  # open hidden elements, innermost last
         self.pre = 0
+        self.content = 0  # open article and main elements
+        self.verbatim: list[str] = []  # each pre block's text, as written
+        self._pre_text: list[str] | None = None
+        self._permalink = False
         self.title: str | None = None
         self.h1: str | None = None
         self._capture: list[str] | None = None
@@ -52,14 +74,20 @@ class _TextExtractor(HTMLParser):
             if tag == "title" and self.title is None:
                 self._start_capture(tag)
                 self._break(tag)
-            elif tag in _HIDDEN_TAGS:
-                self.hidden.append(tag)
+            elif tag not in _VOID_TAGS and tag != "title":
+                self.hidden.append(tag)  # every element inside, so that end tags pair up
             return
-        if tag in _HIDDEN_TAGS:
+        if tag in _HIDDEN_TAGS or self._is_furniture(tag, dict(attrs)):
             self.hidden.append(tag)
             return
+        if tag in _CONTENT_TAGS:
+            self.content += 1
+        if tag == "a":
+            self._permalink = (dict(attrs).get("href") or "").startswith("#")
         if tag == "pre":
             self.pre += 1
+            if self.pre == 1:
+                self._pre_text = []
         if tag == "h1" and self.h1 is None and self._capture is None:
             self._start_capture(tag)
         self._break(tag)
@@ -80,6 +108,12 @@ class _TextExtractor(HTMLParser):
             return
         if tag == "pre" and self.pre:
             self.pre -= 1
+            if not self.pre and self._pre_text is not None:
+                self._end_pre()
+        if tag in _CONTENT_TAGS and self.content:
+            self.content -= 1
+        if tag == "a":
+            self._permalink = False
         self._break(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -90,10 +124,32 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.hidden and self._capture_tag != "title":
             return
+        if self._permalink and data.strip() in _PERMALINK_MARKS:
+            return
         if self._capture is not None:
             self._capture.append(data)
+        if self._pre_text is not None:
+            self._pre_text.append(data)
+            return
         # Browsers collapse runs of whitespace, newlines included, except in <pre>.
-        self.parts.append(data if self.pre else re.sub(r"\s+", " ", data))
+        self.parts.append(re.sub(r"\s+", " ", data))
+
+    def _is_furniture(self, tag: str, attrs: dict[str, str | None]) -> bool:
+        """Whether the element opened is navigation or the page's own header or footer."""
+        if tag in _PAGE_FURNITURE_TAGS and not self.content:
+            return True
+        if attrs.get("role") in _FURNITURE_ROLES or "hidden" in attrs:
+            return True
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        return bool(_FURNITURE_NAMES.search(names))
+
+    def _end_pre(self) -> None:
+        """The pre block's text goes in as a placeholder, kept out of white-space folding."""
+        block = "".join(self._pre_text or []).strip("\n").rstrip()
+        self._pre_text = None
+        if block.strip():
+            self.parts.append(f"\ue000{len(self.verbatim)}\ue001")
+            self.verbatim.append(block)
 
     def _start_capture(self, tag: str) -> None:
         self._capture = []
@@ -115,8 +171,11 @@ class _TextExtractor(HTMLParser):
         return True
 
     def text(self) -> str:
+        if self._pre_text is not None:  # a pre never closed
+            self._end_pre()
         lines = [" ".join(line.split()) for line in "".join(self.parts).split("\n")]
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+        return _VERBATIM.sub(lambda m: self.verbatim[int(m.group(1))], text)
 
 
 def _html_to_text(html: str) -> tuple[str, str | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -413,3 +414,16 @@ def test_escape_codes_of_a_terminal_are_removed(tmp_path: Path) -> None:
     document = document_of(tmp_path, "grep.txt", saved)
     assert "\x1b" not in document.text
     assert "18:Valgrind tools that can automatically detect many memory management" in document.text
+
+
+def test_a_documentation_page_is_read_without_its_navigation(tmp_path: Path) -> None:
+    # Node.js's "Internationalization support" page: a sidebar of 60 module names, a table of
+    # contents, a header, "copy" buttons on code and "#" permalinks beside each heading.
+    html = (FIXTURES / "nodejs-intl.html").read_bytes()
+    text = document_of(tmp_path, "intl.html", html).text
+    assert "Assertion testing" not in text and "Table of contents" not in text
+    assert "Skip to content" not in text and "Node.js v20.20.2 documentation" not in text
+    assert not re.search(r"^(copy|#)$", text, flags=re.MULTILINE)
+    assert text.index("Options for building Node.js") < text.index("Detecting internationalization")
+    code = "const hasFullICU = (() => {\n  try {\n    const january = new Date(9e8);\n"
+    assert code in text  # pre keeps its line breaks and indentation

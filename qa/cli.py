@@ -20,7 +20,7 @@ from qa.errors import QAError
 from qa.settings import MODES, Settings
 from qa.types import Answer, Passage
 from qa.ui import QUEUE_SIZE
-from qa.ui.render import page_label, part_label, shorten
+from qa.ui.render import location, part_label, shorten
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,12 +153,11 @@ def format_answer(answer: Answer) -> str:
 
 def describe(passage: Passage) -> str:
     """One line: title, part (article or whose comment), date, document and offsets."""
-    part = part_label(passage.section, passage.author)
+    part = part_label(passage.part, passage.author)
     when = f", {passage.date}" if passage.date else ""
     also = f"; also in {', '.join(p.doc_id for p in passage.also_in)}" if passage.also_in else ""
-    page = f", {page_label(passage.pages)}" if passage.pages else ""
     return (
-        f"{passage.title} — {part}{when} ({passage.doc_id}{page}, "
+        f"{passage.title} — {part}{when} ({passage.doc_id}{location(passage)}, "
         f"chars {passage.start}–{passage.end}{also})"
     )
 

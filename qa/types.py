@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 SegmentKind = Literal["article", "comment", "boilerplate"]
-Section = Literal["article", "comment"]
+SECTION_SEPARATOR = " › "
+Part = Literal["article", "comment"]  # the author's text, or a reader's comment
 INDEXED_KINDS: tuple[SegmentKind, ...] = ("article", "comment")
 
 
@@ -25,6 +26,16 @@ class Segment:
     end: int
     author: str | None = None
     date: str | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of a document: its level (1 is the top), its title, and its span in the text."""
+
+    level: int
+    title: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,17 @@ class Document:
     date: str | None = None
     segments: tuple[Segment, ...] = ()
     pages: tuple[int, ...] = ()  # where each page starts in ``text`` (paged formats: PDF)
+    headings: tuple[Heading, ...] = ()  # in text order (Markdown, HTML, Word)
+
+    def section_at(self, offset: int) -> str | None:
+        """The trail of headings in effect at ``offset`` ("5 Arrays › 5.1 Arrays"), or None
+        where no heading comes before it."""
+        trail: list[Heading] = []
+        for heading in self.headings:
+            if heading.start > offset:
+                break
+            trail = [h for h in trail if h.level < heading.level] + [heading]
+        return SECTION_SEPARATOR.join(h.title for h in trail) or None
 
     def page_of(self, offset: int) -> int | None:
         """The page (from 1) holding ``text[offset]``; None for a document without pages."""
@@ -63,19 +85,21 @@ class SkippedFile:
 class Chunk:
     """A retrievable unit: part of one indexed segment, never across two.
 
-    ``doc.text[start:end] == text`` always holds. ``page`` is the page it starts on and
-    ``pages`` every page it spans, in a paged document (a PDF); None and () elsewhere.
+    ``doc.text[start:end] == text`` always holds. ``part`` is "article" (the author's text)
+    or "comment" (a reader's); ``section`` is the trail of headings it stands under. ``page``
+    is the page it starts on and ``pages`` every page it spans, in a paged document (a PDF).
     """
 
     doc_id: str
     start: int
     end: int
     text: str
-    section: Section
+    part: Part
     author: str | None = None
     date: str | None = None
     page: int | None = None
     pages: tuple[int, ...] = ()
+    section: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +110,7 @@ class Place:
     title: str
     start: int
     end: int
-    section: Section
+    part: Part
     author: str | None = None
 
 
@@ -94,8 +118,9 @@ class Place:
 class Passage:
     """A retrieved chunk, with where it comes from and how well it matched.
 
-    ``section`` says whether it is the document author's text ("article") or a reader's
-    comment ("comment"); ``author`` is then the article's author or the commenter.
+    ``part`` says whether it is the document author's text ("article") or a reader's comment
+    ("comment"); ``author`` is then the article's author or the commenter. ``section`` is the
+    trail of headings it stands under ("5 Arrays › 5.1 Arrays"), where the document has them.
     ``page`` and ``pages`` say where it is in a paged document (a PDF): the page it starts on
     and every page it spans. ``also_in`` lists the other places holding a near-duplicate.
     """
@@ -106,12 +131,13 @@ class Passage:
     title: str
     start: int
     end: int
-    section: Section
+    part: Part
     author: str | None = None
     date: str | None = None
     also_in: tuple[Place, ...] = ()
     page: int | None = None
     pages: tuple[int, ...] = ()
+    section: str | None = None
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,14 @@ def test_retrieve_returns_passages_best_first(corpus_qa):
     for p in passages:
         doc = corpus_qa.document(p.doc_id)
         assert doc.text[p.start : p.end] == p.text
-        assert p.section in ("article", "comment") and p.title
+        assert p.part in ("article", "comment") and p.title
 
 
 def test_who_brokered_the_ceasefire_finds_the_quds_commander(corpus_qa):
     passages = corpus_qa.retrieve(QUESTION, k=3)
     hits = [p for p in passages if names_quds_commander(p.text)]
     assert hits, [p.text[:80] for p in passages]
-    assert any(p.section == "comment" and p.doc_id.startswith("000_") for p in hits)
+    assert any(p.part == "comment" and p.doc_id.startswith("000_") for p in hits)
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
@@ -74,7 +74,7 @@ def test_answer_cites_the_quds_commander_comment(corpus_qa):
     assert names_quds_commander(ans.text), ans.text
     assert "[1]" in ans.text and len(ans.citations) >= 1
     cited = [ans.citations[int(n) - 1] for n in __import__("re").findall(r"\[(\d+)\]", ans.text)]
-    assert any(p.section == "comment" and p.doc_id.startswith("000_") for p in cited)
+    assert any(p.part == "comment" and p.doc_id.startswith("000_") for p in cited)
 
 
 def test_answer_quotes_locate_each_sentence_in_its_document(corpus_qa):

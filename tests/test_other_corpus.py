@@ -74,7 +74,7 @@ def test_ask_json_is_structured(folder, tmp_path, capsys):
     }
     assert 0 < data["similarity"] <= 1
     assert data["citations"][0]["doc_id"] == "report.html"
-    assert {"start", "end", "section", "author", "also_in"} <= set(data["citations"][0])
+    assert {"start", "end", "part", "section", "author", "also_in"} <= set(data["citations"][0])
 
 
 def test_no_command_prints_help(capsys):

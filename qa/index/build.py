@@ -27,7 +27,7 @@ from qa.index.report import IndexReport
 from qa.index.stored import StoredChunk, StoredIndex, content_hash
 from qa.ingest import CorpusFile, SkipFile, list_corpus_files, load_document, no_documents_error
 from qa.settings import IndexSettings
-from qa.types import Chunk, Document, Place, SkippedFile
+from qa.types import SECTION_SEPARATOR, Chunk, Document, Place, SkippedFile
 
 log = logging.getLogger(__name__)
 
@@ -203,15 +203,21 @@ def build_index(
 
 
 def lexical_text(chunk: Chunk, document: Document) -> str:
-    """What BM25 indexes for a chunk: its text, then its document's title and the chunk's
-    author (the commenter, for a comment), so that "Joyner's readers" or a title word finds
-    every chunk of that part, not only the one that happens to hold the words.
+    """What BM25 indexes for a chunk: its text, then its document's title, the headings it
+    stands under and the chunk's author (the commenter, for a comment), so that "Joyner's
+    readers", a title word or a section's name finds every chunk of that part, not only the one
+    that happens to hold the words.
 
     Measured with ``qa eval --split dev``: Hit@5 0.727 → 0.758, MRR@10 0.609 → 0.615.
     """
     author = chunk.author or document.author or ""
     title = "" if document.title in chunk.text else document.title
-    return " ".join(part for part in (chunk.text, title, author) if part)
+    headings = [
+        heading
+        for heading in (chunk.section or "").split(SECTION_SEPARATOR)
+        if heading and heading != document.title and heading not in chunk.text
+    ]
+    return " ".join(part for part in (chunk.text, title, *headings, author) if part)
 
 
 def place(doc: Document, doc_id: str, start: int, end: int) -> Place:
@@ -226,7 +232,7 @@ def place(doc: Document, doc_id: str, start: int, end: int) -> Place:
         title=doc.title,
         start=start,
         end=end,
-        section="comment" if comment else "article",
+        part="comment" if comment else "article",
         author=segment.author if comment and segment else doc.author,
     )
 

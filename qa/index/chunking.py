@@ -61,8 +61,7 @@ class Chunker:
             # An article segment without its own byline takes the document's author.
             author = seg.author or (doc.author if seg.kind == "article" else None)
             date = seg.date or (doc.date if seg.kind == "article" else None)
-            for start, end in self.spans(doc.text[seg.start : seg.end]):
-                start, end = seg.start + start, seg.start + end
+            for start, end in self._section_spans(doc, seg.start, seg.end):
                 first, last = doc.page_of(start), doc.page_of(end - 1)
                 chunks.append(
                     Chunk(
@@ -70,14 +69,24 @@ class Chunker:
                         start=start,
                         end=end,
                         text=doc.text[start:end],
-                        section=seg.kind,  # type: ignore[arg-type]
+                        part=seg.kind,  # type: ignore[arg-type]
                         author=author,
                         date=date,
                         page=first,
                         pages=tuple(range(first, last + 1)) if first and last else (),
+                        section=doc.section_at(start),
                     )
                 )
         return chunks
+
+    def _section_spans(self, doc: Document, start: int, end: int) -> list[tuple[int, int]]:
+        """Chunk spans of ``doc.text[start:end]`` that never cross a heading: the text is cut
+        where each heading starts, so that a heading opens the chunk of the text under it."""
+        cuts = [h.start for h in doc.headings if start < h.start < end]
+        spans = []
+        for begin, stop in zip([start, *cuts], [*cuts, end], strict=True):
+            spans += [(begin + a, begin + b) for a, b in self.spans(doc.text[begin:stop])]
+        return spans
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) offsets into ``text`` of its chunks, in order."""

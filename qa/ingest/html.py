@@ -16,13 +16,13 @@ from html.parser import HTMLParser
 
 from qa.ingest.source import CorpusFile, SkipFile, decode
 from qa.ingest.structure import structured_document
-from qa.types import Document
+from qa.types import Document, Heading
 
 
 def read(data: bytes, file: CorpusFile) -> Document:
     """The document in an HTML file."""
-    text, title = _html_to_text(decode(data))
-    return structured_document(file, text, title)
+    text, title, headings = _html_to_text(decode(data))
+    return structured_document(file, text, title, headings)
 
 
 # Whole subtrees that are never shown to a reader, or never the page's content.
@@ -34,10 +34,11 @@ _CONTENT_TAGS = frozenset({"article", "main"})
 _FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
 # Class or id words of navigation blocks ("sidebar", "toc", "breadcrumbs", "site-menu").
 _FURNITURE_NAMES = re.compile(
-    r"(?:^|[\s_-])(?:sidebar|toc|gtoc|breadcrumbs?|navbar|menu|skip-?(?:link|to-content))(?:$|[\s_-])",
+    r"(?:^|[\s_-])(?:sidebar|toc|gtoc|breadcrumbs?|nav|navbar|navheader|navfooter|menu|skip-?(?:link|to-content))(?:$|[\s_-])",
     re.I,
 )
 _PERMALINK_MARKS = frozenset({"#", "¶", "§", "🔗"})
+_HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 # Elements that never have an end tag: not pushed on the stack of hidden elements.
 _VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
 _VERBATIM = re.compile("\ue000(\\d+)\ue001")  # where a pre block's verbatim text goes
@@ -62,6 +63,8 @@ class _TextExtractor(HTMLParser):
         self.verbatim: list[str] = []  # each pre block's text, as written
         self._pre_text: list[str] | None = None
         self._permalink = False
+        self.headings: list[tuple[int, str]] = []  # (level, title) of h1-h6, in page order
+        self._heading: tuple[int, list[str]] | None = None
         self.title: str | None = None
         self.h1: str | None = None
         self._capture: list[str] | None = None
@@ -90,6 +93,8 @@ class _TextExtractor(HTMLParser):
                 self._pre_text = []
         if tag == "h1" and self.h1 is None and self._capture is None:
             self._start_capture(tag)
+        if tag in _HEADING_TAGS and self._heading is None:
+            self._heading = (int(tag[1]), [])
         self._break(tag)
 
     def handle_endtag(self, tag: str) -> None:
@@ -114,6 +119,11 @@ class _TextExtractor(HTMLParser):
             self.content -= 1
         if tag == "a":
             self._permalink = False
+        if tag in _HEADING_TAGS and self._heading is not None:
+            level, parts = self._heading
+            if title := " ".join("".join(parts).split()):
+                self.headings.append((level, title))
+            self._heading = None
         self._break(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -128,6 +138,8 @@ class _TextExtractor(HTMLParser):
             return
         if self._capture is not None:
             self._capture.append(data)
+        if self._heading is not None:
+            self._heading[1].append(data)
         if self._pre_text is not None:
             self._pre_text.append(data)
             return
@@ -178,12 +190,26 @@ class _TextExtractor(HTMLParser):
         return _VERBATIM.sub(lambda m: self.verbatim[int(m.group(1))], text)
 
 
-def _html_to_text(html: str) -> tuple[str, str | None]:
-    """The visible text of a page, and its title (``<title>``, else the first ``<h1>``)."""
+def _html_to_text(html: str) -> tuple[str, str | None, tuple[Heading, ...]]:
+    """The visible text of a page, its title (``<title>``, else the first ``<h1>``), and its
+    headings with their place in the text."""
     parser = _TextExtractor()
     try:
         parser.feed(html)
         parser.close()
     except Exception as error:  # html.parser is lenient, but a broken page must not stop a run
         raise SkipFile(f"could not parse HTML ({error})") from None
-    return parser.text(), parser.title or parser.h1
+    text = parser.text()
+    return text, parser.title or parser.h1, _located(text, parser.headings)
+
+
+def _located(text: str, headings: list[tuple[int, str]]) -> tuple[Heading, ...]:
+    """Each heading found as a whole line of ``text``, in order (one that is not, say inside a
+    hidden block, is passed over)."""
+    found, cursor = [], 0
+    for level, title in headings:
+        line = re.compile(rf"^{re.escape(title)}$", re.MULTILINE).search(text, cursor)
+        if line is not None:
+            found.append(Heading(level, title, line.start(), line.end()))
+            cursor = line.end()
+    return tuple(found)

@@ -1,18 +1,49 @@
-"""Markdown: the file's text as written; its first "# " heading is the document's title."""
+"""Markdown: the file's text as written, its headings found by markdown-it-py (CommonMark).
+
+The text stays the Markdown source (what the author wrote, fenced code verbatim), and the
+headings give each chunk its section ("Options for building Node.js › Embed a limited set of
+ICU data"); a "# heading" inside a code fence is code, not a heading. The first level-1
+heading is the document's title.
+"""
 
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 from qa.ingest.source import CorpusFile, decode
 from qa.ingest.structure import structured_document
-from qa.types import Document
+from qa.types import Document, Heading
 
-_TITLE_RE = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+_ATX = re.compile(r"^[ \t]*#{1,6}(?:[ \t]+|$)|[ \t]+#+[ \t]*$|\n$")
 
 
 def read(data: bytes, file: CorpusFile) -> Document:
     """The document in a Markdown file."""
     text = decode(data)
-    heading = _TITLE_RE.search(text)
-    return structured_document(file, text, heading.group(1) if heading else None)
+    headings = markdown_headings(text)
+    title = next((h.title for h in headings if h.level == 1), None)
+    return structured_document(file, text, title, headings)
+
+
+def markdown_headings(text: str) -> tuple[Heading, ...]:
+    """The ATX and setext headings of ``text``, with their spans in it."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(text)
+    lines = text.splitlines(keepends=True)
+    starts = [0, *accumulate(len(line) for line in lines)]
+    headings = []
+    for opening in tokens:
+        if opening.type != "heading_open" or not opening.map:
+            continue
+        first, last = opening.map
+        # The heading as written: an ATX line less its "#" marks, or a setext heading's lines
+        # above their underline.
+        setext = opening.markup in ("=", "-")
+        written = lines[first : last - 1] if setext else [_ATX.sub("", lines[first])]
+        title = " ".join("".join(written).split())
+        if title:
+            end = starts[last - 1] + len(lines[last - 1].rstrip())
+            headings.append(Heading(int(opening.tag[1]), title, starts[first], end))
+    return tuple(headings)

@@ -14,7 +14,7 @@ import zipfile
 
 from qa.ingest.source import CorpusFile, SkipFile
 from qa.ingest.structure import laid_out_document
-from qa.types import Document
+from qa.types import Document, Heading
 
 _NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -28,24 +28,22 @@ def read(data: bytes, file: CorpusFile) -> Document:
         word = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise SkipFile(f"broken Word file ({type(error).__name__}: {error})") from None
-    blocks, heading = [], None
-    for kind, text in _blocks(word):
-        if kind == "heading" and heading is None:
-            heading = text
-        if text.strip():
-            blocks.append((kind, text))
-    text = ""
+    blocks = [(kind, text) for kind, text in _blocks(word) if text.strip()]
+    text, headings = "", []
     for number, (kind, block) in enumerate(blocks):
         if number:
             together = kind in ("item", "row") and blocks[number - 1][0] == kind
             text += "\n" if together else "\n\n"
+        if kind.startswith("heading"):
+            headings.append(Heading(int(kind[-1]), block, len(text), len(text) + len(block)))
         text += block
-    title = (word.core_properties.title or "").strip() or heading
-    return laid_out_document(file, text + "\n", title)
+    title = (word.core_properties.title or "").strip() or next((h.title for h in headings), None)
+    return laid_out_document(file, text + "\n", title, headings=tuple(headings))
 
 
 def _blocks(word) -> list[tuple[str, str]]:  # noqa: ANN001  (python-docx is imported lazily)
-    """(kind, text) of each paragraph, list item, table row and code block, in order."""
+    """(kind, text) of each heading ("heading2" for level 2), paragraph, list item, table row
+    and code block, in order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -56,7 +54,9 @@ def _blocks(word) -> list[tuple[str, str]]:  # noqa: ANN001  (python-docx is imp
             style = (paragraph.style.name if paragraph.style is not None else "") or ""
             text = paragraph.text
             if style.startswith(("Heading", "Title")):
-                blocks.append(("heading", " ".join(text.split())))
+                level = style.removeprefix("Heading").strip()
+                level = level if level.isdigit() and 1 <= int(level) <= 9 else "1"
+                blocks.append((f"heading{level}", " ".join(text.split())))
             elif element.pPr is not None and element.pPr.numPr is not None:
                 blocks.append(("item", "- " + " ".join(text.split())))
             elif "code" in style.lower():

@@ -116,12 +116,13 @@ class Retriever:
             title=self.index.document(chunk.doc_id).title,
             start=chunk.start,
             end=chunk.end,
-            section=chunk.section,
+            part=chunk.part,
             author=chunk.author,
             date=chunk.date,
             also_in=also_in,
             page=chunk.page,
             pages=chunk.pages,
+            section=chunk.section,
         )
 
 

@@ -36,7 +36,7 @@ from qa.index.lexical import LexicalIndex
 from qa.index.manifest import FileStat, Manifest
 from qa.index.ragged import Ragged
 from qa.index.stored import StoredChunk, StoredIndex
-from qa.types import Chunk, Document, Place, Segment
+from qa.types import Chunk, Document, Heading, Place, Segment
 
 # 5: each copy in a chunk's also_in is stored with its title, section and author; documents
 # and chunks with their pages.
@@ -153,6 +153,7 @@ def _document_record(doc: Document) -> dict[str, Any]:
         "date": doc.date,
         "segments": [asdict(s) for s in doc.segments],
         "pages": list(doc.pages),
+        "headings": [[h.level, h.title, h.start, h.end] for h in doc.headings],
         "text": doc.text,
     }
 
@@ -166,6 +167,10 @@ def _document_from(record: dict[str, Any]) -> Document:
         date=record["date"],
         segments=tuple(Segment(**s) for s in record["segments"]),
         pages=tuple(int(p) for p in record["pages"]),
+        headings=tuple(
+            Heading(int(level), str(title), int(start), int(end))
+            for level, title, start, end in record["headings"]
+        ),
     )
 
 

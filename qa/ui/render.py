@@ -12,7 +12,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
-from qa.types import Answer, Document, Passage, Place, Quote, Section
+from qa.types import SECTION_SEPARATOR, Answer, Document, Part, Passage, Place, Quote
 
 DOCUMENT_WINDOW = 20_000  # characters shown either side of a passage in a long document
 _TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})
@@ -34,9 +34,9 @@ def escape_markdown(text: str) -> str:
     return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text), quote=False)
 
 
-def part_label(section: Section, author: str | None) -> str:
+def part_label(part: Part, author: str | None) -> str:
     """'reader comment by NAME' or 'article by NAME', for a passage or a place."""
-    if section == "comment":
+    if part == "comment":
         return f"reader comment by {author or 'an anonymous reader'}"
     return "article" + (f" by {author}" if author else "")
 
@@ -84,7 +84,7 @@ def chat_reply(answer: Answer, searched_for: str | None = None) -> str:
     if searched_for:
         parts.append(f"*Read with the earlier question as: {escape_markdown(searched_for)}*")
     sources = [
-        escape_markdown(f"[{n}] {p.title}{_on_page(p)}: {part_label(p.section, p.author)}")
+        escape_markdown(f"[{n}] {p.title}{location(p)}: {part_label(p.part, p.author)}")
         for n, p in enumerate(answer.citations, start=1)
     ]
     if sources:
@@ -114,21 +114,21 @@ def source_cards(
 
 def _card(number: int, passage: Passage, doc: Document, quotes: Sequence[Quote]) -> str:
     spans = [(q.start, q.end) for q in quotes if q.citation == number]
-    where = f"{escape(passage.doc_id)}{_on_page(passage)}, characters {passage.start}–{passage.end}"
+    where = f"{escape(passage.doc_id)}{location(passage)}, characters {passage.start}–{passage.end}"
     when = f" · {escape(passage.date)}" if passage.date else ""
     also = "".join(
         f'<li><button type="button" class="qa-link" data-open="{number}.{m}">'
-        f"{escape(place.title)} ({escape(place.doc_id)}, {escape(place.section)})</button></li>"
+        f"{escape(place.title)} ({escape(place.doc_id)}, {escape(place.part)})</button></li>"
         for m, place in enumerate(passage.also_in, start=1)
     )
     also_in = f'<div class="qa-also">Also in: <ul>{also}</ul></div>' if also else ""
     return (
-        f'<article class="qa-source" data-section="{escape(passage.section)}">'
+        f'<article class="qa-source" data-part="{escape(passage.part)}">'
         f'<header><span class="qa-number">[{number}]</span> '
         f'<span class="qa-title">{escape(passage.title)}</span>'
         f"{_document_byline(doc)}</header>"
-        f'<div class="qa-part qa-part-{escape(passage.section)}">'
-        f"{escape(sentence_case(part_label(passage.section, passage.author)))}{when}</div>"
+        f'<div class="qa-part qa-part-{escape(passage.part)}">'
+        f"{escape(sentence_case(part_label(passage.part, passage.author)))}{when}</div>"
         f'<blockquote class="qa-passage">'
         f"{highlight(passage.text, passage.start, spans, 'qa-quote')}</blockquote>"
         f"{also_in}"
@@ -137,9 +137,15 @@ def _card(number: int, passage: Passage, doc: Document, quotes: Sequence[Quote])
     )
 
 
-def _on_page(passage: Passage) -> str:
+def location(passage: Passage) -> str:
+    """Where in its document a passage is, if known: the page and the headings it stands under,
+    as ", p. 4, § 2.2 The source XML files" (a heading that repeats the title is left out)."""
     label = page_label(passage.pages)
-    return f", {label}" if label else ""
+    trail = (passage.section or "").split(SECTION_SEPARATOR)
+    if trail and trail[0] == passage.title:
+        trail = trail[1:]
+    section = SECTION_SEPARATOR.join(t for t in trail if t)
+    return (f", {label}" if label else "") + (f", § {section}" if section else "")
 
 
 def sentence_case(text: str) -> str:
@@ -168,7 +174,7 @@ def document_view(doc: Document, where: Passage | Place, quotes: Sequence[Quote]
         if end < len(doc.text)
         else ""
     )
-    label = escape(part_label(where.section, where.author))
+    label = escape(part_label(where.part, where.author))
     return (
         f'<section class="qa-document" data-doc="{escape(doc.doc_id)}">'
         f"<h3>{escape(doc.title)}</h3>"

@@ -69,7 +69,7 @@ def _passage(doc: str, *copies: str) -> Passage:
         title="t",
         start=0,
         end=1,
-        section="article",
+        part="article",
         also_in=tuple(Place(c, "t", 0, 1, "article") for c in copies),
     )
 

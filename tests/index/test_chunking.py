@@ -40,13 +40,13 @@ def test_chunks_stay_inside_one_indexed_segment(encoder):
     for chunk in chunks:
         inside = [s for s in segments[chunk.doc_id] if s.start <= chunk.start < chunk.end <= s.end]
         assert len(inside) == 1
-        assert inside[0].kind == chunk.section
+        assert inside[0].kind == chunk.part
 
 
 def test_comment_chunks_carry_the_commenter(encoder):
     _, chunks = corpus_chunks(encoder)
     quds = [c for c in chunks if "Qassem Suleimani" in c.text]
-    assert quds and all(c.section == "comment" and c.author == "barrisj" for c in quds)
+    assert quds and all(c.part == "comment" and c.author == "barrisj" for c in quds)
 
 
 def test_an_unbreakable_run_is_cut_at_word_pieces(encoder):

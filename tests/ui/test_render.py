@@ -46,7 +46,7 @@ def test_highlight_clips_spans_and_escapes_inside_and_out():
 
 
 def _passage(text: str, doc_id: str = "d.txt", start: int = 10, **kw) -> Passage:
-    fields = dict(score=1.0, title="T <b>", section="comment", author="Eve <i>", date="today")
+    fields = dict(score=1.0, title="T <b>", part="comment", author="Eve <i>", date="today")
     fields.update(kw)
     return Passage(text=text, doc_id=doc_id, start=start, end=start + len(text), **fields)
 
@@ -75,7 +75,7 @@ def test_source_cards_escape_everything_and_mark_the_quote():
 def test_document_view_highlights_the_passage_inside_the_whole_text():
     text = "Before. <b>Passage here.</b> After."
     start = text.index("Passage")
-    passage = _passage("Passage here.", start=start, section="article", author=None)
+    passage = _passage("Passage here.", start=start, part="article", author=None)
     doc = Document("d.txt", "Title", text)
     html = document_view(doc, passage, [Quote(1, "d.txt", start, start + 7)])
     assert "Before. &lt;b&gt;" in html and "&lt;/b&gt; After." in html
@@ -85,7 +85,7 @@ def test_document_view_highlights_the_passage_inside_the_whole_text():
 
 def test_document_view_shows_a_window_of_a_long_document():
     text = "a" * 100_000 + "NEEDLE" + "b" * 100_000
-    passage = _passage("NEEDLE", start=100_000, section="article")
+    passage = _passage("NEEDLE", start=100_000, part="article")
     html = document_view(Document("d.txt", "Big", text), passage)
     assert len(html) < 50_000
     assert "100,000 characters before" not in html and "characters before" in html

@@ -30,7 +30,7 @@ def test_ask_returns_the_answer_and_its_citations_as_data(client):
     assert names_quds_commander(result["text"]), result["text"]
     first = result["citations"][0]
     assert first["doc_id"].startswith("000_")
-    assert first["section"] == "comment" and first["author"] == "John Emerson"
+    assert first["part"] == "comment" and first["author"] == "John Emerson"
     assert first["start"] < first["end"]
     quote = result["quotes"][0]
     assert quote["citation"] == 1 and first["start"] <= quote["start"] < quote["end"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from qa.ingest.source import CorpusFile, SkipFile
 from qa.ingest.structure.segment import find_byline, find_title, segment_text
-from qa.types import Document, Segment
+from qa.types import Document, Heading, Segment
 
 # The most of its text the page rules may take from a document without comments or a byline.
 MAX_LOSS_WITHOUT_COMMENTS = 0.25
@@ -26,7 +26,9 @@ __all__ = [
 ]
 
 
-def structured_document(file: CorpusFile, text: str, title: str | None = None) -> Document:
+def structured_document(
+    file: CorpusFile, text: str, title: str | None = None, headings: tuple[Heading, ...] = ()
+) -> Document:
     """The document of ``file`` with ``text``, split by the structure rules.
 
     Args:
@@ -34,6 +36,7 @@ def structured_document(file: CorpusFile, text: str, title: str | None = None) -
         text: The document's text, as the format extracted it; offsets refer to it.
         title: The title the format found (an HTML ``<title>``, a Markdown heading), if any;
             otherwise it is looked for at the start of the article, then the file name is used.
+        headings: The headings the format found, in text order (sections of the chunks).
 
     Raises:
         SkipFile: The text is empty or only white space.
@@ -57,6 +60,7 @@ def structured_document(file: CorpusFile, text: str, title: str | None = None) -
         author=author,
         date=date,
         segments=segments,
+        headings=headings,
     )
 
 
@@ -66,6 +70,7 @@ def laid_out_document(
     title: str | None,
     segments: tuple[Segment, ...] | None = None,
     pages: tuple[int, ...] = (),
+    headings: tuple[Heading, ...] = (),
 ) -> Document:
     """The document of a format that knows its own layout (a PDF's pages, a Word file's
     paragraphs): the blog rules of ``segment_text`` do not run on it, so that a manual is never
@@ -82,6 +87,7 @@ def laid_out_document(
         text=text,
         segments=_whole(text) if segments is None else segments,
         pages=pages,
+        headings=headings,
     )
 
 

@@ -1,0 +1,44 @@
+"""Headings give each chunk its section, on real documents of three formats (the same Node.js
+page as Markdown, HTML and Word), and no chunk runs across a heading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.index.chunking import Chunker
+from tests.helpers import FIXTURES, document_of
+
+SMALL_ICU = "Options for building Node.js › Embed a limited set of ICU data"
+
+
+@pytest.fixture(scope="module")
+def chunker(encoder) -> Chunker:
+    return Chunker(encoder.count_tokens, encoder.token_offsets, 192, 32)
+
+
+@pytest.mark.parametrize("name", ["nodejs-intl.md", "nodejs-intl.html", "nodejs-intl.docx"])
+def test_each_chunk_knows_its_headings_and_none_crosses_one(
+    tmp_path: Path, chunker: Chunker, name: str
+) -> None:
+    document = document_of(tmp_path, name, (FIXTURES / name).read_bytes())
+    assert len(document.headings) == 8
+    chunks = chunker.chunk_document(document)
+    for heading in document.headings:
+        assert not any(c.start < heading.start < c.end for c in chunks), heading.title
+    small = [c for c in chunks if "only work with the English locale" in c.text]
+    assert small and all(c.section and SMALL_ICU in c.section for c in small)
+    assert small[0].section.startswith("Internationalization support › ")
+    runtime = next(c for c in chunks if "NODE_ICU_DATA" in c.text)
+    assert runtime.section.endswith("› Providing ICU data at runtime")
+
+
+def test_a_markdown_heading_inside_code_is_code(tmp_path: Path) -> None:
+    text = (
+        "# Setup\n\nRun this:\n\n```sh\n# install the tools\nmake install\n```\n\n## Use\n\nAsk.\n"
+    )
+    document = document_of(tmp_path, "setup.md", text.encode())
+    assert [(h.level, h.title) for h in document.headings] == [(1, "Setup"), (2, "Use")]
+    assert document.section_at(text.index("make install")) == "Setup"
+    assert document.section_at(text.index("Ask.")) == "Setup › Use"

@@ -145,7 +145,8 @@ def build_app(qa: QA) -> gr.Blocks:
 
         Returns:
             The answer as a dict: question, query (what was searched), text, confident,
-            citations (passages with document, section, author, offsets, also_in) and quotes.
+            citations (passages with document, part, section, page, author, offsets,
+            also_in) and quotes.
         """
         try:
             answer = qa.answer(question, k=k, mode=mode, history=earlier or [])

@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -81,3 +82,28 @@ def test_an_encrypted_pdf_is_skipped_as_encrypted(tmp_path: Path) -> None:
     )
     with pytest.raises(SkipFile, match="encrypted PDF"):
         load(tmp_path, "again.pdf", locked.read_bytes())
+
+
+@pytest.mark.slow  # a fresh process, so that its peak memory is the reading's alone
+def test_a_thousand_page_pdf_is_read_whole_in_bounded_memory(tmp_path: Path) -> None:
+    big = pdfium.PdfDocument.new()
+    for _ in range(59):  # the real 17 pages, 59 times over: 1,003 pages
+        big.import_pages(pdfium.PdfDocument(SPEC))
+    (tmp_path / "docs").mkdir()
+    big.save(str(tmp_path / "docs" / "big.pdf"))
+    script = (
+        "import resource, sys; from pathlib import Path\n"
+        "from qa.ingest import list_corpus_files, load_document\n"
+        "document = load_document(list_corpus_files(Path(sys.argv[1]))[0])\n"
+        "print(len(document.pages), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "docs")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    pages, peak_mib = map(int, done.stdout.split())
+    assert pages == 1003
+    assert peak_mib < 400  # 95 MiB measured here: pages are read and released one at a time

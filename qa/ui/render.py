@@ -142,7 +142,7 @@ def location(passage: Passage) -> str:
     as ", p. 4, § 2.2 The source XML files" (a heading that repeats the title is left out)."""
     label = page_label(passage.pages)
     trail = (passage.section or "").split(SECTION_SEPARATOR)
-    if trail and trail[0] == passage.title:
+    if trail and passage.title.startswith(trail[0]):  # "Intl support | Node.js Documentation"
         trail = trail[1:]
     section = SECTION_SEPARATOR.join(t for t in trail if t)
     return (f", {label}" if label else "") + (f", § {section}" if section else "")

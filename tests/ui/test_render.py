@@ -11,6 +11,7 @@ from qa.ui.render import (
     escape,
     escape_markdown,
     highlight,
+    location,
     source_cards,
 )
 
@@ -99,3 +100,11 @@ def test_chat_reply_lists_citations_and_says_how_a_follow_up_was_read():
     assert r"\[x\]\(javascript\:y\)" in reply
     assert r"\[1\] What's \*up\*\: reader comment by John" in reply
     assert "Read with the earlier question as: What did Sadr demand? Did they accept?" in reply
+
+
+def test_a_location_names_page_and_section_but_not_the_title_again() -> None:
+    title = "Internationalization support | Node.js v20.20.2 Documentation"
+    trail = "Internationalization support › Options for building Node.js"
+    passage = _passage("Text.", title=title, section=trail, pages=(3, 4), page=3)
+    assert location(passage) == ", pp. 3–4, § Options for building Node.js"
+    assert location(_passage("Text.", title="Notes", section=None)) == ""

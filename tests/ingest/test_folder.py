@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import re
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,10 +22,9 @@ from qa.ingest import (
     source,
 )
 from qa.types import Document
-from tests.helpers import DEMO_CORPUS, FIXTURES, document_of
+from tests.helpers import DEMO_CORPUS
 
 CORPUS = DEMO_CORPUS
-DRUM = "000_ce3c7cd48da314e0.txt"
 PARAGRAPH = (
     "The offensive in Basra stalled after six days of fighting between the army and the "
     "militias loyal to the cleric."
@@ -132,14 +130,6 @@ def test_listing_is_recursive_sorted_and_filtered(tmp_path: Path) -> None:
         "sub/deeper/c.md",
         "sub/page.HTML",
     ]
-
-
-def test_restructured_text_is_read_as_plain_text(tmp_path: Path) -> None:
-    text = "Setting up\n==========\n\nRun ``make run`` to index the folder and serve the chat.\n"
-    write(tmp_path, "setup.rst", text)
-    document = load_document(list_corpus_files(tmp_path)[0])
-    assert document.text == text and document.title == "Setting up"
-    assert [s.kind for s in document.segments] == ["article"]
 
 
 def test_symlinked_folders_are_not_followed(tmp_path: Path) -> None:
@@ -381,49 +371,3 @@ def test_title_falls_back_to_file_stem(tmp_path: Path) -> None:
     document = load_document(as_file(tmp_path, "my-notes.txt"))
     assert isinstance(document, Document)
     assert document.title == "my-notes"
-
-
-def test_a_manual_is_not_cut_by_the_rules_for_pages_with_comments(tmp_path: Path) -> None:
-    # Valgrind's README_DEVELOPERS (tests/fixtures/SOURCES.md) says "comment (3) above" two
-    # thirds of the way down, a line the page rules would take for a "Comments (3)" footer.
-    write(tmp_path, "manual.html", (FIXTURES / "valgrind-readme-developers.html").read_bytes())
-    document = load_document(list_corpus_files(tmp_path)[0])
-    indexed = sum(s.end - s.start for s in document.segments if s.kind == "article")
-    assert indexed >= 0.97 * len(document.text.strip())
-    assert "Self-hosting" in document.text[document.segments[0].start : document.segments[-1].end]
-
-
-def test_a_page_with_reader_comments_still_loses_its_furniture() -> None:
-    document = load_document(next(f for f in list_corpus_files(CORPUS) if f.doc_id == DRUM))
-    dropped = [document.text[s.start : s.end] for s in document.segments if s.kind == "boilerplate"]
-    assert any("Bookmark and Share" in text for text in dropped)
-    assert any(s.kind == "comment" for s in document.segments)
-
-
-def test_a_man_page_saved_from_a_terminal_reads_without_overstrike(tmp_path: Path) -> None:
-    saved = (FIXTURES / "ls-man-page.txt").read_bytes()  # `man ls` with its bold kept
-    assert b"N\x08NA\x08AM\x08ME\x08E" in saved
-    document = document_of(tmp_path, "ls.txt", saved)
-    assert "\x08" not in document.text and "\nNAME\n" in document.text
-    assert "-a, --all\n              do not ignore entries starting with ." in document.text
-
-
-def test_escape_codes_of_a_terminal_are_removed(tmp_path: Path) -> None:
-    saved = (FIXTURES / "terminal-grep.txt").read_bytes()  # grep --color=always output
-    assert b"\x1b[01;31m" in saved
-    document = document_of(tmp_path, "grep.txt", saved)
-    assert "\x1b" not in document.text
-    assert "18:Valgrind tools that can automatically detect many memory management" in document.text
-
-
-def test_a_documentation_page_is_read_without_its_navigation(tmp_path: Path) -> None:
-    # Node.js's "Internationalization support" page: a sidebar of 60 module names, a table of
-    # contents, a header, "copy" buttons on code and "#" permalinks beside each heading.
-    html = (FIXTURES / "nodejs-intl.html").read_bytes()
-    text = document_of(tmp_path, "intl.html", html).text
-    assert "Assertion testing" not in text and "Table of contents" not in text
-    assert "Skip to content" not in text and "Node.js v20.20.2 documentation" not in text
-    assert not re.search(r"^(copy|#)$", text, flags=re.MULTILINE)
-    assert text.index("Options for building Node.js") < text.index("Detecting internationalization")
-    code = "const hasFullICU = (() => {\n  try {\n    const january = new Date(9e8);\n"
-    assert code in text  # pre keeps its line breaks and indentation

@@ -13,16 +13,9 @@ from tests.helpers import DEMO_CORPUS, FIXTURES, document_of
 DRUM = "000_ce3c7cd48da314e0.txt"
 
 
-def write(folder: Path, name: str, content: str | bytes) -> Path:
-    path = folder / name
-    path.write_bytes(content.encode() if isinstance(content, str) else content)
-    return path
-
-
 def test_restructured_text_is_read_as_plain_text(tmp_path: Path) -> None:
     text = "Setting up\n==========\n\nRun ``make run`` to index the folder and serve the chat.\n"
-    write(tmp_path, "setup.rst", text)
-    document = load_document(list_corpus_files(tmp_path)[0])
+    document = document_of(tmp_path, "setup.rst", text.encode())
     assert document.text == text and document.title == "Setting up"
     assert [s.kind for s in document.segments] == ["article"]
 
@@ -30,8 +23,8 @@ def test_restructured_text_is_read_as_plain_text(tmp_path: Path) -> None:
 def test_a_manual_is_not_cut_by_the_rules_for_pages_with_comments(tmp_path: Path) -> None:
     # Valgrind's README_DEVELOPERS (tests/fixtures/SOURCES.md) says "comment (3) above" two
     # thirds of the way down, a line the page rules would take for a "Comments (3)" footer.
-    write(tmp_path, "manual.html", (FIXTURES / "valgrind-readme-developers.html").read_bytes())
-    document = load_document(list_corpus_files(tmp_path)[0])
+    manual = (FIXTURES / "valgrind-readme-developers.html").read_bytes()
+    document = document_of(tmp_path, "manual.html", manual)
     indexed = sum(s.end - s.start for s in document.segments if s.kind == "article")
     assert indexed >= 0.97 * len(document.text.strip())
     assert "Self-hosting" in document.text[document.segments[0].start : document.segments[-1].end]

@@ -42,9 +42,9 @@ class QA:
     """Question answering over one folder of documents.
 
     Args:
-        corpus: Folder of documents (searched recursively; the formats are those of
-            ``qa.ingest.formats``: text, Markdown, HTML, reStructuredText). Defaults to the
-            bundled demo corpus.
+        corpus: Folder of documents, searched recursively (the formats of
+            ``qa.ingest.formats``: PDF, Word, HTML, Markdown, reStructuredText, text). Defaults
+            to the bundled demo corpus.
         index_dir: Where the index is kept. Defaults to a folder per corpus under ``QA_HOME``
             (see ``qa.paths``).
         settings: A ``Settings``; keyword arguments override single fields by name, e.g.
@@ -134,7 +134,7 @@ class QA:
         question: str,
         k: int = 5,
         mode: str | None = None,
-        history: Sequence[str] = (),
+        history: Sequence[str] | None = (),
     ) -> Answer:
         """An extractive answer with ``[n]`` citations, from the top ``k`` passages.
 
@@ -154,7 +154,10 @@ class QA:
         """
         limit = self.settings.search.max_question_chars
         cleaned = clean_question(question, limit)
-        if isinstance(history, str) or not all(isinstance(h, str) for h in history):
+        history = () if history is None else history
+        if isinstance(history, str | bytes) or not isinstance(history, Sequence):
+            raise QuestionError("history must be a list of the earlier questions, as text")
+        if not all(isinstance(h, str) for h in history):
             raise QuestionError("history must be a list of the earlier questions, as text")
         query = clean_question(standalone_query(cleaned, history, limit), limit)
         k = check_k(k)

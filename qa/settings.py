@@ -31,7 +31,8 @@ def _range(low: float, high: float) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class IndexSettings:
-    """What an index is built with; changing any of these rebuilds (or updates) the index.
+    """What an index is built with; changing any of these but ``batch_size`` updates or
+    rebuilds the index.
 
     Attributes:
         model: A sentence-transformers model name or local path. The default, all-MiniLM-L6-v2,

@@ -12,6 +12,14 @@ from typing import Literal
 
 SegmentKind = Literal["article", "comment", "boilerplate"]
 SECTION_SEPARATOR = " › "
+
+
+def repeats_title(heading: str, title: str) -> bool:
+    """Whether a heading only repeats its document's title ("Intl support" under the title
+    "Intl support | Node.js Documentation"), so that a citation or BM25 need not say it again."""
+    return title == heading or title.startswith(f"{heading} ")
+
+
 Part = Literal["article", "comment"]  # the author's text, or a reader's comment
 INDEXED_KINDS: tuple[SegmentKind, ...] = ("article", "comment")
 

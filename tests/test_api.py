@@ -151,3 +151,19 @@ def test_retrieve_and_answer_are_safe_from_several_threads(corpus_qa):
     for question, places, answer in together:
         assert places == alone[question][1]
         assert answer.text == alone[question][2].text
+
+
+def test_history_must_be_a_list_of_questions(corpus_qa):
+    assert corpus_qa.answer(QUESTION, history=None).query == QUESTION
+    for bad in (5, "What did Sadr demand?", [3]):
+        with pytest.raises(QuestionError, match="history must be a list"):
+            corpus_qa.answer(QUESTION, history=bad)
+
+
+def test_an_overlap_beyond_the_models_limit_is_capped(encoder):
+    from qa.index.build import build_settings
+    from qa.settings import IndexSettings
+
+    built = build_settings(IndexSettings(chunk_tokens=1024, chunk_overlap=300), encoder)
+    assert built.chunk_tokens == encoder.content_tokens
+    assert built.chunk_overlap == encoder.content_tokens - 1

@@ -27,7 +27,7 @@ from qa.index.report import IndexReport
 from qa.index.stored import StoredChunk, StoredIndex, content_hash
 from qa.ingest import CorpusFile, SkipFile, list_corpus_files, load_document, no_documents_error
 from qa.settings import IndexSettings
-from qa.types import SECTION_SEPARATOR, Chunk, Document, Place, SkippedFile
+from qa.types import SECTION_SEPARATOR, Chunk, Document, Place, SkippedFile, repeats_title
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +37,16 @@ PIPELINE_VERSION = 4
 
 def build_settings(settings: IndexSettings, encoder: Encoder) -> BuildSettings:
     """The settings an index is built with; an index built otherwise must be rebuilt."""
+    chunk_tokens = min(settings.chunk_tokens, encoder.content_tokens)  # never cut by the model
     return BuildSettings(
         pipeline=PIPELINE_VERSION,
         model=settings.model,
         precision=encoder.precision,
         dimension=encoder.dimension,
         max_tokens=encoder.max_tokens,
-        chunk_tokens=min(settings.chunk_tokens, encoder.content_tokens),  # never cut by the model
-        chunk_overlap=settings.chunk_overlap,
+        chunk_tokens=chunk_tokens,
+        # The overlap stays below a chunk capped at the model's limit (the splitter refuses).
+        chunk_overlap=min(settings.chunk_overlap, chunk_tokens - 1),
         duplicate_threshold=settings.duplicate_threshold,
     )
 
@@ -90,7 +92,7 @@ def build_index(
             old_chunks.setdefault(stored.chunk.doc_id, []).append(row)
 
     chunker = Chunker(
-        encoder.count_tokens, encoder.token_offsets, wanted.chunk_tokens, settings.chunk_overlap
+        encoder.count_tokens, encoder.token_offsets, wanted.chunk_tokens, wanted.chunk_overlap
     )
     documents: list[Document] = []
     chunks: list[Chunk] = []
@@ -215,7 +217,7 @@ def lexical_text(chunk: Chunk, document: Document) -> str:
     headings = [
         heading
         for heading in (chunk.section or "").split(SECTION_SEPARATOR)
-        if heading and heading != document.title and heading not in chunk.text
+        if heading and not repeats_title(heading, document.title) and heading not in chunk.text
     ]
     return " ".join(part for part in (chunk.text, title, *headings, author) if part)
 

@@ -16,8 +16,8 @@ its sample with each; and the work grows with the number of chunks, not its squa
 
 An update passes what the previous index found (``Known``): the places of a chunk carried over
 are kept, except in documents that changed, and only pairs with a new chunk are compared. The
-result equals a search from scratch (``tests/test_dedup.py`` checks it): a sampled shingle that
-crossed ``MAX_BUCKET`` has its pairs compared again.
+result equals a search from scratch (``tests/index/test_dedup.py`` checks it): a sampled
+shingle that crossed ``MAX_BUCKET`` has its pairs compared again.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The lexical side of retrieval: BM25 over stemmed words.
 
 Words come from bm25s's tokenizer (its stop-word lists and the Snowball stemmer in C). The
-scores are computed here with numpy, as bm25s computes them (``tests/test_lexical.py`` checks
+scores are computed here with numpy, as bm25s computes them (``tests/index/test_lexical.py`` checks
 that they agree), because an update must reuse the words of unchanged rows: re-tokenising a
 corpus is most of what building BM25 costs. Everything is stored as ``.npy`` arrays and JSON
 (no pickle).

@@ -23,7 +23,7 @@ from qa.types import Chunk, Document, Place
 @dataclass(frozen=True)
 class StoredChunk:
     """A chunk as indexed: the chunk, its content hash (the embedding cache key) and the places
-    in other documents that hold the same passage, with their title, section and author."""
+    in other documents that hold the same passage, with their title, part and author."""
 
     chunk: Chunk
     content_hash: str

@@ -3,7 +3,8 @@
     files = list_corpus_files(folder)     # walk: files of a known format, hidden ones left out
     doc = load_document(files[0])         # read, decode, extract, apply the structure rules
 
-One module per format (``text``, ``markdown``, ``html``), registered by suffix in ``formats``;
+One module per format (``text``, ``markdown``, ``html``, ``rst``, ``pdf``, ``word``), registered
+by suffix in ``formats``;
 ``source`` reads and decodes bytes; ``structure`` splits article, comments and boilerplate.
 """
 

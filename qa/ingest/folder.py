@@ -73,13 +73,21 @@ def load_document(file: CorpusFile) -> Document:
     Raises:
         SkipFile: The file is unreadable (a link loop, say), not a regular file (a named
             pipe, a device), empty, binary, not valid UTF-8 (or UTF-16 with a BOM), larger
-            than ``MAX_FILE_BYTES``, of no known format, or holds no text.
+            than ``MAX_FILE_BYTES``, of no known format, holds no text, or its format's reader
+            fails on it (a broken, encrypted or scanned PDF, a broken Word file).
     """
     reader = reader_for(file.path.name)
     if reader is None:
         kind = file.path.suffix.lower() or "no suffix"
         raise SkipFile(f"not a supported format ({kind}; reads {', '.join(SUFFIXES)})")
-    return reader(read_bytes(file.path), file)
+    data = read_bytes(file.path)
+    try:
+        return reader(data, file)
+    except SkipFile:
+        raise
+    except Exception as error:  # a library's own error on a hostile file: one file, never the run
+        kind = file.path.suffix.lower().lstrip(".")
+        raise SkipFile(f"unreadable {kind} file ({type(error).__name__}: {error})"[:300]) from None
 
 
 def read_corpus(folder: Path) -> tuple[list[Document], list[SkippedFile]]:

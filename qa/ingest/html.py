@@ -32,16 +32,23 @@ _HIDDEN_TAGS = frozenset(
 _PAGE_FURNITURE_TAGS = frozenset({"header", "footer"})  # the page's, outside article and main
 _CONTENT_TAGS = frozenset({"article", "main"})
 _FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
-# Class or id words of navigation blocks ("sidebar", "toc", "breadcrumbs", "site-menu").
-_FURNITURE_NAMES = re.compile(
-    r"(?:^|[\s_-])(?:sidebar|toc|gtoc|breadcrumbs?|nav|navbar|navheader|navfooter|menu|skip-?(?:link|to-content))(?:$|[\s_-])",
+# A class or id of a navigation block: one of these words, alone or before "-" or "_"
+# ("sidebar", "sidebar-left", "toc"), not inside another ("has-sidebar" is a page's state).
+_FURNITURE_NAME = re.compile(
+    r"(?:sidebar|toc|gtoc|breadcrumbs?|nav|navbar|navheader|navfooter|menu|skip-?link"
+    r"|skip-to-content)(?:[-_].*)?",
     re.I,
 )
+_NEVER_FURNITURE = frozenset({"html", "body", "main", "article"})  # the page or its content
 _PERMALINK_MARKS = frozenset({"#", "¶", "§", "🔗"})
 _HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 # Elements that never have an end tag: not pushed on the stack of hidden elements.
 _VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
-_VERBATIM = re.compile("\ue000(\\d+)\ue001")  # where a pre block's verbatim text goes
+# Placeholders in the text while it is put together: a pre block's verbatim text (\ue000n\ue001)
+# and where a heading starts (\ue002n\ue003). Characters of these kinds in the page are dropped.
+_VERBATIM = re.compile("\ue000(\\d+)\ue001")
+_HEADING_MARK = re.compile("\ue002(\\d+)\ue003")
+_PRIVATE_MARKS = str.maketrans("", "", "\ue000\ue001\ue002\ue003")
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body br dd details div dl dt fieldset figcaption figure "
     "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody "
@@ -63,25 +70,30 @@ class _TextExtractor(HTMLParser):
         self.verbatim: list[str] = []  # each pre block's text, as written
         self._pre_text: list[str] | None = None
         self._permalink = False
-        self.headings: list[tuple[int, str]] = []  # (level, title) of h1-h6, in page order
-        self._heading: tuple[int, list[str]] | None = None
+        # Level and text pieces of each h1-h6, in page order; the open one collects its text.
+        self.headings: list[tuple[int, list[str]]] = []
+        self._heading: list[str] | None = None
+        self._line_start = True
         self.title: str | None = None
         self.h1: str | None = None
         self._capture: list[str] | None = None
         self._capture_tag: str | None = None
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(
+        self, tag: str, attrs: list[tuple[str, str | None]], closed: bool = False
+    ) -> None:
         if tag == "body" and "head" in self.hidden:
             self.hidden.clear()  # a page that never closes <head>
         if tag == "title" or self.hidden:
             if tag == "title" and self.title is None:
                 self._start_capture(tag)
                 self._break(tag)
-            elif tag not in _VOID_TAGS and tag != "title":
+            elif tag not in _VOID_TAGS and tag != "title" and not closed:
                 self.hidden.append(tag)  # every element inside, so that end tags pair up
             return
         if tag in _HIDDEN_TAGS or self._is_furniture(tag, dict(attrs)):
-            self.hidden.append(tag)
+            if tag not in _VOID_TAGS and not closed:  # an element with no end hides nothing
+                self.hidden.append(tag)
             return
         if tag in _CONTENT_TAGS:
             self.content += 1
@@ -93,11 +105,17 @@ class _TextExtractor(HTMLParser):
                 self._pre_text = []
         if tag == "h1" and self.h1 is None and self._capture is None:
             self._start_capture(tag)
-        if tag in _HEADING_TAGS and self._heading is None:
-            self._heading = (int(tag[1]), [])
         self._break(tag)
+        if tag == "br" and self._heading is not None:
+            self._heading.append(" ")  # "Part<br>Two" is "Part Two"
+        if tag in _HEADING_TAGS and self._heading is None and not closed:
+            self._heading = []
+            self._append(f"\ue002{len(self.headings)}\ue003")
+            self.headings.append((int(tag[1]), self._heading))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in _HEADING_TAGS:
+            self._heading = None  # its text is complete
         if tag == self._capture_tag and self._capture is not None:
             captured = " ".join("".join(self._capture).split())
             if tag == "title":
@@ -119,19 +137,15 @@ class _TextExtractor(HTMLParser):
             self.content -= 1
         if tag == "a":
             self._permalink = False
-        if tag in _HEADING_TAGS and self._heading is not None:
-            level, parts = self._heading
-            if title := " ".join("".join(parts).split()):
-                self.headings.append((level, title))
-            self._heading = None
         self._break(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # "<br/>" is one break, not a start and an end; "<script/>" hides nothing.
         if tag not in _HIDDEN_TAGS:
-            self.handle_starttag(tag, attrs)
+            self.handle_starttag(tag, attrs, closed=True)
 
     def handle_data(self, data: str) -> None:
+        data = data.translate(_PRIVATE_MARKS)
         if self.hidden and self._capture_tag != "title":
             return
         if self._permalink and data.strip() in _PERMALINK_MARKS:
@@ -139,28 +153,30 @@ class _TextExtractor(HTMLParser):
         if self._capture is not None:
             self._capture.append(data)
         if self._heading is not None:
-            self._heading[1].append(data)
+            self._heading.append(data)
         if self._pre_text is not None:
             self._pre_text.append(data)
             return
         # Browsers collapse runs of whitespace, newlines included, except in <pre>.
-        self.parts.append(re.sub(r"\s+", " ", data))
+        self._append(re.sub(r"\s+", " ", data))
 
     def _is_furniture(self, tag: str, attrs: dict[str, str | None]) -> bool:
         """Whether the element opened is navigation or the page's own header or footer."""
+        if tag in _NEVER_FURNITURE:
+            return False
         if tag in _PAGE_FURNITURE_TAGS and not self.content:
             return True
         if attrs.get("role") in _FURNITURE_ROLES or "hidden" in attrs:
             return True
-        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-        return bool(_FURNITURE_NAMES.search(names))
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".split()
+        return any(_FURNITURE_NAME.fullmatch(name) for name in names)
 
     def _end_pre(self) -> None:
         """The pre block's text goes in as a placeholder, kept out of white-space folding."""
         block = "".join(self._pre_text or []).strip("\n").rstrip()
         self._pre_text = None
         if block.strip():
-            self.parts.append(f"\ue000{len(self.verbatim)}\ue001")
+            self._append(f"\ue000{len(self.verbatim)}\ue001")
             self.verbatim.append(block)
 
     def _start_capture(self, tag: str) -> None:
@@ -169,25 +185,39 @@ class _TextExtractor(HTMLParser):
 
     def _break(self, tag: str) -> None:
         if tag in _PARAGRAPH_TAGS:
-            self.parts.append("\n\n")
-        elif tag in _BLOCK_TAGS and not self._at_line_start():
-            self.parts.append("\n")
+            self._append("\n\n")
+        elif tag in _BLOCK_TAGS and not self._line_start:  # "</li><li>" is one line break
+            self._append("\n")
 
-    def _at_line_start(self) -> bool:
-        # So that "</li><li>" is one line break, not a paragraph break.
-        for part in reversed(self.parts):
-            if part.endswith("\n"):
-                return True
-            if part.strip():
-                return False
-        return True
+    def _append(self, part: str) -> None:
+        """Add ``part`` to the text, keeping track of whether a line has just begun."""
+        self.parts.append(part)
+        if part.endswith("\n"):
+            self._line_start = True
+        elif part.strip():
+            self._line_start = False
 
-    def text(self) -> str:
+    def text(self) -> tuple[str, tuple[Heading, ...]]:
+        """The page's text, and its headings with their spans in it."""
         if self._pre_text is not None:  # a pre never closed
             self._end_pre()
         lines = [" ".join(line.split()) for line in "".join(self.parts).split("\n")]
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
-        return _VERBATIM.sub(lambda m: self.verbatim[int(m.group(1))], text)
+        text = _VERBATIM.sub(lambda m: self.verbatim[int(m.group(1))], text)
+        # Take the heading marks out, each heading spanning the rest of its mark's line.
+        pieces, headings, taken, length = [], [], 0, 0
+        for mark in _HEADING_MARK.finditer(text):
+            pieces.append(text[taken : mark.start()])
+            length += mark.start() - taken
+            taken = mark.end()
+            level, parts = self.headings[int(mark.group(1))]
+            title = " ".join("".join(parts).split())
+            line_end = text.find("\n", taken)
+            line_end = len(text) if line_end < 0 else line_end
+            if title and line_end > taken:
+                headings.append(Heading(level, title, length, length + line_end - taken))
+        pieces.append(text[taken:])
+        return "".join(pieces), tuple(headings)
 
 
 def _html_to_text(html: str) -> tuple[str, str | None, tuple[Heading, ...]]:
@@ -199,17 +229,5 @@ def _html_to_text(html: str) -> tuple[str, str | None, tuple[Heading, ...]]:
         parser.close()
     except Exception as error:  # html.parser is lenient, but a broken page must not stop a run
         raise SkipFile(f"could not parse HTML ({error})") from None
-    text = parser.text()
-    return text, parser.title or parser.h1, _located(text, parser.headings)
-
-
-def _located(text: str, headings: list[tuple[int, str]]) -> tuple[Heading, ...]:
-    """Each heading found as a whole line of ``text``, in order (one that is not, say inside a
-    hidden block, is passed over)."""
-    found, cursor = [], 0
-    for level, title in headings:
-        line = re.compile(rf"^{re.escape(title)}$", re.MULTILINE).search(text, cursor)
-        if line is not None:
-            found.append(Heading(level, title, line.start(), line.end()))
-            cursor = line.end()
-    return tuple(found)
+    text, headings = parser.text()
+    return text, parser.title or parser.h1, headings

@@ -15,7 +15,7 @@ from qa.ingest.source import CorpusFile, decode
 from qa.ingest.structure import structured_document
 from qa.types import Document, Heading
 
-_ATX = re.compile(r"^[ \t]*#{1,6}(?:[ \t]+|$)|[ \t]+#+[ \t]*$|\n$")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 def read(data: bytes, file: CorpusFile) -> Document:
@@ -31,19 +31,16 @@ def markdown_headings(text: str) -> tuple[Heading, ...]:
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").parse(text)
-    lines = text.splitlines(keepends=True)
+    # Lines as CommonMark counts them (str.splitlines would also break at \x0c, \u2028, ...).
+    lines = _LINE.findall(text)
     starts = [0, *accumulate(len(line) for line in lines)]
     headings = []
-    for opening in tokens:
-        if opening.type != "heading_open" or not opening.map:
+    for opening, inline in zip(tokens, tokens[1:], strict=False):
+        if opening.type != "heading_open" or not opening.map or inline.type != "inline":
             continue
         first, last = opening.map
-        # The heading as written: an ATX line less its "#" marks, or a setext heading's lines
-        # above their underline.
-        setext = opening.markup in ("=", "-")
-        written = lines[first : last - 1] if setext else [_ATX.sub("", lines[first])]
-        title = " ".join("".join(written).split())
-        if title:
+        title = " ".join(inline.content.split())  # as written, less the "#" marks or underline
+        if title and last <= len(lines):
             end = starts[last - 1] + len(lines[last - 1].rstrip())
             headings.append(Heading(int(opening.tag[1]), title, starts[first], end))
     return tuple(headings)

@@ -26,7 +26,7 @@ SECONDS_PER_FILE = 60.0
 EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a header or a footer
 REPEATS_ON = 0.5  # a header or footer repeats on at least this share of the pages ...
 MIN_PAGES = 3  # ... of a PDF with at least this many pages
-MIN_TEXT_PER_PAGE = 4  # fewer visible characters a page on average: no text layer (a scan)
+MIN_TEXT_PER_PAGE = 4  # fewer words a page on average: no text layer (a scan)
 FULL_WIDTH = 0.75  # a line this long (against the page's longest) runs on into the next
 _DIGITS = re.compile(r"\d+")
 # A heading number ("1.3. ", "2 "), a bullet, or a code-like line opens a block of its own.
@@ -53,7 +53,7 @@ def read(data: bytes, file: CorpusFile) -> Document:
         pdf.close()
     if not pages:
         raise SkipFile("PDF with no pages")
-    if sum(len("".join(lines).split()) for lines in pages) < MIN_TEXT_PER_PAGE * len(pages):
+    if sum(len(" ".join(lines).split()) for lines in pages) < MIN_TEXT_PER_PAGE * len(pages):
         raise SkipFile("PDF without a text layer (a scan?); OCR it first")
     return _document(file, pages, title)
 

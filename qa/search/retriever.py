@@ -12,6 +12,7 @@ import numpy as np
 
 from embeddings.encoder import Encoder
 from qa.index.dedup import covered
+from qa.index.stored import StoredChunk
 from qa.search import fusion
 from qa.search.rerank import RERANKERS, Reranker
 from qa.settings import SearchSettings
@@ -102,13 +103,13 @@ class Retriever:
             shown[chunk.doc_id].append((chunk.start, chunk.end))
             for place in stored.also_in:
                 shown[place.doc_id].append((place.start, place.end))
-            passages.append(self._passage(row, score, stored.also_in if collapse else ()))
+            passages.append(self._passage(stored, score, stored.also_in if collapse else ()))
             if len(passages) == k:
                 break
         return passages
 
-    def _passage(self, row: int, score: float, also_in: tuple[Place, ...]) -> Passage:
-        chunk = self.index.chunk(row).chunk
+    def _passage(self, stored: StoredChunk, score: float, also_in: tuple[Place, ...]) -> Passage:
+        chunk = stored.chunk
         return Passage(
             text=chunk.text,
             score=float(score),

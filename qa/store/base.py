@@ -5,7 +5,9 @@ lexical search by row, chunk and document records by id, word weights, the manif
 is what the index lifecycle (``qa.store.sync``) needs of a backend: read the live index, write
 a new version and switch to it atomically, one writer at a time, and a way to set a damaged
 index aside. ``qa.store.folder.FolderStore`` (a versioned folder of plain files) is the first
-backend; another (PostgreSQL, say) is one new module implementing these two protocols.
+backend; another (PostgreSQL, say) is a module of its own implementing these two protocols.
+The incremental build still works on a ``StoredIndex`` (vectors, BM25 words, samples), which
+such a backend hands back from ``read``.
 """
 
 from __future__ import annotations

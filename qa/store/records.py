@@ -4,7 +4,8 @@ Files of one version::
 
     manifest.json        the build's manifest, this format's number, the files' checksums
     files.json           each document's file: [doc_id, size, mtime_ns], in document order
-    documents.jsonl      one document a line: id, title, author, date, text, segments
+    documents.jsonl      one document a line: id, title, author, date, text, segments, pages,
+                         headings
     chunks.jsonl         one chunk a line: offsets, section, author, text, content hash, copies
     *.offsets.npy        where each line of the two .jsonl files starts
     vectors.faiss        the FAISS index, row i = chunk i
@@ -38,7 +39,7 @@ from qa.index.ragged import Ragged
 from qa.index.stored import StoredChunk, StoredIndex
 from qa.types import Chunk, Document, Heading, Place, Segment
 
-# 5: each copy in a chunk's also_in is stored with its title, section and author; documents
+# 5: each copy in a chunk's also_in is stored with its title, part and author; documents
 # and chunks with their pages.
 FORMAT_VERSION = 5
 
@@ -77,7 +78,7 @@ def read_records(version: Path, manifest: dict[str, Any]) -> StoredIndex:
         stats = {str(doc_id): FileStat(int(size), int(mtime)) for doc_id, size, mtime in files}
         documents = _read_jsonl(version / "documents", _document_from, cache=256)
         chunks = _read_jsonl(version / "chunks", _chunk_from, cache=0)
-    except (OSError, KeyError, TypeError, ValueError) as exc:
+    except (OSError, AttributeError, KeyError, TypeError, ValueError) as exc:
         raise IndexCorruptError(f"malformed records: {exc}") from exc
     if len(documents) != len(stats):
         raise IndexCorruptError(f"{len(documents)} documents but {len(stats)} files listed")

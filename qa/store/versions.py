@@ -109,6 +109,8 @@ def verify_checksums(version: Path, manifest: dict[str, Any]) -> None:
         IndexCorruptError: A file is missing, truncated or altered.
     """
     expected = manifest.get("files", {})
+    if not isinstance(expected, dict) or not all(isinstance(m, dict) for m in expected.values()):
+        raise IndexCorruptError(f"{MANIFEST} lists its files in the wrong shape")
     if not expected:
         raise IndexCorruptError(f"{MANIFEST} lists no files")
     for rel, meta in expected.items():

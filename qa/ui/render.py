@@ -12,7 +12,16 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
-from qa.types import SECTION_SEPARATOR, Answer, Document, Part, Passage, Place, Quote
+from qa.types import (
+    SECTION_SEPARATOR,
+    Answer,
+    Document,
+    Part,
+    Passage,
+    Place,
+    Quote,
+    repeats_title,
+)
 
 DOCUMENT_WINDOW = 20_000  # characters shown either side of a passage in a long document
 _TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})
@@ -142,7 +151,7 @@ def location(passage: Passage) -> str:
     as ", p. 4, § 2.2 The source XML files" (a heading that repeats the title is left out)."""
     label = page_label(passage.pages)
     trail = (passage.section or "").split(SECTION_SEPARATOR)
-    if trail and passage.title.startswith(trail[0]):  # "Intl support | Node.js Documentation"
+    if trail and repeats_title(trail[0], passage.title):
         trail = trail[1:]
     section = SECTION_SEPARATOR.join(t for t in trail if t)
     return (f", {label}" if label else "") + (f", § {section}" if section else "")

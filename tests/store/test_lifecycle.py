@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.errors import IndexWriteError
+from qa.errors import IndexCorruptError, IndexWriteError
 from qa.service import QA
 from qa.store.folder import read_index
 from qa.store.versions import current_version
@@ -227,3 +227,15 @@ def test_two_processes_indexing_one_folder_at_once_leave_one_whole_index(corpus_
     assert sum("up to date" in out for out in outputs) == 1, outputs
     assert len(read_index(index_dir).chunks) > 0
     assert len([p for p in index_dir.iterdir() if p.name.startswith("v-")]) == 1
+
+
+def test_a_manifest_of_the_wrong_shape_is_damage_not_a_crash(built, caplog):
+    corpus, index_dir = built
+    manifest_path = current_version(index_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest_path.write_text(json.dumps(dict(manifest, files=["vectors.faiss"])))
+    with pytest.raises(IndexCorruptError, match="wrong shape"):
+        read_index(index_dir)
+    manifest_path.write_text(json.dumps(dict(manifest, losses=[])))
+    with pytest.raises(IndexCorruptError):
+        read_index(index_dir)

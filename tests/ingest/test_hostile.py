@@ -1,0 +1,64 @@
+"""Hostile or odd files of each format end in a skip reason or a sane document, never an
+exception that stops a run (found by reviewing the readers)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from qa.ingest import SkipFile
+from tests.helpers import FIXTURES, document_of
+
+
+def test_a_word_file_with_a_malformed_part_is_skipped(tmp_path: Path) -> None:
+    original = zipfile.ZipFile(FIXTURES / "nodejs-intl.docx")
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            copy.writestr(
+                item, b"<w:document><unclosed" if item.filename == "word/document.xml" else data
+            )
+    with pytest.raises(SkipFile, match="unreadable docx file|broken Word file"):
+        document_of(tmp_path, "broken.docx", broken.getvalue())
+
+
+@pytest.mark.parametrize(
+    "page, kept",
+    [
+        ("<p>x \ue0007\ue001 y \ue0021\ue003</p><pre>code</pre>", "x 7 y 1\n\ncode\n"),
+        ("<p>Intro</p><img class='sidebar-logo'><input hidden><p>Still here.</p>", "Still here."),
+        ("<p>Intro</p><div class='sidebar'/><p>And this.</p>", "And this."),
+        (
+            "<body class='has-sidebar with-toc main-menu-open'><p>Content stays.</p></body>",
+            "Content",
+        ),
+    ],
+    ids=["forged placeholders", "void furniture", "self-closed furniture", "page-state classes"],
+)
+def test_html_that_looks_like_furniture_or_placeholders_keeps_its_text(
+    tmp_path: Path, page: str, kept: str
+) -> None:
+    assert kept in document_of(tmp_path, "page.html", page.encode()).text
+
+
+def test_html_headings_are_placed_where_they_stand(tmp_path: Path) -> None:
+    page = "<p>Setup</p><h2>Setup</h2><p>Body.</p><h2>Part<br>Two</h2><p>More.</p>"
+    document = document_of(tmp_path, "page.html", page.encode())
+    first, second = document.headings
+    assert first.start == document.text.index("Setup", 1) and first.title == "Setup"
+    assert second.title == "Part Two" and document.section_at(document.text.index("More.")) == (
+        "Part Two"
+    )
+
+
+def test_markdown_headings_by_commonmark_lines_and_markers(tmp_path: Path) -> None:
+    text = "para\u2028more\n\n# Real\n\n> # Quoted\n\n- ## In a list\n\n# Title #\r\n"
+    document = document_of(tmp_path, "notes.md", text.encode())
+    assert [h.title for h in document.headings] == ["Real", "Quoted", "In a list", "Title"]
+    assert all(
+        document.text[h.start : h.end].endswith(h.title.split()[-1]) for h in document.headings[:1]
+    )

@@ -13,13 +13,15 @@ BASRA_METRICS = (("hit_1", "Hit@1"), ("hit_5", "Hit@5"), ("mrr_10", "MRR@10"))
 BEIR_METRICS = (("ndcg_10", "nDCG@10"), ("recall_100", "Recall@100"))
 
 
-def basra_chart(configs: Mapping[str, Mapping], split: str, questions: int, out: Path) -> bool:
+def questions_chart(
+    configs: Mapping[str, Mapping], question_set: str, split: str, questions: int, out: Path
+) -> bool:
     """Grouped bars: Hit@1, Hit@5 and MRR@10 of each configuration. False without matplotlib."""
     names = list(configs)
     series = {
         title: [configs[name]["scores"][key] for name in names] for key, title in BASRA_METRICS
     }
-    title = f"Basra questions, {split} split ({questions} questions)"
+    title = f"{question_set} questions, {split} split ({questions} questions)"
     return _bars(names, series, title, out)
 
 

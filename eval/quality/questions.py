@@ -1,11 +1,14 @@
-"""The Basra question set: questions with gold quotes, located in the corpus.
+"""The question sets: questions with gold quotes, located in their corpus.
 
-``eval/basra.jsonl`` holds one question per line: ``id``, ``question``, ``gold`` (quotes, each
-an exact substring of a named corpus document), ``answers`` (strings a right answer contains),
-``tags`` and ``split`` ("dev" to choose and tune on, "test" to report). Quotes are stored as
-text, not offsets, so the set does not depend on how the corpus is chunked; loading finds each
-quote in its document and in every other document holding the same text (after folding quotes,
-dashes, case and spaces), since a passage shown from a copy answers just as well.
+Two sets, in ``QUESTION_SETS``: "basra" (``basra.jsonl`` over the five demo blog posts) and
+"realdocs" (``realdocs/questions.jsonl`` over the real manuals, READMEs and Word files of
+``realdocs/corpus``, their sources in ``realdocs/SOURCES.md``). A file holds one question per
+line: ``id``, ``question``, ``gold`` (quotes, each an exact substring of a named corpus
+document), ``answers`` (strings a right answer contains), ``tags`` and ``split`` ("dev" to
+choose and tune on, "test" to report). Quotes are stored as text, not offsets, so the set does
+not depend on how the corpus is chunked; loading finds each quote in its document and in every
+other document holding the same text (after folding quotes, dashes, case and spaces), since a
+passage shown from a copy answers just as well.
 """
 
 from __future__ import annotations
@@ -17,11 +20,33 @@ from pathlib import Path
 
 from eval.quality.metrics import Span
 from qa.index.dedup import fold
+from qa.paths import DEFAULT_CORPUS
 from qa.types import Document
 
-QUESTIONS = Path(__file__).resolve().parent / "basra.jsonl"
+HERE = Path(__file__).resolve().parent
+QUESTIONS = HERE / "basra.jsonl"
 SPLITS = ("dev", "test")
 TAGS = ("lexical", "paraphrase", "comment", "multi-doc", "unanswerable")
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    """A question file and the corpus folder its quotes are in."""
+
+    name: str
+    corpus: Path
+    questions: Path
+
+
+QUESTION_SETS = {
+    "basra": QuestionSet("basra", DEFAULT_CORPUS, QUESTIONS),
+    "realdocs": QuestionSet(
+        "realdocs", HERE / "realdocs" / "corpus", HERE / "realdocs" / "questions.jsonl"
+    ),
+}
+# The kind of a question is the format of the file its first gold quote is in.
+KINDS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".md": "md"}
+KINDS |= {".markdown": "md", ".txt": "txt", ".rst": "rst"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +63,15 @@ class Question:
     @property
     def answerable(self) -> bool:
         return bool(self.gold)
+
+    @property
+    def kind(self) -> str | None:
+        """ "pdf", "docx", "html", "md", "txt" …: the format of the first gold quote's file;
+        None for an unanswerable question."""
+        if not self.gold:
+            return None
+        suffix = Path(self.gold[0][0].doc_id).suffix.lower()
+        return KINDS.get(suffix, suffix.lstrip(".") or "other")
 
 
 def load_questions(

@@ -1,13 +1,14 @@
-"""Score retrieval configurations side by side on the Basra question set.
+"""Score retrieval configurations side by side on a question set.
 
-    qa eval [--split dev|test] [--config NAME ...]      (or: python -m eval ...)
+    qa eval [--set basra|realdocs] [--split dev|test] [--config NAME ...]  (or: python -m eval)
     qa eval --beir FOLDER [--split test|train] [--sweep]  (a BEIR dataset: see eval/beir.py)
 
-Each configuration indexes the corpus with its own settings (in a temporary folder), retrieves
-the top 10 passages for every question of the split, and answers each question. Prints a
-table, and writes ``eval/results/basra-<split>.json`` with the metrics of every configuration
-and, per question, the rank of the first relevant passage. Choose settings on ``dev``; report
-``test``.
+Each configuration indexes the set's corpus with its own settings (in a temporary folder),
+retrieves the top 10 passages for every question of the split, and answers each question.
+Prints a table, then the default configuration's scores by kind of file (pdf, docx, html, md,
+txt) and by tag, and writes ``eval/results/<set>-<split>.json`` with the metrics of every
+configuration, its breakdown and, per question, the rank of the first relevant passage.
+Choose settings on ``dev``; report ``test``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from eval import RESULTS  # noqa: E402
-from eval.chart import basra_chart
+from eval.chart import questions_chart
 from eval.quality import beir
 from eval.quality.baseline import TutorialRecipe
 from eval.quality.metrics import (
@@ -35,9 +36,8 @@ from eval.quality.metrics import (
     reciprocal_rank,
     relevance,
 )
-from eval.quality.questions import SPLITS, Question, load_questions
+from eval.quality.questions import QUESTION_SETS, SPLITS, Question, load_questions
 from qa.ingest import read_corpus
-from qa.paths import DEFAULT_CORPUS
 from qa.service import QA
 from qa.types import Answer, Document, Passage
 
@@ -63,13 +63,13 @@ DEFAULT_CONFIG = "hybrid-weighted"
 class Scores:
     """Metrics of one configuration over one split (retrieval over answerable questions)."""
 
-    hit_1: float
-    hit_3: float
-    hit_5: float
-    hit_10: float
-    mrr_10: float
-    ndcg_10: float
-    recall_10: float
+    hit_1: float | None  # None: the group has no answerable question
+    hit_3: float | None
+    hit_5: float | None
+    hit_10: float | None
+    mrr_10: float | None
+    ndcg_10: float | None
+    recall_10: float | None
     answer_accuracy: float | None  # answer contains an expected string (answerable questions)
     refuses_unanswerable: float | None  # confident=False on unanswerable questions
     refuses_answerable: float | None  # confident=False on answerable ones (lower is better)
@@ -91,8 +91,9 @@ def score(
     answerable = [i for i, q in enumerate(questions) if q.answerable]
     hits = {i: relevance(ranked[i], questions[i].gold) for i in answerable}
 
-    def mean(metric: Callable[[int], float]) -> float:
-        return round(statistics.fmean(metric(i) for i in answerable), 4)
+    def mean(metric: Callable[[int], float]) -> float | None:
+        values = [metric(i) for i in answerable]
+        return round(statistics.fmean(values), 4) if values else None
 
     unanswerable = [i for i, q in enumerate(questions) if not q.answerable]
     scores = Scores(
@@ -124,8 +125,38 @@ def score(
     return scores, first
 
 
+def breakdown(
+    questions: Sequence[Question],
+    ranked: Sequence[Sequence[Sequence[Span]]],
+    answers: Sequence[Answer] | None,
+) -> dict[str, dict[str, object]]:
+    """The scores of each group of questions: "kind:pdf", "kind:docx" … (the format of the
+    gold quote's file) and "tag:paraphrase", "tag:code" …, each with its question count."""
+    groups: dict[str, list[int]] = {}
+    for i, question in enumerate(questions):
+        names = [f"tag:{tag}" for tag in question.tags]
+        if question.kind is not None:
+            names.insert(0, f"kind:{question.kind}")
+        for name in names:
+            groups.setdefault(name, []).append(i)
+    result = {}
+    for name in sorted(groups, key=lambda n: (not n.startswith("kind:"), n)):
+        chosen = groups[name]
+        subset = [questions[i] for i in chosen]
+        scores, _ = score(
+            subset,
+            [ranked[i] for i in chosen],
+            None if answers is None else [answers[i] for i in chosen],
+        )
+        result[name] = {"questions": len(chosen), "scores": asdict(scores)}
+    return result
+
+
 def _share(indexes: Sequence[int], test: Callable[[int], bool]) -> float | None:
     return round(sum(test(i) for i in indexes) / len(indexes), 4) if indexes else None
+
+
+Ranked = list[list[list[Span]]]  # per question, the places of each passage found
 
 
 def run_config(
@@ -134,18 +165,19 @@ def run_config(
     corpus: Path,
     documents: Sequence[Document],
     work: Path,
-) -> tuple[Scores, dict[str, int | None], list[Answer] | None]:
-    """Scores, first relevant ranks, and the answers (None for the tutorial baseline)."""
+) -> tuple[Scores, dict[str, int | None], list[Answer] | None, Ranked]:
+    """Scores, first relevant ranks, the answers (None for the tutorial baseline) and what
+    was retrieved."""
     overrides = CONFIGS[name]
     texts = [q.question for q in questions]
     if overrides is None:
-        recipe = TutorialRecipe(documents)
-        return *score(questions, recipe.search_batch(texts, K), None), None
+        ranked = TutorialRecipe(documents).search_batch(texts, K)
+        return *score(questions, ranked, None), None, ranked
     qa = QA(corpus, work / name, progress=False, **overrides)
     qa.index()
     ranked = [[places(p) for p in found] for found in qa.retrieve_batch(texts, k=K)]
     answers = [qa.answer(text) for text in texts]
-    return *score(questions, ranked, answers), answers
+    return *score(questions, ranked, answers), answers, ranked
 
 
 REFUSAL_THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(9))  # 0.30 … 0.70
@@ -177,29 +209,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--config", action="append", choices=list(CONFIGS), help="repeatable; default: all"
     )
+    parser.add_argument(
+        "--set", default="basra", choices=list(QUESTION_SETS), help="question set (basra)"
+    )
     parser.add_argument("--beir", type=Path, metavar="FOLDER", help="run a BEIR-format dataset")
     parser.add_argument("--sweep", action="store_true", help="BEIR: also score dense weights")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.beir is not None:
         if args.split not in (None, *beir.SPLITS):
             parser.error(f"a BEIR dataset has the splits {', '.join(beir.SPLITS)}")
         return beir.main(args.beir, args.split or "test", args.sweep)
     if args.split not in (None, *SPLITS):
-        parser.error(f"the Basra questions have the splits {', '.join(SPLITS)}")
+        parser.error(f"a question set has the splits {', '.join(SPLITS)}")
     args.split = args.split or "dev"
+    question_set = QUESTION_SETS[args.set]
+    corpus = args.corpus or question_set.corpus
 
-    documents, _ = read_corpus(args.corpus)
-    questions = load_questions({d.doc_id: d for d in documents}, args.split)
+    documents, _ = read_corpus(corpus)
+    questions = load_questions({d.doc_id: d for d in documents}, args.split, question_set.questions)
     names = args.config or list(CONFIGS)
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as work:
         for name in tqdm(names, desc=f"eval ({args.split}, {len(questions)} questions)"):
-            scores, first, answers = run_config(name, questions, args.corpus, documents, Path(work))
+            scores, first, answers, ranked = run_config(
+                name, questions, corpus, documents, Path(work)
+            )
             results[name] = {"scores": asdict(scores), "first_relevant_rank": first}
+            results[name]["breakdown"] = breakdown(questions, ranked, answers)
             if answers is not None:
                 results[name]["refusal_sweep"] = refusal_sweep(questions, answers)
     print(format_table(results))
+    if DEFAULT_CONFIG in results:
+        print(f"\n{DEFAULT_CONFIG} by kind of file and by tag:")
+        print(format_table(results[DEFAULT_CONFIG]["breakdown"], counted=True))
     if DEFAULT_CONFIG in results:
         print(
             f"\nRefusals of {DEFAULT_CONFIG} by min_answer_similarity (unanswerable / answerable):"
@@ -211,8 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"basra-{args.split}.json"
+    out = RESULTS / f"{args.set}-{args.split}.json"
     payload = {
+        "set": args.set,
         "split": args.split,
         "questions": len(questions),
         "k": K,
@@ -220,7 +264,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     out.write_text(json.dumps(payload, indent=2) + "\n")
     print(f"\nWrote {out}")
-    basra_chart(payload["configs"], args.split, len(questions), out.with_suffix(".png"))
+    questions_chart(
+        payload["configs"], args.set, args.split, len(questions), out.with_suffix(".png")
+    )
     return 0
 
 
@@ -248,11 +294,14 @@ COLUMNS = [
 ]
 
 
-def format_table(results: dict[str, dict]) -> str:
-    """A plain-text table, one row per configuration."""
-    header = f"{'configuration':22}" + "".join(f"{title:>12}" for _, title in COLUMNS)
+def format_table(results: dict[str, dict], counted: bool = False) -> str:
+    """A plain-text table, one row per configuration (or group, with its question count)."""
+    first = "group (questions)" if counted else "configuration"
+    header = f"{first:22}" + "".join(f"{title:>12}" for _, title in COLUMNS)
     lines = [header, "-" * len(header)]
     for name, result in results.items():
+        if counted:
+            name = f"{name} ({result['questions']})"
         cells = []
         for key, _ in COLUMNS:
             value = result["scores"][key]

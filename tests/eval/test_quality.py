@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
-from eval.chart import basra_chart, beir_chart
+from eval.chart import beir_chart, questions_chart
 from eval.quality.metrics import Span
 from eval.quality.questions import QUESTIONS, SPLITS, TAGS, Question, load_questions
-from eval.quality.run import merged, places, refusal_sweep, score
+from eval.quality.run import breakdown, merged, places, refusal_sweep, score
 from qa.ingest import read_corpus
 from qa.paths import DEFAULT_CORPUS
 from qa.types import Answer
@@ -80,6 +80,28 @@ def test_refusal_sweep_counts_questions_below_each_threshold():
     assert sweep["0.55"] == {"refuses_unanswerable": 1.0, "refuses_answerable": 1.0}
 
 
+def test_the_breakdown_scores_each_kind_of_file_and_each_tag():
+    pdf = Question("p", "q?", ((Span("a.pdf", 0, 10),),), ("x",), ("paraphrase",), "dev")
+    word = Question("w", "q?", ((Span("b.docx", 0, 10),),), ("x",), ("code",), "dev")
+    none = Question("u", "q?", (), (), ("unanswerable",), "dev")
+    ranked = [[[Span("a.pdf", 2, 8)]], [[Span("a.pdf", 0, 10)]], [[Span("a.pdf", 0, 10)]]]
+    answers = [Answer("q?", "x"), Answer("q?", "y"), Answer("q?", "z", confident=False)]
+    groups = breakdown([pdf, word, none], ranked, answers)
+    assert list(groups) == [
+        "kind:docx",
+        "kind:pdf",
+        "tag:code",
+        "tag:paraphrase",
+        "tag:unanswerable",
+    ]
+    assert groups["kind:pdf"]["scores"]["hit_1"] == 1.0
+    assert groups["kind:pdf"]["scores"]["answer_accuracy"] == 1.0
+    assert groups["kind:docx"]["scores"]["hit_10"] == 0.0
+    assert groups["tag:unanswerable"]["questions"] == 1
+    assert groups["tag:unanswerable"]["scores"]["hit_5"] is None
+    assert groups["tag:unanswerable"]["scores"]["refuses_unanswerable"] == 1.0
+
+
 def test_one_configuration_updates_its_row_and_keeps_the_others(tmp_path):
     out = tmp_path / "basra-dev.json"
     assert merged(out, {"bm25": {"v": 1}}) == {"bm25": {"v": 1}}  # no file yet
@@ -90,7 +112,7 @@ def test_one_configuration_updates_its_row_and_keeps_the_others(tmp_path):
 def test_the_charts_are_written_as_png(tmp_path):
     pytest.importorskip("matplotlib")
     scores = {"hit_1": 0.5, "hit_5": 0.75, "mrr_10": 0.6}
-    assert basra_chart({"a": {"scores": scores}}, "dev", 3, tmp_path / "basra.png")
+    assert questions_chart({"a": {"scores": scores}}, "basra", "dev", 3, tmp_path / "basra.png")
     results = {"bm25": {"ndcg_10": 0.7, "recall_100": 0.9}}
     assert beir_chart("set", "test", results, {"paper": (0.6, 0.8)}, tmp_path / "beir.png")
     for name in ("basra.png", "beir.png"):

@@ -95,10 +95,11 @@ def test_a_thousand_page_pdf_is_read_whole_in_bounded_memory(tmp_path: Path) -> 
     # memory too, which Linux carries over to a child across exec.
     script = (
         "import re, sys; from pathlib import Path\n"
-        "from qa.ingest import list_corpus_files, load_document\n"
+        "from qa.ingest import isolated, list_corpus_files, load_document\n"
         "document = load_document(list_corpus_files(Path(sys.argv[1]))[0])\n"
         "status = Path('/proc/self/status').read_text()\n"
-        "print(len(document.pages), int(re.search(r'VmHWM:\\s+(\\d+)', status)[1]) // 1024)"
+        "own = int(re.search(r'VmHWM:\\s+(\\d+)', status)[1]) // 1024\n"
+        "print(len(document.pages), own, isolated.child_peak_mib())"
     )
     done = subprocess.run(
         [sys.executable, "-c", script, str(tmp_path / "docs")],
@@ -107,6 +108,31 @@ def test_a_thousand_page_pdf_is_read_whole_in_bounded_memory(tmp_path: Path) -> 
         timeout=300,
         check=True,
     )
-    pages, peak_mib = map(int, done.stdout.split())
+    pages, peak_mib, parser_peak_mib = map(int, done.stdout.split())
     assert pages == 1003
-    assert peak_mib < 400  # 95 MiB measured here: pages are read and released one at a time
+    assert peak_mib < 400  # the indexer's process, holding the document's text
+    assert parser_peak_mib < 400  # PDFium's process: pages are read and released one at a time
+
+
+def test_the_outline_gives_each_passage_its_section(tmp_path: Path) -> None:
+    doc = load(tmp_path, "spec.pdf", SPEC.read_bytes())
+    titles = [h.title for h in doc.headings]
+    assert titles[:3] == ["1. Introduction", "1.1. Version", "1.2. What is this spec?"]
+    assert [h.level for h in doc.headings[:3]] == [1, 2, 2]
+    at = doc.text.index("The globs2 file is a simple list of lines")
+    assert doc.section_at(at) == "2. Unified system › 2.4. The glob files"
+    assert doc.page_of(at) == 7
+    for heading in doc.headings:  # each heading is the line that shows it, on its page
+        assert doc.text[heading.start : heading.end].endswith(heading.title)
+
+
+def test_a_pdf_that_takes_too_long_is_stopped_and_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa.ingest import pdf
+
+    monkeypatch.setattr(pdf, "SECONDS_PER_FILE", 1e-6)
+    with pytest.raises(SkipFile, match="took over"):
+        load(tmp_path, "spec.pdf", SPEC.read_bytes())
+    monkeypatch.undo()
+    assert load(tmp_path, "again.pdf", SPEC.read_bytes()).pages  # the next file is read

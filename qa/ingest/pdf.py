@@ -37,6 +37,12 @@ _DIGITS = re.compile(r"\d+")
 # A heading number ("1.3. ", "2 "), a bullet, or a code-like line opens a block of its own.
 _OPENS_BLOCK = re.compile(r"(?:\d+(?:\.\d+)*\.?\s|[•\u2022\-*–]\s|[<{\[$#/])")
 _HYPHENATED = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")
+_LINE = re.compile(r"[^\r\n]+")
+_DOT_LEADER = re.compile(r"(?:\.\s?){4}")
+HEADING_SCALE = 1.15  # without an outline, a line this much larger than the body is a heading
+HEADING_SHARE = 0.1  # ... where at most this share of the lines is set in its size
+MAX_HEADING = 120  # characters
+BOLDER = 60  # a font weight this much above the body's is bold (400 is regular, 700 bold)
 MAX_OUTLINE_ITEMS = 5000  # a hostile outline may loop or hold millions of entries
 
 Bookmark = tuple[int, str, int]  # level (0 is the top), title, page index
@@ -44,16 +50,19 @@ Bookmark = tuple[int, str, int]  # level (0 is the top), title, page index
 
 def read(data: bytes, file: CorpusFile) -> Document:
     """The document in a PDF file."""
-    pages, title, outline = isolated.call(extract, data, seconds=SECONDS_PER_FILE)
+    pages, styles, title, outline = isolated.call(extract, data, seconds=SECONDS_PER_FILE)
     if not pages:
         raise SkipFile("PDF with no pages")
     if sum(len(" ".join(lines).split()) for lines in pages) < MIN_TEXT_PER_PAGE * len(pages):
         raise SkipFile("PDF without a text layer (a scan?); OCR it first")
-    return _document(file, pages, title, outline)
+    return _document(file, pages, styles, title, outline)
 
 
-def extract(data: bytes) -> tuple[list[list[str]], str | None, list[Bookmark]]:
-    """Each page's lines of text, the PDF's title and its outline (run in the child process).
+def extract(
+    data: bytes,
+) -> tuple[list[list[str]], list[list[Style]], str | None, list[Bookmark]]:
+    """Each page's lines of text, their styles, the PDF's title and its outline (run in
+    the child process).
 
     Raises:
         SkipFile: The PDF is encrypted or broken.
@@ -69,9 +78,9 @@ def extract(data: bytes) -> tuple[list[list[str]], str | None, list[Bookmark]]:
             raise SkipFile("broken PDF (no page tree: empty or cut short)") from None
         raise SkipFile(f"broken PDF ({error})") from None
     try:
-        pages = _page_lines(pdf)
+        pages, styles = _page_lines(pdf)
         title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
-        return pages, title, _outline(pdf)
+        return pages, styles, title, _outline(pdf)
     finally:
         pdf.close()
 
@@ -93,61 +102,110 @@ def _outline(pdf) -> list[Bookmark]:  # noqa: ANN001  (pypdfium2 is imported laz
     return bookmarks
 
 
-def _page_lines(pdf) -> list[list[str]]:  # noqa: ANN001  (pypdfium2 is imported lazily)
-    """Each page's lines of text, read one page at a time."""
-    pages = []
+def _page_lines(pdf) -> tuple[list[list[str]], list[list[Style]]]:  # noqa: ANN001
+    """Each page's lines of text (blank ones left out, words hyphenated at a line break
+    joined) and the style of each line, read one page at a time."""
+    import pypdfium2.raw as pdfium_c
+
+    pages, styles = [], []
     for number in range(len(pdf)):
         page = pdf[number]
         text_page = page.get_textpage()
         try:
             text = text_page.get_text_bounded()
+            # Every character of the page, one per character index: the bounded text leaves
+            # out what lies off the page, so each line is found in it to know its indexes.
+            every = text_page.get_text_range().replace("\ufffe", "\x02")
+            cursor = 0
+            lines: list[str] = []
+            line_styles: list[Style] = []
+            for match in _LINE.finditer(text):
+                line = match.group().replace("\x02", "-").strip()
+                if not line:
+                    continue
+                if lines and _HYPHENATED.search(lines[-1] + "\n" + line[:1]):
+                    lines[-1] = lines[-1][:-1] + line
+                    continue
+                at = every.find(match.group(), cursor)
+                first = at + len(match.group()) - len(match.group().lstrip())
+                last = at + len(match.group().rstrip()) - 1
+                style = (0.0, 0)
+                if at >= 0:
+                    cursor = at + len(match.group())
+                    size = pdfium_c.FPDFText_GetFontSize(text_page.raw, first)
+                    weights = (
+                        pdfium_c.FPDFText_GetFontWeight(text_page.raw, i) for i in (first, last)
+                    )
+                    style = (round(size, 1), min(weights))
+                lines.append(line)
+                line_styles.append(style)
         finally:
             text_page.close()
             page.close()
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "-")
-        pages.append([line.rstrip() for line in _HYPHENATED.sub("", text).split("\n")])
-    return pages
+        pages.append(lines)
+        styles.append(line_styles)
+    return pages, styles
+
+
+# A line's font size where it starts, and the lower of the font weights of its first and last
+# characters (a bold line is bold at both ends); (0.0, 0) where PDFium cannot say.
+Style = tuple[float, int]
+Line = tuple[Segment, Style]  # an article line of the text, and its style
 
 
 def _document(
-    file: CorpusFile, pages: list[list[str]], title: str | None, outline: list[Bookmark]
+    file: CorpusFile,
+    pages: list[list[str]],
+    styles: list[list[Style]],
+    title: str | None,
+    outline: list[Bookmark],
 ) -> Document:
     """The text of the pages, each page's start, its segments and its headings: the page's
     body as the article, repeated headers and footers as boilerplate. A line that runs to the
     page's full width goes on in the next line (a soft break, written as a space) unless that
-    line opens a heading or a list item, so that sentences are whole and paragraphs keep
-    together."""
+    line opens a heading or a list item or changes the font's size or weight, so that sentences
+    are whole and paragraphs keep together."""
     furniture = _repeated_edges(pages)
     text, starts, segments = "", [], []
-    lines_of_page: list[list[Segment]] = []  # each page's article lines
-    for lines in pages:
+    lines_of_page: list[list[Line]] = []
+    for body, body_styles in zip(pages, styles, strict=True):
         if starts:
             text += "\n\n"
         starts.append(len(text))
         lines_of_page.append([])
-        body = [line.strip() for line in lines if line.strip()]
         edges = set(range(min(EDGE_LINES, len(body)))) | set(range(len(body))[-EDGE_LINES:])
         width = max((len(line) for line in body), default=0)
-        previous: tuple[str, str] | None = None  # kind and text of the line before
-        for number, line in enumerate(body):
+        previous: tuple[str, str, Style] | None = None  # kind, text and style of the line before
+        for number, (line, style) in enumerate(zip(body, body_styles, strict=True)):
             kind = "boilerplate" if number in edges and _shape(line) in furniture else "article"
             if previous is not None:
-                soft = kind == previous[0] == "article" and _runs_on(previous[1], line, width)
+                soft = (
+                    kind == previous[0] == "article"
+                    and _same_style(previous[2], style)
+                    and _runs_on(previous[1], line, width)
+                )
                 text += " " if soft else "\n"
-            segments.append(Segment(kind, len(text), len(text) + len(line)))
-            if kind == "article":
-                lines_of_page[-1].append(segments[-1])
+            if previous is not None and text.endswith(" "):  # one line with the one before
+                segments[-1] = Segment(kind, segments[-1].start, len(text) + len(line))
+                if lines_of_page[-1]:
+                    lines_of_page[-1][-1] = (segments[-1], lines_of_page[-1][-1][1])
+            else:
+                segments.append(Segment(kind, len(text), len(text) + len(line)))
+                if kind == "article":
+                    lines_of_page[-1].append((segments[-1], style))
             text += line
-            previous = (kind, line)
-    first_line = next((line.strip() for lines in pages for line in lines if line.strip()), None)
-    headings = _headings(text, lines_of_page, outline)
+            previous = (kind, line, style)
+    first_line = next((line for lines in pages for line in lines), None)
+    headings = _outline_headings(text, lines_of_page, outline) or _sized_headings(
+        text, lines_of_page
+    )
     return laid_out_document(
         file, text, title or first_line, _merged(segments), tuple(starts), headings
     )
 
 
-def _headings(
-    text: str, lines_of_page: list[list[Segment]], outline: list[Bookmark]
+def _outline_headings(
+    text: str, lines_of_page: list[list[Line]], outline: list[Bookmark]
 ) -> tuple[Heading, ...]:
     """Each bookmark whose title is found as a line of its page (a number before it allowed:
     "2.1. Directory layout" for "Directory layout"), in order; bookmarks not found are left
@@ -156,7 +214,7 @@ def _headings(
     for level, title, page in outline:
         wanted = title.casefold()
         after = headings[-1].end if headings else 0
-        for line in lines_of_page[page]:
+        for line, _ in lines_of_page[page]:
             if line.start < after:
                 continue
             said = " ".join(text[line.start : line.end].split()).casefold()
@@ -164,6 +222,48 @@ def _headings(
                 headings.append(Heading(level + 1, title, line.start, line.end))
                 break
     return tuple(headings)
+
+
+def _sized_headings(text: str, lines_of_page: list[list[Line]]) -> tuple[Heading, ...]:
+    """Without an outline: the short lines set larger than the body text (the largest size is
+    level 1), then the short lines in the body's size but bolder, ending in no full stop. The
+    body is the size and weight most characters are set in; a size makes headings only where
+    few lines use it."""
+    lines = [line for page in lines_of_page for line in page]
+    characters: Counter[Style] = Counter()
+    lines_in: Counter[float] = Counter()
+    for line, style in lines:
+        characters[style] += line.end - line.start
+        lines_in[style[0]] += 1
+    body_size, body_weight = max(characters, key=characters.__getitem__, default=(0.0, 0))
+    if body_size <= 0:
+        return ()
+    larger = sorted((s for s in lines_in if s >= HEADING_SCALE * body_size), reverse=True)
+    levels = [s for s in larger if lines_in[s] <= HEADING_SHARE * len(lines)]
+    headings = []
+    for line, (size, weight) in lines:
+        said = text[line.start : line.end]
+        title = said.rstrip("#¶ ").strip()  # a web page's permalink sign, printed
+        if len(title) > MAX_HEADING or not any(c.isalpha() for c in title):
+            continue
+        if _DOT_LEADER.search(title):  # a line of a table of contents
+            continue
+        if size in levels:
+            headings.append(Heading(min(levels.index(size) + 1, 6), title, line.start, line.end))
+        elif (
+            _same_style((size, 0), (body_size, 0))
+            and weight >= body_weight + BOLDER
+            and not said.endswith((".", ",", ";", ":"))
+        ):
+            headings.append(Heading(min(len(levels) + 1, 6), title, line.start, line.end))
+    return tuple(headings)
+
+
+def _same_style(style: Style, other: Style) -> bool:
+    """Whether two lines are set alike: sizes within a tenth, weights within ``BOLDER``."""
+    (size, weight), (other_size, other_weight) = style, other
+    close = abs(size - other_size) <= 0.1 * max(size, other_size, 1.0)
+    return close and abs(weight - other_weight) < BOLDER
 
 
 def _runs_on(line: str, following: str, width: int) -> bool:

@@ -136,3 +136,17 @@ def test_a_pdf_that_takes_too_long_is_stopped_and_skipped(
         load(tmp_path, "spec.pdf", SPEC.read_bytes())
     monkeypatch.undo()
     assert load(tmp_path, "again.pdf", SPEC.read_bytes()).pages  # the next file is read
+
+
+def test_without_an_outline_larger_and_bolder_lines_are_the_headings(tmp_path: Path) -> None:
+    copy = pdfium.PdfDocument.new()  # the same pages, without the bookmarks
+    copy.import_pages(pdfium.PdfDocument(SPEC))
+    saved = io.BytesIO()
+    copy.save(saved)
+    doc = load(tmp_path, "no-outline.pdf", saved.getvalue())
+    titles = [h.title for h in doc.headings]
+    assert "2.4. The glob files" in titles and "2.13. Non-regular files" in titles
+    at = doc.text.index("The globs2 file is a simple list of lines")
+    assert doc.section_at(at) == "2. Unified system › 2.4. The glob files"
+    body = doc.text.index("Many programs and desktops use the MIME system")  # not a heading
+    assert not any(h.start <= body < h.end for h in doc.headings)

@@ -63,6 +63,9 @@ class Document:
     segments: tuple[Segment, ...] = ()
     pages: tuple[int, ...] = ()  # where each page starts in ``text`` (paged formats: PDF)
     headings: tuple[Heading, ...] = ()  # in text order (Markdown, HTML, Word)
+    # Characters the reader left out before ``text`` existed, by reason: ("navigation", 1234)
+    # for an HTML page's menus and sidebars. The index report counts them with the rest.
+    removed: tuple[tuple[str, int], ...] = ()
 
     def section_at(self, offset: int) -> str | None:
         """The trail of headings in effect at ``offset`` ("5 Arrays › 5.1 Arrays"), or None

@@ -161,7 +161,6 @@ def build_index(
     for doc in documents:
         for seg in doc.segments:
             counts[seg.kind] += 1
-    characters, dropped, losses = text_kept(documents)
     manifest = Manifest(
         settings=wanted,
         corpus=str(corpus.resolve()),
@@ -170,9 +169,7 @@ def build_index(
         segments=SegmentCounts(**counts),
         skipped=tuple(skipped),
         skipped_files=skipped_files,
-        characters=characters,
-        dropped=dropped,
-        losses=losses,
+        texts=text_kept(documents),
         versions=_versions(),
         created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     )

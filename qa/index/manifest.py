@@ -56,6 +56,24 @@ class BuildSettings:
 
 
 @dataclass(frozen=True)
+class TextKept:
+    """One document's characters (white space at either end left out, what its reader removed
+    included), and those left out of the index, by reason."""
+
+    characters: int
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def lost(self) -> int:
+        return sum(self.dropped.values())
+
+
+# Why a boilerplate segment is left out: a PDF's are lines repeated at the edge of its pages.
+RUNNING_LINES = "running headers and footers"
+PAGE_FURNITURE = "page furniture"
+
+
+@dataclass(frozen=True)
 class SegmentCounts:
     article: int = 0
     comment: int = 0
@@ -75,11 +93,8 @@ class Manifest:
         skipped: Files that could not be read, with the reason.
         skipped_files: Their size and modification time, so that an unchanged unreadable file
             does not make the index look stale.
-        characters: Characters of the documents' text (white space at either end left out).
-        dropped: Characters of it that the structure rules left out (page furniture, repeated
-            headers and footers).
-        losses: The documents that lost more than ``HEAVY_LOSS`` of their text so, with
-            (dropped, characters): the report names them.
+        texts: Each document's characters and those left out of the index, by reason (page
+            furniture, running headers and footers, navigation).
         versions: Python's and the libraries' versions at build time.
         created: When it was built (local time, ISO 8601).
     """
@@ -91,9 +106,7 @@ class Manifest:
     segments: SegmentCounts = SegmentCounts()
     skipped: tuple[SkippedFile, ...] = ()
     skipped_files: dict[str, FileStat] = field(default_factory=dict)
-    characters: int = 0
-    dropped: int = 0
-    losses: dict[str, tuple[int, int]] = field(default_factory=dict)
+    texts: dict[str, TextKept] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     created: str = ""
 
@@ -107,10 +120,8 @@ class Manifest:
                 "documents": self.documents,
                 "chunks": self.chunks,
                 "segments": asdict(self.segments),
-                "characters": self.characters,
-                "dropped": self.dropped,
             },
-            "losses": {k: list(v) for k, v in self.losses.items()},
+            "texts": {k: [v.characters, v.dropped] for k, v in self.texts.items()},
             "versions": self.versions,
             "created": self.created,
         }
@@ -125,9 +136,10 @@ class Manifest:
             documents=int(counts["documents"]),
             chunks=int(counts["chunks"]),
             segments=SegmentCounts(**counts["segments"]),
-            characters=int(counts["characters"]),
-            dropped=int(counts["dropped"]),
-            losses={str(k): (int(a), int(b)) for k, (a, b) in data["losses"].items()},
+            texts={
+                str(k): TextKept(int(n), {str(r): int(c) for r, c in dropped.items()})
+                for k, (n, dropped) in data.get("texts", {}).items()
+            },
             skipped=tuple(SkippedFile(**s) for s in data["skipped"]),
             skipped_files={
                 str(k): FileStat(int(size), int(mtime))
@@ -138,15 +150,16 @@ class Manifest:
         )
 
 
-def text_kept(documents: list[Document]) -> tuple[int, int, dict[str, tuple[int, int]]]:
-    """Characters of the documents, characters the rules dropped, and the documents that lost
-    more than ``HEAVY_LOSS`` of their text: {doc_id: (dropped, characters)}."""
-    characters = dropped = 0
-    losses = {}
+def text_kept(documents: list[Document]) -> dict[str, TextKept]:
+    """Each document's characters, and those its reader and the structure rules left out."""
+    files = {}
     for doc in documents:
-        total = len(doc.text.strip())
+        dropped = dict(doc.removed)
         lost = sum(s.end - s.start for s in doc.segments if s.kind == "boilerplate")
-        characters, dropped = characters + total, dropped + lost
-        if total and lost > HEAVY_LOSS * total:
-            losses[doc.doc_id] = (lost, total)
-    return characters, dropped, losses
+        if lost:
+            reason = RUNNING_LINES if doc.pages else PAGE_FURNITURE
+            dropped[reason] = dropped.get(reason, 0) + lost
+        files[doc.doc_id] = TextKept(
+            len(doc.text.strip()) + sum(dict(doc.removed).values()), dropped
+        )
+    return files

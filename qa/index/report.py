@@ -1,14 +1,21 @@
-"""What an indexing run did: ``qa index`` prints its ``summary``; tests read its fields."""
+"""What an indexing run did: ``qa index`` prints its ``summary``; tests read its fields.
+
+Nothing is left out in silence: the summary gives the characters left out of the index by
+reason, each file that lost any (the largest shares first, ``LISTED_FILES`` of them), the
+files that lost over ``HEAVY_LOSS`` of their text, and every skipped file, grouped by reason.
+``texts`` holds the figures of every document.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-from qa.index.manifest import HEAVY_LOSS, Manifest
+from qa.index.manifest import HEAVY_LOSS, Manifest, TextKept
 from qa.types import SkippedFile
 
 LISTED_SKIPS = 20  # skipped files named one by one; the rest are counted
+LISTED_FILES = 20  # files that lost text, named one by one
 
 
 @dataclass(frozen=True)
@@ -26,9 +33,7 @@ class IndexReport:
     reused: int
     documents_read: int
     skipped: list[SkippedFile] = field(default_factory=list)
-    characters: int = 0
-    dropped: int = 0
-    losses: dict[str, tuple[int, int]] = field(default_factory=dict)
+    texts: dict[str, TextKept] = field(default_factory=dict)
     seconds: float = 0.0
     embedding_seconds: float = 0.0
     up_to_date: bool = False
@@ -52,11 +57,17 @@ class IndexReport:
             boilerplate_segments=manifest.segments.boilerplate,
             chunks=manifest.chunks,
             skipped=list(manifest.skipped),
-            characters=manifest.characters,
-            dropped=manifest.dropped,
-            losses=dict(manifest.losses),
+            texts=dict(manifest.texts),
             **(defaults | run),  # type: ignore[arg-type]
         )
+
+    @property
+    def characters(self) -> int:
+        return sum(kept.characters for kept in self.texts.values())
+
+    @property
+    def dropped(self) -> int:
+        return sum(kept.lost for kept in self.texts.values())
 
     def summary(self) -> str:
         if self.up_to_date:
@@ -68,17 +79,26 @@ class IndexReport:
             f"{self.documents - self.documents_read} unchanged)",
             f"  segments:  {self.article_segments} article, {self.comment_segments} comment, "
             f"{self.boilerplate_segments} boilerplate (not indexed)",
-            f"  text:      {self.characters:,} characters, {self.dropped:,} of them page furniture "
-            "(not indexed)",
+            f"  text:      {self.characters:,} characters, {self.dropped:,} of them left out"
+            + (f" ({_reasons(self._dropped_by_reason())})" if self.dropped else ""),
             f"  chunks:    {self.chunks} ({self.embedded} embedded in "
             f"{self.embedding_seconds:.1f} s, {self.reused} reused)",
         ]
-        if self.losses:
-            lines.append(f"  lost over {HEAVY_LOSS:.0%} of their text to the page rules:")
-            lines += [
-                f"    {doc_id}: {lost / total:.0%} ({lost:,} of {total:,} characters)"
-                for doc_id, (lost, total) in self.losses.items()
-            ]
+        lossy = sorted(
+            (item for item in self.texts.items() if item[1].lost),
+            key=lambda item: (-item[1].lost / item[1].characters, item[0]),
+        )
+        if lossy:
+            lines.append(f"  left out, by file ({len(lossy)} of {len(self.texts)} lost text):")
+            for doc_id, kept in lossy[:LISTED_FILES]:
+                share = kept.lost / kept.characters
+                heavy = f", over {HEAVY_LOSS:.0%}: check it" if share > HEAVY_LOSS else ""
+                lines.append(
+                    f"    {doc_id}: {share:.0%} ({kept.lost:,} of {kept.characters:,} "
+                    f"characters: {_reasons(kept.dropped)}{heavy})"
+                )
+            if len(lossy) > LISTED_FILES:
+                lines.append(f"    ... and {len(lossy) - LISTED_FILES} more")
         if self.skipped:
             groups = Counter(s.reason.split(" (")[0] for s in self.skipped)
             kinds = ", ".join(f"{count} {reason}" for reason, count in groups.most_common())
@@ -87,3 +107,15 @@ class IndexReport:
             if len(self.skipped) > LISTED_SKIPS:
                 lines.append(f"    ... and {len(self.skipped) - LISTED_SKIPS} more")
         return "\n".join(lines)
+
+    def _dropped_by_reason(self) -> dict[str, int]:
+        total: Counter[str] = Counter()
+        for kept in self.texts.values():
+            total.update(kept.dropped)
+        return dict(total)
+
+
+def _reasons(dropped: dict[str, int]) -> str:
+    """ "8,775 page furniture, 120 navigation", largest first."""
+    ranked = sorted(dropped.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{count:,} {reason}" for reason, count in ranked)

@@ -12,6 +12,7 @@ the page's ``<title>``, else its first ``<h1>``, is the document's title. The st
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 from qa.ingest.source import CorpusFile, SkipFile, decode
@@ -21,10 +22,13 @@ from qa.types import Document, Heading
 
 def read(data: bytes, file: CorpusFile) -> Document:
     """The document in an HTML file."""
-    text, title, headings = _html_to_text(decode(data))
-    return structured_document(file, text, title, headings)
+    text, title, headings, navigation = _html_to_text(decode(data))
+    document = structured_document(file, text, title, headings)
+    return replace(document, removed=(("navigation", navigation),)) if navigation else document
 
 
+# Elements whose content is code or markup, never text a reader sees.
+_NEVER_TEXT = frozenset("script style noscript template head svg".split())
 # Whole subtrees that are never shown to a reader, or never the page's content.
 _HIDDEN_TAGS = frozenset(
     "script style noscript template head svg nav aside button select dialog".split()
@@ -65,6 +69,8 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)  # entities are unescaped in handle_data
         self.parts: list[str] = []
         self.hidden: list[str] = []  # open hidden elements, innermost last
+        self.navigation = 0  # characters of text left out as navigation or page furniture
+        self._furniture = False  # whether the outermost hidden element is furniture
         self.pre = 0
         self.content = 0  # open article and main elements
         self.verbatim: list[str] = []  # each pre block's text, as written
@@ -93,6 +99,7 @@ class _TextExtractor(HTMLParser):
             return
         if tag in _HIDDEN_TAGS or self._is_furniture(tag, dict(attrs)):
             if tag not in _VOID_TAGS and not closed:  # an element with no end hides nothing
+                self._furniture = tag not in _NEVER_TEXT and not self.hidden
                 self.hidden.append(tag)
             return
         if tag in _CONTENT_TAGS:
@@ -147,6 +154,8 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         data = data.translate(_PRIVATE_MARKS)
         if self.hidden and self._capture_tag != "title":
+            if self._furniture:
+                self.navigation += len(" ".join(data.split()))
             return
         if self._permalink and data.strip() in _PERMALINK_MARKS:
             return
@@ -220,9 +229,9 @@ class _TextExtractor(HTMLParser):
         return "".join(pieces), tuple(headings)
 
 
-def _html_to_text(html: str) -> tuple[str, str | None, tuple[Heading, ...]]:
-    """The visible text of a page, its title (``<title>``, else the first ``<h1>``), and its
-    headings with their place in the text."""
+def _html_to_text(html: str) -> tuple[str, str | None, tuple[Heading, ...], int]:
+    """The visible text of a page, its title (``<title>``, else the first ``<h1>``), its
+    headings with their place in the text, and the characters left out as navigation."""
     parser = _TextExtractor()
     try:
         parser.feed(html)
@@ -230,4 +239,4 @@ def _html_to_text(html: str) -> tuple[str, str | None, tuple[Heading, ...]]:
     except Exception as error:  # html.parser is lenient, but a broken page must not stop a run
         raise SkipFile(f"could not parse HTML ({error})") from None
     text, headings = parser.text()
-    return text, parser.title or parser.h1, headings
+    return text, parser.title or parser.h1, headings, parser.navigation

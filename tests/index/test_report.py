@@ -1,14 +1,14 @@
 """The index report: what was read, what the rules left out (and which documents lost much of
 their text), and every skipped file, grouped by reason."""
 
-from qa.index.manifest import BuildSettings, Manifest, SegmentCounts, text_kept
+from qa.index.manifest import BuildSettings, Manifest, SegmentCounts, TextKept, text_kept
 from qa.index.report import LISTED_SKIPS, IndexReport
 from qa.types import Document, Segment, SkippedFile
 
 SETTINGS = BuildSettings(4, "all-MiniLM-L6-v2", "bf16", 384, 256, 192, 32, 0.7)
 
 
-def test_text_kept_names_the_documents_that_lost_over_a_quarter() -> None:
+def test_text_kept_counts_each_document_s_losses_by_reason() -> None:
     page = "Article text.\nShare this\nNewsletter\nCopyright notice here"
     heavy = Document(
         "heavy.html",
@@ -19,9 +19,20 @@ def test_text_kept_names_the_documents_that_lost_over_a_quarter() -> None:
     light = Document(
         "light.txt", "Light", "All of it counts.", segments=(Segment("article", 0, 17),)
     )
-    characters, dropped, losses = text_kept([heavy, light])
-    assert characters == len(page) + 17 and dropped == len(page) - 14
-    assert losses == {"heavy.html": (len(page) - 14, len(page))}
+    paged = Document(
+        "manual.pdf",
+        "Manual",
+        "Page 1\nText.",
+        segments=(Segment("boilerplate", 0, 6), Segment("article", 7, 12)),
+        pages=(0,),
+    )
+    web = Document("web.html", "Web", "Text.", removed=(("navigation", 40),))
+    assert text_kept([heavy, light, paged, web]) == {
+        "heavy.html": TextKept(len(page), {"page furniture": len(page) - 14}),
+        "light.txt": TextKept(17, {}),
+        "manual.pdf": TextKept(12, {"running headers and footers": 6}),
+        "web.html": TextKept(45, {"navigation": 40}),
+    }
 
 
 def test_the_summary_groups_skipped_files_and_names_heavy_losses() -> None:
@@ -39,13 +50,26 @@ def test_the_summary_groups_skipped_files_and_names_heavy_losses() -> None:
         chunks=9,
         segments=SegmentCounts(2, 0, 1),
         skipped=skipped,
-        characters=20_000,
-        dropped=8_775,
-        losses={"manual.html": (8_775, 13_394)},
+        texts={
+            "manual.html": TextKept(13_394, {"page furniture": 8_775}),
+            "spec.pdf": TextKept(6_000, {"running headers and footers": 300, "navigation": 6}),
+            "notes.txt": TextKept(606, {}),
+        },
     )
     summary = IndexReport.of(manifest, "/index", embedded=9, seconds=1.0).summary()
-    assert "text:      20,000 characters, 8,775 of them page furniture (not indexed)" in summary
-    assert "manual.html: 66% (8,775 of 13,394 characters)" in summary
+    assert (
+        "text:      20,000 characters, 9,081 of them left out (8,775 page furniture, "
+        "300 running headers and footers, 6 navigation)"
+    ) in summary
+    assert "left out, by file (2 of 3 lost text):" in summary
+    assert (
+        "manual.html: 66% (8,775 of 13,394 characters: 8,775 page furniture, over 25%: check it)"
+    ) in summary
+    assert (
+        "spec.pdf: 5% (306 of 6,000 characters: 300 running headers and footers, 6 navigation)"
+        in summary
+    )
+    assert "notes.txt" not in summary
     assert "skipped:   26 file(s): 25 not a supported format, 1 PDF without a text layer" in summary
     assert summary.count(".pptx: not a supported format") == LISTED_SKIPS
     assert "... and 6 more" in summary

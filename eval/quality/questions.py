@@ -21,7 +21,7 @@ from qa.types import Document
 
 QUESTIONS = Path(__file__).resolve().parent / "basra.jsonl"
 SPLITS = ("dev", "test")
-TAGS = ("lexical", "paraphrase", "comment", "multi-doc", "unanswerable")
+TAGS = ("lexical", "paraphrase", "comment", "multi-doc", "unanswerable", "code", "table", "how-to")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from qa.types import Document
 HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "basra.jsonl"
 SPLITS = ("dev", "test")
-TAGS = ("lexical", "paraphrase", "comment", "multi-doc", "unanswerable")
+TAGS = ("lexical", "paraphrase", "comment", "multi-doc", "unanswerable", "code", "table", "how-to")
 
 
 @dataclass(frozen=True)

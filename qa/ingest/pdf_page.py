@@ -9,10 +9,11 @@ rectangles PDFium gives (``count_rects`` / ``get_rect``). When the whole text is
 file changed since it was indexed), the longest run of its words that is becomes the match; when
 no run is long enough, the page is shown without boxes and the note says why.
 
-The work is bounded: at most ``MAX_PAGES`` pages, each rendered once at most ``MAX_WIDTH`` x
-``MAX_HEIGHT`` pixels, and every PDFium object closed before returning. PDFium is not
-thread-safe, so one page is rendered at a time in this process. A missing, broken or
-encrypted file gives no image and a note, never an exception.
+The page is shown without its blank margins (beyond ``MARGIN``), so that it reads in a side
+panel. The work is bounded: at most ``MAX_PAGES`` pages, each rendered once at most
+``MAX_WIDTH`` x ``MAX_HEIGHT`` pixels, and every PDFium object closed before returning.
+PDFium is not thread-safe, so one page is rendered at a time in this process. A missing,
+broken or encrypted file gives no image and a note, never an exception.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ MAX_SCALE = 3.0  # pixels per point: a tiny page is not blown up past this
 MAX_PAGES = 3  # a passage is one chunk; more pages than this are not rendered
 MIN_RUN_CHARS = 12  # a shorter run of matching words may be chance, not the passage
 PAD = 2  # pixels around each line's box
+MARGIN = 24.0  # points of blank margin kept around what a page shows (a third of an inch)
+MAX_OBJECTS = 20_000  # a page with more objects than this is shown whole, margins and all
 COLOURS = 64  # the PNG is quantised to this many colours: a third of the bytes, same look
 BOX_FILL = (255, 196, 0, 60)
 BOX_LINE = (214, 96, 0, 255)
@@ -116,11 +119,11 @@ def _render(page, number: int, text: str, max_width: int) -> PageImage:  # noqa:
     bitmap = None
     try:
         rects = _line_rects(textpage, text)
-        width, height = page.get_size()
-        if page.get_rotation() in (90, 270):
-            width, height = height, width
+        crop = _blank_margins(page)
+        width, height = page.get_size()  # as shown: the page's rotation is applied
+        width, height = width - crop[0] - crop[2], height - crop[1] - crop[3]
         scale = min(max_width / width, MAX_HEIGHT / height, MAX_SCALE)
-        bitmap = page.render(scale=scale)
+        bitmap = page.render(scale=scale, crop=crop)
         to_pixels = bitmap.get_posconv(page)
         image = bitmap.to_pil().convert("RGBA")
         boxes = tuple(_pixel_box(to_pixels, rect, image.size) for rect in rects)
@@ -138,6 +141,34 @@ def _render(page, number: int, text: str, max_width: int) -> PageImage:  # noqa:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return PageImage(number, out.getvalue(), image.width, image.height, scale, boxes)
+
+
+def _blank_margins(page) -> Rect:  # noqa: ANN001
+    """How much of each side of ``page`` (left, bottom, right, top, in points) holds nothing
+    but a margin of ``MARGIN``: the render leaves it out, so that the text is larger in a
+    narrow panel. Nothing is left out of a rotated page, or one with very many objects."""
+    import pypdfium2 as pdfium
+
+    if page.get_rotation() != 0:
+        return (0.0, 0.0, 0.0, 0.0)
+    box_left, box_bottom, box_right, box_top = page.get_cropbox()
+    left, bottom, right, top = box_right, box_top, box_left, box_bottom
+    for number, thing in enumerate(page.get_objects(max_depth=1)):
+        if number >= MAX_OBJECTS:
+            return (0.0, 0.0, 0.0, 0.0)
+        try:
+            x0, y0, x1, y1 = thing.get_bounds()
+        except pdfium.PdfiumError:
+            continue
+        left, bottom, right, top = min(left, x0), min(bottom, y0), max(right, x1), max(top, y1)
+    if left >= right or bottom >= top:  # an empty page
+        return (0.0, 0.0, 0.0, 0.0)
+    return (
+        max(0.0, left - box_left - MARGIN),
+        max(0.0, bottom - box_bottom - MARGIN),
+        max(0.0, box_right - right - MARGIN),
+        max(0.0, box_top - top - MARGIN),
+    )
 
 
 def _pixel_box(to_pixels, rect: Rect, size: tuple[int, int]) -> Box:  # noqa: ANN001

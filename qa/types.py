@@ -198,9 +198,11 @@ class Box:
 class PageImage:
     """One page of a PDF rendered as a PNG, with the boxes drawn around a passage's lines.
 
-    ``page`` counts from 1; ``scale`` is pixels per PDF point (1/72 in), so that a box can be
-    taken back to the page's own coordinates. ``boxes`` is empty when the passage was not found
-    on the page.
+    ``page`` counts from 1. ``area`` is the part of the page shown (its blank margins are left
+    out): left, bottom, right, top in PDF points, origin at the bottom left, and ``scale`` is
+    pixels per point, so that on an unrotated page pixel (x, y) is point
+    ``(area[0] + x / scale, area[3] - y / scale)``. ``boxes`` is empty when the passage was not
+    found on the page.
     """
 
     page: int
@@ -208,6 +210,7 @@ class PageImage:
     width: int
     height: int
     scale: float
+    area: tuple[float, float, float, float]
     boxes: tuple[Box, ...] = ()
 
 

@@ -71,6 +71,8 @@ def render_pages(
         notes.append(f"only the first {MAX_PAGES} of the passage's {len(texts)} pages are shown")
         texts = texts[:MAX_PAGES]
     images = []
+    if path.exists() and not path.is_file():  # a folder, a FIFO (whose reading would block)
+        return PageView(note=f"The page cannot be shown: {path.name} is not a regular file.")
     with _PDFIUM:
         try:
             pdf = pdfium.PdfDocument(path)
@@ -86,8 +88,8 @@ def render_pages(
                     continue
                 try:
                     image = _render(pdf[number - 1], number, text, max_width)
-                except pdfium.PdfiumError as error:
-                    notes.append(f"page {number} cannot be rendered ({error})")
+                except (pdfium.PdfiumError, ValueError, ZeroDivisionError) as error:
+                    notes.append(f"page {number} cannot be rendered ({error or 'empty page'})")
                     continue
                 images.append(image)
                 if not image.boxes:
@@ -115,11 +117,12 @@ def _render(page, number: int, text: str, max_width: int) -> PageImage:  # noqa:
     """``page`` as a PNG with the lines of ``text`` boxed; closes ``page``."""
     from PIL import Image, ImageDraw
 
-    textpage = page.get_textpage()
-    bitmap = None
+    textpage = bitmap = None
     try:
+        textpage = page.get_textpage()
         rects = _line_rects(textpage, text)
         crop = _blank_margins(page)
+        shown = page.get_cropbox()
         width, height = page.get_size()  # as shown: the page's rotation is applied
         width, height = width - crop[0] - crop[2], height - crop[1] - crop[3]
         scale = min(max_width / width, MAX_HEIGHT / height, MAX_SCALE)
@@ -128,10 +131,9 @@ def _render(page, number: int, text: str, max_width: int) -> PageImage:  # noqa:
         image = bitmap.to_pil().convert("RGBA")
         boxes = tuple(_pixel_box(to_pixels, rect, image.size) for rect in rects)
     finally:
-        if bitmap is not None:
-            bitmap.close()
-        textpage.close()
-        page.close()
+        for thing in (bitmap, textpage, page):
+            if thing is not None:
+                thing.close()
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
     for box in boxes:
@@ -140,7 +142,8 @@ def _render(page, number: int, text: str, max_width: int) -> PageImage:  # noqa:
     image = Image.alpha_composite(image, overlay).convert("RGB").quantize(COLOURS)
     out = io.BytesIO()
     image.save(out, format="PNG")
-    return PageImage(number, out.getvalue(), image.width, image.height, scale, boxes)
+    area = (shown[0] + crop[0], shown[1] + crop[1], shown[2] - crop[2], shown[3] - crop[3])
+    return PageImage(number, out.getvalue(), image.width, image.height, scale, area, boxes)
 
 
 def _blank_margins(page) -> Rect:  # noqa: ANN001

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from embeddings import errors as embedding_errors
 from embeddings.encoder import Encoder, load_encoder
@@ -20,6 +20,7 @@ from qa.answering import ANSWERERS, Answerer
 from qa.answering.followup import standalone_query
 from qa.errors import ModelError, QuestionError
 from qa.index.report import IndexReport
+from qa.ingest.pdf_page import page_texts, render_pages
 from qa.paths import DEFAULT_CORPUS, default_index_dir
 from qa.search.question import check_k, check_mode, clean_question
 from qa.search.retriever import Retriever
@@ -27,7 +28,7 @@ from qa.settings import Settings
 from qa.store.base import Store
 from qa.store.folder import FolderStore
 from qa.store.sync import open_index
-from qa.types import Answer, Document, Passage
+from qa.types import Answer, Document, PageView, Passage, Place
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,25 @@ class QA:
             DocumentNotFoundError: No such document in the index.
         """
         return self._ready().retriever.index.document(doc_id)
+
+    def page_view(self, where: Passage | Place) -> PageView:
+        """The pages of a PDF that ``where`` stands on, rendered from the file in the corpus
+        folder, with its lines boxed; no images for a document that is not a PDF.
+
+        The file is read now, not at indexing; one that is gone, broken, encrypted or changed
+        since it was indexed gives fewer images (or none) and a one-line ``note``.
+
+        Raises:
+            DocumentNotFoundError: No such document in the index.
+        """
+        if not where.doc_id.lower().endswith(".pdf"):
+            return PageView()
+        texts = page_texts(self.document(where.doc_id), where.start, where.end)
+        relative = PurePosixPath(where.doc_id)
+        if relative.is_absolute() or ".." in relative.parts:  # an index's ids never are
+            return PageView(note=f"The page cannot be shown: {where.doc_id} is outside the corpus.")
+        path = self.corpus.joinpath(*relative.parts)
+        return render_pages(path, texts)
 
     # -- loading -----------------------------------------------------------------------------
 

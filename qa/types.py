@@ -184,3 +184,43 @@ class Answer:
     quotes: list[Quote] = field(default_factory=list)
     similarity: float | None = None
     query: str = ""
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle on a page image, in pixels from its top-left corner (``right`` and
+    ``bottom`` excluded)."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """One page of a PDF rendered as a PNG, with the boxes drawn around a passage's lines.
+
+    ``page`` counts from 1. ``area`` is the part of the page shown (its blank margins are left
+    out): left, bottom, right, top in PDF points, origin at the bottom left, and ``scale`` is
+    pixels per point, so that on an unrotated page pixel (x, y) is point
+    ``(area[0] + x / scale, area[3] - y / scale)``. ``boxes`` is empty when the passage was not
+    found on the page.
+    """
+
+    page: int
+    png: bytes
+    width: int
+    height: int
+    scale: float
+    area: tuple[float, float, float, float]
+    boxes: tuple[Box, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageView:
+    """The pages a passage stands on, as images (none for a document that is not a PDF), and
+    a one-line note when a page or its boxes could not be shown."""
+
+    images: tuple[PageImage, ...] = ()
+    note: str | None = None

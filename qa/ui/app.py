@@ -20,7 +20,7 @@ from qa.errors import DocumentNotFoundError, QAError
 from qa.paths import DEFAULT_CORPUS, qa_home
 from qa.service import QA
 from qa.settings import MODES
-from qa.types import Answer, Passage, Place, Quote
+from qa.types import Answer, PageView, Passage, Place, Quote
 from qa.ui import QUEUE_SIZE
 from qa.ui.render import (
     chat_reply,
@@ -54,11 +54,18 @@ element.addEventListener('click', (event) => {
   if (target) trigger('click', {open: target.dataset.open});
 });
 """
-# When a document is shown, bring its highlighted passage into view.
+# When a document is shown, bring its highlighted passage into view, and in a PDF's first page
+# image the first boxed line (its data-focus: a share of the image's height).
 SCROLL_TO_HIGHLIGHT = """
 watch('value', () => {
   const mark = element.querySelector('mark.qa-highlight');
   if (mark) mark.scrollIntoView({block: 'center'});
+  const pages = element.querySelector('.qa-pages');
+  const image = pages && pages.querySelector('img[data-focus]');
+  if (image) image.decode().catch(() => {}).then(() => {
+    const focus = image.offsetTop - pages.offsetTop + Number(image.dataset.focus) * image.height;
+    pages.scrollTop = Math.max(0, focus - pages.clientHeight / 3);
+  });
 });
 """
 CSS = """
@@ -81,6 +88,14 @@ mark.qa-highlight { background: #d6e4ff; color: #000; }
 .qa-open, .qa-link { cursor: pointer; text-decoration: underline; background: none; border: 0;
   padding: 0; color: var(--link-text-color); text-align: left; font: inherit; font-size: .9em; }
 .qa-document { border-top: 1px solid var(--border-color-primary); padding-top: .5em; }
+.qa-note { opacity: .75; font-size: .9em; margin: .3em 0; }
+.qa-pdf { display: flex; flex-wrap: wrap; gap: .8em; align-items: flex-start; }
+.qa-pages { flex: 3 1 360px; max-height: 340px; overflow-y: auto;
+  border: 1px solid var(--border-color-primary); }
+.qa-page { margin: 0 0 .5em; }
+.qa-page img { display: block; width: 100%; height: auto; }
+.qa-page figcaption { font-size: .85em; opacity: .75; text-align: center; }
+.qa-pdf-text { flex: 2 1 260px; max-height: 240px; overflow-y: auto; }
 """
 
 
@@ -124,7 +139,7 @@ def build_app(qa: QA) -> gr.Blocks:
             return NO_DOCUMENT
         where, quotes = target
         try:
-            return document_view(qa.document(where.doc_id), where, quotes)
+            return document_view(qa.document(where.doc_id), where, quotes, _pages(qa, where))
         except DocumentNotFoundError:
             return f'<p class="qa-empty">{escape(where.doc_id)} is no longer in the index.</p>'
 
@@ -238,6 +253,17 @@ def _find(answer: Answer | None, key: str) -> tuple[Passage | Place, list[Quote]
     if not place.isdigit() or not 1 <= int(place) <= len(passage.also_in):
         return None
     return passage.also_in[int(place) - 1], []
+
+
+def _pages(qa: QA, where: Passage | Place) -> PageView:
+    """The PDF pages of ``where``; the text alone, with a note, if they cannot be shown."""
+    try:
+        return qa.page_view(where)
+    except DocumentNotFoundError:
+        raise
+    except Exception:  # a page image is an extra: never lose the text view over it
+        log.exception("Rendering the pages of %s failed", where.doc_id)
+        return PageView(note="The page cannot be shown; the server log has the details.")
 
 
 def _corpus_note(qa: QA) -> str:

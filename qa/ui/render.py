@@ -8,6 +8,7 @@ written here, with fixed tags and classes, is live.
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -16,6 +17,8 @@ from qa.types import (
     SECTION_SEPARATOR,
     Answer,
     Document,
+    PageImage,
+    PageView,
     Part,
     Passage,
     Place,
@@ -167,9 +170,17 @@ def _document_byline(doc: Document) -> str:
     return f' <span class="qa-byline">{escape(text)}</span>' if text else ""
 
 
-def document_view(doc: Document, where: Passage | Place, quotes: Sequence[Quote] = ()) -> str:
+def document_view(
+    doc: Document,
+    where: Passage | Place,
+    quotes: Sequence[Quote] = (),
+    pages: PageView | None = None,
+) -> str:
     """The whole document (or a window of ``DOCUMENT_WINDOW`` characters either side, when it
-    is long) with ``where`` highlighted and the answer's sentences marked inside it."""
+    is long) with ``where`` highlighted and the answer's sentences marked inside it.
+
+    ``pages``, for a PDF, puts the pages ``where`` stands on beside the text, as images with
+    its lines boxed (``QA.page_view``), and its note under the heading."""
     begin = max(0, where.start - DOCUMENT_WINDOW)
     end = min(len(doc.text), where.end + DOCUMENT_WINDOW)
     spans = [(q.start, q.end) for q in quotes if q.doc_id == doc.doc_id]
@@ -184,11 +195,37 @@ def document_view(doc: Document, where: Passage | Place, quotes: Sequence[Quote]
         else ""
     )
     label = escape(part_label(where.part, where.author))
+    text = (
+        f'{cut_before}<div class="qa-doc-text">{before}'
+        f'<mark class="qa-highlight">{passage}</mark>{after}</div>{cut_after}'
+    )
+    note = f'<p class="qa-note">{escape(pages.note)}</p>' if pages and pages.note else ""
+    if pages and pages.images:
+        figures = "".join(_page_figure(image, doc.doc_id) for image in pages.images)
+        text = (
+            f'<div class="qa-pdf"><div class="qa-pages">{figures}</div>'
+            f'<div class="qa-pdf-text">{text}</div></div>'
+        )
     return (
         f'<section class="qa-document" data-doc="{escape(doc.doc_id)}">'
         f"<h3>{escape(doc.title)}</h3>"
         f'<div class="qa-doc-meta">{escape(doc.doc_id)}{_document_byline(doc)} · '
         f"highlighted: {label}, characters {where.start}–{where.end}</div>"
-        f'{cut_before}<div class="qa-doc-text">{before}'
-        f'<mark class="qa-highlight">{passage}</mark>{after}</div>{cut_after}</section>'
+        f"{note}{text}</section>"
+    )
+
+
+def _page_figure(image: PageImage, doc_id: str) -> str:
+    """A page image as a data: URI (nothing to serve, nothing kept on disk), with where its
+    first box is (``data-focus``, a share of its height) so that the page can be scrolled to
+    the passage."""
+    source = "data:image/png;base64," + base64.b64encode(image.png).decode("ascii")
+    focus = f"{image.boxes[0].top / image.height:.4f}" if image.boxes else "0"
+    lines = len(image.boxes)
+    caption = f"p. {image.page}" + (f" · {lines} line{'s' * (lines != 1)} boxed" if lines else "")
+    return (
+        f'<figure class="qa-page" data-page="{image.page}">'
+        f'<img src="{source}" width="{image.width}" height="{image.height}" '
+        f'data-focus="{focus}" alt="Page {image.page} of {escape(doc_id)}, the passage boxed">'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
     )

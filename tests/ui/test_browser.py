@@ -1,12 +1,14 @@
 """The chat in a real browser: Debian's Chromium driven by Playwright, against ``python app.py``.
 
 Set QA_SCREENSHOT=docs/screenshot.png to keep the screenshot of the app answering
-(``make screenshot`` does).
+(``make screenshot`` does), and QA_PAGE_SCREENSHOT=FILE.png for the one of a PDF source opened
+on its page.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from eval.reliability.app_process import running_app
-from tests.helpers import names_quds_commander
+from tests.helpers import FIXTURES, names_quds_commander
 
 pytestmark = pytest.mark.slow  # a subprocess harness: make test runs it, make check does not
 
@@ -151,3 +153,25 @@ def test_html_and_script_in_a_document_show_as_text_and_run_nothing(page, tmp_pa
         assert page.evaluate("window.__pwned") is None
         assert page.locator(LIVE_MARKUP).count() == 0
         assert not page.dialogs
+
+
+def test_opening_a_pdf_source_shows_its_page_with_the_passage_boxed(page, tmp_path):
+    corpus = tmp_path / "manuals"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "shared-mime-info-spec.pdf", corpus / "spec.pdf")
+    (corpus / "notes.txt").write_text("The MIME database is updated by a command.\n")
+    with running_app(corpus, tmp_path / "index", tmp_path / "app.log") as url:
+        page.goto(url)
+        ask(page, "Which command must an application run after installing its XML file?")
+        card = page.locator("#qa-sources .qa-source", has_text="Shared MIME-info Database")
+        card.first.locator(".qa-open").click()
+        image = page.locator("#qa-document .qa-page img").first
+        expect(image).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+        assert image.get_attribute("src").startswith("data:image/png;base64,")
+        assert image.evaluate("i => i.complete && i.naturalWidth") > 0
+        expect(page.locator("#qa-document figcaption").first).to_contain_text("boxed")
+        expect(page.locator("#qa-document mark.qa-highlight")).to_be_visible()  # the text too
+        if os.environ.get("QA_PAGE_SCREENSHOT"):
+            page.locator("#qa-document").scroll_into_view_if_needed()
+            page.screenshot(path=os.environ["QA_PAGE_SCREENSHOT"])
+        assert not page.errors and not page.dialogs

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import re
+import tempfile
+from pathlib import Path
 
-from qa.types import Answer, Document, Passage, Place, Quote
+from qa.types import Answer, Document, PageView, Passage, Place, Quote
 from qa.ui.render import (
     chat_reply,
     document_view,
@@ -108,3 +111,26 @@ def test_a_location_names_page_and_section_but_not_the_title_again() -> None:
     passage = _passage("Text.", title=title, section=trail, pages=(3, 4), page=3)
     assert location(passage) == ", pp. 3–4, § Options for building Node.js"
     assert location(_passage("Text.", title="Notes", section=None)) == ""
+
+
+def test_document_view_puts_the_page_images_beside_the_text_and_escapes_the_note():
+    from qa.ingest.pdf_page import page_texts, render_pages
+    from tests.helpers import FIXTURES, document_of
+
+    spec = FIXTURES / "shared-mime-info-spec.pdf"
+    with tempfile.TemporaryDirectory() as folder:
+        doc = document_of(Path(folder), "spec.pdf", spec.read_bytes())
+    start = doc.text.index("Each application that wishes")
+    where = Passage("…", 1.0, doc.doc_id, doc.title, start, start + 300, "article")
+    view = render_pages(spec, page_texts(doc, start, start + 300))
+
+    html = document_view(doc, where, pages=view)
+    image = re.search(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"[^>]*>', html)
+    assert image and base64.b64decode(image.group(1)) == view.images[0].png
+    lines = len(view.images[0].boxes)
+    assert 'data-focus="0.' in image.group(0) and f"p. 3 · {lines} lines boxed" in html
+    assert html.index('class="qa-pages"') < html.index('<mark class="qa-highlight">')
+
+    noted = document_view(doc, where, pages=PageView(note="<b>x.pdf</b> is encrypted."))
+    assert "<img" not in noted and "&lt;b&gt;x.pdf&lt;/b&gt; is encrypted." in noted
+    assert document_view(doc, where, pages=PageView()) == document_view(doc, where)

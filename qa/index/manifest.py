@@ -12,12 +12,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from qa.ingest.structure import MAX_LOSS_WITHOUT_COMMENTS
 from qa.types import Document, SkippedFile
 
-# A document losing more of its text than this to the page rules is named in the report; it is
-# also the most the rules may take from one without comments or a byline.
-HEAVY_LOSS = MAX_LOSS_WITHOUT_COMMENTS
+# A document losing more of its text than this is flagged in the report.
+HEAVY_LOSS = 0.25
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,10 @@
 reader comments (and whose), and which are page furniture that is not indexed.
 
 A format applies them with ``structured_document`` once it has the document's text; the rules
-are general (no per-site templates). On a document that is not shaped like a page with reader
-comments (no comment found, no byline at its head) they are trusted only while they take little
-of it: otherwise the whole text is one article, so that a manual is never cut where a line
-looks like page furniture.
+are general (no per-site templates). They apply only to a document shaped like a page with
+reader comments (a comment found, or a byline at its head): any other document is one article,
+whole, so that a manual is never cut where a line looks like page furniture ("Copyright …",
+"comment (3) above").
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ from __future__ import annotations
 from qa.ingest.source import CorpusFile, SkipFile
 from qa.ingest.structure.segment import find_byline, find_title, segment_text
 from qa.types import Document, Heading, Segment
-
-# The most of its text the page rules may take from a document without comments or a byline.
-MAX_LOSS_WITHOUT_COMMENTS = 0.25
 
 __all__ = [
     "find_byline",
@@ -46,13 +43,7 @@ def structured_document(
     segments = segment_text(text)
     author, date = find_byline(text)
     if author is None and not any(s.kind == "comment" for s in segments):
-        # Not shaped like a page with reader comments (no comment, no byline): the page rules
-        # are trusted only while they take little ("Recent Comments" under an article). When
-        # they would take more, a line merely looked like furniture ("comment (3) above" in a
-        # manual), and the whole text is the article.
-        dropped = sum(s.end - s.start for s in segments if s.kind == "boilerplate")
-        if dropped > MAX_LOSS_WITHOUT_COMMENTS * len(text.strip()):
-            segments = _whole(text)
+        segments = _whole(text)  # not a page with reader comments: nothing is furniture
     return Document(
         doc_id=file.doc_id,
         title=title or find_title(text, segments) or file.path.stem,

@@ -69,21 +69,31 @@ class IndexReport:
     def dropped(self) -> int:
         return sum(kept.lost for kept in self.texts.values())
 
-    def summary(self) -> str:
+    def summary(self, details: bool = False) -> str:
+        """What the run did, what was left out (by reason, then by file) and what was skipped;
+        for an index that was up to date, one line, or everything with ``details``."""
+        text = f"  text:      {self.characters:,} characters, {self.dropped:,} of them left out" + (
+            f" ({_reasons(self._dropped_by_reason())})" if self.dropped else ""
+        )
         if self.up_to_date:
             head = f"Index of {self.corpus} is up to date: {self.documents} documents, "
-            return head + f"{self.chunks} chunks ({self.index_dir})"
+            head += f"{self.chunks} chunks ({self.index_dir})"
+            return "\n".join([head, text, *self._left_out()]) if details else head
         lines = [
             f"Indexed {self.corpus} in {self.seconds:.1f} s → {self.index_dir}",
             f"  documents: {self.documents} ({self.documents_read} read, "
             f"{self.documents - self.documents_read} unchanged)",
             f"  segments:  {self.article_segments} article, {self.comment_segments} comment, "
             f"{self.boilerplate_segments} boilerplate (not indexed)",
-            f"  text:      {self.characters:,} characters, {self.dropped:,} of them left out"
-            + (f" ({_reasons(self._dropped_by_reason())})" if self.dropped else ""),
+            text,
             f"  chunks:    {self.chunks} ({self.embedded} embedded in "
             f"{self.embedding_seconds:.1f} s, {self.reused} reused)",
         ]
+        return "\n".join(lines + self._left_out())
+
+    def _left_out(self) -> list[str]:
+        """The files that lost text, then the skipped files."""
+        lines = []
         lossy = sorted(
             (item for item in self.texts.items() if item[1].lost),
             key=lambda item: (-item[1].lost / item[1].characters, item[0]),
@@ -106,7 +116,7 @@ class IndexReport:
             lines += [f"    {s.path}: {s.reason}" for s in self.skipped[:LISTED_SKIPS]]
             if len(self.skipped) > LISTED_SKIPS:
                 lines.append(f"    ... and {len(self.skipped) - LISTED_SKIPS} more")
-        return "\n".join(lines)
+        return lines
 
     def _dropped_by_reason(self) -> dict[str, int]:
         total: Counter[str] = Counter()

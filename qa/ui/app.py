@@ -208,6 +208,8 @@ def build_app(qa: QA) -> gr.Blocks:
                         list(MODES), value=qa.settings.search.mode, label="Retrieval mode"
                     )
                     gr.Markdown(_corpus_note(qa))
+                with gr.Accordion("Index report", open=False, elem_id="qa-report"):
+                    gr.HTML(_index_report(qa))
             with gr.Column(scale=2):
                 sources = gr.HTML(NO_SOURCES, elem_id="qa-sources", js_on_load=OPEN_ON_CLICK)
                 viewer = gr.HTML(
@@ -264,6 +266,14 @@ def _pages(qa: QA, where: Passage | Place) -> PageView:
     except Exception:  # a page image is an extra: never lose the text view over it
         log.exception("Rendering the pages of %s failed", where.doc_id)
         return PageView(note="The page cannot be shown; the server log has the details.")
+
+
+def _index_report(qa: QA) -> str:
+    """What indexing read, left out and skipped, as ``qa index`` prints it."""
+    report = qa.last_report
+    if report is None:
+        return "<p>The index report appears once the folder is indexed.</p>"
+    return f'<pre class="qa-report">{escape(report.summary(details=True))}</pre>'
 
 
 def _corpus_note(qa: QA) -> str:

@@ -73,3 +73,19 @@ def test_the_summary_groups_skipped_files_and_names_heavy_losses() -> None:
     assert "skipped:   26 file(s): 25 not a supported format, 1 PDF without a text layer" in summary
     assert summary.count(".pptx: not a supported format") == LISTED_SKIPS
     assert "... and 6 more" in summary
+
+
+def test_an_up_to_date_index_says_so_in_a_line_or_in_full() -> None:
+    manifest = Manifest(
+        settings=SETTINGS,
+        corpus="/docs",
+        documents=1,
+        chunks=3,
+        texts={"spec.pdf": TextKept(6_000, {"running headers and footers": 300})},
+        skipped=(SkippedFile("deck.pptx", "not a supported format (.pptx; reads .txt)"),),
+    )
+    report = IndexReport.of(manifest, "/index")
+    assert report.summary() == "Index of /docs is up to date: 1 documents, 3 chunks (/index)"
+    full = report.summary(details=True)
+    assert "spec.pdf: 5% (300 of 6,000 characters: 300 running headers and footers)" in full
+    assert "deck.pptx: not a supported format" in full

@@ -174,4 +174,8 @@ def test_opening_a_pdf_source_shows_its_page_with_the_passage_boxed(page, tmp_pa
         if os.environ.get("QA_PAGE_SCREENSHOT"):
             page.locator("#qa-document").scroll_into_view_if_needed()
             page.screenshot(path=os.environ["QA_PAGE_SCREENSHOT"])
+        page.get_by_text("Index report").click()  # what was read and left out, as qa index says
+        report = page.locator("#qa-report pre.qa-report")
+        expect(report).to_contain_text("running headers and footers")
+        expect(report).to_contain_text("spec.pdf:")
         assert not page.errors and not page.dialogs

@@ -4,7 +4,7 @@
 
 A fresh process pays what a user's process pays (imports, loading the model, reading the index)
 and its peak memory is that measurement's alone. The case prints one JSON line: its results,
-with ``peak_rss_mb`` (the process's high-water resident memory) and ``process_seconds`` (from
+with ``peak_rss_mb`` (the process's own high-water resident memory, VmHWM) and ``process_seconds`` (from
 the first line of this module to the result). The scale section's cases are in
 ``scale_cases``; ``CASES`` here names them all.
 """

@@ -26,6 +26,7 @@ has, is left out (``MixedFolder.files`` says what was made).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from eval import ROOT
 from qa.ingest import CorpusFile, SkipFile, load_document
 
 REALDOCS = ROOT / "eval" / "quality" / "realdocs" / "corpus"
+REALDOCS_QUESTIONS = ROOT / "eval" / "quality" / "realdocs" / "questions.jsonl"
 FIXTURES = ROOT / "tests" / "fixtures"
 KINDS = (".pdf", ".docx", ".html", ".md", ".txt")
 FILES = 200
@@ -61,6 +63,28 @@ def default_source() -> Path:
     if REALDOCS.is_dir() and any(p.suffix.lower() in KINDS for p in REALDOCS.rglob("*")):
         return REALDOCS
     return FIXTURES
+
+
+# What the latency cases ask of a folder cut from the fixtures: one question a source.
+FIXTURE_QUESTIONS = (
+    "How do I build Node.js with the full ICU data?",
+    "How can pip check the hashes of the packages it installs?",
+    "How do I run Valgrind without installing it?",
+    "Which ls option sorts the files by modification time?",
+    "How is the MIME type of a file guessed from its name?",
+    "What does building Node.js with --with-intl=none leave out?",
+)
+
+
+def questions(source: Path) -> list[str]:
+    """The questions the latency cases ask: the realdocs questions with the realdocs corpus
+    (when its questions file is there), else ``FIXTURE_QUESTIONS``."""
+    if source == REALDOCS and REALDOCS_QUESTIONS.is_file():
+        lines = REALDOCS_QUESTIONS.read_text(encoding="utf-8").splitlines()
+        found = [json.loads(line).get("question") for line in lines if line.strip()]
+        if found := [q for q in found if q]:
+            return found
+    return list(FIXTURE_QUESTIONS)
 
 
 def build_mixed(target: Path, source: Path | None = None, count: int = FILES) -> MixedFolder:

@@ -1,7 +1,7 @@
 """Speed and memory of our pipeline next to the tutorial recipe, measured in one run.
 
-    python -m eval.performance.bench [--sections corpora,encoding,quality,scale]
-                                     [--corpora basra,scifact] [--smoke]
+    python -m eval.performance.bench [--sections corpora,pdf,encoding,quality,scale]
+                                     [--corpora basra,scifact,mixed] [--smoke]
     qa bench ...                                        (the same)
 
 For each corpus, in a copy of it, and for both our pipeline and the tutorial recipe
@@ -13,14 +13,21 @@ For each corpus, in a copy of it, and for both our pipeline and the tutorial rec
 - peak resident memory of each of those processes;
 - re-indexing after one changed document, next to the full build.
 
+The corpora: ``basra`` (the bundled demo corpus), ``scifact`` (BEIR SciFact as Markdown) and
+``mixed``, a folder of 200 PDF, Word, HTML, Markdown and text files cut at bench time from
+committed real documents (``mixed.py`` says how), with a few fixed questions.
+
+The pdf section (``pdfs.py``) measures pages/s and peak memory of our PDF reader on the
+committed real PDFs and on a 1,000-page PDF made from their pages.
+
 The scale section (``scale.py``) measures, on collections built from SciFact's text
 (``synthetic.py``): the vector index alone at each size; our pipeline indexing and answering a
 synthetic corpus of ``TEXT_CHUNKS`` chunks; and ``retrieve`` on synthetic indexes of each size
 (built without the model, vectors synthesised), with the memory of the process serving them.
 
-Writes ``eval/results/bench-<corpus>.json``, prints a table with the ratios (ours / tutorial),
-and rewrites the tables in docs/PERFORMANCE.md between the ``bench:start``/``bench:end``
-markers.
+Writes ``eval/results/bench-<corpus or section>.json``, prints a table with the ratios (ours /
+tutorial), and rewrites the tables in docs/PERFORMANCE.md between the
+``bench:start``/``bench:end`` markers.
 ``--smoke`` runs everything on tiny inputs into a temporary folder (what ``make test`` runs so
 that the benchmark cannot rot); it never touches docs/PERFORMANCE.md or eval/results.
 The tables and the chart are made in ``tables.py``.
@@ -39,7 +46,9 @@ from pathlib import Path
 from typing import Any
 
 from eval import ROOT  # noqa: E402
+from eval.performance import mixed
 from eval.performance.harness import CORPORA, Steps, run_case, throughput
+from eval.performance.pdfs import bench_pdf
 from eval.performance.scale import bench_scale
 from eval.performance.tables import TABLES, draw_chart, tables, write_tables
 from eval.quality import beir
@@ -48,8 +57,10 @@ from qa.paths import DEFAULT_CORPUS, qa_home
 
 RESULTS = ROOT / "eval" / "results"
 SCIFACT = ROOT.parent / "shared" / "bench" / "scifact"
-SECTIONS = ("corpora", "encoding", "quality", "scale")
+SECTIONS = ("corpora", "pdf", "encoding", "quality", "scale")
+SMOKE_MIXED_FILES = 20
 PRECISIONS = ("fp32", "bf16")
+PLAIN_SUFFIXES = (".txt", ".md", ".markdown", ".rst")  # where a sentence can be added as text
 CHANGED_SENTENCE = " A sentence added by the benchmark, so that one document has changed."
 
 
@@ -111,11 +122,13 @@ def bench_corpus(
 
 
 def _change_one_document(corpus: Path) -> str:
-    """Add a sentence to the middle of the middle file of ``corpus`` (at a paragraph or line
-    break, so that it lands in the text that is indexed, not in a page's header or footer);
-    the file's name relative to ``corpus``."""
+    """Add a sentence to the middle of the middle plain-text or Markdown file of ``corpus``
+    (any file's when it has none), at a paragraph or line break, so that it lands in the text
+    that is indexed, not in a page's header or footer; the file's name relative to
+    ``corpus``."""
     files = sorted(p for p in corpus.rglob("*") if p.is_file() and not p.name.startswith("."))
-    target = files[len(files) // 2]
+    plain = [p for p in files if p.suffix.lower() in PLAIN_SUFFIXES] or files
+    target = plain[len(plain) // 2]
     text = target.read_text(encoding="utf-8")
     middle = len(text) // 2
     cut = next((i for i in (text.find("\n\n", middle), text.find("\n", middle)) if i >= 0), middle)
@@ -202,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sections", default=",".join(SECTIONS), help=f"any of {', '.join(SECTIONS)}"
     )
-    parser.add_argument("--corpora", default=",".join(CORPORA), help="basra and/or scifact")
+    parser.add_argument("--corpora", default=",".join(CORPORA), help=f"any of {', '.join(CORPORA)}")
     parser.add_argument("--scifact", type=Path, default=SCIFACT, help="the BEIR SciFact folder")
     parser.add_argument("--repeats", type=int, default=3, help="times each question is asked")
     parser.add_argument("--smoke", action="store_true", help="tiny inputs, temporary output")
@@ -225,12 +238,16 @@ def main(argv: list[str] | None = None) -> int:
         scifact, scifact_questions = scifact_corpus(args.scifact, 40 if args.smoke else None)
     if "corpora" in sections:
         for name in corpora:
-            source, questions = (
-                (DEFAULT_CORPUS, basra_questions())
-                if name == "basra"
-                else (scifact, scifact_questions)
-            )
             with tempfile.TemporaryDirectory(prefix=f"qa-bench-{name}-") as work:
+                folder = None
+                if name == "basra":
+                    source, questions = DEFAULT_CORPUS, basra_questions()
+                elif name == "scifact":
+                    source, questions = scifact, scifact_questions
+                else:
+                    count = SMOKE_MIXED_FILES if args.smoke else mixed.FILES
+                    folder = mixed.build_mixed(Path(work) / "mixed", count=count)
+                    source, questions = folder.folder, mixed.questions(folder.source)
                 result = bench_corpus(
                     name,
                     source,
@@ -238,7 +255,15 @@ def main(argv: list[str] | None = None) -> int:
                     Path(work),
                     1 if args.smoke else args.repeats,
                 )
+            if folder:
+                result["folder"] = {
+                    "source": folder.source.relative_to(ROOT).as_posix(),
+                    "files": folder.kinds(),
+                }
             save(name, result)
+    if "pdf" in sections:
+        with tempfile.TemporaryDirectory(prefix="qa-bench-pdf-") as work:
+            save("pdf", bench_pdf(Path(work), args.smoke))
     if "encoding" in sections:
         save("encoding", bench_encoding(scifact, args.smoke))
     if "quality" in sections and not args.smoke:  # a full SciFact index per precision

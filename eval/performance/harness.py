@@ -13,7 +13,7 @@ from typing import Any
 
 from eval import ROOT
 
-CORPORA = ("basra", "scifact")
+CORPORA = ("basra", "scifact", "mixed")
 
 
 class BenchError(RuntimeError):

@@ -29,10 +29,15 @@ def format_corpus_table(result: dict[str, Any]) -> str:
         return f"| {label} | {a:,.4g} {unit} | {other} | {times} |"
 
     lat_o, lat_t = ours["latency"], tutorial["latency"]
+    files = ""
+    if folder := result.get("folder"):  # a folder made at bench time: what it holds
+        kinds = ", ".join(f"{n} {kind}" for kind, n in folder["files"].items())
+        files = f": {kinds}, cut from `{folder['source']}`"
+    distinct = f", {ours['embedded']:,} distinct" if "embedded" in ours else ""
     lines = [
-        f"**{result['corpus']}** ({result['documents']:,} documents; ours "
-        f"{ours['chunks']:,} chunks, {ours['precision']}; tutorial {tutorial['chunks']:,} "
-        f"chunks, fp32)",
+        f"**{result['corpus']}** ({result['documents']:,} documents{files}; ours "
+        f"{ours['chunks']:,} chunks{distinct}, {ours['precision']}; tutorial "
+        f"{tutorial['chunks']:,} chunks, fp32)",
         "",
         "| | ours | tutorial | ours / tutorial |",
         "|---|---:|---:|---:|",
@@ -58,6 +63,25 @@ def format_corpus_table(result: dict[str, Any]) -> str:
             None),
         row("full rebuild", ours["index_seconds"], tutorial["index_seconds"], "s", None),
     ]  # fmt: skip
+    return "\n".join(lines)
+
+
+def format_pdf_table(result: dict[str, Any]) -> str:
+    """Markdown: our PDF reader's pages/s and peak memory on the real PDFs and the long one."""
+    real, long = result["real"], result["long"]
+    names = ", ".join(f"`{row['file']}`" for row in real["files"])
+    skipped = f"; {len(real['skipped'])} skipped" if real.get("skipped") else ""
+    lines = [
+        f"**PDF reading** (`qa.ingest.load_document`, median of {real['repeats']} reads a file; "
+        f"the long PDF is the real PDFs' pages one document after another{skipped})",
+        "",
+        "| PDFs | pages | time | pages/s | peak memory |",
+        "|---|---:|---:|---:|---:|",
+        f"| real: {names} | {real['pages']:,} | {real['seconds']:.2f} s "
+        f"| {real['pages_per_s']:,.0f} | {real['peak_rss_mb']:,.0f} MB |",
+        f"| one long PDF ({long['files'][0]['megabytes']:,.1f} MB) | {long['pages']:,} "
+        f"| {long['seconds']:.2f} s | {long['pages_per_s']:,.0f} | {long['peak_rss_mb']:,.0f} MB |",
+    ]
     return "\n".join(lines)
 
 
@@ -185,6 +209,8 @@ def tables(folder: Path) -> list[str]:
     for name in CORPORA:
         if (path := folder / f"bench-{name}.json").exists():
             found.append(format_corpus_table(json.loads(path.read_text())))
+    if (path := folder / "bench-pdf.json").exists():
+        found.append(format_pdf_table(json.loads(path.read_text())))
     if (path := folder / "bench-encoding.json").exists():
         found.append(format_encoding_table(json.loads(path.read_text())))
     if (path := folder / "bench-quality.json").exists():

@@ -1,6 +1,9 @@
 """The benchmark in smoke mode: every measurement runs, in real processes, on tiny inputs.
 
-Nothing here asserts a time: speed goals are the benchmark's to report, not the tests'.
+The corpus measurements run on the mixed folder (all five formats, cut from the fixtures at
+bench time): the same code as the basra and SciFact corpora, which differ only in their folder
+and questions, and running one corpus keeps the smoke run short. Nothing here asserts a time:
+speed goals are the benchmark's to report, not the tests'.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.performance import bench, scale
+from eval.performance import bench, pdfs, scale
 from eval.performance.synthetic import chunk_templates, synthetic_chunked_documents
 from qa.types import Chunk
 from tests.helpers import ROOT  # noqa: E402
@@ -31,7 +34,7 @@ def smoke_results(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
             "eval.performance.bench",
             "--smoke",
             "--corpora",
-            "basra",
+            "mixed",
             "--out",
             str(out),
         ],
@@ -47,26 +50,49 @@ def smoke_results(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 def test_corpus_bench_measures_ours_and_the_tutorial_on_the_same_documents(smoke_results):
     out, stdout = smoke_results
-    result = json.loads((out / "bench-basra.json").read_text())
+    result = json.loads((out / "bench-mixed.json").read_text())
     ours, tutorial = result["ours"], result["tutorial"]
-    assert ours["documents"] == tutorial["documents"] == 5
+    assert ours["documents"] == tutorial["documents"] == bench.SMOKE_MIXED_FILES
     assert ours["chunks"] > 0 and tutorial["chunks"] > 0
+    assert 0 < ours["embedded"] <= ours["chunks"]
     for side in (ours, tutorial):
         assert side["latency"]["retrieve"]["n"] == result["questions"] * result["repeats"]
         assert side["cold_saved"]["cited"] > 0 and side["cold_none"]["cited"] > 0
         assert side["peak_rss_mb"] > 0
     assert ours["latency"]["answer"]["n"] == result["questions"] * result["repeats"]
-    assert set(result["ratios"]) >= {"embedding_documents_per_s", "retrieve_p50", "index_peak_rss"}
+    assert set(result["ratios"]) >= {"documents_per_s", "retrieve_p50", "index_peak_rss"}
     assert "| indexing |" in stdout and "| ours / tutorial |" in stdout
+
+
+def test_the_mixed_folder_holds_every_kind_and_says_where_it_came_from(smoke_results):
+    out, stdout = smoke_results
+    folder = json.loads((out / "bench-mixed.json").read_text())["folder"]
+    assert folder["source"] == "tests/fixtures"
+    assert folder["files"] == {".pdf": 4, ".docx": 4, ".html": 4, ".md": 4, ".txt": 4}
+    assert "**mixed** (20 documents: 4 .pdf, 4 .docx" in stdout
 
 
 def test_reindex_after_one_changed_document_reads_and_embeds_only_that_one(smoke_results):
     out, _ = smoke_results
-    ours = json.loads((out / "bench-basra.json").read_text())["ours"]
+    ours = json.loads((out / "bench-mixed.json").read_text())["ours"]
     again = ours["reindex_one"]
     assert again["documents_read"] == 1
     assert 0 < again["embedded"] < ours["chunks"]
     assert again["reused"] + again["embedded"] >= ours["chunks"]
+
+
+def test_pdf_bench_reads_the_real_pdf_and_a_long_one_made_from_its_pages(smoke_results):
+    out, stdout = smoke_results
+    result = json.loads((out / "bench-pdf.json").read_text())
+    real, long = result["real"], result["long"]
+    assert [row["file"] for row in real["files"]] == ["shared-mime-info-spec.pdf"]
+    assert real["pages"] == 17 and long["pages"] == pdfs.SMOKE_LONG_PAGES
+    assert result["long_made_from"] == ["tests/fixtures/shared-mime-info-spec.pdf"]
+    for part in (real, long):
+        assert part["pages_per_s"] > 0 and part["skipped"] == {}
+        # The reading process's own peak (VmHWM), not the bench process's carried over.
+        assert part["rss_before_mb"] <= part["peak_rss_mb"] < 400
+    assert "**PDF reading**" in stdout
 
 
 def test_encoding_bench_compares_each_precision_with_fp32(smoke_results):

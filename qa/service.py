@@ -20,6 +20,7 @@ from qa.answering import ANSWERERS, Answerer
 from qa.answering.followup import standalone_query
 from qa.errors import ModelError, QuestionError
 from qa.index.report import IndexReport
+from qa.ingest import SkipFile, isolated
 from qa.ingest.pdf_page import page_texts, render_pages
 from qa.paths import DEFAULT_CORPUS, default_index_dir
 from qa.search.question import check_k, check_mode, clean_question
@@ -29,6 +30,8 @@ from qa.store.base import Store
 from qa.store.folder import FolderStore
 from qa.store.sync import open_index
 from qa.types import Answer, Document, PageView, Passage, Place
+
+RENDER_SECONDS = 20.0  # the most a PDF page may take to render for the viewer
 
 
 @dataclass(frozen=True)
@@ -186,8 +189,10 @@ class QA:
         """The pages of a PDF that ``where`` stands on, rendered from the file in the corpus
         folder, with its lines boxed; no images for a document that is not a PDF.
 
-        The file is read now, not at indexing; one that is gone, broken, encrypted or changed
-        since it was indexed gives fewer images (or none) and a one-line ``note``.
+        The file is read now, not at indexing, in the parsers' child process
+        (``qa.ingest.isolated``); one that is gone, broken, encrypted or changed since it was
+        indexed, or takes over ``RENDER_SECONDS``, gives fewer images (or none) and a one-line
+        ``note``.
 
         Raises:
             DocumentNotFoundError: No such document in the index.
@@ -199,7 +204,10 @@ class QA:
         if relative.is_absolute() or ".." in relative.parts:  # an index's ids never are
             return PageView(note=f"The page cannot be shown: {where.doc_id} is outside the corpus.")
         path = self.corpus.joinpath(*relative.parts)
-        return render_pages(path, texts)
+        try:  # in the parsers' child process, so that a hostile PDF cannot hang the server
+            return isolated.call(render_pages, path, texts, seconds=RENDER_SECONDS)
+        except SkipFile as stop:
+            return PageView(note=f"The page cannot be shown: {stop.reason}.")
 
     # -- loading -----------------------------------------------------------------------------
 

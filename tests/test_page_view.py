@@ -5,13 +5,18 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
+from qa import service
 from qa.service import QA
 from tests.helpers import FIXTURES
 
 QUESTION = "Which command must an application run after installing its XML file?"
 
 
-def test_a_pdf_passage_shows_its_page_and_other_formats_show_none(tmp_path: Path) -> None:
+def test_a_pdf_passage_shows_its_page_and_other_formats_show_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "docs"
     (folder / "manuals").mkdir(parents=True)
     shutil.copy(FIXTURES / "shared-mime-info-spec.pdf", folder / "manuals" / "spec.pdf")
@@ -28,6 +33,10 @@ def test_a_pdf_passage_shows_its_page_and_other_formats_show_none(tmp_path: Path
     assert [image.page for image in view.images] == list(in_pdf.pages)
     assert all(image.boxes and image.png.startswith(b"\x89PNG") for image in view.images)
     assert qa.page_view(in_text).images == ()
+    monkeypatch.setattr(service, "RENDER_SECONDS", 1e-6)  # a page that would hang the server
+    stopped = qa.page_view(in_pdf)
+    assert stopped.images == () and "took over" in (stopped.note or "")
+    monkeypatch.undo()
 
     (folder / "manuals" / "spec.pdf").write_bytes(b"%PDF-1.7\n% replaced by something else\n")
     broken = qa.page_view(in_pdf)  # the index still has the old text; the file is read now

@@ -8,7 +8,9 @@ document), ``answers`` (strings a right answer contains), ``tags`` and ``split``
 choose and tune on, "test" to report). Quotes are stored as text, not offsets, so the set does
 not depend on how the corpus is chunked; loading finds each quote in its document and in every
 other document holding the same text (after folding quotes, dashes, case and spaces), since a
-passage shown from a copy answers just as well.
+passage shown from a copy answers just as well. A gold quote may list ``alternatives``
+(``doc_id`` and ``quote`` each): other passages that answer the question as fully on their own,
+found by reading the documents; finding any of them counts as finding the quote.
 """
 
 from __future__ import annotations
@@ -94,7 +96,12 @@ def load_questions(
         if record["split"] not in SPLITS or not set(record["tags"]) <= set(TAGS):
             raise ValueError(f"{where}: bad split or tags")
         gold = tuple(
-            _places(g["quote"], g["doc_id"], documents, folded, where) for g in record["gold"]
+            tuple(
+                place
+                for quote in (g, *g.get("alternatives", ()))
+                for place in _places(quote["quote"], quote["doc_id"], documents, folded, where)
+            )
+            for g in record["gold"]
         )
         if split is None or record["split"] == split:
             questions.append(

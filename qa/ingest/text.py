@@ -1,4 +1,5 @@
-"""Plain text: the decoded file is the document's text, read by the structure rules.
+"""Plain text: the decoded file is the document's text, read by the structure rules, its
+headings found by their layout (underlines, a man page's sections: ``structure/headings.py``).
 
 Text saved from a terminal is cleaned first: a man page's overstrike (bold is "N\\bN", underline
 "_\\bx") keeps the character shown, and escape codes (colours, cursor movement) are removed,
@@ -11,6 +12,7 @@ import re
 
 from qa.ingest.source import CorpusFile, decode
 from qa.ingest.structure import structured_document
+from qa.ingest.structure.headings import plain_text_headings
 from qa.types import Document
 
 # A character struck over by the next (man's bold and underline): the second one is shown.
@@ -21,7 +23,8 @@ _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
 
 def read(data: bytes, file: CorpusFile) -> Document:
     """The document in a plain-text file."""
-    return structured_document(file, terminal_text(decode(data)))
+    text = terminal_text(decode(data))
+    return structured_document(file, text, headings=plain_text_headings(text))
 
 
 def terminal_text(text: str) -> str:

@@ -204,7 +204,7 @@ def pdf_read(paths: list[str], repeats: int) -> dict[str, Any]:
     import pypdfium2  # noqa: F401  (imported before the clock starts: an indexer has it loaded)
 
     from eval.performance.measure import current_rss_mb
-    from qa.ingest import CorpusFile, SkipFile, load_document
+    from qa.ingest import CorpusFile, SkipFile, isolated, load_document
 
     rss_before = current_rss_mb()
     rows, skipped = [], {}
@@ -238,6 +238,8 @@ def pdf_read(paths: list[str], repeats: int) -> dict[str, Any]:
         "pages_per_s": round(pages / seconds, 1) if seconds else 0.0,
         "skipped": skipped,
         "repeats": repeats,
+        # PDFium parses in a child process (qa.ingest.isolated): its peak, beside this one's
+        "parser_peak_rss_mb": isolated.child_peak_mib(),
         "rss_before_mb": rss_before,
     }
 

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from qa.ingest import SkipFile
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, ROOT
 from tests.helpers import document_of as load
 
 SPEC = FIXTURES / "shared-mime-info-spec.pdf"
@@ -150,3 +150,18 @@ def test_without_an_outline_larger_and_bolder_lines_are_the_headings(tmp_path: P
     assert doc.section_at(at) == "2. Unified system › 2.4. The glob files"
     body = doc.text.index("Many programs and desktops use the MIME system")  # not a heading
     assert not any(h.start <= body < h.end for h in doc.headings)
+
+
+def test_a_table_comes_out_row_by_row(tmp_path: Path) -> None:
+    # bzip2's manual (eval/quality/realdocs/SOURCES.md): the memory table of section 2.5.
+    manual = ROOT / "eval" / "quality" / "realdocs" / "corpus" / "bzip2-manual.pdf"
+    doc = load(tmp_path, "bzip2.pdf", manual.read_bytes())
+    rows = [
+        "-1 1200k 500k 350k 914704",
+        "-6 5200k 2500k 1600k 838626",
+        "-9 7600k 3700k 2350k 828642",
+    ]
+    lines = doc.text.split("\n")
+    assert all(row in lines for row in rows)  # each row one line, its cells in order
+    assert lines.index(rows[0]) < lines.index(rows[1]) < lines.index(rows[2])
+    assert doc.section_at(doc.text.index(rows[1])).endswith("2.5. MEMORY MANAGEMENT")

@@ -60,6 +60,7 @@ class TextKept:
 
     characters: int
     dropped: dict[str, int] = field(default_factory=dict)
+    page_rules: bool = False  # read as a page with reader comments (the blog rules ran on it)
 
     @property
     def lost(self) -> int:
@@ -119,7 +120,7 @@ class Manifest:
                 "chunks": self.chunks,
                 "segments": asdict(self.segments),
             },
-            "texts": {k: [v.characters, v.dropped] for k, v in self.texts.items()},
+            "texts": {k: [v.characters, v.dropped, v.page_rules] for k, v in self.texts.items()},
             "versions": self.versions,
             "created": self.created,
         }
@@ -135,8 +136,8 @@ class Manifest:
             chunks=int(counts["chunks"]),
             segments=SegmentCounts(**counts["segments"]),
             texts={
-                str(k): TextKept(int(n), {str(r): int(c) for r, c in dropped.items()})
-                for k, (n, dropped) in data.get("texts", {}).items()
+                str(k): TextKept(int(n), {str(r): int(c) for r, c in dropped.items()}, bool(rules))
+                for k, (n, dropped, rules) in data.get("texts", {}).items()
             },
             skipped=tuple(SkippedFile(**s) for s in data["skipped"]),
             skipped_files={
@@ -149,7 +150,9 @@ class Manifest:
 
 
 def text_kept(documents: list[Document]) -> dict[str, TextKept]:
-    """Each document's characters, and those its reader and the structure rules left out."""
+    """Each document's characters, those its reader and the structure rules left out, and
+    whether it was read as a page with reader comments (a comment or a byline found: only then
+    do the page rules run, ``qa.ingest.structure``)."""
     files = {}
     for doc in documents:
         dropped = dict(doc.removed)
@@ -157,7 +160,8 @@ def text_kept(documents: list[Document]) -> dict[str, TextKept]:
         if lost:
             reason = RUNNING_LINES if doc.pages else PAGE_FURNITURE
             dropped[reason] = dropped.get(reason, 0) + lost
+        page_rules = doc.author is not None or any(s.kind == "comment" for s in doc.segments)
         files[doc.doc_id] = TextKept(
-            len(doc.text.strip()) + sum(dict(doc.removed).values()), dropped
+            len(doc.text.strip()) + sum(dict(doc.removed).values()), dropped, page_rules
         )
     return files

@@ -92,8 +92,16 @@ class IndexReport:
         return "\n".join(lines + self._left_out())
 
     def _left_out(self) -> list[str]:
-        """The files that lost text, then the skipped files."""
+        """The documents read as pages with comments, the files that lost text, then the
+        skipped files."""
         lines = []
+        pages = sorted(doc_id for doc_id, kept in self.texts.items() if kept.page_rules)
+        if pages:
+            named = ", ".join(pages[:LISTED_FILES]) + (" ..." if len(pages) > LISTED_FILES else "")
+            lines.append(
+                f"  read as pages with reader comments (page rules applied): {len(pages)} of "
+                f"{len(self.texts)}: {named}"
+            )
         lossy = sorted(
             (item for item in self.texts.items() if item[1].lost),
             key=lambda item: (-item[1].lost / item[1].characters, item[0]),

@@ -27,7 +27,9 @@ def test_text_kept_counts_each_document_s_losses_by_reason() -> None:
         pages=(0,),
     )
     web = Document("web.html", "Web", "Text.", removed=(("navigation", 40),))
-    assert text_kept([heavy, light, paged, web]) == {
+    blog = Document("blog.txt", "Blog", "Post.\nA reply.", segments=(Segment("comment", 6, 14),))
+    assert text_kept([heavy, light, paged, web, blog]) == {
+        "blog.txt": TextKept(14, {}, page_rules=True),
         "heavy.html": TextKept(len(page), {"page furniture": len(page) - 14}),
         "light.txt": TextKept(17, {}),
         "manual.pdf": TextKept(12, {"running headers and footers": 6}),
@@ -54,6 +56,7 @@ def test_the_summary_groups_skipped_files_and_names_heavy_losses() -> None:
             "manual.html": TextKept(13_394, {"page furniture": 8_775}),
             "spec.pdf": TextKept(6_000, {"running headers and footers": 300, "navigation": 6}),
             "notes.txt": TextKept(606, {}),
+            "post.html": TextKept(0, {}, page_rules=True),
         },
     )
     summary = IndexReport.of(manifest, "/index", embedded=9, seconds=1.0).summary()
@@ -61,7 +64,8 @@ def test_the_summary_groups_skipped_files_and_names_heavy_losses() -> None:
         "text:      20,000 characters, 9,081 of them left out (8,775 page furniture, "
         "300 running headers and footers, 6 navigation)"
     ) in summary
-    assert "left out, by file (2 of 3 lost text):" in summary
+    assert "left out, by file (2 of 4 lost text):" in summary
+    assert "read as pages with reader comments (page rules applied): 1 of 4: post.html" in summary
     assert (
         "manual.html: 66% (8,775 of 13,394 characters: 8,775 page furniture, over 25%: check it)"
     ) in summary

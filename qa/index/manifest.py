@@ -60,7 +60,7 @@ class TextKept:
 
     characters: int
     dropped: dict[str, int] = field(default_factory=dict)
-    page_rules: bool = False  # read as a page with reader comments (the blog rules ran on it)
+    page_rules: bool = False  # read as a web page with comments (the page rules ran on it)
 
     @property
     def lost(self) -> int:
@@ -151,8 +151,8 @@ class Manifest:
 
 def text_kept(documents: list[Document]) -> dict[str, TextKept]:
     """Each document's characters, those its reader and the structure rules left out, and
-    whether it was read as a page with reader comments (a comment or a byline found: only then
-    do the page rules run, ``qa.ingest.structure``)."""
+    whether it was read as a web page with posts and comments (a byline, a comment or page
+    furniture found: only then do the page rules run, ``qa.ingest.structure``)."""
     files = {}
     for doc in documents:
         dropped = dict(doc.removed)
@@ -160,7 +160,8 @@ def text_kept(documents: list[Document]) -> dict[str, TextKept]:
         if lost:
             reason = RUNNING_LINES if doc.pages else PAGE_FURNITURE
             dropped[reason] = dropped.get(reason, 0) + lost
-        page_rules = doc.author is not None or any(s.kind == "comment" for s in doc.segments)
+        kinds = {s.kind for s in doc.segments}
+        page_rules = doc.author is not None or "comment" in kinds or bool(lost and not doc.pages)
         files[doc.doc_id] = TextKept(
             len(doc.text.strip()) + sum(dict(doc.removed).values()), dropped, page_rules
         )

@@ -92,14 +92,14 @@ class IndexReport:
         return "\n".join(lines + self._left_out())
 
     def _left_out(self) -> list[str]:
-        """The documents read as pages with comments, the files that lost text, then the
+        """The documents read as web pages with comments, the files that lost text, then the
         skipped files."""
         lines = []
         pages = sorted(doc_id for doc_id, kept in self.texts.items() if kept.page_rules)
         if pages:
             named = ", ".join(pages[:LISTED_FILES]) + (" ..." if len(pages) > LISTED_FILES else "")
             lines.append(
-                f"  read as pages with reader comments (page rules applied): {len(pages)} of "
+                f"  read as web pages with comments (page rules applied): {len(pages)} of "
                 f"{len(self.texts)}: {named}"
             )
         lossy = sorted(

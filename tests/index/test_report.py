@@ -30,7 +30,7 @@ def test_text_kept_counts_each_document_s_losses_by_reason() -> None:
     blog = Document("blog.txt", "Blog", "Post.\nA reply.", segments=(Segment("comment", 6, 14),))
     assert text_kept([heavy, light, paged, web, blog]) == {
         "blog.txt": TextKept(14, {}, page_rules=True),
-        "heavy.html": TextKept(len(page), {"page furniture": len(page) - 14}),
+        "heavy.html": TextKept(len(page), {"page furniture": len(page) - 14}, page_rules=True),
         "light.txt": TextKept(17, {}),
         "manual.pdf": TextKept(12, {"running headers and footers": 6}),
         "web.html": TextKept(45, {"navigation": 40}),
@@ -65,7 +65,7 @@ def test_the_summary_groups_skipped_files_and_names_heavy_losses() -> None:
         "300 running headers and footers, 6 navigation)"
     ) in summary
     assert "left out, by file (2 of 4 lost text):" in summary
-    assert "read as pages with reader comments (page rules applied): 1 of 4: post.html" in summary
+    assert "read as web pages with comments (page rules applied): 1 of 4: post.html" in summary
     assert (
         "manual.html: 66% (8,775 of 13,394 characters: 8,775 page furniture, over 25%: check it)"
     ) in summary

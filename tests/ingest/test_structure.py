@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from qa.ingest.structure import find_byline, find_title, segment_text
 from qa.types import INDEXED_KINDS, Segment
+from tests.helpers import document_of
 from tests.ingest.samples import (
     CORPUS_FILES,
     DRUM,
@@ -250,3 +251,13 @@ def test_segments_are_well_formed_on_any_text(lines: list[str], newline: str) ->
     assert_well_formed(text, segments)
     find_title(text, segments)
     find_byline(text)
+
+
+def test_the_page_rules_run_on_a_web_page_but_never_on_a_manual(tmp_path: Path) -> None:
+    post = "A post about the offensive.\n\nIt went on for days.\n\nRecent Comments\n"
+    manual = "tar - an archiving utility\n\nCopyright holder: Free Software Foundation, Inc.\n"
+    page = document_of(tmp_path, "post.txt", post.encode())
+    dropped = [page.text[s.start : s.end] for s in page.segments if s.kind == "boilerplate"]
+    assert dropped == ["Recent Comments"]  # a line only a blog page shows: the rules run
+    book = document_of(tmp_path, "manual.txt", manual.encode())
+    assert [s.kind for s in book.segments] == ["article"]  # its copyright line is kept

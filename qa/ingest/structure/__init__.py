@@ -2,16 +2,17 @@
 reader comments (and whose), and which are page furniture that is not indexed.
 
 A format applies them with ``structured_document`` once it has the document's text; the rules
-are general (no per-site templates). They apply only to a document shaped like a page with
-reader comments (a comment found, or a byline at its head): any other document is one article,
-whole, so that a manual is never cut where a line looks like page furniture ("Copyright …",
+are general (no per-site templates). They apply only to a document shaped like a web page
+with posts and comments (a comment found, a byline at its head, or a line only such a page
+shows, such as "Leave a reply" or "Recent Comments"): any other document is one article, whole,
+so that a manual is never cut where a line looks like page furniture ("Copyright …",
 "comment (3) above").
 """
 
 from __future__ import annotations
 
 from qa.ingest.source import CorpusFile, SkipFile
-from qa.ingest.structure.segment import find_byline, find_title, segment_text
+from qa.ingest.structure.segment import find_byline, find_title, is_web_page, segment_text
 from qa.types import Document, Heading, Segment
 
 __all__ = [
@@ -42,8 +43,8 @@ def structured_document(
         raise SkipFile("no text (empty or whitespace only)")
     segments = segment_text(text)
     author, date = find_byline(text)
-    if author is None and not any(s.kind == "comment" for s in segments):
-        segments = _whole(text)  # not a page with reader comments: nothing is furniture
+    if author is None and not any(s.kind == "comment" for s in segments) and not is_web_page(text):
+        segments = _whole(text)  # not a web page with posts and comments: nothing is furniture
     return Document(
         doc_id=file.doc_id,
         title=title or find_title(text, segments) or file.path.stem,

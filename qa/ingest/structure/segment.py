@@ -83,6 +83,27 @@ _FOOTER_MARKERS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
     )
 )
 
+# Whole lines that only a web page's post or comment section shows ("Leave a reply", "Recent
+# Comments", "3 Responses", "Filed under"): a document with one is a web page, and the page rules
+# run on it even before a comment or a byline is found. Looser furniture ("comment (3)",
+# "Copyright", "Tags:") is left out here: manuals have such lines too.
+_WEB_PAGE_MARKERS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), max_words)
+    for pattern, max_words in (
+        (r"^\d+ (?:comments?|responses?|replies)(?: to\b.*)?$", 12),
+        (r"^(?:leave|post|add|write) a (?:reply|comment|response)\s*:?$", 4),
+        (r"^(?:recent|related|popular|latest|similar|more) (?:comments|posts|entries)\s*:?$", 3),
+        (r"^(?:bookmark and share|share this(?: post| page| article)?)\s*:?$", 4),
+        (r"^(?:filed under|posted in)\b", 12),
+    )
+)
+
+
+def is_web_page(text: str) -> bool:
+    """Whether a line of ``text`` is one only a web page's post or comment section shows."""
+    return any(matches(_WEB_PAGE_MARKERS, line.strip()) for line in text.split("\n"))
+
+
 # "About James Joyner": a person's name (2-4 capitalised words), confirmed by its neighbours.
 _ABOUT_RE = re.compile(r"^About (?P<name>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3})$")
 

@@ -135,10 +135,7 @@ class Manifest:
             documents=int(counts["documents"]),
             chunks=int(counts["chunks"]),
             segments=SegmentCounts(**counts["segments"]),
-            texts={
-                str(k): TextKept(int(n), {str(r): int(c) for r, c in dropped.items()}, bool(rules))
-                for k, (n, dropped, rules) in data.get("texts", {}).items()
-            },
+            texts={str(k): _text_kept(v) for k, v in data.get("texts", {}).items()},
             skipped=tuple(SkippedFile(**s) for s in data["skipped"]),
             skipped_files={
                 str(k): FileStat(int(size), int(mtime))
@@ -147,6 +144,15 @@ class Manifest:
             versions={str(k): str(v) for k, v in data["versions"].items()},
             created=str(data["created"]),
         )
+
+
+def _text_kept(stored: list[Any]) -> TextKept:
+    """A document's ``TextKept`` from the manifest: [characters, {reason: count}, page rules]
+    (the last was added later: an entry without it was read without the page rules)."""
+    characters, dropped, *rules = stored
+    return TextKept(
+        int(characters), {str(r): int(c) for r, c in dropped.items()}, bool(rules and rules[0])
+    )
 
 
 def text_kept(documents: list[Document]) -> dict[str, TextKept]:

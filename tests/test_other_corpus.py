@@ -142,7 +142,8 @@ def test_pdf_and_word_files_are_indexed_and_cited_with_their_page(tmp_path):
     assert top.doc_id == "shared-mime-info-spec.pdf" and top.page == 2 and top.pages == (2,)
     assert qa.document(top.doc_id).text[top.start : top.end] == top.text
     cited = main_output(["ask", "RFC 2119 key words", "--corpus", str(folder)], tmp_path)
-    assert re.search(r"\(shared-mime-info-spec\.pdf, p\. \d+, chars \d+–\d+\)", cited)
+    section = r"1\. Introduction › 1\.3\. Language used in this specification"
+    assert re.search(rf"\(shared-mime-info-spec\.pdf, p\. 2, § {section}, chars \d+–\d+\)", cited)
 
     table = qa.retrieve("Which ICU option supports the Intl object fully?", k=3)
     assert any(p.doc_id == "nodejs-intl.docx" and p.page is None for p in table)

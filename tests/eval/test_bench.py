@@ -67,7 +67,7 @@ def test_corpus_bench_measures_ours_and_the_tutorial_on_the_same_documents(smoke
 def test_the_mixed_folder_holds_every_kind_and_says_where_it_came_from(smoke_results):
     out, stdout = smoke_results
     folder = json.loads((out / "bench-mixed.json").read_text())["folder"]
-    assert folder["source"] == "tests/fixtures"
+    assert folder["source"] == "eval/quality/realdocs/corpus"  # the real documents, committed
     assert folder["files"] == {".pdf": 4, ".docx": 4, ".html": 4, ".md": 4, ".txt": 4}
     assert "**mixed** (20 documents: 4 .pdf, 4 .docx" in stdout
 

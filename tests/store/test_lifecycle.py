@@ -236,6 +236,6 @@ def test_a_manifest_of_the_wrong_shape_is_damage_not_a_crash(built, caplog):
     manifest_path.write_text(json.dumps(dict(manifest, files=["vectors.faiss"])))
     with pytest.raises(IndexCorruptError, match="wrong shape"):
         read_index(index_dir)
-    manifest_path.write_text(json.dumps(dict(manifest, losses=[])))
+    manifest_path.write_text(json.dumps(dict(manifest, texts=[])))
     with pytest.raises(IndexCorruptError):
         read_index(index_dir)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 SegmentKind = Literal["article", "comment", "boilerplate"]
@@ -69,13 +70,21 @@ class Document:
 
     def section_at(self, offset: int) -> str | None:
         """The trail of headings in effect at ``offset`` ("5 Arrays › 5.1 Arrays"), or None
-        where no heading comes before it."""
+        where no heading comes before it: the last heading at or before ``offset``, then, going
+        back, each nearer heading of a higher level (found by bisection, then a walk back that
+        stops at a level-1 heading, so a manual of thousands of headings chunks fast)."""
+        last = bisect.bisect_right(self._heading_starts, offset)
         trail: list[Heading] = []
-        for heading in self.headings:
-            if heading.start > offset:
-                break
-            trail = [h for h in trail if h.level < heading.level] + [heading]
-        return SECTION_SEPARATOR.join(h.title for h in trail) or None
+        for heading in reversed(self.headings[:last]):
+            if not trail or heading.level < trail[-1].level:
+                trail.append(heading)
+                if heading.level <= 1:
+                    break
+        return SECTION_SEPARATOR.join(h.title for h in reversed(trail)) or None
+
+    @cached_property
+    def _heading_starts(self) -> list[int]:
+        return [h.start for h in self.headings]
 
     def page_of(self, offset: int) -> int | None:
         """The page (from 1) holding ``text[offset]``; None for a document without pages."""

@@ -6,8 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qa.index.chunking import Chunker
+from qa.types import Document, Heading
 from tests.helpers import FIXTURES, document_of
 
 SMALL_ICU = "Options for building Node.js › Embed a limited set of ICU data"
@@ -42,3 +45,21 @@ def test_a_markdown_heading_inside_code_is_code(tmp_path: Path) -> None:
     assert [(h.level, h.title) for h in document.headings] == [(1, "Setup"), (2, "Use")]
     assert document.section_at(text.index("make install")) == "Setup"
     assert document.section_at(text.index("Ask.")) == "Setup › Use"
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(1, 4)), max_size=12),
+    st.integers(0, 80),
+)
+def test_the_section_trail_is_each_heading_under_the_last_higher_one(steps, offset) -> None:
+    headings, at = [], 0
+    for number, (gap, level) in enumerate(steps):
+        at += gap
+        headings.append(Heading(level, f"h{number}", at, at + 1))
+    trail: list[Heading] = []  # the definition: walk forward, each heading ends deeper ones
+    for heading in headings:
+        if heading.start > offset:
+            break
+        trail = [h for h in trail if h.level < heading.level] + [heading]
+    document = Document("a.txt", "A", "x" * 100, headings=tuple(headings))
+    assert document.section_at(offset) == (" › ".join(h.title for h in trail) or None)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from qa.ingest import isolated
 from qa.ingest.source import CorpusFile, SkipFile
@@ -163,9 +164,14 @@ def _document(
     """The text of the pages, each page's start, its segments and its headings: the page's
     body as the article, repeated headers and footers as boilerplate. A line that runs to the
     page's full width goes on in the next line (a soft break, written as a space) unless that
-    line opens a heading or a list item or changes the font's size or weight, so that sentences
-    are whole and paragraphs keep together."""
+    line opens a list item or a code-like line, changes the font's size, or is bold where the
+    line before is not (a heading), so that sentences are whole and paragraphs keep together."""
     furniture = _repeated_edges(pages)
+    body_style = _body_style(
+        (len(line), style)
+        for lines, line_styles in zip(pages, styles, strict=True)
+        for line, style in zip(lines, line_styles, strict=True)
+    )
     text, starts, segments = "", [], []
     lines_of_page: list[list[Line]] = []
     for body, body_styles in zip(pages, styles, strict=True):
@@ -181,7 +187,8 @@ def _document(
             if previous is not None:
                 soft = (
                     kind == previous[0] == "article"
-                    and _same_style(previous[2], style)
+                    and _same_size(previous[2], style)
+                    and not (_bold(style, body_style) and not _bold(previous[2], body_style))
                     and _runs_on(previous[1], line, width)
                 )
                 text += " " if soft else "\n"
@@ -197,7 +204,7 @@ def _document(
             previous = (kind, line, style)
     first_line = next((line for lines in pages for line in lines), None)
     headings = _outline_headings(text, lines_of_page, outline) or _sized_headings(
-        text, lines_of_page
+        text, lines_of_page, body_style
     )
     return laid_out_document(
         file, text, title or first_line, _merged(segments), tuple(starts), headings
@@ -224,18 +231,13 @@ def _outline_headings(
     return tuple(headings)
 
 
-def _sized_headings(text: str, lines_of_page: list[list[Line]]) -> tuple[Heading, ...]:
+def _sized_headings(text: str, lines_of_page: list[list[Line]], body: Style) -> tuple[Heading, ...]:
     """Without an outline: the short lines set larger than the body text (the largest size is
-    level 1), then the short lines in the body's size but bolder, ending in no full stop. The
-    body is the size and weight most characters are set in; a size makes headings only where
-    few lines use it."""
+    level 1), then the short lines in the body's size but bold, ending in no full stop. A size
+    makes headings only where few lines use it."""
     lines = [line for page in lines_of_page for line in page]
-    characters: Counter[Style] = Counter()
-    lines_in: Counter[float] = Counter()
-    for line, style in lines:
-        characters[style] += line.end - line.start
-        lines_in[style[0]] += 1
-    body_size, body_weight = max(characters, key=characters.__getitem__, default=(0.0, 0))
+    lines_in: Counter[float] = Counter(style[0] for _, style in lines)
+    body_size = body[0]
     if body_size <= 0:
         return ()
     larger = sorted((s for s in lines_in if s >= HEADING_SCALE * body_size), reverse=True)
@@ -251,19 +253,31 @@ def _sized_headings(text: str, lines_of_page: list[list[Line]]) -> tuple[Heading
         if size in levels:
             headings.append(Heading(min(levels.index(size) + 1, 6), title, line.start, line.end))
         elif (
-            _same_style((size, 0), (body_size, 0))
-            and weight >= body_weight + BOLDER
+            _same_size((size, weight), body)
+            and _bold((size, weight), body)
             and not said.endswith((".", ",", ";", ":"))
         ):
             headings.append(Heading(min(len(levels) + 1, 6), title, line.start, line.end))
     return tuple(headings)
 
 
-def _same_style(style: Style, other: Style) -> bool:
-    """Whether two lines are set alike: sizes within a tenth, weights within ``BOLDER``."""
-    (size, weight), (other_size, other_weight) = style, other
-    close = abs(size - other_size) <= 0.1 * max(size, other_size, 1.0)
-    return close and abs(weight - other_weight) < BOLDER
+def _body_style(lengths_and_styles: Iterable[tuple[int, Style]]) -> Style:
+    """The style most characters are set in: the body text's."""
+    characters: Counter[Style] = Counter()
+    for length, style in lengths_and_styles:
+        characters[style] += length
+    return max(characters, key=characters.__getitem__, default=(0.0, 0))
+
+
+def _same_size(style: Style, other: Style) -> bool:
+    """Whether two lines are set in one size (within a tenth)."""
+    return abs(style[0] - other[0]) <= 0.1 * max(style[0], other[0], 1.0)
+
+
+def _bold(style: Style, body: Style) -> bool:
+    """Whether a line is bold at both ends against the body text (a code font at one end of
+    a line makes it lighter, never bold)."""
+    return body[1] > 0 and style[1] >= body[1] + BOLDER
 
 
 def _runs_on(line: str, following: str, width: int) -> bool:

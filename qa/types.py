@@ -25,6 +25,11 @@ Part = Literal["article", "comment"]  # the author's text, or a reader's comment
 INDEXED_KINDS: tuple[SegmentKind, ...] = ("article", "comment")
 
 
+# Why a reader marks text as boilerplate (``Segment.reason``); the page rules' is "page furniture".
+RUNNING_LINES = "running headers and footers"  # lines repeated at the edge of a PDF's pages
+TABLE_OF_CONTENTS = "table of contents"  # a PDF's contents lines ("2.5 Memory ..... 8")
+
+
 @dataclass(frozen=True)
 class Segment:
     """A contiguous span of a document with one role: the author's text, one reader comment,
@@ -35,6 +40,7 @@ class Segment:
     end: int
     author: str | None = None
     date: str | None = None
+    reason: str | None = None  # why boilerplate is left out, when not the page rules' furniture
 
 
 @dataclass(frozen=True)

@@ -67,8 +67,7 @@ class TextKept:
         return sum(self.dropped.values())
 
 
-# Why a boilerplate segment is left out: a PDF's are lines repeated at the edge of its pages.
-RUNNING_LINES = "running headers and footers"
+# Why a boilerplate segment is left out, when its reader does not say (``Segment.reason``).
 PAGE_FURNITURE = "page furniture"
 
 
@@ -162,10 +161,12 @@ def text_kept(documents: list[Document]) -> dict[str, TextKept]:
     files = {}
     for doc in documents:
         dropped = dict(doc.removed)
-        lost = sum(s.end - s.start for s in doc.segments if s.kind == "boilerplate")
-        if lost:
-            reason = RUNNING_LINES if doc.pages else PAGE_FURNITURE
-            dropped[reason] = dropped.get(reason, 0) + lost
+        lost = 0
+        for segment in doc.segments:
+            if segment.kind == "boilerplate":
+                reason = segment.reason or PAGE_FURNITURE
+                dropped[reason] = dropped.get(reason, 0) + segment.end - segment.start
+                lost += segment.end - segment.start
         kinds = {s.kind for s in doc.segments}
         page_rules = doc.author is not None or "comment" in kinds or bool(lost and not doc.pages)
         files[doc.doc_id] = TextKept(

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from qa.ingest import isolated
 from qa.ingest.source import CorpusFile, SkipFile
 from qa.ingest.structure import laid_out_document
-from qa.types import Document, Heading, Segment
+from qa.types import RUNNING_LINES, TABLE_OF_CONTENTS, Document, Heading, Segment
 
 SECONDS_PER_FILE = 60.0
 EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a header or a footer
@@ -40,6 +40,7 @@ _OPENS_BLOCK = re.compile(r"(?:\d+(?:\.\d+)*\.?\s|[•\u2022\-*–]\s|[<{\[$#/])
 _HYPHENATED = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")
 _LINE = re.compile(r"[^\r\n]+")
 _DOT_LEADER = re.compile(r"(?:\.\s?){4}")
+_CONTENTS_LINE = re.compile(r"(?:\.\s?){4,}\s*[\divxlc]+\s*$")  # "2.5 Memory . . . . 8"
 HEADING_SCALE = 1.15  # without an outline, a line this much larger than the body is a heading
 HEADING_SHARE = 0.1  # ... where at most this share of the lines is set in its size
 MAX_HEADING = 120  # characters
@@ -183,7 +184,8 @@ def _document(
         width = max((len(line) for line in body), default=0)
         previous: tuple[str, str, Style] | None = None  # kind, text and style of the line before
         for number, (line, style) in enumerate(zip(body, body_styles, strict=True)):
-            kind = "boilerplate" if number in edges and _shape(line) in furniture else "article"
+            reason = _left_out(line, number in edges and _shape(line) in furniture)
+            kind = "article" if reason is None else "boilerplate"
             if previous is not None:
                 soft = (
                     kind == previous[0] == "article"
@@ -193,11 +195,11 @@ def _document(
                 )
                 text += " " if soft else "\n"
             if previous is not None and text.endswith(" "):  # one line with the one before
-                segments[-1] = Segment(kind, segments[-1].start, len(text) + len(line))
+                segments[-1] = Segment(kind, segments[-1].start, len(text) + len(line))  # article
                 if lines_of_page[-1]:
                     lines_of_page[-1][-1] = (segments[-1], lines_of_page[-1][-1][1])
             else:
-                segments.append(Segment(kind, len(text), len(text) + len(line)))
+                segments.append(Segment(kind, len(text), len(text) + len(line), reason=reason))
                 if kind == "article":
                     lines_of_page[-1].append((segments[-1], style))
             text += line
@@ -280,6 +282,15 @@ def _bold(style: Style, body: Style) -> bool:
     return body[1] > 0 and style[1] >= body[1] + BOLDER
 
 
+def _left_out(line: str, repeated_at_edge: bool) -> str | None:
+    """Why ``line`` is not indexed: a running header or footer, a line of the table of
+    contents (its dot leaders and page number match every question on its section's name, and
+    the section itself is indexed); None for the body."""
+    if repeated_at_edge:
+        return RUNNING_LINES
+    return TABLE_OF_CONTENTS if _CONTENTS_LINE.search(line) else None
+
+
 def _runs_on(line: str, following: str, width: int) -> bool:
     """Whether ``following`` continues the paragraph of ``line``: ``line`` fills the page's
     width and ``following`` opens no heading, list item or code-like line."""
@@ -304,12 +315,14 @@ def _shape(line: str) -> str:
 
 
 def _merged(segments: list[Segment]) -> tuple[Segment, ...]:
-    """Runs of same-kind line segments as one segment each (the blank lines between them
-    included), so that a chunk may run on across lines and pages."""
+    """Runs of line segments of one kind (and, for boilerplate, one reason) as one segment
+    each (the blank lines between them included), so that a chunk may run on across lines and
+    pages."""
     merged: list[Segment] = []
     for segment in segments:
-        if merged and merged[-1].kind == segment.kind:
-            merged[-1] = Segment(segment.kind, merged[-1].start, segment.end)
+        last = merged[-1] if merged else None
+        if last is not None and (last.kind, last.reason) == (segment.kind, segment.reason):
+            merged[-1] = Segment(segment.kind, last.start, segment.end, reason=segment.reason)
         else:
             merged.append(segment)
     return tuple(merged)

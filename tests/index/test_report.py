@@ -3,7 +3,7 @@ their text), and every skipped file, grouped by reason."""
 
 from qa.index.manifest import BuildSettings, Manifest, SegmentCounts, TextKept, text_kept
 from qa.index.report import LISTED_SKIPS, IndexReport
-from qa.types import Document, Segment, SkippedFile
+from qa.types import RUNNING_LINES, Document, Segment, SkippedFile
 
 SETTINGS = BuildSettings(4, "all-MiniLM-L6-v2", "bf16", 384, 256, 192, 32, 0.7)
 
@@ -23,7 +23,7 @@ def test_text_kept_counts_each_document_s_losses_by_reason() -> None:
         "manual.pdf",
         "Manual",
         "Page 1\nText.",
-        segments=(Segment("boilerplate", 0, 6), Segment("article", 7, 12)),
+        segments=(Segment("boilerplate", 0, 6, reason=RUNNING_LINES), Segment("article", 7, 12)),
         pages=(0,),
     )
     web = Document("web.html", "Web", "Text.", removed=(("navigation", 40),))

@@ -165,3 +165,14 @@ def test_a_table_comes_out_row_by_row(tmp_path: Path) -> None:
     assert all(row in lines for row in rows)  # each row one line, its cells in order
     assert lines.index(rows[0]) < lines.index(rows[1]) < lines.index(rows[2])
     assert doc.section_at(doc.text.index(rows[1])).endswith("2.5. MEMORY MANAGEMENT")
+
+
+def test_a_table_of_contents_is_left_out_and_said_so(tmp_path: Path) -> None:
+    manual = ROOT / "eval" / "quality" / "realdocs" / "corpus" / "bzip2-manual.pdf"
+    doc = load(tmp_path, "bzip2.pdf", manual.read_bytes())
+    contents = [s for s in doc.segments if s.reason == "table of contents"]
+    assert contents and all(s.kind == "boilerplate" for s in contents)
+    toc = "".join(doc.text[s.start : s.end] for s in contents)
+    assert "2.5. MEMORY MANAGEMENT . ." in toc
+    body = doc.text.index("bzip2 compresses large files in blocks")  # the section itself
+    assert not any(s.start <= body < s.end for s in doc.segments if s.kind == "boilerplate")

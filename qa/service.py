@@ -21,7 +21,7 @@ from qa.answering.followup import standalone_query
 from qa.errors import ModelError, QuestionError
 from qa.index.report import IndexReport
 from qa.ingest import SkipFile, isolated
-from qa.ingest.pdf_page import page_texts, render_pages
+from qa.ingest.pdf_page import page_texts, page_view_from, render_plain
 from qa.paths import DEFAULT_CORPUS, default_index_dir
 from qa.search.question import check_k, check_mode, clean_question
 from qa.search.retriever import Retriever
@@ -205,9 +205,10 @@ class QA:
             return PageView(note=f"The page cannot be shown: {where.doc_id} is outside the corpus.")
         path = self.corpus.joinpath(*relative.parts)
         try:  # in the parsers' child process, so that a hostile PDF cannot hang the server
-            return isolated.call(render_pages, path, texts, seconds=RENDER_SECONDS)
+            plain = isolated.call(render_plain, str(path), texts, seconds=RENDER_SECONDS)
         except SkipFile as stop:
             return PageView(note=f"The page cannot be shown: {stop.reason}.")
+        return page_view_from(plain)
 
     # -- loading -----------------------------------------------------------------------------
 

@@ -9,17 +9,23 @@ the next call starts a new child. The child's own error comes back as the same e
 (``SkipFile`` with its reason, or any other, which ``load_document`` turns into a skip). When no
 child can be started at all, the function runs in this process.
 
-The parent and the child talk over the child's stdin and stdout: each message is an 8-byte
-length and a pickle. The child writes nothing else there: its file descriptor 1 points to
-stderr, so a library that prints cannot break the protocol.
+The parent and the child talk over the child's stdin and stdout in plain data, never pickle:
+each message is JSON (an 8-byte length, then the text) followed by the byte strings it names as
+``{"blob": i}`` (each an 8-byte length, then the bytes), so a PDF's bytes and a page's PNG pass
+as they are. Arguments and results are therefore JSON values and bytes (tuples come back as
+lists). An error comes back as its type's name and message: ``SkipFile`` as itself, a built-in
+exception as its type, any other as a ``RuntimeError``. The child writes nothing else to
+stdout: its file descriptor 1 points to stderr, so a library that prints cannot break the
+protocol.
 """
 
 from __future__ import annotations
 
 import atexit
+import builtins
 import importlib
+import json
 import os
-import pickle
 import select
 import struct
 import subprocess
@@ -49,7 +55,7 @@ class _Child:
             env=env,
         )
 
-    def call(self, request: tuple[str, str, tuple[Any, ...]], seconds: float) -> Any:
+    def call(self, request: dict[str, Any], seconds: float) -> Any:
         """The child's answer to ``request``; raises TimeoutError past ``seconds`` and
         EOFError when the child died."""
         assert self.process.stdin is not None and self.process.stdout is not None
@@ -76,7 +82,7 @@ def call(function: Callable[..., Any], *args: Any, seconds: float) -> Any:
             while running it (a crash in the parser), or ``function`` raised it.
     """
     global _child
-    request = (function.__module__, function.__name__, args)
+    request = {"module": function.__module__, "name": function.__name__, "args": list(args)}
     with _lock:
         if _child is None or _child.process.poll() is not None:
             try:
@@ -84,16 +90,26 @@ def call(function: Callable[..., Any], *args: Any, seconds: float) -> Any:
             except OSError:  # no process can be started here: parse in this one
                 return function(*args)
         try:
-            status, value = _child.call(request, seconds)
+            answer = _child.call(request, seconds)
         except TimeoutError:
             _stop()
             raise SkipFile(f"took over {seconds:g} s to read; stopped") from None
-        except (EOFError, OSError, pickle.UnpicklingError):
+        except (EOFError, OSError, ValueError):
             _stop()
             raise SkipFile("the parser crashed on this file") from None
-    if status == "error":
-        raise value
-    return value
+    if "error" in answer:
+        raise _error(answer["error"], answer["message"])
+    return answer["value"]
+
+
+def _error(kind: str, message: str) -> Exception:
+    """The exception the child reported, by its type's name."""
+    if kind == "SkipFile":
+        return SkipFile(message)
+    known = getattr(builtins, kind, None)
+    if isinstance(known, type) and issubclass(known, Exception):
+        return known(message)
+    return RuntimeError(f"{kind}: {message}")
 
 
 def child_peak_mib() -> int | None:
@@ -122,14 +138,48 @@ atexit.register(lambda: _stop())
 
 
 def _send(pipe: IO[bytes], message: Any) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    pipe.write(_HEADER.pack(len(data)) + data)
+    blobs: list[bytes] = []
+    text = json.dumps(_plain(message, blobs)).encode()
+    parts = [_HEADER.pack(len(text)), text, _HEADER.pack(len(blobs))]
+    for blob in blobs:
+        parts += [_HEADER.pack(len(blob)), blob]
+    pipe.write(b"".join(parts))
     pipe.flush()
 
 
 def _receive(pipe: IO[bytes], deadline: float | None = None) -> Any:
-    header = _read_exactly(pipe, _HEADER.size, deadline)
-    return pickle.loads(_read_exactly(pipe, _HEADER.unpack(header)[0], deadline))
+    """The next message; raises ValueError when it is malformed."""
+
+    def sized() -> bytes:
+        return _read_exactly(
+            pipe, _HEADER.unpack(_read_exactly(pipe, _HEADER.size, deadline))[0], deadline
+        )
+
+    text = sized()
+    blobs = [sized() for _ in range(_HEADER.unpack(_read_exactly(pipe, _HEADER.size, deadline))[0])]
+    return _unplain(json.loads(text), blobs)
+
+
+def _plain(value: Any, blobs: list[bytes]) -> Any:
+    """``value`` as JSON, its byte strings moved to ``blobs``."""
+    if isinstance(value, bytes):
+        blobs.append(value)
+        return {"blob": len(blobs) - 1}
+    if isinstance(value, list | tuple):
+        return [_plain(item, blobs) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item, blobs) for key, item in value.items()}
+    return value
+
+
+def _unplain(value: Any, blobs: list[bytes]) -> Any:
+    if isinstance(value, list):
+        return [_unplain(item, blobs) for item in value]
+    if isinstance(value, dict):
+        if value.keys() == {"blob"}:
+            return blobs[value["blob"]]
+        return {key: _unplain(item, blobs) for key, item in value.items()}
+    return value
 
 
 def _read_exactly(pipe: IO[bytes], size: int, deadline: float | None) -> bytes:
@@ -154,19 +204,17 @@ def _serve() -> None:
     os.dup2(2, 1)  # what the parsers print goes to stderr, never into the protocol
     while True:
         try:
-            module, name, args = _receive(requests)
+            request = _receive(requests)
         except EOFError:
             return
         try:
-            answer: tuple[str, Any] = ("ok", getattr(importlib.import_module(module), name)(*args))
+            function = getattr(importlib.import_module(request["module"]), request["name"])
+            answer: dict[str, Any] = {"value": function(*request["args"])}
+        except SkipFile as skip:
+            answer = {"error": "SkipFile", "message": skip.reason}
         except Exception as error:  # noqa: BLE001  (sent back and raised in the parent)
-            answer = ("error", error if _picklable(error) else RuntimeError(str(error)))
-        _send(answers, answer)
-
-
-def _picklable(error: Exception) -> bool:
-    try:
-        pickle.loads(pickle.dumps(error))
-    except Exception:  # noqa: BLE001
-        return False
-    return True
+            answer = {"error": type(error).__name__, "message": str(error)}
+        try:
+            _send(answers, answer)
+        except (TypeError, ValueError) as error:  # a result that is not plain data
+            _send(answers, {"error": "TypeError", "message": f"not plain data: {error}"})

@@ -53,6 +53,7 @@ Bookmark = tuple[int, str, int]  # level (0 is the top), title, page index
 def read(data: bytes, file: CorpusFile) -> Document:
     """The document in a PDF file."""
     pages, styles, title, outline = isolated.call(extract, data, seconds=SECONDS_PER_FILE)
+    styles = [[(size, weight) for size, weight in page] for page in styles]  # JSON gave lists
     if not pages:
         raise SkipFile("PDF with no pages")
     if sum(len(" ".join(lines).split()) for lines in pages) < MIN_TEXT_PER_PAGE * len(pages):

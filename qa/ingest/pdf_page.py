@@ -22,7 +22,9 @@ import io
 import threading
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from qa.types import Box, Document, PageImage, PageView
 
@@ -101,6 +103,26 @@ def render_pages(
             pdf.close()
     note = "; ".join(notes)
     return PageView(tuple(images), note[:1].upper() + note[1:] + "." if note else None)
+
+
+def render_plain(path: str, texts: list[list[Any]]) -> dict[str, Any]:
+    """``render_pages`` in plain data, as the parsers' child process (``isolated``) sends it."""
+    return asdict(render_pages(Path(path), [(int(number), str(text)) for number, text in texts]))
+
+
+def page_view_from(plain: dict[str, Any]) -> PageView:
+    """The ``PageView`` that ``render_plain`` gave in plain data."""
+    images = tuple(
+        PageImage(
+            **{
+                **image,
+                "area": tuple(image["area"]),
+                "boxes": tuple(Box(**box) for box in image["boxes"]),
+            }
+        )
+        for image in plain["images"]
+    )
+    return PageView(images, plain["note"])
 
 
 def _reason(path: Path, error: Exception) -> str:

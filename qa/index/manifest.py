@@ -161,15 +161,15 @@ def text_kept(documents: list[Document]) -> dict[str, TextKept]:
     files = {}
     for doc in documents:
         dropped = dict(doc.removed)
-        lost = 0
         for segment in doc.segments:
             if segment.kind == "boilerplate":
                 reason = segment.reason or PAGE_FURNITURE
                 dropped[reason] = dropped.get(reason, 0) + segment.end - segment.start
-                lost += segment.end - segment.start
-        kinds = {s.kind for s in doc.segments}
-        page_rules = doc.author is not None or "comment" in kinds or bool(lost and not doc.pages)
-        files[doc.doc_id] = TextKept(
-            len(doc.text.strip()) + sum(dict(doc.removed).values()), dropped, page_rules
+        page_rules = (
+            doc.author is not None
+            or any(s.kind == "comment" for s in doc.segments)
+            or PAGE_FURNITURE in dropped
         )
+        characters = len(doc.text.strip()) + sum(count for _, count in doc.removed)
+        files[doc.doc_id] = TextKept(characters, dropped, page_rules)
     return files

@@ -99,7 +99,7 @@ class _TextExtractor(HTMLParser):
             return
         if tag in _HIDDEN_TAGS or self._is_furniture(tag, dict(attrs)):
             if tag not in _VOID_TAGS and not closed:  # an element with no end hides nothing
-                self._furniture = tag not in _NEVER_TEXT and not self.hidden
+                self._furniture = tag not in _NEVER_TEXT  # hidden is empty here
                 self.hidden.append(tag)
             return
         if tag in _CONTENT_TAGS:

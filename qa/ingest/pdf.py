@@ -187,15 +187,16 @@ def _document(
         for number, (line, style) in enumerate(zip(body, body_styles, strict=True)):
             reason = _left_out(line, number in edges and _shape(line) in furniture)
             kind = "article" if reason is None else "boilerplate"
+            soft = (
+                previous is not None
+                and kind == previous[0] == "article"
+                and _same_size(previous[2], style)
+                and not (_bold(style, body_style) and not _bold(previous[2], body_style))
+                and _runs_on(previous[1], line, width)
+            )
             if previous is not None:
-                soft = (
-                    kind == previous[0] == "article"
-                    and _same_size(previous[2], style)
-                    and not (_bold(style, body_style) and not _bold(previous[2], body_style))
-                    and _runs_on(previous[1], line, width)
-                )
                 text += " " if soft else "\n"
-            if previous is not None and text.endswith(" "):  # one line with the one before
+            if soft:  # one line with the one before
                 segments[-1] = Segment(kind, segments[-1].start, len(text) + len(line))  # article
                 if lines_of_page[-1]:
                     lines_of_page[-1][-1] = (segments[-1], lines_of_page[-1][-1][1])

@@ -76,20 +76,17 @@ def _man_page(lines: list[tuple[int, str]]) -> list[Heading]:
     if not written or indented < MAN_PAGE_INDENTED * len(written):
         return []
     headings = []
-    following = [_next_written(lines, i) for i in range(len(lines))]
     for i, (start, line) in enumerate(lines):
         if not _title(line):
             continue
         said = line.strip()
-        after = following[i]
         if not line[0].isspace() and said == said.upper():
             headings.append(Heading(1, said, start, start + len(line.rstrip())))
         elif (
             line.startswith("   ")
             and not line.startswith("    ")
             and said[0].isupper()
-            and after is not None
-            and _indent(after) > 3
+            and _indent(_next_written(lines, i) or "") > 3
         ):
             headings.append(Heading(2, said, start, start + len(line.rstrip())))
     return headings

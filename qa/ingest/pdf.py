@@ -32,6 +32,7 @@ SECONDS_PER_FILE = 60.0
 EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a header or a footer
 REPEATS_ON = 0.5  # a header or footer repeats on at least this share of the pages ...
 MIN_PAGES = 3  # ... of a PDF with at least this many pages
+CHAPTER_RUN = 4  # or opens (or closes) this many pages in a row: a chapter's running header
 MIN_TEXT_PER_PAGE = 4  # fewer words a page on average: no text layer (a scan)
 FULL_WIDTH = 0.75  # a line this long (against the page's longest) runs on into the next
 _DIGITS = re.compile(r"\d+")
@@ -44,6 +45,7 @@ _CONTENTS_LINE = re.compile(r"(?:\.\s?){4,}\s*[\divxlc]+\s*$")  # "2.5 Memory . 
 HEADING_SCALE = 1.15  # without an outline, a line this much larger than the body is a heading
 HEADING_SHARE = 0.1  # ... where at most this share of the lines is set in its size
 MAX_HEADING = 120  # characters
+HEADING_LINES = 3  # an outline's title may wrap onto this many lines
 BOLDER = 60  # a font weight this much above the body's is bold (400 is regular, 700 bold)
 MAX_OUTLINE_ITEMS = 5000  # a hostile outline may loop or hold millions of entries
 
@@ -168,7 +170,7 @@ def _document(
     page's full width goes on in the next line (a soft break, written as a space) unless that
     line opens a list item or a code-like line, changes the font's size, or is bold where the
     line before is not (a heading), so that sentences are whole and paragraphs keep together."""
-    furniture = _repeated_edges(pages)
+    furniture = _repeated_edges(pages, styles)
     body_style = _body_style(
         (len(line), style)
         for lines, line_styles in zip(pages, styles, strict=True)
@@ -176,16 +178,15 @@ def _document(
     )
     text, starts, segments = "", [], []
     lines_of_page: list[list[Line]] = []
-    for body, body_styles in zip(pages, styles, strict=True):
+    for body, body_styles, page_furniture in zip(pages, styles, furniture, strict=True):
         if starts:
             text += "\n\n"
         starts.append(len(text))
         lines_of_page.append([])
-        edges = set(range(min(EDGE_LINES, len(body)))) | set(range(len(body))[-EDGE_LINES:])
         width = max((len(line) for line in body), default=0)
         previous: tuple[str, str, Style] | None = None  # kind, text and style of the line before
         for number, (line, style) in enumerate(zip(body, body_styles, strict=True)):
-            reason = _left_out(line, number in edges and _shape(line) in furniture)
+            reason = _left_out(line, number in page_furniture)
             kind = "article" if reason is None else "boilerplate"
             soft = (
                 previous is not None
@@ -218,27 +219,40 @@ def _document(
 def _outline_headings(
     text: str, lines_of_page: list[list[Line]], outline: list[Bookmark]
 ) -> tuple[Heading, ...]:
-    """Each bookmark whose title is found as a line of its page (a number before it allowed:
-    "2.1. Directory layout" for "Directory layout"), in order; bookmarks not found are left
-    out rather than guessed."""
+    """Each bookmark whose title is found as a line of its page, or else as up to
+    ``HEADING_LINES`` lines in a row (a long title wraps), a number before it allowed ("2.1.
+    Directory layout" for "Directory layout"), in order; bookmarks not found are left out
+    rather than guessed."""
     headings: list[Heading] = []
     for level, title, page in outline:
         wanted = title.casefold()
         after = headings[-1].end if headings else 0
-        for line, _ in lines_of_page[page]:
-            if line.start < after:
-                continue
-            said = " ".join(text[line.start : line.end].split()).casefold()
-            if said == wanted or (said.endswith(wanted) and _DIGITS.match(said)):
-                headings.append(Heading(level + 1, title, line.start, line.end))
-                break
+        lines = [line for line, _ in lines_of_page[page] if line.start >= after]
+        found = next(
+            (
+                (run[0].start, run[-1].end)
+                for size in range(1, HEADING_LINES + 1)
+                for run in (lines[n : n + size] for n in range(len(lines) - size + 1))
+                if _is_title(" ".join(text[run[0].start : run[-1].end].split()), wanted)
+            ),
+            None,
+        )
+        if found is not None:
+            headings.append(Heading(level + 1, title, *found))
     return tuple(headings)
+
+
+def _is_title(said: str, wanted: str) -> bool:
+    """Whether a line says the case-folded title ``wanted``, perhaps after a number."""
+    said = said.casefold()
+    return said == wanted or (said.endswith(wanted) and _DIGITS.match(said) is not None)
 
 
 def _sized_headings(text: str, lines_of_page: list[list[Line]], body: Style) -> tuple[Heading, ...]:
     """Without an outline: the short lines set larger than the body text (the largest size is
     level 1), then the short lines in the body's size but bold, ending in no full stop. A size
-    makes headings only where few lines use it."""
+    makes headings only where few lines use it. Heading lines of one level one after the other
+    are one heading that wrapped."""
     lines = [line for page in lines_of_page for line in page]
     lines_in: Counter[float] = Counter(style[0] for _, style in lines)
     body_size = body[0]
@@ -246,7 +260,7 @@ def _sized_headings(text: str, lines_of_page: list[list[Line]], body: Style) -> 
         return ()
     larger = sorted((s for s in lines_in if s >= HEADING_SCALE * body_size), reverse=True)
     levels = [s for s in larger if lines_in[s] <= HEADING_SHARE * len(lines)]
-    headings = []
+    headings: list[Heading] = []
     for line, (size, weight) in lines:
         said = text[line.start : line.end]
         title = said.rstrip("#¶ ").strip()  # a web page's permalink sign, printed
@@ -255,13 +269,24 @@ def _sized_headings(text: str, lines_of_page: list[list[Line]], body: Style) -> 
         if _DOT_LEADER.search(title):  # a line of a table of contents
             continue
         if size in levels:
-            headings.append(Heading(min(levels.index(size) + 1, 6), title, line.start, line.end))
+            level = min(levels.index(size) + 1, 6)
         elif (
             _same_size((size, weight), body)
             and _bold((size, weight), body)
             and not said.endswith((".", ",", ";", ":"))
         ):
-            headings.append(Heading(min(len(levels) + 1, 6), title, line.start, line.end))
+            level = min(len(levels) + 1, 6)
+        else:
+            continue
+        last = headings[-1] if headings else None
+        if (  # the line before, wrapped: one heading
+            last is not None
+            and (last.level, last.end + 1) == (level, line.start)
+            and len(last.title) + len(title) < MAX_HEADING
+        ):
+            headings[-1] = Heading(level, f"{last.title} {title}", last.start, line.end)
+        else:
+            headings.append(Heading(level, title, line.start, line.end))
     return tuple(headings)
 
 
@@ -300,16 +325,37 @@ def _runs_on(line: str, following: str, width: int) -> bool:
     return full and not _OPENS_BLOCK.match(following)
 
 
-def _repeated_edges(pages: list[list[str]]) -> set[str]:
-    """The shapes of lines found at the top or bottom of most pages (digits made alike, so
-    that "Page 3" and "Page 4" are one footer)."""
+def _repeated_edges(pages: list[list[str]], styles: list[list[Style]]) -> list[set[int]]:
+    """Each page's running headers and footers, as indexes into its lines: lines at the top or
+    bottom of most pages (their digits made alike, so that "Page 3" and "Page 4" are one
+    footer), and a line that opens (or closes) ``CHAPTER_RUN`` pages in a row in one style: a
+    chapter's title as its pages' header. (On the chapter's first page its title is set larger,
+    as its heading, so that line is not one of the run.) No line of the body opens four pages
+    in a row."""
+    furniture: list[set[int]] = [set() for _ in pages]
     if len(pages) < MIN_PAGES:
-        return set()
-    seen: Counter[str] = Counter()
-    for lines in pages:
-        body = [line for line in lines if line.strip()]
-        seen.update({_shape(line) for line in body[:EDGE_LINES] + body[-EDGE_LINES:]})
-    return {shape for shape, count in seen.items() if count >= REPEATS_ON * len(pages)}
+        return furniture
+    bodies = [[i for i, line in enumerate(lines) if line.strip()] for lines in pages]
+    edges = [set(body[:EDGE_LINES] + body[-EDGE_LINES:]) for body in bodies]
+    seen = Counter(
+        shape
+        for lines, page_edges in zip(pages, edges, strict=True)
+        for shape in {_shape(lines[i]) for i in page_edges}
+    )
+    common = {shape for shape, count in seen.items() if count >= REPEATS_ON * len(pages)}
+    runs: dict[tuple[int, str, Style], list[tuple[int, int]]] = {}  # -> (page, line) in a row
+    for number, (lines, body) in enumerate(zip(pages, bodies, strict=True)):
+        furniture[number] = {i for i in edges[number] if _shape(lines[i]) in common}
+        for end in (0, -1) if body else ():  # the page's first line, its last line
+            line = body[end]
+            key = (end, _shape(lines[line]), styles[number][line])
+            run = runs.get(key, [])
+            run = [*run, (number, line)] if run and run[-1][0] == number - 1 else [(number, line)]
+            runs[key] = run[-CHAPTER_RUN:]
+            if len(run) >= CHAPTER_RUN:
+                for page, index in runs[key]:
+                    furniture[page].add(index)
+    return furniture
 
 
 def _shape(line: str) -> str:

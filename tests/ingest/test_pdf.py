@@ -176,3 +176,30 @@ def test_a_table_of_contents_is_left_out_and_said_so(tmp_path: Path) -> None:
     assert "2.5. MEMORY MANAGEMENT . ." in toc
     body = doc.text.index("bzip2 compresses large files in blocks")  # the section itself
     assert not any(s.start <= body < s.end for s in doc.segments if s.kind == "boilerplate")
+
+
+def test_a_chapters_running_header_is_left_out_but_its_heading_kept(tmp_path: Path) -> None:
+    # Valgrind's manual: each chapter's title heads its pages, set small; on the chapter's
+    # first page it is the chapter's heading, set large and wrapped onto two lines.
+    manual = ROOT / "eval" / "quality" / "realdocs" / "corpus" / "valgrind-manual-excerpt.pdf"
+    doc = load(tmp_path, "valgrind.pdf", manual.read_bytes())
+    title = "Using and understanding the Valgrind core"
+    places = [m.start() for m in re.finditer(re.escape(title), doc.text)]
+    dropped = [s for s in doc.segments if s.reason == "running headers and footers"]
+
+    def left_out(at: int) -> bool:
+        return any(s.start <= at < s.end for s in dropped)
+
+    assert sum(map(left_out, places)) >= 8  # the header of most of the chapter's pages
+    chapter = [h for h in doc.headings if h.title.endswith(title)]  # still its heading ...
+    assert chapter and doc.text[chapter[0].start : chapter[0].end].endswith("Valgrind core")
+    assert not any(left_out(h.start) for h in doc.headings)
+
+
+def test_a_heading_wrapped_onto_two_lines_is_one_heading(tmp_path: Path) -> None:
+    manual = ROOT / "eval" / "quality" / "realdocs" / "corpus" / "bzip2-manual.pdf"  # no outline
+    doc = load(tmp_path, "bzip2.pdf", manual.read_bytes())
+    titles = [h.title for h in doc.headings]
+    assert "2.6. RECOVERING DATA FROM DAMAGED FILES" in titles and "FILES" not in titles
+    at = doc.text.index("bzip2 compresses files in blocks, usually 900kbytes long")
+    assert doc.section_at(at).endswith("› 2.6. RECOVERING DATA FROM DAMAGED FILES")

@@ -99,6 +99,11 @@ class LexicalIndex:
         """The stemmed, stop-word-free words of ``text``, as BM25 matches them."""
         return _words([text], self._stemmer)[0]
 
+    def row_words(self, row: int) -> list[str]:
+        """The words BM25 indexed for ``row``, in their order in its text."""
+        vocabulary = self._vocabulary
+        return [vocabulary[i] for i in self._words.row(row)]
+
     def idf(self, words: Iterable[str]) -> dict[str, float]:
         """BM25's inverse document frequency of each word (a word never seen counts as rarest)."""
         starts = self._columns.starts

@@ -76,6 +76,10 @@ class StoredIndex:
         """BM25 scores and rows of the best ``k`` chunks for ``query``, best first."""
         return self.lexical.search(query, k)
 
+    def lexical_words(self, row: int) -> list[str]:
+        """The words BM25 indexed for chunk ``row`` (its text, then its title and headings)."""
+        return self.lexical.row_words(row)
+
     @property
     def word_weights(self) -> LexicalIndex:
         """The BM25 side's word analysis and IDF (``qa.answering.base.WordWeights``)."""

@@ -48,6 +48,11 @@ class SearchableIndex(Protocol):
 
     def chunk(self, row: int) -> StoredChunk: ...
 
+    def lexical_words(self, row: int) -> list[str]:
+        """The words BM25 indexed for chunk ``row``, in order (``WordWeights.words`` of its
+        text, then of its document's title and its headings)."""
+        ...
+
     def document(self, doc_id: str) -> Document:
         """Raises ``DocumentNotFoundError`` for an unknown id."""
         ...

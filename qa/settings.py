@@ -111,7 +111,7 @@ class AnswerSettings:
     min_answer_similarity: float = field(default=0.40, metadata=_range(-1.0, 1.0))
     answer_term_weight: float = field(default=0.5, metadata=_range(0.0, 10.0))
     answer_passage_weight: float = field(default=0.2, metadata=_range(0.0, 10.0))
-    answer_type_weight: float = field(default=0.0, metadata=_range(0.0, 10.0))
+    answer_type_weight: float = field(default=0.3, metadata=_range(0.0, 10.0))
 
     def __post_init__(self) -> None:
         _validate(self)

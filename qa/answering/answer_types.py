@@ -103,7 +103,7 @@ _PLACE_NAME = re.compile(
     r" (?:the )?((?:[A-Z][\w'’-]+ ?)+)"
 )
 _NAME = re.compile(
-    r"(?<![.!?] )(?<!^)\b((?:[A-Z][a-z][\w'’-]*|[A-Z]{2,}\w*)"
+    r"(?<!^)\b((?:[A-Z][a-z][\w'’-]*|[A-Z]{2,}\w*|(?:[A-Z]\.){2,})"
     r"(?: (?:al-|de |van |von )?[A-Z][\w'’-]+)*)"
 )
 _CAPITALISED_WORDS = frozenset(
@@ -168,12 +168,12 @@ def _new(found: str, asked: set[str]) -> bool:
 
 
 def _names(text: str) -> list[str]:
-    """Names of two or more capitalised words ("Erica Goode", "Vice President Cheney", "Badr
-    Corps") and acronyms ("ISCI"); a lone capitalised word is too often a place or a title."""
+    """Capitalised words after the first ("Erica Goode", "Vice President Cheney", "Hezbollah")
+    and acronyms ("ISCI", "U.S."), without the capitalised function words ("The", "It")."""
     names = []
     for match in _NAME.finditer(text):
         words = [w for w in match.group(1).split() if w not in _CAPITALISED_WORDS]
-        if len(words) >= 2 or (len(words) == 1 and re.fullmatch(r"[A-Z]{2,}s?", words[0])):
+        if words:
             names.append(" ".join(words))
     return names
 

@@ -10,7 +10,7 @@ and ``#`` marks, a manual keeps its indented examples and ``$`` prompts. Rules, 
   ``HEADING_WORDS`` words) without final punctuation or verb that starts with a capital and is
   followed by a blank line, a paragraph or the end.
 - *navigation*: letters spaced out ("C O P Y"), menu words ("Next", "Table of contents"),
-  lines of symbols only, and separator rules.
+  separator rules, Markdown link definitions ("[lz4]: https://...") and fence lines.
 - *code*: inside a fence (not a MyST admonition such as ``{note}``), a prompt (``$ ``,
   ``>>> ``), statement syntax (ends with ``;``, ``{`` or ``}``, starts with ``const``,
   ``import`` ...), a line after one that ends with ``:`` that is indented deeper or reads as
@@ -51,6 +51,7 @@ _NAV_PHRASES = re.compile(
     r"|edit this page|previous page|next page|copyright\b.*|all rights reserved\.?)$",
     re.IGNORECASE,
 )
+_LINK_DEFINITION = re.compile(r"^\[[^\]^]+\]:\s+\S+$")  # Markdown: "[lz4]: https://..."
 _RULE = re.compile(r"^[-=_*~.·•#+|]{3,}$")
 _PROMPT = re.compile(r"^(?:\$|%|>>>|\.\.\.|>|#|C:\\>)\s")
 _COMMENT = re.compile(r"^(?://|/\*|\*/|<!--|-- |;;|#(?![#!]?\s*\w+\s*$))")
@@ -118,7 +119,7 @@ def section_titles(section: str | None) -> frozenset[str]:
 
 def is_navigation(line: str) -> bool:
     """Whether a line is page furniture rather than content (see the module doc)."""
-    if _SPACED.match(line) or _NAV_PHRASES.match(line):
+    if _SPACED.match(line) or _NAV_PHRASES.match(line) or _LINK_DEFINITION.match(line):
         return True
     if _RULE.match(line):
         return True

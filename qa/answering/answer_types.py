@@ -62,11 +62,13 @@ _PERSON_NOUNS = (
     r"(?:person|people|man|woman|reporter|journalist|writer|author|officer|general|senator"
     r"|president|minister|leader|commander|cleric|commenter|reader|blogger|analyst|spokesman"
     r"|spokesperson|official|politician|company|companies|organi[sz]ation|group|party|militia"
-    r"|army|firm|vendor|maintainer|developer|team|agency|newspaper|paper|member|candidate)s?"
+    r"|army|firm|vendor|maintainer|developer|team|agency|newspaper|paper|member|candidate"
+    r"|engineer|scientist|researcher|founder|director|manager|editor|correspondent|expert)s?"
 )
 _WHO = re.compile(
     rf"^(?:who|whom|whose)\b|\b(?:who|whom) (?:else|is|was|were|did|does|had|has|would|will)\b"
-    rf"|^besides [^,]+, who\b|\b(?:which|what|name the) {_MODIFIERS}{_PERSON_NOUNS}\b"
+    rf"|^besides [^,]+, who\b|^name the [^.?]*? who\b"
+    rf"|\b(?:which|what|name the) {_MODIFIERS}{_PERSON_NOUNS}\b"
 )
 _WHAT = re.compile(r"\b(?:what|which|name the)\b")
 _VALUE = re.compile(

@@ -6,7 +6,8 @@ on lines of their own (and the passage's ``section`` names them), Markdown keeps
 and ``#`` marks, a manual keeps its indented examples and ``$`` prompts. Rules, line by line:
 
 - *heading*: a Markdown heading (``# Title``), a line equal to a title of the passage's
-  section trail (permalink marks ``#`` and ``¶`` ignored), or a short line (at most
+  section trail or its document's title (permalink marks ``#`` and ``¶`` ignored), a short
+  line ending with such a mark, or a short line (at most
   ``HEADING_WORDS`` words) without final punctuation or verb that starts with a capital and is
   followed by a blank line, a paragraph or the end.
 - *navigation*: letters spaced out ("C O P Y"), menu words ("Next", "Table of contents"),
@@ -226,6 +227,8 @@ def _kind(
     kind_before = next((k for k in reversed(kinds[:i]) if k is not None), None)
     if _MD_HEADING.match(text) or _fold_title(text) in titles:
         return "heading"
+    if text.endswith(("#", "¶")) and len(text.split()) <= HEADING_WORDS and text[:1].isupper():
+        return "heading"  # a web page's heading with its permalink mark
     if is_navigation(text):
         return "navigation"
     if _TABLE.match(text):
@@ -267,7 +270,18 @@ def _kind(
         return "term"  # a manual's option, its description indented below it
     if looks_like_code(text):
         return "code"
-    if looks_like_term(text) and after is not None and not looks_like_term(after.text):
+    starts_paragraph = (
+        before is None
+        or blank
+        or kind_before not in ("prose", "item")
+        or bool(re.search(r"[.!?:]['\"”’)\]]*$", before.text))
+    )
+    if (
+        starts_paragraph
+        and looks_like_term(text)
+        and after is not None
+        and not looks_like_term(after.text)
+    ):
         return "term"
     if (before is None or blank or kind_before in ("heading", "navigation")) and looks_like_heading(
         text

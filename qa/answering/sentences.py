@@ -3,11 +3,11 @@
 A passage is first cut into blocks (``qa.answering.layout``): headings, navigation, code and
 its comments, list items, table rows, terms of a reference list and prose. A *candidate* is a
 sentence of prose or of a list item that has a verb and at least ``MIN_SENTENCE_WORDS`` words
-and is not cut off by the passage's edges (a first sentence that starts in lower case, a last
-one without final punctuation). A candidate brings the sentence it leans on
-(``wording.refers_back``: "This means ..."), or the term it describes (the first sentence under
-"--log-file=<filename>"), and, for a how-to question, the code block or the numbered steps
-that follow it ("Use this command line:" and the command).
+and is not cut off by the passage's edges (a first sentence that starts in lower case, prose
+without final punctuation: the chunk's last words, or a line of a reference list). A candidate
+brings the sentence it leans on (``wording.refers_back``: "This means ..."), or the term it
+describes (the first sentence under "--log-file=<filename>"), and, for a how-to question, the
+code block or the numbered steps that follow it ("Use this command line:" and the command).
 """
 
 from __future__ import annotations
@@ -206,9 +206,8 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         first_of_passage = u == 0 or all(x.kind == "heading" for x, _ in units[:u])
         if first_of_passage and unit.text[:1].islower():
             continue  # starts mid-sentence: the chunk began inside it
-        last = u == len(units) - 1
-        if last and not _FINAL.search(unit.text) and blocks[b].end >= len(text.rstrip()):
-            continue  # cut off by the chunk's end
+        if unit.kind == "prose" and not _FINAL.search(unit.text):
+            continue  # cut off by the chunk's end, or a line of a list without punctuation
         context = None
         before = units[u - 1] if u else None
         first_in_block = before is None or before[1] != b

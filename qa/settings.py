@@ -102,12 +102,16 @@ class AnswerSettings:
             answer score (its cosine similarity to the question is the rest).
         answer_passage_weight: Weight of the passage's retrieval score (rescaled to [0, 1]) in
             the answer score of its sentences.
+        answer_type_weight: Added to a sentence's answer score when it holds the kind of answer
+            the question asks for (a name for "who", a number for "how many", a command or a
+            code block for "how do I"; ``qa.answering.answer_types``).
     """
 
     answerer: AnswererName = "extractive"
     min_answer_similarity: float = field(default=0.40, metadata=_range(-1.0, 1.0))
     answer_term_weight: float = field(default=0.5, metadata=_range(0.0, 10.0))
     answer_passage_weight: float = field(default=0.2, metadata=_range(0.0, 10.0))
+    answer_type_weight: float = field(default=0.3, metadata=_range(0.0, 10.0))
 
     def __post_init__(self) -> None:
         _validate(self)

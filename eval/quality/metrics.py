@@ -78,3 +78,9 @@ def contains_answer(text: str, answers: Sequence[str]) -> bool:
     """Whether ``text`` contains one of the expected ``answers`` (case and spacing ignored)."""
     folded = " ".join(text.lower().split())
     return any(" ".join(a.lower().split()) in folded for a in answers)
+
+
+def cites_gold(cited_docs: Sequence[str], gold_docs: Sequence[str]) -> bool:
+    """Whether one of the documents an answer quotes (``cited_docs``, copies included) is one
+    the gold quotes are in."""
+    return not set(cited_docs).isdisjoint(gold_docs)

@@ -6,8 +6,12 @@
 Each configuration indexes the set's corpus with its own settings (in a temporary folder),
 retrieves the top 10 passages for every question of the split, and answers each question.
 Prints a table, then the default configuration's scores by kind of file (pdf, docx, html, md,
-txt) and by tag, and writes ``eval/results/<set>-<split>.json`` with the metrics of every
-configuration, its breakdown and, per question, the rank of the first relevant passage.
+txt), by tag and by question type (who, when, where, how-many, how-to, what, other: from the
+question's wording, by the answerer's own rules in ``qa.answering.answer_types``), and writes
+``eval/results/<set>-<split>.json`` with the metrics of every configuration, its breakdown and,
+per question, the rank of the first relevant passage. ``answer`` is the share of answerable
+questions whose answer contains an expected string; ``ans+cited`` also needs one of its quoted
+sentences to come from a document of a gold quote (or a copy of it).
 Choose settings on ``dev``; report ``test``.
 """
 
@@ -29,6 +33,7 @@ from eval.quality import beir
 from eval.quality.baseline import TutorialRecipe
 from eval.quality.metrics import (
     Span,
+    cites_gold,
     contains_answer,
     hit_at,
     ndcg_at,
@@ -37,6 +42,7 @@ from eval.quality.metrics import (
     relevance,
 )
 from eval.quality.questions import QUESTION_SETS, SPLITS, Question, load_questions
+from qa.answering.answer_types import question_type
 from qa.ingest import read_corpus
 from qa.service import QA
 from qa.types import Answer, Document, Passage
@@ -71,8 +77,25 @@ class Scores:
     ndcg_10: float | None
     recall_10: float | None
     answer_accuracy: float | None  # answer contains an expected string (answerable questions)
+    answer_cited: float | None  # ... and quotes a sentence of a gold quote's document
     refuses_unanswerable: float | None  # confident=False on unanswerable questions
     refuses_answerable: float | None  # confident=False on answerable ones (lower is better)
+
+
+def quoted_documents(answer: Answer) -> list[str]:
+    """The documents an answer's sentences are quoted from, with the copies of their passages
+    (a copy in ``also_in`` holds the same sentence)."""
+    documents = []
+    for quote in answer.quotes:
+        documents.append(quote.doc_id)
+        passage = answer.citations[quote.citation - 1]
+        documents.extend(p.doc_id for p in passage.also_in)
+    return documents
+
+
+def gold_documents(question: Question) -> list[str]:
+    """The documents holding a gold quote of ``question`` (its copies included)."""
+    return sorted({span.doc_id for quote in question.gold for span in quote})
 
 
 def places(passage: Passage) -> list[Span]:
@@ -105,6 +128,7 @@ def score(
         ndcg_10=mean(lambda i: ndcg_at(hits[i], len(questions[i].gold), 10)),
         recall_10=mean(lambda i: recall_at(hits[i], len(questions[i].gold), 10)),
         answer_accuracy=None,
+        answer_cited=None,
         refuses_unanswerable=None,
         refuses_answerable=None,
     )
@@ -113,6 +137,12 @@ def score(
             scores,
             answer_accuracy=mean(
                 lambda i: float(contains_answer(answers[i].text, questions[i].answers))
+            ),
+            answer_cited=mean(
+                lambda i: float(
+                    contains_answer(answers[i].text, questions[i].answers)
+                    and cites_gold(quoted_documents(answers[i]), gold_documents(questions[i]))
+                )
             ),
             refuses_unanswerable=_share(unanswerable, lambda i: not answers[i].confident),
             refuses_answerable=_share(answerable, lambda i: not answers[i].confident),
@@ -131,16 +161,19 @@ def breakdown(
     answers: Sequence[Answer] | None,
 ) -> dict[str, dict[str, object]]:
     """The scores of each group of questions: "kind:pdf", "kind:docx" … (the format of the
-    gold quote's file) and "tag:paraphrase", "tag:code" …, each with its question count."""
+    gold quote's file), "tag:paraphrase", "tag:code" … and "type:who", "type:how-to" … (from
+    the question's wording), each with its question count."""
     groups: dict[str, list[int]] = {}
     for i, question in enumerate(questions):
         names = [f"tag:{tag}" for tag in question.tags]
+        names.append(f"type:{question_type(question.question)}")
         if question.kind is not None:
             names.insert(0, f"kind:{question.kind}")
         for name in names:
             groups.setdefault(name, []).append(i)
     result = {}
-    for name in sorted(groups, key=lambda n: (not n.startswith("kind:"), n)):
+    order = ("kind:", "tag:", "type:")
+    for name in sorted(groups, key=lambda n: (order.index(n[: n.index(":") + 1]), n)):
         chosen = groups[name]
         subset = [questions[i] for i in chosen]
         scores, _ = score(
@@ -241,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results[name]["refusal_sweep"] = refusal_sweep(questions, answers)
     print(format_table(results))
     if DEFAULT_CONFIG in results:
-        print(f"\n{DEFAULT_CONFIG} by kind of file and by tag:")
+        print(f"\n{DEFAULT_CONFIG} by kind of file, by tag and by question type:")
         print(format_table(results[DEFAULT_CONFIG]["breakdown"], counted=True))
     if DEFAULT_CONFIG in results:
         print(
@@ -289,6 +322,7 @@ COLUMNS = [
     ("mrr_10", "MRR@10"),
     ("ndcg_10", "nDCG@10"),
     ("answer_accuracy", "answer"),
+    ("answer_cited", "ans+cited"),
     ("refuses_unanswerable", "refuse(no)"),
     ("refuses_answerable", "refuse(yes)"),
 ]

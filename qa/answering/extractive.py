@@ -1,9 +1,12 @@
 """Extractive answers: the sentences of the retrieved passages that best answer the question.
 
-No language model writes anything: each sentence of the top passages is embedded and compared
-with the question, and the best ones are returned verbatim with ``[n]`` markers. When even the
-best sentence is not similar enough, the answer says that the corpus does not seem to answer the
-question and offers the nearest passages instead of guessing.
+No language model writes anything: each candidate sentence of the top passages
+(``qa.answering.sentences``: never a heading, navigation, code or a fragment without a verb) is
+embedded with the sentence it leans on and compared with the question, and the best ones are
+returned verbatim with ``[n]`` markers. A how-to question is answered with the procedure: the
+sentence and the code block or the steps that follow it, the code kept as it stands. When even
+the best sentence is not similar enough, the answer says that the corpus does not seem to answer
+the question and offers the nearest passages instead of guessing.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from embeddings.encoder import Encoder
-from qa.answering.sentences import Sentence, candidate_sentences
+from qa.answering.answer_types import answer_type, holds
+from qa.answering.sentences import Candidate, Sentence, candidates
 from qa.index.dedup import jaccard, shingles
 from qa.search.fusion import min_max
 from qa.settings import AnswerSettings
@@ -21,6 +25,9 @@ from qa.store.base import WordWeights
 from qa.types import Answer, Passage, Quote
 
 NO_ANSWER = "The corpus does not seem to answer this question."
+MAX_SENTENCES = (
+    3  # most sentences quoted (a procedure: one sentence, with its context, and a block)
+)
 
 
 class ExtractiveAnswerer:
@@ -30,7 +37,7 @@ class ExtractiveAnswerer:
         encoder: Embeds the sentences (the model that embedded the question).
         weights: The lexical side's word analysis and IDF.
         settings: The answer settings (similarity threshold and score weights).
-        max_sentences: Most sentences in the answer.
+        max_sentences: Most sentences in the answer (a sentence's context counts).
         margin: A further sentence joins the answer only if it scores within this of the best.
     """
 
@@ -39,7 +46,7 @@ class ExtractiveAnswerer:
         encoder: Encoder,
         weights: WordWeights,
         settings: AnswerSettings,
-        max_sentences: int = 2,
+        max_sentences: int = MAX_SENTENCES,
         margin: float = 0.08,
     ) -> None:
         self.encoder = encoder
@@ -53,51 +60,113 @@ class ExtractiveAnswerer:
     ) -> Answer:
         """The best sentences of ``passages`` for ``question``, cited.
 
-        A sentence scores its cosine similarity to the question, plus ``answer_term_weight``
+        A candidate scores its cosine similarity to the question, plus ``answer_term_weight``
         times the share of the question's words (weighted by IDF) that it contains, plus
         ``answer_passage_weight`` times its passage's retrieval score rescaled to [0, 1] over
-        the passages given. The embedding alone favours sentences that echo the question's
-        topic; the rare words ("brokered") and the passage-level evidence of the hybrid search
-        point at the answer.
+        the passages given, plus ``answer_type_weight`` when it holds the kind of answer the
+        question asks for (``answer_types``: a name for "who", a number for "how many", a
+        command or a following code block for "how do I" ...). The embedding alone favours
+        sentences that echo the question's topic; the rare words ("brokered"), the passage-level
+        evidence of the hybrid search and the answer's type point at the answer.
         """
-        sentences = candidate_sentences(passages)
-        if not sentences:
+        found = candidates(passages)
+        if not found:
             return _no_answer(question, passages)
-        similarity = self.encoder.encode([s.text for s in sentences]) @ question_vector
+        expected = answer_type(question)
+        # A how-to candidate is judged with its code or steps: "Use this command line:" says
+        # little, the command it introduces says what the question asks.
+        texts = [
+            c.text
+            if expected != "procedure" or c.procedure is None
+            else f"{c.text}\n{c.procedure.text}"
+            for c in found
+        ]
+        similarity = self.encoder.encode(texts) @ question_vector
         closest = round(float(similarity.max()), 4)
         if closest < self.settings.min_answer_similarity:
             return _no_answer(question, passages, closest)
         weights = self.weights.idf(set(self.weights.words(question)))
-        overlap = np.array([_term_overlap(weights, s.text, self.weights) for s in sentences])
+        overlap = np.array([_term_overlap(weights, t, self.weights) for t in texts])
         prior = min_max({i: p.score for i, p in enumerate(passages)})
-        ranked_prior = np.array([prior[s.passage] for s in sentences])
+        ranked_prior = np.array([prior[c.sentence.passage] for c in found])
+        typed = np.array([_holds(expected, c, question) for c in found], dtype=float)
         score = (
             similarity
             + self.settings.answer_term_weight * overlap
             + self.settings.answer_passage_weight * ranked_prior
+            + self.settings.answer_type_weight * typed
         )
-        order = np.argsort(-score, kind="stable")
+        order = [int(i) for i in np.argsort(-score, kind="stable")]
         best = float(score[order[0]])
+        chosen = self._choose(found, order, score, best, procedure=expected == "procedure")
+        return _cited(question, passages, chosen, closest)
 
-        chosen: list[int] = []
-        for i in order:
-            if len(chosen) == self.max_sentences or score[i] < best - self.margin:
+    def _choose(
+        self,
+        found: list[Candidate],
+        order: list[int],
+        score: np.ndarray,
+        best: float,
+        procedure: bool,
+    ) -> list[Sentence]:
+        """The sentences of the answer, in the order they are quoted: the best candidate (with
+        its context, and for a how-to question its code or steps), then, while they score within
+        ``margin`` of it and fit in ``max_sentences``, the next distinct ones."""
+        top = found[order[0]]
+        parts = _parts(top)
+        if procedure and top.procedure is not None:
+            return [*parts, top.procedure]
+        for i in order[1:]:
+            if score[i] < best - self.margin:
                 break
-            if all(_distinct(sentences[i], sentences[j]) for j in chosen):
-                chosen.append(int(i))
+            more = [p for p in _parts(found[i]) if p not in parts]
+            if len(parts) + len(more) > self.max_sentences:
+                continue
+            if more and all(_distinct(p, q) for p in more for q in parts):
+                parts.extend(more)
+        return parts
 
-        citations: list[Passage] = []
-        parts: list[str] = []
-        quotes: list[Quote] = []
-        for i in chosen:
-            sentence = sentences[i]
-            passage = passages[sentence.passage]
-            if passage not in citations:
-                citations.append(passage)
-            number = citations.index(passage) + 1
-            parts.append(f"{sentence.text} [{number}]")
-            quotes.append(Quote(number, passage.doc_id, sentence.start, sentence.end))
-        return Answer(question, " ".join(parts), citations, True, quotes, closest)
+
+def _parts(candidate: Candidate) -> list[Sentence]:
+    context = [] if candidate.context is None else [candidate.context]
+    return [*context, candidate.sentence]
+
+
+def _holds(expected: str, candidate: Candidate, question: str) -> bool:
+    if expected == "procedure" and candidate.procedure is not None:
+        return True
+    return holds(expected, candidate.text, question)  # type: ignore[arg-type]
+
+
+def _cited(
+    question: str, passages: Sequence[Passage], parts: list[Sentence], closest: float
+) -> Answer:
+    """The answer quoting ``parts``: prose joined by spaces, a code block or steps on lines of
+    their own, verbatim; each quoted run ends with the ``[n]`` of its passage."""
+    citations: list[Passage] = []
+    pieces: list[str] = []
+    quotes: list[Quote] = []
+    for k, part in enumerate(parts):
+        passage = passages[part.passage]
+        if passage not in citations:
+            citations.append(passage)
+        number = citations.index(passage) + 1
+        block = part.kind in ("code", "item") and "\n" in part.text or part.kind == "code"
+        following = parts[k + 1] if k + 1 < len(parts) else None
+        same_run = (
+            following is not None
+            and following.passage == part.passage
+            and following.kind in ("code",)
+        )
+        if block:
+            pieces.append(f"\n\n{part.text}\n\n")
+        elif same_run:
+            pieces.append(f"{part.text} [{number}]")
+        else:
+            pieces.append(f"{part.text} [{number}] ")
+        quotes.append(Quote(number, passage.doc_id, part.start, part.end))
+    text = "".join(pieces).strip("\n ")
+    return Answer(question, text, citations, True, quotes, closest)
 
 
 def _term_overlap(weights: dict[str, float], sentence: str, lexical: WordWeights) -> float:

@@ -1,11 +1,23 @@
-"""Sentences of passages, with exact offsets: what an extractive answer is made of."""
+"""Sentences of passages, with exact offsets, and the candidates an extractive answer is made of.
+
+A passage is first cut into blocks (``qa.answering.layout``): headings, navigation, code and
+its comments, list items, table rows, terms of a reference list and prose. A *candidate* is a
+sentence of prose or of a list item that has a verb and at least ``MIN_SENTENCE_WORDS`` words
+and is not cut off by the passage's edges (a first sentence that starts in lower case, prose
+without final punctuation: the chunk's last words, or a line of a reference list). A candidate
+brings the sentence it leans on (``wording.refers_back``: "This means ..."), or the term it
+describes (the first sentence under "--log-file=<filename>"), and, for a how-to question, the
+code block or the numbered steps that follow it ("Use this command line:" and the command).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from qa.answering.layout import Block, BlockKind, layout
+from qa.answering.wording import has_verb, refers_back
 from qa.types import Passage
 
 # A sentence ends at . ! or ? (plus closing quotes or brackets) before white space, or at a line
@@ -43,20 +55,56 @@ _ABBREVIATIONS = {
     "etc",
     "approx",
     "fig",
+    "eg",
+    "ie",
+    "cf",
+    "viz",
+    "al",
+    "resp",
 }
 MIN_SENTENCE_WORDS = 4  # shorter sentences are not offered as answers
+MAX_STEPS = 8  # most list items taken as the steps of a procedure
+# In a wrapped paragraph (PDF, man page), a line shorter than this share of the longest line
+# that is followed by a capital ends its sentence even without punctuation.
+SHORT_LINE = 0.6
+_PROSE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+_FINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
+_LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a term
+_MARKER = re.compile(r"^(?:[-*•+–]|\d{1,3}[.)]|[a-z][.)])\s+")
 
 
 @dataclass(frozen=True)
 class Sentence:
+    """A sentence (or a block: code, a term, steps) of passage ``passage``, at document offsets
+    ``start:end``; ``kind`` is the kind of block it is in."""
+
     text: str
     passage: int  # index into the passages given
     start: int  # document offsets
     end: int
+    kind: BlockKind = "prose"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence that may answer, with what it needs: ``context`` is the sentence or term
+    before it that it leans on, ``procedure`` the code block or steps that follow it."""
+
+    sentence: Sentence
+    context: Sentence | None = None
+    procedure: Sentence | None = None
+
+    @property
+    def text(self) -> str:
+        """The sentence with its context, as the answer would quote them (no procedure)."""
+        if self.context is None:
+            return self.sentence.text
+        return f"{self.context.text} {self.sentence.text}"
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences of ``text``, stripped of surrounding space."""
+    """(start, end) offsets of the sentences of ``text``, stripped of surrounding space; a line
+    break always ends a sentence."""
     spans: list[tuple[int, int]] = []
     begin = 0
     for match in _END.finditer(text):
@@ -65,6 +113,36 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         spans.append((begin, match.end()))
         begin = match.end()
     spans.append((begin, len(text)))
+    return _stripped(text, spans)
+
+
+def split_prose(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of a paragraph whose lines may be wrapped: a line
+    break ends a sentence only after a short line (``SHORT_LINE``) followed by a capital."""
+    breaks = [
+        m.end()
+        for m in _PROSE_END.finditer(text)
+        if not (m.group().startswith(".") and _is_abbreviation(text, m.start()))
+    ]
+    lines = text.split("\n")
+    if len(lines) > 1:
+        longest = max(len(line.strip()) for line in lines)
+        at = 0
+        for line, following in zip(lines, lines[1:], strict=False):
+            at += len(line) + 1
+            short = len(line.strip()) < SHORT_LINE * longest
+            if short and following.strip()[:1].isupper() and not _FINAL.search(line.rstrip()):
+                breaks.append(at - 1)
+    spans = []
+    begin = 0
+    for end in sorted(set(breaks)):
+        spans.append((begin, end))
+        begin = end
+    spans.append((begin, len(text)))
+    return _stripped(text, spans)
+
+
+def _stripped(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     stripped = []
     for start, end in spans:
         piece = text[start:end]
@@ -82,11 +160,86 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return token in _ABBREVIATIONS or (len(token) == 1 and text[dot - 1].isupper())
 
 
-def candidate_sentences(passages: Sequence[Passage]) -> list[Sentence]:
-    sentences = []
+def is_answer_sentence(text: str) -> bool:
+    """Long enough and has a verb (``wording.has_verb``)."""
+    return len(text.split()) >= MIN_SENTENCE_WORDS and has_verb(text)
+
+
+def candidates(passages: Sequence[Passage]) -> list[Candidate]:
+    """The candidates of every passage, in passage order (see the module doc)."""
+    found: list[Candidate] = []
     for i, passage in enumerate(passages):
-        for start, end in split_sentences(passage.text):
-            text = passage.text[start:end]
-            if len(text.split()) >= MIN_SENTENCE_WORDS:
-                sentences.append(Sentence(text, i, passage.start + start, passage.start + end))
-    return sentences
+        found.extend(_passage_candidates(i, passage))
+    return found
+
+
+def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
+    text = passage.text
+    blocks = layout(text, passage.section, passage.title)
+
+    def piece(start: int, end: int, kind: BlockKind) -> Sentence:
+        return Sentence(text[start:end], index, passage.start + start, passage.start + end, kind)
+
+    # Every unit in order: sentences of prose and items, whole code blocks, terms, rows.
+    units: list[tuple[Sentence, int]] = []  # with the index of its block
+    for b, block in enumerate(blocks):
+        if block.kind in ("prose", "item"):
+            start = block.start
+            if block.kind == "item":
+                marker = _MARKER.match(text[start : block.end])
+                start += marker.end() if marker else 0
+            for a, z in split_prose(text[start : block.end]):
+                units.append((piece(start + a, start + z, block.kind), b))
+        elif block.kind == "code":
+            line_start = text.rfind("\n", 0, block.start) + 1
+            units.append((piece(line_start, block.end, "code"), b))
+        elif block.kind in ("term", "table", "heading"):
+            units.append((piece(block.start, block.end, block.kind), b))
+
+    result: list[Candidate] = []
+    for u, (unit, b) in enumerate(units):
+        if unit.kind not in ("prose", "item") or not has_verb(unit.text):
+            continue
+        procedure = _procedure(units, u, blocks, piece)
+        if len(unit.text.split()) < (2 if procedure else MIN_SENTENCE_WORDS):
+            continue  # a step may be short: "Create the dictionary" and its command
+        first_of_passage = u == 0 or all(x.kind == "heading" for x, _ in units[:u])
+        if first_of_passage and unit.text[:1].islower():
+            continue  # starts mid-sentence: the chunk began inside it
+        if unit.kind == "prose" and not _FINAL.search(unit.text):
+            continue  # cut off by the chunk's end, or a line of a list without punctuation
+        context = None
+        before = units[u - 1] if u else None
+        first_in_block = before is None or before[1] != b
+        if before is not None:
+            if first_in_block and before[0].kind == "term":
+                if not _LABEL.match(before[0].text):
+                    context = before[0]  # the description of an option or a function
+            elif refers_back(unit.text) and before[0].kind in ("prose", "item"):
+                context = before[0]
+        result.append(Candidate(unit, context, procedure))
+    return result
+
+
+def _procedure(
+    units: list[tuple[Sentence, int]],
+    u: int,
+    blocks: list[Block],
+    piece: Callable[[int, int, BlockKind], Sentence],
+) -> Sentence | None:
+    """The code block right after sentence ``u``, or the list items after it when it ends with
+    a colon ("Do the following:"), if it is the last sentence of its block."""
+    b = units[u][1]
+    if u + 1 >= len(units) or units[u + 1][1] == b:
+        return None  # not the last sentence of its block
+    following, first = units[u + 1]
+    if following.kind == "code":
+        return following
+    if following.kind != "item" or not units[u][0].text.rstrip().endswith(":"):
+        return None
+    last = first
+    for _, other in units[u + 1 :]:
+        if blocks[other].kind != "item" or other - first >= MAX_STEPS:
+            break
+        last = other
+    return piece(blocks[first].start, blocks[last].end, "item")

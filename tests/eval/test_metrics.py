@@ -100,3 +100,11 @@ def test_metrics_stay_in_zero_to_one(hits, n_gold, k):
         recall_at(hits, n_gold, k),
     ):
         assert 0.0 <= value <= 1.0 + 1e-12
+
+
+def test_cites_gold_needs_one_shared_document():
+    from eval.quality.metrics import cites_gold
+
+    assert cites_gold(["a.txt", "b.txt"], ["b.txt"])
+    assert not cites_gold(["a.txt"], ["b.txt"])
+    assert not cites_gold([], ["b.txt"])

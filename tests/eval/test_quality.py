@@ -13,7 +13,7 @@ from eval.quality.questions import QUESTIONS, SPLITS, Question, load_questions
 from eval.quality.run import breakdown, merged, places, refusal_sweep, score
 from qa.ingest import read_corpus
 from qa.paths import DEFAULT_CORPUS
-from qa.types import Answer
+from qa.types import Answer, Passage, Place, Quote
 
 # Measured with `qa eval --split dev --config hybrid-weighted` (Hit@5 0.758, MRR@10 0.615),
 # less a margin of about two questions: a drop below these is a regression, not noise.
@@ -93,6 +93,7 @@ def test_the_breakdown_scores_each_kind_of_file_and_each_tag():
         "tag:code",
         "tag:paraphrase",
         "tag:unanswerable",
+        "type:other",
     ]
     assert groups["kind:pdf"]["scores"]["hit_1"] == 1.0
     assert groups["kind:pdf"]["scores"]["answer_accuracy"] == 1.0
@@ -100,6 +101,28 @@ def test_the_breakdown_scores_each_kind_of_file_and_each_tag():
     assert groups["tag:unanswerable"]["questions"] == 1
     assert groups["tag:unanswerable"]["scores"]["hit_5"] is None
     assert groups["tag:unanswerable"]["scores"]["refuses_unanswerable"] == 1.0
+    assert groups["type:other"]["questions"] == 3
+
+
+def test_answer_cited_needs_the_expected_string_and_a_quote_from_a_gold_document():
+    gold = Question(
+        "g", "Who?", ((Span("a.txt", 0, 10), Span("copy.txt", 5, 15)),), ("x",), (), "dev"
+    )
+    passage = Passage("x", 1.0, "b.txt", "B", 0, 1, "article")
+    copied = Passage(
+        "x", 1.0, "b.txt", "B", 0, 1, "article", also_in=(Place("copy.txt", "C", 5, 15, "article"),)
+    )
+    right = Passage("x", 1.0, "a.txt", "A", 0, 10, "article")
+    answers = [
+        Answer("Who?", "x [1]", [right], quotes=[Quote(1, "a.txt", 0, 1)]),  # right, cited
+        Answer("Who?", "x [1]", [passage], quotes=[Quote(1, "b.txt", 0, 1)]),  # another document
+        Answer("Who?", "x [1]", [copied], quotes=[Quote(1, "b.txt", 0, 1)]),  # a gold copy
+        Answer("Who?", "y [1]", [right], quotes=[Quote(1, "a.txt", 0, 1)]),  # wrong words
+    ]
+    ranked = [[[Span("a.txt", 0, 10)]]] * 4
+    scores, _ = score([gold] * 4, ranked, answers)
+    assert scores.answer_accuracy == 0.75
+    assert scores.answer_cited == 0.5
 
 
 def test_one_configuration_updates_its_row_and_keeps_the_others(tmp_path):

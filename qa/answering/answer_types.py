@@ -1,0 +1,211 @@
+"""What kind of answer a question asks for, and whether a sentence holds one: plain rules on the
+question's wording and regular expressions on the sentence, no model.
+
+Question types, from the wording (the first rule that matches wins):
+
+- **how-to**: "how do I / can we / should you …", "how to …", "what command …" → a procedure;
+- **how-many**: "how many / much / long / far / fast / big / often …", "what percentage",
+  "the largest / maximum … value" → a quantity (a number, with its unit if it has one);
+- **when**: "when …", "what / which year, date, day, month, time" → a date or a time;
+- **where**: "where …", "which / what city, country, directory, file …" → a place (a
+  capitalised name after "in", "at", "from" …, a file path or a URL);
+- **who**: "who / whom / whose …", "which / what / name the reporter, officer, group,
+  company …" → a name (capitalised words, or an acronym);
+- **what**: any other "what" or "which" question; it asks for a *value* when it names one
+  ("which version", "what is the default", "which option, variable, signal …": an option,
+  an environment variable, a code literal, a quoted string, a number or a version);
+- **other**: the rest (yes/no questions, "why", "how did …").
+
+A sentence *holds* the expected kind when it has one that the question does not already say:
+"Who supplied the backstory?" is not answered by "Sadr" when the question names Sadr.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, get_args
+
+QuestionType = Literal["who", "when", "where", "how-many", "how-to", "what", "other"]
+AnswerType = Literal["name", "date", "place", "quantity", "value", "procedure", "any"]
+QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
+
+_HOW_TO = re.compile(
+    r"\bhow (?:do|can|could|should|would|might|must) (?:i|we|you|one)\b|\bhow to\b"
+    r"|^(?:what|which) command\b"
+)
+_HOW_MANY = re.compile(
+    r"\bhow (?:many|much|long|far|fast|big|large|old|often|slow|slower|faster|soon|small)\b"
+    r"|\bwhat (?:percentage|proportion|fraction|share)\b"
+    r"|\b(?:largest|smallest|maximum|minimum|highest|lowest|max|min) (?:\w+ )?"
+    r"(?:value|number|size)\b"
+)
+_TIME_NOUNS = r"(?:year|date|day|month|time|century|decade|week|hour)"
+_WHEN = re.compile(
+    rf"^when\b|\bwhen (?:was|were|did|does|do|is|will|had|has)\b"
+    rf"|\b(?:what|which) {_TIME_NOUNS}\b|\bin which {_TIME_NOUNS}\b"
+)
+# Up to three words between "which" and its noun, none a verb or a preposition ("which highly
+# praised Iraqi general", not "what conditions did the cleric").
+_MODIFIERS = (
+    r"(?:(?!(?:did|does|do|is|was|were|are|has|had|have|will|would|can|could|should|might"
+    r"|must|of|in|for|on|from|with|to|by|at|about)\b)[\w'’-]+ ){0,3}"
+)
+_PLACE_NOUNS = (
+    r"(?:city|cities|town|village|country|countries|region|province|state|place|location"
+    r"|directory|folder|file|path|neighbou?rhood|district|capital)"
+)
+_WHERE = re.compile(
+    rf"^where\b|\bwhere (?:is|are|was|were|do|does|did|can|should|will|would|had|has)\b"
+    rf"|\b(?:which|what) {_MODIFIERS}{_PLACE_NOUNS}\b"
+)
+_PERSON_NOUNS = (
+    r"(?:person|people|man|woman|reporter|journalist|writer|author|officer|general|senator"
+    r"|president|minister|leader|commander|cleric|commenter|reader|blogger|analyst|spokesman"
+    r"|spokesperson|official|politician|company|companies|organi[sz]ation|group|party|militia"
+    r"|army|firm|vendor|maintainer|developer|team|agency|newspaper|paper|member|candidate"
+    r"|engineer|scientist|researcher|founder|director|manager|editor|correspondent|expert)s?"
+)
+_WHO = re.compile(
+    rf"^(?:who|whom|whose)\b|\b(?:who|whom) (?:else|is|was|were|did|does|had|has|would|will)\b"
+    rf"|^besides [^,]+, who\b|^name the [^.?]*? who\b"
+    rf"|\b(?:which|what|name the) {_MODIFIERS}{_PERSON_NOUNS}\b"
+)
+_WHAT = re.compile(r"\b(?:what|which|name the)\b")
+_VALUE = re.compile(
+    r"\b(?:which|what)(?: is| are| was)?(?: the)? (?:[\w'’.-]+ ){0,3}(?:version|default|value"
+    r"|option|flag|setting|variable|command|signal|property|encoding|code|error|gid|uid|port"
+    r"|status|format|level|levels|extension|argument|key|scheme|schemes|name|field|mode)s?\b"
+    r"|\bdefault\b"
+)
+
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
+_DATE = re.compile(
+    rf"\b{_MONTHS} \d{{1,2}}\b|\b\d{{1,2}} {_MONTHS}\b|\b{_MONTHS},? (?:1[5-9]|20)\d\d\b"
+    r"|\b(?:1[5-9]|20)\d\d\b|\b(?:1[5-9]|20)\d0s\b|\b\d{4}-\d\d-\d\d\b|\b\d{1,2}:\d\d\b"
+    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"|\b(?:yesterday|today|tomorrow|tonight|last (?:week|month|year|night)"
+    r"|\w+ (?:days|weeks|months|years) ago"
+    r"|(?:this|next|last) (?:spring|summer|autumn|fall|winter))\b"
+)
+_NUMBER_WORDS = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
+    r"|eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|billions"
+    r"|dozen|dozens|half|twice|double|triple)"
+)
+_NUMBER = re.compile(rf"\d+(?:[.,]\d+)*|\b{_NUMBER_WORDS}\b", re.IGNORECASE)
+_PATH = re.compile(
+    r"(?:~|\.{1,2}|\$\w+|%\w+%)?/[\w.@{}$%-]+(?:/[\w.@{}$%-]*)*|[A-Z]:\\\S*|\w+://\S+"
+)
+_PLACE_NAME = re.compile(
+    r"\b(?:in|at|from|to|into|near|inside|outside|toward|towards|across|throughout)"
+    r" (?:the )?((?:[A-Z][\w'’-]+ ?)+)"
+)
+_NAME = re.compile(
+    r"(?<!^)\b((?:[A-Z][a-z][\w'’-]*|[A-Z]{2,}\w*|(?:[A-Z]\.){2,})"
+    r"(?: (?:al-|de |van |von )?[A-Z][\w'’-]+)*)"
+)
+_CAPITALISED_WORDS = frozenset(
+    """The A An I In On At To For Of And But Or If It Its This That These Those He She They We
+    You His Her Their Our My When Where Who What Which Why How There Here As By From With Not
+    No Yes So Then Also After Before Since While Note See Use""".split()
+)
+_CODE = re.compile(
+    r"(?<![\w-])--?[A-Za-z][\w-]*(?:=\S+)?|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|`[^`\n]+`"
+    r"|\b[\w.]+\(\)|'[^'\n]{1,40}'|\"[^\"\n]{1,40}\"|‘[^’\n]{1,40}’|“[^”\n]{1,40}”"
+    r"|\b\d+(?:\.\d+)+\b|\b[a-z_]\w*(?:\.[a-z_]\w*)+\b|\b[\w-]+=[\w./-]+|\bDefault: \S+"
+    r"|\b[A-Z]{3,}\b"
+)
+_IMPERATIVE = re.compile(
+    r"^(?:To [^,]+, )?(?:Use|Run|Set|Add|Pass|Specify|Call|Install|Enable|Disable|Type|Give"
+    r"|Edit|Create|Put|Remove|Start|Stop|Compile|Download|Open|Make|Try|Export|Change)\b"
+)
+_WORD = re.compile(r"[\w'’.-]+")
+
+
+def question_type(question: str) -> QuestionType:
+    """The type of ``question``, from its wording (see the module doc)."""
+    text = " ".join(question.lower().split())
+    if _HOW_TO.search(text):
+        return "how-to"
+    if _HOW_MANY.search(text):
+        return "how-many"
+    if _WHEN.search(text):
+        return "when"
+    if _WHERE.search(text):
+        return "where"
+    if _WHO.search(text):
+        return "who"
+    if _WHAT.search(text):
+        return "what"
+    return "other"
+
+
+def answer_type(question: str) -> AnswerType:
+    """The kind of answer ``question`` asks for (see the module doc)."""
+    kind = question_type(question)
+    if kind == "what":
+        return "value" if _VALUE.search(" ".join(question.lower().split())) else "any"
+    return {
+        "who": "name",
+        "when": "date",
+        "where": "place",
+        "how-many": "quantity",
+        "how-to": "procedure",
+        "other": "any",
+    }[kind]  # type: ignore[return-value]
+
+
+def _question_words(question: str) -> set[str]:
+    return {w.lower().strip(".'’-") for w in _WORD.findall(question)}
+
+
+def _new(found: str, asked: set[str]) -> bool:
+    """Whether ``found`` says something the question does not: a word of it is not asked."""
+    tokens = [w.lower().strip(".'’-") for w in _WORD.findall(found)]
+    return any(t and t not in asked for t in tokens)
+
+
+def _names(text: str) -> list[str]:
+    """Capitalised words after the first ("Erica Goode", "Vice President Cheney", "Hezbollah")
+    and acronyms ("ISCI", "U.S."), without the capitalised function words ("The", "It")."""
+    names = []
+    for match in _NAME.finditer(text):
+        words = [w for w in match.group(1).split() if w not in _CAPITALISED_WORDS]
+        if words:
+            names.append(" ".join(words))
+    return names
+
+
+def holds(kind: AnswerType, text: str, question: str) -> bool:
+    """Whether ``text`` holds an answer of ``kind`` that ``question`` does not already say.
+
+    Args:
+        kind: What the question asks for (``answer_type``); "any" holds nothing.
+        text: A sentence (or a sentence and its context).
+        question: The question, whose words do not count as an answer.
+    """
+    asked = _question_words(question)
+    if kind == "any":
+        return False
+    if kind == "name":
+        return any(_new(name, asked) for name in _names(text))
+    if kind == "date":
+        return any(_new(m.group(), asked) for m in _DATE.finditer(text))
+    if kind == "place":
+        places = [m.group(1) for m in _PLACE_NAME.finditer(text)]
+        places += [m.group() for m in _PATH.finditer(text)]
+        return any(_new(p, asked) for p in places)
+    if kind == "quantity":
+        return any(_new(m.group(), asked) for m in _NUMBER.finditer(text))
+    if kind == "value":
+        found = [m.group() for m in _CODE.finditer(text)]
+        found += [m.group() for m in _NUMBER.finditer(text)]
+        return any(_new(v, asked) for v in found)
+    # A procedure: an instruction, or a command, option or code literal the question lacks.
+    if _IMPERATIVE.match(text.lstrip()):
+        return True
+    return any(_new(m.group(), asked) for m in _CODE.finditer(text))

@@ -1,0 +1,330 @@
+"""The layout of a passage's text: which lines are headings, navigation, code, list items,
+table rows, terms of a reference list, or prose, grouped into blocks.
+
+A passage is plain text, but its lines keep the document's structure: the reader put headings
+on lines of their own (and the passage's ``section`` names them), Markdown keeps its fences
+and ``#`` marks, a manual keeps its indented examples and ``$`` prompts. Rules, line by line:
+
+- *heading*: a Markdown heading (``# Title``), a line equal to a title of the passage's
+  section trail or its document's title (permalink marks ``#`` and ``¶`` ignored), a short
+  line ending with such a mark, or a short line (at most
+  ``HEADING_WORDS`` words) without final punctuation or verb that starts with a capital and is
+  followed by a blank line, a paragraph or the end.
+- *navigation*: letters spaced out ("C O P Y"), menu words ("Next", "Table of contents"),
+  separator rules, Markdown link definitions ("[lz4]: https://...") and fence lines.
+- *code*: inside a fence (not a MyST admonition such as ``{note}``), a prompt (``$ ``,
+  ``>>> ``), statement syntax (ends with ``;``, ``{`` or ``}``, starts with ``const``,
+  ``import`` ...), a line after one that ends with ``:`` that is indented deeper or reads as
+  a command, and comment lines (``//``, ``/*``, ``#`` in code), which are kind *comment*.
+- *item*: a bullet or number ("- ", "* ", "• ", "1. ", "2) ") with its deeper lines.
+- *table*: a row between pipes.
+- *term*: a short line naming an option or function ("--log-file=<filename>",
+  "timeout.unref()", "-k, --keep-old-files"), without final punctuation, before prose.
+- *prose*: the rest; consecutive prose lines form one paragraph, so that text wrapped at a
+  fixed width (PDF, man pages) reads as sentences, not lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from qa.answering.wording import has_verb, words
+from qa.types import SECTION_SEPARATOR
+
+BlockKind = Literal["heading", "navigation", "code", "comment", "item", "table", "term", "prose"]
+HEADING_WORDS = 10
+
+_FENCE = re.compile(r"^(```+|~~~+)\s*(\{?[\w-]*\}?)")
+_ADMONITIONS = frozenset(
+    """note warning tip important admonition attention caution danger error hint seealso
+    versionadded versionchanged deprecated""".split()
+)
+_MD_HEADING = re.compile(r"^#{1,6}\s+\S")
+_SPACED = re.compile(r"^(?:\S ){2,}\S$")
+_NAVIGATION = frozenset(
+    """next previous prev up home top contents index back skip menu search toggle
+    navigation""".split()
+)
+_NAV_PHRASES = re.compile(
+    r"^(?:table of contents|on this page|skip to (?:main )?content|back to top|edit on github"
+    r"|edit this page|previous page|next page|copyright\b.*|all rights reserved\.?)$",
+    re.IGNORECASE,
+)
+_LINK_DEFINITION = re.compile(r"^\[[^\]^]+\]:\s+\S+$")  # Markdown: "[lz4]: https://..."
+_RULE = re.compile(r"^[-=_*~.·•#+|]{3,}$")
+_PROMPT = re.compile(r"^(?:\$|%|>>>|\.\.\.|>|#|C:\\>)\s")
+_COMMENT = re.compile(r"^(?://|/\*|\*/|<!--|-- |;;|#(?![#!]?\s*\w+\s*$))")
+_STATEMENT = re.compile(
+    r"^(?:const|let|var|import|export|from \S+ import|def|class|return|function|async|await"
+    r"|#include|#define|int|void|struct|public|private|static|if\s*\(|for\s*\(|while\s*\("
+    r"|try\s*\{|\}|\)|\]|<[a-zA-Z/?!])"
+)
+_ENDS_CODE = re.compile(r"(?:[{\[(]|\\|=>|\))$")
+_STATEMENT_END = re.compile(r"(?:[)}\]'\"`]\s*;|[{}]|^[{}\])]+[,;]?)$")
+_CODE_CHARS = re.compile(r"[(){}=<>\[\]]")
+_CODE_TOKEN = re.compile(r"\S*[-./_(){}<>=\[\]$@:]\S*")
+_COMMAND_TOKEN = re.compile(r"(?:^|\s)(?:--?\w[\w-]*|\S*[/=$]\S*)(?=\s|$)")
+_INLINE_CODE = re.compile(r"^`[^`]+`$")
+_ITEM = re.compile(r"^(?:[-*•+–]|\d{1,3}[.)]|[a-z][.)])\s+\S")
+_TABLE = re.compile(r"^\|.*\|$|^\+[-=+]+\+$")
+_TERM_CHARS = re.compile(r"^-{1,2}\w|[(){}<>\[\]=]|\w[._]\w|^[A-Z0-9_]{3,}$")
+_FINAL = re.compile(r"[.!?:;,]['\"”’)\]]*$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of lines of one kind: ``text[start:end]`` of the passage text."""
+
+    kind: BlockKind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int  # offsets of the line without its surrounding space
+    end: int
+    indent: int
+    text: str
+
+
+def _lines(text: str) -> list[_Line | None]:
+    """The lines of ``text``, None for a blank one."""
+    result: list[_Line | None] = []
+    at = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            result.append(_Line(at + lead, at + lead + len(stripped), lead, stripped))
+        else:
+            result.append(None)
+        at += len(raw) + 1
+    return result
+
+
+def _fold_title(text: str) -> str:
+    text = re.sub(r"^#{1,6}\s+", "", text)
+    text = text.rstrip("#¶ \t")
+    return " ".join(text.lower().replace("`", "").split())
+
+
+def section_titles(section: str | None) -> frozenset[str]:
+    """The folded titles of a section trail ("A › B" → {"a", "b"})."""
+    if not section:
+        return frozenset()
+    return frozenset(_fold_title(t) for t in section.split(SECTION_SEPARATOR))
+
+
+def is_navigation(line: str) -> bool:
+    """Whether a line is page furniture rather than content (see the module doc)."""
+    if _SPACED.match(line) or _NAV_PHRASES.match(line) or _LINK_DEFINITION.match(line):
+        return True
+    if _RULE.match(line):
+        return True
+    found = [w.lower() for w in words(line)]
+    return bool(found) and len(found) <= 3 and all(w in _NAVIGATION for w in found)
+
+
+def looks_like_heading(line: str) -> bool:
+    """A short line without final punctuation or verb, starting with a capital or a number."""
+    if _FINAL.search(line) or len(line.split()) > HEADING_WORDS:
+        return False
+    first = line.lstrip("#0123456789. ")[:1]
+    return (first.isupper() or line[:1].isdigit()) and not has_verb(line)
+
+
+def looks_like_code(line: str) -> bool:
+    """Statement syntax, a prompt, or a comment."""
+    return bool(
+        _PROMPT.match(line)
+        or _INLINE_CODE.match(line)
+        or _STATEMENT.match(line)
+        or _STATEMENT_END.search(line)
+        or (line.endswith(";") and _CODE_CHARS.search(line))
+        or (_ENDS_CODE.search(line) and not has_verb(line))
+        or _COMMENT.match(line)
+    )
+
+
+def looks_like_prose(line: str) -> bool:
+    """Words with a verb, mostly letters, that start like a sentence or end like one."""
+    found = words(line)
+    letters = sum(c.isalpha() or c.isspace() for c in line) / max(len(line), 1)
+    return (
+        len(found) >= 4
+        and letters >= 0.8
+        and has_verb(line)
+        and (line[:1].isupper() or bool(_FINAL.search(line)))
+    )
+
+
+def looks_like_term(line: str) -> bool:
+    """A short line naming an option or a function, without final punctuation, whose words
+    outside its code tokens have no verb."""
+    return (
+        len(line) <= 80
+        and not re.search(r"[.!?:;]$", line)
+        and bool(_TERM_CHARS.search(line))
+        and len(line.split()) <= 8
+        and not has_verb(_CODE_TOKEN.sub(" ", line))
+    )
+
+
+def layout(text: str, section: str | None = None, title: str | None = None) -> list[Block]:
+    """The blocks of a passage's ``text``, in order; ``section`` is its trail of headings and
+    ``title`` its document's title (a line repeating either is a heading)."""
+    titles = section_titles(section)
+    if title:
+        titles |= {_fold_title(title)}
+    lines = _lines(text)
+    kinds: list[BlockKind | None] = [None] * len(lines)
+    fence: str | None = None  # "code" or "prose" inside a fence
+    for i, line in enumerate(lines):
+        if line is None:
+            continue
+        opened = _FENCE.match(line.text)
+        if opened:
+            if fence is None:
+                info = opened.group(2).strip("{}").lower()
+                fence = "prose" if info in _ADMONITIONS else "code"
+            else:
+                fence = None
+            kinds[i] = "navigation"  # the fence line itself is markup
+            continue
+        if fence == "code":
+            kinds[i] = "comment" if _COMMENT.match(line.text) else "code"
+            continue
+        kinds[i] = _kind(lines, kinds, i, titles)
+    return _group(lines, kinds)
+
+
+def _previous(lines: list[_Line | None], i: int) -> tuple[_Line | None, bool]:
+    """The nearest non-blank line before ``i``, and whether a blank line separates them."""
+    blank = False
+    for j in range(i - 1, -1, -1):
+        line = lines[j]
+        if line is None:
+            blank = True
+        else:
+            return line, blank
+    return None, blank
+
+
+def _next(lines: list[_Line | None], i: int) -> _Line | None:
+    return next((line for line in lines[i + 1 :] if line is not None), None)
+
+
+def _kind(
+    lines: list[_Line | None], kinds: list[BlockKind | None], i: int, titles: frozenset[str]
+) -> BlockKind:
+    line = lines[i]
+    assert line is not None
+    text = line.text
+    before, blank = _previous(lines, i)
+    kind_before = next((k for k in reversed(kinds[:i]) if k is not None), None)
+    if _MD_HEADING.match(text) or _fold_title(text) in titles:
+        return "heading"
+    if text.endswith(("#", "¶")) and len(text.split()) <= HEADING_WORDS and text[:1].isupper():
+        return "heading"  # a web page's heading with its permalink mark
+    if is_navigation(text):
+        return "navigation"
+    if _TABLE.match(text):
+        return "table"
+    if _ITEM.match(text) and not _PROMPT.match(text):
+        return "item"
+    if kind_before in ("item", "code", "comment") and before is not None and not blank:
+        # A continuation: deeper than the item, or more code.
+        if kind_before == "item" and line.indent > before.indent:
+            return "item"
+        if kind_before in ("code", "comment") and (
+            looks_like_code(text) or (line.indent >= before.indent and not looks_like_prose(text))
+        ):
+            return "comment" if _COMMENT.match(text) else "code"
+    if kind_before in ("code", "comment") and blank and before is not None:
+        if line.indent > 0 and line.indent >= before.indent and not _FINAL.search(text):
+            return "code"
+    if _COMMENT.match(text) and (
+        kind_before in ("code", "comment") or text.startswith(("//", "/*"))
+    ):
+        return "comment"
+    if before is not None and before.text.endswith(":") and kind_before in ("prose", "item"):
+        deeper = line.indent > before.indent
+        if deeper and not has_verb(text):
+            return "code"
+        if deeper and blank and not _FINAL.search(text):
+            return "code"
+        if not _FINAL.search(text) and not text[:1].isupper():
+            if not has_verb(text) or _COMMAND_TOKEN.search(text):
+                return "code"
+    after = _next(lines, i)
+    if (
+        after is not None
+        and after.indent > line.indent
+        and len(text.split()) <= 8
+        and not re.search(r"[.!?:]$", text)
+        and looks_like_prose(after.text)
+    ):
+        return "term"  # a manual's option, its description indented below it
+    if looks_like_code(text):
+        return "code"
+    starts_paragraph = (
+        before is None
+        or blank
+        or kind_before not in ("prose", "item")
+        or bool(re.search(r"[.!?:]['\"”’)\]]*$", before.text))
+    )
+    if (
+        starts_paragraph
+        and looks_like_term(text)
+        and after is not None
+        and not looks_like_term(after.text)
+    ):
+        return "term"
+    if (before is None or blank or kind_before in ("heading", "navigation")) and looks_like_heading(
+        text
+    ):
+        if after is None or _next_is_blank(lines, i) or not looks_like_heading(after.text):
+            return "heading"
+    return "prose"
+
+
+def _next_is_blank(lines: list[_Line | None], i: int) -> bool:
+    return i + 1 < len(lines) and lines[i + 1] is None
+
+
+def _group(lines: list[_Line | None], kinds: list[BlockKind | None]) -> list[Block]:
+    """Consecutive lines of one kind as blocks: prose runs to a blank line, an item to the next
+    item, code across blank lines (its comment lines included); headings, terms, table rows and
+    navigation stand alone."""
+    blocks: list[Block] = []
+    current: tuple[BlockKind, int, int] | None = None
+    for i, line in enumerate(lines):
+        kind = kinds[i]
+        if line is None or kind is None:
+            if current and current[0] not in ("code", "comment"):
+                blocks.append(Block(*current))
+                current = None
+            continue
+        if current and current[0] in ("code", "comment") and kind in ("code", "comment"):
+            merged: BlockKind = "code" if "code" in (current[0], kind) else "comment"
+            current = (merged, current[1], line.end)
+            continue
+        starts_new = (
+            current is None
+            or current[0] != kind
+            or kind in ("heading", "term", "navigation", "table")
+            or (kind == "item" and _ITEM.match(line.text) is not None)
+        )
+        if starts_new:
+            if current:
+                blocks.append(Block(*current))
+            current = (kind, line.start, line.end)
+        else:
+            assert current is not None
+            current = (current[0], current[1], line.end)
+    if current:
+        blocks.append(Block(*current))
+    return blocks

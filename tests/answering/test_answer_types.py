@@ -1,0 +1,73 @@
+"""The answer-type rules on hand-written questions and sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answering.answer_types import answer_type, holds, question_type
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who wrote the report?", "who"),
+        ("Whom did the mayor thank?", "who"),
+        ("Which company makes the compiler?", "who"),
+        ("Name the engineer who fixed the bridge.", "who"),
+        ("When was the library founded?", "when"),
+        ("In which year did the war end?", "when"),
+        ("Where is the config file stored?", "where"),
+        ("To which city did the delegation travel?", "where"),
+        ("How many workers went on strike?", "how-many"),
+        ("How long does the backup take?", "how-many"),
+        ("What is the largest value the option accepts?", "how-many"),
+        ("How do I enable compression?", "how-to"),
+        ("The build is slow. How can I make it parallel?", "how-to"),
+        ("How to list the installed packages?", "how-to"),
+        ("What command deletes a branch?", "how-to"),
+        ("What conditions did the council attach to the deal?", "what"),  # not "who"
+        ("What did the officer say about the weapons?", "what"),
+        ("Which version added the flag?", "what"),
+        ("Why does the test fail?", "other"),
+        ("Is the parser thread-safe?", "other"),
+    ],
+)
+def test_question_types_from_the_wording(question, kind):
+    assert question_type(question) == kind
+
+
+def test_answer_types_follow_the_question_type():
+    assert answer_type("Who wrote the report?") == "name"
+    assert answer_type("When was it founded?") == "date"
+    assert answer_type("Where is the cache?") == "place"
+    assert answer_type("How many files are there?") == "quantity"
+    assert answer_type("How do I install it?") == "procedure"
+    assert answer_type("What is the default port?") == "value"
+    assert answer_type("Which environment variable sets the editor?") == "value"
+    assert answer_type("What did the report conclude?") == "any"
+
+
+def test_a_name_counts_only_when_the_question_does_not_say_it():
+    question = "Who negotiated the deal with Sadr?"
+    assert holds("name", "It was negotiated by Vice President Cheney.", question)
+    assert not holds("name", "The deal was negotiated with Sadr.", question)
+    assert not holds("name", "The deal was negotiated last week.", question)
+
+
+def test_dates_places_quantities_values_and_procedures():
+    assert holds("date", "He was there in 1988.", "When was he at the border?")
+    assert holds("date", "It opened on March 3.", "When did it open?")
+    assert not holds("date", "It opened after the storm.", "When did it open?")
+    assert holds("place", "The statement came from Najaf.", "Where was it issued?")
+    assert holds("place", "The file lives in ~/.config/pip/pip.conf on Linux.", "Where is it?")
+    assert not holds("place", "The file is read at start-up.", "Where is the file?")
+    assert holds("quantity", "The siege lasted six days.", "How long did the siege last?")
+    assert holds("quantity", "It runs 20 to 30 times slower.", "How much slower is it?")
+    assert not holds("quantity", "It runs much slower.", "How much slower is it?")
+    assert holds("value", "Set GLIBCXX_FORCE_NEW to disable the pools.", "Which variable?")
+    assert holds("value", "The default is --leak-check=summary.", "What is the default?")
+    assert not holds("value", "It is a setting of the tool.", "What is the default setting?")
+    assert holds("procedure", "Use --log-file to write to a file.", "How do I log to a file?")
+    assert holds("procedure", "Run the installer twice.", "How do I install it?")
+    assert not holds("procedure", "Logging is useful.", "How do I log to a file?")
+    assert not holds("any", "Anything at all, 42 times in Paris.", "Why?")

@@ -1,0 +1,78 @@
+"""The extractive answerer with the real bundled model and a real index's word weights."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answering.extractive import ExtractiveAnswerer
+from qa.settings import AnswerSettings
+from qa.types import Passage
+
+
+@pytest.fixture(scope="module")
+def answerer(encoder, corpus_qa):
+    return ExtractiveAnswerer(encoder, corpus_qa.retriever.index.word_weights, AnswerSettings())
+
+
+def passage(text: str, doc_id: str = "guide.md", section: str | None = None) -> Passage:
+    return Passage(text, 1.0, doc_id, "Guide", 0, len(text), "article", section=section)
+
+
+def ask(answerer, question, passages):
+    return answerer.answer(question, passages, answerer.encoder.encode([question])[0])
+
+
+def test_a_how_to_question_gets_the_code_block_verbatim(answerer):
+    code = "  $ python -m venv .venv\n  $ .venv/bin/pip install --upgrade pip"
+    text = (
+        "Virtual environments\n\n"
+        "A virtual environment keeps the packages of one project apart from the others.\n\n"
+        f"To create a virtual environment and upgrade pip inside it, run:\n\n{code}\n\n"
+        "The environment can be deleted at any time."
+    )
+    found = passage(text, section="Virtual environments")
+    answer = ask(answerer, "How do I create a virtual environment?", [found])
+    assert answer.confident
+    assert code in answer.text  # newlines and indentation kept
+    assert answer.text.startswith("To create a virtual environment and upgrade pip inside it, run:")
+    assert len(answer.quotes) == 2
+    for quote in answer.quotes:
+        assert text[quote.start : quote.end] in answer.text
+
+
+def test_headings_and_code_comments_are_never_the_answer(answerer):
+    text = (
+        "Create an HTTP server\n\n"
+        "```js\n// Create an HTTP server\nconst server = http.createServer(handler);\n```\n\n"
+        "The createServer function returns a new server that calls the handler for each request."
+    )
+    answer = ask(
+        answerer,
+        "How do I create an HTTP server?",
+        [passage(text, section="Create an HTTP server")],
+    )
+    assert "// Create" not in answer.text.split("\n")[0]
+    assert answer.text.startswith("The createServer function returns a new server")
+
+
+def test_the_answer_quotes_at_most_three_sentences_with_their_citations(answerer):
+    text = " ".join(
+        f"The bridge had {n} arches when the survey of the river was made."
+        for n in ("two", "three", "four", "five", "six")
+    )
+    answer = ask(answerer, "How many arches did the bridge have?", [passage(text)])
+    assert 1 <= len(answer.quotes) <= 3
+    assert answer.text.count("[1]") == len(answer.quotes)
+
+
+def test_a_sentence_that_refers_back_is_quoted_with_the_one_before_it(answerer):
+    text = (
+        "The city council approved the new budget on Monday. "
+        "It raises the library's funding by a third. "
+        "The mayor was travelling abroad at the time."
+    )
+    answer = ask(answerer, "What does the budget do for the library's funding?", [passage(text)])
+    assert "The city council approved the new budget on Monday. [1]" in answer.text or (
+        "The city council approved the new budget on Monday. It raises" in answer.text
+    )
+    assert "It raises the library's funding by a third." in answer.text

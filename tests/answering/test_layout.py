@@ -1,0 +1,82 @@
+"""Passage layout: headings, navigation, code and comments, items, terms and prose."""
+
+from __future__ import annotations
+
+from qa.answering.layout import layout
+
+
+def kinds(text: str, section: str | None = None) -> list[tuple[str, str]]:
+    return [(b.kind, text[b.start : b.end]) for b in layout(text, section)]
+
+
+def test_headings_by_section_title_by_markdown_and_by_shape():
+    text = (
+        "Example: Read file stream line-by-Line#\n"
+        "The example reads a file one line at a time.\n\n"
+        "## Options\n\n"
+        "Debugging Applications\n\n"
+        "Every option has a default."
+    )
+    found = kinds(text, "Guide › Example: Read file stream line-by-Line")
+    assert found == [
+        ("heading", "Example: Read file stream line-by-Line#"),
+        ("prose", "The example reads a file one line at a time."),
+        ("heading", "## Options"),
+        ("heading", "Debugging Applications"),
+        ("prose", "Every option has a default."),
+    ]
+
+
+def test_a_short_line_with_a_permalink_mark_is_a_heading_without_a_section():
+    text = "Example: Read file stream line-by-Line#\nThe example reads a file one line at a time."
+    assert [k for k, _ in kinds(text)] == ["heading", "prose"]
+
+
+def test_navigation_lines_are_not_content():
+    text = "C O P Y\nNext\nTable of contents\n[zlib]: https://zlib.net/\nThe library is small."
+    assert [k for k, _ in kinds(text)] == ["navigation"] * 4 + ["prose"]
+
+
+def test_code_keeps_its_comments_and_a_fence_its_lines():
+    text = (
+        "Start a server:\n\n"
+        "```js\n"
+        "// Create an HTTP server\n"
+        "const server = http.createServer();\n"
+        "```\n\n"
+        "The server listens on port 8000."
+    )
+    found = kinds(text)
+    assert ("code", "// Create an HTTP server\nconst server = http.createServer();") in found
+    assert found[-1] == ("prose", "The server listens on port 8000.")
+
+
+def test_a_lone_comment_line_is_a_comment():
+    assert kinds("// Create an HTTP server\nserver.listen(8000);")[0][0] == "code"
+    assert kinds("The text.\n\n// Create an HTTP server")[-1] == (
+        "comment",
+        "// Create an HTTP server",
+    )
+
+
+def test_a_command_after_a_colon_is_code_and_a_manual_option_is_a_term():
+    text = "Use this command line:\nvalgrind --leak-check=yes myprog arg1\nMemcheck is the tool."
+    assert [k for k, _ in kinds(text)] == ["prose", "code", "prose"]
+    man = (
+        "       -k, --keep-old-files\n              Don't replace existing files when extracting.\n"
+    )
+    assert [k for k, _ in kinds(man)] == ["term", "prose"]
+
+
+def test_wrapped_lines_form_one_paragraph_and_items_stand_alone():
+    text = (
+        "To help diagnose problems, the library is built with a large\n"
+        "amount of debugging left enabled.\n"
+        "- first item\n"
+        "- second item, which wraps\n"
+        "  onto a second line"
+    )
+    found = kinds(text)
+    assert found[0][0] == "prose" and "large\namount" in found[0][1]
+    assert [k for k, _ in found[1:]] == ["item", "item"]
+    assert found[2][1].endswith("onto a second line")

@@ -1,0 +1,76 @@
+"""Candidates: which sentences of a passage may answer, and what they bring with them."""
+
+from __future__ import annotations
+
+from qa.answering.sentences import candidates, split_prose
+from qa.types import Passage
+
+
+def passage(text: str, section: str | None = None, start: int = 100) -> Passage:
+    return Passage(text, 1.0, "doc.md", "Doc", start, start + len(text), "article", section=section)
+
+
+def texts(text: str, section: str | None = None) -> list[str]:
+    return [c.sentence.text for c in candidates([passage(text, section)])]
+
+
+def test_headings_comments_navigation_and_verbless_fragments_are_never_candidates():
+    text = (
+        "Example: Read file stream line-by-Line#\n"
+        "C O P Y\n"
+        "```js\n"
+        "// Create an HTTP server\n"
+        "const server = http.createServer();\n"
+        "```\n"
+        "Stability: 2 - Stable\n\n"
+        "The server answers every request with the same page."
+    )
+    assert texts(text, "Example: Read file stream line-by-Line") == [
+        "The server answers every request with the same page."
+    ]
+
+
+def test_a_sentence_cut_by_the_chunk_edges_is_not_a_candidate():
+    text = (
+        "use it, specify --track-origins=yes.\n\n"
+        "Memcheck reports uninitialised values. It then tracks where they came from, and"
+    )
+    assert texts(text) == ["Memcheck reports uninitialised values."]
+
+
+def test_a_sentence_that_refers_back_brings_the_one_before_it():
+    text = "The cache is cleared every night by a timer. This keeps the disk from filling up."
+    found = candidates([passage(text)])
+    last = found[-1]
+    assert last.sentence.text == "This keeps the disk from filling up."
+    assert last.context is not None
+    assert last.context.text == "The cache is cleared every night by a timer."
+    assert last.text == text
+    assert found[0].context is None
+
+
+def test_an_option_description_brings_the_option():
+    text = "--log-file=<filename>\nSpecifies that all messages go to the named file."
+    (only,) = candidates([passage(text)])
+    assert only.context is not None and only.context.text == "--log-file=<filename>"
+
+
+def test_a_sentence_before_a_code_block_carries_it_verbatim_with_offsets():
+    code = "    $ pip install keyring\n    $ keyring set pypi.example.com alice"
+    text = f"Store the password in the keyring with these commands:\n\n{code}\n\nThat is all."
+    first = candidates([passage(text, start=100)])[0]
+    assert first.procedure is not None
+    assert first.procedure.text == code  # indentation and newlines kept
+    assert first.procedure.start == 100 + text.index(code)
+    assert first.procedure.end == first.procedure.start + len(code)
+
+
+def test_wrapped_prose_splits_at_sentence_ends_and_after_short_lines():
+    text = "A sentence that wraps\nonto a second line. Another one.\nShort line\nNext sentence."
+    spans = [text[a:b] for a, b in split_prose(text)]
+    assert spans == [
+        "A sentence that wraps\nonto a second line.",
+        "Another one.",
+        "Short line",
+        "Next sentence.",
+    ]

@@ -1,0 +1,31 @@
+"""The verb and referring-back rules on hand-written sentences."""
+
+from __future__ import annotations
+
+from qa.answering.wording import has_verb, is_headless, refers_back
+
+
+def test_a_sentence_has_a_verb_and_a_heading_does_not():
+    assert has_verb("The parser reads the file twice.")
+    assert has_verb("bzip2 compresses large files in blocks.")
+    assert has_verb("It's the default.")
+    assert has_verb("Memcheck was designed for this.")
+    assert not has_verb("Debugging Applications")
+    assert not has_verb("Configuration File Format")
+    assert not has_verb("Table of contents")
+
+
+def test_a_sentence_that_points_back_refers_back():
+    assert refers_back("This means the cache is never cleared.")
+    assert refers_back("They are kept for a week.")
+    assert refers_back("Such files are skipped.")
+    assert refers_back("For this reason the flag is off.")
+    assert refers_back("“The gunmen have better weapons than we have,” he said.")
+    assert not refers_back("The cache is never cleared.")
+    assert not refers_back("Thiswise is not a word.")
+
+
+def test_a_description_without_subject_is_headless():
+    assert is_headless("Specifies the file to write to.")
+    assert is_headless("Don't replace existing files when extracting.")
+    assert not is_headless("The option specifies the file.")

@@ -108,6 +108,28 @@ def _plot_scale(speed, memory, scale: Mapping) -> None:
                     label="peak memory, indexing (synthetic corpus)")  # fmt: skip
 
 
+def refusal_chart(curves: Mapping[str, Mapping[str, Mapping[str, float]]], out: Path) -> bool:
+    """For each split, the share of unanswerable questions refused against the share of
+    answerable ones refused, one point per ``min_confidence`` threshold."""
+    plt = _pyplot()
+    if plt is None:
+        return False
+    figure, axes = plt.subplots(figsize=(6, 5))
+    for split, points in curves.items():
+        wrong = [p["refuses_answerable"] for p in points.values()]
+        right = [p["refuses_unanswerable"] for p in points.values()]
+        axes.plot(wrong, right, "o-", label=f"{split} split")
+    axes.axvline(0.10, color="grey", linestyle=":", label="target: ≤ 10% answerable refused")
+    axes.axhline(0.80, color="grey", linestyle="--", label="target: ≥ 80% unanswerable refused")
+    axes.set_xlabel("answerable questions refused (lower is better)")
+    axes.set_ylabel("unanswerable questions refused (higher is better)")
+    axes.set_xlim(-0.02, 1.02)
+    axes.set_ylim(-0.02, 1.02)
+    axes.set_title("Refusals by min_confidence (Basra and real documents)")
+    axes.legend(loc="lower right")
+    return _save(plt, figure, out)
+
+
 def _pyplot():
     """matplotlib's pyplot on the file-only backend, or None (with a note) without it."""
     try:

@@ -143,14 +143,11 @@ def _serve(args: argparse.Namespace) -> int:
 
 def format_answer(answer: Answer) -> str:
     """The answer, then its numbered citations, for a terminal."""
-    # Prose is refilled; a quoted code block or list of steps (its own paragraph) stays as it is.
-    paragraphs = answer.text.split("\n\n")
-    lines = [
-        "\n\n".join(
-            p if "\n" in p or p[:1].isspace() else textwrap.fill(p, width=100) for p in paragraphs
-        ),
-        "",
+    # Prose is refilled; a quoted code block or list of steps stays as it is.
+    paragraphs = [
+        text if verbatim else textwrap.fill(text, width=100) for text, verbatim in answer.blocks()
     ]
+    lines = ["\n\n".join(paragraphs), ""]
     for number, passage in enumerate(answer.citations, start=1):
         lines.append(f"[{number}] {describe(passage)}")
         excerpt = " ".join(passage.text.split())

@@ -98,6 +98,9 @@ class AnswerSettings:
         answerer: Which answerer writes the answer ("extractive": sentences quoted verbatim).
         min_answer_similarity: Below this cosine similarity between the question and the best
             sentence, the answer says the corpus does not seem to answer the question.
+        min_confidence: Below this ``Answer.confidence`` (``qa.answering.confidence``), it says
+            so too, then quotes the closest it comes. Chosen on the dev splits by
+            ``python -m eval.quality.confidence``.
         answer_term_weight: Weight of the IDF-weighted share of question words in a sentence's
             answer score (its cosine similarity to the question is the rest).
         answer_passage_weight: Weight of the passage's retrieval score (rescaled to [0, 1]) in
@@ -109,6 +112,7 @@ class AnswerSettings:
 
     answerer: AnswererName = "extractive"
     min_answer_similarity: float = field(default=0.40, metadata=_range(-1.0, 1.0))
+    min_confidence: float = field(default=0.25, metadata=_range(0.0, 1.0))
     answer_term_weight: float = field(default=0.5, metadata=_range(0.0, 10.0))
     answer_passage_weight: float = field(default=0.2, metadata=_range(0.0, 10.0))
     answer_type_weight: float = field(default=0.3, metadata=_range(0.0, 10.0))

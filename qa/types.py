@@ -180,16 +180,39 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """How well the chosen answer fits its question, each in [0, 1] but the cosines (in
+    [-1, 1]): what ``Answer.confidence`` is computed from.
+
+    Attributes:
+        similarity: Cosine of the question and the closest candidate sentence.
+        answer_similarity: Cosine of the question and the answer's best sentence.
+        answer_terms: Share of the question's word weight (IDF) the answer's sentences hold.
+        passage_terms: Share of it the answer's first cited passage holds.
+        answer_type: 1 when the answer holds the kind of answer asked for (a name for "who",
+            a number for "how many" ...), 0 when not, 0.5 when the question asks for no kind.
+    """
+
+    similarity: float
+    answer_similarity: float
+    answer_terms: float
+    passage_terms: float
+    answer_type: float
+
+
+@dataclass(frozen=True)
 class Answer:
     """An extractive answer. ``[n]`` markers in ``text`` refer to ``citations[n - 1]``.
 
-    ``quotes`` locates each sentence of the answer in its document. ``confident`` is False
-    when the corpus does not seem to answer the question; ``text`` then says so, ``citations``
-    are the nearest passages, for the reader to judge, and ``quotes`` is empty.
-    ``similarity`` is the cosine similarity between the question and the closest sentence of
-    the passages (None when there was no sentence); ``confident`` compares it to
-    ``min_answer_similarity``. ``query`` is the text that was searched: the question itself,
-    or for a follow-up the earlier questions it leans on joined to it.
+    ``quotes`` locates each sentence of the answer in its document. ``confidence`` (in [0, 1],
+    None when there was nothing to answer from) says how likely the corpus answers the
+    question, from the ``evidence``; ``confident`` is False below ``min_confidence``, or when
+    no sentence comes within ``min_answer_similarity`` of the question. ``text`` then says that
+    the corpus does not seem to answer, followed by the closest it comes (if anything), for the
+    reader to judge. ``similarity`` is the cosine similarity between the question and the
+    closest sentence of the passages (None when there was no sentence). ``query`` is the text
+    that was searched: the question itself, or for a follow-up the earlier questions it leans
+    on joined to it.
     """
 
     question: str
@@ -199,6 +222,18 @@ class Answer:
     quotes: list[Quote] = field(default_factory=list)
     similarity: float | None = None
     query: str = ""
+    confidence: float | None = None
+    evidence: Evidence | None = None
+
+    def blocks(self) -> list[tuple[str, bool]]:
+        """The answer's paragraphs, each with whether it is verbatim: a quoted code block or
+        list of steps (a paragraph that holds line breaks or starts indented) is shown as it
+        stands, prose may be refilled."""
+        return [
+            (paragraph, "\n" in paragraph or paragraph[:1].isspace())
+            for paragraph in self.text.split("\n\n")
+            if paragraph.strip()
+        ]
 
 
 @dataclass(frozen=True)

@@ -71,8 +71,11 @@ def test_ask_json_is_structured(folder, tmp_path, capsys):
         "confident",
         "quotes",
         "similarity",
+        "confidence",
+        "evidence",
     }
-    assert 0 < data["similarity"] <= 1
+    assert 0 < data["similarity"] <= 1 and 0 <= data["confidence"] <= 1
+    assert set(data["evidence"]) >= {"passage_terms", "answer_type"}
     assert data["citations"][0]["doc_id"] == "report.html"
     assert {"start", "end", "part", "section", "author", "also_in"} <= set(data["citations"][0])
 

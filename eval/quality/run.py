@@ -213,16 +213,16 @@ def run_config(
     return *score(questions, ranked, answers), answers, ranked
 
 
-REFUSAL_THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(9))  # 0.30 … 0.70
+REFUSAL_THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 13))  # 0.05 … 0.60
 
 
 def refusal_sweep(
     questions: Sequence[Question], answers: Sequence[Answer]
 ) -> dict[str, dict[str, float | None]]:
-    """For each ``min_answer_similarity`` threshold, the share of unanswerable questions that
-    would be refused, and of answerable ones (lower is better), from the recorded similarities.
-    """
-    sims = [a.similarity if a.similarity is not None else -1.0 for a in answers]
+    """For each ``min_confidence`` threshold, the share of unanswerable questions that would
+    be refused, and of answerable ones (lower is better), from the answers' confidence (an
+    answer with none, refused before any was computed, is refused at every threshold)."""
+    sims = [a.confidence if a.confidence is not None else -1.0 for a in answers]
     unanswerable = [i for i, q in enumerate(questions) if not q.answerable]
     answerable = [i for i, q in enumerate(questions) if q.answerable]
     return {
@@ -277,9 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n{DEFAULT_CONFIG} by kind of file, by tag and by question type:")
         print(format_table(results[DEFAULT_CONFIG]["breakdown"], counted=True))
     if DEFAULT_CONFIG in results:
-        print(
-            f"\nRefusals of {DEFAULT_CONFIG} by min_answer_similarity (unanswerable / answerable):"
-        )
+        print(f"\nRefusals of {DEFAULT_CONFIG} by min_confidence (unanswerable / answerable):")
         sweep = results[DEFAULT_CONFIG]["refusal_sweep"].items()
         print(
             "  ".join(

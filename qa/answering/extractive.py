@@ -12,17 +12,19 @@ the question and offers the nearest passages instead of guessing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from embeddings.encoder import Encoder
 from qa.answering.answer_types import answer_type, holds
+from qa.answering.confidence import load_model
 from qa.answering.sentences import Candidate, Sentence, candidates
 from qa.index.dedup import jaccard, shingles
 from qa.search.fusion import min_max
 from qa.settings import AnswerSettings
 from qa.store.base import WordWeights
-from qa.types import Answer, Passage, Quote
+from qa.types import Answer, Evidence, Passage, Quote
 
 NO_ANSWER = "The corpus does not seem to answer this question."
 MAX_SENTENCES = (
@@ -99,7 +101,25 @@ class ExtractiveAnswerer:
         order = [int(i) for i in np.argsort(-score, kind="stable")]
         best = float(score[order[0]])
         chosen = self._choose(found, order, score, best, procedure=expected == "procedure")
-        return _cited(question, passages, chosen, closest)
+        top = found[order[0]]
+        evidence = Evidence(
+            similarity=closest,
+            answer_similarity=round(float(similarity[order[0]]), 4),
+            answer_terms=round(float(overlap[order[0]]), 4),
+            passage_terms=round(
+                _term_overlap(weights, passages[top.sentence.passage].text, self.weights), 4
+            ),
+            answer_type=0.5 if expected == "any" else float(typed[order[0]]),
+        )
+        confidence = round(load_model().confidence(evidence), 4)
+        answer = replace(
+            _cited(question, passages, chosen, closest), confidence=confidence, evidence=evidence
+        )
+        if confidence < self.settings.min_confidence:  # say so, and show the closest it comes
+            return replace(
+                answer, text=f"{NO_ANSWER} The closest it comes: {answer.text}", confident=False
+            )
+        return answer
 
     def _choose(
         self,

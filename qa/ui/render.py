@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 
 from qa.types import (
@@ -44,6 +45,14 @@ def escape_markdown(text: str) -> str:
     """``text`` as inert Markdown: every Markdown character is backslash-escaped (so no link,
     image or emphasis forms) and HTML characters become entities."""
     return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text), quote=False)
+
+
+def code_block(text: str) -> str:
+    """``text`` as a fenced Markdown code block, shown verbatim (indentation and line breaks
+    kept, common indentation removed), its fence longer than any run of backticks inside."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{textwrap.dedent(text).strip(chr(10))}\n{fence}"
 
 
 def part_label(part: Part, author: str | None) -> str:
@@ -92,7 +101,10 @@ def chat_reply(answer: Answer, searched_for: str | None = None) -> str:
         searched_for: The query actually searched, when a follow-up was joined to earlier
             questions; shown so the reader sees how the question was read.
     """
-    parts = [escape_markdown(answer.text)]
+    parts = [
+        code_block(text) if verbatim else escape_markdown(text)
+        for text, verbatim in answer.blocks()
+    ]
     if searched_for:
         parts.append(f"*Read with the earlier question as: {escape_markdown(searched_for)}*")
     sources = [

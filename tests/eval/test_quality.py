@@ -70,9 +70,9 @@ def _question(id: str, answerable: bool) -> Question:
 def test_refusal_sweep_counts_questions_below_each_threshold():
     questions = [_question("u1", False), _question("u2", False), _question("a1", True)]
     answers = [
-        Answer("q?", "t", similarity=0.33),
-        Answer("q?", "t", similarity=None),  # no sentence at all: refused at every threshold
-        Answer("q?", "t", similarity=0.52),
+        Answer("q?", "t", confidence=0.33),
+        Answer("q?", "t", confidence=None),  # no sentence at all: refused at every threshold
+        Answer("q?", "t", confidence=0.52),
     ]
     sweep = refusal_sweep(questions, answers)
     assert sweep["0.30"] == {"refuses_unanswerable": 0.5, "refuses_answerable": 0.0}

@@ -105,6 +105,16 @@ def test_chat_reply_lists_citations_and_says_how_a_follow_up_was_read():
     assert "Read with the earlier question as: What did Sadr demand? Did they accept?" in reply
 
 
+def test_a_quoted_code_block_is_shown_verbatim_in_a_fence_it_cannot_close():
+    code = "    $ find . -type f -exec file '{}' \\;\n      ```\n    <b>x</b>"
+    answer = Answer("q", f"Run file on every file. [1]\n\n{code}", [_passage("t")], True)
+    reply = chat_reply(answer)
+    prose, block = reply.split("\n\n")[:2]
+    assert prose == r"Run file on every file\. \[1\]"
+    fence = "````"  # longer than the backticks inside
+    assert block == f"{fence}\n$ find . -type f -exec file '{{}}' \\;\n  ```\n<b>x</b>\n{fence}"
+
+
 def test_a_location_names_page_and_section_but_not_the_title_again() -> None:
     title = "Internationalization support | Node.js v20.20.2 Documentation"
     trail = "Internationalization support › Options for building Node.js"

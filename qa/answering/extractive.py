@@ -178,12 +178,15 @@ def _cited(
             and following.passage == part.passage
             and following.kind in ("code",)
         )
+        # Prose is quoted with its line breaks (a PDF's, a man page's) as spaces, so that only a
+        # code block or a list of steps is a paragraph with line breaks (``Answer.blocks``).
+        prose = " ".join(part.text.split())
         if block:
             pieces.append(f"\n\n{part.text}\n\n")
         elif same_run:
-            pieces.append(f"{part.text} [{number}]")
+            pieces.append(f"{prose} [{number}]")
         else:
-            pieces.append(f"{part.text} [{number}] ")
+            pieces.append(f"{prose} [{number}] ")
         quotes.append(Quote(number, passage.doc_id, part.start, part.end))
     text = "".join(pieces).strip("\n ")
     return Answer(question, text, citations, True, quotes, closest)

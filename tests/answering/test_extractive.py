@@ -76,3 +76,15 @@ def test_a_sentence_that_refers_back_is_quoted_with_the_one_before_it(answerer):
         "The city council approved the new budget on Monday. It raises" in answer.text
     )
     assert "It raises the library's funding by a third." in answer.text
+
+
+def test_prose_is_quoted_on_one_line_so_only_code_is_a_verbatim_block(answerer):
+    text = (
+        "The file fonts.conf contains configuration information for the fontconfig library\n"
+        "consisting of directories to look at for font information."
+    )
+    answer = ask(answerer, "What does fonts.conf contain?", [passage(text)])
+    assert answer.confident
+    assert answer.blocks() == [(answer.text, False)] and "\n" not in answer.text
+    quote = answer.quotes[0]
+    assert " ".join(text[quote.start : quote.end].split()) in answer.text

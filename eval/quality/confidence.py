@@ -37,8 +37,9 @@ SETS = ("basra", "realdocs")
 
 
 def answered(split: str) -> tuple[np.ndarray, np.ndarray]:
-    """Evidence rows and answerable labels of every question of ``split`` in both sets (a
-    question answered from nothing, with no evidence, scores a row of zeros)."""
+    """Evidence rows and answerable labels of every question of ``split`` in both sets. A
+    question refused before any evidence was weighed (no sentence within
+    ``min_answer_similarity``) has a row of NaN: refused at every threshold, not fitted on."""
     rows, labels = [], []
     for name in SETS:
         question_set = QUESTION_SETS[name]
@@ -49,13 +50,16 @@ def answered(split: str) -> tuple[np.ndarray, np.ndarray]:
         for question in tqdm(questions, desc=f"{name} {split}", unit="question"):
             answer = qa.answer(question.question)
             evidence = answer.evidence
-            rows.append(astuple(evidence) if evidence is not None else (0.0,) * len(FEATURES))
+            rows.append(astuple(evidence) if evidence is not None else (np.nan,) * len(FEATURES))
             labels.append(question.answerable)
     return np.array(rows, dtype=float), np.array(labels, dtype=bool)
 
 
 def fit(x: np.ndarray, answerable: np.ndarray) -> ConfidenceModel:
-    """Logistic regression on scaled features, each class weighing half."""
+    """Logistic regression on scaled features, each class weighing half (rows of NaN left
+    out)."""
+    weighed = ~np.isnan(x).any(axis=1)
+    x, answerable = x[weighed], answerable[weighed]
     mean, spread = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = np.hstack([np.ones((len(x), 1)), (x - mean) / spread])
     weight = np.where(answerable, 0.5 / answerable.sum(), 0.5 / (~answerable).sum())
@@ -79,7 +83,9 @@ def curve(model: ConfidenceModel, x: np.ndarray, answerable: np.ndarray) -> dict
     """For each threshold, the shares of unanswerable and answerable questions refused."""
     from qa.types import Evidence
 
-    confidence = np.array([model.confidence(Evidence(*row)) for row in x])
+    confidence = np.array(
+        [-1.0 if np.isnan(row).any() else model.confidence(Evidence(*row)) for row in x]
+    )
     return {
         f"{t:.2f}": {
             "refuses_unanswerable": round(float((confidence[~answerable] < t).mean()), 4),

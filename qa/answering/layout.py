@@ -276,19 +276,32 @@ def _kind(
         or kind_before not in ("prose", "item")
         or bool(re.search(r"[.!?:]['\"”’)\]]*$", before.text))
     )
-    if (
-        starts_paragraph
-        and looks_like_term(text)
-        and after is not None
-        and not looks_like_term(after.text)
-    ):
-        return "term"
+    if starts_paragraph and looks_like_term(text) and after is not None:
+        if not looks_like_term(after.text):
+            return "term"
+        # The short spelling over the long one ("-a" over "--append"), then the description.
+        if lines[i + 1] is after and _is_option_pair(text, after.text):
+            return "term"
     if (before is None or blank or kind_before in ("heading", "navigation")) and looks_like_heading(
         text
     ):
         if after is None or _next_is_blank(lines, i) or not looks_like_heading(after.text):
             return "heading"
     return "prose"
+
+
+def _is_option_pair(line: str, following: str) -> bool:
+    """Two spellings of one option on consecutive lines ("-a" and "--append", "-o file" and
+    "--output=file"): the first a short option, the second a long one."""
+    return bool(re.match(r"^-\w\b", line)) and following.startswith("--")
+
+
+def _continues_term(lines: list[_Line | None], i: int) -> bool:
+    """Whether term line ``i`` is the long spelling right under a short one ("--append" under
+    "-a"): one term, two lines."""
+    before = lines[i - 1] if i else None
+    line = lines[i]
+    return before is not None and line is not None and _is_option_pair(before.text, line.text)
 
 
 def _next_is_blank(lines: list[_Line | None], i: int) -> bool:
@@ -315,7 +328,8 @@ def _group(lines: list[_Line | None], kinds: list[BlockKind | None]) -> list[Blo
         starts_new = (
             current is None
             or current[0] != kind
-            or kind in ("heading", "term", "navigation", "table")
+            or kind in ("heading", "navigation", "table")
+            or (kind == "term" and not _continues_term(lines, i))
             or (kind == "item" and _ITEM.match(line.text) is not None)
         )
         if starts_new:

@@ -70,6 +70,8 @@ SHORT_LINE = 0.6
 _PROSE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
 _FINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
 _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a term
+# A short sentence stating a default after a description: "Default: 1000.", "Default: '&'."
+_DEFAULT_LABEL = re.compile(r"^Default(?: value)?:\s*\S.{0,60}$", re.DOTALL)
 _MARKER = re.compile(r"^(?:[-*•+–]|\d{1,3}[.)]|[a-z][.)])\s+")
 
 
@@ -93,6 +95,16 @@ class Candidate:
     sentence: Sentence
     context: Sentence | None = None
     procedure: Sentence | None = None
+    term: Sentence | None = None  # the option or function its paragraph describes
+    default: Sentence | None = None  # a "Default: 1000." that follows it in its block
+
+    @property
+    def described(self) -> Sentence | None:
+        """The option or function line the sentence describes: its context, or the term
+        over its paragraph."""
+        if self.context is not None and self.context.kind == "term":
+            return self.context
+        return self.term
 
     @property
     def text(self) -> str:
@@ -197,7 +209,12 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             units.append((piece(block.start, block.end, block.kind), b))
 
     result: list[Candidate] = []
+    term: Sentence | None = None  # the option or function the prose since it describes
     for u, (unit, b) in enumerate(units):
+        if unit.kind == "heading" or unit.kind == "term" and _LABEL.match(unit.text):
+            term = None
+        elif unit.kind == "term":
+            term = unit
         if unit.kind not in ("prose", "item") or not has_verb(unit.text):
             continue
         procedure = _procedure(units, u, blocks, piece)
@@ -217,7 +234,16 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
                     context = before[0]  # the description of an option or a function
             elif refers_back(unit.text) and before[0].kind in ("prose", "item"):
                 context = before[0]
-        result.append(Candidate(unit, context, procedure))
+        described = None if context is not None and context.kind == "term" else term
+        default = next(
+            (
+                x
+                for x, other in units[u + 1 :]
+                if other == b and x.kind == unit.kind and _DEFAULT_LABEL.match(x.text)
+            ),
+            None,
+        )
+        result.append(Candidate(unit, context, procedure, described, default))
     return result
 
 

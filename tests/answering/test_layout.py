@@ -68,6 +68,22 @@ def test_a_command_after_a_colon_is_code_and_a_manual_option_is_a_term():
     assert [k for k, _ in kinds(man)] == ["term", "prose"]
 
 
+def test_a_short_and_a_long_option_on_two_lines_are_one_term():
+    text = (
+        "Options must appear before the command.\n\n"
+        "-a\n--append\n\n"
+        "Append the resource use information to the output file.\n\n"
+        "--help\n\nPrint a summary of the options."
+    )
+    assert kinds(text) == [
+        ("prose", "Options must appear before the command."),
+        ("term", "-a\n--append"),
+        ("prose", "Append the resource use information to the output file."),
+        ("term", "--help"),
+        ("prose", "Print a summary of the options."),
+    ]
+
+
 def test_wrapped_lines_form_one_paragraph_and_items_stand_alone():
     text = (
         "To help diagnose problems, the library is built with a large\n"

@@ -9,8 +9,9 @@ before it. No parser and no tagger, so the rules are deliberately simple:
   Misses rare verbs in the present tense ("Nettle hashes"); a miss only drops a candidate.
 - *Leans on the one before*: it opens with a pronoun or a demonstrative ("This", "It", "They",
   "Such", "He" ...), with a preposition followed by one ("For this reason", "In that case"),
-  with a connective ("Otherwise", "However"), or with a conjunction followed within three words
-  by a pronoun, "none" or "neither" ("If none of them is set", "When this happens").
+  with a connective ("Otherwise", "However"), with "To do so" or "By doing this", or with a
+  conjunction followed within three words by a pronoun, "none" or "neither" ("If none of them
+  is set", "When this happens").
 - *Headless*: it opens with a verb in the third person or the imperative and has no subject
   ("Specifies the file to write to.", "Don't replace existing files."); in reference manuals it
   describes the option or function named on the line before it.
@@ -77,6 +78,9 @@ _PREPOSITIONS = frozenset("for in on at by with from to of after before despite"
 # before ("Otherwise, ...", "However, ...").
 _SUBORDINATORS = frozenset("if when unless once until because since although though while".split())
 _POINTING = frozenset("this that these those it they them none neither either both".split())
+_DOING = frozenset(
+    "do so|do this|do that|doing so|doing this|doing that|achieve this|achieve that".split("|")
+)
 _CONNECTIVES = frozenset("otherwise however therefore thus hence instead".split())
 _THIRD_PERSON = re.compile(r"^(?:[A-Z][a-z]+(?:s|es)|Don['’]t|Do not|Never|Must)\b")
 
@@ -142,7 +146,10 @@ def refers_back(text: str) -> bool:
         return True
     if head in _SUBORDINATORS:
         return any(w.lower() in _POINTING for w in first[1:4])
-    return head in _PREPOSITIONS and len(first) > 1 and first[1].lower() in _REFERRING
+    if head in _PREPOSITIONS and len(first) > 1 and first[1].lower() in _REFERRING:
+        return True
+    # "To do so, ...", "By doing this, ...": the action of the sentence before.
+    return head in ("to", "by", "in") and " ".join(w.lower() for w in first[1:3]) in _DOING
 
 
 def is_headless(text: str) -> bool:

@@ -72,7 +72,7 @@ _FINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
 _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a term
 # A short sentence stating a default after a description: "Default: 1000.", "Default: '&'."
 _DEFAULT_LABEL = re.compile(r"^Default(?: value)?:\s*\S.{0,60}$", re.DOTALL)
-_MARKER = re.compile(r"^(?:[-*•+–]|\d{1,3}[.)]|[a-z][.)])\s+")
+_MARKER = re.compile(r"^(?:[-*•+–:]|\d{1,3}[.)]|[a-z][.)])\s+")
 
 
 @dataclass(frozen=True)
@@ -215,10 +215,19 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             term = None
         elif unit.kind == "term":
             term = unit
-        if unit.kind not in ("prose", "item") or not has_verb(unit.text):
+        if unit.kind not in ("prose", "item"):
+            continue
+        # A definition under its term ("User" / ": $HOME/.config/pip/pip.conf") needs no verb.
+        defines = (
+            u > 0
+            and units[u - 1][0].kind == "term"
+            and text[blocks[b].start] == ":"
+            and units[u - 1][1] != b
+        )
+        if not defines and not has_verb(unit.text):
             continue
         procedure = _procedure(units, u, blocks, piece)
-        if len(unit.text.split()) < (2 if procedure else MIN_SENTENCE_WORDS):
+        if not defines and len(unit.text.split()) < (2 if procedure else MIN_SENTENCE_WORDS):
             continue  # a step may be short: "Create the dictionary" and its command
         first_of_passage = u == 0 or all(x.kind == "heading" for x, _ in units[:u])
         if first_of_passage and unit.text[:1].islower():

@@ -105,3 +105,18 @@ def test_wrapped_prose_splits_at_sentence_ends_and_after_short_lines():
         "Short line",
         "Next sentence.",
     ]
+
+
+def test_a_definition_needs_no_verb_and_brings_its_term():
+    text = (
+        "The files are in standard places.\n\n"
+        "User\n: {file}`$HOME/.config/pip/pip.conf`, in the home folder.\n\n"
+        "Site\n: {file}`$VIRTUAL_ENV/pip.conf`\n"
+    )
+    found = candidates([passage(text)])
+    assert [c.text for c in found] == [
+        "The files are in standard places.",
+        "User {file}`$HOME/.config/pip/pip.conf`, in the home folder.",
+        "Site {file}`$VIRTUAL_ENV/pip.conf`",
+    ]
+    assert found[1].context is not None and found[1].context.kind == "term"

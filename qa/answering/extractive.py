@@ -4,7 +4,8 @@ No language model writes anything: each candidate sentence of the top passages
 (``qa.answering.sentences``: never a heading, navigation, code or a fragment without a verb) is
 embedded with the sentence it leans on and compared with the question, and the best ones are
 returned verbatim with ``[n]`` markers. A how-to question is answered with the procedure: the
-sentence and the code block or the steps that follow it, the code kept as it stands. When even
+sentence and the code block or the steps that follow it, the code kept as it stands; a question
+that quotes a case ("for 'index.coffee.md'") gets the line of an example that holds it. When even
 the best sentence is not similar enough, the answer says that the corpus does not seem to answer
 the question and offers the nearest passages instead of guessing.
 """
@@ -19,7 +20,7 @@ import numpy as np
 from embeddings.encoder import Encoder
 from qa.answering.answer_types import answer_type, asks_default, holds, names_term, states_default
 from qa.answering.confidence import load_model
-from qa.answering.sentences import Candidate, Sentence, candidates
+from qa.answering.sentences import Candidate, Sentence, candidates, example, quoted_literals
 from qa.index.dedup import jaccard, shingles
 from qa.search.fusion import min_max
 from qa.settings import AnswerSettings
@@ -113,6 +114,10 @@ class ExtractiveAnswerer:
         chosen = self._choose(
             found, order, score, best, procedure=expected == "procedure", default=default
         )
+        # A question about a quoted case ("for 'index.coffee.md'") gets the example of it.
+        shown = example(quoted_literals(question), passages, found[order[0]].sentence.passage)
+        if shown is not None and all(p.kind != "code" for p in chosen):
+            chosen = [*_parts(found[order[0]], default), shown]  # one sentence, one block
         top = found[order[0]]
         evidence = Evidence(
             similarity=closest,

@@ -8,6 +8,10 @@ without final punctuation: the chunk's last words, or a line of a reference list
 brings the sentence it leans on (``wording.refers_back``: "This means ..."), or the term it
 describes (the first sentence under "--log-file=<filename>"), and, for a how-to question, the
 code block or the numbered steps that follow it ("Use this command line:" and the command).
+Every sentence of a description also knows the option or function line it is under
+(``Candidate.term``) and a short "Default: 1000." later in its block (``Candidate.default``).
+``example`` finds the line of a code block that holds a literal the question quotes, with the
+comments after it ("path.extname('index.coffee.md');" and "// Returns: '.md'").
 """
 
 from __future__ import annotations
@@ -278,3 +282,45 @@ def _procedure(
             break
         last = other
     return piece(blocks[first].start, blocks[last].end, "item")
+
+
+# A literal quoted in a question: 'index.coffee.md', "utf-8", `--fast` (an apostrophe inside a
+# word, as in "Node's", opens nothing).
+_LITERAL = re.compile(r"(?<!\w)(?:'([^'\n]{2,60})'|\"([^\"\n]{2,60})\"|`([^`\n]{2,60})`)(?!\w)")
+MAX_EXAMPLE_COMMENTS = 2  # comment lines after the example line that come with it ("// Returns")
+
+
+def quoted_literals(question: str) -> list[str]:
+    """The literals ``question`` quotes, in order."""
+    return [next(g for g in m.groups() if g) for m in _LITERAL.finditer(question)]
+
+
+def example(literals: Sequence[str], passages: Sequence[Passage], first: int) -> Sentence | None:
+    """The line of a code block that holds one of ``literals``, with the comment lines right
+    after it (``// Returns: '.md'``): the example of the case the question asks about. Passage
+    ``first`` (the answer's) is searched first, then the others in order."""
+    if not literals:
+        return None
+    for index in [first, *(i for i in range(len(passages)) if i != first)]:
+        passage = passages[index]
+        text = passage.text
+        for block in layout(text, passage.section, passage.title):
+            if block.kind != "code":
+                continue
+            lines = text[block.start : block.end].split("\n")
+            offsets = [block.start]
+            for line in lines[:-1]:
+                offsets.append(offsets[-1] + len(line) + 1)
+            for k, line in enumerate(lines):
+                if not any(literal in line for literal in literals):
+                    continue
+                start = offsets[k] + len(line) - len(line.lstrip())
+                end = offsets[k] + len(line.rstrip())
+                for j in range(k + 1, min(k + 1 + MAX_EXAMPLE_COMMENTS, len(lines))):
+                    if not lines[j].lstrip().startswith(("//", "#")):
+                        break
+                    end = offsets[j] + len(lines[j].rstrip())
+                return Sentence(
+                    text[start:end], index, passage.start + start, passage.start + end, "code"
+                )
+    return None

@@ -165,3 +165,23 @@ def test_below_the_answer_floor_it_refuses_but_quotes_and_below_the_quote_floor_
     nothing = ask(silent, question, found)
     assert not nothing.confident and not nothing.quotes
     assert nothing.text.endswith("The nearest passages are [1].")
+
+
+def test_a_question_about_a_quoted_case_gets_the_example_of_it(answerer):
+    text = (
+        "The path.extname() method returns the extension of the path, from the last "
+        "occurrence of the . (period) character to the end of the string.\n\n"
+        "path.extname('index.html');\n// Returns: '.html'\n\n"
+        "path.extname('index.coffee.md');\n// Returns: '.md'\n\n"
+        "path.extname('index.');\n// Returns: '.'"
+    )
+    answer = ask(
+        answerer,
+        "What does Node's path.extname return for 'index.coffee.md'?",
+        [passage(text, "path.pdf")],
+    )
+    assert answer.text.startswith("The path.extname() method returns the extension")
+    assert answer.text.endswith("\n\npath.extname('index.coffee.md');\n// Returns: '.md'")
+    assert len(answer.quotes) == 2
+    for quote in answer.quotes:
+        assert text[quote.start : quote.end] in answer.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.answering.sentences import candidates, split_prose
+from qa.answering.sentences import candidates, example, quoted_literals, split_prose
 from qa.types import Passage
 
 
@@ -120,3 +120,20 @@ def test_a_definition_needs_no_verb_and_brings_its_term():
         "Site {file}`$VIRTUAL_ENV/pip.conf`",
     ]
     assert found[1].context is not None and found[1].context.kind == "term"
+
+
+def test_a_quoted_literal_finds_its_example_line_and_the_comments_after_it():
+    assert quoted_literals("What does Node's extname return for 'index.coffee.md'?") == [
+        "index.coffee.md"
+    ]
+    assert quoted_literals('Is "utf-8" or `latin-1` the default?') == ["utf-8", "latin-1"]
+    text = (
+        "The method returns the extension.\n\n"
+        "path.extname('index.html');\n// Returns: '.html'\n"
+        "path.extname('index.coffee.md');\n// Returns: '.md'\nconsole.log('done');"
+    )
+    found = example(["index.coffee.md"], [passage(text)], 0)
+    assert found is not None and found.kind == "code"
+    assert found.text == "path.extname('index.coffee.md');\n// Returns: '.md'"
+    assert text[found.start - 100 : found.end - 100] == found.text
+    assert example(["index.js"], [passage(text)], 0) is None

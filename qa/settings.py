@@ -97,7 +97,10 @@ class AnswerSettings:
     Attributes:
         answerer: Which answerer writes the answer ("extractive": sentences quoted verbatim).
         min_answer_similarity: Below this cosine similarity between the question and the best
-            sentence, the answer says the corpus does not seem to answer the question.
+            sentence, the answer says the corpus does not seem to answer the question (and
+            quotes the closest it comes).
+        min_quote_similarity: Below this cosine it quotes nothing either, and offers the
+            nearest passages: the closest sentence is too far off to show.
         min_confidence: Below this ``Answer.confidence`` (``qa.answering.confidence``), it says
             so too, then quotes the closest it comes. Chosen on the dev splits by
             ``python -m eval.quality.confidence``.
@@ -107,15 +110,21 @@ class AnswerSettings:
             the answer score of its sentences.
         answer_type_weight: Added to a sentence's answer score when it holds the kind of answer
             the question asks for (a name for "who", a number for "how many", a command or a
-            code block for "how do I"; ``qa.answering.answer_types``).
+            code block for "how do I"; ``qa.answering.answer_types``). A question about a
+            default asks for a sentence that states one ("[default: 2]", "Default: 1000.").
+        answer_name_weight: Added to a sentence's answer score when it describes an option or a
+            function (a manual's "--log-file=<filename>") whose name the question spells out
+            ("a log file").
     """
 
     answerer: AnswererName = "extractive"
     min_answer_similarity: float = field(default=0.40, metadata=_range(-1.0, 1.0))
+    min_quote_similarity: float = field(default=0.30, metadata=_range(-1.0, 1.0))
     min_confidence: float = field(default=0.25, metadata=_range(0.0, 1.0))
     answer_term_weight: float = field(default=0.5, metadata=_range(0.0, 10.0))
     answer_passage_weight: float = field(default=0.2, metadata=_range(0.0, 10.0))
     answer_type_weight: float = field(default=0.3, metadata=_range(0.0, 10.0))
+    answer_name_weight: float = field(default=0.3, metadata=_range(0.0, 10.0))
 
     def __post_init__(self) -> None:
         _validate(self)

@@ -144,9 +144,13 @@ def test_pdf_and_word_files_are_indexed_and_cited_with_their_page(tmp_path):
     top = qa.retrieve("Which key words are interpreted as described in RFC 2119?", k=1)[0]
     assert top.doc_id == "shared-mime-info-spec.pdf" and top.page == 2 and top.pages == (2,)
     assert qa.document(top.doc_id).text[top.start : top.end] == top.text
-    cited = main_output(["ask", "RFC 2119 key words", "--corpus", str(folder)], tmp_path)
-    section = r"1\. Introduction › 1\.3\. Language used in this specification"
-    assert re.search(rf"\(shared-mime-info-spec\.pdf, p\. 2, § {section}, chars \d+–\d+\)", cited)
+    # An answer from page 9 cites its page and section.
+    cited = main_output(
+        ["ask", "What is the word size used for?", "--corpus", str(folder)], tmp_path
+    )
+    assert cited.startswith("The word size is used for byte-swapping. [1]")
+    section = r"2\. Unified system › 2\.5\. The magic files"
+    assert re.search(rf"\(shared-mime-info-spec\.pdf, p\. 9, § {section}, chars \d+–\d+\)", cited)
 
     table = qa.retrieve("Which ICU option supports the Intl object fully?", k=3)
     assert any(p.doc_id == "nodejs-intl.docx" and p.page is None for p in table)

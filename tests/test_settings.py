@@ -30,7 +30,10 @@ from tests.helpers import ROOT
         ({"reranker": "cross"}, "reranker must be one of none; got 'cross'"),
         ({"collapse_duplicates": "yes"}, "collapse_duplicates must be True or False"),
         ({"model": " "}, "model must name a sentence-transformers model"),
-        ({"colour": 1}, "unknown setting.s. colour; valid: answer_passage_weight, "),
+        (
+            {"colour": 1},
+            "unknown setting.s. colour; valid: answer_name_weight, answer_passage_weight, ",
+        ),
     ],
 )
 def test_a_bad_setting_is_refused_with_its_valid_range(overrides, message):

@@ -124,6 +124,16 @@ _IMPERATIVE = re.compile(
     r"|Edit|Create|Put|Remove|Start|Stop|Compile|Download|Open|Make|Try|Export|Change)\b"
 )
 _WORD = re.compile(r"[\w'’.-]+")
+# A default stated with its value: "[default: 2, stderr]", "Default: 1000.", "defaults to
+# /tmp", "The default value is twenty million bytes." ("by default" alone names no value).
+_DEFAULT = re.compile(
+    r"\[default:\s*[^\]\s][^\]]*\]|\bdefault:\s*\S|\bdefaults? to\b"
+    r"|\bdefault (?:\w+ )?(?:is|are|was|of \S+ is)\b",
+    re.IGNORECASE,
+)
+# The name of an option ("--log-file=<filename>" → "log-file") or of a function
+# ("timeout.unref()" → "timeout.unref") on a term line.
+_OPTION_NAME = re.compile(r"(?<![\w-])--?([A-Za-z][\w-]*)|\b([A-Za-z_][\w.]*)\(")
 
 
 def question_type(question: str) -> QuestionType:
@@ -157,6 +167,40 @@ def answer_type(question: str) -> AnswerType:
         "how-to": "procedure",
         "other": "any",
     }[kind]  # type: ignore[return-value]
+
+
+def asks_default(question: str) -> bool:
+    """Whether ``question`` asks for a default ("What is the default port?", "... by
+    default?")."""
+    return re.search(r"\bdefaults?\b", question, re.IGNORECASE) is not None
+
+
+def states_default(text: str) -> bool:
+    """Whether ``text`` states a default with its value ("[default: 20000000]", "Default:
+    1000.", "it defaults to /tmp", "The default value is twenty million bytes.")."""
+    return _DEFAULT.search(text) is not None
+
+
+def _name_parts(name: str) -> set[str]:
+    return {_singular(p) for p in re.split(r"[^a-z0-9]+", name.lower()) if p}
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def names_term(term: str, question: str) -> bool:
+    """Whether ``question`` names the option or function of ``term`` (a manual's option line
+    "--log-file=<filename>", "-a --append", "timeout.unref()"): every word of one of its names
+    (at least three letters long) is a word of the question, so "a log file" names
+    "--log-file" and not "--log-fd"."""
+    asked = set().union(*(_name_parts(w) for w in _WORD.findall(question)))
+    for match in _OPTION_NAME.finditer(term):
+        name = match.group(1) or match.group(2)
+        parts = _name_parts(name)
+        if len(name.strip("-_.")) >= 3 and parts and parts <= asked:
+            return True
+    return False
 
 
 def _question_words(question: str) -> set[str]:

@@ -4,7 +4,8 @@ No language model writes anything: each candidate sentence of the top passages
 (``qa.answering.sentences``: never a heading, navigation, code or a fragment without a verb) is
 embedded with the sentence it leans on and compared with the question, and the best ones are
 returned verbatim with ``[n]`` markers. A how-to question is answered with the procedure: the
-sentence and the code block or the steps that follow it, the code kept as it stands. When even
+sentence and the code block or the steps that follow it, the code kept as it stands; a question
+that quotes a case ("for 'index.coffee.md'") gets the line of an example that holds it. When even
 the best sentence is not similar enough, the answer says that the corpus does not seem to answer
 the question and offers the nearest passages instead of guessing.
 """
@@ -17,9 +18,9 @@ from dataclasses import replace
 import numpy as np
 
 from embeddings.encoder import Encoder
-from qa.answering.answer_types import answer_type, holds
+from qa.answering.answer_types import answer_type, asks_default, holds, names_term, states_default
 from qa.answering.confidence import load_model
-from qa.answering.sentences import Candidate, Sentence, candidates
+from qa.answering.sentences import Candidate, Sentence, candidates, example, quoted_literals
 from qa.index.dedup import jaccard, shingles
 from qa.search.fusion import min_max
 from qa.settings import AnswerSettings
@@ -70,6 +71,10 @@ class ExtractiveAnswerer:
         command or a following code block for "how do I" ...). The embedding alone favours
         sentences that echo the question's topic; the rare words ("brokered"), the passage-level
         evidence of the hybrid search and the answer's type point at the answer.
+
+        Below ``min_quote_similarity`` nothing is quoted (the nearest passages are offered);
+        below ``min_answer_similarity`` or ``min_confidence`` the answer says the corpus does
+        not seem to answer, then quotes the closest it comes.
         """
         found = candidates(passages)
         if not found:
@@ -85,22 +90,34 @@ class ExtractiveAnswerer:
         ]
         similarity = self.encoder.encode(texts) @ question_vector
         closest = round(float(similarity.max()), 4)
-        if closest < self.settings.min_answer_similarity:
+        if closest < self.settings.min_quote_similarity:
             return _no_answer(question, passages, closest)
         weights = self.weights.idf(set(self.weights.words(question)))
         overlap = np.array([_term_overlap(weights, t, self.weights) for t in texts])
         prior = min_max({i: p.score for i, p in enumerate(passages)})
         ranked_prior = np.array([prior[c.sentence.passage] for c in found])
-        typed = np.array([_holds(expected, c, question) for c in found], dtype=float)
+        default = asks_default(question)
+        typed = np.array([_holds(expected, c, question, default) for c in found], dtype=float)
+        named = np.array(
+            [c.described is not None and names_term(c.described.text, question) for c in found],
+            dtype=float,
+        )
         score = (
             similarity
             + self.settings.answer_term_weight * overlap
             + self.settings.answer_passage_weight * ranked_prior
             + self.settings.answer_type_weight * typed
+            + self.settings.answer_name_weight * named
         )
         order = [int(i) for i in np.argsort(-score, kind="stable")]
         best = float(score[order[0]])
-        chosen = self._choose(found, order, score, best, procedure=expected == "procedure")
+        chosen = self._choose(
+            found, order, score, best, procedure=expected == "procedure", default=default
+        )
+        # A question about a quoted case ("for 'index.coffee.md'") gets the example of it.
+        shown = example(quoted_literals(question), passages, found[order[0]].sentence.passage)
+        if shown is not None and all(p.kind != "code" for p in chosen):
+            chosen = [*_parts(found[order[0]], default), shown]  # one sentence, one block
         top = found[order[0]]
         evidence = Evidence(
             similarity=closest,
@@ -115,7 +132,11 @@ class ExtractiveAnswerer:
         answer = replace(
             _cited(question, passages, chosen, closest), confidence=confidence, evidence=evidence
         )
-        if confidence < self.settings.min_confidence:  # say so, and show the closest it comes
+        refused = (
+            confidence < self.settings.min_confidence
+            or closest < self.settings.min_answer_similarity
+        )
+        if refused:  # say so, and show the closest it comes
             return replace(
                 answer, text=f"{NO_ANSWER} The closest it comes: {answer.text}", confident=False
             )
@@ -128,18 +149,19 @@ class ExtractiveAnswerer:
         score: np.ndarray,
         best: float,
         procedure: bool,
+        default: bool,
     ) -> list[Sentence]:
         """The sentences of the answer, in the order they are quoted: the best candidate (with
         its context, and for a how-to question its code or steps), then, while they score within
         ``margin`` of it and fit in ``max_sentences``, the next distinct ones."""
         top = found[order[0]]
-        parts = _parts(top)
+        parts = _parts(top, default)
         if procedure and top.procedure is not None:
             return [*parts, top.procedure]
         for i in order[1:]:
             if score[i] < best - self.margin:
                 break
-            more = [p for p in _parts(found[i]) if p not in parts]
+            more = [p for p in _parts(found[i], default) if p not in parts]
             if len(parts) + len(more) > self.max_sentences:
                 continue
             if more and all(_distinct(p, q) for p in more for q in parts):
@@ -147,12 +169,21 @@ class ExtractiveAnswerer:
         return parts
 
 
-def _parts(candidate: Candidate) -> list[Sentence]:
-    context = [] if candidate.context is None else [candidate.context]
-    return [*context, candidate.sentence]
+def _parts(candidate: Candidate, default: bool = False) -> list[Sentence]:
+    """What quoting ``candidate`` takes: the option it describes, the sentence it leans on,
+    itself, and for a question about a default the "Default: ..." that follows it."""
+    parts = [p for p in (candidate.term, candidate.context) if p is not None]
+    parts.append(candidate.sentence)
+    if default and candidate.default is not None:
+        parts.append(candidate.default)
+    return parts
 
 
-def _holds(expected: str, candidate: Candidate, question: str) -> bool:
+def _holds(expected: str, candidate: Candidate, question: str, default: bool) -> bool:
+    """Whether the candidate holds the answer's type; for a question about a default, whether
+    it (with its option line and its "Default: ...") states one."""
+    if default:
+        return states_default(" ".join(p.text for p in _parts(candidate, default)))
     if expected == "procedure" and candidate.procedure is not None:
         return True
     return holds(expected, candidate.text, question)  # type: ignore[arg-type]

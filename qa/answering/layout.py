@@ -12,14 +12,17 @@ and ``#`` marks, a manual keeps its indented examples and ``$`` prompts. Rules, 
   followed by a blank line, a paragraph or the end.
 - *navigation*: letters spaced out ("C O P Y"), menu words ("Next", "Table of contents"),
   separator rules, Markdown link definitions ("[lz4]: https://...") and fence lines.
-- *code*: inside a fence (not a MyST admonition such as ``{note}``), a prompt (``$ ``,
+- *code*: inside a fence (not a MyST directive whose body is prose, such as ``{note}`` or
+  ``{tab}``: fences nest, so a ``{tab}`` may hold a code fence), a prompt (``$ ``,
   ``>>> ``), statement syntax (ends with ``;``, ``{`` or ``}``, starts with ``const``,
   ``import`` ...), a line after one that ends with ``:`` that is indented deeper or reads as
   a command, and comment lines (``//``, ``/*``, ``#`` in code), which are kind *comment*.
-- *item*: a bullet or number ("- ", "* ", "• ", "1. ", "2) ") with its deeper lines.
+- *item*: a bullet or number ("- ", "* ", "• ", "1. ", "2) ") with its deeper lines, or the
+  definition of a term in a definition list (": ").
 - *table*: a row between pipes.
 - *term*: a short line naming an option or function ("--log-file=<filename>",
-  "timeout.unref()", "-k, --keep-old-files"), without final punctuation, before prose.
+  "timeout.unref()", "-k, --keep-old-files"), without final punctuation, before prose; the
+  term of a definition list (the short line over ": its definition").
 - *prose*: the rest; consecutive prose lines form one paragraph, so that text wrapped at a
   fixed width (PDF, man pages) reads as sentences, not lines.
 """
@@ -40,6 +43,10 @@ _FENCE = re.compile(r"^(```+|~~~+)\s*(\{?[\w-]*\}?)")
 _ADMONITIONS = frozenset(
     """note warning tip important admonition attention caution danger error hint seealso
     versionadded versionchanged deprecated""".split()
+)
+# MyST directives whose body is prose: admonitions, tabs, cards and the like.
+_PROSE_DIRECTIVES = _ADMONITIONS | frozenset(
+    "tab tab-item tab-set dropdown card grid-item-card margin sidebar topic epigraph".split()
 )
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 _SPACED = re.compile(r"^(?:\S ){2,}\S$")
@@ -67,7 +74,7 @@ _CODE_CHARS = re.compile(r"[(){}=<>\[\]]")
 _CODE_TOKEN = re.compile(r"\S*[-./_(){}<>=\[\]$@:]\S*")
 _COMMAND_TOKEN = re.compile(r"(?:^|\s)(?:--?\w[\w-]*|\S*[/=$]\S*)(?=\s|$)")
 _INLINE_CODE = re.compile(r"^`[^`]+`$")
-_ITEM = re.compile(r"^(?:[-*•+–]|\d{1,3}[.)]|[a-z][.)])\s+\S")
+_ITEM = re.compile(r"^(?:[-*•+–:]|\d{1,3}[.)]|[a-z][.)])\s+\S")  # ": " defines a term
 _TABLE = re.compile(r"^\|.*\|$|^\+[-=+]+\+$")
 _TERM_CHARS = re.compile(r"^-{1,2}\w|[(){}<>\[\]=]|\w[._]\w|^[A-Z0-9_]{3,}$")
 _FINAL = re.compile(r"[.!?:;,]['\"”’)\]]*$")
@@ -181,17 +188,30 @@ def layout(text: str, section: str | None = None, title: str | None = None) -> l
         titles |= {_fold_title(title)}
     lines = _lines(text)
     kinds: list[BlockKind | None] = [None] * len(lines)
-    fence: str | None = None  # "code" or "prose" inside a fence
+    # The open fences, innermost last: their marker ("````") and "code" or "prose" inside. A
+    # MyST directive holds prose and may hold fenced code ("````{tab} Linux" around "```").
+    fences: list[tuple[str, str]] = []
     for i, line in enumerate(lines):
         if line is None:
             continue
         opened = _FENCE.match(line.text)
+        fence = fences[-1][1] if fences else None
         if opened:
-            if fence is None:
+            marker = opened.group(1)
+            closes = (
+                fences
+                and marker[0] == fences[-1][0][0]
+                and len(marker) >= len(fences[-1][0])
+                and not line.text[len(marker) :].strip()
+            )
+            if closes:
+                fences.pop()
+            elif fence != "code":
                 info = opened.group(2).strip("{}").lower()
-                fence = "prose" if info in _ADMONITIONS else "code"
+                fences.append((marker, "prose" if info in _PROSE_DIRECTIVES else "code"))
             else:
-                fence = None
+                kinds[i] = "code"  # a fence-like line inside code is code
+                continue
             kinds[i] = "navigation"  # the fence line itself is markup
             continue
         if fence == "code":
@@ -262,6 +282,13 @@ def _kind(
     after = _next(lines, i)
     if (
         after is not None
+        and after.text.startswith(": ")
+        and len(text.split()) <= 8
+        and not _FINAL.search(text)
+    ):
+        return "term"  # a definition list's term ("User" over ": $HOME/.config/pip/pip.conf")
+    if (
+        after is not None
         and after.indent > line.indent
         and len(text.split()) <= 8
         and not re.search(r"[.!?:]$", text)
@@ -276,19 +303,32 @@ def _kind(
         or kind_before not in ("prose", "item")
         or bool(re.search(r"[.!?:]['\"”’)\]]*$", before.text))
     )
-    if (
-        starts_paragraph
-        and looks_like_term(text)
-        and after is not None
-        and not looks_like_term(after.text)
-    ):
-        return "term"
+    if starts_paragraph and looks_like_term(text) and after is not None:
+        if not looks_like_term(after.text):
+            return "term"
+        # The short spelling over the long one ("-a" over "--append"), then the description.
+        if lines[i + 1] is after and _is_option_pair(text, after.text):
+            return "term"
     if (before is None or blank or kind_before in ("heading", "navigation")) and looks_like_heading(
         text
     ):
         if after is None or _next_is_blank(lines, i) or not looks_like_heading(after.text):
             return "heading"
     return "prose"
+
+
+def _is_option_pair(line: str, following: str) -> bool:
+    """Two spellings of one option on consecutive lines ("-a" and "--append", "-o file" and
+    "--output=file"): the first a short option, the second a long one."""
+    return bool(re.match(r"^-\w\b", line)) and following.startswith("--")
+
+
+def _continues_term(lines: list[_Line | None], i: int) -> bool:
+    """Whether term line ``i`` is the long spelling right under a short one ("--append" under
+    "-a"): one term, two lines."""
+    before = lines[i - 1] if i else None
+    line = lines[i]
+    return before is not None and line is not None and _is_option_pair(before.text, line.text)
 
 
 def _next_is_blank(lines: list[_Line | None], i: int) -> bool:
@@ -315,7 +355,8 @@ def _group(lines: list[_Line | None], kinds: list[BlockKind | None]) -> list[Blo
         starts_new = (
             current is None
             or current[0] != kind
-            or kind in ("heading", "term", "navigation", "table")
+            or kind in ("heading", "navigation", "table")
+            or (kind == "term" and not _continues_term(lines, i))
             or (kind == "item" and _ITEM.match(line.text) is not None)
         )
         if starts_new:

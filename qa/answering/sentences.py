@@ -8,6 +8,10 @@ without final punctuation: the chunk's last words, or a line of a reference list
 brings the sentence it leans on (``wording.refers_back``: "This means ..."), or the term it
 describes (the first sentence under "--log-file=<filename>"), and, for a how-to question, the
 code block or the numbered steps that follow it ("Use this command line:" and the command).
+Every sentence of a description also knows the option or function line it is under
+(``Candidate.term``) and a short "Default: 1000." later in its block (``Candidate.default``).
+``example`` finds the line of a code block that holds a literal the question quotes, with the
+comments after it ("path.extname('index.coffee.md');" and "// Returns: '.md'").
 """
 
 from __future__ import annotations
@@ -70,7 +74,9 @@ SHORT_LINE = 0.6
 _PROSE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
 _FINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
 _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a term
-_MARKER = re.compile(r"^(?:[-*•+–]|\d{1,3}[.)]|[a-z][.)])\s+")
+# A short sentence stating a default after a description: "Default: 1000.", "Default: '&'."
+_DEFAULT_LABEL = re.compile(r"^Default(?: value)?:\s*\S.{0,60}$", re.DOTALL)
+_MARKER = re.compile(r"^(?:[-*•+–:]|\d{1,3}[.)]|[a-z][.)])\s+")
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,16 @@ class Candidate:
     sentence: Sentence
     context: Sentence | None = None
     procedure: Sentence | None = None
+    term: Sentence | None = None  # the option or function its paragraph describes
+    default: Sentence | None = None  # a "Default: 1000." that follows it in its block
+
+    @property
+    def described(self) -> Sentence | None:
+        """The option or function line the sentence describes: its context, or the term
+        over its paragraph."""
+        if self.context is not None and self.context.kind == "term":
+            return self.context
+        return self.term
 
     @property
     def text(self) -> str:
@@ -197,11 +213,25 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             units.append((piece(block.start, block.end, block.kind), b))
 
     result: list[Candidate] = []
+    term: Sentence | None = None  # the option or function the prose since it describes
     for u, (unit, b) in enumerate(units):
-        if unit.kind not in ("prose", "item") or not has_verb(unit.text):
+        if unit.kind == "heading" or unit.kind == "term" and _LABEL.match(unit.text):
+            term = None
+        elif unit.kind == "term":
+            term = unit
+        if unit.kind not in ("prose", "item"):
+            continue
+        # A definition under its term ("User" / ": $HOME/.config/pip/pip.conf") needs no verb.
+        defines = (
+            u > 0
+            and units[u - 1][0].kind == "term"
+            and text[blocks[b].start] == ":"
+            and units[u - 1][1] != b
+        )
+        if not defines and not has_verb(unit.text):
             continue
         procedure = _procedure(units, u, blocks, piece)
-        if len(unit.text.split()) < (2 if procedure else MIN_SENTENCE_WORDS):
+        if not defines and len(unit.text.split()) < (2 if procedure else MIN_SENTENCE_WORDS):
             continue  # a step may be short: "Create the dictionary" and its command
         first_of_passage = u == 0 or all(x.kind == "heading" for x, _ in units[:u])
         if first_of_passage and unit.text[:1].islower():
@@ -217,7 +247,16 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
                     context = before[0]  # the description of an option or a function
             elif refers_back(unit.text) and before[0].kind in ("prose", "item"):
                 context = before[0]
-        result.append(Candidate(unit, context, procedure))
+        described = None if context is not None and context.kind == "term" else term
+        default = next(
+            (
+                x
+                for x, other in units[u + 1 :]
+                if other == b and x.kind == unit.kind and _DEFAULT_LABEL.match(x.text)
+            ),
+            None,
+        )
+        result.append(Candidate(unit, context, procedure, described, default))
     return result
 
 
@@ -243,3 +282,45 @@ def _procedure(
             break
         last = other
     return piece(blocks[first].start, blocks[last].end, "item")
+
+
+# A literal quoted in a question: 'index.coffee.md', "utf-8", `--fast` (an apostrophe inside a
+# word, as in "Node's", opens nothing).
+_LITERAL = re.compile(r"(?<!\w)(?:'([^'\n]{2,60})'|\"([^\"\n]{2,60})\"|`([^`\n]{2,60})`)(?!\w)")
+MAX_EXAMPLE_COMMENTS = 2  # comment lines after the example line that come with it ("// Returns")
+
+
+def quoted_literals(question: str) -> list[str]:
+    """The literals ``question`` quotes, in order."""
+    return [next(g for g in m.groups() if g) for m in _LITERAL.finditer(question)]
+
+
+def example(literals: Sequence[str], passages: Sequence[Passage], first: int) -> Sentence | None:
+    """The line of a code block that holds one of ``literals``, with the comment lines right
+    after it (``// Returns: '.md'``): the example of the case the question asks about. Passage
+    ``first`` (the answer's) is searched first, then the others in order."""
+    if not literals:
+        return None
+    for index in [first, *(i for i in range(len(passages)) if i != first)]:
+        passage = passages[index]
+        text = passage.text
+        for block in layout(text, passage.section, passage.title):
+            if block.kind != "code":
+                continue
+            lines = text[block.start : block.end].split("\n")
+            offsets = [block.start]
+            for line in lines[:-1]:
+                offsets.append(offsets[-1] + len(line) + 1)
+            for k, line in enumerate(lines):
+                if not any(literal in line for literal in literals):
+                    continue
+                start = offsets[k] + len(line) - len(line.lstrip())
+                end = offsets[k] + len(line.rstrip())
+                for j in range(k + 1, min(k + 1 + MAX_EXAMPLE_COMMENTS, len(lines))):
+                    if not lines[j].lstrip().startswith(("//", "#")):
+                        break
+                    end = offsets[j] + len(lines[j].rstrip())
+                return Sentence(
+                    text[start:end], index, passage.start + start, passage.start + end, "code"
+                )
+    return None

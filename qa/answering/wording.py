@@ -8,7 +8,10 @@ before it. No parser and no tagger, so the rules are deliberately simple:
   "Debugging Applications" has no verb, "bzip2 compresses large files" has one (a common verb).
   Misses rare verbs in the present tense ("Nettle hashes"); a miss only drops a candidate.
 - *Leans on the one before*: it opens with a pronoun or a demonstrative ("This", "It", "They",
-  "Such", "He" ...), or with a preposition followed by one ("For this reason", "In that case").
+  "Such", "He" ...), with a preposition followed by one ("For this reason", "In that case"),
+  with a connective ("Otherwise", "However"), with "To do so" or "By doing this", or with a
+  conjunction followed within three words by a pronoun, "none" or "neither" ("If none of them
+  is set", "When this happens").
 - *Headless*: it opens with a verb in the third person or the imperative and has no subject
   ("Specifies the file to write to.", "Don't replace existing files."); in reference manuals it
   describes the option or function named on the line before it.
@@ -70,6 +73,15 @@ _REFERRING = frozenset(
     there""".split()
 )
 _PREPOSITIONS = frozenset("for in on at by with from to of after before despite".split())
+# A clause that opens with one of these and points back within its first words ("If none of
+# them is set, ...", "When this happens, ..."), and connectives that continue the sentence
+# before ("Otherwise, ...", "However, ...").
+_SUBORDINATORS = frozenset("if when unless once until because since although though while".split())
+_POINTING = frozenset("this that these those it they them none neither either both".split())
+_DOING = frozenset(
+    "do so|do this|do that|doing so|doing this|doing that|achieve this|achieve that".split("|")
+)
+_CONNECTIVES = frozenset("otherwise however therefore thus hence instead".split())
 _THIRD_PERSON = re.compile(r"^(?:[A-Z][a-z]+(?:s|es)|Don['’]t|Do not|Never|Must)\b")
 
 
@@ -130,9 +142,14 @@ def refers_back(text: str) -> bool:
     if not first:
         return False
     head = first[0].lower()
-    if head in _REFERRING:
+    if head in _REFERRING or head in _CONNECTIVES:
         return True
-    return head in _PREPOSITIONS and len(first) > 1 and first[1].lower() in _REFERRING
+    if head in _SUBORDINATORS:
+        return any(w.lower() in _POINTING for w in first[1:4])
+    if head in _PREPOSITIONS and len(first) > 1 and first[1].lower() in _REFERRING:
+        return True
+    # "To do so, ...", "By doing this, ...": the action of the sentence before.
+    return head in ("to", "by", "in") and " ".join(w.lower() for w in first[1:3]) in _DOING
 
 
 def is_headless(text: str) -> bool:

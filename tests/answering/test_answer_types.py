@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering.answer_types import answer_type, holds, question_type
+from qa.answering.answer_types import (
+    answer_type,
+    asks_default,
+    holds,
+    names_term,
+    question_type,
+    states_default,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +78,24 @@ def test_dates_places_quantities_values_and_procedures():
     assert holds("procedure", "Run the installer twice.", "How do I install it?")
     assert not holds("procedure", "Logging is useful.", "How do I log to a file?")
     assert not holds("any", "Anything at all, 42 times in Paris.", "Why?")
+
+
+def test_a_default_is_stated_with_its_value():
+    assert asks_default("What is the default --leak-check setting?")
+    assert asks_default("How much memory is held back by default?")
+    assert not asks_default("How do I send the log to a file?")
+    assert states_default("--freelist-vol=<number> [default: 20000000]")
+    assert states_default("Specify 0 to remove the limit. Default: 1000.")
+    assert states_default("If none of them is set, it defaults to /tmp.")
+    assert states_default("The default value is twenty million bytes.")
+    assert not states_default("By default, the output goes to standard error.")
+    assert not states_default("Returns the default directory for temporary files.")
+
+
+def test_a_question_names_an_option_when_it_spells_out_all_of_its_words():
+    question = "How do I send Valgrind's messages to a log file instead of stderr?"
+    assert names_term("--log-file=<filename>", question)
+    assert not names_term("--log-fd=<number> [default: 2, stderr]", question)
+    assert names_term("-a\n--append", "Which option appends to the output file?")
+    assert not names_term("-a\n--append", "Is there a way to add to a file?")  # "-a" is too short
+    assert names_term("timeout.unref()", "What does timeout.unref do?")

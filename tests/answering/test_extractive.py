@@ -88,3 +88,100 @@ def test_prose_is_quoted_on_one_line_so_only_code_is_a_verbatim_block(answerer):
     assert answer.blocks() == [(answer.text, False)] and "\n" not in answer.text
     quote = answer.quotes[0]
     assert " ".join(text[quote.start : quote.end].split()) in answer.text
+
+
+def test_the_option_the_question_names_wins_over_its_neighbour(answerer):
+    text = (
+        "--log-fd=<number> [default: 2, stderr]\n"
+        "Specifies that Valgrind should send all of its messages to the specified file "
+        "descriptor. The default, 2, is the standard error channel (stderr).\n"
+        "--log-file=<filename>\n"
+        "Specifies that Valgrind should send all of its messages to the specified file. If the "
+        "file name is empty, it causes an abort."
+    )
+    answer = ask(
+        answerer,
+        "How do I send Valgrind's messages to a log file instead of stderr?",
+        [passage(text, "manual.pdf")],
+    )
+    assert answer.text.startswith("--log-file=<filename> [1] Specifies that Valgrind")
+    assert "--log-fd" not in answer.text
+
+
+def test_a_question_about_a_default_gets_the_sentence_that_states_it(answerer):
+    options = (
+        "querystring.parse(str[, sep[, eq[, options]]])\n\n"
+        "- sep {string} The substring used to delimit key and value pairs. Default: '&'.\n"
+        "- maxKeys {number} Specifies the maximum number of keys to parse. "
+        "Specify 0 to remove key counting limitations. Default: 1000."
+    )
+    answer = ask(
+        answerer,
+        "What is the default maximum number of keys querystring.parse will read?",
+        [
+            passage(
+                options,
+                "querystring.docx",
+                section="querystring.parse(str[, sep[, eq[, options]]])",
+            )
+        ],
+    )
+    assert "Default: 1000. [1]" in answer.text
+    assert answer.text.startswith("maxKeys {number} Specifies the maximum number of keys")
+    manual = (
+        "4.3. Memcheck Command-Line Options\n\n"
+        "--leak-check=<no|summary|yes|full> [default: summary]\n\n"
+        "When enabled, search for memory leaks when the client program finishes. If set to "
+        "summary, it says how many leaks occurred.\n\n"
+        "If --xml=yes is given, memcheck will automatically use the value --leak-check=full."
+    )
+    answer = ask(
+        answerer,
+        "What is Memcheck's default --leak-check setting?",
+        [passage(manual, "memcheck.html", section="4.3. Memcheck Command-Line Options")],
+    )
+    assert answer.text.startswith("--leak-check=<no|summary|yes|full> [default: summary] [1]")
+
+
+def test_below_the_answer_floor_it_refuses_but_quotes_and_below_the_quote_floor_it_does_not(
+    answerer,
+):
+    text = "The cache is cleared every night by a timer that runs at two in the morning."
+    found = [passage(text)]
+    question = "When is the cache cleared?"
+    strict = ExtractiveAnswerer(
+        answerer.encoder, answerer.weights, AnswerSettings(min_answer_similarity=0.99)
+    )
+    refused = ask(strict, question, found)
+    assert not refused.confident
+    assert refused.text.startswith("The corpus does not seem to answer this question.")
+    assert f"The closest it comes: {text} [1]" in refused.text
+    assert len(refused.quotes) == 1
+    silent = ExtractiveAnswerer(
+        answerer.encoder,
+        answerer.weights,
+        AnswerSettings(min_answer_similarity=0.99, min_quote_similarity=0.99),
+    )
+    nothing = ask(silent, question, found)
+    assert not nothing.confident and not nothing.quotes
+    assert nothing.text.endswith("The nearest passages are [1].")
+
+
+def test_a_question_about_a_quoted_case_gets_the_example_of_it(answerer):
+    text = (
+        "The path.extname() method returns the extension of the path, from the last "
+        "occurrence of the . (period) character to the end of the string.\n\n"
+        "path.extname('index.html');\n// Returns: '.html'\n\n"
+        "path.extname('index.coffee.md');\n// Returns: '.md'\n\n"
+        "path.extname('index.');\n// Returns: '.'"
+    )
+    answer = ask(
+        answerer,
+        "What does Node's path.extname return for 'index.coffee.md'?",
+        [passage(text, "path.pdf")],
+    )
+    assert answer.text.startswith("The path.extname() method returns the extension")
+    assert answer.text.endswith("\n\npath.extname('index.coffee.md');\n// Returns: '.md'")
+    assert len(answer.quotes) == 2
+    for quote in answer.quotes:
+        assert text[quote.start : quote.end] in answer.text

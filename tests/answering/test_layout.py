@@ -68,6 +68,22 @@ def test_a_command_after_a_colon_is_code_and_a_manual_option_is_a_term():
     assert [k for k, _ in kinds(man)] == ["term", "prose"]
 
 
+def test_a_short_and_a_long_option_on_two_lines_are_one_term():
+    text = (
+        "Options must appear before the command.\n\n"
+        "-a\n--append\n\n"
+        "Append the resource use information to the output file.\n\n"
+        "--help\n\nPrint a summary of the options."
+    )
+    assert kinds(text) == [
+        ("prose", "Options must appear before the command."),
+        ("term", "-a\n--append"),
+        ("prose", "Append the resource use information to the output file."),
+        ("term", "--help"),
+        ("prose", "Print a summary of the options."),
+    ]
+
+
 def test_wrapped_lines_form_one_paragraph_and_items_stand_alone():
     text = (
         "To help diagnose problems, the library is built with a large\n"
@@ -80,3 +96,23 @@ def test_wrapped_lines_form_one_paragraph_and_items_stand_alone():
     assert found[0][0] == "prose" and "large\namount" in found[0][1]
     assert [k for k, _ in found[1:]] == ["item", "item"]
     assert found[2][1].endswith("onto a second line")
+
+
+def test_a_myst_tab_holds_prose_and_its_own_code_fence():
+    text = (
+        "````{tab} Linux\n```\n~/.cache/pip\n```\n\npip will also respect `XDG_CACHE_HOME`.\n"
+        "````\n\n```{note}\nThe zip application should not be used in production.\n```"
+    )
+    assert [(k, t) for k, t in kinds(text) if k != "navigation"] == [
+        ("code", "~/.cache/pip"),
+        ("prose", "pip will also respect `XDG_CACHE_HOME`."),
+        ("prose", "The zip application should not be used in production."),
+    ]
+
+
+def test_a_definition_list_is_terms_over_their_definitions():
+    text = (
+        "Global\n: In a subdirectory of the paths in `XDG_CONFIG_DIRS`.\n\n"
+        "User\n: {file}`$HOME/.config/pip/pip.conf`, which respects `XDG_CONFIG_HOME`.\n"
+    )
+    assert [k for k, _ in kinds(text)] == ["term", "item", "term", "item"]

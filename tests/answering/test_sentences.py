@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.answering.sentences import candidates, split_prose
+from qa.answering.sentences import candidates, example, quoted_literals, split_prose
 from qa.types import Passage
 
 
@@ -55,6 +55,37 @@ def test_an_option_description_brings_the_option():
     assert only.context is not None and only.context.text == "--log-file=<filename>"
 
 
+def test_every_sentence_of_a_description_knows_its_option_until_the_next_one():
+    text = (
+        "--log-fd=<number> [default: 2, stderr]\n"
+        "Specifies that messages go to the file descriptor. The default is standard error.\n"
+        "--log-file=<filename>\n"
+        "Specifies that messages go to the named file. It must be writable."
+    )
+    found = {c.sentence.text: c for c in candidates([passage(text)])}
+    first = found["Specifies that messages go to the file descriptor."]
+    assert first.context is not None and first.term is None  # the option is its context
+    assert first.described is first.context
+    second = found["The default is standard error."]
+    assert second.term is not None and second.term.text.startswith("--log-fd=")
+    last = found["It must be writable."]
+    assert last.described is not None and last.described.text == "--log-file=<filename>"
+
+
+def test_a_default_later_in_the_block_is_kept_with_the_sentence():
+    text = (
+        "The options of the parser are these.\n"
+        "- maxKeys {number} Specifies the maximum number of keys to parse. "
+        "Specify 0 to remove key counting limitations. Default: 1000.\n"
+        "- sep {string} The substring used to split pairs."
+    )
+    found = {c.sentence.text: c for c in candidates([passage(text)])}
+    described = found["maxKeys {number} Specifies the maximum number of keys to parse."]
+    assert described.default is not None and described.default.text == "Default: 1000."
+    assert text[described.default.start - 100 : described.default.end - 100] == "Default: 1000."
+    assert found["sep {string} The substring used to split pairs."].default is None
+
+
 def test_a_sentence_before_a_code_block_carries_it_verbatim_with_offsets():
     code = "    $ pip install keyring\n    $ keyring set pypi.example.com alice"
     text = f"Store the password in the keyring with these commands:\n\n{code}\n\nThat is all."
@@ -74,3 +105,35 @@ def test_wrapped_prose_splits_at_sentence_ends_and_after_short_lines():
         "Short line",
         "Next sentence.",
     ]
+
+
+def test_a_definition_needs_no_verb_and_brings_its_term():
+    text = (
+        "The files are in standard places.\n\n"
+        "User\n: {file}`$HOME/.config/pip/pip.conf`, in the home folder.\n\n"
+        "Site\n: {file}`$VIRTUAL_ENV/pip.conf`\n"
+    )
+    found = candidates([passage(text)])
+    assert [c.text for c in found] == [
+        "The files are in standard places.",
+        "User {file}`$HOME/.config/pip/pip.conf`, in the home folder.",
+        "Site {file}`$VIRTUAL_ENV/pip.conf`",
+    ]
+    assert found[1].context is not None and found[1].context.kind == "term"
+
+
+def test_a_quoted_literal_finds_its_example_line_and_the_comments_after_it():
+    assert quoted_literals("What does Node's extname return for 'index.coffee.md'?") == [
+        "index.coffee.md"
+    ]
+    assert quoted_literals('Is "utf-8" or `latin-1` the default?') == ["utf-8", "latin-1"]
+    text = (
+        "The method returns the extension.\n\n"
+        "path.extname('index.html');\n// Returns: '.html'\n"
+        "path.extname('index.coffee.md');\n// Returns: '.md'\nconsole.log('done');"
+    )
+    found = example(["index.coffee.md"], [passage(text)], 0)
+    assert found is not None and found.kind == "code"
+    assert found.text == "path.extname('index.coffee.md');\n// Returns: '.md'"
+    assert text[found.start - 100 : found.end - 100] == found.text
+    assert example(["index.js"], [passage(text)], 0) is None

@@ -25,6 +25,18 @@ def test_a_sentence_that_points_back_refers_back():
     assert not refers_back("Thiswise is not a word.")
 
 
+def test_a_condition_or_connective_that_points_back_refers_back():
+    assert refers_back("If none of them is set, it defaults to /tmp.")
+    assert refers_back("When this happens, the server restarts.")
+    assert refers_back("Otherwise, the file is left alone.")
+    assert refers_back("However, the cache is kept.")
+    assert refers_back("To do so, each instance must listen on a different port.")
+    assert refers_back("By doing this, you keep the old version.")
+    assert not refers_back("To build the docs, run make.")
+    assert not refers_back("If you want a log file, name it.")  # "you" points at no sentence
+    assert not refers_back("When the program exits, the pool is freed.")
+
+
 def test_a_description_without_subject_is_headless():
     assert is_headless("Specifies the file to write to.")
     assert is_headless("Don't replace existing files when extracting.")

@@ -118,7 +118,7 @@ class AnswerSettings:
     """
 
     answerer: AnswererName = "extractive"
-    min_answer_similarity: float = field(default=0.40, metadata=_range(-1.0, 1.0))
+    min_answer_similarity: float = field(default=0.30, metadata=_range(-1.0, 1.0))
     min_quote_similarity: float = field(default=0.30, metadata=_range(-1.0, 1.0))
     min_confidence: float = field(default=0.25, metadata=_range(0.0, 1.0))
     answer_term_weight: float = field(default=0.5, metadata=_range(0.0, 10.0))

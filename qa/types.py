@@ -205,11 +205,11 @@ class Answer:
     """An extractive answer. ``[n]`` markers in ``text`` refer to ``citations[n - 1]``.
 
     ``quotes`` locates each sentence of the answer in its document. ``confidence`` (in [0, 1],
-    None when there was nothing to answer from) says how likely the corpus answers the
-    question, from the ``evidence``; ``confident`` is False below ``min_confidence``, or when
-    no sentence comes within ``min_answer_similarity`` of the question. ``text`` then says that
-    the corpus does not seem to answer, followed by the closest it comes (nothing below
-    ``min_quote_similarity``), for the
+    None when there was nothing to quote) says how likely the corpus answers the question, from
+    the ``evidence``; it is 0 when no sentence comes within ``min_answer_similarity`` of the
+    question. ``confident`` is False below ``min_confidence``; ``text`` then says that the
+    corpus does not seem to answer, followed by the closest it comes (or, with no sentence
+    within ``min_quote_similarity``, the nearest passages), for the
     reader to judge. ``similarity`` is the cosine similarity between the question and the
     closest sentence of the passages (None when there was no sentence). ``query`` is the text
     that was searched: the question itself, or for a follow-up the earlier questions it leans

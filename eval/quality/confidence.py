@@ -38,8 +38,8 @@ SETS = ("basra", "realdocs")
 
 def answered(split: str) -> tuple[np.ndarray, np.ndarray]:
     """Evidence rows and answerable labels of every question of ``split`` in both sets. A
-    question refused before any evidence was weighed (no sentence within
-    ``min_answer_similarity``) has a row of NaN: refused at every threshold, not fitted on."""
+    question refused whatever its confidence (no sentence within ``min_answer_similarity``)
+    has a row of NaN: refused at every threshold, not fitted on."""
     rows, labels = [], []
     for name in SETS:
         question_set = QUESTION_SETS[name]
@@ -47,10 +47,12 @@ def answered(split: str) -> tuple[np.ndarray, np.ndarray]:
         questions = load_questions({d.doc_id: d for d in documents}, split, question_set.questions)
         qa = QA(question_set.corpus, qa_home() / "confidence" / name, progress=False)
         qa.index()
+        floor = qa.settings.answer.min_answer_similarity
         for question in tqdm(questions, desc=f"{name} {split}", unit="question"):
             answer = qa.answer(question.question)
             evidence = answer.evidence
-            rows.append(astuple(evidence) if evidence is not None else (np.nan,) * len(FEATURES))
+            weighed = evidence is not None and evidence.similarity >= floor
+            rows.append(astuple(evidence) if weighed else (np.nan,) * len(FEATURES))
             labels.append(question.answerable)
     return np.array(rows, dtype=float), np.array(labels, dtype=bool)
 

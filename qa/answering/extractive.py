@@ -128,15 +128,13 @@ class ExtractiveAnswerer:
             ),
             answer_type=0.5 if expected == "any" else float(typed[order[0]]),
         )
-        confidence = round(load_model().confidence(evidence), 4)
+        # No sentence within min_answer_similarity of the question: no confidence at all.
+        floor = closest < self.settings.min_answer_similarity
+        confidence = 0.0 if floor else round(load_model().confidence(evidence), 4)
         answer = replace(
             _cited(question, passages, chosen, closest), confidence=confidence, evidence=evidence
         )
-        refused = (
-            confidence < self.settings.min_confidence
-            or closest < self.settings.min_answer_similarity
-        )
-        if refused:  # say so, and show the closest it comes
+        if floor or confidence < self.settings.min_confidence:  # say so, show the closest
             return replace(
                 answer, text=f"{NO_ANSWER} The closest it comes: {answer.text}", confident=False
             )

@@ -56,3 +56,25 @@ def test_every_quote_is_found_in_its_document(documents):
             first = quote_places[0]
             assert documents[first.doc_id].text[first.start : first.end]
     assert {q.kind for q in questions if q.answerable} == set(KINDS)
+
+
+# The default on the dev split (qa eval --set realdocs --split dev --config hybrid-weighted):
+# Hit@5 0.905, MRR@10 0.749, answer accuracy 0.603 (how-to 0.619), 3% of answerable refused.
+DEV_FLOORS = {"hit_5": 0.87, "mrr_10": 0.72, "answer_accuracy": 0.55, "answer_cited": 0.55}
+DEV_CEILING_WRONG_REFUSALS = 0.10
+
+
+@pytest.mark.slow  # indexes the 33 files
+def test_the_default_stays_above_its_dev_floors(documents, tmp_path):
+    from eval.quality.run import places, score
+    from qa.service import QA
+
+    questions = load_questions(documents, "dev", REALDOCS.questions)
+    qa = QA(REALDOCS.corpus, tmp_path / "index", progress=False)
+    texts = [q.question for q in questions]
+    found = qa.retrieve_batch(texts, k=10)
+    answers = [qa.answer(text) for text in texts]
+    scores, _ = score(questions, [[places(p) for p in ps] for ps in found], answers)
+    for name, floor in DEV_FLOORS.items():
+        assert getattr(scores, name) >= floor, (name, scores)
+    assert scores.refuses_answerable <= DEV_CEILING_WRONG_REFUSALS, scores

@@ -29,6 +29,7 @@ from qa.answering.confidence import FEATURES, MODEL, ConfidenceModel, load_model
 from qa.ingest import read_corpus
 from qa.paths import qa_home
 from qa.service import QA
+from qa.types import Evidence
 
 L2 = 1.0
 MAX_WRONG_REFUSALS = 0.10
@@ -83,8 +84,6 @@ def fit(x: np.ndarray, answerable: np.ndarray) -> ConfidenceModel:
 
 def curve(model: ConfidenceModel, x: np.ndarray, answerable: np.ndarray) -> dict[str, dict]:
     """For each threshold, the shares of unanswerable and answerable questions refused."""
-    from qa.types import Evidence
-
     confidence = np.array(
         [-1.0 if np.isnan(row).any() else model.confidence(Evidence(*row)) for row in x]
     )

@@ -3,7 +3,7 @@
     python -m eval.quality.rerank_study [--test]
 
 For every question of the training data (the Basra and real-documents dev splits, SciFact's
-train queries) the first stage's top ``CANDIDATES`` are described by ``qa.search.features``
+train queries) the first stage's top ``CANDIDATES`` are described by ``rerank_features``
 and labelled relevant or not (a gold quote covered; on SciFact, a judged document). A linear
 model is fitted on pairs (a relevant candidate against an irrelevant one of the same question,
 each question weighing the same, logistic loss, L2), and scored by five-fold cross-validation
@@ -29,10 +29,10 @@ from eval import RESULTS
 from eval.quality import beir
 from eval.quality.metrics import Span, covers
 from eval.quality.questions import QUESTION_SETS, load_questions
+from eval.quality.rerank_features import FEATURES, Question, features
 from qa.ingest import read_corpus
 from qa.paths import qa_home
 from qa.search import fusion
-from qa.search.features import FEATURES, Question, features
 from qa.search.retriever import fuse
 from qa.service import QA
 

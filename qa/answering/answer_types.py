@@ -131,27 +131,24 @@ _DEFAULT = re.compile(
     r"|\bdefault (?:\w+ )?(?:is|are|was|of \S+ is)\b",
     re.IGNORECASE,
 )
+_QUESTION_TYPES: tuple[tuple[re.Pattern[str], QuestionType], ...] = (
+    (_HOW_TO, "how-to"),
+    (_HOW_MANY, "how-many"),
+    (_WHEN, "when"),
+    (_WHERE, "where"),
+    (_WHO, "who"),
+    (_WHAT, "what"),
+)
 # The name of an option ("--log-file=<filename>" → "log-file") or of a function
 # ("timeout.unref()" → "timeout.unref") on a term line.
 _OPTION_NAME = re.compile(r"(?<![\w-])--?([A-Za-z][\w-]*)|\b([A-Za-z_][\w.]*)\(")
 
 
 def question_type(question: str) -> QuestionType:
-    """The type of ``question``, from its wording (see the module doc)."""
+    """The type of ``question``, from its wording (see the module doc): the first of
+    ``_QUESTION_TYPES`` whose pattern it matches, else "other"."""
     text = " ".join(question.lower().split())
-    if _HOW_TO.search(text):
-        return "how-to"
-    if _HOW_MANY.search(text):
-        return "how-many"
-    if _WHEN.search(text):
-        return "when"
-    if _WHERE.search(text):
-        return "where"
-    if _WHO.search(text):
-        return "who"
-    if _WHAT.search(text):
-        return "what"
-    return "other"
+    return next((kind for pattern, kind in _QUESTION_TYPES if pattern.search(text)), "other")
 
 
 def answer_type(question: str) -> AnswerType:

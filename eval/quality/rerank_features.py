@@ -1,5 +1,7 @@
-"""What the second-stage ranker knows about a candidate passage: a few numbers per (question,
-passage) pair that the first stage does not use, or uses only through one fused score.
+"""What a second-stage ranker would know about a candidate passage: a few numbers per
+(question, passage) pair that the first stage does not use, or uses only through one fused
+score. ``rerank_study`` measures them; none beat fusion, so no ranker ships and these live
+with the study, not in ``qa.search``.
 
 The first stage gives each candidate a dense similarity and a BM25 score. These features add
 how the question's words sit in the passage (all of them? close together? in the question's

@@ -28,12 +28,16 @@ EXACT_BELOW = 40_000
 NPROBE = 64
 TRAIN_PER_LIST = 40  # k-means training points per list
 FEW_QUERIES = 16  # up to this many queries are searched single-threaded
+# How an inverted file stores its vectors: a FAISS scalar quantizer's codes (``QT_fp16``) of
+# the vectors themselves, not of their residuals to the list centre, so that decoding a code
+# gives the stored vector back.
+IVF_CODES = "fp16"
 _ALL_THREADS = faiss.omp_get_max_threads()  # read before any thread sets its own
 
 
 class VectorIndex:
-    """Inner-product search over float32 vectors; row ``i`` is chunk ``i`` of the chunk
-    records, so ids need no mapping."""
+    """Inner-product search over normalised vectors (float32 in, float16 stored by an inverted
+    file); row ``i`` is chunk ``i`` of the chunk records, so ids need no mapping."""
 
     def __init__(self, index: faiss.Index) -> None:
         self._index = index
@@ -50,8 +54,13 @@ class VectorIndex:
             index = faiss.IndexFlatIP(dimension)
         else:
             lists = max(1, min(round(4 * math.sqrt(count)), count // TRAIN_PER_LIST))
-            index = faiss.IndexIVFFlat(
-                faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT
+            index = faiss.IndexIVFScalarQuantizer(
+                faiss.IndexFlatIP(dimension),
+                dimension,
+                lists,
+                getattr(faiss.ScalarQuantizer, f"QT_{IVF_CODES}"),
+                faiss.METRIC_INNER_PRODUCT,
+                False,  # by_residual
             )
             sample = np.random.default_rng(0).permutation(count)[: lists * TRAIN_PER_LIST]
             index.train(vectors[np.sort(sample)])
@@ -61,8 +70,16 @@ class VectorIndex:
 
     @property
     def kind(self) -> str:
-        """The index type: "exact" or "ivf"."""
+        """The index type: "exact", "ivf" (float16 vectors) or "ivf-flat" (float32 vectors, as
+        versions before float16 wrote it: still read and searched, no longer written)."""
+        if isinstance(self._index, faiss.IndexIVFFlat):
+            return "ivf-flat"
         return "ivf" if isinstance(self._index, faiss.IndexIVF) else "exact"
+
+    @property
+    def outdated(self) -> bool:
+        """Whether this index is in a layout that ``build`` no longer makes (see ``kind``)."""
+        return self.kind == "ivf-flat"
 
     @property
     def dimension(self) -> int:
@@ -72,7 +89,12 @@ class VectorIndex:
         return int(self._index.ntotal)
 
     def vectors(self) -> np.ndarray:
-        """All stored vectors, in row order (used to reuse embeddings when re-indexing)."""
+        """All stored vectors, in row order (used to reuse embeddings when re-indexing).
+
+        An inverted file gives them back as stored: rounded to float16, which agrees with the
+        float32 vectors to a cosine of at least 0.9999 and, being exact in float32, comes back
+        unchanged from any number of re-indexing rounds.
+        """
         if len(self) == 0:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if isinstance(self._index, faiss.IndexIVF):
@@ -116,17 +138,29 @@ class VectorIndex:
 
     def _inverted_lists(self):
         """(row ids, vectors) of each non-empty list of an inverted file."""
-        lists = self._index.invlists
+        index, lists = self._index, self._index.invlists
         for number in range(lists.nlist):
             size = lists.list_size(number)
             if size == 0:
                 continue
             ids = faiss.rev_swig_ptr(lists.get_ids(number), size).copy()
             codes = faiss.rev_swig_ptr(lists.get_codes(number), size * lists.code_size)
-            yield ids, codes.view(np.float32).reshape(size, self.dimension).copy()
+            codes = codes.reshape(size, lists.code_size)
+            if isinstance(index, faiss.IndexIVFFlat):
+                yield ids, codes.view(np.float32).copy()
+                continue
+            decoded = index.sq.decode(codes)
+            if index.by_residual:  # not written by build, but a valid file of this type
+                decoded += index.quantizer.reconstruct(number)
+            yield ids, decoded
+
+
+# FAISS's four-byte type tags of the inverted files we write or wrote: float16 (IVFSQ, also
+# FAISS's tag for every other scalar quantizer) and the float32 ``IndexIVFFlat`` of older versions.
+_IVF_TAGS = (b"IwSq", b"IwFl")
 
 
 def _is_ivf(path: Path) -> bool:
-    """Whether the file holds an inverted-file index (FAISS's four-byte type tag)."""
+    """Whether the file holds an inverted-file index, whose lists can be memory-mapped."""
     with open(path, "rb") as handle:
-        return handle.read(4) in (b"IwFl",)
+        return handle.read(4) in _IVF_TAGS

@@ -5,7 +5,8 @@ the index is read again (another process may have updated it meanwhile), then up
 (``qa.index.build``) and written as a new version. A damaged index, or one in another format,
 is set aside with a one-line warning and rebuilt; damage is only acted on under the lock,
 because without it a version that another process replaced while this one read it would look
-damaged.
+damaged. An up-to-date index whose vectors are in a layout no longer written is rewritten once,
+reusing all it holds.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from embeddings.encoder import Encoder
-from qa.errors import IndexCorruptError, IndexFormatError
+from qa.errors import IndexCorruptError, IndexFormatError, IndexWriteError
 from qa.index.build import build_index, build_settings, is_up_to_date
 from qa.index.report import IndexReport
 from qa.index.stored import StoredIndex
-from qa.ingest import list_corpus_files
+from qa.ingest import CorpusFile, list_corpus_files
 from qa.settings import IndexSettings
 from qa.store.base import Store
 
@@ -46,12 +47,15 @@ def open_index(
     files = list_corpus_files(corpus, unsupported=True)  # every file left out is reported
     previous = None if rebuild else _read(store, locked=False)
     if previous is not None and is_up_to_date(previous, files, settings, encoder):
-        return previous, IndexReport.of(previous.manifest, store.location)
+        if not previous.vectors.outdated:
+            return previous, IndexReport.of(previous.manifest, store.location)
     with store.writer_lock():
         if previous is None or not store.is_current(previous):
             previous = None if rebuild else _read(store, locked=True)
         if previous is not None and is_up_to_date(previous, files, settings, encoder):
-            return previous, IndexReport.of(previous.manifest, store.location)
+            if not previous.vectors.outdated:
+                return previous, IndexReport.of(previous.manifest, store.location)
+            return _rewrite(store, corpus, settings, encoder, previous, progress, files)
         if previous is not None:
             changed = build_settings(settings, encoder).changes_from(previous.manifest.settings)
             if changed:
@@ -63,6 +67,34 @@ def open_index(
         index, report = build_index(corpus, settings, encoder, previous, progress, files)
         store.write(index)
         return index, replace(report, index_dir=store.location)
+
+
+def _rewrite(
+    store: Store,
+    corpus: Path,
+    settings: IndexSettings,
+    encoder: Encoder,
+    previous: StoredIndex,
+    progress: bool,
+    files: list[CorpusFile],
+) -> tuple[StoredIndex, IndexReport]:
+    """Write an up-to-date index whose vectors are in a layout no longer written (the float32
+    inverted file of earlier versions, ``VectorIndex.outdated``) again in the current one: every
+    document, chunk and embedding is reused, nothing is read or embedded. Should the write fail
+    (a full disk, say), the index is used as it is: it answers as before, only in more memory.
+    """
+    log.warning(
+        "The index at %s holds its vectors in an older layout: rewriting it (nothing is read or "
+        "embedded again).",
+        store.location,
+    )
+    index, report = build_index(corpus, settings, encoder, previous, progress, files)
+    try:
+        store.write(index)
+    except IndexWriteError as exc:
+        log.warning("%s; using it as it is.", exc)
+        return previous, IndexReport.of(previous.manifest, store.location)
+    return index, replace(report, index_dir=store.location)
 
 
 def _read(store: Store, locked: bool) -> StoredIndex | None:

@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -182,6 +183,53 @@ def test_a_version_replaced_while_reading_is_not_taken_for_damage(built, monkeyp
     assert report.up_to_date and len(calls) == 2
     assert current_version(index_dir) == live
     assert not any(p.name.startswith("broken-") for p in index_dir.iterdir())
+
+
+def with_float32_inverted_file(index_dir: Path) -> np.ndarray:
+    """Rewrite the index as versions before float16 wrote it: its vectors in a float32 inverted
+    file (``IndexIVFFlat``). Returns the vectors."""
+    import faiss
+
+    from embeddings.vector_index import VectorIndex
+    from qa.store.folder import write_index
+
+    stored = read_index(index_dir)
+    vectors = stored.vectors.vectors()
+    old = faiss.IndexIVFFlat(faiss.IndexFlatIP(384), 384, 4, faiss.METRIC_INNER_PRODUCT)
+    old.train(vectors)
+    old.add(vectors)
+    write_index(index_dir, replace(stored, vectors=VectorIndex(old)))
+    assert read_index(index_dir).vectors.outdated
+    return vectors
+
+
+def test_an_index_of_float32_inverted_lists_is_rewritten_once_reusing_all(built, caplog):
+    corpus, index_dir = built
+    vectors = with_float32_inverted_file(index_dir)
+    with caplog.at_level(logging.WARNING, logger="qa"):
+        report = make_qa(corpus, index_dir).index()
+    assert "older layout" in caplog.text
+    assert report.embedded == 0 and report.documents_read == 0
+    after = read_index(index_dir)
+    assert not after.vectors.outdated and np.array_equal(after.vectors.vectors(), vectors)
+    assert make_qa(corpus, index_dir).index().up_to_date
+
+
+def test_an_old_layout_that_cannot_be_rewritten_is_used_as_it_is(built, monkeypatch, caplog):
+    corpus, index_dir = built
+    with_float32_inverted_file(index_dir)
+    live = current_version(index_dir)
+
+    def full_disk(*args, **kwargs):
+        raise IndexWriteError("no space left on device while writing the index")
+
+    monkeypatch.setattr("qa.store.folder.FolderStore.write", full_disk)
+    with caplog.at_level(logging.WARNING, logger="qa"):
+        qa = make_qa(corpus, index_dir)
+        assert qa.index().up_to_date
+    assert "no space left" in caplog.text and "using it as it is" in caplog.text
+    assert current_version(index_dir) == live
+    assert qa.retrieve("Who brokered the ceasefire?", k=3)
 
 
 def test_records_are_read_lazily_and_checked(tmp_path):

@@ -1,9 +1,16 @@
 """The scale section of ``qa bench``: the vector index alone at each size, our pipeline on a
 synthetic corpus of ``TEXT_CHUNKS`` chunks, and ``retrieve`` on synthetic indexes of each size
-(built without the model, kept between full runs)."""
+(built without the model, kept between full runs).
+
+    python -m eval.performance.scale --sizes 1000000
+
+runs only the vector-index and ``retrieve`` cases at the sizes given, as the section runs them,
+and prints their results: to check a change to the index in minutes, not the section's hour.
+"""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import tempfile
@@ -11,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from embeddings.vector_index import IVF_CODES
 from eval.performance.harness import Steps, run_case, throughput
 from eval.performance.synthetic import scifact_texts, write_synthetic_corpus
 from qa.paths import default_index_dir, qa_home
@@ -99,12 +107,13 @@ def synthetic_index(
     real_index_dir: Path, scifact: Path, index_dir: Path, size: int
 ) -> dict[str, Any]:
     """Build the synthetic index of ``size`` chunks (``scale_index``), or reuse the one in
-    ``index_dir`` when it was built with the same arguments and index format: at a million
+    ``index_dir`` when it was built with the same arguments, index format and inverted-file
+    codes (``IVF_CODES``; the format leaves them to FAISS's own file header): at a million
     chunks it takes minutes and gigabytes, and it does not change between runs."""
     arguments = {"real_index_dir": str(real_index_dir), "scifact": str(scifact), "size": size,
                  "index_dir": str(index_dir)}  # fmt: skip
     record = index_dir / "bench-build.json"
-    key = {"arguments": arguments, "format": FORMAT_VERSION}
+    key = {"arguments": arguments, "format": FORMAT_VERSION, "ivf_codes": IVF_CODES}
     if record.exists() and (index_dir / CURRENT).exists():
         saved = json.loads(record.read_text())
         if {k: saved.get(k) for k in key} == key:
@@ -114,3 +123,33 @@ def synthetic_index(
     result = Steps("scale")(f"{size:,} chunks, build index", "scale_index", **arguments)
     record.write_text(json.dumps(dict(key, result=result), indent=2) + "\n")
     return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    from eval.performance.bench import SCIFACT, scifact_corpus
+
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.performance.scale",
+        description="The scale section's vector-index and retrieve cases alone (nothing saved).",
+    )
+    parser.add_argument("--sizes", default="1000000", help="comma-separated, e.g. 100000,1000000")
+    parser.add_argument("--scifact", type=Path, default=SCIFACT, help="the BEIR SciFact folder")
+    args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    corpus, questions = scifact_corpus(args.scifact, None)
+    index_dir = default_index_dir(corpus)
+    run_case("reindex_ours", corpus=str(corpus), index_dir=str(index_dir))  # built if missing
+    work = qa_home() / "bench" / "scale"
+    for size in sizes:
+        vectors = Steps("scale")(f"{size:,} vectors", "scale_vectors",
+                                 real_index_dir=str(index_dir), size=size, questions=questions,
+                                 repeats=3)  # fmt: skip
+        found = bench_scale_retrieve(
+            index_dir, args.scifact, work / f"index-{size}", size, questions, 3
+        )
+        print(json.dumps({"vectors": vectors, "retrieve": found}, indent=1), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

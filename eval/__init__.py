@@ -1,6 +1,6 @@
 """Measurements of the product, in three jobs: ``quality`` (retrieval and answer accuracy on
 question sets and BEIR), ``performance`` (speed and memory, ``qa bench``) and ``reliability``
-(crashes, damaged indexes, load, dependency audit). Results go to ``eval/results/``."""
+(crashes, damaged indexes, load, a long soak, dependency audit). Results go to ``eval/results/``."""
 
 from pathlib import Path
 

@@ -130,6 +130,32 @@ def refusal_chart(curves: Mapping[str, Mapping[str, Mapping[str, float]]], out: 
     return _save(plt, figure, out)
 
 
+def soak_chart(samples: Sequence[Mapping], warm_at: int, out: Path) -> bool:
+    """The app's resident memory and the p95 latency of each window against questions answered,
+    in two panels over one axis; the warm-up's end as a dotted line."""
+    plt = _pyplot()
+    if plt is None:
+        return False
+    figure, (memory, speed) = plt.subplots(2, 1, figsize=(8, 6), dpi=120, sharex=True)
+    memory.plot([s["questions"] for s in samples], [s["rss_mb"] for s in samples], "o-")
+    timed = [s for s in samples if s["latency"]]
+    speed.plot([s["questions"] for s in timed], [s["latency"]["p95_ms"] for s in timed], "o-",
+               label="p95")  # fmt: skip
+    speed.plot([s["questions"] for s in timed], [s["latency"]["p50_ms"] for s in timed], "s--",
+               label="p50")  # fmt: skip
+    panels = ((memory, "Resident memory of the app", "MB"),
+              (speed, "Latency of the questions since the last sample", "ms"))  # fmt: skip
+    for axes, title, unit in panels:
+        axes.axvline(warm_at, color="grey", ls=":", lw=0.8, label="end of warm-up")
+        axes.set_ylabel(unit)
+        axes.set_title(title)
+        axes.set_ylim(bottom=0)
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize=7)
+    speed.set_xlabel("questions answered")
+    return _save(plt, figure, out)
+
+
 def _pyplot():
     """matplotlib's pyplot on the file-only backend, or None (with a note) without it."""
     try:

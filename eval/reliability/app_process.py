@@ -1,4 +1,5 @@
-"""The app in a process of its own, as a user starts it: for the browser tests and the load test."""
+"""The app in a process of its own, as a user starts it: for the browser tests and the load and
+soak tests."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from eval import ROOT  # noqa: E402
@@ -18,12 +20,29 @@ class AppStartError(RuntimeError):
     """The app exited or did not answer in time; the message holds its log."""
 
 
+@dataclass(frozen=True)
+class AppProcess:
+    """A running app: its URL, and its process id for reading its memory and files in /proc."""
+
+    url: str
+    pid: int
+
+
 @contextlib.contextmanager
 def running_app(
     corpus: Path, index_dir: Path, log: Path, *extra: str, timeout: float = 180
 ) -> Iterator[str]:
     """``python app.py`` serving ``corpus`` on a free loopback port; yields its URL once it
     answers, and stops it afterwards. ``extra`` goes to app.py's command line."""
+    with app_process(corpus, index_dir, log, *extra, timeout=timeout) as app:
+        yield app.url
+
+
+@contextlib.contextmanager
+def app_process(
+    corpus: Path, index_dir: Path, log: Path, *extra: str, timeout: float = 180
+) -> Iterator[AppProcess]:
+    """``running_app``, yielding the process id as well as the URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -41,7 +60,7 @@ def running_app(
             if time.monotonic() > deadline:
                 raise AppStartError(f"app.py did not start in {timeout:.0f} s:\n{log.read_text()}")
             time.sleep(0.5)
-        yield url
+        yield AppProcess(url, server.pid)
     finally:
         server.terminate()
         try:

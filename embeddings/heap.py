@@ -1,0 +1,50 @@
+"""Handing memory that torch has freed back to the operating system.
+
+glibc keeps freed blocks in its heap for reuse and seldom returns them. torch's activations are
+a new size for each batch shape, so in a server the heap's free space fragments and its resident
+memory climbs: the answering process grew by 190 MB over 150 calls of varied shape even with the
+shapes bounded (``embeddings.encoder``), and by under 10 MB once the free pages were returned
+after each call (``malloc_trim``). A trim walks the whole heap (about 4 ms here), so it runs at
+most once every ``TRIM_EVERY`` seconds: within that time a server touches little new memory.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import threading
+import time
+
+TRIM_EVERY = 1.0  # seconds
+
+
+class HeapTrimmer:
+    """Calls glibc's ``malloc_trim(0)`` when asked, at most once every ``every`` seconds; does
+    nothing where the C library is not glibc."""
+
+    def __init__(self, every: float = TRIM_EVERY) -> None:
+        self.every = every
+        self._trim = _malloc_trim()
+        self._last = float("-inf")
+        self._lock = threading.Lock()
+
+    def __call__(self) -> bool:
+        """Trim if the last trim is ``every`` seconds old; whether it trimmed."""
+        if self._trim is None:
+            return False
+        with self._lock:
+            now = time.monotonic()
+            if now - self._last < self.every:
+                return False
+            self._last = now
+        self._trim(0)
+        return True
+
+
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None on another C library (musl, macOS)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc.malloc_trim
+    except (OSError, AttributeError):
+        return None

@@ -1,0 +1,67 @@
+"""The encoder pads every batch to one of a few shapes, and the padding changes no embedding."""
+
+import random
+
+import numpy as np
+import pytest
+
+from embeddings.encoder import LENGTH_BUCKETS, ROW_BUCKETS, Encoder, load_encoder
+
+WORDS = (
+    "the ceasefire was brokered in Qom by Iranian officials after six days of fighting in "
+    "Basra where militias held the port and the oil terminals while the army advanced"
+).split()
+
+
+def varied_texts(count: int, seed: int = 0) -> list[str]:
+    """Texts of 1 to 300 words (the longest are cut to the model's 256 word pieces)."""
+    rng = random.Random(seed)
+    return [" ".join(rng.choices(WORDS, k=rng.randint(1, 300))) for _ in range(count)]
+
+
+def test_every_batch_takes_one_of_the_allowed_shapes(encoder: Encoder, monkeypatch):
+    shapes = []
+    padded_batch = Encoder._padded_batch
+
+    def recording(self, pieces, batch_size):
+        features = padded_batch(self, pieces, batch_size)
+        shapes.append(tuple(features["input_ids"].shape))
+        return features
+
+    monkeypatch.setattr(Encoder, "_padded_batch", recording)
+    rng = random.Random(1)
+    for _ in range(30):
+        encoder.encode(varied_texts(rng.randint(1, 100), seed=rng.random()), batch_size=64)
+    assert shapes
+    assert {rows for rows, _ in shapes} <= set(ROW_BUCKETS)
+    assert {length for _, length in shapes} <= set(LENGTH_BUCKETS)
+
+
+def test_a_batch_size_or_model_limit_outside_the_buckets_is_its_own_bucket(encoder: Encoder):
+    # batch_size 100 is not a row bucket: 70 texts are padded to 100 rows, not refused.
+    vectors = encoder.encode(varied_texts(70), batch_size=100)
+    assert vectors.shape == (70, encoder.dimension)
+
+
+@pytest.fixture(scope="module")
+def fp32_encoder() -> Encoder:
+    return load_encoder("all-MiniLM-L6-v2", "fp32")
+
+
+def test_padding_changes_no_embedding(fp32_encoder: Encoder):
+    """In fp32 the padded batches give what sentence-transformers gives each text alone."""
+    texts = varied_texts(40, seed=2)
+    ours = fp32_encoder.encode(texts, batch_size=16)
+    alone = np.vstack(
+        [fp32_encoder._model.encode([t], convert_to_numpy=True, normalize_embeddings=True)
+         for t in texts]
+    )  # fmt: skip
+    assert (ours * alone).sum(axis=1).min() > 0.99999
+
+
+def test_an_embedding_does_not_depend_on_its_batch(encoder: Encoder):
+    texts = varied_texts(20, seed=3)
+    together = encoder.encode(texts)
+    one_by_one = np.vstack([encoder.encode([t]) for t in texts])
+    # bf16 rounds differently in matrices of different shapes; fp32 agrees to 1e-6.
+    assert (together * one_by_one).sum(axis=1).min() > 0.9998

@@ -18,6 +18,8 @@ ODD_QUESTIONS = [
     "谁促成了停火?",
     "x" * 2000,  # the longest question accepted
     "\ufeff\u200b\u00a0Who\u2028brokered?",
+    "\ud800",  # a lone surrogate, as a JSON client can send ("\\ud800")
+    "Who \udced\udca0\udc80 brokered \ud83d\ude00 the ceasefire?",  # bad argv bytes; a split pair
 ]
 
 
@@ -41,3 +43,22 @@ def test_any_text_gives_passages_or_a_one_line_error(corpus_qa, question):
         return
     assert all(p.text and p.doc_id for p in passages)
     assert corpus_qa.answer(question, k=3).text
+
+
+# Any code point, surrogates included: Python strings can hold them, the tokenizer refuses them.
+any_code_points = st.lists(st.integers(0, 0x10FFFF), max_size=300).map(
+    lambda points: "".join(map(chr, points))
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(question=any_code_points)
+def test_any_code_points_give_an_answer_or_a_one_line_error(corpus_qa, question):
+    try:
+        answer = corpus_qa.answer(question, k=3)
+    except QuestionError as error:
+        assert "\n" not in str(error) and str(error)
+        return
+    assert answer.text

@@ -11,15 +11,22 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_K = 1000
 
 
+def valid_unicode(text: str) -> str:
+    """``text`` as valid Unicode: surrogate pairs joined into their character and lone
+    surrogates (which JSON clients can send, and Python makes of undecodable command-line bytes)
+    replaced by U+FFFD, since the tokenizer refuses them."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def clean_question(question: object, max_chars: int) -> str:
-    """The question with control characters removed and spaces trimmed.
+    """The question as valid Unicode, with control characters removed and spaces trimmed.
 
     Raises:
         QuestionError: It is not text, is empty, or is longer than ``max_chars``.
     """
     if not isinstance(question, str):
         raise QuestionError(f"the question must be text, got {type(question).__name__}")
-    cleaned = _CONTROL.sub(" ", question).strip()
+    cleaned = _CONTROL.sub(" ", valid_unicode(question)).strip()
     if not cleaned:
         raise QuestionError(
             "the question is empty: ask something, e.g. 'Who brokered the ceasefire?'"

@@ -18,6 +18,7 @@ import gradio as gr
 
 from qa.errors import DocumentNotFoundError, QAError
 from qa.paths import DEFAULT_CORPUS, qa_home
+from qa.search.question import valid_unicode
 from qa.service import QA
 from qa.settings import MODES
 from qa.types import Answer, PageView, Passage, Place, Quote
@@ -113,6 +114,8 @@ def build_app(qa: QA) -> gr.Blocks:
     def respond(
         message: str, history: list[dict[str, Any]], state: ChatState, k: float, mode: str
     ) -> tuple[list[dict[str, Any]], ChatState, str, str, str]:
+        # Lone surrogates (a JSON client can send "\ud800") cannot be sent back as JSON.
+        message = valid_unicode(message) if isinstance(message, str) else message
         shown = escape_markdown(shorten(message, SHOWN_QUESTION_CHARS))
         history = [*history, {"role": "user", "content": shown}]
         try:
@@ -163,6 +166,8 @@ def build_app(qa: QA) -> gr.Blocks:
             citations (passages with document, part, section, page, author, offsets,
             also_in) and quotes.
         """
+        if isinstance(question, str):  # echoed below: lone surrogates cannot go out as JSON
+            question = valid_unicode(question)
         try:
             answer = qa.answer(question, k=k, mode=mode, history=earlier or [])
         except QAError as exc:

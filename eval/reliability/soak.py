@@ -85,7 +85,6 @@ ODD: dict[str, tuple[str, ...]] = {
         "\x00who\x07 brokered\x1b[31m the ceasefire",
         "\u202ewho brokered\u200b the ceasefire\ufeff",
         "what did\u2028Sadr\tdemand\r\n",
-        "who brokered \ud800 the ceasefire",  # a lone surrogate: JSON clients can send "\\ud800"
     ),
     "blank": ("", "   ", "\n\t "),
 }

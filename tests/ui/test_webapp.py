@@ -5,6 +5,7 @@ The app runs as a user starts it (``python app.py``) in a separate process; see 
 
 from __future__ import annotations
 
+import json
 import socket
 import urllib.error
 import urllib.parse
@@ -176,3 +177,19 @@ def test_the_app_listens_on_loopback_only(app_url):
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection((address, port), timeout=5).close()
     socket.create_connection(("127.0.0.1", port), timeout=5).close()
+
+
+def test_ask_answers_a_question_holding_a_lone_surrogate(app_url):
+    # Valid JSON that no Python client sends as is: "\ud800" is a lone surrogate once parsed.
+    body = b'{"data": ["Who brokered \\ud800 the ceasefire?", 5, "hybrid", []]}'
+    request = urllib.request.Request(
+        app_url + "gradio_api/call/ask", body, {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        event_id = json.loads(response.read())["event_id"]
+    with urllib.request.urlopen(f"{app_url}gradio_api/call/ask/{event_id}", timeout=60) as response:
+        stream = response.read().decode()
+    assert "event: complete" in stream, stream
+    result = json.loads(stream.split("event: complete\ndata: ", 1)[1].splitlines()[0])[0]
+    assert result["question"] == "Who brokered \ufffd the ceasefire?"
+    assert result["text"] and result["citations"]

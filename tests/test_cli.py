@@ -70,3 +70,11 @@ def test_serve_on_a_busy_port_prints_one_line_and_fails(capsys, corpus_qa):
         assert main(argv) == 1
     err = capsys.readouterr().err.strip()
     assert f"cannot serve on 127.0.0.1:{port}" in err and len(err.splitlines()) == 1
+
+
+def test_ask_answers_a_question_of_bytes_that_are_not_utf8(capsys, corpus_qa):
+    # Python hands undecodable argv bytes over as lone surrogates (surrogateescape).
+    question = b"Who brokered \xed\xa0\x80 the ceasefire?".decode("utf-8", "surrogateescape")
+    argv = ["ask", question, "--corpus", str(CORPUS), "--index-dir", str(corpus_qa.index_dir)]
+    code = main([*argv, "--quiet"])
+    assert code == 0 and "[1] " in capsys.readouterr().out

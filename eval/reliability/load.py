@@ -179,18 +179,24 @@ def percentiles_99(samples_ms: list[float]) -> dict[str, float]:
 def run(users: int, each: int, burst: int, work: Path, queue_size: int = QUEUE_SIZE) -> LoadReport:
     """Start the app with a queue of ``queue_size``, then the users, then the burst."""
     questions = eval_questions()
-    load_before = [round(x, 2) for x in os.getloadavg()]
+    load_before = load_average()
     extra = ("--queue-size", str(queue_size))
     with running_app(DEFAULT_CORPUS, work / "index", work / "app.log", *extra) as url:
         report = simulate_users(url, users, each, questions)
         if burst:
             report.burst = {"queue_size": queue_size, **overload(url, burst, questions[0])}
-    report.machine = {
-        "cpus": os.cpu_count(),
-        "load_before": load_before,
-        "load_after": [round(x, 2) for x in os.getloadavg()],
-    }
+    report.machine = machine(load_before)
     return report
+
+
+def load_average() -> list[float]:
+    """The machine's 1, 5 and 15-minute load averages, rounded."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine(load_before: list[float]) -> dict[str, object]:
+    """What a report says of the machine it ran on: cores, and the load before and after."""
+    return {"cpus": os.cpu_count(), "load_before": load_before, "load_after": load_average()}
 
 
 def main(argv: list[str] | None = None) -> int:

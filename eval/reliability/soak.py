@@ -46,7 +46,7 @@ from typing import Any, Literal
 from eval.chart import soak_chart
 from eval.performance.measure import percentiles
 from eval.reliability.app_process import app_process
-from eval.reliability.load import eval_questions
+from eval.reliability.load import eval_questions, load_average, machine
 from eval.report import print_report
 from qa.paths import DEFAULT_CORPUS
 from qa.settings import MODES, SearchSettings
@@ -415,7 +415,7 @@ def run(
 ) -> SoakReport:
     """Start the app over the bundled corpus and soak it with ``questions`` questions."""
     conversations = plan(questions, seed)
-    load_before = [round(x, 2) for x in os.getloadavg()]
+    load_before = load_average()
     with app_process(DEFAULT_CORPUS, work / "index", work / "app.log") as app:
         api, chat = ApiCaller(app.url), ChatCaller(app.url)
         try:
@@ -424,11 +424,7 @@ def run(
         finally:
             api.close()
             chat.close()
-    report.machine = {
-        "cpus": os.cpu_count(),
-        "load_before": load_before,
-        "load_after": [round(x, 2) for x in os.getloadavg()],
-    }
+    report.machine = machine(load_before)
     return report
 
 

@@ -1,11 +1,11 @@
-"""The encoder pads every batch to one of a few shapes, and the padding changes no embedding."""
+"""The encoder gives every batch one of a few shapes, and the padding changes no embedding."""
 
 import random
 
 import numpy as np
 import pytest
 
-from embeddings.encoder import LENGTH_BUCKETS, ROW_BUCKETS, Encoder, load_encoder
+from embeddings.encoder import LENGTH_BUCKETS, ROW_BUCKETS, Encoder, batch_rows, load_encoder
 
 WORDS = (
     "the ceasefire was brokered in Qom by Iranian officials after six days of fighting in "
@@ -23,8 +23,8 @@ def test_every_batch_takes_one_of_the_allowed_shapes(encoder: Encoder, monkeypat
     shapes = []
     padded_batch = Encoder._padded_batch
 
-    def recording(self, pieces, batch_size):
-        features = padded_batch(self, pieces, batch_size)
+    def recording(self, pieces):
+        features = padded_batch(self, pieces)
         shapes.append(tuple(features["input_ids"].shape))
         return features
 
@@ -37,10 +37,24 @@ def test_every_batch_takes_one_of_the_allowed_shapes(encoder: Encoder, monkeypat
     assert {length for _, length in shapes} <= set(LENGTH_BUCKETS)
 
 
+@pytest.mark.parametrize(
+    ("count", "batch_size", "rows"),
+    [
+        (20, 64, [16, 4]),
+        (37, 64, [32, 4, 1]),
+        (150, 64, [64, 64, 16, 4, 2]),
+        (70, 100, [64, 4, 2]),  # 100 is not a row bucket: it is used only when full
+        (250, 100, [100, 100, 48, 2]),
+        (5, 3, [3, 2]),
+    ],
+)
+def test_a_batch_is_split_into_allowed_sizes_with_no_padded_row(count, batch_size, rows):
+    assert batch_rows(count, batch_size) == rows
+
+
 def test_a_batch_size_or_model_limit_outside_the_buckets_is_its_own_bucket(encoder: Encoder):
-    # batch_size 100 is not a row bucket: 70 texts are padded to 100 rows, not refused.
-    vectors = encoder.encode(varied_texts(70), batch_size=100)
-    assert vectors.shape == (70, encoder.dimension)
+    vectors = encoder.encode(varied_texts(250), batch_size=100)
+    assert vectors.shape == (250, encoder.dimension)
 
 
 @pytest.fixture(scope="module")

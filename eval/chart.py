@@ -137,7 +137,11 @@ def soak_chart(samples: Sequence[Mapping], warm_at: int, out: Path) -> bool:
     if plt is None:
         return False
     figure, (memory, speed) = plt.subplots(2, 1, figsize=(8, 6), dpi=120, sharex=True)
-    memory.plot([s["questions"] for s in samples], [s["rss_mb"] for s in samples], "o-")
+    memory.plot([s["questions"] for s in samples], [s["rss_mb"] for s in samples], "o-",
+                label="resident")  # fmt: skip
+    if all("rss_anon_mb" in s for s in samples):  # earlier runs did not record it
+        memory.plot([s["questions"] for s in samples], [s["rss_anon_mb"] for s in samples], "^:",
+                    label="of which private (heap)")  # fmt: skip
     timed = [s for s in samples if s["latency"]]
     speed.plot([s["questions"] for s in timed], [s["latency"]["p95_ms"] for s in timed], "o-",
                label="p95")  # fmt: skip

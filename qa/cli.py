@@ -19,7 +19,7 @@ from importlib.metadata import EntryPoint, entry_points
 from qa.errors import QAError
 from qa.settings import MODES, Settings
 from qa.types import Answer, Passage
-from qa.ui import QUEUE_SIZE
+from qa.ui import CONVERSATIONS, QUEUE_SIZE
 from qa.ui.render import location, part_label, shorten
 
 
@@ -83,6 +83,13 @@ def _parser(plugins: dict[str, EntryPoint]) -> argparse.ArgumentParser:
         help=f"requests that may wait; beyond them a visitor is told the app is busy "
         f"(default: {QUEUE_SIZE})",
     )
+    serve.add_argument(
+        "--conversations",
+        type=int,
+        default=CONVERSATIONS,
+        help=f"browser sessions whose conversation is kept; beyond them the least recently "
+        f"used starts afresh (default: {CONVERSATIONS})",
+    )
     _common(serve)
     serve.set_defaults(run=_serve)
 
@@ -128,6 +135,8 @@ def _serve(args: argparse.Namespace) -> int:
         raise QAError(f"--port must be between 1 and 65535, not {args.port}")
     if args.queue_size < 1:
         raise QAError(f"--queue-size must be 1 or more, not {args.queue_size}")
+    if args.conversations < 1:
+        raise QAError(f"--conversations must be 1 or more, not {args.conversations}")
     try:
         from qa.ui.app import serve
     except ImportError as exc:
@@ -135,7 +144,13 @@ def _serve(args: argparse.Namespace) -> int:
     qa = _make_qa(args, args.corpus)
     print(qa.index().summary(), flush=True)
     try:
-        serve(qa, host=args.host, port=args.port, queue_size=args.queue_size)
+        serve(
+            qa,
+            host=args.host,
+            port=args.port,
+            queue_size=args.queue_size,
+            conversations=args.conversations,
+        )
     except OSError as exc:  # the port is taken, or the address is not this machine's
         raise QAError(f"cannot serve on {args.host}:{args.port}: {exc}") from None
     return 0

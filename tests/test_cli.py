@@ -45,6 +45,7 @@ def test_index_prints_a_report(tmp_path, capsys):
         (["serve", "--corpus", "/no/such/folder"], "does not exist"),
         (["serve", "--port", "70000"], "--port must be between 1 and 65535"),
         (["serve", "--queue-size", "0"], "--queue-size must be 1 or more"),
+        (["serve", "--conversations", "0"], "--conversations must be 1 or more"),
     ],
 )
 def test_bad_input_prints_one_line_and_fails(capsys, argv, message):

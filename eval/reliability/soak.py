@@ -118,6 +118,8 @@ class Sample:
     threads: int
     errors: int  # so far
     latency: dict[str, float] = field(default_factory=dict)  # of the questions since the last
+    rss_anon_mb: float = 0.0  # of rss_mb: the heap and other private memory
+    rss_file_mb: float = 0.0  # of rss_mb: pages of mapped files (the index, libraries)
 
 
 @dataclass
@@ -303,14 +305,21 @@ def chat_event(config: dict[str, Any]) -> tuple[int, int]:
 
 
 def proc_status(pid: int) -> dict[str, Any]:
-    """The process's resident memory (MB), open file descriptors and threads, from /proc."""
+    """The process's resident memory (MB; in all, private, and of mapped files), open file
+    descriptors and threads, from /proc."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except FileNotFoundError:
         raise RuntimeError(f"the app (process {pid}) has exited during the soak") from None
     fields = dict(line.split(":", 1) for line in status.splitlines())
+
+    def megabytes(name: str) -> float:
+        return round(int(fields[name].split()[0]) / 1024, 1)
+
     return {
-        "rss_mb": round(int(fields["VmRSS"].split()[0]) / 1024, 1),
+        "rss_mb": megabytes("VmRSS"),
+        "rss_anon_mb": megabytes("RssAnon"),
+        "rss_file_mb": megabytes("RssFile") + megabytes("RssShmem"),
         "fds": len(os.listdir(f"/proc/{pid}/fd")),
         "threads": int(fields["Threads"]),
     }
@@ -398,6 +407,7 @@ def summarize(samples: list[Sample], warmup: int) -> dict[str, Any]:
         "rss_warm_mb": warm.rss_mb,
         "rss_end_mb": end.rss_mb,
         "rss_growth_mb": round(end.rss_mb - warm.rss_mb, 1),
+        "rss_anon_growth_mb": round(end.rss_anon_mb - warm.rss_anon_mb, 1),
         "p95_warm_ms": warm.latency.get("p95_ms"),
         "p95_end_ms": end.latency.get("p95_ms"),
         "fds_warm": warm.fds,

@@ -3,3 +3,10 @@
 # Requests the app lets wait; beyond it a visitor is refused at once as busy ("This application
 # is currently busy") instead of waiting minutes: eval/reliability/load.py measures it.
 QUEUE_SIZE = 64
+
+# Browser sessions whose conversation the server keeps (Gradio's state_session_capacity; the
+# least recently used goes first). Gradio keeps a session's copy of the page's settings for as
+# long as the session is kept, closed or not: about 50 KB each here, so its default of 10,000
+# would let a long-running server grow by about 500 MB. A session dropped beyond this limit
+# starts afresh: its next question is not read as a follow-up of the earlier ones.
+CONVERSATIONS = 500

@@ -22,7 +22,7 @@ from qa.search.question import valid_unicode
 from qa.service import QA
 from qa.settings import MODES
 from qa.types import Answer, PageView, Passage, Place, Quote
-from qa.ui import QUEUE_SIZE
+from qa.ui import CONVERSATIONS, QUEUE_SIZE
 from qa.ui.render import (
     chat_reply,
     document_view,
@@ -290,10 +290,17 @@ def _corpus_note(qa: QA) -> str:
     )
 
 
-def serve(qa: QA, host: str = "127.0.0.1", port: int = 7860, queue_size: int = QUEUE_SIZE) -> None:
+def serve(
+    qa: QA,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    queue_size: int = QUEUE_SIZE,
+    conversations: int = CONVERSATIONS,
+) -> None:
     """Serve the app for ``qa`` until stopped. Call ``qa.index()`` first to see its report;
     whatever is not loaded yet (model, index) loads here, before the first visitor. Beyond
-    ``queue_size`` waiting requests, a visitor is refused at once as busy."""
+    ``queue_size`` waiting requests, a visitor is refused at once as busy; beyond
+    ``conversations`` browser sessions, the least recently used is forgotten."""
     qa.retrieve("warm up", k=1)  # the first pass through the model is slow; pay it now
     app = build_app(qa)
     # One answer at a time per event (Gradio's default concurrency_limit=1): the encoder already
@@ -309,6 +316,7 @@ def serve(qa: QA, host: str = "127.0.0.1", port: int = 7860, queue_size: int = Q
         # The page takes no files, but Gradio's /upload route is always open: refuse every
         # byte so that nobody can fill the disk (or the file cache) through it.
         max_file_size=0,
+        state_session_capacity=conversations,
         footer_links=["api"],
         ssr_mode=False,
         css=CSS,

@@ -68,8 +68,8 @@ def test_the_summary_compares_the_first_sample_after_the_warm_up_with_the_last()
     latency = {"p50_ms": 1.0, "p95_ms": 2.0, "max_ms": 3.0, "n": 10}
     samples = [
         Sample(0, 0.0, 500.0, 20, 10, 0),
-        Sample(10, 5.0, 600.0, 18, 12, 0, latency),
-        Sample(20, 10.0, 610.5, 18, 12, 1, latency | {"p95_ms": 4.0}),
+        Sample(10, 5.0, 600.0, 18, 12, 0, latency, rss_anon_mb=400.0),
+        Sample(20, 10.0, 610.5, 18, 12, 1, latency | {"p95_ms": 4.0}, rss_anon_mb=403.0),
     ]
     summary = summarize(samples, warmup=10)
     assert summary["warm_at_questions"] == 10
@@ -78,6 +78,7 @@ def test_the_summary_compares_the_first_sample_after_the_warm_up_with_the_last()
         610.5,
         10.5,
     )
+    assert summary["rss_anon_growth_mb"] == 3.0
     assert (summary["p95_warm_ms"], summary["p95_end_ms"]) == (2.0, 4.0)
     assert (summary["fds_warm"], summary["fds_end"], summary["errors"]) == (18, 18, 1)
     assert summary["seconds_per_question"] == 0.5

@@ -141,6 +141,9 @@ def _serve(args: argparse.Namespace) -> int:
         from qa.ui.app import serve
     except ImportError as exc:
         raise QAError(f"the browser chat needs Gradio ({exc}): pip install -e '.[ui]'") from None
+    from embeddings.heap import share_one_heap
+
+    share_one_heap()  # before the model's and the server's threads start: see embeddings.heap
     qa = _make_qa(args, args.corpus)
     print(qa.index().summary(), flush=True)
     try:

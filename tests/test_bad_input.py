@@ -31,9 +31,13 @@ def test_odd_questions_are_answered(corpus_qa, question):
     assert answer.text
 
 
-@settings(
+# Each example asks the real index: 40 examples, no per-example deadline.
+over_the_corpus = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+
+
+@over_the_corpus
 @given(question=st.text(max_size=3000))
 def test_any_text_gives_passages_or_a_one_line_error(corpus_qa, question):
     try:
@@ -51,9 +55,7 @@ any_code_points = st.lists(st.integers(0, 0x10FFFF), max_size=300).map(
 )
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@over_the_corpus
 @given(question=any_code_points)
 def test_any_code_points_give_an_answer_or_a_one_line_error(corpus_qa, question):
     try:

@@ -27,11 +27,8 @@ _M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
 def share_one_heap() -> bool:
     """Make the process's threads share one glibc heap (``MALLOC_ARENA_MAX=1``); whether it
     could. Call it before starting threads: those that already have a heap keep it."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(_M_ARENA_MAX, 1))
-    except (OSError, AttributeError):
-        return False
+    mallopt = _glibc("mallopt")
+    return bool(mallopt and mallopt(_M_ARENA_MAX, 1))
 
 
 class HeapTrimmer:
@@ -40,7 +37,7 @@ class HeapTrimmer:
 
     def __init__(self, every: float = TRIM_EVERY) -> None:
         self.every = every
-        self._trim = _malloc_trim()
+        self._trim = _glibc("malloc_trim")
         self._last = float("-inf")
         self._lock = threading.Lock()
 
@@ -57,10 +54,9 @@ class HeapTrimmer:
         return True
 
 
-def _malloc_trim():
-    """glibc's ``malloc_trim``, or None on another C library (musl, macOS)."""
+def _glibc(name: str):
+    """glibc's function ``name``, or None on another C library (musl, macOS)."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), name)
     except (OSError, AttributeError):
         return None

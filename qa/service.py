@@ -22,7 +22,7 @@ from qa.errors import ModelError, QuestionError
 from qa.index.report import IndexReport
 from qa.ingest import SkipFile, isolated
 from qa.ingest.pdf_page import page_texts, page_view_from, render_plain
-from qa.paths import DEFAULT_CORPUS, default_index_dir
+from qa.paths import DEFAULT_CORPUS, default_index_dir, models_dir
 from qa.search.question import check_k, check_mode, clean_question
 from qa.search.retriever import Retriever
 from qa.settings import Settings
@@ -93,7 +93,8 @@ class QA:
             ModelError: The model cannot be loaded.
         """
         try:
-            return load_encoder(self.settings.index.model, self.settings.index.precision)
+            index = self.settings.index
+            return load_encoder(index.model, index.precision, index.runtime, models_dir())
         except embedding_errors.ModelError as exc:
             raise ModelError(str(exc)) from exc
 

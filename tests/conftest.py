@@ -32,10 +32,11 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 @pytest.fixture(scope="session")
 def encoder() -> Encoder:
     from embeddings.encoder import load_encoder
+    from qa.paths import models_dir
     from qa.settings import IndexSettings
 
     settings = IndexSettings()
-    return load_encoder(settings.model, settings.precision)
+    return load_encoder(settings.model, settings.precision, settings.runtime, models_dir())
 
 
 @pytest.fixture(scope="session")

@@ -59,7 +59,11 @@ RESULTS = ROOT / "eval" / "results"
 SCIFACT = ROOT.parent / "shared" / "bench" / "scifact"
 SECTIONS = ("corpora", "pdf", "encoding", "quality", "scale")
 SMOKE_MIXED_FILES = 20
-PRECISIONS = ("fp32", "bf16")
+# Encoders compared, as runtime/precision: torch in fp32 (the tutorial's, and the reference the
+# others are compared with), torch in bf16 (the default until OpenVINO), OpenVINO in both.
+ENCODERS = ("torch/fp32", "torch/bf16", "openvino/fp32", "openvino/bf16")
+# SciFact is indexed once per encoder: OpenVINO in fp32 agrees with torch in fp32 to 0.99999.
+QUALITY_ENCODERS = ("torch/fp32", "torch/bf16", "openvino/bf16")
 PLAIN_SUFFIXES = (".txt", ".md", ".markdown", ".rst")  # where a sentence can be added as text
 CHANGED_SENTENCE = " A sentence added by the benchmark, so that one document has changed."
 
@@ -155,34 +159,40 @@ def ratios(ours: dict[str, Any], tutorial: dict[str, Any]) -> dict[str, float]:
 
 
 def bench_encoding(corpus: Path, smoke: bool) -> dict[str, Any]:
-    """Throughput of each precision and batch size on chunks of ``corpus``."""
-    print("  encoding: precisions × batch sizes …", end="", flush=True)
+    """Throughput of each encoder and batch size on chunks of ``corpus``."""
+    print("  encoding: encoders × batch sizes …", end="", flush=True)
     result = run_case(
         "encoding",
         corpus=str(corpus),
         sample=16 if smoke else 1024,
-        precisions=list(PRECISIONS),
+        encoders=list(ENCODERS),
         batch_sizes=[8] if smoke else [16, 32, 64, 128],
     )
     print(f" {result['wall_seconds']:.1f} s", flush=True)
-    return result
+    return {"default": default_encoder(), **result}
 
 
 def bench_quality(folder: Path) -> dict[str, Any]:
-    """SciFact test scores with the encoder in each precision (each its own index)."""
+    """SciFact test scores with each encoder (each its own index)."""
     result = {}
-    for precision in PRECISIONS:
-        print(f"  quality: SciFact in {precision} …", end="", flush=True)
-        index_dir = None if precision == "bf16" else qa_home() / "bench" / f"scifact-{precision}"
+    for encoder in QUALITY_ENCODERS:
+        print(f"  quality: SciFact with {encoder} …", end="", flush=True)
+        index_dir = qa_home() / "bench" / f"scifact-{encoder.replace('/', '-')}"
         found = run_case(
-            "beir_quality",
-            folder=str(folder),
-            precision=precision,
-            index_dir=str(index_dir) if index_dir else None,
+            "beir_quality", folder=str(folder), encoder=encoder, index_dir=str(index_dir)
         )
         print(f" {found['wall_seconds']:.1f} s", flush=True)
-        result[precision] = found
-    return {"precisions": result}
+        result[encoder] = found
+    return {"default": default_encoder(), "encoders": result}
+
+
+def default_encoder() -> str:
+    """What the default settings resolve to on this machine, as "runtime/precision"."""
+    from embeddings.encoder import choose_precision, choose_runtime
+    from qa.settings import IndexSettings
+
+    settings = IndexSettings()
+    return f"{choose_runtime(settings.runtime)}/{choose_precision(settings.precision)}"
 
 
 # -- corpora and questions -------------------------------------------------------------------

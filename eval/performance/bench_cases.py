@@ -104,20 +104,21 @@ def first_answer_ours(corpus: str, index_dir: str, question: str) -> dict[str, A
 
 
 def encoding(
-    corpus: str, sample: int, precisions: list[str], batch_sizes: list[int]
+    corpus: str, sample: int, encoders: list[str], batch_sizes: list[int]
 ) -> dict[str, Any]:
     """Embedding throughput of ``sample`` chunks of ``corpus`` (chunked as indexing does) for
-    each precision and batch size, with and without length sorting, and each precision's
-    agreement with fp32 (cosine per text)."""
+    each encoder ("runtime/precision") and batch size, with and without length sorting, and
+    each encoder's agreement with torch in fp32 (cosine per text)."""
     import numpy as np
 
     from embeddings import DEFAULT_MODEL
     from embeddings.encoder import load_encoder
     from qa.index.chunking import Chunker
     from qa.ingest import SkipFile, list_corpus_files, load_document
+    from qa.paths import models_dir
     from qa.settings import IndexSettings
 
-    reference = load_encoder(DEFAULT_MODEL, "fp32")
+    reference = load_encoder(DEFAULT_MODEL, "fp32", "torch")
     settings = IndexSettings()
     chunker = Chunker(
         reference.count_tokens,
@@ -136,38 +137,37 @@ def encoding(
             break
     texts = texts[:sample]
     rows, vectors, question = [], {}, {}
-    for precision in precisions:
-        encoder = load_encoder(DEFAULT_MODEL, precision)
+    for name in encoders:
+        runtime, precision = name.split("/")
+        encoder = load_encoder(DEFAULT_MODEL, precision, runtime, models_dir())
         encoder.encode(texts[:16])  # warm up
         for batch_size in batch_sizes:
             for sort in (True, False):
                 started = time.perf_counter()
-                vectors[precision] = encoder.encode(
-                    texts, batch_size=batch_size, sort_by_length=sort
-                )
+                vectors[name] = encoder.encode(texts, batch_size=batch_size, sort_by_length=sort)
                 seconds = time.perf_counter() - started
                 rows.append(
                     {
-                        "precision": encoder.precision,
+                        "encoder": f"{encoder.runtime}/{encoder.precision}",
                         "batch_size": batch_size,
                         "sorted": sort,
                         "texts_per_s": round(len(texts) / seconds, 1),
                     }
                 )
-        question[encoder.precision] = _question_latency(encoder)
+        question[name] = _question_latency(encoder)
+    reference_vectors = reference.encode(texts)
     agreement = {}
-    if "fp32" in vectors:
-        for precision, found in vectors.items():
-            cosine = np.sum(found * vectors["fp32"], axis=1)
-            agreement[precision] = {
-                "mean_cosine": round(float(cosine.mean()), 6),
-                "min_cosine": round(float(cosine.min()), 6),
-            }
+    for name, found in vectors.items():
+        cosine = np.sum(found * reference_vectors, axis=1)
+        agreement[name] = {
+            "mean_cosine": round(float(cosine.mean()), 6),
+            "min_cosine": round(float(cosine.min()), 6),
+        }
     return {
         "texts": len(texts),
         "rows": rows,
         "question": question,
-        "agreement_with_fp32": agreement,
+        "agreement_with_torch_fp32": agreement,
     }
 
 
@@ -178,8 +178,9 @@ def _question_latency(encoder: Any, times: int = 30) -> dict[str, float]:
                         for _ in range(times)])  # fmt: skip
 
 
-def beir_quality(folder: str, precision: str, index_dir: str | None) -> dict[str, Any]:
-    """SciFact test nDCG@10 and Recall@100 with the encoder in ``precision``."""
+def beir_quality(folder: str, encoder: str, index_dir: str) -> dict[str, Any]:
+    """SciFact test nDCG@10 and Recall@100 with ``encoder`` ("runtime/precision"), indexed
+    afresh (an index does not record its runtime, so one built by another would be kept)."""
     from eval.quality import beir
     from qa.paths import qa_home
     from qa.service import QA
@@ -187,10 +188,11 @@ def beir_quality(folder: str, precision: str, index_dir: str | None) -> dict[str
     dataset = beir.load_dataset(Path(folder), "test")
     corpus = qa_home() / "beir" / dataset.name / "corpus"
     beir.write_corpus(dataset, corpus)
-    qa = QA(corpus, index_dir, progress=False, precision=precision)
-    report = qa.index()
+    runtime, precision = encoder.split("/")
+    qa = QA(corpus, index_dir, progress=False, precision=precision, runtime=runtime)
+    report = qa.index(rebuild=True)
     return {
-        "precision": qa.encoder.precision,
+        "encoder": f"{qa.encoder.runtime}/{qa.encoder.precision}",
         "chunks": report.chunks,
         "configs": beir.run(dataset, qa, sweep=False),
     }

@@ -91,44 +91,56 @@ def format_pdf_table(result: dict[str, Any]) -> str:
 
 
 def format_encoding_table(result: dict[str, Any]) -> str:
-    """Markdown: texts/s per precision and batch size, sorted by length or not."""
+    """Markdown: texts/s per encoder (runtime/precision) and batch size, sorted by length or
+    not, with the default marked."""
     rows = result["rows"]
     sizes = sorted({r["batch_size"] for r in rows})
     lines = [
         f"**Encoding** ({result['texts']:,} SciFact chunks; texts/s, sorted by length / not)",
         "",
-        "| precision | " + " | ".join(f"batch {b}" for b in sizes)
-        + " | one question p50 | cosine to fp32 (min) |",
+        "| encoder | " + " | ".join(f"batch {b}" for b in sizes)
+        + " | one question p50 | cosine to torch fp32 (min) |",
         "|---|" + "---:|" * (len(sizes) + 2),
     ]  # fmt: skip
-    for precision in dict.fromkeys(r["precision"] for r in rows):
+    for name in dict.fromkeys(r["encoder"] for r in rows):
         cells = []
         for size in sizes:
             speed = {r["sorted"]: r["texts_per_s"] for r in rows
-                     if r["precision"] == precision and r["batch_size"] == size}  # fmt: skip
+                     if r["encoder"] == name and r["batch_size"] == size}  # fmt: skip
             cells.append(f"{speed[True]:.0f} / {speed[False]:.0f}")
-        agreement = result["agreement_with_fp32"].get(precision, {})
-        cosine = f"{agreement['min_cosine']:.5f}" if agreement else "n/a"
-        question = result["question"][precision]["p50_ms"]
-        lines.append(f"| {precision} | {' | '.join(cells)} | {question:.1f} ms | {cosine} |")
+        cosine = result["agreement_with_torch_fp32"][name]["min_cosine"]
+        question = result["question"][name]["p50_ms"]
+        label = _encoder_label(name, result.get("default"))
+        lines.append(f"| {label} | {' | '.join(cells)} | {question:.1f} ms | {cosine:.5f} |")
     return "\n".join(lines)
 
 
 def format_quality_table(result: dict[str, Any]) -> str:
-    """Markdown: SciFact test nDCG@10 of each configuration per precision."""
-    result = result["precisions"]
-    precisions = list(result)
-    configs = list(result[precisions[0]]["configs"])
+    """Markdown: SciFact test nDCG@10 of each configuration per encoder."""
+    default, result = result.get("default"), result["encoders"]
+    names = list(result)
+    configs = list(result[names[0]]["configs"])
     lines = [
-        "**SciFact test nDCG@10 by encoder precision**",
+        "**SciFact test nDCG@10 by encoder** (each its own index)",
         "",
-        "| configuration | " + " | ".join(precisions) + " |",
-        "|---|" + "---:|" * len(precisions),
+        "| configuration | " + " | ".join(_encoder_label(n, default) for n in names) + " |",
+        "|---|" + "---:|" * len(names),
     ]
     for config in configs:
-        scores = [f"{result[p]['configs'][config]['ndcg_10']:.4f}" for p in precisions]
+        scores = [f"{result[n]['configs'][config]['ndcg_10']:.4f}" for n in names]
         lines.append(f"| {config} | {' | '.join(scores)} |")
     return "\n".join(lines)
+
+
+# What the encoders other than the default were: the default before OpenVINO (on a CPU with
+# native bf16, as here) and the tutorial recipe's.
+_ENCODER_ROLES = {"torch/bf16": "previous default", "torch/fp32": "tutorial"}
+
+
+def _encoder_label(name: str, default: str | None) -> str:
+    """``name`` with its role: "default" (as resolved on the measuring machine) or another."""
+    role = "default" if name == default else _ENCODER_ROLES.get(name)
+    return f"{name} ({role})" if role else name
 
 
 def format_scale_table(result: dict[str, Any]) -> str:

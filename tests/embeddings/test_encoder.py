@@ -1,4 +1,5 @@
-"""The encoder gives every batch one of a few shapes, and the padding changes no embedding."""
+"""The encoder gives every batch one of a few shapes, the padding changes no embedding, and the
+two runtimes agree."""
 
 import random
 
@@ -71,6 +72,17 @@ def test_padding_changes_no_embedding(fp32_encoder: Encoder):
          for t in texts]
     )  # fmt: skip
     assert (ours * alone).sum(axis=1).min() > 0.99999
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_openvino_agrees_with_torch_in_fp32(fp32_encoder: Encoder, precision: str, tmp_path):
+    """What made OpenVINO the default: its embeddings are torch's (fp32) to 0.9999 or better."""
+    compiled = load_encoder("all-MiniLM-L6-v2", precision, "openvino", tmp_path)
+    torch_fp32 = load_encoder("all-MiniLM-L6-v2", "fp32", "torch")
+    assert (compiled.runtime, torch_fp32.runtime) == ("openvino", "torch")
+    texts = varied_texts(60, seed=4)
+    cosine = (compiled.encode(texts) * torch_fp32.encode(texts)).sum(axis=1)
+    assert cosine.min() >= (0.99999 if precision == "fp32" else 0.9999)
 
 
 def test_an_embedding_does_not_depend_on_its_batch(encoder: Encoder):

@@ -1,0 +1,61 @@
+"""The traced model is cached between processes, and a damaged or unwritable cache costs a
+trace, never an error."""
+
+import logging
+
+import numpy as np
+import pytest
+
+from embeddings.encoder import Encoder, _openvino_forward, resolve_model
+from embeddings.openvino_forward import MODEL_FILE, compile_forward
+
+TEXTS = ["Who brokered the ceasefire?", "a", "the port " * 200]
+
+
+@pytest.fixture(scope="module")
+def st_model(encoder: Encoder):
+    return encoder._model
+
+
+def embed(forward, encoder: Encoder) -> np.ndarray:
+    pieces = encoder._model.tokenizer(TEXTS, truncation=True, max_length=256)["input_ids"]
+    return np.vstack([forward(encoder._padded_batch([p])) for p in pieces])
+
+
+def test_a_trace_is_cached_and_read_back_the_same(encoder, st_model, tmp_path):
+    source = resolve_model("all-MiniLM-L6-v2")
+    first = compile_forward(st_model, source, "fp32", tmp_path)
+    [folder] = tmp_path.iterdir()
+    assert (folder / MODEL_FILE).is_file()
+    written = (folder / MODEL_FILE).stat().st_mtime_ns
+    again = compile_forward(st_model, source, "fp32", tmp_path)
+    assert (folder / MODEL_FILE).stat().st_mtime_ns == written  # read, not traced again
+    np.testing.assert_allclose(embed(first, encoder), embed(again, encoder), atol=1e-6)
+
+
+def test_a_damaged_cache_is_traced_again(encoder, st_model, tmp_path, caplog):
+    source = resolve_model("all-MiniLM-L6-v2")
+    compile_forward(st_model, source, "fp32", tmp_path)
+    [folder] = tmp_path.iterdir()
+    (folder / MODEL_FILE).write_text("<net>not a model")
+    with caplog.at_level(logging.WARNING):
+        forward = compile_forward(st_model, source, "fp32", tmp_path)
+    assert "tracing it again" in caplog.text
+    assert embed(forward, encoder).shape == (len(TEXTS), encoder.dimension)
+    assert (folder / MODEL_FILE).read_text().startswith("<?xml")  # the damaged copy replaced
+
+
+def test_an_unwritable_cache_still_gives_a_model(encoder, st_model, tmp_path, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    source = resolve_model("all-MiniLM-L6-v2")
+    with caplog.at_level(logging.WARNING):
+        forward = compile_forward(st_model, source, "fp32", blocker)
+    assert "cannot cache" in caplog.text
+    assert embed(forward, encoder).shape == (len(TEXTS), encoder.dimension)
+
+
+def test_a_model_openvino_cannot_trace_falls_back_to_torch(caplog):
+    with caplog.at_level(logging.WARNING):
+        assert _openvino_forward(object(), "no-such-model", "fp32", None) is None
+    assert "using torch" in caplog.text

@@ -41,6 +41,18 @@ IVF_CODES = "fp16"
 _ALL_THREADS = faiss.omp_get_max_threads()  # read before any thread sets its own
 
 
+def list_count(count: int) -> int:
+    """Lists of an inverted file over ``count`` vectors: 4·√n, with enough vectors to train."""
+    return max(1, min(round(4 * math.sqrt(count)), count // TRAIN_PER_LIST))
+
+
+def training_sample(vectors: np.ndarray, lists: int) -> np.ndarray:
+    """The vectors k-means trains ``lists`` centres on: ``TRAIN_PER_LIST`` each, drawn alike
+    every time."""
+    sample = np.random.default_rng(0).permutation(len(vectors))[: lists * TRAIN_PER_LIST]
+    return vectors[np.sort(sample)]
+
+
 class VectorIndex:
     """Inner-product search over normalised vectors (float32 in, float16 stored by an inverted
     file); row ``i`` is chunk ``i`` of the chunk records, so ids need no mapping."""
@@ -59,7 +71,7 @@ class VectorIndex:
         if count < max(exact_below, 1):
             index = faiss.IndexFlatIP(dimension)
         else:
-            lists = max(1, min(round(4 * math.sqrt(count)), count // TRAIN_PER_LIST))
+            lists = list_count(count)
             index = faiss.IndexIVFScalarQuantizer(
                 faiss.IndexFlatIP(dimension),
                 dimension,
@@ -68,8 +80,7 @@ class VectorIndex:
                 faiss.METRIC_INNER_PRODUCT,
                 False,  # by_residual
             )
-            sample = np.random.default_rng(0).permutation(count)[: lists * TRAIN_PER_LIST]
-            index.train(vectors[np.sort(sample)])
+            index.train(training_sample(vectors, lists))
         if count:
             index.add(vectors)
         return cls(index)

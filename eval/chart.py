@@ -86,7 +86,7 @@ def _plot_corpora(speed, memory, corpora: Sequence[Mapping]) -> None:
 def _plot_scale(speed, memory, scale: Mapping) -> None:
     """The synthetic measurements: the vector index alone at each size, and (in result files
     that have them) ``retrieve`` on the synthetic indexes and on the synthetic corpus."""
-    rows = scale["rows"]
+    rows = [r for r in scale["rows"] if r["kind"] != "ivf-flat"]  # the previous default: a table
     sizes = [r["size"] for r in rows]
     speed.plot(sizes, [r["search"]["p50_ms"] for r in rows], "^:",
                label="vector search p50 (synthetic)")  # fmt: skip

@@ -48,6 +48,7 @@ def index_ours(corpus: str, index_dir: str, **settings: Any) -> dict[str, Any]:
     chunks = qa.retriever.index.chunks
     return {
         "precision": encoder.precision,
+        "runtime": encoder.runtime,
         "batch_size": qa.settings.index.batch_size,
         "documents": report.documents,
         "chunks": report.chunks,

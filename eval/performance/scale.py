@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from embeddings.vector_index import IVF_CODES
+from embeddings.vector_index import EXACT_BELOW, IVF_CODES
 from eval.performance.harness import Steps, run_case, throughput
 from eval.performance.synthetic import scifact_texts, write_synthetic_corpus
 from qa.paths import default_index_dir, qa_home
@@ -41,12 +41,7 @@ def bench_scale(corpus: Path, scifact: Path, questions: list[str], smoke: bool) 
     run_case("reindex_ours", corpus=str(corpus), index_dir=str(index_dir))  # built if missing
     sizes = SMOKE_SCALE_SIZES if smoke else SCALE_SIZES
     asked, repeats = (questions[:SMOKE_QUESTIONS], 1) if smoke else (questions, 3)
-    step = Steps("scale")
-    rows = [
-        step(f"{size:,} vectors", "scale_vectors", real_index_dir=str(index_dir), size=size,
-             questions=questions, repeats=3)
-        for size in sizes
-    ]  # fmt: skip
+    rows = [row for size in sizes for row in bench_vectors(index_dir, size, questions)]
     with _scale_folder(smoke) as work:
         chunks = SMOKE_TEXT_CHUNKS if smoke else TEXT_CHUNKS
         text = bench_scale_text(scifact, asked, repeats, work / f"text-{chunks}", chunks)
@@ -125,6 +120,19 @@ def synthetic_index(
     return result
 
 
+def bench_vectors(index_dir: Path, size: int, questions: list[str]) -> list[dict[str, Any]]:
+    """The vector index of ``size`` vectors as the default builds it and, where that is an
+    inverted file, as the default built it before its lists held float16 (float32 lists), so
+    that memory and recall stand side by side."""
+    step = Steps("scale")
+    return [
+        step(f"{size:,} vectors{' (previous default)' * previous}", "scale_vectors",
+             real_index_dir=str(index_dir), size=size, questions=questions, repeats=3,
+             previous=previous)
+        for previous in (False, True)[: 1 + (size >= EXACT_BELOW)]
+    ]  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     from eval.performance.bench import SCIFACT, scifact_corpus
 
@@ -141,9 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     run_case("reindex_ours", corpus=str(corpus), index_dir=str(index_dir))  # built if missing
     work = qa_home() / "bench" / "scale"
     for size in sizes:
-        vectors = Steps("scale")(f"{size:,} vectors", "scale_vectors",
-                                 real_index_dir=str(index_dir), size=size, questions=questions,
-                                 repeats=3)  # fmt: skip
+        vectors = bench_vectors(index_dir, size, questions)
         found = bench_scale_retrieve(
             index_dir, args.scifact, work / f"index-{size}", size, questions, 3
         )

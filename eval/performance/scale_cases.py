@@ -20,11 +20,13 @@ if TYPE_CHECKING:
 
 
 def scale_vectors(
-    real_index_dir: str, size: int, questions: list[str], repeats: int
+    real_index_dir: str, size: int, questions: list[str], repeats: int, previous: bool = False
 ) -> dict[str, Any]:
     """The vector index at ``size`` rows, synthesised from the real vectors in
     ``real_index_dir``: build, save and load times, recall@10 of ``VectorIndex`` against exact
-    search, and single-question search latency (the question embedded once, beforehand)."""
+    search, and single-question search latency (the question embedded once, beforehand).
+    ``previous``: an inverted file as the default was before float16 lists (``IndexIVFFlat``,
+    float32 vectors, the same lists), for the memory it took."""
     import tempfile
 
     import faiss
@@ -32,9 +34,18 @@ def scale_vectors(
 
     from embeddings import DEFAULT_MODEL
     from embeddings.encoder import load_encoder
-    from embeddings.vector_index import VectorIndex
+    from embeddings.vector_index import VectorIndex, list_count, training_sample
     from eval.performance.synthetic import synthetic_vectors
     from qa.store.folder import read_index
+
+    def previous_default(vectors: np.ndarray) -> VectorIndex:
+        lists = list_count(len(vectors))
+        index = faiss.IndexIVFFlat(
+            faiss.IndexFlatIP(vectors.shape[1]), vectors.shape[1], lists, faiss.METRIC_INNER_PRODUCT
+        )
+        index.train(training_sample(vectors, lists))
+        index.add(vectors)
+        return VectorIndex(index)
 
     real = read_index(Path(real_index_dir)).vectors.vectors()
     started = time.perf_counter()
@@ -43,7 +54,7 @@ def scale_vectors(
     del real
     queries = load_encoder(DEFAULT_MODEL).encode(questions)
     started = time.perf_counter()
-    index = VectorIndex.build(vectors)
+    index = previous_default(vectors) if previous else VectorIndex.build(vectors)
     build_seconds = time.perf_counter() - started
     exact = faiss.IndexFlatIP(vectors.shape[1])
     exact.add(vectors)
@@ -184,6 +195,7 @@ def scale_retrieve(index_dir: str, questions: list[str], repeats: int) -> dict[s
     and embedded, default settings): load time, warm p50/p95 of the default mode and of each
     side alone, memory after loading and after the searches, and checks of what came back."""
     from embeddings.encoder import load_encoder
+    from qa.paths import models_dir
     from qa.search.question import clean_question
     from qa.search.retriever import Retriever
     from qa.settings import Settings
@@ -195,7 +207,9 @@ def scale_retrieve(index_dir: str, questions: list[str], repeats: int) -> dict[s
     index = read_index(Path(index_dir))
     load_seconds = time.perf_counter() - started
     loaded_mb = current_rss_mb()
-    encoder = load_encoder(defaults.index.model, defaults.index.precision)
+    encoder = load_encoder(
+        defaults.index.model, defaults.index.precision, defaults.index.runtime, models_dir()
+    )
     retriever = Retriever(index, encoder, settings, batch_size=defaults.index.batch_size)
 
     def retrieve(question: str, mode: str = settings.mode) -> list[Passage]:

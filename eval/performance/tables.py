@@ -36,7 +36,7 @@ def format_corpus_table(result: dict[str, Any]) -> str:
     distinct = f", {ours['embedded']:,} distinct" if "embedded" in ours else ""
     lines = [
         f"**{result['corpus']}** ({result['documents']:,} documents{files}; ours "
-        f"{ours['chunks']:,} chunks{distinct}, {ours['precision']}; tutorial "
+        f"{ours['chunks']:,} chunks{distinct}, {_encoder(ours)}; tutorial "
         f"{tutorial['chunks']:,} chunks, fp32)",
         "",
         "| | ours | tutorial | ours / tutorial |",
@@ -117,7 +117,8 @@ def format_encoding_table(result: dict[str, Any]) -> str:
 
 def format_quality_table(result: dict[str, Any]) -> str:
     """Markdown: SciFact test nDCG@10 of each configuration per encoder."""
-    default, result = result.get("default"), result["encoders"]
+    # Results from before OpenVINO compared torch's precisions only ("precisions").
+    default, result = result.get("default"), result.get("encoders") or result["precisions"]
     names = list(result)
     configs = list(result[names[0]]["configs"])
     lines = [
@@ -135,6 +136,11 @@ def format_quality_table(result: dict[str, Any]) -> str:
 # What the encoders other than the default were: the default before OpenVINO (on a CPU with
 # native bf16, as here) and the tutorial recipe's.
 _ENCODER_ROLES = {"torch/bf16": "previous default", "torch/fp32": "tutorial"}
+
+
+def _encoder(build: dict[str, Any]) -> str:
+    """runtime/precision of a build (results from before OpenVINO name the precision only)."""
+    return f"{build.get('runtime', 'torch')}/{build['precision']}"
 
 
 def _encoder_label(name: str, default: str | None) -> str:
@@ -200,6 +206,9 @@ def _format_scale_retrieve(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+_INDEX_KINDS = {"ivf": "ivf, float16", "ivf-flat": "ivf, float32 (previous default)"}
+
+
 def _format_scale_vectors(result: dict[str, Any]) -> str:
     lines = [
         f"**Vector index by size** (synthetic vectors shaped like SciFact's; "
@@ -212,7 +221,8 @@ def _format_scale_vectors(result: dict[str, Any]) -> str:
     for row in result["rows"]:
         search = row["search"]
         lines.append(
-            f"| {row['size']:,} | {row['kind']} | {row['build_seconds']:.1f} s "
+            f"| {row['size']:,} | {_INDEX_KINDS.get(row['kind'], row['kind'])} "
+            f"| {row['build_seconds']:.1f} s "
             f"| {row['load_seconds']:.3f} s | {row['file_mb']:,.0f} MB | {row['recall_at_10']:.4f} "
             f"| {search['p50_ms']:.2f} / {search['p95_ms']:.2f} ms "
             f"| {row['rss_after_search_mb']:,.0f} MB |"

@@ -6,7 +6,15 @@ import random
 import numpy as np
 import pytest
 
-from embeddings.encoder import LENGTH_BUCKETS, ROW_BUCKETS, Encoder, batch_rows, load_encoder
+from embeddings.encoder import (
+    BATCH_WORD_PIECES,
+    LENGTH_BUCKETS,
+    ROW_BUCKETS,
+    Encoder,
+    batch_rows,
+    batch_sizes,
+    load_encoder,
+)
 
 WORDS = (
     "the ceasefire was brokered in Qom by Iranian officials after six days of fighting in "
@@ -56,6 +64,27 @@ def test_a_batch_is_split_into_allowed_sizes_with_no_padded_row(count, batch_siz
 def test_a_batch_size_or_model_limit_outside_the_buckets_is_its_own_bucket(encoder: Encoder):
     vectors = encoder.encode(varied_texts(250), batch_size=100)
     assert vectors.shape == (250, encoder.dimension)
+
+
+@pytest.mark.parametrize("sort", [True, False])
+def test_a_batch_of_long_texts_has_fewer_rows(sort: bool):
+    rng = random.Random(5)
+    lengths = [rng.randint(3, 256) for _ in range(500)]
+    if sort:
+        lengths.sort(reverse=True)
+    sizes = batch_sizes(lengths, 64, 256)
+    assert sum(sizes) == len(lengths)
+    assert set(sizes) <= set(ROW_BUCKETS)
+    begin = 0
+    for rows in sizes:
+        longest = max(lengths[begin : begin + rows])
+        padded = min(b for b in LENGTH_BUCKETS if b >= longest)
+        assert rows * padded <= BATCH_WORD_PIECES
+        begin += rows
+    # Short texts still go 64 at a time; 256 word pieces go 16 at a time.
+    assert batch_sizes([20] * 128, 64, 256) == [64, 64]
+    assert batch_sizes([256] * 32, 64, 256) == [16, 16]
+    assert batch_sizes([20] * 20, 64, 256) == batch_rows(20, 64)
 
 
 @pytest.fixture(scope="module")

@@ -71,7 +71,7 @@ def compile_forward(
 
     core = ov.Core()
     folder = _cache_folder(cache_dir, source)
-    model = _read_cached(core, folder) if folder else None
+    model = _read_cached(core, folder) if folder and (folder / MODEL_FILE).is_file() else None
     if model is None:
         model = _trace(st_model)
         if folder:
@@ -135,12 +135,12 @@ def _cache_folder(cache_dir: Path | None, source: str) -> Path | None:
 
 
 def _read_cached(core: Any, folder: Path) -> Any | None:
-    if not (folder / MODEL_FILE).is_file():
-        return None
+    """The model saved in ``folder``, or None (the damaged copy removed) if it cannot be read."""
     try:
         return core.read_model(str(folder / MODEL_FILE))
     except Exception as exc:  # OpenVINO raises RuntimeError with its own text on any damage
         log.warning("cached model %s cannot be read (%s); tracing it again", folder, exc)
+        shutil.rmtree(folder, ignore_errors=True)
         return None
 
 
@@ -153,9 +153,10 @@ def _write_cache(model: Any, folder: Path) -> None:
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
         ov.save_model(model, str(staging / MODEL_FILE), compress_to_fp16=False)
-        shutil.rmtree(folder, ignore_errors=True)  # a damaged earlier copy
         os.replace(staging, folder)
-    except (OSError, RuntimeError) as exc:  # a full or read-only disk: the next start traces
-        log.warning("cannot cache the traced model in %s: %s", folder.parent, exc)
+    except (OSError, RuntimeError) as exc:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+        if not (folder / MODEL_FILE).is_file():  # else another process cached it first
+            # A full or read-only disk: the next start traces again, nothing else is lost.
+            log.warning("cannot cache the traced model in %s: %s", folder.parent, exc)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from embeddings.encoder import Encoder, _openvino_forward, resolve_model
-from embeddings.openvino_forward import MODEL_FILE, compile_forward
+from embeddings.openvino_forward import MODEL_FILE, _write_cache, compile_forward
 
 TEXTS = ["Who brokered the ceasefire?", "a", "the port " * 200]
 
@@ -31,6 +31,21 @@ def test_a_trace_is_cached_and_read_back_the_same(encoder, st_model, tmp_path):
     again = compile_forward(st_model, source, "fp32", tmp_path)
     assert (folder / MODEL_FILE).stat().st_mtime_ns == written  # read, not traced again
     np.testing.assert_allclose(embed(first, encoder), embed(again, encoder), atol=1e-6)
+
+
+def test_a_process_that_cached_second_keeps_the_first_copy_quietly(
+    encoder, st_model, tmp_path, caplog
+):
+    import openvino
+
+    compile_forward(st_model, resolve_model("all-MiniLM-L6-v2"), "fp32", tmp_path)
+    [folder] = tmp_path.iterdir()
+    written = (folder / MODEL_FILE).stat().st_mtime_ns
+    with caplog.at_level(logging.WARNING):
+        _write_cache(openvino.Core().read_model(str(folder / MODEL_FILE)), folder)
+    assert caplog.text == ""
+    assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # no staging folder left
+    assert (folder / MODEL_FILE).stat().st_mtime_ns == written
 
 
 def test_a_damaged_cache_is_traced_again(encoder, st_model, tmp_path, caplog):

@@ -80,6 +80,8 @@ def scale_vectors(
     return {
         "size": size,
         "kind": kind,
+        "stored_as": "float16" if kind == "ivf" else "float32",
+        "previous": previous,
         "synthesis_seconds": round(synthesis_seconds, 1),
         "build_seconds": round(build_seconds, 1),
         "load_seconds": round(load_seconds, 3),

@@ -138,6 +138,13 @@ def format_quality_table(result: dict[str, Any]) -> str:
 _ENCODER_ROLES = {"torch/bf16": "previous default", "torch/fp32": "tutorial"}
 
 
+def _index_label(row: dict[str, Any]) -> str:
+    """The index kind and how it stores vectors (results from before float16 lists: the kind)."""
+    if "stored_as" not in row:
+        return row["kind"]
+    return f"{row['kind']}, {row['stored_as']}{' (previous default)' * row['previous']}"
+
+
 def _encoder(build: dict[str, Any]) -> str:
     """runtime/precision of a build (results from before OpenVINO name the precision only)."""
     return f"{build.get('runtime', 'torch')}/{build['precision']}"
@@ -206,9 +213,6 @@ def _format_scale_retrieve(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-_INDEX_KINDS = {"ivf": "ivf, float16", "ivf-flat": "ivf, float32 (previous default)"}
-
-
 def _format_scale_vectors(result: dict[str, Any]) -> str:
     lines = [
         f"**Vector index by size** (synthetic vectors shaped like SciFact's; "
@@ -221,7 +225,7 @@ def _format_scale_vectors(result: dict[str, Any]) -> str:
     for row in result["rows"]:
         search = row["search"]
         lines.append(
-            f"| {row['size']:,} | {_INDEX_KINDS.get(row['kind'], row['kind'])} "
+            f"| {row['size']:,} | {_index_label(row)} "
             f"| {row['build_seconds']:.1f} s "
             f"| {row['load_seconds']:.3f} s | {row['file_mb']:,.0f} MB | {row['recall_at_10']:.4f} "
             f"| {search['p50_ms']:.2f} / {search['p95_ms']:.2f} ms "

@@ -25,7 +25,7 @@ from qa.ingest.pdf_page import page_texts, page_view_from, render_plain
 from qa.paths import DEFAULT_CORPUS, default_index_dir, models_dir
 from qa.search.question import check_k, check_mode, clean_question
 from qa.search.retriever import Retriever
-from qa.settings import Settings
+from qa.settings import IndexSettings, Settings
 from qa.store.base import Store
 from qa.store.folder import FolderStore
 from qa.store.sync import open_index
@@ -40,6 +40,16 @@ class _Loaded:
 
     retriever: Retriever
     answerer: Answerer
+
+
+def load_index_encoder(settings: IndexSettings) -> Encoder:
+    """The encoder ``settings`` name, loaded once per process, its OpenVINO trace kept in
+    ``QA_HOME`` (``qa.paths.models_dir``).
+
+    Raises:
+        embeddings.errors.ModelError: The model cannot be loaded.
+    """
+    return load_encoder(settings.model, settings.precision, settings.runtime, models_dir())
 
 
 class QA:
@@ -93,8 +103,7 @@ class QA:
             ModelError: The model cannot be loaded.
         """
         try:
-            index = self.settings.index
-            return load_encoder(index.model, index.precision, index.runtime, models_dir())
+            return load_index_encoder(self.settings.index)
         except embedding_errors.ModelError as exc:
             raise ModelError(str(exc)) from exc
 

@@ -31,12 +31,10 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 @pytest.fixture(scope="session")
 def encoder() -> Encoder:
-    from embeddings.encoder import load_encoder
-    from qa.paths import models_dir
+    from qa.service import load_index_encoder
     from qa.settings import IndexSettings
 
-    settings = IndexSettings()
-    return load_encoder(settings.model, settings.precision, settings.runtime, models_dir())
+    return load_index_encoder(IndexSettings())
 
 
 @pytest.fixture(scope="session")

@@ -32,10 +32,10 @@ def scale_vectors(
     import faiss
     import numpy as np
 
-    from embeddings import DEFAULT_MODEL
-    from embeddings.encoder import load_encoder
     from embeddings.vector_index import VectorIndex, list_count, training_sample
     from eval.performance.synthetic import synthetic_vectors
+    from qa.service import load_index_encoder
+    from qa.settings import IndexSettings
     from qa.store.folder import read_index
 
     def previous_default(vectors: np.ndarray) -> VectorIndex:
@@ -52,7 +52,7 @@ def scale_vectors(
     vectors = synthetic_vectors(real, size)
     synthesis_seconds = time.perf_counter() - started
     del real
-    queries = load_encoder(DEFAULT_MODEL).encode(questions)
+    queries = load_index_encoder(IndexSettings()).encode(questions)  # as QA embeds them
     started = time.perf_counter()
     index = previous_default(vectors) if previous else VectorIndex.build(vectors)
     build_seconds = time.perf_counter() - started
@@ -196,10 +196,9 @@ def scale_retrieve(index_dir: str, questions: list[str], repeats: int) -> dict[s
     """Load the index in ``index_dir`` and search it as ``QA.retrieve`` does (question cleaned
     and embedded, default settings): load time, warm p50/p95 of the default mode and of each
     side alone, memory after loading and after the searches, and checks of what came back."""
-    from embeddings.encoder import load_encoder
-    from qa.paths import models_dir
     from qa.search.question import clean_question
     from qa.search.retriever import Retriever
+    from qa.service import load_index_encoder
     from qa.settings import Settings
     from qa.store.folder import read_index
 
@@ -209,9 +208,7 @@ def scale_retrieve(index_dir: str, questions: list[str], repeats: int) -> dict[s
     index = read_index(Path(index_dir))
     load_seconds = time.perf_counter() - started
     loaded_mb = current_rss_mb()
-    encoder = load_encoder(
-        defaults.index.model, defaults.index.precision, defaults.index.runtime, models_dir()
-    )
+    encoder = load_index_encoder(defaults.index)
     retriever = Retriever(index, encoder, settings, batch_size=defaults.index.batch_size)
 
     def retrieve(question: str, mode: str = settings.mode) -> list[Passage]:

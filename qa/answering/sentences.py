@@ -215,8 +215,12 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
     result: list[Candidate] = []
     term: Sentence | None = None  # the option or function the prose since it describes
     for u, (unit, b) in enumerate(units):
-        if unit.kind == "heading" or unit.kind == "term" and _LABEL.match(unit.text):
-            term = None
+        if (
+            unit.kind in ("heading", "code", "table")
+            or unit.kind == "term"
+            and _LABEL.match(unit.text)
+        ):
+            term = None  # a heading, or code or a table after the description, ends it
         elif unit.kind == "term":
             term = unit
         if unit.kind not in ("prose", "item"):

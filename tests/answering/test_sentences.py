@@ -72,6 +72,18 @@ def test_every_sentence_of_a_description_knows_its_option_until_the_next_one():
     assert last.described is not None and last.described.text == "--log-file=<filename>"
 
 
+def test_code_after_a_description_ends_what_the_option_describes():
+    text = (
+        "[50:text/x-diff]\n"
+        "Each line in the section takes the form:\n"
+        '[ indent ] ">" start-offset "=" value\n'
+        "Note that the value is binary. The word size is used for byte-swapping."
+    )
+    found = {c.sentence.text: c for c in candidates([passage(text)])}
+    assert found["The word size is used for byte-swapping."].described is None
+    assert found["Each line in the section takes the form:"].described is not None
+
+
 def test_a_default_later_in_the_block_is_kept_with_the_sentence():
     text = (
         "The options of the parser are these.\n"

@@ -92,6 +92,23 @@ class Document:
     def _heading_starts(self) -> list[int]:
         return [h.start for h in self.headings]
 
+    @cached_property
+    def indexed_text(self) -> str:
+        """``text`` with every boilerplate character blanked, offsets the same: what a chunk is
+        embedded and indexed as, so that a PDF's running header inside a chunk (a paragraph
+        going on over a page break) is not indexed, and the blank lines of a page break between
+        a footer and the next header are no paragraph break to the splitter."""
+        if all(segment.kind != "boilerplate" for segment in self.segments):
+            return self.text  # the same string, not a copy
+        parts: list[str] = []
+        cursor = 0
+        for segment in self.segments:
+            if segment.kind == "boilerplate":
+                furniture = self.text[segment.start : segment.end]
+                parts += [self.text[cursor : segment.start], " " * len(furniture)]
+                cursor = segment.end
+        return "".join([*parts, self.text[cursor:]])
+
     def page_of(self, offset: int) -> int | None:
         """The page (from 1) holding ``text[offset]``; None for a document without pages."""
         if not self.pages:
@@ -109,7 +126,9 @@ class SkippedFile:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A retrievable unit: part of one indexed segment, never across two.
+    """A retrievable unit: part of one indexed segment, never across two, but for a PDF's
+    running headers and footers between two pages of one paragraph, which it holds in its text
+    and leaves out of what is indexed (``Document.indexed_text``).
 
     ``doc.text[start:end] == text`` always holds. ``part`` is "article" (the author's text)
     or "comment" (a reader's); ``section`` is the trail of headings it stands under. ``page``

@@ -32,7 +32,7 @@ from qa.types import SECTION_SEPARATOR, Chunk, Document, Place, SkippedFile, rep
 log = logging.getLogger(__name__)
 
 # Bump when segmentation, chunking or what BM25 indexes changes, so that old indexes are rebuilt.
-PIPELINE_VERSION = 9
+PIPELINE_VERSION = 10
 
 
 def build_settings(settings: IndexSettings, encoder: Encoder) -> BuildSettings:
@@ -127,14 +127,16 @@ def build_index(
     if not documents:
         raise no_documents_error(corpus, skipped)
 
+    docs = {d.doc_id: d for d in documents}
+    indexed = [embedded_text(c, docs[c.doc_id]) for c in chunks]
     hashes = [  # a carried chunk's hash is stored with it
-        content_hash(c.text) if row is None else previous_chunks[row].content_hash
-        for c, row in zip(chunks, carried, strict=True)
+        content_hash(text) if row is None else previous_chunks[row].content_hash
+        for text, row in zip(indexed, carried, strict=True)
     ]
     cache = _vector_cache(previous, previous_chunks) if same_vectors and previous else {}
     reused = sum(1 for h in hashes if h in cache)
     todo = sorted(
-        {h: c.text for h, c in zip(hashes, chunks, strict=True) if h not in cache}.items()
+        {h: text for h, text in zip(hashes, indexed, strict=True) if h not in cache}.items()
     )
     embedding_started = time.perf_counter()
     if todo:
@@ -147,7 +149,6 @@ def build_index(
         cache.update({h: fresh[i] for i, (h, _) in enumerate(todo)})
     embedding_seconds = time.perf_counter() - embedding_started
     vectors = np.stack([cache[h] for h in hashes]) if hashes else np.zeros((0, encoder.dimension))
-    docs = {d.doc_id: d for d in documents}
     known = None
     same_duplicates = built is not None and wanted.same(built, "duplicate_threshold")
     if previous is not None and same_chunking and same_duplicates:
@@ -201,6 +202,12 @@ def build_index(
     return index, report
 
 
+def embedded_text(chunk: Chunk, document: Document) -> str:
+    """What the encoder embeds for a chunk: its text, with a PDF's running header or footer
+    inside it (a paragraph going on over a page break) blanked."""
+    return document.indexed_text[chunk.start : chunk.end]
+
+
 def lexical_text(chunk: Chunk, document: Document) -> str:
     """What BM25 indexes for a chunk: its text, then its document's title, the headings it
     stands under and the chunk's author (the commenter, for a comment), so that "Joyner's
@@ -216,7 +223,8 @@ def lexical_text(chunk: Chunk, document: Document) -> str:
         for heading in (chunk.section or "").split(SECTION_SEPARATOR)
         if heading and not repeats_title(heading, document.title) and heading not in chunk.text
     ]
-    return " ".join(part for part in (chunk.text, title, *headings, author) if part)
+    text = embedded_text(chunk, document)
+    return " ".join(part for part in (text, title, *headings, author) if part)
 
 
 def place(doc: Document, doc_id: str, start: int, end: int) -> Place:

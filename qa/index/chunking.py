@@ -3,17 +3,18 @@
 LangChain's recursive splitter cuts at paragraph, line, sentence, clause and word boundaries, in
 that order of preference, so that each chunk fits ``chunk_tokens``. Chunks never cross segments
 (an article chunk never runs into a reader's comment) and keep exact character offsets into the
-document text.
+document text. The one bridge is a PDF's page break: a paragraph that goes on over it is one
+text to the splitter, the running header and footer between blanked (``Document.indexed_text``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from qa.types import INDEXED_KINDS, Chunk, Document
+from qa.types import INDEXED_KINDS, RUNNING_LINES, Chunk, Document, Segment
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +54,15 @@ class Chunker:
         )
 
     def chunk_document(self, doc: Document) -> list[Chunk]:
-        """Chunks of every article and comment segment of ``doc``, in document order."""
+        """Chunks of every article and comment segment of ``doc``, in document order; segments
+        that only a PDF's running headers and footers part are chunked as one text, so that a
+        paragraph going on over a page break is not cut in two there."""
         chunks: list[Chunk] = []
-        for seg in doc.segments:
-            if seg.kind not in INDEXED_KINDS:
-                continue
+        for seg, flow_end in _flows(doc.segments):
             # An article segment without its own byline takes the document's author.
             author = seg.author or (doc.author if seg.kind == "article" else None)
             date = seg.date or (doc.date if seg.kind == "article" else None)
-            for start, end in self._section_spans(doc, seg.start, seg.end):
+            for start, end in self._section_spans(doc, seg.start, flow_end):
                 first, last = doc.page_of(start), doc.page_of(end - 1)
                 chunks.append(
                     Chunk(
@@ -85,7 +86,8 @@ class Chunker:
         cuts = [h.start for h in doc.headings if start < h.start < end]
         spans = []
         for begin, stop in zip([start, *cuts], [*cuts, end], strict=True):
-            spans += [(begin + a, begin + b) for a, b in self.spans(doc.text[begin:stop])]
+            text = doc.indexed_text[begin:stop]  # furniture blanked: never counted, never a cut
+            spans += [(begin + a, begin + b) for a, b in self.spans(text)]
         return spans
 
     def spans(self, text: str) -> list[tuple[int, int]]:
@@ -122,3 +124,25 @@ class Chunker:
             if part.strip():
                 parts.append((part_start + lead, part_end - trail))
         return parts
+
+
+def _flows(segments: Sequence[Segment]) -> list[tuple[Segment, int]]:
+    """The indexed segments, each as (segment, end), where a segment runs on to the end of the
+    next one of the same part and author when only running headers and footers lie between."""
+    flows: list[tuple[Segment, int]] = []
+    between: bool | None = None  # since the last indexed segment: nothing, only running lines
+    for segment in segments:
+        if segment.kind not in INDEXED_KINDS:
+            between = between is not False and segment.reason == RUNNING_LINES
+            continue
+        last = flows[-1][0] if flows else None
+        if between and last is not None and _same_part(last, segment):
+            flows[-1] = (last, segment.end)
+        else:
+            flows.append((segment, segment.end))
+        between = None
+    return flows
+
+
+def _same_part(segment: Segment, other: Segment) -> bool:
+    return (segment.kind, segment.author, segment.date) == (other.kind, other.author, other.date)

@@ -45,15 +45,17 @@ Rect = tuple[float, float, float, float]  # PDF points: left, bottom, right, top
 
 def page_texts(doc: Document, start: int, end: int) -> list[tuple[int, str]]:
     """``doc.text[start:end]`` cut at ``doc``'s page starts: (page from 1, its part), in page
-    order. Empty for a document without pages."""
+    order, a running header or footer inside blanked (not boxed as the passage). Empty for a
+    document without pages."""
     if not doc.pages or start >= end:
         return []
     bounds = [*doc.pages, len(doc.text)]
     parts = []
     for number, (begin, stop) in enumerate(zip(bounds, bounds[1:], strict=False), start=1):
         left, right = max(start, begin), min(end, stop)
-        if left < right and doc.text[left:right].strip():
-            parts.append((number, doc.text[left:right]))
+        part = doc.indexed_text[left:right]
+        if left < right and part.strip():
+            parts.append((number, part))
     return parts
 
 

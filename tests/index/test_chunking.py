@@ -1,10 +1,11 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qa.index.build import embedded_text, lexical_text
 from qa.index.chunking import Chunker
 from qa.ingest import read_corpus
 from qa.paths import DEFAULT_CORPUS as CORPUS
-from qa.types import Document, Segment
+from qa.types import RUNNING_LINES, Document, Segment
 
 
 def make_chunker(encoder, size=64, overlap=8):
@@ -41,6 +42,37 @@ def test_chunks_stay_inside_one_indexed_segment(encoder):
         inside = [s for s in segments[chunk.doc_id] if s.start <= chunk.start < chunk.end <= s.end]
         assert len(inside) == 1
         assert inside[0].kind == chunk.part
+
+
+def _two_pages(between: Segment | None = None) -> Document:
+    """A paragraph that goes on over a page break, the page's footer and the next page's
+    running header between its halves."""
+    first = "Each bit of the FC_DEBUG value turns on one kind of debugging message, as"
+    furniture = "3\n\nfonts-conf"
+    second = "the table below lists: CONFIG 1024 shows which config files are loaded."
+    text = f"{first}\n{furniture}\n{second}"
+    cut = len(first) + 1 + len(furniture)
+    between = between or Segment("boilerplate", len(first) + 1, cut, reason=RUNNING_LINES)
+    segments = (Segment("article", 0, len(first)), between, Segment("article", cut + 1, len(text)))
+    return Document("m.pdf", "Manual", text, segments=segments, pages=(0, len(first) + 4))
+
+
+def test_a_paragraph_over_a_page_break_is_one_chunk_without_its_running_lines(encoder):
+    doc = _two_pages()
+    (chunk,) = make_chunker(encoder, 64, 8).chunk_document(doc)
+    assert chunk.text == doc.text and chunk.pages == (1, 2)
+    for indexed in (embedded_text(chunk, doc), lexical_text(chunk, doc)):
+        assert "FC_DEBUG" in indexed and "1024" in indexed
+        assert "fonts-conf" not in indexed and " 3 " not in f" {indexed} "
+    assert len(embedded_text(chunk, doc)) == len(chunk.text)  # offsets stay the text's
+
+
+def test_only_running_lines_join_two_parts_of_a_text(encoder):
+    doc = _two_pages()
+    menu = Segment("boilerplate", doc.segments[1].start, doc.segments[1].end, reason="navigation")
+    doc = _two_pages(between=menu)
+    chunks = make_chunker(encoder, 64, 8).chunk_document(doc)
+    assert [c.text for c in chunks] == [doc.text[s.start : s.end] for s in doc.segments[::2]]
 
 
 def test_comment_chunks_carry_the_commenter(encoder):

@@ -73,6 +73,8 @@ def test_a_passage_across_a_page_break_shows_both_pages(spec: Document) -> None:
     page_break = spec.pages[3]  # page 4 starts here
     texts = page_texts(spec, page_break - 300, page_break + 300)
     assert [number for number, _ in texts] == [3, 4]
+    assert "Shared MIME-info Database" in spec.text[page_break : page_break + 300]
+    assert "Shared MIME-info Database" not in texts[1][1]  # the running header is not boxed
 
     view = render_pages(SPEC, texts)
 

@@ -109,6 +109,22 @@ class Document:
                 cursor = segment.end
         return "".join([*parts, self.text[cursor:]])
 
+    def unindexed_spans(self, start: int, end: int) -> tuple[tuple[int, int], ...]:
+        """The boilerplate within ``text[start:end]`` (a PDF's running header and footer in a
+        chunk that goes on over a page break), as offsets, in order."""
+        spans = []
+        # Segments are in text order and do not overlap: the first ending after ``start`` on.
+        for segment in self.segments[bisect.bisect_right(self._segment_ends, start) :]:
+            if segment.start >= end:
+                break
+            if segment.kind == "boilerplate":
+                spans.append((max(segment.start, start), min(segment.end, end)))
+        return tuple(spans)
+
+    @cached_property
+    def _segment_ends(self) -> list[int]:
+        return [s.end for s in self.segments]
+
     def page_of(self, offset: int) -> int | None:
         """The page (from 1) holding ``text[offset]``; None for a document without pages."""
         if not self.pages:
@@ -167,7 +183,9 @@ class Passage:
     ("comment"); ``author`` is then the article's author or the commenter. ``section`` is the
     trail of headings it stands under ("5 Arrays › 5.1 Arrays"), where the document has them.
     ``page`` and ``pages`` say where it is in a paged document (a PDF): the page it starts on
-    and every page it spans. ``also_in`` lists the other places holding a near-duplicate.
+    and every page it spans; ``running_lines`` the document offsets of the running headers,
+    footers and page numbers inside it (a paragraph going on over a page break), which are not
+    indexed and never quoted. ``also_in`` lists the other places holding a near-duplicate.
     """
 
     text: str
@@ -183,6 +201,7 @@ class Passage:
     page: int | None = None
     pages: tuple[int, ...] = ()
     section: str | None = None
+    running_lines: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,14 @@ import numpy as np
 from embeddings.encoder import Encoder
 from qa.answering.answer_types import answer_type, asks_default, holds, names_term, states_default
 from qa.answering.confidence import load_model
-from qa.answering.sentences import Candidate, Sentence, candidates, example, quoted_literals
+from qa.answering.sentences import (
+    Candidate,
+    Sentence,
+    candidates,
+    example,
+    quoted_literals,
+    reading_text,
+)
 from qa.index.dedup import jaccard, shingles
 from qa.search.fusion import min_max
 from qa.settings import AnswerSettings
@@ -124,7 +131,8 @@ class ExtractiveAnswerer:
             answer_similarity=round(float(similarity[order[0]]), 4),
             answer_terms=round(float(overlap[order[0]]), 4),
             passage_terms=round(
-                _term_overlap(weights, passages[top.sentence.passage].text, self.weights), 4
+                _term_overlap(weights, reading_text(passages[top.sentence.passage]), self.weights),
+                4,
             ),
             answer_type=0.5 if expected == "any" else float(typed[order[0]]),
         )

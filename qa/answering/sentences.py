@@ -124,7 +124,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     begin = 0
     for match in _END.finditer(text):
-        if match.group().startswith((".",)) and _is_abbreviation(text, match.start()):
+        if _ends_nothing(text, match):
             continue
         spans.append((begin, match.end()))
         begin = match.end()
@@ -135,11 +135,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def split_prose(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of a paragraph whose lines may be wrapped: a line
     break ends a sentence only after a short line (``SHORT_LINE``) followed by a capital."""
-    breaks = [
-        m.end()
-        for m in _PROSE_END.finditer(text)
-        if not (m.group().startswith(".") and _is_abbreviation(text, m.start()))
-    ]
+    breaks = [m.end() for m in _PROSE_END.finditer(text) if not _ends_nothing(text, m)]
     lines = text.split("\n")
     if len(lines) > 1:
         longest = max(len(line.strip()) for line in lines)
@@ -168,6 +164,16 @@ def _stripped(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return stripped
 
 
+def _ends_nothing(text: str, mark: re.Match[str]) -> bool:
+    """Whether the end mark ``mark`` ends no sentence: a period after a known abbreviation or a
+    single capital, or an ellipsis the sentence goes on after ('like "aab ..." (repeated several
+    hundred times) may compress')."""
+    if mark.group().startswith("..."):
+        after = text[mark.end() :].lstrip()[:1]
+        return after.islower() or after == "("
+    return mark.group().startswith(".") and _is_abbreviation(text, mark.start())
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     word = re.search(r"([\w.]+)$", text[:dot])
     if not word:
@@ -181,6 +187,27 @@ def is_answer_sentence(text: str) -> bool:
     return len(text.split()) >= MIN_SENTENCE_WORDS and has_verb(text)
 
 
+def reading_text(passage: Passage) -> str:
+    """The passage's text as its reader reads it, offsets unchanged: each of its running lines
+    (``Passage.running_lines``, a PDF's footer and header where a paragraph goes on over a page
+    break) and the white space around it turned to spaces but one line break, so that the two
+    halves of the paragraph read as one and no sentence starts with the page's header."""
+    if not passage.running_lines:
+        return passage.text
+    chars = list(passage.text)
+    for start, end in passage.running_lines:
+        left, right = start - passage.start, end - passage.start
+        while left > 0 and chars[left - 1].isspace():
+            left -= 1
+        while right < len(chars) and chars[right].isspace():
+            right += 1
+        broken = "\n" in chars[left:right]
+        chars[left:right] = " " * (right - left)
+        if broken:
+            chars[right - 1] = "\n"
+    return "".join(chars)
+
+
 def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     """The candidates of every passage, in passage order (see the module doc)."""
     found: list[Candidate] = []
@@ -190,7 +217,7 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
 
 
 def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
-    text = passage.text
+    text = reading_text(passage)
     blocks = layout(text, passage.section, passage.title)
 
     def piece(start: int, end: int, kind: BlockKind) -> Sentence:
@@ -307,7 +334,7 @@ def example(literals: Sequence[str], passages: Sequence[Passage], first: int) ->
         return None
     for index in [first, *(i for i in range(len(passages)) if i != first)]:
         passage = passages[index]
-        text = passage.text
+        text = reading_text(passage)
         for block in layout(text, passage.section, passage.title):
             if block.kind != "code":
                 continue

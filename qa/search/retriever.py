@@ -110,11 +110,12 @@ class Retriever:
 
     def _passage(self, stored: StoredChunk, score: float, also_in: tuple[Place, ...]) -> Passage:
         chunk = stored.chunk
+        document = self.index.document(chunk.doc_id)
         return Passage(
             text=chunk.text,
             score=float(score),
             doc_id=chunk.doc_id,
-            title=self.index.document(chunk.doc_id).title,
+            title=document.title,
             start=chunk.start,
             end=chunk.end,
             part=chunk.part,
@@ -124,6 +125,7 @@ class Retriever:
             page=chunk.page,
             pages=chunk.pages,
             section=chunk.section,
+            running_lines=document.unindexed_spans(chunk.start, chunk.end),
         )
 
 

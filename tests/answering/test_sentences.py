@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from qa.answering.sentences import candidates, example, quoted_literals, split_prose
 from qa.types import Passage
 
@@ -82,6 +84,40 @@ def test_code_after_a_description_ends_what_the_option_describes():
     found = {c.sentence.text: c for c in candidates([passage(text)])}
     assert found["The word size is used for byte-swapping."].described is None
     assert found["Each line in the section takes the form:"].described is not None
+
+
+def test_a_sentence_over_a_page_break_is_read_without_the_running_lines():
+    text = (
+        "Versions 0.9.5 and above fare much better in this respect. The ratio between\n"
+        "6\n\n"
+        "How to use bzip2\n"
+        "worst-case and average-case compression time is in the region of 10:1."
+    )
+    footer, header = text.index("6\n"), text.index("How to use")
+    running = ((100 + footer, 101 + footer), (100 + header, 100 + header + 16))
+    page_break = replace(passage(text), running_lines=running)
+    found = [c.sentence for c in candidates([page_break])]
+    ratio = found[-1]
+    assert " ".join(ratio.text.split()) == (
+        "The ratio between worst-case and average-case compression time is in the region of 10:1."
+    )
+    assert text[ratio.start - 100 : ratio.end - 100].startswith("The ratio between\n6\n\nHow")
+    assert not any("How to use" in s.text for s in found)
+    # The same text without its running lines known reads the header as a sentence's start.
+    assert any(c.sentence.text.startswith("How to use bzip2") for c in candidates([passage(text)]))
+
+
+def test_an_ellipsis_the_sentence_goes_on_after_ends_nothing():
+    text = (
+        'Files containing runs of symbols, like "aabaab ..." (repeated several hundred times) '
+        "may compress more slowly. Compression is then slower... Decompression is not."
+    )
+    assert [text[a:z] for a, z in split_prose(text)] == [
+        'Files containing runs of symbols, like "aabaab ..." (repeated several hundred times) '
+        "may compress more slowly.",
+        "Compression is then slower...",
+        "Decompression is not.",
+    ]
 
 
 def test_a_default_later_in_the_block_is_kept_with_the_sentence():

@@ -67,6 +67,17 @@ def test_a_paragraph_over_a_page_break_is_one_chunk_without_its_running_lines(en
     assert len(embedded_text(chunk, doc)) == len(chunk.text)  # offsets stay the text's
 
 
+def test_the_running_lines_inside_a_chunk_are_known_by_their_offsets(encoder):
+    doc = _two_pages()
+    (chunk,) = make_chunker(encoder, 64, 8).chunk_document(doc)
+    running = doc.segments[1]
+    assert doc.unindexed_spans(chunk.start, chunk.end) == ((running.start, running.end),)
+    assert doc.unindexed_spans(0, running.start) == ()
+    assert doc.unindexed_spans(running.start + 2, len(doc.text)) == (
+        (running.start + 2, running.end),
+    )
+
+
 def test_only_running_lines_join_two_parts_of_a_text(encoder):
     doc = _two_pages()
     menu = Segment("boilerplate", doc.segments[1].start, doc.segments[1].end, reason="navigation")

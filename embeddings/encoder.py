@@ -25,10 +25,10 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -48,9 +48,6 @@ ROW_BUCKETS = (1, 2, 4, 8, 16, 32, 48, 64)
 # 35 MB for 16 (a throw-away script, bf16), and in qa bench it embeds 16 such texts a batch
 # about as fast as 64 (100 against 104 chunks/s).
 BATCH_WORD_PIECES = 4096
-# From this many texts on, ``encode`` keeps several batches in flight (``Forward.many``): for
-# building an index, not for a question or an answer's sentences.
-BULK_TEXTS = 256
 
 
 _BUNDLED_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
@@ -98,21 +95,9 @@ def choose_runtime(runtime: str) -> str:
     return runtime
 
 
-Key = TypeVar("Key")
-
-
-class Forward(Protocol):
-    """The forward pass: padded int64 inputs (input_ids, attention_mask, token_type_ids) in, one
-    float32 embedding per row out, not yet normalised."""
-
-    def __call__(self, features: dict[str, np.ndarray]) -> np.ndarray: ...
-
-    def many(
-        self,
-        batches: Iterable[tuple[Key, dict[str, np.ndarray]]],
-        done: Callable[[Key, np.ndarray], None],
-    ) -> None:
-        """Every batch's embeddings, given to ``done`` with its key, in any order."""
+# The forward pass: padded int64 inputs (input_ids, attention_mask, token_type_ids) in, one
+# float32 embedding per row out, not yet normalised.
+Forward = Callable[[dict[str, np.ndarray]], np.ndarray]
 
 
 class TorchForward:
@@ -127,14 +112,6 @@ class TorchForward:
         with torch.inference_mode():
             tensors = {name: torch.from_numpy(array) for name, array in features.items()}
             return self._model(tensors)["sentence_embedding"].float().numpy()
-
-    def many(
-        self,
-        batches: Iterable[tuple[Key, dict[str, np.ndarray]]],
-        done: Callable[[Key, np.ndarray], None],
-    ) -> None:
-        for key, features in batches:  # torch already spreads one batch over every core
-            done(key, self(features))
 
 
 @dataclass
@@ -206,51 +183,19 @@ class Encoder:
         if sort_by_length:
             order.sort(key=lambda i: len(pieces[i]), reverse=True)
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        lengths = [len(pieces[i]) for i in order]
-        groups: list[list[int]] = []  # the rows of each batch
-        begin = 0
-        for rows in batch_sizes(lengths, batch_size, self.max_tokens):
-            groups.append(order[begin : begin + rows])
-            begin += rows
         with self._lock:
-            if len(texts) < BULK_TEXTS:
-                for ids in groups:
-                    out[ids] = self._forward(self._padded_batch([pieces[i] for i in ids]))
-                    if progress:
-                        progress(len(ids))
-            else:
-                self._encode_many(groups, pieces, out, progress)
+            begin = 0
+            lengths = [len(pieces[i]) for i in order]
+            for rows in batch_sizes(lengths, batch_size, self.max_tokens):
+                ids = order[begin : begin + rows]
+                begin += rows
+                out[ids] = self._forward(self._padded_batch([pieces[i] for i in ids]))
+                if progress:
+                    progress(len(ids))
         self._trim_heap()
         # Normalise in fp32: bf16 arithmetic leaves norms off by up to about 0.5%.
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
-
-    def _encode_many(
-        self,
-        groups: list[list[int]],
-        pieces: list[list[int]],
-        out: np.ndarray,
-        progress: Callable[[int], None] | None,
-    ) -> None:
-        """Embed the texts of every group of rows into ``out`` with the runtime's pipelined
-        path; ``progress`` is called on this thread (the runtime's may finish the batches)."""
-        finished: list[int] = []  # texts done, appended on the runtime's threads
-
-        def store(ids: list[int], vectors: np.ndarray) -> None:
-            out[ids] = vectors
-            finished.append(len(ids))
-
-        def report() -> None:
-            while finished and progress:
-                progress(finished.pop())
-
-        def batches() -> Iterator[tuple[list[int], dict[str, np.ndarray]]]:
-            for ids in groups:  # padded one by one as a request comes free
-                report()
-                yield ids, self._padded_batch([pieces[i] for i in ids])
-
-        self._forward.many(batches(), store)
-        report()
 
     def _padded_batch(self, pieces: list[list[int]]) -> dict[str, np.ndarray]:
         """The model's inputs for ``pieces``, padded to the nearest allowed length."""

@@ -21,17 +21,15 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 log = logging.getLogger(__name__)
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-Key = TypeVar("Key")
 MODEL_FILE = "model.xml"  # OpenVINO's form: the graph here, the weights beside it (model.bin)
 
 
@@ -46,48 +44,16 @@ def available() -> bool:
 
 class OpenVINOForward:
     """Embeds padded batches with a compiled OpenVINO model: inputs as int64 arrays
-    (``INPUTS``), output the pooled float32 embeddings, one row per input row.
+    (``INPUTS``), output the pooled float32 embeddings, one row per input row."""
 
-    One batch (``__call__``: a question, an answer's sentences) runs on every core at once. Many
-    batches (``many``: building an index) run as many at a time as OpenVINO has streams (one a
-    core here), on a second compilation of the model made on first use: on two cores 4,000
-    SciFact chunks embedded at 123 texts/s against 111-116 one batch at a time (bf16, idle
-    machine, runs interleaved), with the same embeddings.
-    """
-
-    def __init__(self, compiled: Any, compile_bulk: Callable[[], Any]) -> None:
+    def __init__(self, compiled: Any) -> None:
         self._request = compiled.create_infer_request()
-        self._compile_bulk = compile_bulk
-        self._bulk: Any = None
 
     def __call__(self, features: dict[str, np.ndarray]) -> np.ndarray:
         # The callers (Encoder.encode under its lock) never run two batches at once, so one
         # request is reused; its output is copied out before the next batch overwrites it.
         result = self._request.infer({name: features[name] for name in INPUTS})
         return np.array(result[0], dtype=np.float32)
-
-    def many(
-        self,
-        batches: Iterable[tuple[Key, dict[str, np.ndarray]]],
-        done: Callable[[Key, np.ndarray], None],
-    ) -> None:
-        """Embed every ``(key, features)`` of ``batches``, calling ``done(key, embeddings)``
-        for each as it finishes, in any order and on OpenVINO's threads."""
-        import openvino as ov
-
-        if self._bulk is None:
-            self._bulk = self._compile_bulk()
-        queue = ov.AsyncInferQueue(
-            self._bulk, self._bulk.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")
-        )
-        queue.set_callback(
-            lambda request, key: done(key, np.array(request.get_output_tensor(0).data, np.float32))
-        )
-        for key, features in batches:
-            queue.start_async(
-                {name: features[name] for name in INPUTS}, key
-            )  # waits for a free one
-        queue.wait_all()
 
 
 def compile_forward(
@@ -110,14 +76,11 @@ def compile_forward(
         model = _trace(st_model)
         if folder:
             _write_cache(model, folder)
-    inference = "bf16" if precision == "bf16" else "f32"
-
-    def compile_for(hint: str) -> Any:
-        config = {"INFERENCE_PRECISION_HINT": inference, "PERFORMANCE_HINT": hint}
-        return core.compile_model(model, "CPU", config)
-
-    # LATENCY: one batch at a time on all the cores; THROUGHPUT: a stream a core.
-    return OpenVINOForward(compile_for("LATENCY"), lambda: compile_for("THROUGHPUT"))
+    config = {
+        "INFERENCE_PRECISION_HINT": "bf16" if precision == "bf16" else "f32",
+        "PERFORMANCE_HINT": "LATENCY",  # one batch at a time, on all the cores
+    }
+    return OpenVINOForward(core.compile_model(model, "CPU", config))
 
 
 def _trace(st_model: Any) -> Any:

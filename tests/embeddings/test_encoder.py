@@ -8,7 +8,6 @@ import pytest
 
 from embeddings.encoder import (
     BATCH_WORD_PIECES,
-    BULK_TEXTS,
     LENGTH_BUCKETS,
     ROW_BUCKETS,
     Encoder,
@@ -121,18 +120,3 @@ def test_an_embedding_does_not_depend_on_its_batch(encoder: Encoder):
     one_by_one = np.vstack([encoder.encode([t]) for t in texts])
     # bf16 rounds differently in matrices of different shapes; fp32 agrees to 1e-6.
     assert (together * one_by_one).sum(axis=1).min() > 0.9998
-
-
-@pytest.mark.parametrize("runtime", ["openvino", "torch"])
-def test_many_texts_in_flight_get_the_embeddings_of_one_batch_at_a_time(runtime: str, tmp_path):
-    """From ``BULK_TEXTS`` texts on, batches run several at a time (``Forward.many``): every
-    text gets its own embedding back, in order, and progress counts each text once."""
-    encoder = load_encoder("all-MiniLM-L6-v2", "fp32", runtime, tmp_path)
-    texts = varied_texts(BULK_TEXTS + 44, seed=5)
-    counted: list[int] = []
-    together = encoder.encode(texts, batch_size=16, progress=counted.append)
-    apart = np.vstack(
-        [encoder.encode(texts[i : i + 100], batch_size=16) for i in range(0, 300, 100)]
-    )
-    assert sum(counted) == len(texts) and len(counted) > 1
-    assert (together * apart).sum(axis=1).min() > 0.99999

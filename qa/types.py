@@ -98,15 +98,14 @@ class Document:
         embedded and indexed as, so that a PDF's running header inside a chunk (a paragraph
         going on over a page break) is not indexed, and the blank lines of a page break between
         a footer and the next header are no paragraph break to the splitter."""
-        if all(segment.kind != "boilerplate" for segment in self.segments):
+        spans = self.unindexed_spans(0, len(self.text))
+        if not spans:
             return self.text  # the same string, not a copy
         parts: list[str] = []
         cursor = 0
-        for segment in self.segments:
-            if segment.kind == "boilerplate":
-                furniture = self.text[segment.start : segment.end]
-                parts += [self.text[cursor : segment.start], " " * len(furniture)]
-                cursor = segment.end
+        for start, end in spans:
+            parts += [self.text[cursor:start], " " * (end - start)]
+            cursor = end
         return "".join([*parts, self.text[cursor:]])
 
     def unindexed_spans(self, start: int, end: int) -> tuple[tuple[int, int], ...]:

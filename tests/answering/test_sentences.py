@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qa.answering.sentences import candidates, example, quoted_literals, split_prose
+from qa.answering.sentences import Candidate, candidates, example, quoted_literals, split_prose
 from qa.types import Passage
 
 
@@ -14,6 +14,10 @@ def passage(text: str, section: str | None = None, start: int = 100) -> Passage:
 
 def texts(text: str, section: str | None = None) -> list[str]:
     return [c.sentence.text for c in candidates([passage(text, section)])]
+
+
+def by_sentence(text: str) -> dict[str, Candidate]:
+    return {c.sentence.text: c for c in candidates([passage(text)])}
 
 
 def test_headings_comments_navigation_and_verbless_fragments_are_never_candidates():
@@ -64,7 +68,7 @@ def test_every_sentence_of_a_description_knows_its_option_until_the_next_one():
         "--log-file=<filename>\n"
         "Specifies that messages go to the named file. It must be writable."
     )
-    found = {c.sentence.text: c for c in candidates([passage(text)])}
+    found = by_sentence(text)
     first = found["Specifies that messages go to the file descriptor."]
     assert first.context is not None and first.term is None  # the option is its context
     assert first.described is first.context
@@ -81,7 +85,7 @@ def test_code_after_a_description_ends_what_the_option_describes():
         '[ indent ] ">" start-offset "=" value\n'
         "Note that the value is binary. The word size is used for byte-swapping."
     )
-    found = {c.sentence.text: c for c in candidates([passage(text)])}
+    found = by_sentence(text)
     assert found["The word size is used for byte-swapping."].described is None
     assert found["Each line in the section takes the form:"].described is not None
 
@@ -127,7 +131,7 @@ def test_a_default_later_in_the_block_is_kept_with_the_sentence():
         "Specify 0 to remove key counting limitations. Default: 1000.\n"
         "- sep {string} The substring used to split pairs."
     )
-    found = {c.sentence.text: c for c in candidates([passage(text)])}
+    found = by_sentence(text)
     described = found["maxKeys {number} Specifies the maximum number of keys to parse."]
     assert described.default is not None and described.default.text == "Default: 1000."
     assert text[described.default.start - 100 : described.default.end - 100] == "Default: 1000."

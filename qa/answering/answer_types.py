@@ -14,7 +14,10 @@ Question types, from the wording (the first rule that matches wins):
 - **what**: any other "what" or "which" question; it asks for a *value* when it names one
   ("which version", "what is the default", "which option, variable, signal …": an option,
   an environment variable, a code literal, a quoted string, a number or a version);
-- **other**: the rest (yes/no questions, "why", "how did …").
+- **yes-no**: "is / does / can / should / may … ?" → a verdict: a sentence that says yes or no
+  in so many words (a negation, "must", "should", "only", "recommended", "deprecated",
+  "guaranteed" …), not one that only names the topic;
+- **other**: the rest ("why", "how did …").
 
 A sentence *holds* the expected kind when it has one that the question does not already say:
 "Who supplied the backstory?" is not answered by "Sadr" when the question names Sadr.
@@ -25,8 +28,8 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
-QuestionType = Literal["who", "when", "where", "how-many", "how-to", "what", "other"]
-AnswerType = Literal["name", "date", "place", "quantity", "value", "procedure", "any"]
+QuestionType = Literal["who", "when", "where", "how-many", "how-to", "what", "yes-no", "other"]
+AnswerType = Literal["name", "date", "place", "quantity", "value", "procedure", "verdict", "any"]
 QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
 
 _HOW_TO = re.compile(
@@ -71,6 +74,10 @@ _WHO = re.compile(
     rf"|\b(?:which|what|name the) {_MODIFIERS}{_PERSON_NOUNS}\b"
 )
 _WHAT = re.compile(r"\b(?:what|which|name the)\b")
+_YES_NO = re.compile(
+    r"^(?:is|are|was|were|do|does|did|can|could|may|might|must|should|shall|will|would|has"
+    r"|have|had|isn't|aren't|doesn't|don't|can't)\b"
+)
 _VALUE = re.compile(
     r"\b(?:which|what)(?: is| are| was)?(?: the)? (?:[\w'’.-]+ ){0,3}(?:version|default|value"
     r"|option|flag|setting|variable|command|signal|property|encoding|code|error|gid|uid|port"
@@ -116,7 +123,8 @@ _CAPITALISED_WORDS = frozenset(
 _CODE = re.compile(
     r"(?<![\w-])--?[A-Za-z][\w-]*(?:=\S+)?|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|`[^`\n]+`"
     r"|\b[\w.]+\(\)|'[^'\n]{1,40}'|\"[^\"\n]{1,40}\"|‘[^’\n]{1,40}’|“[^”\n]{1,40}”"
-    r"|\b\d+(?:\.\d+)+\b|\b[a-z_]\w*(?:\.[a-z_]\w*)+\b|\b[\w-]+=[\w./-]+|\bDefault: \S+"
+    r"|\b\d+(?:\.\d+)+\b|\b(?!(?:e\.g|i\.e|et\.al)\b)[a-z_]\w*(?:\.[a-z_]\w*)+\b"
+    r"|\b[\w-]+=[\w./-]+|\bDefault: \S+"
     r"|\b[A-Z]{3,}\b"
 )
 _IMPERATIVE = re.compile(
@@ -124,6 +132,13 @@ _IMPERATIVE = re.compile(
     r"|Edit|Create|Put|Remove|Start|Stop|Compile|Download|Open|Make|Try|Export|Change)\b"
 )
 _WORD = re.compile(r"[\w'’.-]+")
+# What says yes or no in so many words: a negation, an obligation, a restriction, a verdict.
+_VERDICT = re.compile(
+    r"\b(?:not|no|never|none|cannot|\w+n['’]t|must|should|only|always|recommended"
+    r"|deprecated|discouraged|guarantee[sd]?|required|requires?|allowed|forbidden"
+    r"|prohibited|supported|unsupported|safe|unsafe|avoid)\b",
+    re.IGNORECASE,
+)
 # A default stated with its value: "[default: 2, stderr]", "Default: 1000.", "defaults to
 # /tmp", "The default value is twenty million bytes." ("by default" alone names no value).
 _DEFAULT = re.compile(
@@ -138,6 +153,7 @@ _QUESTION_TYPES: tuple[tuple[re.Pattern[str], QuestionType], ...] = (
     (_WHERE, "where"),
     (_WHO, "who"),
     (_WHAT, "what"),
+    (_YES_NO, "yes-no"),
 )
 # The name of an option ("--log-file=<filename>" → "log-file") or of a function
 # ("timeout.unref()" → "timeout.unref") on a term line.
@@ -162,6 +178,7 @@ def answer_type(question: str) -> AnswerType:
         "where": "place",
         "how-many": "quantity",
         "how-to": "procedure",
+        "yes-no": "verdict",
         "other": "any",
     }[kind]  # type: ignore[return-value]
 
@@ -242,6 +259,8 @@ def holds(kind: AnswerType, text: str, question: str) -> bool:
         return any(_new(p, asked) for p in places)
     if kind == "quantity":
         return any(_new(m.group(), asked) for m in _NUMBER.finditer(text))
+    if kind == "verdict":
+        return _VERDICT.search(text) is not None
     if kind == "value":
         found = [m.group() for m in _CODE.finditer(text)]
         found += [m.group() for m in _NUMBER.finditer(text)]

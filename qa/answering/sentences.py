@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answering.layout import Block, BlockKind, layout
-from qa.answering.wording import has_verb, refers_back
+from qa.answering.wording import has_verb, is_signpost, refers_back
 from qa.types import Passage
 
 # A sentence ends at . ! or ? (plus closing quotes or brackets) before white space, or at a line
@@ -259,7 +259,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             and text[blocks[b].start] == ":"
             and units[u - 1][1] != b
         )
-        if not defines and not has_verb(unit.text):
+        if not defines and not has_verb(unit.text) or is_signpost(unit.text):
             continue
         procedure = _procedure(units, u, blocks, piece)
         if not defines and len(unit.text.split()) < (2 if procedure else MIN_SENTENCE_WORDS):

@@ -15,6 +15,8 @@ before it. No parser and no tagger, so the rules are deliberately simple:
 - *Headless*: it opens with a verb in the third person or the imperative and has no subject
   ("Specifies the file to write to.", "Don't replace existing files."); in reference manuals it
   describes the option or function named on the line before it.
+- *Signpost*: it says what the document or a part of it is about ("This chapter describes all
+  the Nettle functions.", "The following section explains ..."), and answers nothing itself.
 """
 
 from __future__ import annotations
@@ -150,6 +152,23 @@ def refers_back(text: str) -> bool:
         return True
     # "To do so, ...", "By doing this, ...": the action of the sentence before.
     return head in ("to", "by", "in") and " ".join(w.lower() for w in first[1:3]) in _DOING
+
+
+# A sentence about the document itself: "This chapter describes all the Nettle functions."
+_SIGNPOST = re.compile(
+    r"^(?:this|the following|the next|the present|these)\s+(?:\w+\s+)?(?:chapter|section"
+    r"|subsection|document|manual|page|guide|appendix|tutorial|article|book|part|paper)s?"
+    r"\s+(?:\w+\s+)?(?:describes?|explains?|covers?|lists?|documents?|discuss(?:es)?"
+    r"|introduces?|gives?|provides?|presents?|shows?|summari[sz]es?|outlines?|deals?"
+    r"|contains?|is about|will)\b",
+    re.IGNORECASE,
+)
+
+
+def is_signpost(text: str) -> bool:
+    """Whether ``text`` tells what the document or a part of it is about ("This chapter
+    describes ...", "The following section explains ...") rather than saying anything itself."""
+    return _SIGNPOST.match(text.lstrip()) is not None
 
 
 def is_headless(text: str) -> bool:

@@ -36,7 +36,10 @@ from qa.answering.answer_types import (
         ("What did the officer say about the weapons?", "what"),
         ("Which version added the flag?", "what"),
         ("Why does the test fail?", "other"),
-        ("Is the parser thread-safe?", "other"),
+        ("Is the parser thread-safe?", "yes-no"),
+        ("May the scripts start with #!/usr/bin/env python3?", "yes-no"),
+        ("Does systemd promise that the variables keep working?", "yes-no"),
+        ("How did the residents feel about the militia?", "other"),
     ],
 )
 def test_question_types_from_the_wording(question, kind):
@@ -52,6 +55,7 @@ def test_answer_types_follow_the_question_type():
     assert answer_type("What is the default port?") == "value"
     assert answer_type("Which environment variable sets the editor?") == "value"
     assert answer_type("What did the report conclude?") == "any"
+    assert answer_type("Can it compress in parallel?") == "verdict"
 
 
 def test_a_name_counts_only_when_the_question_does_not_say_it():
@@ -78,6 +82,21 @@ def test_dates_places_quantities_values_and_procedures():
     assert holds("procedure", "Run the installer twice.", "How do I install it?")
     assert not holds("procedure", "Logging is useful.", "How do I log to a file?")
     assert not holds("any", "Anything at all, 42 times in Paris.", "Why?")
+
+
+def test_a_verdict_says_yes_or_no_in_so_many_words():
+    question = "Is it fine to run pip.pyz in production?"
+    assert holds("verdict", "The zip application should not be used in production.", question)
+    assert holds("verdict", "We don't guarantee that it keeps working.", question)
+    assert holds("verdict", "Use of -O2 and above is not recommended.", question)
+    assert not holds("verdict", "This can be downloaded from the project's site.", question)
+
+
+def test_latin_abbreviations_are_no_code_values():
+    question = "What text encoding does pip assume?"
+    assert not holds("value", "It is tied to pip's internals (e.g., its options).", question)
+    assert not holds("value", "Files are read as text, i.e. decoded first.", question)
+    assert holds("value", "Requirements files are `utf-8` encoded.", question)
 
 
 def test_a_default_is_stated_with_its_value():

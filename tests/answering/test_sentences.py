@@ -36,6 +36,16 @@ def test_headings_comments_navigation_and_verbless_fragments_are_never_candidate
     ]
 
 
+def test_a_sentence_about_the_document_is_never_a_candidate():
+    text = (
+        "This chapter describes all the Nettle functions, grouped by family. "
+        "Those functions which can fail return one on success and zero on failure."
+    )
+    assert texts(text) == [
+        "Those functions which can fail return one on success and zero on failure."
+    ]
+
+
 def test_a_sentence_cut_by_the_chunk_edges_is_not_a_candidate():
     text = (
         "use it, specify --track-origins=yes.\n\n"

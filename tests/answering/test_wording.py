@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.answering.wording import has_verb, is_headless, refers_back
+from qa.answering.wording import has_verb, is_headless, is_signpost, refers_back
 
 
 def test_a_sentence_has_a_verb_and_a_heading_does_not():
@@ -41,3 +41,13 @@ def test_a_description_without_subject_is_headless():
     assert is_headless("Specifies the file to write to.")
     assert is_headless("Don't replace existing files when extracting.")
     assert not is_headless("The option specifies the file.")
+
+
+def test_a_sentence_about_the_document_is_a_signpost():
+    assert is_signpost("This chapter describes all the Nettle functions, grouped by family.")
+    assert is_signpost("The following section explains how the cache works.")
+    assert is_signpost("This page explains how the configuration files work.")
+    assert is_signpost("This short guide covers the installation.")
+    assert not is_signpost("This option describes the file format.")  # an option says things
+    assert not is_signpost("The chapter on hashing was rewritten in 2019.")
+    assert not is_signpost("Those functions which can fail return zero on failure.")

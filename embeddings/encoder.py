@@ -79,10 +79,30 @@ def cpu_has_native_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-def choose_precision(precision: str) -> str:
-    """Resolve "auto" to "bf16" or "fp32" for this machine."""
+def cpu_has_int8_dot() -> bool:
+    """Whether this CPU has 8-bit dot products (AVX-512 VNNI, AVX-VNNI or AMX), which make an
+    int8 model faster than bf16; read from /proc/cpuinfo."""
+    try:
+        flags = set(Path("/proc/cpuinfo").read_text(errors="replace").split())
+    except OSError:
+        return False
+    return bool(flags & {"avx512_vnni", "avx_vnni", "amx_int8"})
+
+
+def choose_precision(precision: str, runtime: str = "openvino") -> str:
+    """Resolve "auto" for this machine and ``runtime``: "int8" on OpenVINO where NNCF can
+    quantise and the CPU has 8-bit dot products, else "bf16" where the CPU has native bf16,
+    else "fp32". torch runs no int8 model: "int8" there becomes the float precision."""
+    from embeddings import openvino_forward
+
+    floating = "bf16" if cpu_has_native_bf16() else "fp32"
     if precision == "auto":
-        return "bf16" if cpu_has_native_bf16() else "fp32"
+        if runtime == "openvino" and openvino_forward.can_quantise() and cpu_has_int8_dot():
+            return "int8"
+        return floating
+    if precision == "int8" and runtime != "openvino":
+        log.warning("int8 runs on OpenVINO only; %s computes in %s", runtime, floating)
+        return floating
     return precision
 
 
@@ -120,7 +140,7 @@ class Encoder:
 
     Attributes:
         name: The model as the user named it (recorded in index manifests).
-        precision: "fp32" or "bf16", as resolved for this machine.
+        precision: "fp32", "bf16" or "int8", as resolved for this machine.
         runtime: "openvino" or "torch": what computes the forward pass.
         dimension: Length of each embedding.
         max_tokens: Word pieces the model reads, special tokens included; more is cut off.
@@ -259,7 +279,7 @@ def load_encoder(
 
     Args:
         model: A sentence-transformers model name or local path.
-        precision: "fp32", "bf16" or "auto" (``choose_precision``).
+        precision: "fp32", "bf16", "int8" (OpenVINO only) or "auto" (``choose_precision``).
         runtime: "openvino", "torch" or "auto" (``choose_runtime``). A model OpenVINO cannot
             trace runs on torch, with a warning.
         cache_dir: Where OpenVINO's traced models are kept between processes (None: traced in
@@ -269,8 +289,8 @@ def load_encoder(
         ModelError: The model cannot be found or loaded; the message says what to check.
     """
     resolved = resolve_model(model)
-    chosen = choose_precision(precision)
     chosen_runtime = choose_runtime(runtime)
+    chosen = choose_precision(precision, chosen_runtime)
     import torch
     import transformers
     from sentence_transformers import SentenceTransformer
@@ -294,6 +314,7 @@ def load_encoder(
         forward = _openvino_forward(st_model, resolved, chosen, cache_dir)
     if forward is None:
         chosen_runtime = "torch"
+        chosen = choose_precision(chosen, chosen_runtime)
         if chosen == "bf16":
             st_model = st_model.to(torch.bfloat16)
         forward = TorchForward(st_model)

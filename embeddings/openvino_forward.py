@@ -7,15 +7,24 @@ faster than torch in bf16, embeds one question several times faster, and agrees 
 fp32 more closely than torch's own bf16 does (OpenVINO keeps the softmax and the normalisations
 in fp32).
 
-Tracing takes a few seconds, so the traced model is kept under ``cache_dir`` (one folder per
-model version and library versions) and read back in a fraction of a second next time. It is
+In int8 the traced model is quantised once by NNCF's post-training quantisation: its matrix
+products read 8-bit weights and activations, scaled by the ranges the model's activations take
+on a fixed calibration text (``calibration.txt``, shipped beside this file, so every machine
+quantises alike). On a CPU with 8-bit dot products (VNNI, AMX) it embeds SciFact about 1.6 times
+as fast as bf16, with SciFact's nDCG@10 within 0.003 of fp32 (``qa bench``).
+
+Tracing takes a few seconds and quantising about half a minute, so the model is kept under
+``cache_dir`` (one folder per model version, precision kind and library versions) and read back
+in a fraction of a second next time. It is
 written to a temporary folder and renamed, so a crash never leaves half a model behind; a cached
 model that cannot be read is traced again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import logging
 import os
 import shutil
@@ -30,6 +39,8 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+CALIBRATION = Path(__file__).with_name("calibration.txt")  # texts separated by form-feed lines
+CALIBRATION_TEXTS = 128  # 64 to 278 texts gave the same SciFact nDCG@10 within 0.002
 MODEL_FILE = "model.xml"  # OpenVINO's form: the graph here, the weights beside it (model.bin)
 
 
@@ -37,6 +48,15 @@ def available() -> bool:
     """Whether OpenVINO is installed (it is a dependency; a trimmed install may lack it)."""
     try:
         import openvino  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def can_quantise() -> bool:
+    """Whether NNCF, which quantises the model to int8, is installed (a dependency too)."""
+    try:
+        import nncf  # noqa: F401
     except ImportError:
         return False
     return True
@@ -64,20 +84,27 @@ def compile_forward(
     Args:
         st_model: The loaded sentence-transformers model, in fp32.
         source: Where the model was loaded from; a folder's files key the cache.
-        precision: "bf16" or "fp32": the precision OpenVINO computes in.
+        precision: "bf16" or "fp32": the precision OpenVINO computes in; "int8": the model
+            quantised, what stays in floating point computed in bf16 where the CPU has it.
         cache_dir: Folder for traced models; None traces every time.
     """
     import openvino as ov
 
+    from embeddings.encoder import cpu_has_native_bf16
+
     core = ov.Core()
-    folder = _cache_folder(cache_dir, source)
+    quantised = precision == "int8"
+    folder = _cache_folder(cache_dir, source, quantised)
     model = _read_cached(core, folder) if folder and (folder / MODEL_FILE).is_file() else None
     if model is None:
         model = _trace(st_model)
+        if quantised:
+            model = _quantise(model, st_model)
         if folder:
             _write_cache(model, folder)
+    floating = "bf16" if precision == "bf16" or quantised and cpu_has_native_bf16() else "f32"
     config = {
-        "INFERENCE_PRECISION_HINT": "bf16" if precision == "bf16" else "f32",
+        "INFERENCE_PRECISION_HINT": floating,
         "PERFORMANCE_HINT": "LATENCY",  # one batch at a time, on all the cores
     }
     return OpenVINOForward(core.compile_model(model, "CPU", config))
@@ -117,7 +144,43 @@ def _trace(st_model: Any) -> Any:
         transformers_logging.set_verbosity(transformers_level)
 
 
-def _cache_folder(cache_dir: Path | None, source: str) -> Path | None:
+def calibration_texts() -> list[str]:
+    """The texts whose activations set the int8 model's ranges: paragraphs of the demo corpus
+    and of permissively licensed manuals (pip, Node.js, zstd; MIT and BSD), alone and in runs
+    of up to eight, so that short and long inputs are both seen."""
+    texts = CALIBRATION.read_text(encoding="utf-8").split("\n\f\n")
+    return [t.strip() for t in texts if t.strip()][:CALIBRATION_TEXTS]
+
+
+def _quantise(model: Any, st_model: Any, batch: int = 32) -> Any:
+    """``model`` quantised to int8 by NNCF, calibrated on ``calibration_texts``."""
+    import nncf
+
+    texts = calibration_texts()
+    tokenizer, length = st_model.tokenizer, int(st_model.max_seq_length)
+    batches = [
+        dict(tokenizer(texts[i : i + batch], padding=True, truncation=True, max_length=length,
+                       return_token_type_ids=True, return_tensors="np"))
+        for i in range(0, len(texts), batch)
+    ]  # fmt: skip
+    log.info("quantising the encoder to int8 (once; about half a minute)")
+    nncf_log = logging.getLogger("nncf")
+    level = nncf_log.level
+    # NNCF's notes and progress bars (on the console) are about its steps, not the user's work.
+    try:
+        nncf_log.setLevel(logging.ERROR)
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            return nncf.quantize(
+                model,
+                nncf.Dataset([{n: b[n].astype(np.int64) for n in INPUTS} for b in batches]),
+                model_type=nncf.ModelType.TRANSFORMER,
+                subset_size=len(texts),
+            )
+    finally:
+        nncf_log.setLevel(level)
+
+
+def _cache_folder(cache_dir: Path | None, source: str, quantised: bool = False) -> Path | None:
     """The cache folder for this model version, or None where there is no cache to key.
 
     A model named on a hub (not a folder here) is traced every time: its files are not ours to
@@ -131,6 +194,10 @@ def _cache_folder(cache_dir: Path | None, source: str) -> Path | None:
         digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     for package in ("openvino", "torch", "transformers", "sentence-transformers"):
         digest.update(f"{package}={metadata.version(package)}\0".encode())
+    if quantised:  # the int8 model also depends on NNCF and the calibration texts
+        digest.update(f"nncf={metadata.version('nncf')}\0{CALIBRATION_TEXTS}\0".encode())
+        digest.update(CALIBRATION.read_bytes())
+        return cache_dir / f"{root.name}-int8-{digest.hexdigest()[:16]}"
     return cache_dir / f"{root.name}-{digest.hexdigest()[:16]}"
 
 

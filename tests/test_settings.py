@@ -26,7 +26,7 @@ from tests.helpers import ROOT
         ({"batch_size": True}, "batch_size must be a whole number, got True"),
         ({"mode": "semantic"}, "mode must be one of hybrid, dense, bm25; got 'semantic'"),
         ({"fusion": "max"}, "fusion must be one of rrf, weighted; got 'max'"),
-        ({"precision": "int8"}, "precision must be one of auto, fp32, bf16; got 'int8'"),
+        ({"precision": "int4"}, "precision must be one of auto, fp32, bf16, int8; got 'int4'"),
         ({"reranker": "cross"}, "reranker must be one of none; got 'cross'"),
         ({"collapse_duplicates": "yes"}, "collapse_duplicates must be True or False"),
         ({"model": " "}, "model must name a sentence-transformers model"),

@@ -60,10 +60,11 @@ SCIFACT = ROOT.parent / "shared" / "bench" / "scifact"
 SECTIONS = ("corpora", "pdf", "encoding", "quality", "scale")
 SMOKE_MIXED_FILES = 20
 # Encoders compared, as runtime/precision: torch in fp32 (the tutorial's, and the reference the
-# others are compared with), torch in bf16 (the default until OpenVINO), OpenVINO in both.
-ENCODERS = ("torch/fp32", "torch/bf16", "openvino/fp32", "openvino/bf16")
+# others are compared with), torch in bf16 (the default until OpenVINO), OpenVINO in fp32, in
+# bf16 (the default until int8) and quantised to int8.
+ENCODERS = ("torch/fp32", "torch/bf16", "openvino/fp32", "openvino/bf16", "openvino/int8")
 # SciFact is indexed once per encoder: OpenVINO in fp32 agrees with torch in fp32 to 0.99999.
-QUALITY_ENCODERS = ("torch/fp32", "torch/bf16", "openvino/bf16")
+QUALITY_ENCODERS = ("torch/fp32", "torch/bf16", "openvino/bf16", "openvino/int8")
 PLAIN_SUFFIXES = (".txt", ".md", ".markdown", ".rst")  # where a sentence can be added as text
 CHANGED_SENTENCE = " A sentence added by the benchmark, so that one document has changed."
 
@@ -192,7 +193,8 @@ def default_encoder() -> str:
     from qa.settings import IndexSettings
 
     settings = IndexSettings()
-    return f"{choose_runtime(settings.runtime)}/{choose_precision(settings.precision)}"
+    runtime = choose_runtime(settings.runtime)
+    return f"{runtime}/{choose_precision(settings.precision, runtime)}"
 
 
 # -- corpora and questions -------------------------------------------------------------------

@@ -13,6 +13,8 @@ from embeddings.encoder import (
     Encoder,
     batch_rows,
     batch_sizes,
+    choose_precision,
+    cpu_has_int8_dot,
     load_encoder,
 )
 
@@ -120,3 +122,23 @@ def test_an_embedding_does_not_depend_on_its_batch(encoder: Encoder):
     one_by_one = np.vstack([encoder.encode([t]) for t in texts])
     # bf16 rounds differently in matrices of different shapes; fp32 agrees to 1e-6.
     assert (together * one_by_one).sum(axis=1).min() > 0.9998
+
+
+def test_int8_agrees_with_torch_in_fp32_closely(fp32_encoder: Encoder):
+    """The int8 model's embeddings are fp32's to a cosine of 0.99 on average; SciFact's nDCG@10
+    is within 0.005 of fp32 (qa bench, quality section)."""
+    from qa.paths import models_dir
+
+    int8 = load_encoder("all-MiniLM-L6-v2", "int8", "openvino", models_dir())
+    assert (int8.runtime, int8.precision) == ("openvino", "int8")
+    texts = varied_texts(60, seed=5)
+    cosine = (int8.encode(texts) * fp32_encoder.encode(texts)).sum(axis=1)
+    assert cosine.mean() >= 0.99 and cosine.min() >= 0.97
+
+
+def test_auto_precision_is_int8_only_on_openvino_with_8_bit_dot_products():
+    assert choose_precision("auto", "openvino") == ("int8" if cpu_has_int8_dot() else
+                                                     choose_precision("auto", "torch"))  # fmt: skip
+    assert choose_precision("auto", "torch") in ("bf16", "fp32")
+    assert choose_precision("int8", "torch") == choose_precision("auto", "torch")
+    assert choose_precision("fp32", "openvino") == "fp32"

@@ -74,3 +74,31 @@ def test_a_model_openvino_cannot_trace_falls_back_to_torch(caplog):
     with caplog.at_level(logging.WARNING):
         assert _openvino_forward(object(), "no-such-model", "fp32", None) is None
     assert "using torch" in caplog.text
+
+
+def test_the_int8_model_is_quantised_once_and_cached_apart(encoder, st_model, monkeypatch):
+    """The session's encoder quantised the model into QA_HOME's cache (where the CPU has 8-bit
+    dot products); compiling it again reads that copy, and the float model is cached apart."""
+    from embeddings import openvino_forward
+    from qa.paths import models_dir
+
+    source = resolve_model("all-MiniLM-L6-v2")
+    compile_forward(st_model, source, "int8", models_dir())  # quantised here if not yet
+
+    def no_quantising(*args):
+        raise AssertionError("quantised again")
+
+    monkeypatch.setattr(openvino_forward, "_quantise", no_quantising)
+    forward = compile_forward(st_model, source, "int8", models_dir())
+    assert embed(forward, encoder).shape == (len(TEXTS), encoder.dimension)
+    compile_forward(st_model, source, "fp32", models_dir())
+    names = [p.name for p in models_dir().iterdir()]
+    assert any("-int8-" in n for n in names) and any("-int8-" not in n for n in names)
+
+
+def test_the_calibration_texts_ship_with_the_package():
+    from embeddings.openvino_forward import CALIBRATION_TEXTS, calibration_texts
+
+    texts = calibration_texts()
+    assert len(texts) == CALIBRATION_TEXTS
+    assert all(len(t.split()) >= 4 for t in texts)

@@ -16,9 +16,8 @@ name (``precision="int8"``); it is not yet the default.
 
 Tracing takes a few seconds and quantising about half a minute, so the model is kept under
 ``cache_dir`` (one folder per model version, precision kind and library versions) and read back
-in a fraction of a second next time. It is
-written to a temporary folder and renamed, so a crash never leaves half a model behind; a cached
-model that cannot be read is traced again.
+in a fraction of a second next time. It is written to a temporary folder and renamed, so a
+crash never leaves half a model behind; a cached model that cannot be read is traced again.
 """
 
 from __future__ import annotations

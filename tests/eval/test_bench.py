@@ -103,8 +103,10 @@ def test_encoding_bench_compares_each_encoder_with_torch_in_fp32(smoke_results):
     assert {r["sorted"] for r in result["rows"]} == {True, False}
     agreement = result["agreement_with_torch_fp32"]
     assert agreement["torch/fp32"]["min_cosine"] == pytest.approx(1.0)
-    # Every runtime and precision must embed the same meaning as the reference.
-    assert min(a["min_cosine"] for a in agreement.values()) > 0.999
+    # Every runtime and precision must embed the same meaning as the reference; int8 to within
+    # its quantisation (SciFact nDCG@10 within 0.003 of fp32).
+    assert min(a["min_cosine"] for n, a in agreement.items() if n != "openvino/int8") > 0.999
+    assert agreement["openvino/int8"]["min_cosine"] > 0.98
     assert result["default"] in bench.ENCODERS
     assert "**Encoding**" in stdout and "(previous default)" in stdout
 

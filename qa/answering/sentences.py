@@ -259,7 +259,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             and text[blocks[b].start] == ":"
             and units[u - 1][1] != b
         )
-        if not defines and not has_verb(unit.text) or is_signpost(unit.text):
+        if (not defines and not has_verb(unit.text)) or is_signpost(unit.text):
             continue
         procedure = _procedure(units, u, blocks, piece)
         if not defines and len(unit.text.split()) < (2 if procedure else MIN_SENTENCE_WORDS):

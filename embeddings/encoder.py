@@ -5,7 +5,10 @@ downloaded at run time. Any other sentence-transformers name or local path works
 
 bf16 is used where the CPU computes it natively (AVX-512 BF16 or AMX): it encodes several times
 faster than fp32 with embeddings that agree to a cosine of about 0.9999. Elsewhere bf16 is
-emulated and slow, so "auto" falls back to fp32.
+emulated and slow, so "auto" falls back to fp32. "auto" also weighs what is being embedded: a
+corpus's documents, in bulk, are embedded in int8 on OpenVINO (about 1.6 times as fast as bf16,
+SciFact's ranking unchanged), a question and the sentences that may answer it in bf16 or fp32,
+whose cosines the answer's confidence is calibrated on (``choose_precision``).
 
 The forward pass runs on one of two runtimes: OpenVINO (``embeddings.openvino_forward``, the
 model traced from the loaded weights) where it is installed, else torch. "auto" picks OpenVINO:
@@ -28,7 +31,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -79,14 +82,25 @@ def cpu_has_native_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-def choose_precision(precision: str, runtime: str = "openvino") -> str:
-    """Resolve "auto" to "bf16" where the CPU has native bf16, else "fp32". "int8" is asked for
-    by name (OpenVINO only; torch runs no int8 model, so there it becomes the float precision):
-    it is not yet the default because its answers' confidence, fitted on bf16 evidence, refuses
-    more answerable questions (Basra dev 15% -> 21%)."""
+# What an encoder embeds: a corpus's chunks, in bulk, or questions and the sentences that
+# may answer them, a few at a time.
+Role = Literal["documents", "questions"]
+
+
+def choose_precision(precision: str, runtime: str = "openvino", role: Role = "questions") -> str:
+    """Resolve "auto": for documents on OpenVINO "int8", else "bf16" where the CPU has native
+    bf16, else "fp32". torch runs no int8 model, so there "int8" becomes the float precision.
+
+    Documents are embedded in int8 because indexing is bulk work that int8 speeds up most
+    (SciFact: about 1.6 times bf16's chunks/s, nDCG@10 within 0.003 of fp32). Questions and the
+    sentences of an answer stay in floating point: the answer's confidence model is fitted on
+    their bf16 cosines, and with int8 it refused more answerable questions on Basra dev (15% ->
+    21%); with int8 documents and bf16 questions the dev answers and refusals are bf16's
+    (docs/PERFORMANCE.md).
+    """
     floating = "bf16" if cpu_has_native_bf16() else "fp32"
     if precision == "auto":
-        return floating
+        return "int8" if role == "documents" and runtime == "openvino" else floating
     if precision == "int8" and runtime != "openvino":
         log.warning("int8 runs on OpenVINO only; %s computes in %s", runtime, floating)
         return floating
@@ -138,7 +152,7 @@ class Encoder:
     runtime: str
     dimension: int
     max_tokens: int
-    _model: Any  # the sentence-transformers model: its tokenizer, and torch's forward pass
+    _tokenizer: Any  # the model's tokenizer (torch's weights are let go once OpenVINO runs)
     _forward: Forward
     _lock: threading.Lock
     _trim_heap: HeapTrimmer = field(default_factory=HeapTrimmer)
@@ -151,12 +165,12 @@ class Encoder:
     def count_tokens(self, text: str) -> int:
         """Word pieces in ``text``, without special tokens."""
         # verbose=False: counting a long text is not feeding it to the model; no warning.
-        encoded = self._model.tokenizer(text, add_special_tokens=False, verbose=False)
+        encoded = self._tokenizer(text, add_special_tokens=False, verbose=False)
         return len(encoded["input_ids"])
 
     def token_offsets(self, text: str) -> list[tuple[int, int]]:
         """Character span of each word piece in ``text`` (no special tokens)."""
-        encoded = self._model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        encoded = self._tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
         return [tuple(span) for span in encoded["offset_mapping"]]
 
     def encode(
@@ -178,7 +192,7 @@ class Encoder:
         """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        pieces = self._model.tokenizer(
+        pieces = self._tokenizer(
             list(texts),
             truncation=True,
             max_length=self.max_tokens,
@@ -207,7 +221,7 @@ class Encoder:
     def _padded_batch(self, pieces: list[list[int]]) -> dict[str, np.ndarray]:
         """The model's inputs for ``pieces``, padded to the nearest allowed length."""
         length = _bucket(max(len(p) for p in pieces), LENGTH_BUCKETS, self.max_tokens)
-        pad = self._model.tokenizer.pad_token_id or 0
+        pad = self._tokenizer.pad_token_id or 0
         input_ids = np.full((len(pieces), length), pad, dtype=np.int64)
         attention_mask = np.zeros((len(pieces), length), dtype=np.int64)
         for row, piece in enumerate(pieces):
@@ -258,15 +272,20 @@ def _bucket(size: int, buckets: tuple[int, ...], largest: int) -> int:
     return min((b for b in buckets if size <= b < largest), default=max(size, largest))
 
 
-@functools.lru_cache(maxsize=4)
 def load_encoder(
-    model: str, precision: str = "auto", runtime: str = "auto", cache_dir: Path | None = None
+    model: str,
+    precision: str = "auto",
+    runtime: str = "auto",
+    cache_dir: Path | None = None,
+    role: Role = "questions",
 ) -> Encoder:
-    """Load ``model`` once per process (cached by all four arguments).
+    """Load ``model`` once per process for each precision and runtime it resolves to (the
+    documents' and the questions' encoder are one object where they resolve alike).
 
     Args:
         model: A sentence-transformers model name or local path.
-        precision: "fp32", "bf16", "int8" (OpenVINO only) or "auto" (``choose_precision``).
+        precision: "fp32", "bf16", "int8" (OpenVINO only) or "auto" (``choose_precision``,
+            which weighs ``role``: what the encoder will embed).
         runtime: "openvino", "torch" or "auto" (``choose_runtime``). A model OpenVINO cannot
             trace runs on torch, with a warning.
         cache_dir: Where OpenVINO's traced models are kept between processes (None: traced in
@@ -275,9 +294,16 @@ def load_encoder(
     Raises:
         ModelError: The model cannot be found or loaded; the message says what to check.
     """
-    resolved = resolve_model(model)
     chosen_runtime = choose_runtime(runtime)
-    chosen = choose_precision(precision, chosen_runtime)
+    return _load(
+        model, choose_precision(precision, chosen_runtime, role), chosen_runtime, cache_dir
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _load(model: str, chosen: str, chosen_runtime: str, cache_dir: Path | None) -> Encoder:
+    """``load_encoder`` with the precision and runtime chosen."""
+    resolved = resolve_model(model)
     import torch
     import transformers
     from sentence_transformers import SentenceTransformer
@@ -317,7 +343,7 @@ def load_encoder(
         runtime=chosen_runtime,
         dimension=int(dimension),
         max_tokens=max_tokens,
-        _model=st_model,
+        _tokenizer=st_model.tokenizer,
         _forward=forward,
         _lock=threading.Lock(),
     )

@@ -11,8 +11,9 @@ In int8 the traced model is quantised once by NNCF's post-training quantisation:
 products read 8-bit weights and activations, scaled by the ranges the model's activations take
 on a fixed calibration text (``calibration.txt``, shipped beside this file, so every machine
 quantises alike). On a CPU with 8-bit dot products (VNNI, AMX) it embeds SciFact about 1.6 times
-as fast as bf16, with SciFact's nDCG@10 within 0.003 of fp32 (``qa bench``). It is asked for by
-name (``precision="int8"``); it is not yet the default.
+as fast as bf16, with SciFact's nDCG@10 within 0.003 of fp32 (``qa bench``). The default
+precision embeds a corpus's documents in int8 and questions in bf16
+(``embeddings.encoder.choose_precision``).
 
 Tracing takes a few seconds and quantising about half a minute, so the model is kept under
 ``cache_dir`` (one folder per model version, precision kind and library versions) and read back

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from embeddings import errors as embedding_errors
-from embeddings.encoder import Encoder, load_encoder
+from embeddings.encoder import Encoder, Role, load_encoder
 from qa.answering import ANSWERERS, Answerer
 from qa.answering.followup import standalone_query
 from qa.errors import ModelError, QuestionError
@@ -42,14 +42,14 @@ class _Loaded:
     answerer: Answerer
 
 
-def load_index_encoder(settings: IndexSettings) -> Encoder:
-    """The encoder ``settings`` name, loaded once per process, its OpenVINO trace kept in
-    ``QA_HOME`` (``qa.paths.models_dir``).
+def load_index_encoder(settings: IndexSettings, role: Role = "questions") -> Encoder:
+    """The encoder ``settings`` name for ``role`` (documents or questions), loaded once per
+    process, its OpenVINO trace kept in ``QA_HOME`` (``qa.paths.models_dir``).
 
     Raises:
         embeddings.errors.ModelError: The model cannot be loaded.
     """
-    return load_encoder(settings.model, settings.precision, settings.runtime, models_dir())
+    return load_encoder(settings.model, settings.precision, settings.runtime, models_dir(), role)
 
 
 class QA:
@@ -97,13 +97,27 @@ class QA:
 
     @property
     def encoder(self) -> Encoder:
-        """The embedding model, loaded once per process.
+        """The embedding model as it embeds questions and answer sentences, loaded once per
+        process.
 
         Raises:
             ModelError: The model cannot be loaded.
         """
+        return self._encoder("questions")
+
+    @property
+    def document_encoder(self) -> Encoder:
+        """The embedding model as it embeds the corpus's chunks (with the default precision,
+        int8 where OpenVINO runs it: ``embeddings.encoder.choose_precision``).
+
+        Raises:
+            ModelError: The model cannot be loaded.
+        """
+        return self._encoder("documents")
+
+    def _encoder(self, role: Role) -> Encoder:
         try:
-            return load_index_encoder(self.settings.index)
+            return load_index_encoder(self.settings.index, role)
         except embedding_errors.ModelError as exc:
             raise ModelError(str(exc)) from exc
 
@@ -232,15 +246,15 @@ class QA:
         return loaded  # type: ignore[return-value]  # _load always sets it
 
     def _load(self, rebuild: bool) -> IndexReport:
-        encoder = self.encoder
         index, report = open_index(
             self.store,
             self.corpus,
             self.settings.index,
-            encoder,
+            self.document_encoder,
             rebuild=rebuild,
             progress=self.progress,
         )
+        encoder = self.encoder
         retriever = Retriever(
             index, encoder, self.settings.search, batch_size=self.settings.index.batch_size
         )

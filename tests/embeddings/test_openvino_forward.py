@@ -13,12 +13,17 @@ TEXTS = ["Who brokered the ceasefire?", "a", "the port " * 200]
 
 
 @pytest.fixture(scope="module")
-def st_model(encoder: Encoder):
-    return encoder._model
+def st_model():
+    """The sentence-transformers model in fp32 (an encoder keeps only its tokenizer)."""
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(
+        resolve_model("all-MiniLM-L6-v2"), device="cpu", local_files_only=True
+    ).eval()
 
 
 def embed(forward, encoder: Encoder) -> np.ndarray:
-    pieces = encoder._model.tokenizer(TEXTS, truncation=True, max_length=256)["input_ids"]
+    pieces = encoder._tokenizer(TEXTS, truncation=True, max_length=256)["input_ids"]
     return np.vstack([forward(encoder._padded_batch([p])) for p in pieces])
 
 

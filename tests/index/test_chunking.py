@@ -31,7 +31,7 @@ def test_offsets_round_trip_on_every_corpus_chunk(encoder):
 def test_no_chunk_exceeds_the_model_input_limit(encoder):
     for size in (64, 192, 10_000):  # an oversized setting is capped at the model limit
         _, chunks = corpus_chunks(encoder, min(size, encoder.content_tokens), 16)
-        longest = max(len(encoder._model.tokenizer(c.text)["input_ids"]) for c in chunks)
+        longest = max(len(encoder._tokenizer(c.text)["input_ids"]) for c in chunks)
         assert longest <= encoder.max_tokens  # special tokens included
 
 

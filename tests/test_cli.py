@@ -79,3 +79,12 @@ def test_ask_answers_a_question_of_bytes_that_are_not_utf8(capsys, corpus_qa):
     argv = ["ask", question, "--corpus", str(CORPUS), "--index-dir", str(corpus_qa.index_dir)]
     code = main([*argv, "--quiet"])
     assert code == 0 and "[1] " in capsys.readouterr().out
+
+
+def test_eval_help_lists_each_split_once(capsys):
+    from eval.quality.run import main as eval_main
+
+    with pytest.raises(SystemExit):
+        eval_main(["--help"])
+    usage = capsys.readouterr().out.split("\n\n")[0]
+    assert "{dev,test,train}" in usage

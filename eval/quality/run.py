@@ -237,7 +237,9 @@ def refusal_sweep(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="qa eval", description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--split", choices=SPLITS + beir.SPLITS, help="dev or test (a BEIR set: test or train)"
+        "--split",
+        choices=tuple(dict.fromkeys(SPLITS + beir.SPLITS)),
+        help="dev or test (a BEIR set: test or train)",
     )
     parser.add_argument(
         "--config", action="append", choices=list(CONFIGS), help="repeatable; default: all"

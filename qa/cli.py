@@ -144,6 +144,7 @@ def _serve(args: argparse.Namespace) -> int:
     from embeddings.heap import share_one_heap
 
     share_one_heap()  # before the model's and the server's threads start: see embeddings.heap
+    _check_address(args.host, args.port)  # at once, not after the model and the index load
     qa = _make_qa(args, args.corpus)
     print(qa.index().summary(), flush=True)
     try:
@@ -157,6 +158,22 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as exc:  # the port is taken, or the address is not this machine's
         raise QAError(f"cannot serve on {args.host}:{args.port}: {exc}") from None
     return 0
+
+
+def _check_address(host: str, port: int) -> None:
+    """Fail now if the server could not listen on ``host:port`` (a port taken by another
+    process, an address that is not this machine's)."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+            probe.bind(address)
+    except OSError as exc:
+        raise QAError(
+            f"cannot serve on {host}:{port}: {exc.strerror or exc}; choose another with --port"
+        ) from None
 
 
 def format_answer(answer: Answer) -> str:

@@ -62,15 +62,17 @@ def test_folder_without_readable_documents(tmp_path, capsys):
     assert "no readable" in err and len(err.splitlines()) == 1
 
 
-def test_serve_on_a_busy_port_prints_one_line_and_fails(capsys, corpus_qa):
+def test_serve_on_a_busy_port_prints_one_line_and_fails_before_loading(capsys, tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = str(taken.getsockname()[1])
-        argv = ["serve", "--port", port, "--index-dir", str(corpus_qa.index_dir), "--quiet"]
+        # A corpus that does not exist: reading it would fail, so the port is checked first.
+        argv = ["serve", "--corpus", str(tmp_path / "no-such-folder"), "--port", port, "--quiet"]
         assert main(argv) == 1
     err = capsys.readouterr().err.strip()
-    assert f"cannot serve on 127.0.0.1:{port}" in err and len(err.splitlines()) == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in err and "--port" in err
+    assert len(err.splitlines()) == 1
 
 
 def test_ask_answers_a_question_of_bytes_that_are_not_utf8(capsys, corpus_qa):

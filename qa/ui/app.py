@@ -116,8 +116,9 @@ def build_app(qa: QA) -> gr.Blocks:
     ) -> tuple[list[dict[str, Any]], ChatState, str, str, str]:
         # Lone surrogates (a JSON client can send "\ud800") cannot be sent back as JSON.
         message = valid_unicode(message) if isinstance(message, str) else message
-        shown = escape_markdown(shorten(message, SHOWN_QUESTION_CHARS))
-        history = [*history, {"role": "user", "content": shown}]
+        if isinstance(message, str) and message.strip():  # a blank question gets no bubble
+            shown = escape_markdown(shorten(message, SHOWN_QUESTION_CHARS))
+            history = [*history, {"role": "user", "content": shown}]
         try:
             started = time.perf_counter()
             answer = qa.answer(message, k=int(k), mode=mode, history=state.questions)

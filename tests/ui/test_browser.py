@@ -113,7 +113,9 @@ def test_a_follow_up_is_read_with_the_question_before_it(page, app_url):
 def test_bad_questions_get_a_one_line_reply_not_an_error(page, app_url):
     page.goto(app_url)
     assert "The question is empty" in ask(page, "   ")
+    expect(page.locator('#qa-chat [data-testid="user"]')).to_have_count(0)  # no empty bubble
     assert "too long" in ask(page, "Basra " * 4000)
+    expect(page.locator('#qa-chat [data-testid="user"]')).to_have_count(1)
     reply = ask(page, "Who won the 1998 World Cup?")
     assert "does not seem to answer" in reply
     expect(page.locator("#qa-sources h3")).to_contain_text("Nearest passages")

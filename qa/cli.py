@@ -120,7 +120,7 @@ def _index(args: argparse.Namespace) -> int:
 
 def _ask(args: argparse.Namespace) -> int:
     if not args.question.strip():
-        raise QAError("the question is empty: ask something, e.g. 'Who brokered the ceasefire?'")
+        raise QAError("the question is empty: type a question about the documents")
     qa = _make_qa(args, args.corpus)
     answer = qa.answer(args.question, k=args.k, mode=args.mode)
     if args.json:

@@ -6,7 +6,9 @@ when it cannot stand alone, by three plain signs:
 
 - it opens with a continuation: "and", "but", "so", "also", "what about", "how about";
 - it refers back with a third-person pronoun or a demonstrative ("they", "them", "it", "he",
-  "this", "those", ...) and names nothing itself (no capitalised word after the first);
+  "this", "those", ...) and names nothing itself (no capitalised word after the first); an
+  "it" that stands for what follows ("Is it safe to run pip as root?", "it is true that")
+  refers to nothing;
 - it has fewer than two content words ("Why?", "When was that?").
 
 The query is then the questions it leans on, oldest first, followed by the new one:
@@ -26,6 +28,13 @@ _CONTINUATIONS = ("and ", "but ", "so ", "also ", "what about ", "how about ", "
 _REFERRING = frozenset(
     "it its they them their theirs he him his she her hers this that these those there".split()
 )
+# "it" standing for a clause that follows, within three words: "is it safe to ...", "it was
+# clear that ...", "would it be possible to ...".
+_ANTICIPATORY_IT = re.compile(
+    r"\b(?:(?:is|was|would|will|isn['’]t|wasn['’]t) it(?: be)?|it (?:is|was|would be|will be"
+    r"|seems|['’]s)) (?:\S+ ){0,3}?(?:to|that|if|whether)\b",
+    re.IGNORECASE,
+)
 _STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -39,7 +48,8 @@ def leans_on_previous(question: str) -> bool:
     content = [w for w in words if w.lower() not in _STOPWORDS and len(w) > 1]
     if len(content) < 2:
         return True
-    refers_back = any(w.lower() in _REFERRING for w in words)
+    clause_free = _WORD.findall(_ANTICIPATORY_IT.sub(" ", text))
+    refers_back = any(w.lower() in _REFERRING for w in clause_free)
     names_something = any(w[0].isupper() and w != "I" for w in words[1:])
     return refers_back and not names_something
 

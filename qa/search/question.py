@@ -28,9 +28,7 @@ def clean_question(question: object, max_chars: int) -> str:
         raise QuestionError(f"the question must be text, got {type(question).__name__}")
     cleaned = _CONTROL.sub(" ", valid_unicode(question)).strip()
     if not cleaned:
-        raise QuestionError(
-            "the question is empty: ask something, e.g. 'Who brokered the ceasefire?'"
-        )
+        raise QuestionError("the question is empty: type a question about the documents")
     if len(cleaned) > max_chars:
         raise QuestionError(
             f"the question is too long ({len(cleaned):,} characters; the limit is "

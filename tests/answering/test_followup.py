@@ -16,6 +16,8 @@ from qa.answering.followup import MAX_TURNS, leans_on_previous, standalone_query
         "And what about Basra?",  # a continuation, even with a name
         "what about the Mahdi Army?",
         "Is it true?",
+        "Is it thread-safe?",  # "it" is something asked about before
+        "Is it possible to do that?",  # "that" still refers back
     ],
 )
 def test_follow_ups_lean_on_the_previous_question(question):
@@ -30,6 +32,9 @@ def test_follow_ups_lean_on_the_previous_question(question):
         "Did Sadr say he would disarm the Mahdi Army?",  # "he" is Sadr, named in the question
         "How many people died in the Basra fighting?",
         "Qui a négocié le cessez-le-feu?",
+        "Is it safe to run pip as root?",  # "it" stands for "to run pip as root"
+        "would it be possible to compress files in parallel with bzip2?",
+        "it is said that bzip2 needs less memory with -s; how much less?",
     ],
 )
 def test_self_contained_questions_stand_alone(question):

@@ -163,3 +163,13 @@ def main_output(argv, tmp_path):
         code = main([*argv, "--index-dir", str(tmp_path / "index"), "--quiet"])
     assert code == 0
     return out.getvalue()
+
+
+def test_the_chat_names_the_folder_not_the_demo_corpus(folder, tmp_path):
+    from qa.ui.app import build_app
+
+    qa = QA(folder, tmp_path / "index", progress=False)
+    qa.index()
+    props = {c["props"].get("elem_id"): c["props"] for c in build_app(qa).config["components"]}
+    assert props["qa-question"]["placeholder"] == "Ask a question about the documents in docs"
+    assert "ceasefire" not in json.dumps(props)

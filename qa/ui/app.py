@@ -195,7 +195,11 @@ def build_app(qa: QA) -> gr.Blocks:
                 )
                 question = gr.Textbox(
                     show_label=False,
-                    placeholder="Ask a question, e.g. Who brokered the ceasefire?",
+                    placeholder=(
+                        f"Ask a question, e.g. {examples[0]}"
+                        if examples
+                        else f"Ask a question about the documents in {qa.corpus.name or qa.corpus}"
+                    ),
                     elem_id="qa-question",
                     submit_btn="Ask",
                     autofocus=True,

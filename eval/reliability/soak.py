@@ -237,7 +237,8 @@ class ChatCaller:
             history = self._submit([question, self.history, None, k, mode])
         except Exception as exc:  # a hang, a broken connection, a server error
             return "error", f"{type(exc).__name__}: {str(exc)[:200]}"
-        if len(history) != len(self.history) + 2 or history[-1].get("role") != "assistant":
+        gained = 2 if question.strip() else 1  # a blank question gets a reply and no bubble
+        if len(history) != len(self.history) + gained or history[-1].get("role") != "assistant":
             return "error", f"the chat did not gain a question and a reply: {str(history)[-200:]}"
         self.history = history
         reply = "".join(part.get("text", "") for part in history[-1]["content"])

@@ -119,8 +119,10 @@ def _index(args: argparse.Namespace) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    if not args.question.strip():
-        raise QAError("the question is empty: type a question about the documents")
+    from qa.search.question import clean_question
+
+    # A question the library would refuse is refused before the model loads.
+    clean_question(args.question, Settings().search.max_question_chars)
     qa = _make_qa(args, args.corpus)
     answer = qa.answer(args.question, k=args.k, mode=args.mode)
     if args.json:

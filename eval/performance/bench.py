@@ -48,6 +48,7 @@ from typing import Any
 from eval import ROOT  # noqa: E402
 from eval.performance import mixed
 from eval.performance.harness import CORPORA, Steps, run_case, throughput
+from eval.performance.measure import encoder_name
 from eval.performance.pdfs import bench_pdf
 from eval.performance.scale import bench_scale
 from eval.performance.tables import TABLES, draw_chart, tables, write_tables
@@ -176,11 +177,14 @@ def bench_encoding(corpus: Path, smoke: bool) -> dict[str, Any]:
 def bench_quality(folder: Path) -> dict[str, Any]:
     """SciFact test scores with each encoder (each its own index)."""
     result = {}
-    for encoder in dict.fromkeys((*QUALITY_ENCODERS, default_encoder())):
+    # Each as "runtime/precision" settings; the default's are "auto/auto".
+    configurations = {encoder: encoder for encoder in QUALITY_ENCODERS}
+    configurations.setdefault(default_encoder(), "auto/auto")
+    for encoder, settings in configurations.items():
         print(f"  quality: SciFact with {encoder} …", end="", flush=True)
         index_dir = qa_home() / "bench" / f"scifact-{encoder.replace('/', '-').replace('+', '-')}"
         found = run_case(
-            "beir_quality", folder=str(folder), encoder=encoder, index_dir=str(index_dir)
+            "beir_quality", folder=str(folder), encoder=settings, index_dir=str(index_dir)
         )
         print(f" {found['wall_seconds']:.1f} s", flush=True)
         result[encoder] = found
@@ -188,18 +192,17 @@ def bench_quality(folder: Path) -> dict[str, Any]:
 
 
 def default_encoder() -> str:
-    """What the default settings resolve to on this machine, as "runtime/precision", or
-    "runtime/documents+questions" where documents and questions are embedded in two
-    precisions ("openvino/int8+bf16")."""
+    """What the default settings resolve to on this machine (``measure.encoder_name``)."""
     from embeddings.encoder import choose_precision, choose_runtime
     from qa.settings import IndexSettings
 
     settings = IndexSettings()
     runtime = choose_runtime(settings.runtime)
-    documents = choose_precision(settings.precision, runtime, "documents")
-    questions = choose_precision(settings.precision, runtime, "questions")
-    mixed = f"+{questions}" if questions != documents else ""
-    return f"{runtime}/{documents}{mixed}"
+    return encoder_name(
+        runtime,
+        choose_precision(settings.precision, runtime, "documents"),
+        choose_precision(settings.precision, runtime, "questions"),
+    )
 
 
 # -- corpora and questions -------------------------------------------------------------------

@@ -23,7 +23,13 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 # percentiles is re-exported: the app and load benchmarks import it from here.
-from eval.performance.measure import K, peak_rss_mb, percentiles, timed_ms  # noqa: E402
+from eval.performance.measure import (  # noqa: E402
+    K,
+    encoder_name,
+    peak_rss_mb,
+    percentiles,
+    timed_ms,
+)
 from eval.performance.scale_cases import scale_index, scale_retrieve, scale_vectors  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -182,7 +188,8 @@ def _question_latency(encoder: Any, times: int = 30) -> dict[str, float]:
 
 
 def beir_quality(folder: str, encoder: str, index_dir: str) -> dict[str, Any]:
-    """SciFact test nDCG@10 and Recall@100 with ``encoder`` ("runtime/precision"), indexed
+    """SciFact test nDCG@10 and Recall@100 with ``encoder`` ("runtime/precision" settings, such
+    as "auto/auto"), indexed
     afresh (an index does not record its runtime, so one built by another would be kept)."""
     from eval.quality import beir
     from qa.paths import qa_home
@@ -192,14 +199,12 @@ def beir_quality(folder: str, encoder: str, index_dir: str) -> dict[str, Any]:
     corpus = qa_home() / "beir" / dataset.name / "corpus"
     beir.write_corpus(dataset, corpus)
     runtime, precision = encoder.split("/")
-    # "int8+bf16" (documents+questions) is what the default, "auto", resolves to.
-    precision = "auto" if "+" in precision else precision
     qa = QA(corpus, index_dir, progress=False, precision=precision, runtime=runtime)
     report = qa.index(rebuild=True)
-    documents, questions = qa.document_encoder.precision, qa.encoder.precision
     return {
-        "encoder": f"{qa.encoder.runtime}/{documents}"
-        + (f"+{questions}" if questions != documents else ""),
+        "encoder": encoder_name(
+            qa.encoder.runtime, qa.document_encoder.precision, qa.encoder.precision
+        ),
         "chunks": report.chunks,
         "configs": beir.run(dataset, qa, sweep=False),
     }

@@ -1,6 +1,6 @@
-"""What the benchmark's cases measure with: timing one call, percentiles of timings, and the
-process's memory, shared by ``bench_cases`` and ``scale_cases`` (and the app and load
-benchmarks, through ``bench_cases``)."""
+"""What the benchmark's cases measure with: timing one call, percentiles of timings, the
+process's memory, and the name of the encoders measured, shared by ``bench_cases`` and
+``scale_cases`` (and the app and load benchmarks, through ``bench_cases``) and the tables."""
 
 from __future__ import annotations
 
@@ -12,6 +12,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 K = 5  # passages per question, as the chat asks for
+
+
+def encoder_name(runtime: str, documents: str, questions: str) -> str:
+    """ "runtime/precision", or "runtime/documents+questions" where documents and questions are
+    embedded in two precisions ("openvino/int8+bf16", the default on OpenVINO)."""
+    return f"{runtime}/{documents}" + (f"+{questions}" if questions != documents else "")
 
 
 def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:

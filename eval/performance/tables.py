@@ -13,6 +13,7 @@ from typing import Any
 from eval import ROOT
 from eval.chart import bench_chart
 from eval.performance.harness import CORPORA, throughput
+from eval.performance.measure import encoder_name
 
 TABLES = ROOT / "docs" / "PERFORMANCE.md"  # the tables go between its bench markers
 
@@ -146,11 +147,13 @@ def _index_label(row: dict[str, Any]) -> str:
 
 
 def _encoder(build: dict[str, Any]) -> str:
-    """runtime/precision of a build, "+" the questions' precision where it differs (results
-    from before OpenVINO name the precision only)."""
-    questions = build.get("question_precision", build["precision"])
-    mixed = f"+{questions}" if questions != build["precision"] else ""
-    return f"{build.get('runtime', 'torch')}/{build['precision']}{mixed}"
+    """The encoders of a build (``measure.encoder_name``; results from before OpenVINO name the
+    precision only, from before int8 one precision)."""
+    return encoder_name(
+        build.get("runtime", "torch"),
+        build["precision"],
+        build.get("question_precision", build["precision"]),
+    )
 
 
 def _encoder_label(name: str, default: str | None) -> str:

@@ -49,6 +49,7 @@ from eval.reliability.app_process import app_process
 from eval.reliability.load import eval_questions, load_average, machine
 from eval.report import print_report
 from qa.paths import DEFAULT_CORPUS
+from qa.search.question import is_blank
 from qa.settings import MODES, SearchSettings
 
 TIMEOUT = 120.0  # seconds one question may take before it counts as hung
@@ -237,7 +238,7 @@ class ChatCaller:
             history = self._submit([question, self.history, None, k, mode])
         except Exception as exc:  # a hang, a broken connection, a server error
             return "error", f"{type(exc).__name__}: {str(exc)[:200]}"
-        gained = 2 if question.strip() else 1  # a blank question gets a reply and no bubble
+        gained = 1 if is_blank(question) else 2  # a blank question gets a reply, no bubble
         if len(history) != len(self.history) + gained or history[-1].get("role") != "assistant":
             return "error", f"the chat did not gain a question and a reply: {str(history)[-200:]}"
         self.history = history

@@ -18,6 +18,16 @@ def valid_unicode(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
+def is_blank(question: str) -> bool:
+    """Whether ``question`` holds nothing once control characters and spaces are gone (what
+    ``clean_question`` refuses as empty)."""
+    return not _stripped(question)
+
+
+def _stripped(text: str) -> str:
+    return _CONTROL.sub(" ", valid_unicode(text)).strip()
+
+
 def clean_question(question: object, max_chars: int) -> str:
     """The question as valid Unicode, with control characters removed and spaces trimmed.
 
@@ -26,7 +36,7 @@ def clean_question(question: object, max_chars: int) -> str:
     """
     if not isinstance(question, str):
         raise QuestionError(f"the question must be text, got {type(question).__name__}")
-    cleaned = _CONTROL.sub(" ", valid_unicode(question)).strip()
+    cleaned = _stripped(question)
     if not cleaned:
         raise QuestionError("the question is empty: type a question about the documents")
     if len(cleaned) > max_chars:

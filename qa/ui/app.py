@@ -18,7 +18,7 @@ import gradio as gr
 
 from qa.errors import DocumentNotFoundError, QAError
 from qa.paths import DEFAULT_CORPUS, qa_home
-from qa.search.question import valid_unicode
+from qa.search.question import is_blank, valid_unicode
 from qa.service import QA
 from qa.settings import MODES
 from qa.types import Answer, PageView, Passage, Place, Quote
@@ -116,7 +116,7 @@ def build_app(qa: QA) -> gr.Blocks:
     ) -> tuple[list[dict[str, Any]], ChatState, str, str, str]:
         # Lone surrogates (a JSON client can send "\ud800") cannot be sent back as JSON.
         message = valid_unicode(message) if isinstance(message, str) else message
-        if isinstance(message, str) and message.strip():  # a blank question gets no bubble
+        if isinstance(message, str) and not is_blank(message):  # a blank one gets no bubble
             shown = escape_markdown(shorten(message, SHOWN_QUESTION_CHARS))
             history = [*history, {"role": "user", "content": shown}]
         try:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from qa.search.question import clean_question, valid_unicode
+from qa.errors import QuestionError
+from qa.search.question import clean_question, is_blank, valid_unicode
 
 
 @pytest.mark.parametrize(
@@ -22,3 +23,14 @@ def test_a_question_of_undecodable_command_line_bytes_is_cleaned():
     # Python turns bytes that are not UTF-8 in argv into lone surrogates (surrogateescape).
     question = b"who \xed\xa0\x80 brokered".decode("utf-8", "surrogateescape")
     assert clean_question(question, 100) == "who \ufffd\ufffd\ufffd brokered"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "\x00\x07 \x1b", " \x7f "])
+def test_a_question_of_spaces_and_control_characters_is_blank_and_refused(text):
+    assert is_blank(text)
+    with pytest.raises(QuestionError, match="the question is empty"):
+        clean_question(text, 100)
+
+
+def test_a_question_with_a_word_is_not_blank():
+    assert not is_blank("\x00who\x07")

@@ -171,5 +171,5 @@ def test_the_chat_names_the_folder_not_the_demo_corpus(folder, tmp_path):
     qa = QA(folder, tmp_path / "index", progress=False)
     qa.index()
     props = {c["props"].get("elem_id"): c["props"] for c in build_app(qa).config["components"]}
-    assert props["qa-question"]["placeholder"] == "Ask a question about the documents in docs"
+    assert props["qa-question"]["placeholder"] == "Ask a question about the documents in docs/"
     assert "ceasefire" not in json.dumps(props)

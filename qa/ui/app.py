@@ -192,13 +192,16 @@ def build_app(qa: QA) -> gr.Blocks:
                     feedback_options=None,
                     buttons=["copy", "copy_all"],
                     placeholder="Ask a question about the documents.",
+                    # A reply to a blank question follows the previous answer with no question
+                    # between: its own bubble, not a paragraph of that answer.
+                    group_consecutive_messages=False,
                 )
                 question = gr.Textbox(
                     show_label=False,
                     placeholder=(
                         f"Ask a question, e.g. {examples[0]}"
                         if examples
-                        else f"Ask a question about the documents in {qa.corpus.name or qa.corpus}"
+                        else f"Ask a question about the documents in {qa.corpus.name or qa.corpus}/"
                     ),
                     elem_id="qa-question",
                     submit_btn="Ask",

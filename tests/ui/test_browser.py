@@ -116,6 +116,9 @@ def test_bad_questions_get_a_one_line_reply_not_an_error(page, app_url):
     expect(page.locator('#qa-chat [data-testid="user"]')).to_have_count(0)  # no empty bubble
     assert "too long" in ask(page, "Basra " * 4000)
     expect(page.locator('#qa-chat [data-testid="user"]')).to_have_count(1)
+    # After an answer, a blank question's reply is a bubble of its own, not a paragraph of it.
+    assert ask(page, " ").startswith("⚠ The question is empty")
+    expect(page.locator("#qa-chat .bot-row")).to_have_count(bot_messages(page).count())
     reply = ask(page, "Who won the 1998 World Cup?")
     assert "does not seem to answer" in reply
     expect(page.locator("#qa-sources h3")).to_contain_text("Nearest passages")

@@ -217,6 +217,19 @@ def names_term(term: str, question: str) -> bool:
     return False
 
 
+def row_key(row: str) -> str | None:
+    """The first word or figure of a table row's first cell, lower case: "zlib" of
+    "| [zlib] 1.2.11 -1 | 2.743 |", "6" of "-6  5200k  2500k"; None for an empty cell."""
+    first_cell = row.strip().strip("|").split("|")[0].split()
+    key = re.findall(r"[a-z0-9]+", first_cell[0].lower()) if first_cell else []
+    return key[0] if key else None
+
+
+def names_row(key: str | None, question: str) -> bool:
+    """Whether ``question`` names a table row by its ``row_key`` ("... a level 6 file ...")."""
+    return key is not None and key in re.findall(r"[a-z0-9]+", question.lower())
+
+
 def _question_words(question: str) -> set[str]:
     return {w.lower().strip(".'’-") for w in _WORD.findall(question)}
 

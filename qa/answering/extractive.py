@@ -12,13 +12,22 @@ the question and offers the nearest passages instead of guessing.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from embeddings.encoder import Encoder
-from qa.answering.answer_types import answer_type, asks_default, holds, names_term, states_default
+from qa.answering.answer_types import (
+    answer_type,
+    asks_default,
+    holds,
+    names_row,
+    names_term,
+    row_key,
+    states_default,
+)
 from qa.answering.confidence import load_model
 from qa.answering.sentences import (
     Candidate,
@@ -105,8 +114,18 @@ class ExtractiveAnswerer:
         ranked_prior = np.array([prior[c.sentence.passage] for c in found])
         default = asks_default(question)
         typed = np.array([_holds(expected, c, question, default) for c in found], dtype=float)
+        # A row is named by its key only where no other row of its table has that key (every
+        # row of "zstd 1.5.1 -1", "zstd 1.5.1 --fast=1" names zstd, none singles out one).
+        keys = [row_key(c.sentence.text) if c.sentence.kind == "table" else None for c in found]
+        tables = Counter((key, c.context) for key, c in zip(keys, found, strict=True))
+        shared = {k for k, n in tables.items() if n > 1}
         named = np.array(
-            [c.described is not None and names_term(c.described.text, question) for c in found],
+            [
+                names_row(key, question) and (key, c.context) not in shared
+                if c.sentence.kind == "table"
+                else _describes(c, question)
+                for c, key in zip(found, keys, strict=True)
+            ],
             dtype=float,
         )
         score = (
@@ -185,6 +204,12 @@ def _parts(candidate: Candidate, default: bool = False) -> list[Sentence]:
     return parts
 
 
+def _describes(candidate: Candidate, question: str) -> bool:
+    """Whether the question names the option or function the candidate describes."""
+    described = candidate.described
+    return described is not None and names_term(described.text, question)
+
+
 def _holds(expected: str, candidate: Candidate, question: str, default: bool) -> bool:
     """Whether the candidate holds the answer's type; for a question about a default, whether
     it (with its option line and its "Default: ...") states one."""
@@ -218,7 +243,12 @@ def _cited(
         # Prose is quoted with its line breaks (a PDF's, a man page's) as spaces, so that only a
         # code block or a list of steps is a paragraph with line breaks (``Answer.blocks``).
         prose = " ".join(part.text.split())
-        if block:
+        if part.kind == "table":  # a header and its rows: one block, its marker at the end
+            before = parts[k - 1] if k else None
+            lead = "" if _same_table(before, part) else "\n\n"
+            end = "\n" if _same_table(part, following) else f" [{number}]\n\n"
+            pieces.append(f"{lead}{part.text}{end}")
+        elif block:
             pieces.append(f"\n\n{part.text}\n\n")
         elif same_run:
             pieces.append(f"{prose} [{number}]")
@@ -227,6 +257,13 @@ def _cited(
         quotes.append(Quote(number, passage.doc_id, part.start, part.end))
     text = "".join(pieces).strip("\n ")
     return Answer(question, text, citations, True, quotes, closest)
+
+
+def _same_table(a: Sentence | None, b: Sentence | None) -> bool:
+    """Whether two quoted parts are lines of one table (its header and a row, or two rows)."""
+    if a is None or b is None:
+        return False
+    return a.kind == b.kind == "table" and a.passage == b.passage
 
 
 def _term_overlap(weights: dict[str, float], sentence: str, lexical: WordWeights) -> float:

@@ -19,7 +19,9 @@ and ``#`` marks, a manual keeps its indented examples and ``$`` prompts. Rules, 
   a command, and comment lines (``//``, ``/*``, ``#`` in code), which are kind *comment*.
 - *item*: a bullet or number ("- ", "* ", "• ", "1. ", "2) ") with its deeper lines, or the
   definition of a term in a definition list (": ").
-- *table*: a row between pipes.
+- *table*: a row between pipes; a row of cells joined by " | " (a Word table) or of figures
+  in columns (a PDF's or a man page's "-6  5200k  2500k  1600k  838626") next to another row
+  like it.
 - *term*: a short line naming an option or function ("--log-file=<filename>",
   "timeout.unref()", "-k, --keep-old-files"), without final punctuation, before prose; the
   term of a definition list (the short line over ": its definition").
@@ -76,6 +78,8 @@ _COMMAND_TOKEN = re.compile(r"(?:^|\s)(?:--?\w[\w-]*|\S*[/=$]\S*)(?=\s|$)")
 _INLINE_CODE = re.compile(r"^`[^`]+`$")
 _ITEM = re.compile(r"^(?:[-*•+–:]|\d{1,3}[.)]|[a-z][.)])\s+\S")  # ": " defines a term
 _TABLE = re.compile(r"^\|.*\|$|^\+[-=+]+\+$")
+_CELL_SEPARATOR = " | "
+_FIGURE = re.compile(r"\d")
 _TERM_CHARS = re.compile(r"^-{1,2}\w|[(){}<>\[\]=]|\w[._]\w|^[A-Z0-9_]{3,}$")
 _FINAL = re.compile(r"[.!?:;,]['\"”’)\]]*$")
 
@@ -251,7 +255,7 @@ def _kind(
         return "heading"  # a web page's heading with its permalink mark
     if is_navigation(text):
         return "navigation"
-    if _TABLE.match(text):
+    if _TABLE.match(text) or _in_rows(lines, i):
         return "table"
     if _ITEM.match(text) and not _PROMPT.match(text):
         return "item"
@@ -315,6 +319,34 @@ def _kind(
         if after is None or _next_is_blank(lines, i) or not looks_like_heading(after.text):
             return "heading"
     return "prose"
+
+
+def is_row(line: str) -> bool:
+    """Whether a line reads as a table row without pipes around it: cells joined by " | " (two
+    separators or more), or at least three columns, most of them figures."""
+    if line.count(_CELL_SEPARATOR) >= 2:
+        return True
+    cells = line.split()
+    figures = sum(bool(_FIGURE.search(cell)) for cell in cells)
+    return 3 <= len(cells) <= 12 and figures >= 0.6 * len(cells)
+
+
+def _in_rows(lines: list[_Line | None], i: int) -> bool:
+    """Whether line ``i`` is a row (``is_row``) next to another row of the same shape: one
+    line of figures or one shell pipeline is not a table."""
+    line = lines[i]
+    if line is None or not is_row(line.text):
+        return False
+    neighbours = (lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines))
+    return any(n is not None and _same_shape(line.text, n.text) for n in neighbours)
+
+
+def _same_shape(row: str, other: str) -> bool:
+    if not is_row(other):
+        return False
+    if _CELL_SEPARATOR in row:  # a Word table's empty last cells shorten a row
+        return _CELL_SEPARATOR in other
+    return len(row.split()) == len(other.split())
 
 
 def _is_option_pair(line: str, following: str) -> bool:

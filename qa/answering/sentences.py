@@ -76,6 +76,8 @@ _FINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
 _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a term
 # A short sentence stating a default after a description: "Default: 1000.", "Default: '&'."
 _DEFAULT_LABEL = re.compile(r"^Default(?: value)?:\s*\S.{0,60}$", re.DOTALL)
+_RULE_ROW = re.compile(r"^[|+:=\s-]+$")  # the rule under a table's header: "| --- | :-: |"
+MAX_HEADER_LINES = 2  # most lines over a table of figures taken as its header
 _MARKER = re.compile(r"^(?:[-*•+–:]|\d{1,3}[.)]|[a-z][.)])\s+")
 
 
@@ -250,6 +252,11 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             term = None  # a heading, or code or a table after the description, ends it
         elif unit.kind == "term":
             term = unit
+        if unit.kind == "table":
+            row = _row_candidate(units, u, text, piece)
+            if row is not None:
+                result.append(row)
+            continue
         if unit.kind not in ("prose", "item"):
             continue
         # A definition under its term ("User" / ": $HOME/.config/pip/pip.conf") needs no verb.
@@ -289,6 +296,60 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         )
         result.append(Candidate(unit, context, procedure, described, default))
     return result
+
+
+def _row_candidate(
+    units: list[tuple[Sentence, int]],
+    u: int,
+    text: str,
+    piece: Callable[[int, int, BlockKind], Sentence],
+) -> Candidate | None:
+    """Table row ``u`` as a candidate, with its table's header as its context: the first row
+    of a table with pipes, or the short lines over a table of figures. None for the header, a
+    rule ("|---|---|") or a row of fewer than two cells."""
+    row = units[u][0]
+    if _RULE_ROW.match(row.text) or len(cells(row.text)) < 2:
+        return None
+    first = u
+    while first > 0 and units[first - 1][0].kind == "table":
+        first -= 1
+    top = units[first][0]
+    if "|" in row.text:
+        if first == u:
+            return None  # the header
+        return Candidate(row, context=top if len(cells(top.text)) >= 2 else None)
+    # The short lines right over the first row of figures (a blank line between allowed).
+    above = text[: top.start - piece(0, 0, "table").start].rstrip()
+    header: list[str] = []
+    for line in reversed(above.split("\n")[-MAX_HEADER_LINES:]):
+        if not _is_header_line(line.strip()):
+            break
+        header.insert(0, line)
+    if not header:
+        return Candidate(row)
+    start = len(above) - len("\n".join(header))
+    start += len(header[0]) - len(header[0].lstrip())
+    return Candidate(row, context=piece(start, len(above), "table"))
+
+
+def _is_header_line(line: str) -> bool:
+    """A line that may name the columns of a table of figures: a few words, mostly not
+    figures, that neither end a sentence nor carry one on (a verb may be a column's name:
+    "Compress")."""
+    return (
+        bool(line)
+        and len(line.split()) <= 10
+        and not _FINAL.search(line)
+        and not line[:1].islower()  # the end of a wrapped sentence
+        and sum(c.isdigit() for c in line) < len(line) / 4
+    )
+
+
+def cells(row: str) -> list[str]:
+    """The non-empty cells of a table row: between pipes, or in columns of white space."""
+    if "|" in row:
+        return [c.strip() for c in row.strip().strip("|").split("|") if c.strip()]
+    return row.split()
 
 
 def _procedure(

@@ -185,3 +185,27 @@ def test_a_question_about_a_quoted_case_gets_the_example_of_it(answerer):
     assert len(answer.quotes) == 2
     for quote in answer.quotes:
         assert text[quote.start : quote.end] in answer.text
+
+
+def test_a_question_naming_a_row_gets_that_row_under_its_header(answerer):
+    text = (
+        "Here is a table which summarises the maximum memory usage for different block sizes.\n"
+        "Compress Decompress Decompress\n"
+        "Flag usage usage -s usage\n"
+        + "\n".join(
+            f"-{n} {400 + 800 * n}k {100 + 400 * n}k {100 + 250 * n}k" for n in range(1, 10)
+        )
+    )
+    answer = ask(
+        answerer,
+        "How much memory does bzip2 need to decompress a level 6 file in -s mode?",
+        [passage(text, doc_id="bzip2.pdf")],
+    )
+    assert answer.blocks()[0] == (
+        "Compress Decompress Decompress\nFlag usage usage -s usage\n-6 5200k 2500k 1600k [1]",
+        True,
+    )
+    assert [text[q.start : q.end] for q in answer.quotes] == [
+        "Compress Decompress Decompress\nFlag usage usage -s usage",
+        "-6 5200k 2500k 1600k",
+    ]

@@ -116,3 +116,15 @@ def test_a_definition_list_is_terms_over_their_definitions():
         "User\n: {file}`$HOME/.config/pip/pip.conf`, which respects `XDG_CONFIG_HOME`.\n"
     )
     assert [k for k, _ in kinds(text)] == ["term", "item", "term", "item"]
+
+
+def test_rows_of_cells_or_of_figures_are_a_table_but_one_such_line_is_not():
+    word_table = "UID/GID | Purpose | Defined By\n0 | root user | Linux\n5 | tty group | systemd"
+    assert {kind for kind, _ in kinds(word_table)} == {"table"}
+    figures = "Flag usage Size\n-1 1200k 500k 914704\n-2 2000k 900k 877703"
+    assert kinds(figures)[1:] == [
+        ("table", "-1 1200k 500k 914704"),
+        ("table", "-2 2000k 900k 877703"),
+    ]
+    lone = "The release shipped on 3 May.\n\nIt took 12 of 40 days at 8 hours.\n\nls | sort | uniq"
+    assert "table" not in {kind for kind, _ in kinds(lone)}

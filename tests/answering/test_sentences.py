@@ -199,3 +199,32 @@ def test_a_quoted_literal_finds_its_example_line_and_the_comments_after_it():
     assert found.text == "path.extname('index.coffee.md');\n// Returns: '.md'"
     assert text[found.start - 100 : found.end - 100] == found.text
     assert example(["index.js"], [passage(text)], 0) is None
+
+
+def test_a_table_row_is_a_candidate_with_its_header_and_the_header_is_not():
+    pipes = (
+        "| Compressor name | Ratio | Decompress. |\n"
+        "| --------------- | ----- | ----------- |\n"
+        "| zstd 1.5.1 -1   | 2.887 | 1700 MB/s   |\n"
+        "| zlib 1.2.11 -1  | 2.743 |  400 MB/s   |"
+    )
+    figures = (
+        "Here is a table of the memory used.\n"
+        "Compress Decompress Corpus\n"
+        "Flag usage usage Size\n\n"
+        "  -1   1200k   500k   914704\n"
+        "  -2   2000k   900k   877703"
+    )
+    for text, header, rows in (
+        (pipes, "| Compressor name | Ratio | Decompress. |", 2),
+        (figures, "Compress Decompress Corpus\nFlag usage usage Size", 2),
+    ):
+        found = [c for c in candidates([passage(text, start=0)]) if c.sentence.kind == "table"]
+        assert len(found) == rows
+        for candidate in found:
+            assert candidate.context is not None and candidate.context.text == header
+            assert text[candidate.context.start : candidate.context.end] == header
+            assert text[candidate.sentence.start : candidate.sentence.end] in [
+                line.strip() for line in text.split("\n")
+            ]
+        assert found[-1].sentence.text.strip("| ").startswith(("zlib", "-2"))

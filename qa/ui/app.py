@@ -25,6 +25,7 @@ from qa.types import Answer, PageView, Passage, Place, Quote
 from qa.ui import CONVERSATIONS, QUEUE_SIZE
 from qa.ui.render import (
     chat_reply,
+    corpus_header,
     document_view,
     escape,
     escape_markdown,
@@ -70,6 +71,10 @@ watch('value', () => {
 });
 """
 CSS = """
+.qa-header h2 { margin: 0; }
+.qa-corpus { margin: .2em 0; font-size: 1.05em; }
+.qa-folder { font-weight: 600; font-family: var(--font-mono); }
+.qa-intro { margin: .2em 0 0; opacity: .8; }
 .qa-sources h3, .qa-document h3 { margin: 0 0 .5em; }
 .qa-timing { font-weight: normal; font-size: .8em; opacity: .7; margin-left: .5em; }
 .qa-source { border: 1px solid var(--border-color-primary); border-radius: 8px;
@@ -178,10 +183,7 @@ def build_app(qa: QA) -> gr.Blocks:
     examples = EXAMPLES if qa.corpus.resolve() == DEFAULT_CORPUS.resolve() else []
     with gr.Blocks(title="Ask the corpus", analytics_enabled=False) as app:
         state = gr.State(ChatState())
-        gr.Markdown(
-            "## Ask the corpus\nAnswers are sentences quoted from the documents, with numbered "
-            "citations. Click a source to read it in its document."
-        )
+        gr.HTML(corpus_header(qa.corpus.resolve().name, qa.manifest), elem_id="qa-header")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 chat = gr.Chatbot(

@@ -13,7 +13,9 @@ import html
 import re
 import textwrap
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
+from qa.index.manifest import Manifest
 from qa.types import (
     SECTION_SEPARATOR,
     Answer,
@@ -60,6 +62,38 @@ def part_label(part: Part, author: str | None) -> str:
     if part == "comment":
         return f"reader comment by {author or 'an anonymous reader'}"
     return "article" + (f" by {author}" if author else "")
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 document', '1,234 documents'."""
+    return f"{count:,} {noun}{'s' * (count != 1)}"
+
+
+def corpus_header(folder: str, manifest: Manifest) -> str:
+    """The page's heading: the folder served, its documents, PDF pages (where the index counted
+    them), passages, and when it was indexed."""
+    facts = [plural(manifest.documents, "document")]
+    if manifest.pages:
+        facts.append(plural(manifest.pages, "PDF page"))
+    facts.append(plural(manifest.chunks, "passage"))
+    indexed = _indexed_at(manifest.created)
+    if indexed:
+        facts.append(f"indexed {indexed}")
+    return (
+        '<header class="qa-header"><h2>Ask the corpus</h2>'
+        f'<p class="qa-corpus"><span class="qa-folder">{escape(folder)}/</span> · '
+        f"{escape(' · '.join(facts))}</p>"
+        '<p class="qa-intro">Answers are sentences quoted from the documents, with numbered '
+        "citations. Click a source to read it in its document.</p></header>"
+    )
+
+
+def _indexed_at(created: str) -> str:
+    """The manifest's build time ("2026-12-04T18:40:12+0000") to the minute, as written."""
+    try:
+        return datetime.strptime(created, "%Y-%m-%dT%H:%M:%S%z").strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return created
 
 
 def page_label(pages: Sequence[int]) -> str:

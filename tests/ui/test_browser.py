@@ -8,6 +8,7 @@ on its page.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,6 +55,23 @@ def page(browser: Browser) -> Iterator[Page]:
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def manuals_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over a folder of manuals of four formats (not the demo corpus's blog posts)."""
+    folder = tmp_path_factory.mktemp("app-manuals")
+    corpus = folder / "manuals"
+    corpus.mkdir()
+    for name in (
+        "shared-mime-info-spec.pdf",
+        "nodejs-intl.md",
+        "ls-man-page.txt",
+        "pip-repeatable-installs.docx",
+    ):
+        shutil.copy(FIXTURES / name, corpus / name)
+    with running_app(corpus, folder / "index", folder / "app.log") as url:
+        yield url
 
 
 def bot_messages(page: Page):
@@ -140,13 +158,17 @@ ${window.__pwned='template'} {{constructor.constructor("window.__pwned='hbs'")()
 """
 
 
+HOSTILE_FOLDER = "hostile <img src=x onerror=\"window.__pwned='folder'\">"
+
+
 def test_html_and_script_in_a_document_show_as_text_and_run_nothing(page, tmp_path):
-    corpus = tmp_path / "hostile"
+    corpus = tmp_path / HOSTILE_FOLDER  # the header names the folder
     corpus.mkdir()
     (corpus / "hostile.txt").write_text(HOSTILE)
     (corpus / "tricks.md").write_text("# Notes\n\n" + HOSTILE)
     with running_app(corpus, tmp_path / "index", tmp_path / "app.log") as url:
         page.goto(url)
+        expect(page.locator("#qa-header")).to_contain_text(f"{HOSTILE_FOLDER}/ · 2 documents")
         reply = ask(page, "Who brokered the ceasefire?")
         assert "<img src=x onerror=" in reply  # shown as text
         sources = page.locator("#qa-sources")
@@ -184,3 +206,10 @@ def test_opening_a_pdf_source_shows_its_page_with_the_passage_boxed(page, tmp_pa
         expect(report).to_contain_text("running headers and footers")
         expect(report).to_contain_text("spec.pdf:")
         assert not page.errors and not page.dialogs
+
+
+def test_the_header_names_the_folder_and_what_it_holds(page, manuals_url):
+    page.goto(manuals_url)
+    header = page.locator("#qa-header .qa-corpus")
+    expect(header).to_contain_text("manuals/ · 4 documents · 17 PDF pages · ")
+    expect(header).to_contain_text(re.compile(r"\d+ passages · indexed \d{4}-\d\d-\d\d \d\d:\d\d"))

@@ -7,9 +7,11 @@ import re
 import tempfile
 from pathlib import Path
 
+from qa.index.manifest import BuildSettings, Manifest
 from qa.types import Answer, Document, PageView, Passage, Place, Quote
 from qa.ui.render import (
     chat_reply,
+    corpus_header,
     document_view,
     escape,
     escape_markdown,
@@ -74,6 +76,27 @@ def test_source_cards_escape_everything_and_mark_the_quote():
     assert "Reader comment by Eve &lt;i&gt;" in html
     assert 'data-open="1"' in html and 'data-open="1.1"' in html and "copy&lt;x&gt;.txt" in html
     assert "answered in 12 ms" in html
+
+
+def _manifest(**counts) -> Manifest:
+    settings = BuildSettings(4, "all-MiniLM-L6-v2", "int8", 384, 256, 192, 32, 0.7)
+    return Manifest(settings, "/docs", **counts)
+
+
+def test_the_header_names_the_folder_its_documents_pages_passages_and_indexing_time():
+    manifest = _manifest(documents=33, chunks=1234, pages=210, created="2026-12-04T18:40:12+0000")
+    html = corpus_header("realdocs", manifest)
+    assert (
+        "realdocs/ · 33 documents · 210 PDF pages · 1,234 passages · indexed 2026-12-04 18:40"
+        in (re.sub(r"<[^>]+>", "", html))
+    )
+    plain = re.sub(r"<[^>]+>", "", corpus_header("notes", _manifest(documents=1, chunks=1)))
+    assert "notes/ · 1 document · 1 passage" in plain and "PDF" not in plain  # pages unknown
+
+
+def test_the_header_escapes_a_hostile_folder_name():
+    html = corpus_header('<img src=x onerror="alert(1)">${x}', _manifest(documents=1, chunks=2))
+    assert "<img" not in html and "onerror=&quot;" in html and "&#36;&#123;x&#125;" in html
 
 
 def test_document_view_highlights_the_passage_inside_the_whole_text():

@@ -49,11 +49,21 @@ the passages that support the answer appear here.</p></section>'
 NO_DOCUMENT = '<p class="qa-empty">Click a source to read it in its document.</p>'
 
 # A click on anything with data-open (a source card's button, an "also in" place) becomes a
-# Python event carrying which passage to open.
+# Python event carrying which passage to open. When the panel changes, in every card whose
+# passage scrolls, the answering sentence is scrolled into the passage's view.
 OPEN_ON_CLICK = """
 element.addEventListener('click', (event) => {
   const target = event.target.closest('[data-open]');
   if (target) trigger('click', {open: target.dataset.open});
+});
+watch('value', () => {
+  for (const passage of element.querySelectorAll('.qa-passage')) {
+    const quote = passage.querySelector('mark.qa-quote');
+    if (quote && passage.scrollHeight > passage.clientHeight) {
+      const below = quote.getBoundingClientRect().top - passage.getBoundingClientRect().top;
+      passage.scrollTop += below - passage.clientHeight / 4;
+    }
+  }
 });
 """
 # When a document is shown, bring its highlighted passage into view, and in a PDF's first page
@@ -87,6 +97,9 @@ CSS = """
 .qa-passage { margin: .4em 0; padding-left: .7em;
   border-left: 3px solid var(--border-color-primary); white-space: pre-wrap;
   max-height: 14em; overflow-y: auto; }
+.qa-code { white-space: pre; font-family: var(--font-mono); font-size: .9em; margin: .3em 0;
+  padding: .3em .5em; overflow-x: auto; background: var(--background-fill-secondary);
+  border-radius: 4px; }
 mark.qa-quote { background: #ffe58f; color: #000; }
 mark.qa-highlight { background: #d6e4ff; color: #000; }
 .qa-doc-text { white-space: pre-wrap; }

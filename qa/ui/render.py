@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from qa.answering.layout import layout
 from qa.index.manifest import Manifest
 from qa.types import (
     SECTION_SEPARATOR,
@@ -30,6 +31,19 @@ from qa.types import (
 )
 
 DOCUMENT_WINDOW = 20_000  # characters shown either side of a passage in a long document
+# What a document is, by its file's suffix (the formats of qa.ingest.formats), for its label.
+FILE_KINDS = {
+    ".pdf": "PDF",
+    ".docx": "Word document",
+    ".html": "web page",
+    ".htm": "web page",
+    ".md": "Markdown",
+    ".markdown": "Markdown",
+    ".rst": "reStructuredText",
+    ".txt": "text file",
+}
+_CODE_KINDS = ("code", "comment")
+_FENCE = re.compile(r"(```+|~~~+)[^\n]*$")  # a Markdown code fence line, its info string with it
 _TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
 
@@ -57,11 +71,21 @@ def code_block(text: str) -> str:
     return f"{fence}\n{textwrap.dedent(text).strip(chr(10))}\n{fence}"
 
 
-def part_label(part: Part, author: str | None) -> str:
-    """'reader comment by NAME' or 'article by NAME', for a passage or a place."""
+def file_kind(doc_id: str) -> str:
+    """What a document is by its file name ("PDF", "web page", "text file"), "" if unknown."""
+    dot = doc_id.rfind(".")
+    return FILE_KINDS.get(doc_id[dot:].lower(), "") if dot >= 0 else ""
+
+
+def part_label(part: Part, author: str | None, doc_id: str = "") -> str:
+    """What a passage or a place is: 'reader comment by NAME', 'article by NAME' (the author's
+    text of a web page that names its author), or else the kind of its file ('PDF', 'text
+    file'), since a manual or a man page is no article; '' when none of these is known."""
     if part == "comment":
         return f"reader comment by {author or 'an anonymous reader'}"
-    return "article" + (f" by {author}" if author else "")
+    if author:
+        return f"article by {author}"
+    return file_kind(doc_id)
 
 
 def plural(count: int, noun: str) -> str:
@@ -141,10 +165,10 @@ def chat_reply(answer: Answer, searched_for: str | None = None) -> str:
     ]
     if searched_for:
         parts.append(f"*Read with the earlier question as: {escape_markdown(searched_for)}*")
-    sources = [
-        escape_markdown(f"[{n}] {p.title}{location(p)}: {part_label(p.part, p.author)}")
-        for n, p in enumerate(answer.citations, start=1)
-    ]
+    sources = []
+    for n, p in enumerate(answer.citations, start=1):
+        label = part_label(p.part, p.author, p.doc_id)
+        sources.append(escape_markdown(f"[{n}] {p.title}{location(p)}{label and ': '}{label}"))
     if sources:
         parts.append("  \n".join(sources))  # two spaces: a line break inside one paragraph
     return "\n\n".join(parts)
@@ -173,10 +197,14 @@ def source_cards(
 def _card(number: int, passage: Passage, doc: Document, quotes: Sequence[Quote]) -> str:
     spans = [(q.start, q.end) for q in quotes if q.citation == number]
     where = f"{escape(passage.doc_id)}{location(passage)}, characters {passage.start}–{passage.end}"
-    when = f" · {escape(passage.date)}" if passage.date else ""
+    label = sentence_case(part_label(passage.part, passage.author, passage.doc_id))
+    what = " · ".join(text for text in (label, passage.date) if text)
+    part = (
+        f'<div class="qa-part qa-part-{escape(passage.part)}">{escape(what)}</div>' if what else ""
+    )
     also = "".join(
         f'<li><button type="button" class="qa-link" data-open="{number}.{m}">'
-        f"{escape(place.title)} ({escape(place.doc_id)}, {escape(place.part)})</button></li>"
+        f"{escape(place.title)} ({escape(_place_label(place))})</button></li>"
         for m, place in enumerate(passage.also_in, start=1)
     )
     also_in = f'<div class="qa-also">Also in: <ul>{also}</ul></div>' if also else ""
@@ -184,15 +212,53 @@ def _card(number: int, passage: Passage, doc: Document, quotes: Sequence[Quote])
         f'<article class="qa-source" data-part="{escape(passage.part)}">'
         f'<header><span class="qa-number">[{number}]</span> '
         f'<span class="qa-title">{escape(passage.title)}</span>'
-        f"{_document_byline(doc)}</header>"
-        f'<div class="qa-part qa-part-{escape(passage.part)}">'
-        f"{escape(sentence_case(part_label(passage.part, passage.author)))}{when}</div>"
-        f'<blockquote class="qa-passage">'
-        f"{highlight(passage.text, passage.start, spans, 'qa-quote')}</blockquote>"
+        f"{_document_byline(doc)}</header>{part}"
+        f'<blockquote class="qa-passage">{passage_html(passage, spans)}</blockquote>'
         f"{also_in}"
         f'<button type="button" class="qa-open" data-open="{number}">'
         f"Open in document ({where})</button></article>"
     )
+
+
+def _place_label(place: Place) -> str:
+    label = part_label(place.part, place.author, place.doc_id)
+    return f"{place.doc_id}, {label}" if label else place.doc_id
+
+
+def passage_html(passage: Passage, spans: Sequence[tuple[int, int]]) -> str:
+    """A passage's text, escaped, its ``spans`` (document offsets) marked as quotes, and its
+    code (``qa.answering.layout``: a fenced block, a prompt, statements) in
+    ``<pre class="qa-code">`` from the start of its first line, so that it keeps its
+    indentation; the line breaks around a code block are left to the block."""
+    text, offset = passage.text, passage.start
+    out: list[str] = []
+    position = 0
+    for start, end in _code_spans(text, passage.section, passage.title):
+        before = text[position:start]
+        out.append(highlight(before.removesuffix("\n"), offset + position, spans, "qa-quote"))
+        code = highlight(text[start:end], offset + start, spans, "qa-quote")
+        out.append(f'<pre class="qa-code">{code}</pre>')
+        position = end + 1 if text[end : end + 1] == "\n" else end
+    out.append(highlight(text[position:], offset + position, spans, "qa-quote"))
+    return "".join(out)
+
+
+def _code_spans(text: str, section: str | None, title: str) -> list[tuple[int, int]]:
+    """The code of ``text`` as (start, end) of whole lines, with the fence lines around it,
+    blocks apart only by blank lines joined. A lone fence line (the end of a block whose start
+    is in another passage) is code too: it is markup, not prose."""
+    spans: list[tuple[int, int]] = []
+    for block in layout(text, section, title):
+        fence = block.kind == "navigation" and _FENCE.match(text[block.start : block.end])
+        if block.kind not in _CODE_KINDS and not fence:  # a fence line goes with its code
+            continue
+        start = text.rfind("\n", 0, block.start) + 1  # the line's indentation with it
+        end = text.find("\n", block.end)
+        end = len(text) if end < 0 else end
+        if spans and not text[spans[-1][1] : start].strip():
+            start = spans.pop()[0]
+        spans.append((start, end))
+    return spans
 
 
 def location(passage: Passage) -> str:
@@ -240,7 +306,8 @@ def document_view(
         if end < len(doc.text)
         else ""
     )
-    label = escape(part_label(where.part, where.author))
+    label = part_label(where.part, where.author, where.doc_id)
+    highlighted = f"highlighted: {escape(label)}, " if label else "highlighted: "
     text = (
         f'{cut_before}<div class="qa-doc-text">{before}'
         f'<mark class="qa-highlight">{passage}</mark>{after}</div>{cut_after}'
@@ -256,7 +323,7 @@ def document_view(
         f'<section class="qa-document" data-doc="{escape(doc.doc_id)}">'
         f"<h3>{escape(doc.title)}</h3>"
         f'<div class="qa-doc-meta">{escape(doc.doc_id)}{_document_byline(doc)} · '
-        f"highlighted: {label}, characters {where.start}–{where.end}</div>"
+        f"{highlighted}characters {where.start}–{where.end}</div>"
         f"{note}{text}</section>"
     )
 

@@ -213,3 +213,35 @@ def test_the_header_names_the_folder_and_what_it_holds(page, manuals_url):
     header = page.locator("#qa-header .qa-corpus")
     expect(header).to_contain_text("manuals/ · 4 documents · 17 PDF pages · ")
     expect(header).to_contain_text(re.compile(r"\d+ passages · indexed \d{4}-\d\d-\d\d \d\d:\d\d"))
+
+
+ICU_AT_RUNTIME = "How can ICU data be provided at runtime?"
+RUNTIME = "/runtime/directory/with/dat/file --with-intl=small-icu"
+MAGIC = "What does the magic file contain?"
+
+
+def test_code_in_a_source_keeps_its_indentation(page, manuals_url):
+    page.goto(manuals_url)
+    ask(page, ICU_AT_RUNTIME)
+    code = page.locator("#qa-sources pre.qa-code", has_text="./configure").first
+    expect(code).to_be_visible()
+    assert code.evaluate("e => getComputedStyle(e).whiteSpace") == "pre"
+    lines = code.evaluate("e => e.textContent").splitlines()
+    assert lines[:2] == ["  ```bash", "  ./configure --with-icu-default-data-dir=" + RUNTIME]
+    assert "monospace" in code.evaluate("e => getComputedStyle(e).fontFamily")
+
+
+def test_the_answering_sentence_is_scrolled_into_view_in_its_card(page, manuals_url):
+    page.goto(manuals_url)
+    ask(page, MAGIC)  # "... magic.mime file. [2] There is no version number in the file. [1]"
+    card = page.locator("#qa-sources .qa-source").nth(1)
+    expect(card.locator("mark.qa-quote")).to_contain_text("Each match element")
+    # The card's passage scrolls (it is long) and the sentence is far down in it.
+    scrolled, inside = card.locator(".qa-passage").evaluate(
+        """p => {
+             const box = p.getBoundingClientRect();
+             const quote = p.querySelector('mark.qa-quote').getBoundingClientRect();
+             return [p.scrollTop, quote.top >= box.top && quote.bottom <= box.bottom];
+           }"""
+    )
+    assert scrolled > 0 and inside

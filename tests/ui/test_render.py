@@ -17,6 +17,8 @@ from qa.ui.render import (
     escape_markdown,
     highlight,
     location,
+    part_label,
+    passage_html,
     source_cards,
 )
 
@@ -74,8 +76,53 @@ def test_source_cards_escape_everything_and_mark_the_quote():
     assert "<script" not in html and "<img" not in html and 'javascript:alert(3)"' not in html
     assert '<mark class="qa-quote">The answer sentence.</mark>' in html
     assert "Reader comment by Eve &lt;i&gt;" in html
-    assert 'data-open="1"' in html and 'data-open="1.1"' in html and "copy&lt;x&gt;.txt" in html
+    assert 'data-open="1"' in html and 'data-open="1.1"' in html
+    assert "(copy&lt;x&gt;.txt, text file)" in html  # the "also in" place, a text file
     assert "answered in 12 ms" in html
+
+
+def test_a_document_is_labelled_by_its_kind_of_file_not_as_an_article():
+    assert part_label("article", None, "manuals/bzip2-manual.pdf") == "PDF"
+    assert part_label("article", None, "tar-man-page.txt") == "text file"
+    assert part_label("article", None, "pip/caching.MD") == "Markdown"
+    assert part_label("article", None, "notes") == ""
+    assert part_label("article", "Kevin Drum", "post.txt") == "article by Kevin Drum"  # a byline
+    assert part_label("comment", None, "post.txt") == "reader comment by an anonymous reader"
+    card = source_cards(
+        Answer(
+            "q", "x [1]", [_passage("T.", doc_id="ls.1", part="article", author=None, date=None)]
+        ),
+        lambda d: Document(d, "T", "x" * 20),
+    )
+    assert "qa-part" not in card.replace('data-part="article"', "")  # nothing to say: no line
+    assert "rticle" not in re.sub(r"<[^>]+>", "", card)
+    dated = _passage("Text.", doc_id="a.pdf", part="article", author=None, date="2008")
+    card = source_cards(Answer("q", "x [1]", [dated]), lambda d: Document(d, "T", "x" * 20))
+    assert '<div class="qa-part qa-part-article">PDF · 2008</div>' in card
+
+
+def test_code_in_a_passage_is_a_preformatted_block_that_keeps_its_indentation():
+    text = (
+        "* The `--with-icu-default-data-dir` configure option:\n\n"
+        "  ```bash\n"
+        "  ./configure --with-icu-default-data-dir=/runtime/dir --with-intl=small-icu\n"
+        "  ```\n\n"
+        "  This only embeds the <default> data directory path into the binary."
+    )
+    passage = _passage(text, doc_id="intl.md", start=100)
+    quote = 100 + text.index("This only")
+    html = passage_html(passage, [(quote, quote + 9)])
+    code = re.findall(r'<pre class="qa-code">(.*?)</pre>', html, re.DOTALL)
+    assert code == [
+        escape(
+            "  ```bash\n"
+            "  ./configure --with-icu-default-data-dir=/runtime/dir --with-intl=small-icu\n"
+            "  ```"
+        )
+    ]
+    assert '<mark class="qa-quote">This only</mark> embeds the &lt;default&gt;' in html
+    prose = _passage("No code here, only a sentence.\n  Indented prose.", doc_id="a.txt")
+    assert passage_html(prose, []) == escape(prose.text)
 
 
 def _manifest(**counts) -> Manifest:

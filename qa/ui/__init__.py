@@ -10,3 +10,8 @@ QUEUE_SIZE = 64
 # would let a long-running server grow by about 500 MB. A session dropped beyond this limit
 # starts afresh: its next question is not read as a follow-up of the earlier ones.
 CONVERSATIONS = 500
+
+# Answers of a conversation whose sources the chat can bring back (a click on an earlier
+# answer's citation); about 10 KB each with the default five passages, so at most about
+# 100 KB a session beside the settings above. An older answer's citations say so.
+KEPT_ANSWERS = 10

@@ -42,6 +42,7 @@ FILE_KINDS = {
     ".rst": "reStructuredText",
     ".txt": "text file",
 }
+CITATION_LINK = "#qa-cite-"  # a citation [n] of answer A links to #qa-cite-A-n
 _CODE_KINDS = ("code", "comment")
 _FENCE = re.compile(r"(```+|~~~+)[^\n]*$")  # a Markdown code fence line, its info string with it
 _TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})
@@ -108,7 +109,8 @@ def corpus_header(folder: str, manifest: Manifest) -> str:
         f'<p class="qa-corpus"><span class="qa-folder">{escape(folder)}/</span> · '
         f"{escape(' · '.join(facts))}</p>"
         '<p class="qa-intro">Answers are sentences quoted from the documents, with numbered '
-        "citations. Click a source to read it in its document.</p></header>"
+        "citations: click a citation to see its source, and a source to read it in its "
+        "document.</p></header>"
     )
 
 
@@ -151,16 +153,25 @@ def highlight(text: str, offset: int, spans: Sequence[tuple[int, int]], css_clas
     return "".join(out)
 
 
-def chat_reply(answer: Answer, searched_for: str | None = None) -> str:
+def chat_reply(
+    answer: Answer, searched_for: str | None = None, answer_number: int | None = None
+) -> str:
     """The chat message for ``answer``: its text with [n] markers, then one line per citation.
 
     Args:
         answer: The answer.
         searched_for: The query actually searched, when a follow-up was joined to earlier
             questions; shown so the reader sees how the question was read.
+        answer_number: The answer's number in its conversation; each [n] marker is then a link
+            to ``#qa-cite-A-n`` (``CITATION_LINK``), which the page turns into showing source n
+            of answer A.
     """
+
+    def cited(markdown: str) -> str:
+        return _link_citations(markdown, len(answer.citations), answer_number)
+
     parts = [
-        code_block(text) if verbatim else escape_markdown(text)
+        code_block(text) if verbatim else cited(escape_markdown(text))
         for text, verbatim in answer.blocks()
     ]
     if searched_for:
@@ -168,33 +179,77 @@ def chat_reply(answer: Answer, searched_for: str | None = None) -> str:
     sources = []
     for n, p in enumerate(answer.citations, start=1):
         label = part_label(p.part, p.author, p.doc_id)
-        sources.append(escape_markdown(f"[{n}] {p.title}{location(p)}{label and ': '}{label}"))
+        sources.append(
+            cited(escape_markdown(f"[{n}] {p.title}{location(p)}{label and ': '}{label}"))
+        )
     if sources:
         parts.append("  \n".join(sources))  # two spaces: a line break inside one paragraph
     return "\n\n".join(parts)
 
 
-def source_cards(
-    answer: Answer, document: Callable[[str], Document], elapsed_ms: float | None = None
-) -> str:
-    """The sources panel: one card per citation, with the answering sentences highlighted.
+_ESCAPED_MARKER = re.compile(r"\\\[(\d+)\\\]")  # [n] as escape_markdown writes it
 
-    Each card and each "also in" place carries ``data-open="n"`` or ``data-open="n.m"`` (m-th
-    place of citation n): the page turns a click on it into an ``open`` request.
+
+def _link_citations(markdown: str, citations: int, answer_number: int | None) -> str:
+    """Each escaped [n] marker of escaped Markdown, n a citation, as a link to its source."""
+    if answer_number is None:
+        return markdown
+
+    def link(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        if not 1 <= n <= citations:
+            return match.group(0)
+        return f"[{match.group(0)}]({CITATION_LINK}{answer_number}-{n})"
+
+    return _ESCAPED_MARKER.sub(link, markdown)
+
+
+def source_cards(
+    answer: Answer,
+    document: Callable[[str], Document],
+    elapsed_ms: float | None = None,
+    answer_number: int = 1,
+    selected: int | None = None,
+) -> str:
+    """The sources panel of answer ``answer_number`` of a conversation: the question, then
+    one card per citation, with the answering sentences highlighted; card ``selected`` (a
+    citation number) is marked, for the page to bring it into view.
+
+    Each card and each "also in" place carries ``data-open="A:n"`` or ``data-open="A:n.m"``
+    (answer A, its citation n, and that citation's m-th place): the page turns a click on it
+    into an ``open`` request.
     """
     heading = "Sources" if answer.confident else "Nearest passages (not an answer)"
     timing = ""
     if elapsed_ms is not None:
         timing = f' <span class="qa-timing">answered in {elapsed_ms:.0f} ms</span>'
     cards = [
-        _card(n, passage, document(passage.doc_id), answer.quotes)
+        _card(
+            f"{answer_number}:{n}",
+            n,
+            passage,
+            document(passage.doc_id),
+            answer.quotes,
+            n == selected,
+        )
         for n, passage in enumerate(answer.citations, start=1)
     ]
     body = "".join(cards) or '<p class="qa-empty">No passage matched.</p>'
-    return f'<section class="qa-sources"><h3>{heading}{timing}</h3>{body}</section>'
+    asked = f'<p class="qa-asked">For: {escape(answer.question)}</p>' if answer.question else ""
+    return (
+        f'<section class="qa-sources" data-answer="{answer_number}">'
+        f"<h3>{heading}{timing}</h3>{asked}{body}</section>"
+    )
 
 
-def _card(number: int, passage: Passage, doc: Document, quotes: Sequence[Quote]) -> str:
+def _card(
+    key: str,
+    number: int,
+    passage: Passage,
+    doc: Document,
+    quotes: Sequence[Quote],
+    selected: bool = False,
+) -> str:
     spans = [(q.start, q.end) for q in quotes if q.citation == number]
     where = f"{escape(passage.doc_id)}{location(passage)}, characters {passage.start}–{passage.end}"
     label = sentence_case(part_label(passage.part, passage.author, passage.doc_id))
@@ -203,19 +258,20 @@ def _card(number: int, passage: Passage, doc: Document, quotes: Sequence[Quote])
         f'<div class="qa-part qa-part-{escape(passage.part)}">{escape(what)}</div>' if what else ""
     )
     also = "".join(
-        f'<li><button type="button" class="qa-link" data-open="{number}.{m}">'
+        f'<li><button type="button" class="qa-link" data-open="{key}.{m}">'
         f"{escape(place.title)} ({escape(_place_label(place))})</button></li>"
         for m, place in enumerate(passage.also_in, start=1)
     )
     also_in = f'<div class="qa-also">Also in: <ul>{also}</ul></div>' if also else ""
     return (
-        f'<article class="qa-source" data-part="{escape(passage.part)}">'
+        f'<article class="qa-source{" qa-selected" * selected}" data-source="{number}" '
+        f'data-part="{escape(passage.part)}">'
         f'<header><span class="qa-number">[{number}]</span> '
         f'<span class="qa-title">{escape(passage.title)}</span>'
         f"{_document_byline(doc)}</header>{part}"
         f'<blockquote class="qa-passage">{passage_html(passage, spans)}</blockquote>'
         f"{also_in}"
-        f'<button type="button" class="qa-open" data-open="{number}">'
+        f'<button type="button" class="qa-open" data-open="{key}">'
         f"Open in document ({where})</button></article>"
     )
 

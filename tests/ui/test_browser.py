@@ -1,8 +1,9 @@
 """The chat in a real browser: Debian's Chromium driven by Playwright, against ``python app.py``.
 
 Set QA_SCREENSHOT=docs/screenshot.png to keep the screenshot of the app answering
-(``make screenshot`` does), and QA_PAGE_SCREENSHOT=FILE.png for the one of a PDF source opened
-on its page.
+(``make screenshot`` does), QA_PAGE_SCREENSHOT=FILE.png for the one of a PDF source opened
+on its page, and QA_SOURCES_SCREENSHOT=FILE.png for the one of a folder of manuals, an earlier
+answer's sources brought back by its citation.
 """
 
 from __future__ import annotations
@@ -218,6 +219,58 @@ def test_the_header_names_the_folder_and_what_it_holds(page, manuals_url):
 ICU_AT_RUNTIME = "How can ICU data be provided at runtime?"
 RUNTIME = "/runtime/directory/with/dat/file --with-intl=small-icu"
 MAGIC = "What does the magic file contain?"
+MIME_COMMAND = "Which command must an application run after installing its XML file?"
+
+
+def shown_sources(page: Page):
+    return page.locator("#qa-sources .qa-sources")
+
+
+def test_clicking_a_citation_marks_its_source_card(page, manuals_url):
+    page.goto(manuals_url)
+    ask(page, MAGIC)  # "... magic.mime file. [2] There is no version number in the file. [1]"
+    expect(page.locator("#qa-sources .qa-source")).to_have_count(2)
+    expect(page.locator("#qa-sources .qa-selected")).to_have_count(0)
+    page.set_viewport_size({"width": 1400, "height": 600})  # source 2 below the fold
+    page.evaluate("window.scrollTo(0, 0)")
+    bot_messages(page).last.get_by_role("link", name="[2]").first.click()
+    selected = page.locator("#qa-sources .qa-source.qa-selected")
+    expect(selected).to_have_attribute("data-source", "2", timeout=ANSWER_TIMEOUT_MS)
+    expect(selected).to_be_in_viewport()
+    expect(selected.locator("mark.qa-quote")).to_contain_text("Each match element")
+    bot_messages(page).last.get_by_role("link", name="[1]").first.click()
+    expect(selected).to_have_attribute("data-source", "1")
+    expect(selected).to_have_count(1)
+    assert "#" not in page.url  # the link went nowhere: no jump, no new tab
+    assert len(page.context.pages) == 1
+    assert not page.errors and not page.dialogs
+
+
+def test_an_earlier_answers_citation_brings_its_sources_back(page, manuals_url):
+    page.goto(manuals_url)
+    ask(page, ICU_AT_RUNTIME)
+    expect(shown_sources(page).locator(".qa-asked")).to_have_text(f"For: {ICU_AT_RUNTIME}")
+    first_titles = page.locator("#qa-sources .qa-title").all_inner_texts()
+    ask(page, MIME_COMMAND)
+    expect(shown_sources(page).locator(".qa-asked")).to_have_text(f"For: {MIME_COMMAND}")
+
+    bot_messages(page).first.get_by_role("link", name="[1]").first.click()
+    expect(shown_sources(page).locator(".qa-asked")).to_have_text(
+        f"For: {ICU_AT_RUNTIME}", timeout=ANSWER_TIMEOUT_MS
+    )
+    assert page.locator("#qa-sources .qa-title").all_inner_texts() == first_titles
+    expect(page.locator("#qa-sources .qa-selected")).to_have_attribute("data-source", "1")
+    # Its cards open its own documents.
+    page.locator("#qa-sources .qa-selected .qa-open").click()
+    expect(page.locator("#qa-document h3")).to_have_text(first_titles[0], timeout=ANSWER_TIMEOUT_MS)
+    if os.environ.get("QA_SOURCES_SCREENSHOT"):
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=os.environ["QA_SOURCES_SCREENSHOT"])
+
+    bot_messages(page).last.get_by_role("link", name="[1]").first.click()
+    expect(shown_sources(page).locator(".qa-asked")).to_have_text(f"For: {MIME_COMMAND}")
+    expect(page.locator("#qa-document")).to_contain_text("Click a source")  # not answer 1's
+    assert not page.errors and not page.dialogs
 
 
 def test_code_in_a_source_keeps_its_indentation(page, manuals_url):

@@ -72,13 +72,24 @@ def test_source_cards_escape_everything_and_mark_the_quote():
         [Quote(1, "d.txt", quote_start, 10 + len(text))],
     )
     doc = Document("d.txt", "T <b>", "x" * 10 + text, author="Kim", date="2008")
-    html = source_cards(answer, lambda _: doc, elapsed_ms=12.3)
+    html = source_cards(answer, lambda _: doc, elapsed_ms=12.3, answer_number=3)
     assert "<script" not in html and "<img" not in html and 'javascript:alert(3)"' not in html
     assert '<mark class="qa-quote">The answer sentence.</mark>' in html
     assert "Reader comment by Eve &lt;i&gt;" in html
-    assert 'data-open="1"' in html and 'data-open="1.1"' in html
-    assert "(copy&lt;x&gt;.txt, text file)" in html  # the "also in" place, a text file
-    assert "answered in 12 ms" in html
+    # answer 3's citation 1, and its first "also in" place, a text file
+    assert 'data-open="3:1"' in html and 'data-open="3:1.1"' in html
+    assert "(copy&lt;x&gt;.txt, text file)" in html
+    assert "answered in 12 ms" in html and "qa-selected" not in html
+    assert '<p class="qa-asked">For: q</p>' in html
+
+
+def test_source_cards_mark_the_card_of_the_citation_clicked():
+    passages = [_passage("One.", doc_id="a.pdf"), _passage("Two.", doc_id="b.md")]
+    answer = Answer("Which <one>?", "One. [1]", passages, True)
+    html = source_cards(answer, lambda d: Document(d, "T", "x" * 20), answer_number=2, selected=2)
+    assert html.count("qa-selected") == 1
+    assert '<article class="qa-source qa-selected" data-source="2"' in html
+    assert "For: Which &lt;one&gt;?" in html
 
 
 def test_a_document_is_labelled_by_its_kind_of_file_not_as_an_article():
@@ -173,6 +184,16 @@ def test_chat_reply_lists_citations_and_says_how_a_follow_up_was_read():
     assert r"\[x\]\(javascript\:y\)" in reply
     assert r"\[1\] What's \*up\*\: reader comment by John" in reply
     assert "Read with the earlier question as: What did Sadr demand? Did they accept?" in reply
+
+
+def test_chat_reply_links_each_citation_marker_to_its_source_of_this_answer():
+    passages = [_passage("a", doc_id="a.pdf", part="article", author=None), _passage("b")]
+    text = "First [1]. Second [2]. A document's own [7] stays text."
+    reply = chat_reply(Answer("q", text, passages, True), answer_number=4)
+    assert r"First [\[1\]](#qa-cite-4-1)\. Second [\[2\]](#qa-cite-4-2)\." in reply
+    assert r"own \[7\] stays" in reply  # no citation 7: no link
+    assert "\n[\\[1\\]](#qa-cite-4-1) T &lt;b&gt;\\: PDF  \n[\\[2\\]](#qa-cite-4-2) T" in reply
+    assert "#qa-cite" not in chat_reply(Answer("q", text, passages, True))  # no number, no links
 
 
 def test_a_quoted_code_block_is_shown_verbatim_in_a_fence_it_cannot_close():

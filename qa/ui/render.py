@@ -362,7 +362,9 @@ def document_view(
         if end < len(doc.text)
         else ""
     )
-    label = part_label(where.part, where.author, where.doc_id)
+    # Which part is highlighted, when the document has parts (an article and its comments); the
+    # kind of file needs no saying beside its name.
+    label = part_label(where.part, where.author)
     highlighted = f"highlighted: {escape(label)}, " if label else "highlighted: "
     text = (
         f'{cut_before}<div class="qa-doc-text">{before}'

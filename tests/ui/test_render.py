@@ -166,6 +166,9 @@ def test_document_view_highlights_the_passage_inside_the_whole_text():
     assert "Before. &lt;b&gt;" in html and "&lt;/b&gt; After." in html
     assert '<mark class="qa-highlight"><mark class="qa-quote">Passage</mark> here.</mark>' in html
     assert "qa-cut" not in html  # short documents are shown whole
+    assert "d.txt · highlighted: characters 11–24" in html  # not "highlighted: text file"
+    comment = _passage("Passage here.", start=start, part="comment", author="Eve")
+    assert "highlighted: reader comment by Eve, characters" in document_view(doc, comment)
 
 
 def test_document_view_shows_a_window_of_a_long_document():

@@ -12,6 +12,7 @@ QUEUE_SIZE = 64
 CONVERSATIONS = 500
 
 # Answers of a conversation whose sources the chat can bring back (a click on an earlier
-# answer's citation); about 10 KB each with the default five passages, so at most about
-# 100 KB a session beside the settings above. An older answer's citations say so.
+# answer's citation). An answer keeps only the passages it cites: 1-4 KB pickled for the demo
+# corpus's and the test manuals' answers, so tens of KB a session beside the settings above.
+# A citation of an older answer says that its sources are no longer kept.
 KEPT_ANSWERS = 10

@@ -187,7 +187,9 @@ def chat_reply(
     return "\n\n".join(parts)
 
 
-_ESCAPED_MARKER = re.compile(r"\\\[(\d+)\\\]")  # [n] as escape_markdown writes it
+# [n] as escape_markdown writes it; a few ASCII digits, as a citation has (a document quoted in
+# the answer may hold "[" and 5,000 digits, which int() refuses).
+_ESCAPED_MARKER = re.compile(r"\\\[([0-9]{1,4})\\\]")
 
 
 def _link_citations(markdown: str, citations: int, answer_number: int | None) -> str:

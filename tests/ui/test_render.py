@@ -191,7 +191,7 @@ def test_chat_reply_lists_citations_and_says_how_a_follow_up_was_read():
 
 def test_chat_reply_links_each_citation_marker_to_its_source_of_this_answer():
     passages = [_passage("a", doc_id="a.pdf", part="article", author=None), _passage("b")]
-    text = "First [1]. Second [2]. A document's own [7] stays text."
+    text = f"First [1]. Second [2]. A document's own [7] stays text, [{'1' * 5000}] too."
     reply = chat_reply(Answer("q", text, passages, True), answer_number=4)
     assert r"First [\[1\]](#qa-cite-4-1)\. Second [\[2\]](#qa-cite-4-2)\." in reply
     assert r"own \[7\] stays" in reply  # no citation 7: no link

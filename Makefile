@@ -79,7 +79,7 @@ docs: install
 
 # Retakes docs/screenshot.png (the README's picture) from the browser test.
 screenshot: install browser
-	QA_SCREENSHOT=docs/screenshot.png $(BIN)/pytest -q tests/test_browser.py -k asking
+	QA_SCREENSHOT=docs/screenshot.png $(BIN)/pytest -q tests/ui/test_browser.py -k asking
 
 clean:
 	rm -rf $(VENV) $(AUDIT_VENV) build *.egg-info .pytest_cache .ruff_cache

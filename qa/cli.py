@@ -193,12 +193,13 @@ def format_answer(answer: Answer) -> str:
 
 
 def describe(passage: Passage) -> str:
-    """One line: title, part (article or whose comment), date, document and offsets."""
-    part = part_label(passage.part, passage.author)
+    """One line: title, what it is (its file's kind, or whose comment), date, document and
+    offsets."""
+    part = part_label(passage.part, passage.author, passage.doc_id)
     when = f", {passage.date}" if passage.date else ""
     also = f"; also in {', '.join(p.doc_id for p in passage.also_in)}" if passage.also_in else ""
     return (
-        f"{passage.title} — {part}{when} ({passage.doc_id}{location(passage)}, "
+        f"{passage.title}{part and ' — '}{part}{when} ({passage.doc_id}{location(passage)}, "
         f"chars {passage.start}–{passage.end}{also})"
     )
 

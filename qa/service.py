@@ -19,6 +19,7 @@ from embeddings.encoder import Encoder, Role, load_encoder
 from qa.answering import ANSWERERS, Answerer
 from qa.answering.followup import standalone_query
 from qa.errors import ModelError, QuestionError
+from qa.index.manifest import Manifest
 from qa.index.report import IndexReport
 from qa.ingest import SkipFile, isolated
 from qa.ingest.pdf_page import page_texts, page_view_from, render_plain
@@ -200,6 +201,12 @@ class QA:
     def retriever(self) -> Retriever:
         """The loaded index's searcher (loading or building the index on first use)."""
         return self._ready().retriever
+
+    @property
+    def manifest(self) -> Manifest:
+        """What the loaded index holds and how it was built: its documents, chunks and PDF
+        pages, and when (loading or building the index on first use)."""
+        return self._ready().retriever.index.manifest
 
     def document(self, doc_id: str) -> Document:
         """The indexed document ``doc_id`` (its text is what passage offsets refer to).

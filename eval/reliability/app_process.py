@@ -4,6 +4,7 @@ soak tests."""
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -43,9 +44,7 @@ def app_process(
     corpus: Path, index_dir: Path, log: Path, *extra: str, timeout: float = 180
 ) -> Iterator[AppProcess]:
     """``running_app``, yielding the process id as well as the URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "app.py", "--corpus", str(corpus), "--index-dir", str(index_dir)]
     with open(log, "w") as out:
         server = subprocess.Popen(
@@ -67,6 +66,23 @@ def app_process(
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def free_port() -> int:
+    """A free loopback port: the first free one of ``QA_APP_PORTS`` ("7960-7979") when it is
+    set, so that tests on a machine shared with others keep to the ports they were given, else
+    any the system hands out."""
+    wanted = os.environ.get("QA_APP_PORTS", "").strip()
+    first, _, last = wanted.partition("-")
+    candidates = range(int(first), int(last or first) + 1) if wanted else [0]
+    for port in candidates:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise AppStartError(f"no free port in QA_APP_PORTS={wanted}")
 
 
 def _answers(url: str) -> bool:

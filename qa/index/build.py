@@ -167,6 +167,7 @@ def build_index(
         corpus=str(corpus.resolve()),
         documents=len(documents),
         chunks=len(chunks),
+        pages=sum(len(doc.pages) for doc in documents),
         segments=SegmentCounts(**counts),
         skipped=tuple(skipped),
         skipped_files=skipped_files,

@@ -87,6 +87,8 @@ class Manifest:
         corpus: The corpus folder, resolved.
         documents: Number of documents indexed.
         chunks: Number of chunks (rows of the vector and BM25 indexes).
+        pages: Pages of the paged documents (PDF) among them; None in an index built before
+            they were counted.
         segments: Segments of the documents by kind.
         skipped: Files that could not be read, with the reason.
         skipped_files: Their size and modification time, so that an unchanged unreadable file
@@ -101,6 +103,7 @@ class Manifest:
     corpus: str
     documents: int
     chunks: int
+    pages: int | None = None
     segments: SegmentCounts = SegmentCounts()
     skipped: tuple[SkippedFile, ...] = ()
     skipped_files: dict[str, FileStat] = field(default_factory=dict)
@@ -117,6 +120,7 @@ class Manifest:
             "counts": {
                 "documents": self.documents,
                 "chunks": self.chunks,
+                "pages": self.pages,
                 "segments": asdict(self.segments),
             },
             "texts": {k: [v.characters, v.dropped, v.page_rules] for k, v in self.texts.items()},
@@ -133,6 +137,7 @@ class Manifest:
             corpus=str(data["corpus"]),
             documents=int(counts["documents"]),
             chunks=int(counts["chunks"]),
+            pages=None if counts.get("pages") is None else int(counts["pages"]),
             segments=SegmentCounts(**counts["segments"]),
             texts={str(k): _text_kept(v) for k, v in data.get("texts", {}).items()},
             skipped=tuple(SkippedFile(**s) for s in data["skipped"]),

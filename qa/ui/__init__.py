@@ -10,3 +10,9 @@ QUEUE_SIZE = 64
 # would let a long-running server grow by about 500 MB. A session dropped beyond this limit
 # starts afresh: its next question is not read as a follow-up of the earlier ones.
 CONVERSATIONS = 500
+
+# Answers of a conversation whose sources the chat can bring back (a click on an earlier
+# answer's citation). An answer keeps only the passages it cites: 1-4 KB pickled for the demo
+# corpus's and the test manuals' answers, so tens of KB a session beside the settings above.
+# A citation of an older answer says that its sources are no longer kept.
+KEPT_ANSWERS = 10

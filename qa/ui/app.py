@@ -2,16 +2,18 @@
 
 Only translation between people and the library lives here: the question goes to ``QA.answer``
 with the conversation's earlier questions; the answer comes back through ``qa.ui.render`` as
-escaped Markdown and HTML. The page has a chat, a sources panel (click a source to open its document
-with the passage highlighted and scrolled into view), an advanced panel, and one API endpoint,
-``/ask``, that returns the answer and its citations as JSON.
+escaped Markdown and HTML. The page has a header naming the corpus, a chat whose [n] citations
+are links (click one to bring that answer's sources back into the panel, source n marked), a
+sources panel (click a source to open its document with the passage highlighted and scrolled
+into view), an advanced panel, and one API endpoint, ``/ask``, that returns the answer and its
+citations as JSON.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import gradio as gr
@@ -22,9 +24,11 @@ from qa.search.question import is_blank, valid_unicode
 from qa.service import QA
 from qa.settings import MODES
 from qa.types import Answer, PageView, Passage, Place, Quote
-from qa.ui import CONVERSATIONS, QUEUE_SIZE
+from qa.ui import CONVERSATIONS, KEPT_ANSWERS, QUEUE_SIZE
 from qa.ui.render import (
+    CITATION_LINK,
     chat_reply,
+    corpus_header,
     document_view,
     escape,
     escape_markdown,
@@ -48,13 +52,34 @@ the passages that support the answer appear here.</p></section>'
 NO_DOCUMENT = '<p class="qa-empty">Click a source to read it in its document.</p>'
 
 # A click on anything with data-open (a source card's button, an "also in" place) becomes a
-# Python event carrying which passage to open.
+# Python event carrying which passage to open ("A:n" or "A:n.m"); so does a click on a
+# citation link of the chat ("#qa-cite-A-n"), marked as one, which shows the source instead.
+# When the panel changes, the marked card comes into view, and in every card whose passage
+# scrolls, the answering sentence.
 OPEN_ON_CLICK = """
 element.addEventListener('click', (event) => {
   const target = event.target.closest('[data-open]');
   if (target) trigger('click', {open: target.dataset.open});
 });
-"""
+document.addEventListener('click', (event) => {
+  const link = event.target.closest && event.target.closest('a[href^="LINK"]');
+  if (!link) return;
+  event.preventDefault();  // no jump to a fragment, no new tab
+  const [answer, source] = link.getAttribute('href').slice(LENGTH).split('-');
+  trigger('click', {open: `${answer}:${source}`, cite: true});
+}, true);
+watch('value', () => {
+  for (const passage of element.querySelectorAll('.qa-passage')) {
+    const quote = passage.querySelector('mark.qa-quote');
+    if (quote && passage.scrollHeight > passage.clientHeight) {
+      const below = quote.getBoundingClientRect().top - passage.getBoundingClientRect().top;
+      passage.scrollTop += below - passage.clientHeight / 4;
+    }
+  }
+  const card = element.querySelector('.qa-source.qa-selected');
+  if (card) card.scrollIntoView({block: 'nearest'});
+});
+""".replace("LENGTH", str(len(CITATION_LINK))).replace("LINK", CITATION_LINK)
 # When a document is shown, bring its highlighted passage into view, and in a PDF's first page
 # image the first boxed line (its data-focus: a share of the image's height).
 SCROLL_TO_HIGHLIGHT = """
@@ -70,10 +95,18 @@ watch('value', () => {
 });
 """
 CSS = """
+.qa-header h2 { margin: 0; }
+.qa-corpus { margin: .2em 0; font-size: 1.05em; }
+.qa-folder { font-weight: 600; font-family: var(--font-mono); }
+.qa-intro { margin: .2em 0 0; opacity: .8; }
+#qa-chat a[href^="#qa-cite-"] { text-decoration: none; font-weight: 600; }
 .qa-sources h3, .qa-document h3 { margin: 0 0 .5em; }
+.qa-asked { margin: 0 0 .6em; opacity: .8; }
 .qa-timing { font-weight: normal; font-size: .8em; opacity: .7; margin-left: .5em; }
 .qa-source { border: 1px solid var(--border-color-primary); border-radius: 8px;
   padding: .6em .8em; margin-bottom: .7em; }
+.qa-source.qa-selected { border-color: var(--color-accent);
+  box-shadow: 0 0 0 2px var(--color-accent); }
 .qa-number { font-weight: bold; }
 .qa-title { font-weight: 600; }
 .qa-byline, .qa-doc-meta, .qa-cut { opacity: .75; font-size: .9em; }
@@ -82,6 +115,9 @@ CSS = """
 .qa-passage { margin: .4em 0; padding-left: .7em;
   border-left: 3px solid var(--border-color-primary); white-space: pre-wrap;
   max-height: 14em; overflow-y: auto; }
+.qa-code { white-space: pre; font-family: var(--font-mono); font-size: .9em; margin: .3em 0;
+  padding: .3em .5em; overflow-x: auto; background: var(--background-fill-secondary);
+  border-radius: 4px; }
 mark.qa-quote { background: #ffe58f; color: #000; }
 mark.qa-highlight { background: #d6e4ff; color: #000; }
 .qa-doc-text { white-space: pre-wrap; }
@@ -101,11 +137,31 @@ mark.qa-highlight { background: #d6e4ff; color: #000; }
 
 
 @dataclass(frozen=True)
+class Answered:
+    """An answer of a conversation, numbered from 1, as its sources panel shows it."""
+
+    number: int
+    answer: Answer
+    elapsed_ms: float | None = None
+
+
+@dataclass(frozen=True)
 class ChatState:
-    """One browser session: the questions answered so far, and the latest answer."""
+    """One browser session: the questions answered so far, the latest ``KEPT_ANSWERS``
+    answers (their citations, for the chat's links to bring back), and which of them the
+    sources panel shows."""
 
     questions: tuple[str, ...] = ()
-    answer: Answer | None = None
+    answers: tuple[Answered, ...] = ()
+    shown: int = 0
+
+    def answered(self, number: int) -> Answered | None:
+        return next((a for a in self.answers if a.number == number), None)
+
+    def with_answer(self, question: str, answer: Answer, elapsed_ms: float) -> ChatState:
+        number = len(self.questions) + 1
+        kept = (*self.answers, Answered(number, answer, elapsed_ms))[-KEPT_ANSWERS:]
+        return ChatState((*self.questions, question), kept, number)
 
 
 def build_app(qa: QA) -> gr.Blocks:
@@ -133,19 +189,44 @@ def build_app(qa: QA) -> gr.Blocks:
             history.append({"role": "assistant", "content": reply})
             return history, state, gr.skip(), gr.skip(), message
         rewritten = answer.query if answer.query != answer.question else None
-        history.append({"role": "assistant", "content": chat_reply(answer, rewritten)})
-        state = ChatState((*state.questions, message.strip()), answer)
-        return history, state, source_cards(answer, qa.document, elapsed_ms), NO_DOCUMENT, ""
+        state = state.with_answer(message.strip(), answer, elapsed_ms)
+        reply = chat_reply(answer, rewritten, answer_number=state.shown)
+        history.append({"role": "assistant", "content": reply})
+        cards = source_cards(answer, qa.document, elapsed_ms, answer_number=state.shown)
+        return history, state, cards, NO_DOCUMENT, ""
 
-    def open_source(state: ChatState, event: gr.EventData) -> str:
-        target = _find(state.answer, str(getattr(event, "open", "")))
+    def open_source(state: ChatState, event: gr.EventData) -> tuple[ChatState, str, str]:
+        """A click on a source card (open its document) or on a citation in the chat (show
+        that answer's sources, the cited one marked)."""
+        key = str(getattr(event, "open", ""))
+        if getattr(event, "cite", False) is True:
+            return show_citation(state, key)
+        target = _find(state, key)
         if target is None:
-            return NO_DOCUMENT
+            return state, gr.skip(), NO_DOCUMENT
         where, quotes = target
         try:
-            return document_view(qa.document(where.doc_id), where, quotes, _pages(qa, where))
+            view = document_view(qa.document(where.doc_id), where, quotes, _pages(qa, where))
         except DocumentNotFoundError:
-            return f'<p class="qa-empty">{escape(where.doc_id)} is no longer in the index.</p>'
+            view = f'<p class="qa-empty">{escape(where.doc_id)} is no longer in the index.</p>'
+        return state, gr.skip(), view
+
+    def show_citation(state: ChatState, key: str) -> tuple[ChatState, str, str]:
+        number, _, citation = key.partition(":")
+        answered = state.answered(_number(number))
+        if answered is None:
+            note = (
+                f"The sources of earlier answers are kept for the last {KEPT_ANSWERS}: "
+                "ask the question again to see them."
+            )
+            return state, gr.skip(), f'<p class="qa-empty">{note}</p>'
+        selected = _number(citation) or None
+        cards = source_cards(
+            answered.answer, qa.document, answered.elapsed_ms, answered.number, selected
+        )
+        # The document view stays when it belongs to the answer shown; another answer's goes.
+        viewer = gr.skip() if answered.number == state.shown else NO_DOCUMENT
+        return replace(state, shown=answered.number), cards, viewer
 
     def new_conversation() -> tuple[list[dict[str, Any]], ChatState, str, str]:
         return [], ChatState(), NO_SOURCES, NO_DOCUMENT
@@ -178,10 +259,7 @@ def build_app(qa: QA) -> gr.Blocks:
     examples = EXAMPLES if qa.corpus.resolve() == DEFAULT_CORPUS.resolve() else []
     with gr.Blocks(title="Ask the corpus", analytics_enabled=False) as app:
         state = gr.State(ChatState())
-        gr.Markdown(
-            "## Ask the corpus\nAnswers are sentences quoted from the documents, with numbered "
-            "citations. Click a source to read it in its document."
-        )
+        gr.HTML(corpus_header(qa.corpus.resolve().name, qa.manifest), elem_id="qa-header")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 chat = gr.Chatbot(
@@ -246,7 +324,7 @@ def build_app(qa: QA) -> gr.Blocks:
         example_list.click(
             lambda sample: sample[0], example_list, question, api_visibility="private"
         ).then(**chat_io)
-        sources.click(open_source, [state], [viewer], api_visibility="private")
+        sources.click(open_source, [state], [state, sources, viewer], api_visibility="private")
         for trigger in (clear.click, chat.clear):  # the button, and the chat's own bin icon
             trigger(
                 new_conversation, None, [chat, state, sources, viewer], api_visibility="private"
@@ -255,19 +333,30 @@ def build_app(qa: QA) -> gr.Blocks:
     return app
 
 
-def _find(answer: Answer | None, key: str) -> tuple[Passage | Place, list[Quote]] | None:
-    """The passage a ``data-open`` key names: "n" is citation n, "n.m" its m-th "also in"."""
-    if answer is None:
+def _find(state: ChatState, key: str) -> tuple[Passage | Place, list[Quote]] | None:
+    """The passage a ``data-open`` key names: "A:n" is citation n of answer A, "A:n.m" its
+    m-th "also in"."""
+    answer_number, _, key = key.partition(":")
+    answered = state.answered(_number(answer_number))
+    if answered is None:
         return None
-    number, _, place = key.partition(".")
-    if not number.isdigit() or not 1 <= int(number) <= len(answer.citations):
+    answer = answered.answer
+    cited, _, place = key.partition(".")
+    number = _number(cited)
+    if not 1 <= number <= len(answer.citations):
         return None
-    passage = answer.citations[int(number) - 1]
+    passage = answer.citations[number - 1]
     if not place:
-        return passage, [q for q in answer.quotes if q.citation == int(number)]
-    if not place.isdigit() or not 1 <= int(place) <= len(passage.also_in):
+        return passage, [q for q in answer.quotes if q.citation == number]
+    m = _number(place)
+    if not 1 <= m <= len(passage.also_in):
         return None
-    return passage.also_in[int(place) - 1], []
+    return passage.also_in[m - 1], []
+
+
+def _number(text: str) -> int:
+    """The number a key's part writes in ASCII digits (at most 9), else 0 (numbers start at 1)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
 
 
 def _pages(qa: QA, where: Passage | Place) -> PageView:

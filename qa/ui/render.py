@@ -13,7 +13,10 @@ import html
 import re
 import textwrap
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
+from qa.answering.layout import layout
+from qa.index.manifest import Manifest
 from qa.types import (
     SECTION_SEPARATOR,
     Answer,
@@ -28,6 +31,20 @@ from qa.types import (
 )
 
 DOCUMENT_WINDOW = 20_000  # characters shown either side of a passage in a long document
+# What a document is, by its file's suffix (the formats of qa.ingest.formats), for its label.
+FILE_KINDS = {
+    ".pdf": "PDF",
+    ".docx": "Word document",
+    ".html": "web page",
+    ".htm": "web page",
+    ".md": "Markdown",
+    ".markdown": "Markdown",
+    ".rst": "reStructuredText",
+    ".txt": "text file",
+}
+CITATION_LINK = "#qa-cite-"  # a citation [n] of answer A links to #qa-cite-A-n
+_CODE_KINDS = ("code", "comment")
+_FENCE = re.compile(r"(```+|~~~+)[^\n]*$")  # a Markdown code fence line, its info string with it
 _TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
 
@@ -55,11 +72,54 @@ def code_block(text: str) -> str:
     return f"{fence}\n{textwrap.dedent(text).strip(chr(10))}\n{fence}"
 
 
-def part_label(part: Part, author: str | None) -> str:
-    """'reader comment by NAME' or 'article by NAME', for a passage or a place."""
+def file_kind(doc_id: str) -> str:
+    """What a document is by its file name ("PDF", "web page", "text file"), "" if unknown."""
+    dot = doc_id.rfind(".")
+    return FILE_KINDS.get(doc_id[dot:].lower(), "") if dot >= 0 else ""
+
+
+def part_label(part: Part, author: str | None, doc_id: str = "") -> str:
+    """What a passage or a place is: 'reader comment by NAME', 'article by NAME' (the author's
+    text of a web page that names its author), or else the kind of its file ('PDF', 'text
+    file'), since a manual or a man page is no article; '' when none of these is known."""
     if part == "comment":
         return f"reader comment by {author or 'an anonymous reader'}"
-    return "article" + (f" by {author}" if author else "")
+    if author:
+        return f"article by {author}"
+    return file_kind(doc_id)
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 document', '1,234 documents'."""
+    return f"{count:,} {noun}{'s' * (count != 1)}"
+
+
+def corpus_header(folder: str, manifest: Manifest) -> str:
+    """The page's heading: the folder served, its documents, PDF pages (where the index counted
+    them), passages, and when it was indexed."""
+    facts = [plural(manifest.documents, "document")]
+    if manifest.pages:
+        facts.append(plural(manifest.pages, "PDF page"))
+    facts.append(plural(manifest.chunks, "passage"))
+    indexed = _indexed_at(manifest.created)
+    if indexed:
+        facts.append(f"indexed {indexed}")
+    return (
+        '<header class="qa-header"><h2>Ask the corpus</h2>'
+        f'<p class="qa-corpus"><span class="qa-folder">{escape(folder)}/</span> · '
+        f"{escape(' · '.join(facts))}</p>"
+        '<p class="qa-intro">Answers are sentences quoted from the documents, with numbered '
+        "citations: click a citation to see its source, and a source to read it in its "
+        "document.</p></header>"
+    )
+
+
+def _indexed_at(created: str) -> str:
+    """The manifest's build time ("2026-12-04T18:40:12+0000") to the minute, as written."""
+    try:
+        return datetime.strptime(created, "%Y-%m-%dT%H:%M:%S%z").strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return created
 
 
 def page_label(pages: Sequence[int]) -> str:
@@ -93,72 +153,170 @@ def highlight(text: str, offset: int, spans: Sequence[tuple[int, int]], css_clas
     return "".join(out)
 
 
-def chat_reply(answer: Answer, searched_for: str | None = None) -> str:
+def chat_reply(
+    answer: Answer, searched_for: str | None = None, answer_number: int | None = None
+) -> str:
     """The chat message for ``answer``: its text with [n] markers, then one line per citation.
 
     Args:
         answer: The answer.
         searched_for: The query actually searched, when a follow-up was joined to earlier
             questions; shown so the reader sees how the question was read.
+        answer_number: The answer's number in its conversation; each [n] marker is then a link
+            to ``#qa-cite-A-n`` (``CITATION_LINK``), which the page turns into showing source n
+            of answer A.
     """
+
+    def cited(markdown: str) -> str:
+        return _link_citations(markdown, len(answer.citations), answer_number)
+
     parts = [
-        code_block(text) if verbatim else escape_markdown(text)
+        code_block(text) if verbatim else cited(escape_markdown(text))
         for text, verbatim in answer.blocks()
     ]
     if searched_for:
         parts.append(f"*Read with the earlier question as: {escape_markdown(searched_for)}*")
-    sources = [
-        escape_markdown(f"[{n}] {p.title}{location(p)}: {part_label(p.part, p.author)}")
-        for n, p in enumerate(answer.citations, start=1)
-    ]
+    sources = []
+    for n, p in enumerate(answer.citations, start=1):
+        label = part_label(p.part, p.author, p.doc_id)
+        sources.append(
+            cited(escape_markdown(f"[{n}] {p.title}{location(p)}{label and ': '}{label}"))
+        )
     if sources:
         parts.append("  \n".join(sources))  # two spaces: a line break inside one paragraph
     return "\n\n".join(parts)
 
 
-def source_cards(
-    answer: Answer, document: Callable[[str], Document], elapsed_ms: float | None = None
-) -> str:
-    """The sources panel: one card per citation, with the answering sentences highlighted.
+# [n] as escape_markdown writes it; a few ASCII digits, as a citation has (a document quoted in
+# the answer may hold "[" and 5,000 digits, which int() refuses).
+_ESCAPED_MARKER = re.compile(r"\\\[([0-9]{1,4})\\\]")
 
-    Each card and each "also in" place carries ``data-open="n"`` or ``data-open="n.m"`` (m-th
-    place of citation n): the page turns a click on it into an ``open`` request.
+
+def _link_citations(markdown: str, citations: int, answer_number: int | None) -> str:
+    """Each escaped [n] marker of escaped Markdown, n a citation, as a link to its source."""
+    if answer_number is None:
+        return markdown
+
+    def link(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        if not 1 <= n <= citations:
+            return match.group(0)
+        return f"[{match.group(0)}]({CITATION_LINK}{answer_number}-{n})"
+
+    return _ESCAPED_MARKER.sub(link, markdown)
+
+
+def source_cards(
+    answer: Answer,
+    document: Callable[[str], Document],
+    elapsed_ms: float | None = None,
+    answer_number: int = 1,
+    selected: int | None = None,
+) -> str:
+    """The sources panel of answer ``answer_number`` of a conversation: the question, then
+    one card per citation, with the answering sentences highlighted; card ``selected`` (a
+    citation number) is marked, for the page to bring it into view.
+
+    Each card and each "also in" place carries ``data-open="A:n"`` or ``data-open="A:n.m"``
+    (answer A, its citation n, and that citation's m-th place): the page turns a click on it
+    into an ``open`` request.
     """
     heading = "Sources" if answer.confident else "Nearest passages (not an answer)"
     timing = ""
     if elapsed_ms is not None:
         timing = f' <span class="qa-timing">answered in {elapsed_ms:.0f} ms</span>'
     cards = [
-        _card(n, passage, document(passage.doc_id), answer.quotes)
+        _card(
+            f"{answer_number}:{n}",
+            n,
+            passage,
+            document(passage.doc_id),
+            answer.quotes,
+            n == selected,
+        )
         for n, passage in enumerate(answer.citations, start=1)
     ]
     body = "".join(cards) or '<p class="qa-empty">No passage matched.</p>'
-    return f'<section class="qa-sources"><h3>{heading}{timing}</h3>{body}</section>'
+    asked = f'<p class="qa-asked">For: {escape(answer.question)}</p>' if answer.question else ""
+    return (
+        f'<section class="qa-sources" data-answer="{answer_number}">'
+        f"<h3>{heading}{timing}</h3>{asked}{body}</section>"
+    )
 
 
-def _card(number: int, passage: Passage, doc: Document, quotes: Sequence[Quote]) -> str:
+def _card(
+    key: str,
+    number: int,
+    passage: Passage,
+    doc: Document,
+    quotes: Sequence[Quote],
+    selected: bool = False,
+) -> str:
     spans = [(q.start, q.end) for q in quotes if q.citation == number]
     where = f"{escape(passage.doc_id)}{location(passage)}, characters {passage.start}–{passage.end}"
-    when = f" · {escape(passage.date)}" if passage.date else ""
+    label = sentence_case(part_label(passage.part, passage.author, passage.doc_id))
+    what = " · ".join(text for text in (label, passage.date) if text)
+    part = (
+        f'<div class="qa-part qa-part-{escape(passage.part)}">{escape(what)}</div>' if what else ""
+    )
     also = "".join(
-        f'<li><button type="button" class="qa-link" data-open="{number}.{m}">'
-        f"{escape(place.title)} ({escape(place.doc_id)}, {escape(place.part)})</button></li>"
+        f'<li><button type="button" class="qa-link" data-open="{key}.{m}">'
+        f"{escape(place.title)} ({escape(_place_label(place))})</button></li>"
         for m, place in enumerate(passage.also_in, start=1)
     )
     also_in = f'<div class="qa-also">Also in: <ul>{also}</ul></div>' if also else ""
     return (
-        f'<article class="qa-source" data-part="{escape(passage.part)}">'
+        f'<article class="qa-source{" qa-selected" * selected}" data-source="{number}" '
+        f'data-part="{escape(passage.part)}">'
         f'<header><span class="qa-number">[{number}]</span> '
         f'<span class="qa-title">{escape(passage.title)}</span>'
-        f"{_document_byline(doc)}</header>"
-        f'<div class="qa-part qa-part-{escape(passage.part)}">'
-        f"{escape(sentence_case(part_label(passage.part, passage.author)))}{when}</div>"
-        f'<blockquote class="qa-passage">'
-        f"{highlight(passage.text, passage.start, spans, 'qa-quote')}</blockquote>"
+        f"{_document_byline(doc)}</header>{part}"
+        f'<blockquote class="qa-passage">{passage_html(passage, spans)}</blockquote>'
         f"{also_in}"
-        f'<button type="button" class="qa-open" data-open="{number}">'
+        f'<button type="button" class="qa-open" data-open="{key}">'
         f"Open in document ({where})</button></article>"
     )
+
+
+def _place_label(place: Place) -> str:
+    label = part_label(place.part, place.author, place.doc_id)
+    return f"{place.doc_id}, {label}" if label else place.doc_id
+
+
+def passage_html(passage: Passage, spans: Sequence[tuple[int, int]]) -> str:
+    """A passage's text, escaped, its ``spans`` (document offsets) marked as quotes, and its
+    code (``qa.answering.layout``: a fenced block, a prompt, statements) in
+    ``<pre class="qa-code">`` from the start of its first line, so that it keeps its
+    indentation; the line breaks around a code block are left to the block."""
+    text, offset = passage.text, passage.start
+    out: list[str] = []
+    position = 0
+    for start, end in _code_spans(text, passage.section, passage.title):
+        before = text[position:start]
+        out.append(highlight(before.removesuffix("\n"), offset + position, spans, "qa-quote"))
+        code = highlight(text[start:end], offset + start, spans, "qa-quote")
+        out.append(f'<pre class="qa-code">{code}</pre>')
+        position = end + 1 if text[end : end + 1] == "\n" else end
+    out.append(highlight(text[position:], offset + position, spans, "qa-quote"))
+    return "".join(out)
+
+
+def _code_spans(text: str, section: str | None, title: str) -> list[tuple[int, int]]:
+    """The code of ``text`` as (start, end) of whole lines, with the fence lines around it,
+    blocks apart only by blank lines joined. A lone fence line (the end of a block whose start
+    is in another passage) is code too: it is markup, not prose."""
+    spans: list[tuple[int, int]] = []
+    for block in layout(text, section, title):
+        fence = block.kind == "navigation" and _FENCE.match(text[block.start : block.end])
+        if block.kind not in _CODE_KINDS and not fence:  # a fence line goes with its code
+            continue
+        start = text.rfind("\n", 0, block.start) + 1  # the line's indentation with it
+        end = text.find("\n", block.end)
+        end = len(text) if end < 0 else end
+        if spans and not text[spans[-1][1] : start].strip():
+            start = spans.pop()[0]
+        spans.append((start, end))
+    return spans
 
 
 def location(passage: Passage) -> str:
@@ -206,7 +364,10 @@ def document_view(
         if end < len(doc.text)
         else ""
     )
-    label = escape(part_label(where.part, where.author))
+    # Which part is highlighted, when the document has parts (an article and its comments); the
+    # kind of file needs no saying beside its name.
+    label = part_label(where.part, where.author)
+    highlighted = f"highlighted: {escape(label)}, " if label else "highlighted: "
     text = (
         f'{cut_before}<div class="qa-doc-text">{before}'
         f'<mark class="qa-highlight">{passage}</mark>{after}</div>{cut_after}'
@@ -222,7 +383,7 @@ def document_view(
         f'<section class="qa-document" data-doc="{escape(doc.doc_id)}">'
         f"<h3>{escape(doc.title)}</h3>"
         f'<div class="qa-doc-meta">{escape(doc.doc_id)}{_document_byline(doc)} · '
-        f"highlighted: {label}, characters {where.start}–{where.end}</div>"
+        f"{highlighted}characters {where.start}–{where.end}</div>"
         f"{note}{text}</section>"
     )
 

@@ -93,3 +93,11 @@ def test_an_up_to_date_index_says_so_in_a_line_or_in_full() -> None:
     full = report.summary(details=True)
     assert "spec.pdf: 5% (300 of 6,000 characters: 300 running headers and footers)" in full
     assert "deck.pptx: not a supported format" in full
+
+
+def test_the_manifest_keeps_the_pdf_page_count_and_reads_an_older_one_without_it() -> None:
+    manifest = Manifest(settings=SETTINGS, corpus="/docs", documents=2, chunks=9, pages=17)
+    stored = manifest.to_json()
+    assert Manifest.from_json(stored).pages == 17
+    del stored["counts"]["pages"]  # written before pages were counted
+    assert Manifest.from_json(stored).pages is None

@@ -1,13 +1,15 @@
 """The chat in a real browser: Debian's Chromium driven by Playwright, against ``python app.py``.
 
 Set QA_SCREENSHOT=docs/screenshot.png to keep the screenshot of the app answering
-(``make screenshot`` does), and QA_PAGE_SCREENSHOT=FILE.png for the one of a PDF source opened
-on its page.
+(``make screenshot`` does), QA_PAGE_SCREENSHOT=FILE.png for the one of a PDF source opened
+on its page, and QA_SOURCES_SCREENSHOT=FILE.png for the one of a folder of manuals, an earlier
+answer's sources brought back by its citation.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,6 +56,23 @@ def page(browser: Browser) -> Iterator[Page]:
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def manuals_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over a folder of manuals of four formats (not the demo corpus's blog posts)."""
+    folder = tmp_path_factory.mktemp("app-manuals")
+    corpus = folder / "manuals"
+    corpus.mkdir()
+    for name in (
+        "shared-mime-info-spec.pdf",
+        "nodejs-intl.md",
+        "ls-man-page.txt",
+        "pip-repeatable-installs.docx",
+    ):
+        shutil.copy(FIXTURES / name, corpus / name)
+    with running_app(corpus, folder / "index", folder / "app.log") as url:
+        yield url
 
 
 def bot_messages(page: Page):
@@ -140,13 +159,17 @@ ${window.__pwned='template'} {{constructor.constructor("window.__pwned='hbs'")()
 """
 
 
+HOSTILE_FOLDER = "hostile <img src=x onerror=\"window.__pwned='folder'\">"
+
+
 def test_html_and_script_in_a_document_show_as_text_and_run_nothing(page, tmp_path):
-    corpus = tmp_path / "hostile"
+    corpus = tmp_path / HOSTILE_FOLDER  # the header names the folder
     corpus.mkdir()
     (corpus / "hostile.txt").write_text(HOSTILE)
     (corpus / "tricks.md").write_text("# Notes\n\n" + HOSTILE)
     with running_app(corpus, tmp_path / "index", tmp_path / "app.log") as url:
         page.goto(url)
+        expect(page.locator("#qa-header")).to_contain_text(f"{HOSTILE_FOLDER}/ · 2 documents")
         reply = ask(page, "Who brokered the ceasefire?")
         assert "<img src=x onerror=" in reply  # shown as text
         sources = page.locator("#qa-sources")
@@ -184,3 +207,94 @@ def test_opening_a_pdf_source_shows_its_page_with_the_passage_boxed(page, tmp_pa
         expect(report).to_contain_text("running headers and footers")
         expect(report).to_contain_text("spec.pdf:")
         assert not page.errors and not page.dialogs
+
+
+def test_the_header_names_the_folder_and_what_it_holds(page, manuals_url):
+    page.goto(manuals_url)
+    header = page.locator("#qa-header .qa-corpus")
+    expect(header).to_contain_text("manuals/ · 4 documents · 17 PDF pages · ")
+    expect(header).to_contain_text(re.compile(r"\d+ passages · indexed \d{4}-\d\d-\d\d \d\d:\d\d"))
+
+
+ICU_AT_RUNTIME = "How can ICU data be provided at runtime?"
+RUNTIME = "/runtime/directory/with/dat/file --with-intl=small-icu"
+MAGIC = "What does the magic file contain?"
+MIME_COMMAND = "Which command must an application run after installing its XML file?"
+
+
+def shown_sources(page: Page):
+    return page.locator("#qa-sources .qa-sources")
+
+
+def test_clicking_a_citation_marks_its_source_card(page, manuals_url):
+    page.goto(manuals_url)
+    ask(page, MAGIC)  # "... magic.mime file. [2] There is no version number in the file. [1]"
+    expect(page.locator("#qa-sources .qa-source")).to_have_count(2)
+    expect(page.locator("#qa-sources .qa-selected")).to_have_count(0)
+    page.set_viewport_size({"width": 1400, "height": 600})  # source 2 below the fold
+    page.evaluate("window.scrollTo(0, 0)")
+    bot_messages(page).last.get_by_role("link", name="[2]").first.click()
+    selected = page.locator("#qa-sources .qa-source.qa-selected")
+    expect(selected).to_have_attribute("data-source", "2", timeout=ANSWER_TIMEOUT_MS)
+    expect(selected).to_be_in_viewport()
+    expect(selected.locator("mark.qa-quote")).to_contain_text("Each match element")
+    bot_messages(page).last.get_by_role("link", name="[1]").first.click()
+    expect(selected).to_have_attribute("data-source", "1")
+    expect(selected).to_have_count(1)
+    assert "#" not in page.url  # the link went nowhere: no jump, no new tab
+    assert len(page.context.pages) == 1
+    assert not page.errors and not page.dialogs
+
+
+def test_an_earlier_answers_citation_brings_its_sources_back(page, manuals_url):
+    page.goto(manuals_url)
+    ask(page, ICU_AT_RUNTIME)
+    expect(shown_sources(page).locator(".qa-asked")).to_have_text(f"For: {ICU_AT_RUNTIME}")
+    first_titles = page.locator("#qa-sources .qa-title").all_inner_texts()
+    ask(page, MIME_COMMAND)
+    expect(shown_sources(page).locator(".qa-asked")).to_have_text(f"For: {MIME_COMMAND}")
+
+    bot_messages(page).first.get_by_role("link", name="[1]").first.click()
+    expect(shown_sources(page).locator(".qa-asked")).to_have_text(
+        f"For: {ICU_AT_RUNTIME}", timeout=ANSWER_TIMEOUT_MS
+    )
+    assert page.locator("#qa-sources .qa-title").all_inner_texts() == first_titles
+    expect(page.locator("#qa-sources .qa-selected")).to_have_attribute("data-source", "1")
+    # Its cards open its own documents.
+    page.locator("#qa-sources .qa-selected .qa-open").click()
+    expect(page.locator("#qa-document h3")).to_have_text(first_titles[0], timeout=ANSWER_TIMEOUT_MS)
+    if os.environ.get("QA_SOURCES_SCREENSHOT"):
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=os.environ["QA_SOURCES_SCREENSHOT"])
+
+    bot_messages(page).last.get_by_role("link", name="[1]").first.click()
+    expect(shown_sources(page).locator(".qa-asked")).to_have_text(f"For: {MIME_COMMAND}")
+    expect(page.locator("#qa-document")).to_contain_text("Click a source")  # not answer 1's
+    assert not page.errors and not page.dialogs
+
+
+def test_code_in_a_source_keeps_its_indentation(page, manuals_url):
+    page.goto(manuals_url)
+    ask(page, ICU_AT_RUNTIME)
+    code = page.locator("#qa-sources pre.qa-code", has_text="./configure").first
+    expect(code).to_be_visible()
+    assert code.evaluate("e => getComputedStyle(e).whiteSpace") == "pre"
+    lines = code.evaluate("e => e.textContent").splitlines()
+    assert lines[:2] == ["  ```bash", "  ./configure --with-icu-default-data-dir=" + RUNTIME]
+    assert "monospace" in code.evaluate("e => getComputedStyle(e).fontFamily")
+
+
+def test_the_answering_sentence_is_scrolled_into_view_in_its_card(page, manuals_url):
+    page.goto(manuals_url)
+    ask(page, MAGIC)  # "... magic.mime file. [2] There is no version number in the file. [1]"
+    card = page.locator("#qa-sources .qa-source").nth(1)
+    expect(card.locator("mark.qa-quote")).to_contain_text("Each match element")
+    # The card's passage scrolls (it is long) and the sentence is far down in it.
+    scrolled, inside = card.locator(".qa-passage").evaluate(
+        """p => {
+             const box = p.getBoundingClientRect();
+             const quote = p.querySelector('mark.qa-quote').getBoundingClientRect();
+             return [p.scrollTop, quote.top >= box.top && quote.bottom <= box.bottom];
+           }"""
+    )
+    assert scrolled > 0 and inside

@@ -7,14 +7,18 @@ import re
 import tempfile
 from pathlib import Path
 
+from qa.index.manifest import BuildSettings, Manifest
 from qa.types import Answer, Document, PageView, Passage, Place, Quote
 from qa.ui.render import (
     chat_reply,
+    corpus_header,
     document_view,
     escape,
     escape_markdown,
     highlight,
     location,
+    part_label,
+    passage_html,
     source_cards,
 )
 
@@ -68,12 +72,89 @@ def test_source_cards_escape_everything_and_mark_the_quote():
         [Quote(1, "d.txt", quote_start, 10 + len(text))],
     )
     doc = Document("d.txt", "T <b>", "x" * 10 + text, author="Kim", date="2008")
-    html = source_cards(answer, lambda _: doc, elapsed_ms=12.3)
+    html = source_cards(answer, lambda _: doc, elapsed_ms=12.3, answer_number=3)
     assert "<script" not in html and "<img" not in html and 'javascript:alert(3)"' not in html
     assert '<mark class="qa-quote">The answer sentence.</mark>' in html
     assert "Reader comment by Eve &lt;i&gt;" in html
-    assert 'data-open="1"' in html and 'data-open="1.1"' in html and "copy&lt;x&gt;.txt" in html
-    assert "answered in 12 ms" in html
+    # answer 3's citation 1, and its first "also in" place, a text file
+    assert 'data-open="3:1"' in html and 'data-open="3:1.1"' in html
+    assert "(copy&lt;x&gt;.txt, text file)" in html
+    assert "answered in 12 ms" in html and "qa-selected" not in html
+    assert '<p class="qa-asked">For: q</p>' in html
+
+
+def test_source_cards_mark_the_card_of_the_citation_clicked():
+    passages = [_passage("One.", doc_id="a.pdf"), _passage("Two.", doc_id="b.md")]
+    answer = Answer("Which <one>?", "One. [1]", passages, True)
+    html = source_cards(answer, lambda d: Document(d, "T", "x" * 20), answer_number=2, selected=2)
+    assert html.count("qa-selected") == 1
+    assert '<article class="qa-source qa-selected" data-source="2"' in html
+    assert "For: Which &lt;one&gt;?" in html
+
+
+def test_a_document_is_labelled_by_its_kind_of_file_not_as_an_article():
+    assert part_label("article", None, "manuals/bzip2-manual.pdf") == "PDF"
+    assert part_label("article", None, "tar-man-page.txt") == "text file"
+    assert part_label("article", None, "pip/caching.MD") == "Markdown"
+    assert part_label("article", None, "notes") == ""
+    assert part_label("article", "Kevin Drum", "post.txt") == "article by Kevin Drum"  # a byline
+    assert part_label("comment", None, "post.txt") == "reader comment by an anonymous reader"
+    card = source_cards(
+        Answer(
+            "q", "x [1]", [_passage("T.", doc_id="ls.1", part="article", author=None, date=None)]
+        ),
+        lambda d: Document(d, "T", "x" * 20),
+    )
+    assert "qa-part" not in card.replace('data-part="article"', "")  # nothing to say: no line
+    assert "rticle" not in re.sub(r"<[^>]+>", "", card)
+    dated = _passage("Text.", doc_id="a.pdf", part="article", author=None, date="2008")
+    card = source_cards(Answer("q", "x [1]", [dated]), lambda d: Document(d, "T", "x" * 20))
+    assert '<div class="qa-part qa-part-article">PDF · 2008</div>' in card
+
+
+def test_code_in_a_passage_is_a_preformatted_block_that_keeps_its_indentation():
+    text = (
+        "* The `--with-icu-default-data-dir` configure option:\n\n"
+        "  ```bash\n"
+        "  ./configure --with-icu-default-data-dir=/runtime/dir --with-intl=small-icu\n"
+        "  ```\n\n"
+        "  This only embeds the <default> data directory path into the binary."
+    )
+    passage = _passage(text, doc_id="intl.md", start=100)
+    quote = 100 + text.index("This only")
+    html = passage_html(passage, [(quote, quote + 9)])
+    code = re.findall(r'<pre class="qa-code">(.*?)</pre>', html, re.DOTALL)
+    assert code == [
+        escape(
+            "  ```bash\n"
+            "  ./configure --with-icu-default-data-dir=/runtime/dir --with-intl=small-icu\n"
+            "  ```"
+        )
+    ]
+    assert '<mark class="qa-quote">This only</mark> embeds the &lt;default&gt;' in html
+    prose = _passage("No code here, only a sentence.\n  Indented prose.", doc_id="a.txt")
+    assert passage_html(prose, []) == escape(prose.text)
+
+
+def _manifest(**counts) -> Manifest:
+    settings = BuildSettings(4, "all-MiniLM-L6-v2", "int8", 384, 256, 192, 32, 0.7)
+    return Manifest(settings, "/docs", **counts)
+
+
+def test_the_header_names_the_folder_its_documents_pages_passages_and_indexing_time():
+    manifest = _manifest(documents=33, chunks=1234, pages=210, created="2026-12-04T18:40:12+0000")
+    html = corpus_header("realdocs", manifest)
+    assert (
+        "realdocs/ · 33 documents · 210 PDF pages · 1,234 passages · indexed 2026-12-04 18:40"
+        in (re.sub(r"<[^>]+>", "", html))
+    )
+    plain = re.sub(r"<[^>]+>", "", corpus_header("notes", _manifest(documents=1, chunks=1)))
+    assert "notes/ · 1 document · 1 passage" in plain and "PDF" not in plain  # pages unknown
+
+
+def test_the_header_escapes_a_hostile_folder_name():
+    html = corpus_header('<img src=x onerror="alert(1)">${x}', _manifest(documents=1, chunks=2))
+    assert "<img" not in html and "onerror=&quot;" in html and "&#36;&#123;x&#125;" in html
 
 
 def test_document_view_highlights_the_passage_inside_the_whole_text():
@@ -85,6 +166,9 @@ def test_document_view_highlights_the_passage_inside_the_whole_text():
     assert "Before. &lt;b&gt;" in html and "&lt;/b&gt; After." in html
     assert '<mark class="qa-highlight"><mark class="qa-quote">Passage</mark> here.</mark>' in html
     assert "qa-cut" not in html  # short documents are shown whole
+    assert "d.txt · highlighted: characters 11–24" in html  # not "highlighted: text file"
+    comment = _passage("Passage here.", start=start, part="comment", author="Eve")
+    assert "highlighted: reader comment by Eve, characters" in document_view(doc, comment)
 
 
 def test_document_view_shows_a_window_of_a_long_document():
@@ -103,6 +187,16 @@ def test_chat_reply_lists_citations_and_says_how_a_follow_up_was_read():
     assert r"\[x\]\(javascript\:y\)" in reply
     assert r"\[1\] What's \*up\*\: reader comment by John" in reply
     assert "Read with the earlier question as: What did Sadr demand? Did they accept?" in reply
+
+
+def test_chat_reply_links_each_citation_marker_to_its_source_of_this_answer():
+    passages = [_passage("a", doc_id="a.pdf", part="article", author=None), _passage("b")]
+    text = f"First [1]. Second [2]. A document's own [7] stays text, [{'1' * 5000}] too."
+    reply = chat_reply(Answer("q", text, passages, True), answer_number=4)
+    assert r"First [\[1\]](#qa-cite-4-1)\. Second [\[2\]](#qa-cite-4-2)\." in reply
+    assert r"own \[7\] stays" in reply  # no citation 7: no link
+    assert "\n[\\[1\\]](#qa-cite-4-1) T &lt;b&gt;\\: PDF  \n[\\[2\\]](#qa-cite-4-2) T" in reply
+    assert "#qa-cite" not in chat_reply(Answer("q", text, passages, True))  # no number, no links
 
 
 def test_a_quoted_code_block_is_shown_verbatim_in_a_fence_it_cannot_close():

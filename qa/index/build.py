@@ -32,7 +32,7 @@ from qa.types import SECTION_SEPARATOR, Chunk, Document, Place, SkippedFile, rep
 log = logging.getLogger(__name__)
 
 # Bump when segmentation, chunking or what BM25 indexes changes, so that old indexes are rebuilt.
-PIPELINE_VERSION = 10
+PIPELINE_VERSION = 11
 
 
 def build_settings(settings: IndexSettings, encoder: Encoder) -> BuildSettings:

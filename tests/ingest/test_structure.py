@@ -261,3 +261,15 @@ def test_the_page_rules_run_on_a_web_page_but_never_on_a_manual(tmp_path: Path) 
     assert dropped == ["Recent Comments"]  # a line only a blog page shows: the rules run
     book = document_of(tmp_path, "manual.txt", manual.encode())
     assert [s.kind for s in book.segments] == ["article"]  # its copyright line is kept
+
+
+@pytest.mark.parametrize(
+    "logo",
+    [
+        '<p align="center"><img src="https://example.org/logo.png" alt="Zstandard"></p>',
+        "[![Build status](https://example.org/badge.svg)](https://example.org/ci)",
+    ],
+)
+def test_a_readme_logo_or_badge_line_is_not_a_title(logo: str) -> None:
+    text = f"{logo}\n\nZstandard is a fast lossless compression algorithm.\n"
+    assert find_title(text, segment_text(text)) is None

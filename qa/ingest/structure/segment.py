@@ -219,6 +219,12 @@ def find_byline(text: str) -> tuple[str | None, str | None]:
     return author, head.date
 
 
+# An HTML tag, an address or a Markdown link or image: a README's logo line
+# ('<p align="center"><img src="https://..." alt="Zstandard"></p>', "[![Build](...)](...)") is
+# markup, not a title.
+_MARKUP = re.compile(r"<[a-zA-Z/!]|://|\]\(")
+
+
 def find_title(text: str, segments: tuple[Segment, ...]) -> str | None:
     """Find the document's title at the start of its article.
 
@@ -358,6 +364,7 @@ def _footer_markers(
 def _looks_like_title(line: str) -> bool:
     return (
         2 <= len(line) <= _TITLE_MAX_CHARS
+        and not _MARKUP.search(line)
         and len(line.split()) <= _TITLE_MAX_WORDS
         and any(c.isalpha() for c in line)
         and not line.endswith((".", ":", ","))

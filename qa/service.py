@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from embeddings import errors as embedding_errors
-from embeddings.encoder import Encoder, Role, load_encoder
+from embeddings.encoder import Encoder, Role, choose_precision, load_encoder
 from qa.answering import ANSWERERS, Answerer
 from qa.answering.followup import standalone_query
 from qa.errors import ModelError, QuestionError
+from qa.index.build import build_settings
 from qa.index.manifest import Manifest
 from qa.index.report import IndexReport
 from qa.ingest import SkipFile, isolated
@@ -253,15 +254,20 @@ class QA:
         return loaded  # type: ignore[return-value]  # _load always sets it
 
     def _load(self, rebuild: bool) -> IndexReport:
+        encoder = self.encoder
+        settings = self.settings.index
+        # What the documents' encoder will resolve to, without loading it: an index that is up
+        # to date is used as it stands, and that model stays unloaded (about 120 MB).
+        documents = choose_precision(settings.precision, encoder.runtime, "documents")
         index, report = open_index(
             self.store,
             self.corpus,
-            self.settings.index,
-            self.document_encoder,
+            settings,
+            lambda: self.document_encoder,
+            build_settings(settings, encoder, documents),
             rebuild=rebuild,
             progress=self.progress,
         )
-        encoder = self.encoder
         retriever = Retriever(
             index, encoder, self.settings.search, batch_size=self.settings.index.batch_size
         )

@@ -35,13 +35,19 @@ log = logging.getLogger(__name__)
 PIPELINE_VERSION = 11
 
 
-def build_settings(settings: IndexSettings, encoder: Encoder) -> BuildSettings:
-    """The settings an index is built with; an index built otherwise must be rebuilt."""
+def build_settings(
+    settings: IndexSettings, encoder: Encoder, precision: str | None = None
+) -> BuildSettings:
+    """The settings an index is built with; an index built otherwise must be rebuilt.
+
+    ``encoder`` is the model that embeds the chunks, or another load of the same model with
+    the chunks' ``precision`` given (what the documents' encoder will resolve to, known
+    before it is loaded)."""
     chunk_tokens = min(settings.chunk_tokens, encoder.content_tokens)  # never cut by the model
     return BuildSettings(
         pipeline=PIPELINE_VERSION,
         model=settings.model,
-        precision=encoder.precision,
+        precision=precision or encoder.precision,
         dimension=encoder.dimension,
         max_tokens=encoder.max_tokens,
         chunk_tokens=chunk_tokens,
@@ -51,13 +57,12 @@ def build_settings(settings: IndexSettings, encoder: Encoder) -> BuildSettings:
     )
 
 
-def is_up_to_date(
-    previous: StoredIndex, files: list[CorpusFile], settings: IndexSettings, encoder: Encoder
-) -> bool:
-    """Whether ``previous`` was built with these settings from exactly these file versions."""
+def is_up_to_date(previous: StoredIndex, files: list[CorpusFile], wanted: BuildSettings) -> bool:
+    """Whether ``previous`` was built with the ``wanted`` settings (``build_settings``) from
+    exactly these file versions."""
     seen = dict(previous.file_stats) | previous.manifest.skipped_files
     listed = {f.doc_id: FileStat(f.size, f.mtime_ns) for f in files}
-    return previous.manifest.settings == build_settings(settings, encoder) and seen == listed
+    return previous.manifest.settings == wanted and seen == listed
 
 
 def build_index(

@@ -12,12 +12,14 @@ reusing all it holds.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from embeddings.encoder import Encoder
 from qa.errors import IndexCorruptError, IndexFormatError, IndexWriteError
 from qa.index.build import build_index, build_settings, is_up_to_date
+from qa.index.manifest import BuildSettings
 from qa.index.report import IndexReport
 from qa.index.stored import StoredIndex
 from qa.ingest import CorpusFile, list_corpus_files
@@ -31,7 +33,8 @@ def open_index(
     store: Store,
     corpus: Path,
     settings: IndexSettings,
-    encoder: Encoder,
+    document_encoder: Callable[[], Encoder],
+    expected: BuildSettings,
     *,
     rebuild: bool = False,
     progress: bool = True,
@@ -39,6 +42,9 @@ def open_index(
     """The index of ``corpus`` in ``store``, brought up to date first; and what that took.
 
     Only new or changed files are read and only new text is embedded, unless ``rebuild``.
+    ``document_encoder`` loads the encoder that embeds chunks, only when something is to be
+    built: an index built with the ``expected`` settings from the files as they are is used as
+    it stands (a server started on an up-to-date index never loads that model).
 
     Raises:
         CorpusError: The folder is missing or holds no readable document.
@@ -46,18 +52,23 @@ def open_index(
     """
     files = list_corpus_files(corpus, unsupported=True)  # every file left out is reported
     previous = None if rebuild else _read(store, locked=False)
-    if previous is not None and is_up_to_date(previous, files, settings, encoder):
+    if previous is not None and is_up_to_date(previous, files, expected):
         if not previous.vectors.outdated:
             return previous, IndexReport.of(previous.manifest, store.location)
     with store.writer_lock():
         if previous is None or not store.is_current(previous):
             previous = None if rebuild else _read(store, locked=True)
-        if previous is not None and is_up_to_date(previous, files, settings, encoder):
+        if previous is not None and is_up_to_date(previous, files, expected):
+            if not previous.vectors.outdated:
+                return previous, IndexReport.of(previous.manifest, store.location)
+        encoder = document_encoder()
+        wanted = build_settings(settings, encoder)  # as loaded: a fallback may differ
+        if previous is not None and is_up_to_date(previous, files, wanted):
             if not previous.vectors.outdated:
                 return previous, IndexReport.of(previous.manifest, store.location)
             return _rewrite(store, corpus, settings, encoder, previous, progress, files)
         if previous is not None:
-            changed = build_settings(settings, encoder).changes_from(previous.manifest.settings)
+            changed = wanted.changes_from(previous.manifest.settings)
             if changed:
                 log.warning(
                     "The index at %s was built with other settings (%s): updating it.",

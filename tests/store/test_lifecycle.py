@@ -37,6 +37,19 @@ def test_persistence_round_trip(built):
     assert qa.retrieve("Who brokered the ceasefire?", k=3)
 
 
+def test_an_up_to_date_index_is_served_without_loading_the_documents_encoder(built, monkeypatch):
+    corpus, index_dir = built
+    loads = []
+    monkeypatch.setattr(QA, "document_encoder", property(lambda qa: loads.append(qa) or qa.encoder))
+    qa = make_qa(corpus, index_dir)
+    assert qa.index().up_to_date
+    assert qa.retrieve("Who brokered the ceasefire?", k=3)
+    assert loads == []  # a server started on an up-to-date index never loads that model
+    (corpus / "new.md").write_text("# Added\n\nA note on the ceasefire brokered in Basra.\n")
+    report = make_qa(corpus, index_dir).index()
+    assert report.embedded > 0 and len(loads) == 1
+
+
 def test_index_folder_holds_plain_files_only(built):
     _, index_dir = built
     version = current_version(index_dir)

@@ -189,13 +189,46 @@ def is_answer_sentence(text: str) -> bool:
     return len(text.split()) >= MIN_SENTENCE_WORDS and has_verb(text)
 
 
+# A word that groff hyphenated at the end of a line: "decom‐" (U+2010 HYPHEN, which a man page's
+# text uses for breaks), then the next line's indentation, the rest of the word in the case of
+# its start ("re‐" / "quirement", "FOR‐" / "MAT1") with the punctuation after it, and the space
+# after that, where more of the line follows (a line holding only the rest of the word is left
+# as it is: moving it up would leave a blank line, a paragraph break).
+_REST = r"(?![{case}])[^\s\w]*(?![^\s\w])"  # the end of the word, and punctuation after it
+_HYPHENATED = re.compile(
+    r"(?:(?<=[a-z])\u2010\n(?P<indent>[ \t]*)(?P<rest>[a-z]+" + _REST.format(case="a-z") + ")"
+    r"|(?<=[A-Z])\u2010\n(?P<upper_indent>[ \t]*)(?P<upper_rest>[A-Z]+"
+    + _REST.format(case="A-Z")
+    + "))"
+    r"(?P<gap>[ \t]*)(?=\S)"
+)
+
+
+def join_hyphenated(text: str) -> str:
+    """``text`` with each word hyphenated over a line break written whole on the first line,
+    offsets unchanged and every line's indentation kept: "re‐\n       quirement is set"
+    becomes "requirement  \n       is set" (the rest of the word moved up, the places of the
+    hyphen and the space after the word left as spaces at the end of the first line), so that
+    an answer quotes the word "requirement". A hyphen in plain ASCII is left alone: it
+    may be a compound's."""
+    return _HYPHENATED.sub(_moved_up, text)
+
+
+def _moved_up(match: re.Match[str]) -> str:
+    lower = match["rest"] is not None
+    rest = match["rest"] if lower else match["upper_rest"]
+    indent = match["indent"] if lower else match["upper_indent"]
+    return f"{rest}{' ' * (1 + len(match['gap']))}\n{indent}"
+
+
 def reading_text(passage: Passage) -> str:
     """The passage's text as its reader reads it, offsets unchanged: each of its running lines
     (``Passage.running_lines``, a PDF's footer and header where a paragraph goes on over a page
     break) and the white space around it turned to spaces but one line break, so that the two
-    halves of the paragraph read as one and no sentence starts with the page's header."""
+    halves of the paragraph read as one and no sentence starts with the page's header; and a
+    word hyphenated over a line break whole (``join_hyphenated``)."""
     if not passage.running_lines:
-        return passage.text
+        return join_hyphenated(passage.text)
     chars = list(passage.text)
     for start, end in passage.running_lines:
         left, right = start - passage.start, end - passage.start
@@ -207,7 +240,7 @@ def reading_text(passage: Passage) -> str:
         chars[left:right] = " " * (right - left)
         if broken:
             chars[right - 1] = "\n"
-    return "".join(chars)
+    return join_hyphenated("".join(chars))
 
 
 def candidates(passages: Sequence[Passage]) -> list[Candidate]:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qa.answering.sentences import Candidate, candidates, example, quoted_literals, split_prose
+from qa.answering.sentences import (
+    Candidate,
+    candidates,
+    example,
+    join_hyphenated,
+    quoted_literals,
+    split_prose,
+)
 from qa.types import Passage
 
 
@@ -228,3 +235,26 @@ def test_a_table_row_is_a_candidate_with_its_header_and_the_header_is_not():
                 line.strip() for line in text.split("\n")
             ]
         assert found[-1].sentence.text.strip("| ").startswith(("zlib", "-2"))
+
+
+def test_a_word_hyphenated_over_a_man_page_line_break_is_read_whole():
+    text = (
+        "       It is also important to appreciate that the decompression memory re‐\n"
+        "       quirement is set at compression time by the choice of block size.\n"
+    )
+    (found,) = candidates([passage(text, start=0)])
+    assert "memory requirement is set" in " ".join(found.sentence.text.split())
+    assert found.sentence.end - found.sentence.start == len(found.sentence.text)
+
+
+def test_join_hyphenated_moves_the_rest_of_the_word_up_keeping_offsets_and_indents():
+    text = (
+        "    the memory re\u2010\n    quirement is set; see BLOCK\u2010\n    SIZE, a compound-\n"
+        "    word, a direc\u2010\n    tory\n"
+    )
+    joined = join_hyphenated(text)
+    assert joined == (
+        "    the memory requirement  \n    is set; see BLOCKSIZE,  \n    a compound-\n"
+        "    word, a direc\u2010\n    tory\n"  # moving "tory" up would leave a blank line
+    )
+    assert len(joined) == len(text)

@@ -89,3 +89,11 @@ def test_a_failed_reindex_keeps_the_index_served(folder, tmp_path):
         qa.index()
     assert qa.indexed_files() == files
     assert qa.retrieve("MIME database directory layout", k=1)[0].doc_id == "spec.pdf"
+
+
+@pytest.mark.parametrize("megabytes", ["0", "-1", "51", "nan"])
+def test_serve_refuses_an_upload_limit_out_of_range(capsys, megabytes):
+    from qa.cli import main
+
+    assert main(["serve", "--allow-uploads", "--max-upload-mb", megabytes]) == 1
+    assert "--max-upload-mb must be above 0 and at most 50" in capsys.readouterr().err

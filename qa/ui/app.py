@@ -48,6 +48,7 @@ EXAMPLES = [
     "Why did Maliki launch the offensive in Basra?",
 ]
 MAX_K = 10
+UPLOAD_CACHE_SECONDS = (600, 3600)  # every 10 minutes, uploads older than an hour go
 SHOWN_QUESTION_CHARS = 500  # a pasted essay is echoed in the chat only this far
 NO_SOURCES = '<section class="qa-sources"><h3>Sources</h3><p class="qa-empty">Ask a question: \
 the passages that support the answer appear here.</p></section>'
@@ -263,7 +264,12 @@ def build_app(
         return {**asdict(answer), "question": question}
 
     examples = EXAMPLES if qa.corpus.resolve() == DEFAULT_CORPUS.resolve() else []
-    with gr.Blocks(title="Ask the corpus", analytics_enabled=False) as app:
+    # With uploads, Gradio keeps what its /upload route received in its cache; a file that no
+    # event took (a visitor who only uploaded) is deleted within the hour.
+    delete_cache = UPLOAD_CACHE_SECONDS if allow_uploads else None
+    with gr.Blocks(
+        title="Ask the corpus", analytics_enabled=False, delete_cache=delete_cache
+    ) as app:
         state = gr.State(ChatState())
         header = gr.HTML(_header(qa), elem_id="qa-header")
         with gr.Row(equal_height=False):

@@ -211,6 +211,17 @@ def documents_section(
         api_visibility="private",
     )
     button.click(reindex, None, **io)  # type: ignore[arg-type]
+    # Each page load shows the index served now, which anyone may have re-indexed since the
+    # page was built.
+    gr.on(
+        None,
+        lambda: (panel(), *refreshed(qa)),
+        None,
+        [listing, *outputs],
+        api_visibility="private",
+        queue=False,
+        show_progress="hidden",  # no dimmed header while it reloads
+    )
     if not allow_uploads:
         return
 

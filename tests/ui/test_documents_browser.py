@@ -1,5 +1,5 @@
 """The Documents panel and uploads in a real browser (Debian's Chromium, the harness of
-``test_browser``): the files indexed and skipped with their reasons, Re-index, and uploads only
+``conftest.py``): the files indexed and skipped with their reasons, Re-index, and uploads only
 with ``--allow-uploads``, refused with a one-line reason when the name, the size or the content
 is wrong.
 
@@ -17,13 +17,9 @@ from playwright.sync_api import Page, expect
 
 from eval.reliability.app_process import running_app
 from tests.helpers import FIXTURES
-from tests.ui import test_browser as harness
 from tests.ui.test_browser import ANSWER_TIMEOUT_MS, ask
 
 pytestmark = pytest.mark.slow  # a subprocess harness: make test runs it, make check does not
-
-browser = harness.browser  # the same Chromium and page fixtures
-page = harness.page
 
 NOTES = b"""# Harbour notes
 
@@ -93,6 +89,13 @@ def test_the_panel_lists_the_documents_and_the_skipped_files_and_re_indexes(page
         reply = ask(page, "What colour did the lighthouse keeper paint the beacon?")
         assert "green" in reply and "Harbour notes" in reply
         assert not page.errors and not page.dialogs
+
+        page.goto(url)  # a page loaded later shows the index as it is now
+        expect(page.locator("#qa-header")).to_contain_text("manuals/ · 3 documents")
+        open_documents(page)
+        expect(row(page, "harbour-notes.md")).to_contain_text("Markdown")
+        page.get_by_text("Index report").click()
+        expect(page.locator("#qa-report pre.qa-report")).to_contain_text("1 read, 2 unchanged")
 
 
 def upload(page: Page, name: str, data: bytes, mime: str = "application/octet-stream") -> None:

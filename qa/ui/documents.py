@@ -11,13 +11,14 @@ time (one concurrency group), so that two visitors never index at once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from qa.errors import QAError
+from qa.errors import QAError, UploadError
 from qa.index.report import IndexedFile, IndexReport
 from qa.ingest.formats import SUFFIXES
 from qa.ingest.upload import MAX_UPLOAD_BYTES
@@ -49,6 +50,7 @@ DOCUMENTS_CSS = """
 #qa-documents-panel h4 { margin: .8em 0 .3em; font-size: 1em; }
 #qa-documents-panel .qa-skipped { margin: 0; padding-left: 1.2em; }
 #qa-documents-panel .qa-skipped li { margin: .15em 0; }
+#qa-documents-status { min-height: 4em; }  /* room for the progress bar while indexing */
 #qa-documents-status p { margin: 0; }
 #qa-documents-status .qa-ok { color: var(--color-accent); }
 #qa-documents-status .qa-refused { color: var(--error-text-color, #b91c1c); }
@@ -150,7 +152,7 @@ def _status(text: str, ok: bool) -> str:
 def documents_section(
     qa: QA,
     outputs: list[gr.components.Component],
-    refreshed: Any,
+    refreshed: Callable[[QA], Sequence[Any]],
     allow_uploads: bool = False,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
 ) -> None:
@@ -235,8 +237,11 @@ def documents_section(
         progress(0, desc=f"Adding {uploaded.name}")
         try:
             report = qa.add_file(uploaded.name, Path(uploaded.path), max_upload_bytes)
-        except QAError as exc:
+        except UploadError as exc:
             return (_status(f"Refused: {exc}", False), *skips(), None)
+        except QAError as exc:  # saved, but the index could not be written: the next run takes it
+            note = f"{uploaded.name} was saved, but indexing failed: {exc}; the index is unchanged"
+            return (_status(note, False), *skips(), None)
         except Exception:
             log.exception("Adding the upload %r failed", uploaded.name)
             note = "The file could not be added (the server log has the details)"

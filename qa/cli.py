@@ -17,10 +17,13 @@ from dataclasses import asdict
 from importlib.metadata import EntryPoint, entry_points
 
 from qa.errors import QAError
+from qa.ingest.upload import MAX_UPLOAD_BYTES
 from qa.settings import MODES, Settings
 from qa.types import Answer, Passage
 from qa.ui import CONVERSATIONS, QUEUE_SIZE
 from qa.ui.render import location, part_label, shorten
+
+MAX_UPLOAD_MB = MAX_UPLOAD_BYTES / (1024 * 1024)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,6 +93,18 @@ def _parser(plugins: dict[str, EntryPoint]) -> argparse.ArgumentParser:
         help=f"browser sessions whose conversation is kept; beyond them the least recently "
         f"used starts afresh (default: {CONVERSATIONS})",
     )
+    serve.add_argument(
+        "--allow-uploads",
+        action="store_true",
+        help="let visitors add documents to the folder from the Documents panel (off: the page "
+        "takes no files)",
+    )
+    serve.add_argument(
+        "--max-upload-mb",
+        type=float,
+        default=MAX_UPLOAD_MB,
+        help=f"the largest upload accepted, in MB (default and most: {MAX_UPLOAD_MB:g})",
+    )
     _common(serve)
     serve.set_defaults(run=_serve)
 
@@ -139,6 +154,11 @@ def _serve(args: argparse.Namespace) -> int:
         raise QAError(f"--queue-size must be 1 or more, not {args.queue_size}")
     if args.conversations < 1:
         raise QAError(f"--conversations must be 1 or more, not {args.conversations}")
+    if not 0 < args.max_upload_mb <= MAX_UPLOAD_MB:
+        raise QAError(
+            f"--max-upload-mb must be above 0 and at most {MAX_UPLOAD_MB:g} (the most the "
+            f"reader reads), not {args.max_upload_mb:g}"
+        )
     try:
         from qa.ui.app import serve
     except ImportError as exc:
@@ -156,6 +176,8 @@ def _serve(args: argparse.Namespace) -> int:
             port=args.port,
             queue_size=args.queue_size,
             conversations=args.conversations,
+            allow_uploads=args.allow_uploads,
+            max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
         )
     except OSError as exc:  # the port is taken, or the address is not this machine's
         raise QAError(f"cannot serve on {args.host}:{args.port}: {exc}") from None

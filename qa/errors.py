@@ -36,3 +36,7 @@ class ModelError(QAError):
 
 class DocumentNotFoundError(QAError, LookupError):
     """No document of that id is in the index (it was removed, or the id is wrong)."""
+
+
+class UploadError(QAError, ValueError):
+    """An uploaded file is refused (its name, size, kind or content); nothing was saved."""

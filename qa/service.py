@@ -10,6 +10,7 @@ by a lock so that concurrent first calls do the work once.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -21,9 +22,10 @@ from qa.answering.followup import standalone_query
 from qa.errors import ModelError, QuestionError
 from qa.index.build import build_settings
 from qa.index.manifest import Manifest
-from qa.index.report import IndexReport
+from qa.index.report import IndexedFile, IndexReport
 from qa.ingest import SkipFile, isolated
 from qa.ingest.pdf_page import page_texts, page_view_from, render_plain
+from qa.ingest.upload import MAX_UPLOAD_BYTES, save_upload
 from qa.paths import DEFAULT_CORPUS, default_index_dir, models_dir
 from qa.search.question import check_k, check_mode, clean_question
 from qa.search.retriever import Retriever
@@ -31,7 +33,7 @@ from qa.settings import IndexSettings, Settings
 from qa.store.base import Store
 from qa.store.folder import FolderStore
 from qa.store.sync import open_index
-from qa.types import Answer, Document, PageView, Passage, Place
+from qa.types import Answer, Document, PageView, Passage, Place, SkippedFile
 
 RENDER_SECONDS = 20.0  # the most a PDF page may take to render for the viewer
 
@@ -96,6 +98,7 @@ class QA:
         self.last_report: IndexReport | None = None
         self._loaded: _Loaded | None = None
         self._lock = threading.Lock()
+        self._files: tuple[_Loaded, list[IndexedFile]] | None = None  # for the loaded index
 
     @property
     def encoder(self) -> Encoder:
@@ -208,6 +211,58 @@ class QA:
         """What the loaded index holds and how it was built: its documents, chunks and PDF
         pages, and when (loading or building the index on first use)."""
         return self._ready().retriever.index.manifest
+
+    def indexed_files(self) -> list[IndexedFile]:
+        """Every document of the loaded index, sorted by ``doc_id``: its title, passages, PDF
+        pages, and characters indexed and left out where the index records them. Worked out
+        once per loaded index (it reads every document record) and kept."""
+        loaded = self._ready()
+        kept = self._files
+        if kept is not None and kept[0] is loaded:
+            return kept[1]
+        index = loaded.retriever.index
+        chunks = Counter(index.chunk(row).chunk.doc_id for row in range(len(index)))
+        texts = index.manifest.texts
+        files = []
+        for doc_id in sorted(set(chunks) | set(texts)):
+            doc = index.document(doc_id)
+            kept_text = texts.get(doc_id)
+            files.append(
+                IndexedFile(
+                    doc_id=doc_id,
+                    title=doc.title,
+                    chunks=chunks[doc_id],
+                    pages=len(doc.pages),
+                    characters=kept_text.characters if kept_text else None,
+                    dropped=kept_text.lost if kept_text else None,
+                )
+            )
+        self._files = (loaded, files)
+        return files
+
+    @property
+    def skipped_files(self) -> list[SkippedFile]:
+        """The corpus files the loaded index left out, each with its one-line reason (an
+        encrypted PDF, an empty file, a format the reader does not know)."""
+        return list(self.manifest.skipped)
+
+    def add_file(
+        self, name: str, source: str | Path, max_bytes: int = MAX_UPLOAD_BYTES
+    ) -> IndexReport:
+        """Check the file at ``source`` (an upload), save it into the corpus folder as
+        ``name`` and bring the index up to date with it (``index``: only it is read).
+
+        The checks (``qa.ingest.upload``): a plain file name of a format the reader knows, not
+        empty and at most ``max_bytes``, content that matches its suffix and that its reader
+        reads; a file of that name already in the folder is never replaced.
+
+        Raises:
+            UploadError: The file is refused; nothing was saved.
+            IndexWriteError: The file was saved but the index cannot be written; the index
+                served so far is kept, and the next ``index`` takes the file in.
+        """
+        save_upload(self.corpus, name, Path(source), max_bytes)
+        return self.index()
 
     def document(self, doc_id: str) -> Document:
         """The indexed document ``doc_id`` (its text is what passage offsets refer to).

@@ -22,7 +22,14 @@ from embeddings.vector_index import VectorIndex
 from qa.index.chunking import Chunker
 from qa.index.dedup import Known, Span, duplicate_places
 from qa.index.lexical import LexicalIndex
-from qa.index.manifest import BuildSettings, FileStat, Manifest, SegmentCounts, text_kept
+from qa.index.manifest import (
+    BuildSettings,
+    FileStat,
+    Manifest,
+    SegmentCounts,
+    TextKept,
+    text_kept,
+)
 from qa.index.report import IndexReport
 from qa.index.stored import StoredChunk, StoredIndex, content_hash
 from qa.ingest import CorpusFile, SkipFile, list_corpus_files, load_document, no_documents_error
@@ -65,6 +72,19 @@ def is_up_to_date(previous: StoredIndex, files: list[CorpusFile], wanted: BuildS
     return previous.manifest.settings == wanted and seen == listed
 
 
+def _texts_kept(
+    documents: list[Document], unchanged: set[str], previous: StoredIndex | None
+) -> dict[str, TextKept]:
+    """Each document's ``TextKept``; an unchanged one keeps its previous figures, since what
+    its reader removed before the text existed (``Document.removed``: an HTML page's
+    navigation) is counted at reading and not stored with the document."""
+    texts = text_kept(documents)
+    if previous is not None:
+        before = previous.manifest.texts
+        texts.update({d: before[d] for d in unchanged if d in before})
+    return texts
+
+
 def build_index(
     corpus: Path,
     settings: IndexSettings,
@@ -105,12 +125,14 @@ def build_index(
     stats: dict[str, FileStat] = {}
     skipped: list[SkippedFile] = []
     skipped_files: dict[str, FileStat] = {}
+    unchanged: set[str] = set()  # documents taken from the previous index as they were
     read = 0
     for file in tqdm(
         files, desc="Reading", unit="file", disable=None if progress else True, leave=False
     ):
         stat = FileStat(file.size, file.mtime_ns)
         if file.doc_id in old_docs and previous_stats.get(file.doc_id) == stat:
+            unchanged.add(file.doc_id)
             documents.append(old_docs[file.doc_id])
             rows = old_chunks.get(file.doc_id, [])
             chunks.extend(previous_chunks[row].chunk for row in rows)
@@ -176,7 +198,7 @@ def build_index(
         segments=SegmentCounts(**counts),
         skipped=tuple(skipped),
         skipped_files=skipped_files,
-        texts=text_kept(documents),
+        texts=_texts_kept(documents, unchanged, previous),
         versions=_versions(),
         created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     )

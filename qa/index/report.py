@@ -19,6 +19,36 @@ LISTED_FILES = 20  # files that lost text, named one by one
 
 
 @dataclass(frozen=True)
+class IndexedFile:
+    """One document of an index, as the browser's Documents panel lists it.
+
+    Attributes:
+        doc_id: Its path relative to the corpus folder.
+        title: Its title.
+        chunks: Its passages (chunks) in the index.
+        pages: Its pages (PDF); 0 for a document without pages.
+        characters: Its characters (``TextKept.characters``); None where the index did not
+            record them (an index built before it counted them).
+        dropped: Those of its characters left out of the index (page furniture, navigation,
+            running headers and footers); None where not recorded.
+    """
+
+    doc_id: str
+    title: str
+    chunks: int
+    pages: int = 0
+    characters: int | None = None
+    dropped: int | None = None
+
+    @property
+    def indexed(self) -> int | None:
+        """The characters kept in the index, where recorded."""
+        if self.characters is None or self.dropped is None:
+            return None
+        return self.characters - self.dropped
+
+
+@dataclass(frozen=True)
 class IndexReport:
     """What an indexing run did, for people (``summary``) and for tests."""
 

@@ -19,12 +19,14 @@ from typing import Any
 import gradio as gr
 
 from qa.errors import DocumentNotFoundError, QAError
+from qa.ingest.upload import MAX_UPLOAD_BYTES
 from qa.paths import DEFAULT_CORPUS, qa_home
 from qa.search.question import is_blank, valid_unicode
 from qa.service import QA
 from qa.settings import MODES
 from qa.types import Answer, PageView, Passage, Place, Quote
 from qa.ui import CONVERSATIONS, KEPT_ANSWERS, QUEUE_SIZE
+from qa.ui.documents import DOCUMENTS_CSS, documents_section
 from qa.ui.render import (
     CITATION_LINK,
     chat_reply,
@@ -46,6 +48,7 @@ EXAMPLES = [
     "Why did Maliki launch the offensive in Basra?",
 ]
 MAX_K = 10
+UPLOAD_CACHE_SECONDS = (600, 3600)  # every 10 minutes, uploads older than an hour go
 SHOWN_QUESTION_CHARS = 500  # a pasted essay is echoed in the chat only this far
 NO_SOURCES = '<section class="qa-sources"><h3>Sources</h3><p class="qa-empty">Ask a question: \
 the passages that support the answer appear here.</p></section>'
@@ -164,8 +167,12 @@ class ChatState:
         return ChatState((*self.questions, question), kept, number)
 
 
-def build_app(qa: QA) -> gr.Blocks:
-    """The Gradio Blocks for ``qa``. Call ``qa.index()`` first so that nothing loads lazily."""
+def build_app(
+    qa: QA, allow_uploads: bool = False, max_upload_bytes: int = MAX_UPLOAD_BYTES
+) -> gr.Blocks:
+    """The Gradio Blocks for ``qa``. Call ``qa.index()`` first so that nothing loads lazily.
+    ``allow_uploads`` adds a file upload to the Documents panel (files up to
+    ``max_upload_bytes``)."""
 
     def respond(
         message: str, history: list[dict[str, Any]], state: ChatState, k: float, mode: str
@@ -257,9 +264,14 @@ def build_app(qa: QA) -> gr.Blocks:
         return {**asdict(answer), "question": question}
 
     examples = EXAMPLES if qa.corpus.resolve() == DEFAULT_CORPUS.resolve() else []
-    with gr.Blocks(title="Ask the corpus", analytics_enabled=False) as app:
+    # With uploads, Gradio keeps what its /upload route received in its cache; a file that no
+    # event took (a visitor who only uploaded) is deleted within the hour.
+    delete_cache = UPLOAD_CACHE_SECONDS if allow_uploads else None
+    with gr.Blocks(
+        title="Ask the corpus", analytics_enabled=False, delete_cache=delete_cache
+    ) as app:
         state = gr.State(ChatState())
-        gr.HTML(corpus_header(qa.corpus.resolve().name, qa.manifest), elem_id="qa-header")
+        header = gr.HTML(_header(qa), elem_id="qa-header")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 chat = gr.Chatbot(
@@ -300,7 +312,14 @@ def build_app(qa: QA) -> gr.Blocks:
                     )
                     gr.Markdown(_corpus_note(qa))
                 with gr.Accordion("Index report", open=False, elem_id="qa-report"):
-                    gr.HTML(_index_report(qa))
+                    report = gr.HTML(_index_report(qa))
+                documents_section(
+                    qa,
+                    [header, report],
+                    lambda qa: (_header(qa), _index_report(qa)),
+                    allow_uploads,
+                    max_upload_bytes,
+                )
             with gr.Column(scale=2):
                 sources = gr.HTML(NO_SOURCES, elem_id="qa-sources", js_on_load=OPEN_ON_CLICK)
                 viewer = gr.HTML(
@@ -370,6 +389,10 @@ def _pages(qa: QA, where: Passage | Place) -> PageView:
         return PageView(note="The page cannot be shown; the server log has the details.")
 
 
+def _header(qa: QA) -> str:
+    return corpus_header(qa.corpus.resolve().name, qa.manifest)
+
+
 def _index_report(qa: QA) -> str:
     """What indexing read, left out and skipped, as ``qa index`` prints it."""
     report = qa.last_report
@@ -393,13 +416,17 @@ def serve(
     port: int = 7860,
     queue_size: int = QUEUE_SIZE,
     conversations: int = CONVERSATIONS,
+    allow_uploads: bool = False,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
 ) -> None:
     """Serve the app for ``qa`` until stopped. Call ``qa.index()`` first to see its report;
     whatever is not loaded yet (model, index) loads here, before the first visitor. Beyond
     ``queue_size`` waiting requests, a visitor is refused at once as busy; beyond
-    ``conversations`` browser sessions, the least recently used is forgotten."""
+    ``conversations`` browser sessions, the least recently used is forgotten. With
+    ``allow_uploads``, visitors may add documents of up to ``max_upload_bytes`` to the
+    folder."""
     qa.retrieve("warm up", k=1)  # the first pass through the model is slow; pay it now
-    app = build_app(qa)
+    app = build_app(qa, allow_uploads, max_upload_bytes)
     # One answer at a time per event (Gradio's default concurrency_limit=1): the encoder already
     # uses both cores of the machine it was measured on, and 2 at a time was no faster
     # (eval.reliability.load, 20 users x 10 questions: 52 and 51 s against 51 and 52 s).
@@ -410,13 +437,14 @@ def serve(
         show_error=False,
         allowed_paths=[],
         blocked_paths=[str(qa.index_dir), str(qa_home())],
-        # The page takes no files, but Gradio's /upload route is always open: refuse every
-        # byte so that nobody can fill the disk (or the file cache) through it.
-        max_file_size=0,
+        # Gradio's /upload route is always open: without --allow-uploads the page takes no
+        # files, and every byte is refused so that nobody can fill the disk (or the file cache)
+        # through it; with it, nothing over the limit is received.
+        max_file_size=max_upload_bytes if allow_uploads else 0,
         state_session_capacity=conversations,
         footer_links=["api"],
         ssr_mode=False,
-        css=CSS,
+        css=CSS + DOCUMENTS_CSS,
         quiet=True,
         prevent_thread_lock=True,
     )

@@ -1,4 +1,5 @@
-"""The chat in a real browser: Debian's Chromium driven by Playwright, against ``python app.py``.
+"""The chat in a real browser: Debian's Chromium driven by Playwright, against ``python app.py``
+(the ``browser`` and ``page`` fixtures are in ``conftest.py``).
 
 Set QA_SCREENSHOT=docs/screenshot.png to keep the screenshot of the app answering
 (``make screenshot`` does), QA_PAGE_SCREENSHOT=FILE.png for the one of a PDF source opened
@@ -12,50 +13,18 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from eval.reliability.app_process import running_app
 from tests.helpers import FIXTURES, names_quds_commander
 
 pytestmark = pytest.mark.slow  # a subprocess harness: make test runs it, make check does not
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ANSWER_TIMEOUT_MS = 60_000
 # Anything a hostile document could smuggle into the page as live markup.
 LIVE_MARKUP = '[onerror], [onload], [onclick], a[href^="javascript:" i], iframe, img[src="x"]'
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.dialogs = []  # type: ignore[attr-defined]
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield page
-    context.close()
 
 
 @pytest.fixture(scope="module")

@@ -288,16 +288,32 @@ def passage_html(passage: Passage, spans: Sequence[tuple[int, int]]) -> str:
     code (``qa.answering.layout``: a fenced block, a prompt, statements) in
     ``<pre class="qa-code">`` from the start of its first line, so that it keeps its
     indentation; the line breaks around a code block are left to the block."""
-    text, offset = passage.text, passage.start
+    text = passage.text
+    return _with_code(
+        text,
+        passage.start,
+        _code_spans(text, passage.section, passage.title),
+        lambda piece, offset: highlight(piece, offset, spans, "qa-quote"),
+    )
+
+
+def _with_code(
+    text: str,
+    offset: int,
+    code: Sequence[tuple[int, int]],
+    render: Callable[[str, int], str],
+) -> str:
+    """``text`` (at ``offset`` in its document) as HTML: each piece outside and inside the
+    ``code`` spans (``_code_spans``) through ``render(piece, its document offset)``, the code
+    pieces in ``<pre class="qa-code">``; the line break before and after a block is the
+    block's."""
     out: list[str] = []
     position = 0
-    for start, end in _code_spans(text, passage.section, passage.title):
-        before = text[position:start]
-        out.append(highlight(before.removesuffix("\n"), offset + position, spans, "qa-quote"))
-        code = highlight(text[start:end], offset + start, spans, "qa-quote")
-        out.append(f'<pre class="qa-code">{code}</pre>')
+    for start, end in code:
+        out.append(render(text[position:start].removesuffix("\n"), offset + position))
+        out.append(f'<pre class="qa-code">{render(text[start:end], offset + start)}</pre>')
         position = end + 1 if text[end : end + 1] == "\n" else end
-    out.append(highlight(text[position:], offset + position, spans, "qa-quote"))
+    out.append(render(text[position:], offset + position))
     return "".join(out)
 
 
@@ -347,7 +363,8 @@ def document_view(
     pages: PageView | None = None,
 ) -> str:
     """The whole document (or a window of ``DOCUMENT_WINDOW`` characters either side, when it
-    is long) with ``where`` highlighted and the answer's sentences marked inside it.
+    is long) with ``where`` highlighted, the answer's sentences marked inside it, and its code
+    (``qa.answering.layout``) in ``<pre class="qa-code">`` blocks that keep their indentation.
 
     ``pages``, for a PDF, puts the pages ``where`` stands on beside the text, as images with
     its lines boxed (``QA.page_view``), and its note under the heading."""
@@ -355,9 +372,22 @@ def document_view(
     end = min(len(doc.text), where.end + DOCUMENT_WINDOW)
     spans = [(q.start, q.end) for q in quotes if q.doc_id == doc.doc_id]
     inside = [(max(s, where.start), min(e, where.end)) for s, e in spans]
-    passage = highlight(doc.text[where.start : where.end], where.start, inside, "qa-quote")
-    before = escape(doc.text[begin : where.start])
-    after = escape(doc.text[where.end : end])
+
+    def marked(piece: str, offset: int) -> str:
+        # The part of ``piece`` inside ``where`` highlighted, the quotes inside it marked: one
+        # <mark class="qa-highlight"> per piece, so that a code block inside it nests validly.
+        start = min(max(where.start - offset, 0), len(piece))
+        stop = max(min(where.end - offset, len(piece)), start)
+        if start == stop:
+            return escape(piece)
+        passage = highlight(piece[start:stop], offset + start, inside, "qa-quote")
+        return (
+            f'{escape(piece[:start])}<mark class="qa-highlight">{passage}</mark>'
+            f"{escape(piece[stop:])}"
+        )
+
+    window = doc.text[begin:end]
+    body = _with_code(window, begin, _code_spans(window, None, doc.title), marked)
     cut_before = f'<p class="qa-cut">… {begin:,} characters before …</p>' if begin else ""
     cut_after = (
         f'<p class="qa-cut">… {len(doc.text) - end:,} characters after …</p>'
@@ -368,10 +398,7 @@ def document_view(
     # kind of file needs no saying beside its name.
     label = part_label(where.part, where.author)
     highlighted = f"highlighted: {escape(label)}, " if label else "highlighted: "
-    text = (
-        f'{cut_before}<div class="qa-doc-text">{before}'
-        f'<mark class="qa-highlight">{passage}</mark>{after}</div>{cut_after}'
-    )
+    text = f'{cut_before}<div class="qa-doc-text">{body}</div>{cut_after}'
     note = f'<p class="qa-note">{escape(pages.note)}</p>' if pages and pages.note else ""
     if pages and pages.images:
         figures = "".join(_page_figure(image, doc.doc_id) for image in pages.images)

@@ -238,3 +238,16 @@ def test_document_view_puts_the_page_images_beside_the_text_and_escapes_the_note
     noted = document_view(doc, where, pages=PageView(note="<b>x.pdf</b> is encrypted."))
     assert "<img" not in noted and "&lt;b&gt;x.pdf&lt;/b&gt; is encrypted." in noted
     assert document_view(doc, where, pages=PageView()) == document_view(doc, where)
+
+
+def test_code_in_the_document_view_is_a_preformatted_block_that_keeps_its_indentation():
+    text = "Install it:\n\n```bash\n    ./configure --prefix=<dir>\n```\n\nThen run it."
+    code = text.index("    ./configure")
+    passage = _passage(text[code:], doc_id="d.md", start=code, part="article", author=None)
+    html = document_view(Document("d.md", "Doc", text), passage)
+    block = re.findall(r'<pre class="qa-code">(.*?)</pre>', html, re.DOTALL)
+    # the code's first line and its closing fence are inside the highlight, in one block
+    fence, code = escape("```"), "    ./configure --prefix=&lt;dir&gt;"
+    assert block == [f'{fence}bash\n<mark class="qa-highlight">{code}\n{fence}</mark>']
+    assert '</pre><mark class="qa-highlight">\nThen run it.</mark>' in html
+    assert "Install it:\n" in html and "Install it:\n\n<pre" not in html  # the block's break

@@ -415,6 +415,79 @@ def document_view(
     )
 
 
+def document_viewer(
+    doc: Document,
+    where: Passage | Place,
+    quotes: Sequence[Quote] = (),
+    pages: PageView | None = None,
+    answer_number: int = 1,
+    citation: int = 1,
+    citations: int = 1,
+) -> str:
+    """The document viewer: a bar with the document's title, where ``where`` is in it (page,
+    section trail), "previous" and "next" buttons through the answer's citations and a close
+    button, above ``document_view``.
+
+    ``where`` is citation ``citation`` of answer ``answer_number`` (of ``citations``), or one
+    of its "also in" places. The buttons carry ``data-open="A:n"`` for the citation they go
+    to, as the source cards do, and ``data-close``; at either end a button is disabled."""
+
+    def step(to: int, label: str, arrow: str) -> str:
+        go = f'data-open="{answer_number}:{to}"' if 1 <= to <= citations else "disabled"
+        return (
+            f'<button type="button" class="qa-step" {go} aria-label="{label} citation">'
+            f"{arrow}</button>"
+        )
+
+    where_in = viewer_location(doc, where)
+    return (
+        f'<section class="qa-viewer" role="dialog" aria-label="Document viewer" '
+        f'data-open-key="{answer_number}:{citation}">'
+        '<header class="qa-viewer-bar"><div class="qa-viewer-where">'
+        f'<h3 class="qa-viewer-title">{escape(doc.title)}</h3>'
+        f'<div class="qa-viewer-location">{escape(where_in)}</div></div>'
+        f'<nav class="qa-viewer-nav">{step(citation - 1, "Previous", "‹ Previous")}'
+        f'<span class="qa-viewer-count">Source {citation} of {citations}</span>'
+        f"{step(citation + 1, 'Next', 'Next ›')}"
+        '<button type="button" class="qa-close" data-close aria-label="Close the document '
+        'viewer (Esc)" title="Close (Esc)">×</button></nav></header>'
+        f'<div class="qa-viewer-body">{document_view(doc, where, quotes, pages)}</div>'
+        "</section>"
+    )
+
+
+def viewer_note(text: str) -> str:
+    """The document viewer holding a message instead of a document, with its close button."""
+    return (
+        '<section class="qa-viewer" role="dialog" aria-label="Document viewer">'
+        '<header class="qa-viewer-bar"><div class="qa-viewer-where"></div>'
+        '<nav class="qa-viewer-nav"><button type="button" class="qa-close" data-close '
+        'aria-label="Close the document viewer (Esc)" title="Close (Esc)">×</button></nav>'
+        f'</header><div class="qa-viewer-body"><p class="qa-empty">{escape(text)}</p></div>'
+        "</section>"
+    )
+
+
+def viewer_location(doc: Document, where: Passage | Place) -> str:
+    """Where ``where`` is, for the viewer's bar: its file, page and trail of headings, as
+    "spec.pdf, p. 8, § 2. Unified system › 2.5 The magic files" (an "also in" place's page
+    and headings found in its document)."""
+    if isinstance(where, Place):
+        page = doc.page_of(where.start)
+        where = Passage(
+            "",
+            0.0,
+            doc.doc_id,
+            doc.title,
+            where.start,
+            where.end,
+            where.part,
+            pages=(page,) if page else (),
+            section=doc.section_at(where.start),
+        )
+    return f"{doc.doc_id}{location(where)}"
+
+
 def _page_figure(image: PageImage, doc_id: str) -> str:
     """A page image as a data: URI (nothing to serve, nothing kept on disk), with where its
     first box is (``data-focus``, a share of its height) so that the page can be scrolled to

@@ -408,7 +408,6 @@ def document_view(
         )
     return (
         f'<section class="qa-document" data-doc="{escape(doc.doc_id)}">'
-        f"<h3>{escape(doc.title)}</h3>"
         f'<div class="qa-doc-meta">{escape(doc.doc_id)}{_document_byline(doc)} · '
         f"{highlighted}characters {where.start}–{where.end}</div>"
         f"{note}{text}</section>"

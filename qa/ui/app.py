@@ -4,9 +4,10 @@ Only translation between people and the library lives here: the question goes to
 with the conversation's earlier questions; the answer comes back through ``qa.ui.render`` as
 escaped Markdown and HTML. The page has a header naming the corpus, a chat whose [n] citations
 are links (click one to bring that answer's sources back into the panel, source n marked), a
-sources panel (click a source to open its document with the passage highlighted and scrolled
-into view), an advanced panel, and one API endpoint, ``/ask``, that returns the answer and its
-citations as JSON.
+sources panel (click a source to open its document in the document viewer, a panel over the
+sources column beside the chat, with the passage highlighted and scrolled into view, previous /
+next citation buttons, and a close button or Esc), an advanced panel, and one API endpoint,
+``/ask``, that returns the answer and its citations as JSON.
 """
 
 from __future__ import annotations
@@ -31,12 +32,13 @@ from qa.ui.render import (
     CITATION_LINK,
     chat_reply,
     corpus_header,
-    document_view,
+    document_viewer,
     escape,
     escape_markdown,
     sentence_case,
     shorten,
     source_cards,
+    viewer_note,
 )
 
 log = logging.getLogger("qa")
@@ -52,14 +54,17 @@ UPLOAD_CACHE_SECONDS = (600, 3600)  # every 10 minutes, uploads older than an ho
 SHOWN_QUESTION_CHARS = 500  # a pasted essay is echoed in the chat only this far
 NO_SOURCES = '<section class="qa-sources"><h3>Sources</h3><p class="qa-empty">Ask a question: \
 the passages that support the answer appear here.</p></section>'
-NO_DOCUMENT = '<p class="qa-empty">Click a source to read it in its document.</p>'
+NO_DOCUMENT = ""  # the document viewer closed: hidden until a source is opened
 
 # A click on anything with data-open (a source card's button, an "also in" place) becomes a
 # Python event carrying which passage to open ("A:n" or "A:n.m"); so does a click on a
-# citation link of the chat ("#qa-cite-A-n"), marked as one, which shows the source instead.
-# When the panel changes, the marked card comes into view, and in every card whose passage
+# citation link of the chat ("#qa-cite-A-n"), marked as one, which shows the source instead,
+# and in the document viewer too when it is open (it covers the sources panel).
+# When the panel changes after a citation click, the marked card comes into view (not when the
+# viewer opens a source: the page under it must not scroll), and in every card whose passage
 # scrolls, the answering sentence.
 OPEN_ON_CLICK = """
+let cited = false;
 element.addEventListener('click', (event) => {
   const target = event.target.closest('[data-open]');
   if (target) trigger('click', {open: target.dataset.open});
@@ -69,7 +74,9 @@ document.addEventListener('click', (event) => {
   if (!link) return;
   event.preventDefault();  // no jump to a fragment, no new tab
   const [answer, source] = link.getAttribute('href').slice(LENGTH).split('-');
-  trigger('click', {open: `${answer}:${source}`, cite: true});
+  const viewing = document.querySelector('#qa-document .qa-viewer') !== null;
+  cited = !viewing;
+  trigger('click', {open: `${answer}:${source}`, cite: true, viewing});
 }, true);
 watch('value', () => {
   for (const passage of element.querySelectorAll('.qa-passage')) {
@@ -80,15 +87,50 @@ watch('value', () => {
     }
   }
   const card = element.querySelector('.qa-source.qa-selected');
-  if (card) card.scrollIntoView({block: 'nearest'});
+  if (card && cited) card.scrollIntoView({block: 'nearest'});
+  cited = false;
 });
 """.replace("LENGTH", str(len(CITATION_LINK))).replace("LINK", CITATION_LINK)
-# When a document is shown, bring its highlighted passage into view, and in a PDF's first page
-# image the first boxed line (its data-focus: a share of the image's height).
-SCROLL_TO_HIGHLIGHT = """
+# The document viewer, a panel fixed over the sources column (CSS), so that the page never
+# scrolls and the chat stays in view. Its previous / next buttons (data-open) open another
+# citation as a source card does; its close button and Esc close it (hidden at once, then
+# emptied by the server). When a document is shown, its highlighted passage is scrolled into
+# view inside the viewer (or inside a PDF's text under its pages), and in a PDF's first page
+# image the first boxed line (its data-focus: a share of the image's height). Only scrollTop
+# is set: scrollIntoView would scroll the page under the viewer as well. The viewer's left edge
+# is the sources column's (--qa-viewer-left), which it covers, so that it never hides the chat.
+VIEWER = """
+const place = () => {
+  const sources = document.querySelector('#qa-sources');
+  if (sources) document.documentElement.style.setProperty(
+    '--qa-viewer-left', `${Math.max(0, sources.getBoundingClientRect().left - 12)}px`);
+};
+window.addEventListener('resize', place);
+const close = () => {
+  if (!element.querySelector('.qa-viewer')) return false;
+  element.classList.add('qa-closing');
+  trigger('click', {close: true});
+  return true;
+};
+element.addEventListener('click', (event) => {
+  const target = event.target.closest('[data-open], [data-close]');
+  if (target && 'close' in target.dataset) close();
+  else if (target) trigger('click', {open: target.dataset.open});
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !element.classList.contains('qa-closing') && close()) {
+    event.preventDefault();
+  }
+});
+const reveal = (box, top) => {
+  box.scrollTop += top - box.getBoundingClientRect().top - box.clientHeight / 3;
+};
 watch('value', () => {
+  element.classList.remove('qa-closing');
+  place();
   const mark = element.querySelector('mark.qa-highlight');
-  if (mark) mark.scrollIntoView({block: 'center'});
+  const box = mark && (mark.closest('.qa-pdf-text') || mark.closest('.qa-viewer-body'));
+  if (box) reveal(box, mark.getBoundingClientRect().top);
   const pages = element.querySelector('.qa-pages');
   const image = pages && pages.querySelector('img[data-focus]');
   if (image) image.decode().catch(() => {}).then(() => {
@@ -103,7 +145,7 @@ CSS = """
 .qa-folder { font-weight: 600; font-family: var(--font-mono); }
 .qa-intro { margin: .2em 0 0; opacity: .8; }
 #qa-chat a[href^="#qa-cite-"] { text-decoration: none; font-weight: 600; }
-.qa-sources h3, .qa-document h3 { margin: 0 0 .5em; }
+.qa-sources h3 { margin: 0 0 .5em; }
 .qa-asked { margin: 0 0 .6em; opacity: .8; }
 .qa-timing { font-weight: normal; font-size: .8em; opacity: .7; margin-left: .5em; }
 .qa-source { border: 1px solid var(--border-color-primary); border-radius: 8px;
@@ -127,15 +169,41 @@ mark.qa-highlight { background: #d6e4ff; color: #000; }
 .qa-also ul { margin: .2em 0; padding-left: 1.2em; }
 .qa-open, .qa-link { cursor: pointer; text-decoration: underline; background: none; border: 0;
   padding: 0; color: var(--link-text-color); text-align: left; font: inherit; font-size: .9em; }
-.qa-document { border-top: 1px solid var(--border-color-primary); padding-top: .5em; }
 .qa-note { opacity: .75; font-size: .9em; margin: .3em 0; }
-.qa-pdf { display: flex; flex-wrap: wrap; gap: .8em; align-items: flex-start; }
-.qa-pages { flex: 3 1 360px; max-height: 340px; overflow-y: auto;
-  border: 1px solid var(--border-color-primary); }
 .qa-page { margin: 0 0 .5em; }
 .qa-page img { display: block; width: 100%; height: auto; }
 .qa-page figcaption { font-size: .85em; opacity: .75; text-align: center; }
-.qa-pdf-text { flex: 2 1 260px; max-height: 240px; overflow-y: auto; }
+/* The document viewer: fixed over the sources column, the whole height of the window, beside
+   the chat; the whole window at phone width. Hidden while it has nothing. */
+#qa-document { position: fixed; top: 0; right: 0; bottom: 0; width: auto;
+  left: var(--qa-viewer-left, 60vw); z-index: 100; margin: 0; padding: 0; border-radius: 0;
+  border-left: 1px solid var(--border-color-primary);
+  box-shadow: -6px 0 24px rgba(0, 0, 0, .18); background: var(--background-fill-primary); }
+#qa-document:not(:has(.qa-viewer)), #qa-document:has(.qa-closing) { display: none !important; }
+#qa-document .html-container, #qa-document .html-container > div { height: 100%;
+  padding: 0; }
+.qa-viewer { display: flex; flex-direction: column; height: 100%; }
+.qa-viewer-bar { flex: none; display: flex; gap: .8em; align-items: flex-start;
+  justify-content: space-between; padding: .7em 1em;
+  border-bottom: 1px solid var(--border-color-primary); }
+.qa-viewer-where { min-width: 0; }
+.qa-viewer .qa-viewer-title { margin: 0; font-size: 1.1em; }
+.qa-viewer-location { font-size: .85em; opacity: .75; overflow-wrap: anywhere; }
+.qa-viewer-nav { flex: none; display: flex; gap: .4em; align-items: center; }
+.qa-viewer-count { font-size: .85em; opacity: .75; white-space: nowrap; }
+.qa-step, .qa-close { cursor: pointer; border: 1px solid var(--border-color-primary);
+  border-radius: 6px; background: var(--background-fill-secondary); color: inherit;
+  font: inherit; font-size: .85em; padding: .2em .6em; white-space: nowrap; }
+.qa-step:disabled { cursor: default; opacity: .4; }
+.qa-close { font-size: 1.2em; line-height: 1; padding: .15em .5em; }
+.qa-viewer-body { flex: 1 1 auto; min-height: 0; overflow-y: auto; padding: .6em 1em 1em; }
+.qa-pdf { display: flex; flex-direction: column; gap: .6em; }
+.qa-pages { max-height: 55vh; overflow-y: auto; border: 1px solid var(--border-color-primary); }
+.qa-pdf-text { max-height: 30vh; overflow-y: auto; }
+@media (max-width: 720px) {
+  #qa-document { left: 0; border-left: 0; }
+  .qa-viewer-bar { flex-wrap: wrap; }
+}
 """
 
 
@@ -203,20 +271,35 @@ def build_app(
         return history, state, cards, NO_DOCUMENT, ""
 
     def open_source(state: ChatState, event: gr.EventData) -> tuple[ChatState, str, str]:
-        """A click on a source card (open its document) or on a citation in the chat (show
-        that answer's sources, the cited one marked)."""
+        """A click on a source card or a viewer's previous / next button (open its document
+        in the viewer, its card marked), on a citation in the chat (show that answer's
+        sources, the cited one marked; open it too if the viewer is open) or on the viewer's
+        close button (or Esc)."""
+        if getattr(event, "close", False) is True:
+            return state, gr.skip(), NO_DOCUMENT
         key = str(getattr(event, "open", ""))
-        if getattr(event, "cite", False) is True:
-            return show_citation(state, key)
+        number, _, citation = key.partition(":")
+        state, cards, viewer = show_citation(state, f"{number}:{citation.partition('.')[0]}")
+        if getattr(event, "cite", False) is not True or getattr(event, "viewing", False) is True:
+            viewer = view(state, key)
+        return state, cards, viewer
+
+    def view(state: ChatState, key: str) -> str:
+        """The document viewer for ``key`` ("A:n" or "A:n.m"), or a note saying why not."""
         target = _find(state, key)
         if target is None:
-            return state, gr.skip(), NO_DOCUMENT
+            return viewer_note("This source is no longer kept: ask the question again.")
         where, quotes = target
+        answered = state.answered(_number(key.partition(":")[0]))
+        citation = _number(key.partition(":")[2].partition(".")[0])
         try:
-            view = document_view(qa.document(where.doc_id), where, quotes, _pages(qa, where))
+            doc = qa.document(where.doc_id)
         except DocumentNotFoundError:
-            view = f'<p class="qa-empty">{escape(where.doc_id)} is no longer in the index.</p>'
-        return state, gr.skip(), view
+            return viewer_note(f"{where.doc_id} is no longer in the index.")
+        citations = len(answered.answer.citations) if answered else citation
+        return document_viewer(
+            doc, where, quotes, _pages(qa, where), state.shown, citation, citations
+        )
 
     def show_citation(state: ChatState, key: str) -> tuple[ChatState, str, str]:
         number, _, citation = key.partition(":")
@@ -226,7 +309,7 @@ def build_app(
                 f"The sources of earlier answers are kept for the last {KEPT_ANSWERS}: "
                 "ask the question again to see them."
             )
-            return state, gr.skip(), f'<p class="qa-empty">{note}</p>'
+            return state, gr.skip(), viewer_note(note)
         selected = _number(citation) or None
         cards = source_cards(
             answered.answer, qa.document, answered.elapsed_ms, answered.number, selected
@@ -322,12 +405,7 @@ def build_app(
                 )
             with gr.Column(scale=2):
                 sources = gr.HTML(NO_SOURCES, elem_id="qa-sources", js_on_load=OPEN_ON_CLICK)
-                viewer = gr.HTML(
-                    NO_DOCUMENT,
-                    elem_id="qa-document",
-                    js_on_load=SCROLL_TO_HIGHLIGHT,
-                    max_height=640,
-                )
+                viewer = gr.HTML(NO_DOCUMENT, elem_id="qa-document", js_on_load=VIEWER)
 
         chat_io = dict(
             fn=respond,
@@ -343,7 +421,8 @@ def build_app(
         example_list.click(
             lambda sample: sample[0], example_list, question, api_visibility="private"
         ).then(**chat_io)
-        sources.click(open_source, [state], [state, sources, viewer], api_visibility="private")
+        for opened in (sources.click, viewer.click):
+            opened(open_source, [state], [state, sources, viewer], api_visibility="private")
         for trigger in (clear.click, chat.clear):  # the button, and the chat's own bin icon
             trigger(
                 new_conversation, None, [chat, state, sources, viewer], api_visibility="private"

@@ -288,16 +288,32 @@ def passage_html(passage: Passage, spans: Sequence[tuple[int, int]]) -> str:
     code (``qa.answering.layout``: a fenced block, a prompt, statements) in
     ``<pre class="qa-code">`` from the start of its first line, so that it keeps its
     indentation; the line breaks around a code block are left to the block."""
-    text, offset = passage.text, passage.start
+    text = passage.text
+    return _with_code(
+        text,
+        passage.start,
+        _code_spans(text, passage.section, passage.title),
+        lambda piece, offset: highlight(piece, offset, spans, "qa-quote"),
+    )
+
+
+def _with_code(
+    text: str,
+    offset: int,
+    code: Sequence[tuple[int, int]],
+    render: Callable[[str, int], str],
+) -> str:
+    """``text`` (at ``offset`` in its document) as HTML: each piece outside and inside the
+    ``code`` spans (``_code_spans``) through ``render(piece, its document offset)``, the code
+    pieces in ``<pre class="qa-code">``; the line break before and after a block is the
+    block's."""
     out: list[str] = []
     position = 0
-    for start, end in _code_spans(text, passage.section, passage.title):
-        before = text[position:start]
-        out.append(highlight(before.removesuffix("\n"), offset + position, spans, "qa-quote"))
-        code = highlight(text[start:end], offset + start, spans, "qa-quote")
-        out.append(f'<pre class="qa-code">{code}</pre>')
+    for start, end in code:
+        out.append(render(text[position:start].removesuffix("\n"), offset + position))
+        out.append(f'<pre class="qa-code">{render(text[start:end], offset + start)}</pre>')
         position = end + 1 if text[end : end + 1] == "\n" else end
-    out.append(highlight(text[position:], offset + position, spans, "qa-quote"))
+    out.append(render(text[position:], offset + position))
     return "".join(out)
 
 
@@ -347,7 +363,8 @@ def document_view(
     pages: PageView | None = None,
 ) -> str:
     """The whole document (or a window of ``DOCUMENT_WINDOW`` characters either side, when it
-    is long) with ``where`` highlighted and the answer's sentences marked inside it.
+    is long) with ``where`` highlighted, the answer's sentences marked inside it, and its code
+    (``qa.answering.layout``) in ``<pre class="qa-code">`` blocks that keep their indentation.
 
     ``pages``, for a PDF, puts the pages ``where`` stands on beside the text, as images with
     its lines boxed (``QA.page_view``), and its note under the heading."""
@@ -355,9 +372,22 @@ def document_view(
     end = min(len(doc.text), where.end + DOCUMENT_WINDOW)
     spans = [(q.start, q.end) for q in quotes if q.doc_id == doc.doc_id]
     inside = [(max(s, where.start), min(e, where.end)) for s, e in spans]
-    passage = highlight(doc.text[where.start : where.end], where.start, inside, "qa-quote")
-    before = escape(doc.text[begin : where.start])
-    after = escape(doc.text[where.end : end])
+
+    def marked(piece: str, offset: int) -> str:
+        # The part of ``piece`` inside ``where`` highlighted, the quotes inside it marked: one
+        # <mark class="qa-highlight"> per piece, so that a code block inside it nests validly.
+        start = min(max(where.start - offset, 0), len(piece))
+        stop = max(min(where.end - offset, len(piece)), start)
+        if start == stop:
+            return escape(piece)
+        passage = highlight(piece[start:stop], offset + start, inside, "qa-quote")
+        return (
+            f'{escape(piece[:start])}<mark class="qa-highlight">{passage}</mark>'
+            f"{escape(piece[stop:])}"
+        )
+
+    window = doc.text[begin:end]
+    body = _with_code(window, begin, _code_spans(window, None, doc.title), marked)
     cut_before = f'<p class="qa-cut">… {begin:,} characters before …</p>' if begin else ""
     cut_after = (
         f'<p class="qa-cut">… {len(doc.text) - end:,} characters after …</p>'
@@ -368,10 +398,7 @@ def document_view(
     # kind of file needs no saying beside its name.
     label = part_label(where.part, where.author)
     highlighted = f"highlighted: {escape(label)}, " if label else "highlighted: "
-    text = (
-        f'{cut_before}<div class="qa-doc-text">{before}'
-        f'<mark class="qa-highlight">{passage}</mark>{after}</div>{cut_after}'
-    )
+    text = f'{cut_before}<div class="qa-doc-text">{body}</div>{cut_after}'
     note = f'<p class="qa-note">{escape(pages.note)}</p>' if pages and pages.note else ""
     if pages and pages.images:
         figures = "".join(_page_figure(image, doc.doc_id) for image in pages.images)
@@ -381,11 +408,83 @@ def document_view(
         )
     return (
         f'<section class="qa-document" data-doc="{escape(doc.doc_id)}">'
-        f"<h3>{escape(doc.title)}</h3>"
         f'<div class="qa-doc-meta">{escape(doc.doc_id)}{_document_byline(doc)} · '
         f"{highlighted}characters {where.start}–{where.end}</div>"
         f"{note}{text}</section>"
     )
+
+
+def document_viewer(
+    doc: Document,
+    where: Passage | Place,
+    quotes: Sequence[Quote] = (),
+    pages: PageView | None = None,
+    answer_number: int = 1,
+    citation: int = 1,
+    citations: int = 1,
+) -> str:
+    """The document viewer: a bar with the document's title, where ``where`` is in it (page,
+    section trail), "previous" and "next" buttons through the answer's citations and a close
+    button, above ``document_view``.
+
+    ``where`` is citation ``citation`` of answer ``answer_number`` (of ``citations``), or one
+    of its "also in" places. The buttons carry ``data-open="A:n"`` for the citation they go
+    to, as the source cards do, and ``data-close``; at either end a button is disabled."""
+
+    def step(to: int, label: str, arrow: str) -> str:
+        go = f'data-open="{answer_number}:{to}"' if 1 <= to <= citations else "disabled"
+        return (
+            f'<button type="button" class="qa-step" {go} aria-label="{label} citation">'
+            f"{arrow}</button>"
+        )
+
+    where_in = viewer_location(doc, where)
+    return (
+        f'<section class="qa-viewer" role="dialog" aria-label="Document viewer" '
+        f'data-open-key="{answer_number}:{citation}">'
+        '<header class="qa-viewer-bar"><div class="qa-viewer-where">'
+        f'<h3 class="qa-viewer-title">{escape(doc.title)}</h3>'
+        f'<div class="qa-viewer-location">{escape(where_in)}</div></div>'
+        f'<nav class="qa-viewer-nav">{step(citation - 1, "Previous", "‹ Previous")}'
+        f'<span class="qa-viewer-count">Source {citation} of {citations}</span>'
+        f"{step(citation + 1, 'Next', 'Next ›')}"
+        '<button type="button" class="qa-close" data-close aria-label="Close the document '
+        'viewer (Esc)" title="Close (Esc)">×</button></nav></header>'
+        f'<div class="qa-viewer-body">{document_view(doc, where, quotes, pages)}</div>'
+        "</section>"
+    )
+
+
+def viewer_note(text: str) -> str:
+    """The document viewer holding a message instead of a document, with its close button."""
+    return (
+        '<section class="qa-viewer" role="dialog" aria-label="Document viewer">'
+        '<header class="qa-viewer-bar"><div class="qa-viewer-where"></div>'
+        '<nav class="qa-viewer-nav"><button type="button" class="qa-close" data-close '
+        'aria-label="Close the document viewer (Esc)" title="Close (Esc)">×</button></nav>'
+        f'</header><div class="qa-viewer-body"><p class="qa-empty">{escape(text)}</p></div>'
+        "</section>"
+    )
+
+
+def viewer_location(doc: Document, where: Passage | Place) -> str:
+    """Where ``where`` is, for the viewer's bar: its file, page and trail of headings, as
+    "spec.pdf, p. 8, § 2. Unified system › 2.5 The magic files" (an "also in" place's page
+    and headings found in its document)."""
+    if isinstance(where, Place):
+        page = doc.page_of(where.start)
+        where = Passage(
+            "",
+            0.0,
+            doc.doc_id,
+            doc.title,
+            where.start,
+            where.end,
+            where.part,
+            pages=(page,) if page else (),
+            section=doc.section_at(where.start),
+        )
+    return f"{doc.doc_id}{location(where)}"
 
 
 def _page_figure(image: PageImage, doc_id: str) -> str:

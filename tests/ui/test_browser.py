@@ -3,8 +3,9 @@
 
 Set QA_SCREENSHOT=docs/screenshot.png to keep the screenshot of the app answering
 (``make screenshot`` does), QA_PAGE_SCREENSHOT=FILE.png for the one of a PDF source opened
-on its page, and QA_SOURCES_SCREENSHOT=FILE.png for the one of a folder of manuals, an earlier
-answer's sources brought back by its citation.
+on its page, QA_SOURCES_SCREENSHOT=FILE.png for the one of a folder of manuals, an earlier
+answer's sources brought back by its citation, and QA_VIEWER_SCREENSHOT=NAME for the document
+viewer beside the chat (NAME-desktop.png, 1400x1000, and NAME-phone.png, 390x844).
 """
 
 from __future__ import annotations
@@ -236,9 +237,10 @@ def test_an_earlier_answers_citation_brings_its_sources_back(page, manuals_url):
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=os.environ["QA_SOURCES_SCREENSHOT"])
 
+    # With the viewer open (over the sources), a citation opens its source in it.
     bot_messages(page).last.get_by_role("link", name="[1]").first.click()
     expect(shown_sources(page).locator(".qa-asked")).to_have_text(f"For: {MIME_COMMAND}")
-    expect(page.locator("#qa-document")).to_contain_text("Click a source")  # not answer 1's
+    expect(page.locator("#qa-document .qa-viewer")).to_have_attribute("data-open-key", "2:1")
     assert not page.errors and not page.dialogs
 
 
@@ -267,3 +269,104 @@ def test_the_answering_sentence_is_scrolled_into_view_in_its_card(page, manuals_
            }"""
     )
     assert scrolled > 0 and inside
+
+
+def viewer(page: Page):
+    return page.locator("#qa-document .qa-viewer")
+
+
+def in_view_and_uncovered(page: Page, locator) -> bool:
+    """Whether ``locator``'s box is inside the viewport and what is at its centre is itself
+    (not the document viewer over it)."""
+    return locator.evaluate(
+        """e => {
+             const box = e.getBoundingClientRect();
+             const inside = box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight
+               && box.right <= innerWidth && box.height > 0;
+             const top = document.elementFromPoint(box.left + box.width / 2,
+                                                   box.top + box.height / 2);
+             return inside && e.contains(top);
+           }"""
+    )
+
+
+def test_the_document_viewer_opens_beside_the_chat_with_the_passage_in_view(page, manuals_url):
+    page.goto(manuals_url)
+    ask(page, MAGIC)
+    page.locator("#qa-sources .qa-source").first.locator(".qa-open").click()
+    expect(viewer(page)).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    bar = viewer(page).locator(".qa-viewer-bar")
+    expect(bar.locator(".qa-viewer-title")).to_have_text("Shared MIME-info Database")
+    expect(bar.locator(".qa-viewer-location")).to_contain_text("spec.pdf, pp. 8–9, § 2.")
+    expect(bar).to_contain_text("Source 1 of 2")
+    # The passage scrolled into view inside the viewer, the PDF page beside it; the question
+    # box and the answer still in view and not covered; the page itself not scrolled.
+    highlighted = page.locator("#qa-document mark.qa-highlight").first
+    expect(highlighted).to_be_in_viewport()
+    text_box = page.locator("#qa-document .qa-pdf-text").bounding_box()
+    mark_box = highlighted.bounding_box()
+    assert text_box["y"] <= mark_box["y"] < text_box["y"] + text_box["height"]
+    expect(page.locator("#qa-document .qa-page img").first).to_be_visible()
+    assert page.evaluate("window.scrollY") == 0
+    assert in_view_and_uncovered(page, page.locator("#qa-question textarea"))
+    assert in_view_and_uncovered(page, bot_messages(page).last)
+    panel = page.locator("#qa-document").bounding_box()
+    assert panel["height"] == 1000 and panel["x"] + panel["width"] == 1400
+    if os.environ.get("QA_VIEWER_SCREENSHOT"):
+        page.screenshot(path=os.environ["QA_VIEWER_SCREENSHOT"] + "-desktop.png")
+    assert not page.errors and not page.dialogs
+
+
+def test_the_viewer_steps_through_the_citations_and_esc_closes_it(page, manuals_url):
+    page.goto(manuals_url)
+    ask(page, MAGIC)  # "... magic.mime file. [2] There is no version number in the file. [1]"
+    page.locator("#qa-sources .qa-source").first.locator(".qa-open").click()
+    expect(viewer(page)).to_have_attribute("data-open-key", "1:1", timeout=ANSWER_TIMEOUT_MS)
+    expect(page.get_by_role("button", name="Previous citation")).to_be_disabled()
+    page.get_by_role("button", name="Next citation").click()
+    expect(viewer(page)).to_have_attribute("data-open-key", "1:2")
+    expect(viewer(page).locator(".qa-viewer-location")).to_contain_text("pp. 4–5")
+    quote = page.locator("#qa-document mark.qa-quote", has_text="Each match element").first
+    expect(quote).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Next citation")).to_be_disabled()
+    # Its card is marked in the sources panel under the viewer, for when it closes.
+    expect(page.locator("#qa-sources .qa-selected")).to_have_attribute("data-source", "2")
+    page.get_by_role("button", name="Previous citation").click()
+    expect(viewer(page)).to_have_attribute("data-open-key", "1:1")
+
+    page.locator("#qa-question textarea").focus()
+    page.keyboard.press("Escape")
+    expect(page.locator("#qa-document")).to_be_hidden()
+    expect(viewer(page)).to_have_count(0)  # emptied by the server too
+    ask(page, MIME_COMMAND)  # Enter still asks
+    expect(bot_messages(page)).to_have_count(2)
+    # The close button closes it too.
+    page.locator("#qa-sources .qa-open").first.click()
+    expect(viewer(page)).to_have_attribute("data-open-key", "2:1", timeout=ANSWER_TIMEOUT_MS)
+    page.get_by_role("button", name="Close the document viewer (Esc)").click()
+    expect(page.locator("#qa-document")).to_be_hidden()
+    assert not page.errors and not page.dialogs
+
+
+def test_the_viewer_at_phone_width_covers_the_window_and_keeps_code_blocks(page, manuals_url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(manuals_url)
+    ask(page, ICU_AT_RUNTIME)
+    page.locator("#qa-sources .qa-open").first.click()
+    expect(viewer(page)).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    panel = page.locator("#qa-document").bounding_box()
+    assert (panel["x"], panel["width"], panel["height"]) == (0, 390, 844)
+    expect(page.locator("#qa-document mark.qa-highlight").first).to_be_in_viewport()
+    code = page.locator("#qa-document pre.qa-code", has_text="./configure").first
+    assert code.evaluate("e => getComputedStyle(e).whiteSpace") == "pre"
+    assert "monospace" in code.evaluate("e => getComputedStyle(e).fontFamily")
+    assert "  ./configure --with-icu-default-data-dir=" + RUNTIME in code.inner_text()
+    # Nothing sticks out sideways: the bar's buttons fit, the page does not scroll sideways.
+    close = page.get_by_role("button", name="Close the document viewer (Esc)")
+    assert in_view_and_uncovered(page, close)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    if os.environ.get("QA_VIEWER_SCREENSHOT"):
+        page.screenshot(path=os.environ["QA_VIEWER_SCREENSHOT"] + "-phone.png")
+    page.keyboard.press("Escape")
+    expect(page.locator("#qa-document")).to_be_hidden()
+    assert not page.errors and not page.dialogs

@@ -8,11 +8,12 @@ import tempfile
 from pathlib import Path
 
 from qa.index.manifest import BuildSettings, Manifest
-from qa.types import Answer, Document, PageView, Passage, Place, Quote
+from qa.types import Answer, Document, Heading, PageView, Passage, Place, Quote
 from qa.ui.render import (
     chat_reply,
     corpus_header,
     document_view,
+    document_viewer,
     escape,
     escape_markdown,
     highlight,
@@ -20,6 +21,8 @@ from qa.ui.render import (
     part_label,
     passage_html,
     source_cards,
+    viewer_location,
+    viewer_note,
 )
 
 PAYLOAD = (
@@ -238,3 +241,65 @@ def test_document_view_puts_the_page_images_beside_the_text_and_escapes_the_note
     noted = document_view(doc, where, pages=PageView(note="<b>x.pdf</b> is encrypted."))
     assert "<img" not in noted and "&lt;b&gt;x.pdf&lt;/b&gt; is encrypted." in noted
     assert document_view(doc, where, pages=PageView()) == document_view(doc, where)
+
+
+def test_the_document_viewer_names_the_document_and_steps_through_the_citations():
+    text = "Intro.\n\n" + "The <b>answer</b> is here." + "\n\nMore."
+    start = text.index("The")
+    passage = _passage(
+        "The <b>answer</b> is here.",
+        doc_id="a<x>.pdf",
+        start=start,
+        title="T <b>",
+        pages=(3, 4),
+        section="Part <1> › Setup",
+    )
+    doc = Document("a<x>.pdf", "Title <script>", text)
+    html = document_viewer(doc, passage, answer_number=3, citation=1, citations=2)
+    assert '<h3 class="qa-viewer-title">Title &lt;script&gt;</h3>' in html
+    assert "a&lt;x&gt;.pdf, pp. 3–4, § Part &lt;1&gt; › Setup" in html
+    assert "<script" not in html and "<b>" not in html
+    # citation 1 of 2: no previous, the next is citation 2 of answer 3; a close button
+    assert 'class="qa-step" disabled aria-label="Previous citation"' in html
+    assert 'class="qa-step" data-open="3:2" aria-label="Next citation"' in html
+    assert "Source 1 of 2" in html and "data-close" in html and 'data-open-key="3:1"' in html
+    assert document_view(doc, passage) in html
+    last = document_viewer(doc, passage, answer_number=3, citation=2, citations=2)
+    assert 'data-open="3:1" aria-label="Previous citation"' in last
+    assert 'disabled aria-label="Next citation"' in last
+
+
+def test_the_viewer_finds_the_page_and_headings_of_an_also_in_place():
+    text = "# Guide\n\nIntro.\n\n## Install <now>\n\nRun it.\n" + "x" * 50
+    doc = Document(
+        "g.md",
+        "Guide",
+        text,
+        pages=(0, text.index("Run")),
+        headings=(
+            Heading(1, "Guide", 0, 7),
+            Heading(2, "Install <now>", text.index("##"), text.index("Run") - 2),
+        ),
+    )
+    place = Place("g.md", "Guide", text.index("Run"), text.index("Run") + 7, "article", None)
+    assert viewer_location(doc, place) == "g.md, p. 2, § Install <now>"
+    assert "g.md, p. 2, § Install &lt;now&gt;" in document_viewer(doc, place)
+
+
+def test_code_in_the_document_view_is_a_preformatted_block_that_keeps_its_indentation():
+    text = "Install it:\n\n```bash\n    ./configure --prefix=<dir>\n```\n\nThen run it."
+    code = text.index("    ./configure")
+    passage = _passage(text[code:], doc_id="d.md", start=code, part="article", author=None)
+    html = document_view(Document("d.md", "Doc", text), passage)
+    block = re.findall(r'<pre class="qa-code">(.*?)</pre>', html, re.DOTALL)
+    # the code's first line and its closing fence are inside the highlight, in one block
+    fence, code = escape("```"), "    ./configure --prefix=&lt;dir&gt;"
+    assert block == [f'{fence}bash\n<mark class="qa-highlight">{code}\n{fence}</mark>']
+    assert '</pre><mark class="qa-highlight">\nThen run it.</mark>' in html
+    assert "Install it:\n" in html and "Install it:\n\n<pre" not in html  # the block's break
+
+
+def test_a_viewer_note_is_escaped_and_can_be_closed():
+    html = viewer_note("<img src=x onerror=alert(1)> is gone")
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt; is gone" in html
+    assert 'class="qa-viewer"' in html and "data-close" in html

@@ -129,6 +129,11 @@ def section_titles(section: str | None) -> frozenset[str]:
     return frozenset(_fold_title(t) for t in section.split(SECTION_SEPARATOR))
 
 
+def is_fence(line: str) -> bool:
+    """Whether a line opens or closes a Markdown code fence (its info string with it)."""
+    return _FENCE.match(line) is not None
+
+
 def is_navigation(line: str) -> bool:
     """Whether a line is page furniture rather than content (see the module doc)."""
     if _SPACED.match(line) or _NAV_PHRASES.match(line) or _LINK_DEFINITION.match(line):

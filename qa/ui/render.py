@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from qa.answering.layout import layout
+from qa.answering.layout import is_fence, layout
 from qa.index.manifest import Manifest
 from qa.types import (
     SECTION_SEPARATOR,
@@ -44,7 +44,6 @@ FILE_KINDS = {
 }
 CITATION_LINK = "#qa-cite-"  # a citation [n] of answer A links to #qa-cite-A-n
 _CODE_KINDS = ("code", "comment")
-_FENCE = re.compile(r"(```+|~~~+)[^\n]*$")  # a Markdown code fence line, its info string with it
 _TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
 
@@ -323,7 +322,7 @@ def _code_spans(text: str, section: str | None, title: str) -> list[tuple[int, i
     is in another passage) is code too: it is markup, not prose."""
     spans: list[tuple[int, int]] = []
     for block in layout(text, section, title):
-        fence = block.kind == "navigation" and _FENCE.match(text[block.start : block.end])
+        fence = block.kind == "navigation" and is_fence(text[block.start : block.end])
         if block.kind not in _CODE_KINDS and not fence:  # a fence line goes with its code
             continue
         start = text.rfind("\n", 0, block.start) + 1  # the line's indentation with it

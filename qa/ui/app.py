@@ -277,21 +277,20 @@ def build_app(
         close button (or Esc)."""
         if getattr(event, "close", False) is True:
             return state, gr.skip(), NO_DOCUMENT
-        key = str(getattr(event, "open", ""))
-        number, _, citation = key.partition(":")
-        state, cards, viewer = show_citation(state, f"{number}:{citation.partition('.')[0]}")
+        key = SourceKey.parse(str(getattr(event, "open", "")))
+        state, cards, viewer = show_citation(state, replace(key, also_in=None))
         if getattr(event, "cite", False) is not True or getattr(event, "viewing", False) is True:
             viewer = view(state, key)
         return state, cards, viewer
 
-    def view(state: ChatState, key: str) -> str:
-        """The document viewer for ``key`` ("A:n" or "A:n.m"), or a note saying why not."""
-        target = _find(state, key)
+    def view(state: ChatState, key: SourceKey) -> str:
+        """The document viewer for ``key``, or a note saying why not."""
+        target = _source(state, key)
         if target is None:
             return viewer_note("This source is no longer kept: ask the question again.")
         where, quotes = target
-        answered = state.answered(_number(key.partition(":")[0]))
-        citation = _number(key.partition(":")[2].partition(".")[0])
+        answered = state.answered(key.answer)
+        citation = key.citation
         try:
             doc = qa.document(where.doc_id)
         except DocumentNotFoundError:
@@ -301,16 +300,15 @@ def build_app(
             doc, where, quotes, _pages(qa, where), state.shown, citation, citations
         )
 
-    def show_citation(state: ChatState, key: str) -> tuple[ChatState, str, str]:
-        number, _, citation = key.partition(":")
-        answered = state.answered(_number(number))
+    def show_citation(state: ChatState, key: SourceKey) -> tuple[ChatState, str, str]:
+        answered = state.answered(key.answer)
         if answered is None:
             note = (
                 f"The sources of earlier answers are kept for the last {KEPT_ANSWERS}: "
                 "ask the question again to see them."
             )
             return state, gr.skip(), viewer_note(note)
-        selected = _number(citation) or None
+        selected = key.citation or None
         cards = source_cards(
             answered.answer, qa.document, answered.elapsed_ms, answered.number, selected
         )
@@ -431,25 +429,40 @@ def build_app(
     return app
 
 
+@dataclass(frozen=True)
+class SourceKey:
+    """The source a ``data-open`` key names: "A:n" is citation n of answer A, "A:n.m" its
+    m-th "also in". A part that is not a number reads as 0, which names nothing."""
+
+    answer: int
+    citation: int
+    also_in: int | None = None
+
+    @classmethod
+    def parse(cls, key: str) -> SourceKey:
+        answer, _, rest = key.partition(":")
+        cited, _, place = rest.partition(".")
+        return cls(_number(answer), _number(cited), _number(place) if place else None)
+
+
 def _find(state: ChatState, key: str) -> tuple[Passage | Place, list[Quote]] | None:
-    """The passage a ``data-open`` key names: "A:n" is citation n of answer A, "A:n.m" its
-    m-th "also in"."""
-    answer_number, _, key = key.partition(":")
-    answered = state.answered(_number(answer_number))
+    """The passage a ``data-open`` key names (``SourceKey``), with its quotes."""
+    return _source(state, SourceKey.parse(key))
+
+
+def _source(state: ChatState, key: SourceKey) -> tuple[Passage | Place, list[Quote]] | None:
+    answered = state.answered(key.answer)
     if answered is None:
         return None
     answer = answered.answer
-    cited, _, place = key.partition(".")
-    number = _number(cited)
-    if not 1 <= number <= len(answer.citations):
+    if not 1 <= key.citation <= len(answer.citations):
         return None
-    passage = answer.citations[number - 1]
-    if not place:
-        return passage, [q for q in answer.quotes if q.citation == number]
-    m = _number(place)
-    if not 1 <= m <= len(passage.also_in):
+    passage = answer.citations[key.citation - 1]
+    if key.also_in is None:
+        return passage, [q for q in answer.quotes if q.citation == key.citation]
+    if not 1 <= key.also_in <= len(passage.also_in):
         return None
-    return passage.also_in[m - 1], []
+    return passage.also_in[key.also_in - 1], []
 
 
 def _number(text: str) -> int:

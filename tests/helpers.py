@@ -1,5 +1,5 @@
-"""What several tests share that is not a fixture: paths and a check of the demo corpus's
-best-known answer."""
+"""What several tests share that is not a fixture: paths, a check of the demo corpus's
+best-known answer, and texts of tricky layouts."""
 
 from __future__ import annotations
 
@@ -8,6 +8,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent  # the project's folder
 DEMO_CORPUS = ROOT / "qa" / "demo_corpus"
 APP_INDEX = "index"  # the session app's index folder, under the app_folder fixture
+
+# A PDF's property table: columns of words, two rows wrapped over two lines.
+PROPERTY_TABLE = (
+    "Property Type Description\n"
+    "family String Font family names\n"
+    "style String Font style. Overrides weight and slant\n"
+    "slant Int Italic, oblique or roman\n"
+    "ftface FT_Face Use the specified FreeType face object\n"
+    "rgba Int unknown, rgb, bgr, vrgb, vbgr,\n"
+    "none - subpixel geometry\n"
+    "lang String List of RFC-3066-style languages this\n"
+    "font supports\n"
+    "antialias Bool Whether glyphs can be antialiased\n"
+    "hinting Bool Whether the rasterizer should use hinting"
+)
 
 
 def names_quds_commander(text: str) -> bool:

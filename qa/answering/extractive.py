@@ -217,6 +217,11 @@ def _holds(expected: str, candidate: Candidate, question: str, default: bool) ->
         return states_default(" ".join(p.text for p in _parts(candidate, default)))
     if expected == "procedure" and candidate.procedure is not None:
         return True
+    if expected == "value" and candidate.sentence.kind == "table":
+        # "Which property ..." asks for a row's key ("rgba"), when the question does not say it.
+        key = row_key(candidate.sentence.text)
+        if key is not None and not names_row(key, question):
+            return True
     return holds(expected, candidate.text, question)  # type: ignore[arg-type]
 
 

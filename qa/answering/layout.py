@@ -35,6 +35,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
 from qa.answering.wording import has_verb, words
 from qa.types import SECTION_SEPARATOR
 
@@ -80,6 +82,9 @@ _ITEM = re.compile(r"^(?:[-*•+–:]|\d{1,3}[.)]|[a-z][.)])\s+\S")  # ": " defi
 _TABLE = re.compile(r"^\|.*\|$|^\+[-=+]+\+$")
 _CELL_SEPARATOR = " | "
 _FIGURE = re.compile(r"\d")
+_KEY = re.compile(r"^[A-Za-z_][\w.:-]*$")  # a row's first cell in a table of words: "rgba"
+_STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
+MIN_WORD_ROWS = 4
 _TERM_CHARS = re.compile(r"^-{1,2}\w|[(){}<>\[\]=]|\w[._]\w|^[A-Z0-9_]{3,}$")
 _FINAL = re.compile(r"[.!?:;,]['\"”’)\]]*$")
 
@@ -196,6 +201,7 @@ def layout(text: str, section: str | None = None, title: str | None = None) -> l
     if title:
         titles |= {_fold_title(title)}
     lines = _lines(text)
+    rows, continued = word_table_rows(lines)
     kinds: list[BlockKind | None] = [None] * len(lines)
     # The open fences, innermost last: their marker ("````") and "code" or "prose" inside. A
     # MyST directive holds prose and may hold fenced code ("````{tab} Linux" around "```").
@@ -226,8 +232,8 @@ def layout(text: str, section: str | None = None, title: str | None = None) -> l
         if fence == "code":
             kinds[i] = "comment" if _COMMENT.match(line.text) else "code"
             continue
-        kinds[i] = _kind(lines, kinds, i, titles)
-    return _group(lines, kinds)
+        kinds[i] = "table" if i in rows else _kind(lines, kinds, i, titles)
+    return _group(lines, kinds, continued)
 
 
 def _previous(lines: list[_Line | None], i: int) -> tuple[_Line | None, bool]:
@@ -336,6 +342,68 @@ def is_row(line: str) -> bool:
     return 3 <= len(cells) <= 12 and figures >= 0.6 * len(cells)
 
 
+def word_table_rows(lines: list[_Line | None]) -> tuple[frozenset[int], frozenset[int]]:
+    """The lines that are rows of a table of words, and those of them that carry on the row
+    above. Such a table (a PDF's property table: "rgba Int unknown, rgb, bgr, vrgb, vbgr,") is a
+    run of lines without a blank one, each a key ("rgba") and at least two more words, at least
+    ``MIN_WORD_ROWS`` of whose second words repeat a few capitalised values down the column
+    ("String", "Int", "Bool"): the mark of a column of types or kinds, which hard-wrapped prose
+    does not have (its repeated second words, "use", "font", are not capitalised, or are stop
+    words). A line under a row that ends with a comma, or of fewer than three words, is the
+    rest of that row."""
+    rows: set[int] = set()
+    continued: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate([*lines, None]):
+        if line is not None:
+            run.append(i)
+            continue
+        if len(run) >= MIN_WORD_ROWS:
+            _mark_word_rows(lines, run, rows, continued)
+        run = []
+    return frozenset(rows), frozenset(continued)
+
+
+def _mark_word_rows(
+    lines: list[_Line | None], run: list[int], rows: set[int], continued: set[int]
+) -> None:
+    cells = {i: lines[i].text.split() for i in run}  # type: ignore[union-attr]
+    keyed = {
+        i
+        for i in run
+        if len(cells[i]) >= 3
+        and _KEY.match(cells[i][0])
+        and cells[i][1][:1].isupper()
+        and cells[i][1].lower() not in _STOPWORDS
+    }
+    column = [cells[i][1] for i in keyed]
+    repeated = {value for value in column if column.count(value) >= 2}
+    typed = {i for i in keyed if cells[i][1] in repeated}
+    # A key under a row is a row too, its type seen once ("ftface FT_Face ..."); over the
+    # first row, it is the header ("Property Type Description").
+    alike = {i for i in keyed - typed if i - 1 in typed}
+    stretch: list[int] = []  # consecutive rows, a wrapped row's rest included
+    wrapped: set[int] = set()
+    for i in [*run, None]:
+        if i is not None and (i in typed or i in alike):
+            stretch.append(i)
+            continue
+        if i is not None and stretch and stretch[-1] == i - 1:
+            above = lines[i - 1]
+            if above is not None and (above.text.endswith(",") or len(cells[i]) < 3):
+                stretch.append(i)
+                wrapped.add(i)
+                continue
+        rows_in = [j for j in stretch if j not in wrapped]
+        keys = [cells[j][0].lower() for j in rows_in]
+        kinds = [cells[j][1] for j in rows_in if j in typed]
+        if len(kinds) >= MIN_WORD_ROWS and len(set(keys)) == len(keys):
+            if len(set(kinds)) <= len(kinds) / 2:
+                rows.update(stretch)
+                continued.update(wrapped & set(stretch))
+        stretch = []
+
+
 def _in_rows(lines: list[_Line | None], i: int) -> bool:
     """Whether line ``i`` is a row (``is_row``) next to another row of the same shape: one
     line of figures or one shell pipeline is not a table."""
@@ -372,10 +440,12 @@ def _next_is_blank(lines: list[_Line | None], i: int) -> bool:
     return i + 1 < len(lines) and lines[i + 1] is None
 
 
-def _group(lines: list[_Line | None], kinds: list[BlockKind | None]) -> list[Block]:
+def _group(
+    lines: list[_Line | None], kinds: list[BlockKind | None], continued: frozenset[int]
+) -> list[Block]:
     """Consecutive lines of one kind as blocks: prose runs to a blank line, an item to the next
     item, code across blank lines (its comment lines included); headings, terms, table rows and
-    navigation stand alone."""
+    navigation stand alone, but for the ``continued`` lines of a row wrapped over two."""
     blocks: list[Block] = []
     current: tuple[BlockKind, int, int] | None = None
     for i, line in enumerate(lines):
@@ -392,7 +462,8 @@ def _group(lines: list[_Line | None], kinds: list[BlockKind | None]) -> list[Blo
         starts_new = (
             current is None
             or current[0] != kind
-            or kind in ("heading", "navigation", "table")
+            or kind in ("heading", "navigation")
+            or (kind == "table" and i not in continued)
             or (kind == "term" and not _continues_term(lines, i))
             or (kind == "item" and _ITEM.match(line.text) is not None)
         )

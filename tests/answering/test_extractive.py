@@ -7,6 +7,7 @@ import pytest
 from qa.answering.extractive import ExtractiveAnswerer
 from qa.settings import AnswerSettings
 from qa.types import Passage
+from tests.helpers import PROPERTY_TABLE
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +210,19 @@ def test_a_question_naming_a_row_gets_that_row_under_its_header(answerer):
         "Compress Decompress Decompress\nFlag usage usage -s usage",
         "-6 5200k 2500k 1600k",
     ]
+
+
+def test_which_property_is_answered_by_the_row_whose_key_the_question_lacks(answerer):
+    prose = (  # sentences holding a value ("fonts.conf"), one of them close to the question
+        "fonts.conf contains configuration information for the fontconfig library: the "
+        "directories to look at for fonts and the rules for editing font patterns. The screen "
+        "settings of fontconfig are described in fonts.conf."
+    )
+    text = f"{prose}\n\n{PROPERTY_TABLE}"
+    answer = ask(
+        answerer,
+        "Which fontconfig property describes the subpixel order of the screen (rgb, bgr)?",
+        [passage(text, doc_id="fontconfig-user.pdf")],
+    )
+    assert answer.blocks()[0][0].startswith("Property Type Description\nrgba Int unknown, rgb,")
+    assert "none - subpixel geometry" in answer.text

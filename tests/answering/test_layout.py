@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qa.answering.layout import layout
+from tests.helpers import PROPERTY_TABLE
 
 
 def kinds(text: str, section: str | None = None) -> list[tuple[str, str]]:
@@ -128,3 +129,35 @@ def test_rows_of_cells_or_of_figures_are_a_table_but_one_such_line_is_not():
     ]
     lone = "The release shipped on 3 May.\n\nIt took 12 of 40 days at 8 hours.\n\nls | sort | uniq"
     assert "table" not in {kind for kind, _ in kinds(lone)}
+
+
+def test_a_table_of_words_is_one_row_a_line_and_a_wrapped_row_one_block():
+    rows = [text for kind, text in kinds(PROPERTY_TABLE) if kind == "table"]
+    assert rows == [
+        "family String Font family names",
+        "style String Font style. Overrides weight and slant",
+        "slant Int Italic, oblique or roman",
+        "ftface FT_Face Use the specified FreeType face object",  # its type seen once
+        "rgba Int unknown, rgb, bgr, vrgb, vbgr,\nnone - subpixel geometry",
+        "lang String List of RFC-3066-style languages this\nfont supports",
+        "antialias Bool Whether glyphs can be antialiased",
+        "hinting Bool Whether the rasterizer should use hinting",
+    ]
+
+
+def test_hard_wrapped_prose_with_repeated_second_words_is_not_a_table():
+    man_page = (
+        "permissions artefacts which the -perm test ignores.   This  test\n"
+        "makes  use of the access(2) system call, and so can be fooled by\n"
+        "NFS servers which do UID mapping (or root-squashing), since many\n"
+        "systems implement access(2) in the client's kernel and so cannot\n"
+        "make use of the UID mapping information held on the server.\n"
+    )
+    variables = (
+        "Special built-in variables ($in, $out).\n"
+        "Build-level variables from the build block.\n"
+        "Rule-level variables from the rule block.\n"
+        "File-level variables from the file that the build line was in.\n"
+    )
+    for text in (man_page, variables):
+        assert "table" not in {kind for kind, _ in kinds(text)}

@@ -83,6 +83,9 @@ _VALUE = re.compile(
     r"|option|flag|setting|variable|command|signal|property|encoding|code|error|gid|uid|port"
     r"|status|format|level|levels|extension|argument|key|scheme|schemes|name|field|mode)s?\b"
     r"|\bdefault\b"
+    # What a program or a function outputs: "What does console.assert print ...?"
+    r"|\bwhat (?:does|do|will|would) (?:[\w'’.()-]+ ){1,4}(?:print|output|display|emit"
+    r"|log|write)s?\b"
 )
 
 _MONTHS = (

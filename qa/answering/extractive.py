@@ -44,6 +44,7 @@ from qa.store.base import WordWeights
 from qa.types import Answer, Evidence, Passage, Quote
 
 NO_ANSWER = "The corpus does not seem to answer this question."
+FOLLOWING = 2  # sentences after the best one where the answer it leads to may be
 MAX_SENTENCES = (
     3  # most sentences quoted (a procedure: one sentence, with its context, and a block)
 )
@@ -140,6 +141,15 @@ class ExtractiveAnswerer:
         chosen = self._choose(
             found, order, score, best, procedure=expected == "procedure", default=default
         )
+        if expected not in ("any", "procedure") and not typed[order[0]]:
+            # The best sentence restates the question and the next ones give the answer
+            # ("console.assert() writes a message if value is falsy." / "The output always
+            # starts with 'Assertion failed'."): the first of them holding the kind asked for
+            # comes with it.
+            after = _typed_after(found, order[0], typed)
+            if after is not None and found[after].sentence not in chosen:
+                more = [p for p in _parts(found[after], default) if p not in chosen]
+                chosen = [*chosen[: max(1, self.max_sentences - len(more))], *more]
         # A question about a quoted case ("for 'index.coffee.md'") gets the example of it.
         shown = example(quoted_literals(question), passages, found[order[0]].sentence.passage)
         if shown is not None and all(p.kind != "code" for p in chosen):
@@ -192,6 +202,18 @@ class ExtractiveAnswerer:
             if more and all(_distinct(p, q) for p in more for q in parts):
                 parts.extend(more)
         return parts
+
+
+def _typed_after(found: list[Candidate], i: int, typed: np.ndarray) -> int | None:
+    """The first of the ``FOLLOWING`` candidates after ``i`` in its passage that holds the
+    kind of answer asked for, if any."""
+    top = found[i].sentence
+    following = [
+        j
+        for j in range(i + 1, len(found))
+        if found[j].sentence.passage == top.passage and found[j].sentence.start >= top.end
+    ]
+    return next((j for j in following[:FOLLOWING] if typed[j]), None)
 
 
 def _parts(candidate: Candidate, default: bool = False) -> list[Sentence]:

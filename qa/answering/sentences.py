@@ -169,9 +169,12 @@ def _stripped(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _ends_nothing(text: str, mark: re.Match[str]) -> bool:
     """Whether the end mark ``mark`` ends no sentence: a period after a known abbreviation or a
     single capital, or an ellipsis the sentence goes on after ('like "aab ..." (repeated several
-    hundred times) may compress')."""
+    hundred times) may compress'), or a period standing alone as a word that the sentence goes
+    on after ("from the last occurrence of the . (period) character")."""
+    after = text[mark.end() :].lstrip()[:1]
     if mark.group().startswith("..."):
-        after = text[mark.end() :].lstrip()[:1]
+        return after.islower() or after == "("
+    if mark.group() == "." and text[mark.start() - 1 : mark.start()].isspace():
         return after.islower() or after == "("
     return mark.group().startswith(".") and _is_abbreviation(text, mark.start())
 

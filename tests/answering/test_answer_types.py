@@ -55,6 +55,8 @@ def test_answer_types_follow_the_question_type():
     assert answer_type("What is the default port?") == "value"
     assert answer_type("Which environment variable sets the editor?") == "value"
     assert answer_type("What did the report conclude?") == "any"
+    assert answer_type("What does console.assert print when the value is falsy?") == "value"
+    assert answer_type("What does Valgrind do?") == "any"
     assert answer_type("Can it compress in parallel?") == "verdict"
 
 

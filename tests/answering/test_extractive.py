@@ -226,3 +226,19 @@ def test_which_property_is_answered_by_the_row_whose_key_the_question_lacks(answ
     )
     assert answer.blocks()[0][0].startswith("Property Type Description\nrgba Int unknown, rgb,")
     assert "none - subpixel geometry" in answer.text
+
+
+def test_a_sentence_restating_the_question_brings_the_answer_after_it(answerer):
+    text = (
+        "console.assert(value[, ...message])\n\n"
+        "console.assert() writes a message if value is falsy or omitted. It only writes a "
+        'message and does not otherwise affect execution. The output always starts with "Assertion '
+        'failed". If provided, message is formatted using util.format().'
+    )
+    answer = ask(
+        answerer,
+        "What does console.assert print when the value is falsy?",
+        [passage(text, doc_id="console.docx")],
+    )
+    assert answer.text.startswith("console.assert() writes a message if value is falsy")
+    assert '"Assertion failed"' in answer.text

@@ -141,6 +141,18 @@ def test_an_ellipsis_the_sentence_goes_on_after_ends_nothing():
     ]
 
 
+def test_a_period_standing_alone_as_a_word_ends_nothing_before_lower_case():
+    text = (
+        "It returns the extension, from the last occurrence of the . (period) character to the "
+        "end of the path . If there is no . in the path , an empty string is returned."
+    )
+    assert [text[a:z] for a, z in split_prose(text)] == [
+        "It returns the extension, from the last occurrence of the . (period) character to the "
+        "end of the path .",
+        "If there is no . in the path , an empty string is returned.",
+    ]
+
+
 def test_a_default_later_in_the_block_is_kept_with_the_sentence():
     text = (
         "The options of the parser are these.\n"

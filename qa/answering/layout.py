@@ -32,6 +32,7 @@ and ``#`` marks, a manual keeps its indented examples and ``$`` prompts. Rules, 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -376,9 +377,8 @@ def _mark_word_rows(
         and cells[i][1][:1].isupper()
         and cells[i][1].lower() not in _STOPWORDS
     }
-    column = [cells[i][1] for i in keyed]
-    repeated = {value for value in column if column.count(value) >= 2}
-    typed = {i for i in keyed if cells[i][1] in repeated}
+    column = Counter(cells[i][1] for i in keyed)
+    typed = {i for i in keyed if column[cells[i][1]] >= 2}
     # A key under a row is a row too, its type seen once ("ftface FT_Face ..."); over the
     # first row, it is the header ("Property Type Description").
     alike = {i for i in keyed - typed if i - 1 in typed}
@@ -400,8 +400,8 @@ def _mark_word_rows(
         if len(kinds) >= MIN_WORD_ROWS and len(set(keys)) == len(keys):
             if len(set(kinds)) <= len(kinds) / 2:
                 rows.update(stretch)
-                continued.update(wrapped & set(stretch))
-        stretch = []
+                continued.update(wrapped)
+        stretch, wrapped = [], set()
 
 
 def _in_rows(lines: list[_Line | None], i: int) -> bool:

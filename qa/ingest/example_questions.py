@@ -223,21 +223,25 @@ def _cased(words: list[str], usage: Counter[str] | None) -> list[str]:
 
 def questions_from_headings(documents: Iterable[Document], limit: int = MAX_EXAMPLES) -> list[str]:
     """Up to ``limit`` questions made from the documents' headings (``heading_question``):
-    the documents in ``doc_id`` order, each giving its next question in turn, so that the
-    questions come from as many documents as possible; none asked twice."""
+    the documents in ``doc_id`` order, each giving its next question in turn (a round's
+    how-to questions first), so that the questions come from as many documents as possible;
+    none asked twice."""
     per_document = [_document_questions(doc) for doc in sorted(documents, key=lambda d: d.doc_id)]
     chosen: list[str] = []
     seen: set[str] = set()
-    depth = 0
-    while len(chosen) < limit and any(depth < len(q) for q in per_document):
-        for questions in per_document:
-            if depth < len(questions) and questions[depth].lower() not in seen:
-                seen.add(questions[depth].lower())
-                chosen.append(questions[depth])
-                if len(chosen) == limit:
-                    break
-        depth += 1
-    return chosen
+    for depth in range(max((len(q) for q in per_document), default=0)):
+        # Each document's next question, the how-to ones of the round first.
+        round_ = sorted(
+            (q[depth] for q in per_document if depth < len(q)),
+            key=lambda q: not q.startswith("How do I "),
+        )
+        for question in round_:
+            if question.lower() not in seen:
+                seen.add(question.lower())
+                chosen.append(question)
+        if len(chosen) >= limit:
+            break
+    return chosen[:limit]
 
 
 def example_questions(
@@ -255,7 +259,7 @@ def _document_questions(doc: Document) -> list[str]:
     """A document's heading questions, how-to ones first, then in document order."""
     found: list[str] = []
     headings = doc.headings[:HEADINGS_PER_DOCUMENT]
-    usage = Counter(_WORD.findall(doc.text)) if headings else None
+    usage = Counter(_WORD.findall(doc.indexed_text)) if headings else None
     for heading in headings:
         question = heading_question(heading.title, doc.title, usage)
         if question and question not in found:

@@ -56,14 +56,24 @@ def ask(page: Page, question: str) -> str:
     box.fill(question)
     box.press("Enter")
     expect(bot_messages(page)).to_have_count(replies + 1, timeout=ANSWER_TIMEOUT_MS)
-    return bot_messages(page).last.inner_text()
+    return reply_text(page)
+
+
+SEARCHING = "Searching the documents…"  # the reply's first state, until the answer comes
+
+
+def reply_text(page: Page) -> str:
+    """The text of the last reply, once the answer has replaced its "Searching" state."""
+    last = bot_messages(page).last
+    expect(last).not_to_contain_text(SEARCHING, timeout=ANSWER_TIMEOUT_MS)
+    return last.inner_text()
 
 
 def test_asking_shows_the_answer_its_sources_and_the_passage_in_its_document(page, app_url):
     page.goto(app_url)
     page.locator("#qa-examples").get_by_text("Who brokered the ceasefire?").click()
     expect(bot_messages(page)).to_have_count(1, timeout=ANSWER_TIMEOUT_MS)
-    reply = bot_messages(page).first.inner_text()
+    reply = reply_text(page)
     assert names_quds_commander(reply), reply
     assert "[1]" in reply
 

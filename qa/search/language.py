@@ -12,7 +12,9 @@ it leans towards English: a question is called foreign only on clear evidence.
   pronouns, question words) of French, German, Spanish, Italian, Portuguese and Dutch that are
   not English words. The best language must have at least two of them, more than the question
   has English function words. Code, names and numbers are no function words; code (anything
-  in backticks, and words with ``_ . / ( ) = -`` or digits) is left out before counting.
+  in backticks, words with ``_ . / ( ) =`` or digits, options such as ``--no-deps``) and
+  quotations (in quotes or guillemets: "What does 'je ne sais pas' mean?") are left out before
+  counting.
 """
 
 from __future__ import annotations
@@ -56,9 +58,15 @@ _ENGLISH = frozenset(
     would will i you we it this that these those to of in on for with and or my your be been
     there from by at about not no if any some have has had""".split()
 )
-_BACKTICKED = re.compile(r"`[^`]*`")
+# Code in backticks, and words quoted from elsewhere ("What does 'je ne sais pas' mean?"): an
+# apostrophe inside a word ("qu'est-ce", "don't") opens no quote.
+_QUOTED = re.compile(
+    r"`[^`]*`|\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]|(?<!\w)'[^']*'(?!\w)|(?<!\w)‘[^’]*’(?!\w)"
+)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[¿¡]", re.UNICODE)
-_CODE_TOKEN = re.compile(r"\S*[_./\\()=<>{}\[\]0-9@#$%^&*+|~-]\S*")
+# A word with code's characters, or an option ("--no-deps"); a hyphen inside a word is French's
+# or English's own ("est-il", "pre-installed").
+_CODE_TOKEN = re.compile(r"\S*[_./\\()=<>{}\[\]0-9@#$%^&*+|~]\S*|(?<!\S)-\S*")
 MIN_FOREIGN_WORDS = 2
 MIN_SCRIPT_SHARE = 0.5  # of the letters, for a question to be in that script's language
 
@@ -66,7 +74,7 @@ MIN_SCRIPT_SHARE = 0.5  # of the letters, for a question to be in that script's 
 def foreign_language(question: str) -> str | None:
     """The language ``question`` seems to be written in when it is not English ("French",
     "Chinese"), else None. See the module docstring for how, and its limits."""
-    text = _BACKTICKED.sub(" ", question)
+    text = _QUOTED.sub(" ", question)
     script = _script_language(text)
     if script:
         return script

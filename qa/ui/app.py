@@ -7,7 +7,11 @@ are links (click one to bring that answer's sources back into the panel, source 
 sources panel (click a source to open its document in the document viewer, a panel over the
 sources column beside the chat, with the passage highlighted and scrolled into view, previous /
 next citation buttons, and a close button or Esc), an advanced panel, and one API endpoint,
-``/ask``, that returns the answer and its citations as JSON.
+``/ask``, that returns the answer and its citations as JSON. The reply streams ("Searching the
+documents…", then the answer, then its sources), with a one-line hint when the question is not
+in English (``qa.search.language``); the examples are the corpus's own
+(``QA.example_questions``). The page follows Gradio's light and dark themes and stacks its
+columns at phone width.
 """
 
 from __future__ import annotations

@@ -66,7 +66,8 @@ _QUOTED = re.compile(
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[¿¡]", re.UNICODE)
 # A word with code's characters, or an option ("--no-deps"); a hyphen inside a word is French's
 # or English's own ("est-il", "pre-installed").
-_CODE_TOKEN = re.compile(r"\S*[_./\\()=<>{}\[\]0-9@#$%^&*+|~]\S*|(?<!\S)-\S*")
+_CODE_CHARS = frozenset("_./\\()=<>{}[]0123456789@#$%^&*+|~")
+MAX_CHARS = 1000  # a question's language shows in its start; a pasted essay is read this far
 MIN_FOREIGN_WORDS = 2
 MIN_SCRIPT_SHARE = 0.5  # of the letters, for a question to be in that script's language
 
@@ -74,11 +75,12 @@ MIN_SCRIPT_SHARE = 0.5  # of the letters, for a question to be in that script's 
 def foreign_language(question: str) -> str | None:
     """The language ``question`` seems to be written in when it is not English ("French",
     "Chinese"), else None. See the module docstring for how, and its limits."""
-    text = _QUOTED.sub(" ", question)
+    text = _QUOTED.sub(" ", question[:MAX_CHARS])
     script = _script_language(text)
     if script:
         return script
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(_CODE_TOKEN.sub(" ", text))]
+    prose = " ".join(t for t in text.split() if not (_CODE_CHARS & set(t) or t[0] == "-"))
+    words = [w.lower().replace("’", "'") for w in _WORD.findall(prose)]
     english = sum(w in _ENGLISH for w in words)
     best, count = None, 0
     for language, vocabulary in _WORDS.items():

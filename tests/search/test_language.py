@@ -4,6 +4,8 @@ word of another script are not."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from qa.search.language import foreign_language
@@ -67,3 +69,11 @@ def test_a_question_in_another_language_is_named(question, language):
 )
 def test_an_english_question_is_not_called_foreign(question):
     assert foreign_language(question) is None
+
+
+def test_a_pasted_essay_is_read_only_as_far_as_its_start_and_never_slowly():
+    started = time.perf_counter()
+    # One 200,000-letter word: a regular expression that backtracks over it takes minutes.
+    assert foreign_language("a" * 200_000) is None
+    assert foreign_language("Qui a négocié le cessez-le-feu ? " + "x " * 100_000) == "French"
+    assert time.perf_counter() - started < 1.0

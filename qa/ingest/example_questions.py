@@ -35,6 +35,7 @@ MAX_FILE_BYTES = 64 * 1024  # a questions file is read this far
 MAX_QUESTION_CHARS = 200  # a longer line of the file is no example question
 HEADINGS_PER_DOCUMENT = 80  # a manual of thousands of headings is read this far
 MIN_WORDS, MAX_WORDS = 2, 7  # a heading this long reads as a section title
+MAX_HEADING_CHARS = 120
 
 # Verbs that open how-to headings in manuals, as bare infinitives. A heading opening with one
 # (or its -ing form) is asked as "How do I ...?".
@@ -160,6 +161,8 @@ def heading_question(
     """The question a section heading asks, or None when it does not read as a section title
     (numbering, code, a generic heading, too few or too many words, its document's title).
     ``usage`` counts the spellings of the document's words, for their case (``_cased``)."""
+    if len(heading) > MAX_HEADING_CHARS:  # no section title; and the patterns stay cheap
+        return None
     text = _NUMBERING.sub("", " ".join(heading.split()), count=1)
     text = _PARENTHETICAL.sub(" ", text).strip().rstrip(".:")
     if not text or _CODE.search(text) or any(ch.isdigit() for ch in text):

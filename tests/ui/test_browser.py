@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from eval.reliability.app_process import running_app
-from tests.helpers import FIXTURES, names_quds_commander
+from tests.helpers import FIXTURES, names_quds_commander, text_docx, text_pdf
 
 pytestmark = pytest.mark.slow  # a subprocess harness: make test runs it, make check does not
 
@@ -147,19 +147,36 @@ def test_html_and_script_in_a_document_show_as_text_and_run_nothing(page, tmp_pa
     corpus.mkdir()
     (corpus / "hostile.txt").write_text(HOSTILE)
     (corpus / "tricks.md").write_text("# Notes\n\n" + HOSTILE)
+    # The same text in a PDF's text layer and in a Word file's paragraphs.
+    (corpus / "hostile.pdf").write_bytes(text_pdf(HOSTILE))
+    (corpus / "hostile.docx").write_bytes(text_docx(HOSTILE))
     with running_app(corpus, tmp_path / "index", tmp_path / "app.log") as url:
         page.goto(url)
-        expect(page.locator("#qa-header")).to_contain_text(f"{HOSTILE_FOLDER}/ · 2 documents")
+        expect(page.locator("#qa-header")).to_contain_text(f"{HOSTILE_FOLDER}/ · 4 documents")
+        page.locator("#qa-advanced").get_by_text("Advanced").click()
+        passages = page.get_by_label("number input for Passages to retrieve")
+        passages.fill("8")  # every copy among the sources
+        passages.press("Enter")
         reply = ask(page, "Who brokered the ceasefire?")
         assert "<img src=x onerror=" in reply  # shown as text
         sources = page.locator("#qa-sources")
         expect(sources).to_contain_text("<img src=x onerror=")
-        page.locator("#qa-sources .qa-open").first.click()
-        expect(page.locator("#qa-document")).to_contain_text("<script>", timeout=ANSWER_TIMEOUT_MS)
-        expect(page.locator("#qa-document")).to_contain_text("javascript:window.__pwned")
-        page.wait_for_timeout(500)  # time for any injected handler to fire
-        assert page.evaluate("window.__pwned") is None
-        assert page.locator(LIVE_MARKUP).count() == 0
+        # Each source and each "also in" copy (the four files hold the same text) opened in the
+        # viewer: the PDF's page image, the Word file's paragraphs, all as text.
+        opened = set()
+        openers = page.locator("#qa-sources [data-open]")
+        for n in range(openers.count()):
+            openers.nth(n).click()
+            document = page.locator("#qa-document .qa-document")
+            expect(document).to_contain_text("<script>", timeout=ANSWER_TIMEOUT_MS)
+            expect(document).to_contain_text("javascript:window.__pwned")
+            opened.add(document.get_attribute("data-doc"))
+            page.wait_for_timeout(500)  # time for any injected handler to fire
+            assert page.evaluate("window.__pwned") is None, opened
+            assert page.locator(LIVE_MARKUP).count() == 0, opened
+            page.keyboard.press("Escape")
+            expect(page.locator("#qa-document")).to_be_hidden()
+        assert {"hostile.pdf", "hostile.docx"} <= opened, opened
         assert not page.dialogs
 
 

@@ -77,9 +77,12 @@ check: lint
 docs: install
 	$(BIN)/python docs/examples.py --write
 
-# Retakes docs/screenshot.png (the README's picture) from the browser test.
+# Retakes the README's pictures from the browser tests: docs/screenshot.png (the demo corpus)
+# and the gallery in docs/gallery/ (a folder of manuals: first page, an answer, the viewer on a
+# PDF page, the Documents panel, phone width, dark theme).
 screenshot: install browser
 	QA_SCREENSHOT=docs/screenshot.png $(BIN)/pytest -q tests/ui/test_browser.py -k asking
+	QA_GALLERY=docs/gallery $(BIN)/pytest -q tests/ui/test_any_folder.py
 
 clean:
 	rm -rf $(VENV) $(AUDIT_VENV) build *.egg-info .pytest_cache .ruff_cache

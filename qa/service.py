@@ -24,6 +24,7 @@ from qa.index.build import build_settings
 from qa.index.manifest import Manifest
 from qa.index.report import IndexedFile, IndexReport
 from qa.ingest import SkipFile, isolated
+from qa.ingest.example_questions import MAX_EXAMPLES, example_questions
 from qa.ingest.pdf_page import page_texts, page_view_from, render_plain
 from qa.ingest.upload import MAX_UPLOAD_BYTES, save_upload
 from qa.paths import DEFAULT_CORPUS, default_index_dir, models_dir
@@ -99,6 +100,7 @@ class QA:
         self._loaded: _Loaded | None = None
         self._lock = threading.Lock()
         self._files: tuple[_Loaded, list[IndexedFile]] | None = None  # for the loaded index
+        self._examples: tuple[_Loaded, list[str]] | None = None  # for the loaded index
 
     @property
     def encoder(self) -> Encoder:
@@ -239,6 +241,22 @@ class QA:
             )
         self._files = (loaded, files)
         return files
+
+    def example_questions(self) -> list[str]:
+        """A few questions to offer a newcomer, from this corpus alone: those of the folder's
+        ``.questions.txt`` (one a line, ``#`` comments), else ones made from its documents'
+        section headings ("How do I embed the entire ICU?"); see
+        ``qa.ingest.example_questions``. Worked out once per loaded index and kept; may be
+        empty (a folder of documents without headings)."""
+        loaded = self._ready()
+        kept = self._examples
+        if kept is not None and kept[0] is loaded:
+            return list(kept[1])
+        index = loaded.retriever.index
+        documents = (index.document(f.doc_id) for f in self.indexed_files())
+        questions = example_questions(self.corpus, documents, MAX_EXAMPLES)
+        self._examples = (loaded, questions)
+        return list(questions)
 
     @property
     def skipped_files(self) -> list[SkippedFile]:

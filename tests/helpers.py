@@ -42,3 +42,48 @@ def document_of(folder: Path, name: str, data: bytes):  # noqa: ANN201  (a qa Do
 
     (folder / name).write_bytes(data)
     return load_document(next(f for f in list_corpus_files(folder) if f.doc_id == name))
+
+
+def text_pdf(text: str) -> bytes:
+    """A real one-page PDF, written by PDFium, whose text layer holds ``text`` line by line (in
+    Helvetica, lines wrapped at 90 characters): for tests whose content matters, not the layout.
+    """
+    import ctypes
+    import io
+    import textwrap
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(612, 792)
+    top = 740
+    for paragraph in text.split("\n"):
+        for line in textwrap.wrap(paragraph, 90) or [""]:
+            piece = pdfium_c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 10.0)
+            wide = ctypes.create_string_buffer((line + "\0").encode("utf-16-le"))
+            pdfium_c.FPDFText_SetText(piece, ctypes.cast(wide, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+            pdfium_c.FPDFPageObj_Transform(piece, 1, 0, 0, 1, 60, top)
+            pdfium_c.FPDFPage_InsertObject(page.raw, piece)
+            top -= 14
+    pdfium_c.FPDFPage_GenerateContent(page.raw)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def text_docx(text: str) -> bytes:
+    """A real Word file, written by python-docx: ``text``'s first line as its heading, each
+    further line a paragraph."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    first, *rest = text.split("\n")
+    document.add_heading(first, level=1)
+    for line in rest:
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -27,6 +27,7 @@ def test_an_installed_copy_answers_from_another_folder(tmp_path: Path) -> None:
         capture_output=True,
     )
     assert (site / "qa" / "demo_corpus" / "000_ce3c7cd48da314e0.txt").is_file()
+    assert (site / "qa" / "demo_corpus" / ".questions.txt").is_file()  # the chat's examples
     assert (site / "eval" / "quality" / "basra.jsonl").is_file()
     # The installed copy first on the path, run from a folder with no source tree in it.
     env = dict(os.environ, PYTHONPATH=str(site), QA_HOME=str(tmp_path / "home"))

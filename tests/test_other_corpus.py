@@ -173,3 +173,25 @@ def test_the_chat_names_the_folder_not_the_demo_corpus(folder, tmp_path):
     props = {c["props"].get("elem_id"): c["props"] for c in build_app(qa).config["components"]}
     assert props["qa-question"]["placeholder"] == "Ask a question about the documents in docs/"
     assert "ceasefire" not in json.dumps(props)
+    assert props["qa-examples"]["visible"] is False  # no heading makes a question here
+
+
+def test_the_chat_offers_questions_made_from_the_folders_headings(tmp_path):
+    from qa.ui.app import build_app
+
+    folder = tmp_path / "manuals"
+    folder.mkdir()
+    for name in ("nodejs-intl.md", "pip-repeatable-installs.docx"):
+        (folder / name).write_bytes((FIXTURES / name).read_bytes())
+    qa = QA(folder, tmp_path / "index", progress=False)
+    qa.index()
+    props = {c["props"].get("elem_id"): c["props"] for c in build_app(qa).config["components"]}
+    examples = [sample[0] for sample in props["qa-examples"]["samples"]]
+    assert examples == [
+        "How do I disable all internationalization features?",
+        "How do I pin the package versions?",
+        "How do I build with a pre-installed ICU?",
+        "How do I use a wheelhouse?",
+    ]
+    assert props["qa-question"]["placeholder"] == f"Ask a question, e.g. {examples[0]}"
+    assert "ceasefire" not in json.dumps(props)

@@ -142,8 +142,9 @@ class SoakReport:
 
 
 def corpus_words(corpus: Path = DEFAULT_CORPUS) -> list[list[str]]:
-    """Each corpus document's words, in file order."""
-    return [path.read_text(encoding="utf-8").split() for path in sorted(corpus.glob("*.txt"))]
+    """Each corpus document's words, in file order (hidden files, such as the example questions
+    of .questions.txt, are no documents)."""
+    return [path.read_text(encoding="utf-8").split() for path in sorted(corpus.glob("[!.]*.txt"))]
 
 
 def draw_question(rng: random.Random, asked: list[str], words: list[list[str]]) -> Question:

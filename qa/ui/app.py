@@ -7,13 +7,18 @@ are links (click one to bring that answer's sources back into the panel, source 
 sources panel (click a source to open its document in the document viewer, a panel over the
 sources column beside the chat, with the passage highlighted and scrolled into view, previous /
 next citation buttons, and a close button or Esc), an advanced panel, and one API endpoint,
-``/ask``, that returns the answer and its citations as JSON.
+``/ask``, that returns the answer and its citations as JSON. The reply streams ("Searching the
+documents…", then the answer, then its sources), with a one-line hint when the question is not
+in English (``qa.search.language``); the examples are the corpus's own
+(``QA.example_questions``). The page follows Gradio's light and dark themes and stacks its
+columns at phone width.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -21,7 +26,8 @@ import gradio as gr
 
 from qa.errors import DocumentNotFoundError, QAError
 from qa.ingest.upload import MAX_UPLOAD_BYTES
-from qa.paths import DEFAULT_CORPUS, qa_home
+from qa.paths import qa_home
+from qa.search.language import foreign_language
 from qa.search.question import is_blank, valid_unicode
 from qa.service import QA
 from qa.settings import MODES
@@ -35,6 +41,7 @@ from qa.ui.render import (
     document_viewer,
     escape,
     escape_markdown,
+    language_hint,
     sentence_case,
     shorten,
     source_cards,
@@ -43,17 +50,12 @@ from qa.ui.render import (
 
 log = logging.getLogger("qa")
 
-EXAMPLES = [
-    "Who brokered the ceasefire?",
-    "What did Sadr demand?",
-    "Did the government accept them?",
-    "Why did Maliki launch the offensive in Basra?",
-]
 MAX_K = 10
 UPLOAD_CACHE_SECONDS = (600, 3600)  # every 10 minutes, uploads older than an hour go
 SHOWN_QUESTION_CHARS = 500  # a pasted essay is echoed in the chat only this far
 NO_SOURCES = '<section class="qa-sources"><h3>Sources</h3><p class="qa-empty">Ask a question: \
 the passages that support the answer appear here.</p></section>'
+SEARCHING = "*Searching the documents…*"  # the reply's first state, until the answer comes
 NO_DOCUMENT = ""  # the document viewer closed: hidden until a source is opened
 
 # A click on anything with data-open (a source card's button, an "also in" place) becomes a
@@ -139,7 +141,14 @@ watch('value', () => {
   });
 });
 """
+# Colours of our own markup, as variables that follow Gradio's theme (its dark theme puts
+# "dark" on <body>, from the system's setting or ?__theme=dark): everything else uses Gradio's
+# own variables (--body-text-color, --background-fill-*, --border-color-*), which follow it too.
 CSS = """
+:root { --qa-quote-bg: #ffe58f; --qa-quote-fg: #1f1a00; --qa-highlight-bg: #d6e4ff;
+  --qa-highlight-fg: #0b1a33; --qa-shadow: rgba(0, 0, 0, .18); }
+.dark { --qa-quote-bg: #6b5500; --qa-quote-fg: #fff6cc; --qa-highlight-bg: #1d3557;
+  --qa-highlight-fg: #e6efff; --qa-shadow: rgba(0, 0, 0, .6); }
 .qa-header h2 { margin: 0; }
 .qa-corpus { margin: .2em 0; font-size: 1.05em; }
 .qa-folder { font-weight: 600; font-family: var(--font-mono); }
@@ -159,13 +168,15 @@ CSS = """
 .qa-part-comment { color: var(--color-accent); }
 .qa-passage { margin: .4em 0; padding-left: .7em;
   border-left: 3px solid var(--border-color-primary); white-space: pre-wrap;
-  max-height: 14em; overflow-y: auto; }
+  overflow-wrap: anywhere; max-height: 14em; overflow-y: auto; }
 .qa-code { white-space: pre; font-family: var(--font-mono); font-size: .9em; margin: .3em 0;
   padding: .3em .5em; overflow-x: auto; background: var(--background-fill-secondary);
   border-radius: 4px; }
-mark.qa-quote { background: #ffe58f; color: #000; }
-mark.qa-highlight { background: #d6e4ff; color: #000; }
-.qa-doc-text { white-space: pre-wrap; }
+mark.qa-quote { background: var(--qa-quote-bg); color: var(--qa-quote-fg); }
+mark.qa-highlight { background: var(--qa-highlight-bg); color: var(--qa-highlight-fg); }
+mark.qa-highlight mark.qa-quote { background: var(--qa-quote-bg); color: var(--qa-quote-fg); }
+.qa-doc-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+#qa-right { min-width: 0; }  /* a long unbroken line (a hash, a URL) wraps, never widens it */
 .qa-also ul { margin: .2em 0; padding-left: 1.2em; }
 .qa-open, .qa-link { cursor: pointer; text-decoration: underline; background: none; border: 0;
   padding: 0; color: var(--link-text-color); text-align: left; font: inherit; font-size: .9em; }
@@ -178,7 +189,7 @@ mark.qa-highlight { background: #d6e4ff; color: #000; }
 #qa-document { position: fixed; top: 0; right: 0; bottom: 0; width: auto;
   left: var(--qa-viewer-left, 60vw); z-index: 100; margin: 0; padding: 0; border-radius: 0;
   border-left: 1px solid var(--border-color-primary);
-  box-shadow: -6px 0 24px rgba(0, 0, 0, .18); background: var(--background-fill-primary); }
+  box-shadow: -6px 0 24px var(--qa-shadow); background: var(--background-fill-primary); }
 #qa-document:not(:has(.qa-viewer)), #qa-document:has(.qa-closing) { display: none !important; }
 #qa-document .html-container, #qa-document .html-container > div { height: 100%;
   padding: 0; }
@@ -200,9 +211,16 @@ mark.qa-highlight { background: #d6e4ff; color: #000; }
 .qa-pdf { display: flex; flex-direction: column; gap: .6em; }
 .qa-pages { max-height: 55vh; overflow-y: auto; border: 1px solid var(--border-color-primary); }
 .qa-pdf-text { max-height: 30vh; overflow-y: auto; }
+/* At phone width the columns stack: the sources come right under the question box and the
+   examples, before the Advanced, Index report and Documents panels (the left column's blocks
+   become the stack's own, so that the sources can go between them). */
 @media (max-width: 720px) {
   #qa-document { left: 0; border-left: 0; }
   .qa-viewer-bar { flex-wrap: wrap; }
+  #qa-main { flex-direction: column; flex-wrap: nowrap; }
+  #qa-left { display: contents; }
+  #qa-right { order: 1; }
+  #qa-advanced, #qa-report, #qa-documents { order: 2; }
 }
 """
 
@@ -244,31 +262,45 @@ def build_app(
 
     def respond(
         message: str, history: list[dict[str, Any]], state: ChatState, k: float, mode: str
-    ) -> tuple[list[dict[str, Any]], ChatState, str, str, str]:
+    ) -> Iterator[tuple[Any, ...]]:
+        """The chat's reply, streamed: a "Searching" bubble at once, then the answer (with a
+        line saying the documents are English when the question is not), then its sources.
+        The extractive answer comes in one piece; a generated one would come in several."""
         # Lone surrogates (a JSON client can send "\ud800") cannot be sent back as JSON.
         message = valid_unicode(message) if isinstance(message, str) else message
-        if isinstance(message, str) and not is_blank(message):  # a blank one gets no bubble
+        history = list(history)
+        asked = isinstance(message, str) and not is_blank(message)
+        if asked:  # a blank question gets no bubble, and its one-line reply at once
             shown = escape_markdown(shorten(message, SHOWN_QUESTION_CHARS))
-            history = [*history, {"role": "user", "content": shown}]
+            history.append({"role": "user", "content": shown})
+            searching = {"role": "assistant", "content": SEARCHING}
+            yield [*history, searching], state, gr.skip(), gr.skip(), gr.skip()
+        hint = language_hint(foreign_language(message)) if asked else ""
         try:
             started = time.perf_counter()
             answer = qa.answer(message, k=int(k), mode=mode, history=state.questions)
             elapsed_ms = (time.perf_counter() - started) * 1000
         except QAError as exc:
             reply = escape_markdown(f"⚠ {sentence_case(str(exc))}")
-            history.append({"role": "assistant", "content": reply})
-            return history, state, gr.skip(), gr.skip(), message
+            # The warning first (clients read a reply starting with "⚠" as a refusal).
+            history.append({"role": "assistant", "content": _with_hint(reply, hint)})
+            yield history, state, gr.skip(), gr.skip(), message
+            return
         except Exception:  # never a stack trace in the page; the log has it
             log.exception("Answering %r failed", message)
             reply = "⚠ Something went wrong while answering; the server log has the details."
             history.append({"role": "assistant", "content": reply})
-            return history, state, gr.skip(), gr.skip(), message
+            yield history, state, gr.skip(), gr.skip(), message
+            return
         rewritten = answer.query if answer.query != answer.question else None
         state = state.with_answer(message.strip(), answer, elapsed_ms)
         reply = chat_reply(answer, rewritten, answer_number=state.shown)
-        history.append({"role": "assistant", "content": reply})
+        history.append({"role": "assistant", "content": _with_hint(hint, reply)})
+        yield history, state, gr.skip(), gr.skip(), ""
         cards = source_cards(answer, qa.document, elapsed_ms, answer_number=state.shown)
-        return history, state, cards, NO_DOCUMENT, ""
+        # The chat again (unchanged: nothing is re-sent), so that the run's outcome, which
+        # holds each output's last value, is the whole chat for a client reading only it.
+        yield history, state, cards, NO_DOCUMENT, ""
 
     def open_source(state: ChatState, event: gr.EventData) -> tuple[ChatState, str, str]:
         """A click on a source card or a viewer's previous / next button (open its document
@@ -344,7 +376,7 @@ def build_app(
             raise gr.Error(str(exc), print_exception=False) from None
         return {**asdict(answer), "question": question}
 
-    examples = EXAMPLES if qa.corpus.resolve() == DEFAULT_CORPUS.resolve() else []
+    examples = qa.example_questions()  # the corpus's own (its .questions.txt or headings)
     # With uploads, Gradio keeps what its /upload route received in its cache; a file that no
     # event took (a visitor who only uploaded) is deleted within the hour.
     delete_cache = UPLOAD_CACHE_SECONDS if allow_uploads else None
@@ -353,8 +385,8 @@ def build_app(
     ) as app:
         state = gr.State(ChatState())
         header = gr.HTML(_header(qa), elem_id="qa-header")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
+        with gr.Row(equal_height=False, elem_id="qa-main"):
+            with gr.Column(scale=3, elem_id="qa-left"):
                 chat = gr.Chatbot(
                     label="Conversation",
                     elem_id="qa-chat",
@@ -369,11 +401,7 @@ def build_app(
                 )
                 question = gr.Textbox(
                     show_label=False,
-                    placeholder=(
-                        f"Ask a question, e.g. {examples[0]}"
-                        if examples
-                        else f"Ask a question about the documents in {qa.corpus.name or qa.corpus}/"
-                    ),
+                    placeholder=_placeholder(qa, examples),
                     elem_id="qa-question",
                     submit_btn="Ask",
                     autofocus=True,
@@ -386,7 +414,7 @@ def build_app(
                     elem_id="qa-examples",
                 )
                 clear = gr.Button("New conversation", size="sm", variant="secondary")
-                with gr.Accordion("Advanced", open=False):
+                with gr.Accordion("Advanced", open=False, elem_id="qa-advanced"):
                     k = gr.Slider(1, MAX_K, value=5, step=1, label="Passages to retrieve")
                     mode = gr.Radio(
                         list(MODES), value=qa.settings.search.mode, label="Retrieval mode"
@@ -396,12 +424,12 @@ def build_app(
                     report = gr.HTML(_index_report(qa))
                 documents_section(
                     qa,
-                    [header, report],
-                    lambda qa: (_header(qa), _index_report(qa)),
+                    [header, report, example_list, question],
+                    lambda qa: (_header(qa), _index_report(qa), *_examples(qa)),
                     allow_uploads,
                     max_upload_bytes,
                 )
-            with gr.Column(scale=2):
+            with gr.Column(scale=2, elem_id="qa-right"):
                 sources = gr.HTML(NO_SOURCES, elem_id="qa-sources", js_on_load=OPEN_ON_CLICK)
                 viewer = gr.HTML(NO_DOCUMENT, elem_id="qa-document", js_on_load=VIEWER)
 
@@ -479,6 +507,28 @@ def _pages(qa: QA, where: Passage | Place) -> PageView:
     except Exception:  # a page image is an extra: never lose the text view over it
         log.exception("Rendering the pages of %s failed", where.doc_id)
         return PageView(note="The page cannot be shown; the server log has the details.")
+
+
+def _with_hint(first: str, second: str) -> str:
+    """A reply and the language hint, in that order or the other, as paragraphs."""
+    return "\n\n".join(part for part in (first, second) if part)
+
+
+def _examples(qa: QA) -> tuple[gr.Dataset, gr.Textbox]:
+    """The example questions and the question box's hint of the index served now (a re-index
+    may have changed its headings)."""
+    examples = qa.example_questions()
+    return (
+        gr.Dataset(samples=[[q] for q in examples], visible=bool(examples)),
+        gr.Textbox(placeholder=_placeholder(qa, examples)),
+    )
+
+
+def _placeholder(qa: QA, examples: list[str]) -> str:
+    """The question box's hint: the corpus's first example question, else its folder."""
+    if examples:
+        return f"Ask a question, e.g. {examples[0]}"
+    return f"Ask a question about the documents in {qa.corpus.name or qa.corpus}/"
 
 
 def _header(qa: QA) -> str:

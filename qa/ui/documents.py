@@ -36,6 +36,7 @@ DOCUMENTS_CSS = """
   border: 1px solid var(--border-color-primary); border-radius: 6px; }
 #qa-documents-panel .qa-doc-table table { width: 100%; border-collapse: collapse; border: 0;
   font-size: .9em; margin: 0; }
+#qa-documents-panel .qa-doc-table tr { border: 0; }  /* no side lines from Gradio's prose */
 #qa-documents-panel .qa-doc-table th, #qa-documents-panel .qa-doc-table td { border: 0;
   border-bottom: 1px solid var(--border-color-primary); padding: .3em .6em; text-align: left;
   vertical-align: top; }

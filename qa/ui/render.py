@@ -152,6 +152,18 @@ def highlight(text: str, offset: int, spans: Sequence[tuple[int, int]], css_clas
     return "".join(out)
 
 
+def language_hint(language: str | None) -> str:
+    """The line put above the reply to a question that ``qa.search.language`` reads as written
+    in ``language``; "" for an English one (None)."""
+    if not language:
+        return ""
+    line = (
+        f"ℹ The question looks like {language}: the documents and the model are English, so "
+        "an answer is found best by asking in English."
+    )
+    return f"*{escape_markdown(line)}*"
+
+
 def chat_reply(
     answer: Answer, searched_for: str | None = None, answer_number: int | None = None
 ) -> str:

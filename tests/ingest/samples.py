@@ -8,7 +8,7 @@ from qa.types import Segment
 from tests.helpers import DEMO_CORPUS
 
 CORPUS = DEMO_CORPUS
-CORPUS_FILES = sorted(CORPUS.glob("*.txt"))
+CORPUS_FILES = sorted(CORPUS.glob("[!.]*.txt"))  # not the hidden .questions.txt: no document
 DRUM = "000_ce3c7cd48da314e0.txt"
 DRUM_ARTICLE_ONLY = "001_89a5137f6fea6e6d.txt"
 WAPO = "002_000a60f2dc0f5aa1.txt"

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from eval.reliability.app_process import running_app
-from tests.helpers import FIXTURES, names_quds_commander
+from tests.helpers import FIXTURES, names_quds_commander, text_docx, text_pdf
 
 pytestmark = pytest.mark.slow  # a subprocess harness: make test runs it, make check does not
 
@@ -56,14 +56,24 @@ def ask(page: Page, question: str) -> str:
     box.fill(question)
     box.press("Enter")
     expect(bot_messages(page)).to_have_count(replies + 1, timeout=ANSWER_TIMEOUT_MS)
-    return bot_messages(page).last.inner_text()
+    return reply_text(page)
+
+
+SEARCHING = "Searching the documents…"  # the reply's first state, until the answer comes
+
+
+def reply_text(page: Page) -> str:
+    """The text of the last reply, once the answer has replaced its "Searching" state."""
+    last = bot_messages(page).last
+    expect(last).not_to_contain_text(SEARCHING, timeout=ANSWER_TIMEOUT_MS)
+    return last.inner_text()
 
 
 def test_asking_shows_the_answer_its_sources_and_the_passage_in_its_document(page, app_url):
     page.goto(app_url)
     page.locator("#qa-examples").get_by_text("Who brokered the ceasefire?").click()
     expect(bot_messages(page)).to_have_count(1, timeout=ANSWER_TIMEOUT_MS)
-    reply = bot_messages(page).first.inner_text()
+    reply = reply_text(page)
     assert names_quds_commander(reply), reply
     assert "[1]" in reply
 
@@ -137,19 +147,36 @@ def test_html_and_script_in_a_document_show_as_text_and_run_nothing(page, tmp_pa
     corpus.mkdir()
     (corpus / "hostile.txt").write_text(HOSTILE)
     (corpus / "tricks.md").write_text("# Notes\n\n" + HOSTILE)
+    # The same text in a PDF's text layer and in a Word file's paragraphs.
+    (corpus / "hostile.pdf").write_bytes(text_pdf(HOSTILE))
+    (corpus / "hostile.docx").write_bytes(text_docx(HOSTILE))
     with running_app(corpus, tmp_path / "index", tmp_path / "app.log") as url:
         page.goto(url)
-        expect(page.locator("#qa-header")).to_contain_text(f"{HOSTILE_FOLDER}/ · 2 documents")
+        expect(page.locator("#qa-header")).to_contain_text(f"{HOSTILE_FOLDER}/ · 4 documents")
+        page.locator("#qa-advanced").get_by_text("Advanced").click()
+        passages = page.get_by_label("number input for Passages to retrieve")
+        passages.fill("8")  # every copy among the sources
+        passages.press("Enter")
         reply = ask(page, "Who brokered the ceasefire?")
         assert "<img src=x onerror=" in reply  # shown as text
         sources = page.locator("#qa-sources")
         expect(sources).to_contain_text("<img src=x onerror=")
-        page.locator("#qa-sources .qa-open").first.click()
-        expect(page.locator("#qa-document")).to_contain_text("<script>", timeout=ANSWER_TIMEOUT_MS)
-        expect(page.locator("#qa-document")).to_contain_text("javascript:window.__pwned")
-        page.wait_for_timeout(500)  # time for any injected handler to fire
-        assert page.evaluate("window.__pwned") is None
-        assert page.locator(LIVE_MARKUP).count() == 0
+        # Each source and each "also in" copy (the four files hold the same text) opened in the
+        # viewer: the PDF's page image, the Word file's paragraphs, all as text.
+        opened = set()
+        openers = page.locator("#qa-sources [data-open]")
+        for n in range(openers.count()):
+            openers.nth(n).click()
+            document = page.locator("#qa-document .qa-document")
+            expect(document).to_contain_text("<script>", timeout=ANSWER_TIMEOUT_MS)
+            expect(document).to_contain_text("javascript:window.__pwned")
+            opened.add(document.get_attribute("data-doc"))
+            page.wait_for_timeout(500)  # time for any injected handler to fire
+            assert page.evaluate("window.__pwned") is None, opened
+            assert page.locator(LIVE_MARKUP).count() == 0, opened
+            page.keyboard.press("Escape")
+            expect(page.locator("#qa-document")).to_be_hidden()
+        assert {"hostile.pdf", "hostile.docx"} <= opened, opened
         assert not page.dialogs
 
 

@@ -17,6 +17,7 @@ from qa.ui.render import (
     escape,
     escape_markdown,
     highlight,
+    language_hint,
     location,
     part_label,
     passage_html,
@@ -303,3 +304,11 @@ def test_a_viewer_note_is_escaped_and_can_be_closed():
     html = viewer_note("<img src=x onerror=alert(1)> is gone")
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt; is gone" in html
     assert 'class="qa-viewer"' in html and "data-close" in html
+
+
+def test_the_language_hint_is_one_italic_line_naming_the_language_and_none_for_english():
+    assert language_hint(None) == ""
+    hint = language_hint("French")
+    assert hint.startswith("*ℹ The question looks like French")
+    assert "the documents and the model are English" in hint
+    assert hint.endswith("English\\.*") and "\n" not in hint  # escaped Markdown, one line

@@ -42,8 +42,8 @@ from qa.ui.render import (
     escape,
     escape_markdown,
     language_hint,
+    question_bubble,
     sentence_case,
-    shorten,
     source_cards,
     viewer_note,
 )
@@ -52,7 +52,7 @@ log = logging.getLogger("qa")
 
 MAX_K = 10
 UPLOAD_CACHE_SECONDS = (600, 3600)  # every 10 minutes, uploads older than an hour go
-SHOWN_QUESTION_CHARS = 500  # a pasted essay is echoed in the chat only this far
+SHOWN_QUESTION_CHARS = 500  # a longer question is echoed collapsed to this many characters
 NO_SOURCES = '<section class="qa-sources"><h3>Sources</h3><p class="qa-empty">Ask a question: \
 the passages that support the answer appear here.</p></section>'
 SEARCHING = "*Searching the documents…*"  # the reply's first state, until the answer comes
@@ -271,7 +271,7 @@ def build_app(
         history = list(history)
         asked = isinstance(message, str) and not is_blank(message)
         if asked:  # a blank question gets no bubble, and its one-line reply at once
-            shown = escape_markdown(shorten(message, SHOWN_QUESTION_CHARS))
+            shown = question_bubble(message, SHOWN_QUESTION_CHARS)
             history.append({"role": "user", "content": shown})
             searching = {"role": "assistant", "content": SEARCHING}
             yield [*history, searching], state, gr.skip(), gr.skip(), gr.skip()

@@ -128,6 +128,23 @@ def page_label(pages: Sequence[int]) -> str:
     return f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}–{pages[-1]}"
 
 
+def question_bubble(question: str, limit: int) -> str:
+    """``question`` as the chat echoes it, inert: whole up to ``limit`` characters; a longer one
+    collapsed to its first ``limit``, the rest a click away (``<details>``). Its HTML form has
+    no blank line, so Markdown never starts inside it."""
+    if len(question) <= limit:
+        return escape_markdown(question)
+
+    def inert(text: str) -> str:
+        return html.escape(text).replace("\r", "").replace("\n", "<br>")
+
+    head, rest = question[:limit], question[limit:]
+    return (
+        f'<details class="qa-long-question"><summary>{inert(head)}… '
+        f"<em>({len(rest):,} more characters)</em></summary>{inert(rest)}</details>"
+    )
+
+
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters, with "…" where it was cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -125,6 +125,24 @@ def test_bad_questions_get_a_one_line_reply_not_an_error(page, app_url):
     assert not page.errors and not page.dialogs
 
 
+def test_a_long_question_is_shown_collapsed_and_whole_on_a_click(page, app_url):
+    page.goto(app_url)
+    question = (
+        "Who brokered the ceasefire in Basra? "
+        + "Some context about the question. " * 20
+        + "\n\n[click](javascript:window.__pwned='md') <img src=x onerror=\"window.__pwned='img'\">"
+        + " THE END"
+    )
+    ask(page, question)
+    bubble = page.locator('#qa-chat [data-testid="user"]').last
+    expect(bubble.locator("details summary")).to_contain_text("more characters)")
+    assert "THE END" not in bubble.inner_text()
+    bubble.locator("details summary").click()
+    expect(bubble).to_contain_text("THE END")
+    assert page.evaluate("window.__pwned") is None
+    assert not page.errors and not page.dialogs
+
+
 HOSTILE = """Hostile page <script>window.__pwned = 'title'</script>
 
 By: Mallory <img src=x onerror="window.__pwned='byline'">

@@ -21,6 +21,7 @@ from qa.ui.render import (
     location,
     part_label,
     passage_html,
+    question_bubble,
     source_cards,
     viewer_location,
     viewer_note,
@@ -312,3 +313,13 @@ def test_the_language_hint_is_one_italic_line_naming_the_language_and_none_for_e
     assert hint.startswith("*ℹ The question looks like French")
     assert "the documents and the model are English" in hint
     assert hint.endswith("English\\.*") and "\n" not in hint  # escaped Markdown, one line
+
+
+def test_a_long_question_is_echoed_collapsed_and_inert():
+    assert question_bubble("Who *brokered* it?", 500) == escape_markdown("Who *brokered* it?")
+    question = "Who brokered it? " * 40 + "\n\n[x](javascript:alert(1)) <img src=x onerror=f()>"
+    shown = question_bubble(question, 500)
+    assert shown.startswith('<details class="qa-long-question"><summary>Who brokered it?')
+    assert f"({len(question) - 500:,} more characters)" in shown
+    assert "\n" not in shown  # one HTML block: no Markdown starts inside it
+    assert "<img" not in shown and "&lt;img src=x" in shown

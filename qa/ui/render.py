@@ -43,6 +43,7 @@ FILE_KINDS = {
     ".txt": "text file",
 }
 CITATION_LINK = "#qa-cite-"  # a citation [n] of answer A links to #qa-cite-A-n
+ASKED_CHARS = 200  # of the question, over its sources
 _CODE_KINDS = ("code", "comment")
 _TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
@@ -265,7 +266,8 @@ def source_cards(
         for n, passage in enumerate(answer.citations, start=1)
     ]
     body = "".join(cards) or '<p class="qa-empty">No passage matched.</p>'
-    asked = f'<p class="qa-asked">For: {escape(answer.question)}</p>' if answer.question else ""
+    question = shorten(answer.question, ASKED_CHARS)  # the chat has the whole of a long one
+    asked = f'<p class="qa-asked">For: {escape(question)}</p>' if question else ""
     return (
         f'<section class="qa-sources" data-answer="{answer_number}">'
         f"<h3>{heading}{timing}</h3>{asked}{body}</section>"

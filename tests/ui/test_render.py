@@ -323,3 +323,11 @@ def test_a_long_question_is_echoed_collapsed_and_inert():
     assert f"({len(question) - 500:,} more characters)" in shown
     assert "\n" not in shown  # one HTML block: no Markdown starts inside it
     assert "<img" not in shown and "&lt;img src=x" in shown
+
+
+def test_the_sources_name_a_long_question_by_its_start():
+    question = "Who brokered it? " * 40
+    answer = Answer(question.strip(), "It was brokered. [1]", [], True)
+    html_ = source_cards(answer, lambda doc_id: None, 10.0)
+    asked = re.search(r'<p class="qa-asked">For: (.*?)</p>', html_).group(1)
+    assert len(asked) <= 200 and asked.endswith("…")

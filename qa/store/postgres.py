@@ -87,7 +87,7 @@ class PostgresStore:
             if held is None:
                 pg_schema.migrate(connection)
             with connection.transaction(), connection.cursor() as cursor:
-                version = self._write(cursor, index)
+                self._write(cursor, index)
         except psycopg.Error as exc:
             had = "the previous index is kept" if self._has_live() else "no index was written"
             reason = " ".join(str(exc).split())
@@ -97,7 +97,6 @@ class PostgresStore:
         finally:
             if held is None:
                 connection.close()
-        index.version = str(version)
 
     def _write(self, cursor: psycopg.Cursor[Any], index: StoredIndex) -> int:
         """Every table of a new version, then the switch to it; returns its number."""

@@ -78,14 +78,20 @@ def test_an_index_round_trips_through_the_database(demo) -> None:
         assert stored.lexical_words(row) == files.lexical_words(row)
 
 
-def test_dense_search_finds_what_exact_faiss_finds(demo) -> None:
+@pytest.mark.parametrize("plan", ["planner's choice", "HNSW index forced"])
+def test_dense_search_finds_what_exact_faiss_finds(demo, plan: str) -> None:
     files, stored = demo
+    if plan == "HNSW index forced":  # a table this small is otherwise scanned, exactly
+        stored._db.run(lambda cursor: cursor.execute("SET enable_seqscan = off"))
     vectors = files.vectors.vectors()
     rng = np.random.default_rng(0)
     queries = vectors[rng.choice(len(vectors), 20, replace=False)] + rng.normal(0, 0.02, (20, 384))
-    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
-    expected_scores, expected_rows = files.dense_search(queries.astype(np.float32), 50)
-    scores, rows = stored.dense_search(queries.astype(np.float32), 50)
+    queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
+    expected_scores, expected_rows = files.dense_search(queries, 50)
+    try:
+        scores, rows = stored.dense_search(queries, 50)
+    finally:
+        stored._db.run(lambda cursor: cursor.execute("RESET enable_seqscan"))
     assert files.vectors.kind == "exact"  # the reference is exact search
     assert np.array_equal(rows[:, :10], expected_rows[:, :10])
     recall = np.mean([len(set(a) & set(b)) / 50 for a, b in zip(rows, expected_rows, strict=True)])
@@ -93,6 +99,34 @@ def test_dense_search_finds_what_exact_faiss_finds(demo) -> None:
     found = rows >= 0
     assert np.allclose(scores[found], _scores_of(files, queries, rows)[found], atol=1e-5)
     assert np.allclose(scores[:, :10], expected_scores[:, :10], atol=1e-5)
+
+
+def test_hnsw_returns_as_many_rows_as_asked_with_good_recall(corpus_qa: QA, pg_url: str):
+    """On 4,000 vectors (the demo corpus's, each with 35 noisy copies) searched through the
+    HNSW index: k rows for k above pgvector's default ef_search (40), and recall@10 against
+    exact search."""
+    from dataclasses import replace
+
+    files = corpus_qa.retriever.index
+    copies = 4000 // len(files) + 1
+    rng = np.random.default_rng(1)
+    vectors = np.repeat(files.vectors.vectors(), copies, axis=0)
+    vectors[len(files) :] += rng.normal(0, 0.03, vectors[len(files) :].shape)
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    rows = np.repeat(np.arange(len(files)), copies)
+    big = _select_rows(files, rows.tolist(), vectors)
+    big = replace(big, manifest=replace(big.manifest, chunks=len(rows)))
+    store = PostgresStore(pg_url, "big")
+    write(store, big)
+    stored = store.read()
+    stored._db.run(lambda cursor: cursor.execute("SET enable_seqscan = off"))
+    queries = vectors[rng.choice(len(vectors), 20, replace=False)]
+    for k in (10, 50, 120):
+        _, expected = big.dense_search(queries, k)
+        _, found = stored.dense_search(queries, k)
+        assert (found >= 0).all(), k
+        recall = np.mean([len(set(a) & set(b)) / k for a, b in zip(found, expected, strict=True)])
+        assert recall >= 0.9, (k, recall)
 
 
 def _scores_of(files: StoredIndex, queries: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -194,24 +228,35 @@ def test_a_reader_sees_one_whole_version_while_writers_switch(corpus_qa: QA, pg_
 
 def _first_documents(index: StoredIndex, count: int) -> StoredIndex:
     """A smaller index: the chunks of ``index``'s first ``count`` documents, written again."""
+    from dataclasses import replace
+
+    keep = list(index.file_stats)[:count]
+    rows = [r for r in range(len(index)) if index.chunk(r).chunk.doc_id in keep]
+    smaller = _select_rows(index, rows, index.vectors.vectors()[rows])
+    return replace(
+        smaller,
+        manifest=replace(index.manifest, documents=count, chunks=len(rows)),
+        documents=list(index.documents)[:count],
+        file_stats={d: index.file_stats[d] for d in keep},
+    )
+
+
+def _select_rows(index: StoredIndex, rows: list[int], vectors: np.ndarray) -> StoredIndex:
+    """An index of ``index``'s chunks ``rows`` (repeats allowed) with ``vectors``."""
     from embeddings.vector_index import VectorIndex
     from qa.index.lexical import LexicalIndex
     from qa.index.ragged import Ragged
 
-    keep = list(index.file_stats)[:count]
-    rows = [r for r in range(len(index)) if index.chunk(r).chunk.doc_id in keep]
     lexical = index.lexical
     words = [[lexical.vocabulary[i] for i in lexical.word_ids.row(r)] for r in rows]
     vocabulary = sorted({w for row in words for w in row})
     ids = {w: i for i, w in enumerate(vocabulary)}
-    from dataclasses import replace
-
     return StoredIndex(
-        manifest=replace(index.manifest, documents=count, chunks=len(rows)),
-        documents=list(index.documents)[:count],
-        file_stats={d: index.file_stats[d] for d in keep},
+        manifest=index.manifest,
+        documents=index.documents,
+        file_stats=index.file_stats,
         chunks=[index.chunk(r) for r in rows],
-        vectors=VectorIndex.build(index.vectors.vectors()[rows]),
+        vectors=VectorIndex.build(vectors),
         lexical=LexicalIndex.from_words(
             vocabulary, Ragged.from_rows([[ids[w] for w in row] for row in words], np.int32)
         ),

@@ -98,7 +98,11 @@ def migrate(connection: psycopg.Connection) -> None:
         if version is not None and version >= SCHEMA_VERSION:
             return
         try:
-            cursor.execute("CREATE SCHEMA IF NOT EXISTS qa")
+            cursor.execute("SELECT to_regnamespace('qa') IS NULL")
+            if cursor.fetchone()[0]:  # type: ignore[index]
+                # Only when missing: CREATE SCHEMA IF NOT EXISTS asks for CREATE on the database
+                # even when the schema is there (made by its owner for a least-privileged role).
+                cursor.execute("CREATE SCHEMA qa")
             for number in range((version or 0) + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[number]:
                     cursor.execute(statement)  # type: ignore[arg-type]  # our own constants
@@ -125,11 +129,6 @@ def _ensure_vector(cursor: psycopg.Cursor[Any]) -> None:
             f"({exc.diag.message_primary}): install pgvector on the server, then run "
             "CREATE EXTENSION vector; in the database as its owner"
         ) from None
-
-
-def has_vector(cursor: psycopg.Cursor[Any]) -> bool:
-    cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'")
-    return cursor.fetchone() is not None
 
 
 def create_version(cursor: psycopg.Cursor[Any], version: int, dimension: int) -> None:

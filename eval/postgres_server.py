@@ -12,6 +12,7 @@ Started in 0.7 to 0.9 s on this 2-core machine (``python -m eval.postgres_server
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 import tempfile
 import time
@@ -63,12 +64,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"started in {time.perf_counter() - started:.2f} s: {url}", flush=True)
         if serve:
             print("serving until Ctrl-C; then it is stopped and its data deleted", flush=True)
+            # SIGTERM (kill) stops it as Ctrl-C does, and so does SIGINT where a shell started
+            # it in the background with SIGINT ignored: either way the server is stopped.
+            signal.signal(signal.SIGTERM, _interrupt)
+            signal.signal(signal.SIGINT, _interrupt)
             with contextlib.suppress(KeyboardInterrupt):
                 while True:
                     time.sleep(3600)
         stopping = time.perf_counter()
     print(f"stopped in {time.perf_counter() - stopping:.2f} s")
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch first, pinned: this version is the CPU build here; anything newer pulls CUDA.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -c $(LOCK) -e '.[ui,eval,dev]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[ui,eval,dev,postgres]'
 	touch $(STAMP)
 
 # Rewrites requirements.lock from what .venv holds: run it after changing pyproject.toml.

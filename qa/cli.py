@@ -115,6 +115,12 @@ def _parser(plugins: dict[str, EntryPoint]) -> argparse.ArgumentParser:
 
 def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument("--index-dir", help="where the index is kept (default: under QA_HOME)")
+    command.add_argument(
+        "--store",
+        metavar="URL",
+        help="keep the index in a PostgreSQL database with pgvector, postgresql://user@host/db "
+        "(default: $QA_STORE, else a folder under QA_HOME)",
+    )
     command.add_argument("--model", help="sentence-transformers model name or local path")
     command.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -123,7 +129,7 @@ def _make_qa(args: argparse.Namespace, corpus: str | None):
     from qa.service import QA
 
     settings = Settings().updated(model=args.model) if args.model else Settings()
-    return QA(corpus, args.index_dir, settings=settings, progress=not args.quiet)
+    return QA(corpus, args.index_dir, settings=settings, progress=not args.quiet, store=args.store)
 
 
 def _index(args: argparse.Namespace) -> int:

@@ -30,6 +30,11 @@ class IndexWriteError(QAError):
     there was one, is kept unchanged. The ``OSError`` is its ``__cause__``."""
 
 
+class StoreUnavailableError(QAError):
+    """The store cannot be used: its database is unreachable, refuses the login, or lacks what
+    the index needs (the ``vector`` extension). The message says which, and what to do."""
+
+
 class ModelError(QAError):
     """The embedding model cannot be loaded."""
 

@@ -32,7 +32,7 @@ from qa.search.question import check_k, check_mode, clean_question
 from qa.search.retriever import Retriever
 from qa.settings import IndexSettings, Settings
 from qa.store.base import Store
-from qa.store.folder import FolderStore
+from qa.store.registry import open_store
 from qa.store.sync import open_index
 from qa.types import Answer, Document, PageView, Passage, Place, SkippedFile
 
@@ -69,8 +69,11 @@ class QA:
         settings: A ``Settings``; keyword arguments override single fields by name, e.g.
             ``QA(chunk_tokens=128, mode="dense")``.
         progress: Show progress bars while indexing.
-        store: Where the index is kept, when not a folder on this machine (``qa.store.base``);
-            ``index_dir`` is then ignored.
+        store: Where the index is kept, when not a folder on this machine: a
+            ``postgresql://user@host/database`` URL (a PostgreSQL database with pgvector,
+            shared by every process that reaches it; ``qa.store.postgres``) or a
+            ``qa.store.base.Store``. ``index_dir`` is then ignored. Without either,
+            ``$QA_STORE`` is used when set (``qa.store.registry`` has the order).
 
     Example:
         >>> qa = QA(corpus="docs/")
@@ -84,7 +87,7 @@ class QA:
         *,
         settings: Settings | None = None,
         progress: bool = True,
-        store: Store | None = None,
+        store: Store | str | None = None,
         **overrides: object,
     ) -> None:
         self.corpus = Path(corpus).expanduser() if corpus is not None else DEFAULT_CORPUS
@@ -93,7 +96,9 @@ class QA:
             if index_dir is not None
             else default_index_dir(self.corpus)
         )
-        self.store: Store = store if store is not None else FolderStore(self.index_dir)
+        self.store: Store = open_store(
+            store, self.corpus, Path(index_dir).expanduser() if index_dir is not None else None
+        )
         self.settings = (settings or Settings()).updated(**overrides)
         self.progress = progress
         self.last_report: IndexReport | None = None

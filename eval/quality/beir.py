@@ -171,11 +171,15 @@ def format_table(
     return "\n".join(lines)
 
 
-def main(folder: Path, split: str, sweep: bool, write: bool = True) -> int:
+def main(
+    folder: Path, split: str, sweep: bool, write: bool = True, store: str | None = None
+) -> int:
+    """Index the dataset's corpus (in the database ``store`` when given, results then to
+    ``<name>-<split>-postgres.json``), score it, print the table and write the results."""
     dataset = load_dataset(folder, split)
     corpus = qa_home() / "beir" / dataset.name / "corpus"
     write_corpus(dataset, corpus)
-    qa = QA(corpus)
+    qa = QA(corpus, store=store)
     started = time.perf_counter()
     print(qa.index().summary())
     print(f"Index ready in {time.perf_counter() - started:.0f} s")
@@ -186,7 +190,7 @@ def main(folder: Path, split: str, sweep: bool, write: bool = True) -> int:
     print(format_table(results, published))
     if write:
         RESULTS.mkdir(exist_ok=True)
-        out = RESULTS / f"{dataset.name}-{split}.json"
+        out = RESULTS / f"{dataset.name}-{split}{'-postgres' if store else ''}.json"
         payload = {
             "dataset": dataset.name,
             "split": split,

@@ -2,6 +2,7 @@
 
     qa eval [--set basra|realdocs] [--split dev|test] [--config NAME ...]  (or: python -m eval)
     qa eval --beir FOLDER [--split test|train] [--sweep]  (a BEIR dataset: see eval/beir.py)
+    qa eval ... --store postgresql://...  (the same, the indexes kept in that database)
 
 Each configuration indexes the set's corpus with its own settings (in a temporary folder),
 retrieves the top 10 passages for every question of the split, and answers each question.
@@ -12,7 +13,10 @@ question's wording, by the answerer's own rules in ``qa.answering.answer_types``
 per question, the rank of the first relevant passage. ``answer`` is the share of answerable
 questions whose answer contains an expected string; ``ans+cited`` also needs one of its quoted
 sentences to come from a document of a gold quote (or a copy of it).
-Choose settings on ``dev``; report ``test``.
+Choose settings on ``dev``; report ``test``. With ``--store URL`` each configuration's index is
+kept in that PostgreSQL database (corpus id ``eval-<corpus key>-<config>``, beside any other
+corpus in it) and the results go to ``<set>-<split>-postgres.json``, so that the two backends'
+numbers can be compared side by side.
 """
 
 from __future__ import annotations
@@ -44,7 +48,9 @@ from eval.quality.metrics import (
 from eval.quality.questions import QUESTION_SETS, SPLITS, Question, load_questions
 from qa.answering.answer_types import question_type
 from qa.ingest import read_corpus
+from qa.paths import corpus_key
 from qa.service import QA
+from qa.store.base import Store
 from qa.types import Answer, Document, Passage
 
 K = 10
@@ -198,19 +204,30 @@ def run_config(
     corpus: Path,
     documents: Sequence[Document],
     work: Path,
+    store: str | None = None,
 ) -> tuple[Scores, dict[str, int | None], list[Answer] | None, Ranked]:
     """Scores, first relevant ranks, the answers (None for the tutorial baseline) and what
-    was retrieved."""
+    was retrieved; each index kept in the database ``store`` when given."""
     overrides = CONFIGS[name]
     texts = [q.question for q in questions]
     if overrides is None:
         ranked = TutorialRecipe(documents).search_batch(texts, K)
         return *score(questions, ranked, None), None, ranked
-    qa = QA(corpus, work / name, progress=False, **overrides)
+    qa = QA(corpus, work / name, progress=False, store=eval_store(store, corpus, name), **overrides)
     qa.index()
     ranked = [[places(p) for p in found] for found in qa.retrieve_batch(texts, k=K)]
     answers = [qa.answer(text) for text in texts]
     return *score(questions, ranked, answers), answers, ranked
+
+
+def eval_store(url: str | None, corpus: Path, name: str) -> Store | None:
+    """The database store of configuration ``name``'s index (None: a folder), under a corpus
+    id of its own, so that the eval never replaces a served corpus's index."""
+    if url is None:
+        return None
+    from qa.store.postgres import PostgresStore
+
+    return PostgresStore(url, f"eval-{corpus_key(corpus)}-{name}")
 
 
 REFUSAL_THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 13))  # 0.05 … 0.60
@@ -250,11 +267,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--beir", type=Path, metavar="FOLDER", help="run a BEIR-format dataset")
     parser.add_argument("--sweep", action="store_true", help="BEIR: also score dense weights")
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="keep the indexes in this PostgreSQL database (postgresql://...); results go to "
+        "<set>-<split>-postgres.json",
+    )
     args = parser.parse_args(argv)
     if args.beir is not None:
         if args.split not in (None, *beir.SPLITS):
             parser.error(f"a BEIR dataset has the splits {', '.join(beir.SPLITS)}")
-        return beir.main(args.beir, args.split or "test", args.sweep)
+        return beir.main(args.beir, args.split or "test", args.sweep, store=args.store)
     if args.split not in (None, *SPLITS):
         parser.error(f"a question set has the splits {', '.join(SPLITS)}")
     args.split = args.split or "dev"
@@ -268,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as work:
         for name in tqdm(names, desc=f"eval ({args.split}, {len(questions)} questions)"):
             scores, first, answers, ranked = run_config(
-                name, questions, corpus, documents, Path(work)
+                name, questions, corpus, documents, Path(work), args.store
             )
             results[name] = {"scores": asdict(scores), "first_relevant_rank": first}
             results[name]["breakdown"] = breakdown(questions, ranked, answers)
@@ -287,10 +310,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"{args.set}-{args.split}.json"
+    backend = "-postgres" if args.store else ""
+    out = RESULTS / f"{args.set}-{args.split}{backend}.json"
     payload = {
         "set": args.set,
         "split": args.split,
+        "store": "postgresql" if args.store else "folder",
         "questions": len(questions),
         "k": K,
         "configs": merged(out, results),

@@ -1,6 +1,7 @@
 """Kill indexing at random moments; the index on disk must always be whole.
 
     python -m eval.reliability.crash [--kills 200] [--seed 0] [--out eval/results/crash.json]
+                                     [--store postgresql://...]
 
 A child process loads the model once, then updates the index of a small corpus again and
 again. Before each update it writes a new generation number into two files of the corpus, so
@@ -16,7 +17,10 @@ every kill:
 - every chunk's text is its document's text at the chunk's offsets.
 
 Kills that land while a new version is being written show as a left-over ``.tmp-v-…``
-folder (the next write removes it); the report counts them.
+folder (the next write removes it); the report counts them. With ``--store URL`` the index is
+kept in that PostgreSQL database instead (a killed write is a transaction the server rolls
+back, leaving nothing to count; the next child must also get the writer lock that the killed
+one held, which the server releases with its session).
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ from pathlib import Path
 
 from eval.report import print_report
 from qa.paths import DEFAULT_CORPUS
-from qa.store.folder import read_index
+from qa.store.base import Store
+from qa.store.registry import open_store
 
 FLIPPED = ("flip-a.txt", "flip-b.txt")
 _GENERATION = re.compile(r"generation (\d+)\.")
@@ -59,11 +64,11 @@ def flip_text(name: str, generation: int) -> str:
     return "\n\n".join(lines) + "\n"
 
 
-def child(corpus: Path, index_dir: Path) -> None:
+def child(corpus: Path, index_dir: Path, store: str | None = None) -> None:
     """Update the index forever, a new generation before each update (killed by the parent)."""
     from qa.service import QA
 
-    qa = QA(corpus, index_dir, progress=False)
+    qa = QA(corpus, index_dir, progress=False, store=store)
     qa.document_encoder  # noqa: B018  (load the model before saying ready)
     generation = int(time.time() * 1000)  # increases across children
     print(READY, flush=True)
@@ -76,10 +81,12 @@ def child(corpus: Path, index_dir: Path) -> None:
         print(f"{UPDATED} {time.perf_counter() - started:.3f}", flush=True)
 
 
-def check(index_dir: Path, last_generation: int) -> tuple[int, list[str]]:
-    """The generation of the index on disk, and what is wrong with it."""
+def check(store: Store, last_generation: int) -> tuple[int, list[str]]:
+    """The generation of the index in ``store``, and what is wrong with it."""
     try:
-        index = read_index(index_dir)
+        index = store.read()
+        if index is None:
+            return last_generation, ["the index is gone"]
     except Exception as exc:  # any failure to load is what this script looks for
         return last_generation, [f"the index does not load: {type(exc).__name__}: {exc}"]
     problems = []
@@ -100,8 +107,9 @@ def check(index_dir: Path, last_generation: int) -> tuple[int, list[str]]:
     return generation, problems
 
 
-def run(kills: int, seed: int, work: Path) -> CrashReport:
-    """Build the index of a small corpus, then kill ``kills`` indexing children."""
+def run(kills: int, seed: int, work: Path, store_url: str | None = None) -> CrashReport:
+    """Build the index of a small corpus, then kill ``kills`` indexing children; the index
+    kept in the database ``store_url`` when given, else in a folder."""
     rng = random.Random(seed)
     corpus, index_dir = work / "corpus", work / "index"
     shutil.copytree(DEFAULT_CORPUS, corpus, ignore=shutil.ignore_patterns("README*"))
@@ -115,7 +123,10 @@ def run(kills: int, seed: int, work: Path) -> CrashReport:
         "--child",
         str(corpus),
         str(index_dir),
+        *(["--child-store", store_url] if store_url else []),
     ]
+    store = open_store(store_url, corpus, index_dir if store_url is None else None)
+    written = (lambda: store.read() is not None) if store_url else (index_dir / "CURRENT").exists
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     failures: list[str] = []
     during_write, generations, last = 0, set(), 0
@@ -130,10 +141,10 @@ def run(kills: int, seed: int, work: Path) -> CrashReport:
         time.sleep(rng.uniform(0.0, 1.5 * float(first[1])))
         process.send_signal(signal.SIGKILL)
         process.wait()
-        if any(p.name.startswith(".tmp-v-") for p in index_dir.iterdir()):
+        if index_dir.is_dir() and any(p.name.startswith(".tmp-v-") for p in index_dir.iterdir()):
             during_write += 1
-        if (index_dir / "CURRENT").exists():
-            last, problems = check(index_dir, last)
+        if written():
+            last, problems = check(store, last)
             generations.add(last)
             failures += [f"kill {kill}: {p}" for p in problems]
         print(f"\rkills {kill}/{kills}, {during_write} during a write", end="", flush=True)
@@ -150,13 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=200, help="indexing processes to kill")
     parser.add_argument("--seed", type=int, default=0, help="seeds the kill moments")
     parser.add_argument("--out", type=Path, help="write the report as JSON here")
+    parser.add_argument("--store", metavar="URL", help="keep the index in this PostgreSQL database")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-store", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(*args.child)
+        child(*args.child, store=args.child_store)
         return 0
     with tempfile.TemporaryDirectory(prefix="qa-crash-") as work:
-        report = run(args.kills, args.seed, Path(work))
+        report = run(args.kills, args.seed, Path(work), args.store)
     print_report(report, args.out)
     return 1 if report.failures else 0
 

@@ -49,7 +49,8 @@ def _prepare(text: str) -> str:
     return f"{text} {' '.join(joined)}" if joined else text
 
 
-def _words(texts: Sequence[str], stemmer: Stemmer.Stemmer) -> list[list[str]]:
+def tokenize(texts: Sequence[str], stemmer: Stemmer.Stemmer) -> list[list[str]]:
+    """Each text's stemmed, stop-word-free words, as BM25 indexes and matches them."""
     return bm25s.tokenize(
         [_prepare(t) for t in texts],
         stopwords=STOPWORDS,
@@ -87,7 +88,7 @@ class LexicalIndex:
         fresh = [i for i, row in enumerate(reuse) if row is None]
         ids = dict(previous._ids) if previous is not None else {}
         new_rows = {}
-        tokenised = _words([texts[i] for i in fresh], Stemmer.Stemmer("english"))
+        tokenised = tokenize([texts[i] for i in fresh], Stemmer.Stemmer("english"))
         for i, words in zip(fresh, tokenised, strict=True):
             new_rows[i] = [ids.setdefault(word, len(ids)) for word in words]
         old = previous._words if previous is not None else Ragged.from_rows([], np.int32)
@@ -95,9 +96,31 @@ class LexicalIndex:
         vocabulary, words = _compact(list(ids), Ragged.from_rows(rows, np.int32))
         return cls(vocabulary, words, _Columns.score(words, len(vocabulary)))
 
+    @classmethod
+    def from_words(cls, vocabulary: list[str], words: Ragged) -> LexicalIndex:
+        """The index whose rows hold ``words`` (ids into ``vocabulary``), scored afresh: how a
+        store that keeps only the words and the postings gives the index back for an update."""
+        return cls(vocabulary, words, _Columns.score(words, len(vocabulary)))
+
+    @property
+    def vocabulary(self) -> list[str]:
+        """Every word of the index; a word's id is its position here."""
+        return self._vocabulary
+
+    @property
+    def word_ids(self) -> Ragged:
+        """Each row's words as ids into ``vocabulary``, in their order in its text."""
+        return self._words
+
+    def postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Word id, row and BM25 score of every (word, row) pair present, by word id."""
+        starts = self._columns.starts
+        word = np.repeat(np.arange(len(starts) - 1, dtype=np.int32), np.diff(starts))
+        return word, np.asarray(self._columns.rows), np.asarray(self._columns.scores)
+
     def words(self, text: str) -> list[str]:
         """The stemmed, stop-word-free words of ``text``, as BM25 matches them."""
-        return _words([text], self._stemmer)[0]
+        return tokenize([text], self._stemmer)[0]
 
     def row_words(self, row: int) -> list[str]:
         """The words BM25 indexed for ``row``, in their order in its text."""
@@ -111,7 +134,7 @@ class LexicalIndex:
         for word in words:
             i = self._ids.get(word)
             df = 0 if i is None else int(starts[i + 1] - starts[i])
-            weights[word] = float(_idf(df, len(self)))
+            weights[word] = float(inverse_document_frequency(df, len(self)))
         return weights
 
     def __len__(self) -> int:
@@ -181,7 +204,7 @@ class _Columns:
         pairs, tf = np.unique(words.values.astype(np.int64) * stride + row_of, return_counts=True)
         word, row = pairs // stride, pairs % stride
         df = np.bincount(word, minlength=vocabulary_size)
-        idf = _idf(df, n)
+        idf = inverse_document_frequency(df, n)
         mean_length = max(float(lengths.mean()), 1e-9) if n else 1.0
         norm = K1 * (1 - B + B * lengths[row] / mean_length)
         starts = np.zeros(vocabulary_size + 1, dtype=np.int64)
@@ -190,7 +213,8 @@ class _Columns:
         return cls(starts, row.astype(np.int32), scores)
 
 
-def _idf(df: int | np.ndarray, n: int) -> float | np.ndarray:
+def inverse_document_frequency(df: int | np.ndarray, n: int) -> float | np.ndarray:
+    """BM25's IDF of a word found in ``df`` of ``n`` rows (Lucene's, never negative)."""
     return np.log1p((n - df + 0.5) / (df + 0.5))
 
 

@@ -65,6 +65,12 @@ class StoredIndex:
             raise DocumentNotFoundError(f"no document {doc_id!r} in the index")
         return self.documents[row]
 
+    @property
+    def outdated(self) -> bool:
+        """Whether its vectors are in a layout no longer written (``qa.store.sync`` rewrites
+        such an index once)."""
+        return self.vectors.outdated
+
     def chunk(self, row: int) -> StoredChunk:
         return self.chunks[row]
 

@@ -48,8 +48,8 @@ def write_records(folder: Path, index: StoredIndex) -> dict[str, Any]:
     """Write every file of ``index`` into ``folder``; returns the manifest to store with them."""
     files = [[doc_id, s.size, s.mtime_ns] for doc_id, s in index.file_stats.items()]
     (folder / "files.json").write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
-    _write_jsonl(folder / "documents", (_document_record(d) for d in index.documents))
-    _write_jsonl(folder / "chunks", (_chunk_record(c) for c in index.chunks))
+    _write_jsonl(folder / "documents", (document_record(d) for d in index.documents))
+    _write_jsonl(folder / "chunks", (chunk_record(c) for c in index.chunks))
     index.vectors.save(folder / "vectors.faiss")
     (folder / "bm25").mkdir()
     index.lexical.save(folder / "bm25")
@@ -76,8 +76,8 @@ def read_records(version: Path, manifest: dict[str, Any]) -> StoredIndex:
         parsed = Manifest.from_json(manifest)
         files = json.loads((version / "files.json").read_text(encoding="utf-8"))
         stats = {str(doc_id): FileStat(int(size), int(mtime)) for doc_id, size, mtime in files}
-        documents = _read_jsonl(version / "documents", _document_from, cache=256)
-        chunks = _read_jsonl(version / "chunks", _chunk_from, cache=0)
+        documents = _read_jsonl(version / "documents", document_from, cache=256)
+        chunks = _read_jsonl(version / "chunks", chunk_from, cache=0)
     except (OSError, AttributeError, KeyError, TypeError, ValueError) as exc:
         raise IndexCorruptError(f"malformed records: {exc}") from exc
     if len(documents) != len(stats):
@@ -146,7 +146,7 @@ class JsonLines(Sequence[T]):
             raise IndexCorruptError(f"{self._name}: line {i + 1} is malformed: {exc}") from exc
 
 
-def _document_record(doc: Document) -> dict[str, Any]:
+def document_record(doc: Document) -> dict[str, Any]:
     return {
         "doc_id": doc.doc_id,
         "title": doc.title,
@@ -159,7 +159,7 @@ def _document_record(doc: Document) -> dict[str, Any]:
     }
 
 
-def _document_from(record: dict[str, Any]) -> Document:
+def document_from(record: dict[str, Any]) -> Document:
     return Document(
         doc_id=record["doc_id"],
         title=record["title"],
@@ -178,13 +178,13 @@ def _document_from(record: dict[str, Any]) -> Document:
 _CHUNK_FIELDS = tuple(f.name for f in fields(Chunk))
 
 
-def _chunk_record(stored: StoredChunk) -> dict[str, Any]:
+def chunk_record(stored: StoredChunk) -> dict[str, Any]:
     record = {name: getattr(stored.chunk, name) for name in _CHUNK_FIELDS}
     also_in = [asdict(place) for place in stored.also_in]
     return dict(record, hash=stored.content_hash, also_in=also_in)
 
 
-def _chunk_from(record: dict[str, Any]) -> StoredChunk:
+def chunk_from(record: dict[str, Any]) -> StoredChunk:
     also_in = tuple(Place(**place) for place in record.pop("also_in"))
     digest = record.pop("hash")
     pages = tuple(int(p) for p in record.pop("pages"))

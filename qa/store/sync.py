@@ -53,18 +53,18 @@ def open_index(
     files = list_corpus_files(corpus, unsupported=True)  # every file left out is reported
     previous = None if rebuild else _read(store, locked=False)
     if previous is not None and is_up_to_date(previous, files, expected):
-        if not previous.vectors.outdated:
+        if not previous.outdated:
             return previous, IndexReport.of(previous.manifest, store.location)
     with store.writer_lock():
         if previous is None or not store.is_current(previous):
             previous = None if rebuild else _read(store, locked=True)
         if previous is not None and is_up_to_date(previous, files, expected):
-            if not previous.vectors.outdated:
+            if not previous.outdated:
                 return previous, IndexReport.of(previous.manifest, store.location)
         encoder = document_encoder()
         wanted = build_settings(settings, encoder)  # as loaded: a fallback may differ
         if previous is not None and is_up_to_date(previous, files, wanted):
-            if not previous.vectors.outdated:
+            if not previous.outdated:
                 return previous, IndexReport.of(previous.manifest, store.location)
             return _rewrite(store, corpus, settings, encoder, previous, progress, files)
         if previous is not None:

@@ -11,8 +11,8 @@ search's samples that an update reuses are read only when a build asks for them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import Stemmer
@@ -25,7 +25,7 @@ from qa.index.ragged import Ragged
 from qa.index.stored import StoredChunk, StoredIndex
 from qa.store import pg_schema
 from qa.store.pg_connection import Database
-from qa.store.records import chunk_from, document_from
+from qa.store.records import RecordSequence, chunk_from, document_from
 from qa.types import Document
 
 if TYPE_CHECKING:
@@ -222,7 +222,7 @@ def _parse(parse: Any, text: str, what: str) -> Any:
         raise IndexCorruptError(f"a {what} record in the database is malformed: {exc}") from exc
 
 
-class Rows(Sequence[T]):
+class Rows(RecordSequence[T]):
     """The records of one of a version's tables by row: fetched ``BLOCK`` rows at a time (the
     last 64 blocks kept), or all in one query when iterated (what a build does)."""
 
@@ -234,17 +234,7 @@ class Rows(Sequence[T]):
     def __len__(self) -> int:
         return self._count
 
-    @overload
-    def __getitem__(self, i: int) -> T: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[T]: ...
-    def __getitem__(self, i: int | slice) -> T | list[T]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
+    def _at(self, i: int) -> T:
         block = self._block(i // BLOCK)
         if i % BLOCK >= len(block):
             raise IndexCorruptError(f"row {i} of the {self._part} is missing from the database")

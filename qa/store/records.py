@@ -104,7 +104,28 @@ def read_records(version: Path, manifest: dict[str, Any]) -> StoredIndex:
 T = TypeVar("T")
 
 
-class JsonLines(Sequence[T]):
+class RecordSequence(Sequence[T]):
+    """Records by row, each got by ``_at`` (a row in range): indexing by an int, a negative
+    int or a slice, as a list does."""
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        if isinstance(i, slice):
+            return [self._at(j) for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._at(i)
+
+    def _at(self, i: int) -> T:
+        raise NotImplementedError
+
+
+class JsonLines(RecordSequence[T]):
     """The records of a JSON-lines file, each parsed when asked for (the last ``cache`` kept).
 
     Only the lines' offsets are held; the file is memory-mapped, so reading it costs memory
@@ -125,17 +146,7 @@ class JsonLines(Sequence[T]):
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
-    @overload
-    def __getitem__(self, i: int) -> T: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[T]: ...
-    def __getitem__(self, i: int | slice) -> T | list[T]:
-        if isinstance(i, slice):
-            return [self._record(j) for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
+    def _at(self, i: int) -> T:
         return self._record(i)
 
     def _read(self, i: int) -> T:

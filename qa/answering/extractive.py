@@ -114,10 +114,13 @@ class ExtractiveAnswerer:
         prior = min_max({i: p.score for i, p in enumerate(passages)})
         ranked_prior = np.array([prior[c.sentence.passage] for c in found])
         default = asks_default(question)
-        typed = np.array([_holds(expected, c, question, default) for c in found], dtype=float)
+        keys = [row_key(c.sentence.text) if c.sentence.kind == "table" else None for c in found]
+        typed = np.array(
+            [_holds(expected, c, question, default, k) for c, k in zip(found, keys, strict=True)],
+            dtype=float,
+        )
         # A row is named by its key only where no other row of its table has that key (every
         # row of "zstd 1.5.1 -1", "zstd 1.5.1 --fast=1" names zstd, none singles out one).
-        keys = [row_key(c.sentence.text) if c.sentence.kind == "table" else None for c in found]
         tables = Counter((key, c.context) for key, c in zip(keys, found, strict=True))
         shared = {k for k, n in tables.items() if n > 1}
         named = np.array(
@@ -232,18 +235,18 @@ def _describes(candidate: Candidate, question: str) -> bool:
     return described is not None and names_term(described.text, question)
 
 
-def _holds(expected: str, candidate: Candidate, question: str, default: bool) -> bool:
+def _holds(
+    expected: str, candidate: Candidate, question: str, default: bool, key: str | None
+) -> bool:
     """Whether the candidate holds the answer's type; for a question about a default, whether
-    it (with its option line and its "Default: ...") states one."""
+    it (with its option line and its "Default: ...") states one. ``key`` is a table row's
+    ``row_key``."""
     if default:
         return states_default(" ".join(p.text for p in _parts(candidate, default)))
     if expected == "procedure" and candidate.procedure is not None:
         return True
-    if expected == "value" and candidate.sentence.kind == "table":
-        # "Which property ..." asks for a row's key ("rgba"), when the question does not say it.
-        key = row_key(candidate.sentence.text)
-        if key is not None and not names_row(key, question):
-            return True
+    if expected == "value" and key is not None and not names_row(key, question):
+        return True  # "Which property ..." asks for a row's key ("rgba") the question lacks
     return holds(expected, candidate.text, question)  # type: ignore[arg-type]
 
 

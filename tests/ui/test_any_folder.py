@@ -10,17 +10,22 @@ page, an answer, the viewer on a PDF page, the Documents panel, phone width and 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from eval.reliability.app_process import running_app
 from qa.ingest.example_questions import QUESTIONS_FILE, read_questions_file
-from tests.helpers import DEMO_CORPUS, FIXTURES
-from tests.ui.test_browser import ANSWER_TIMEOUT_MS, MIME_COMMAND, SEARCHING, ask, bot_messages
+from tests.helpers import DEMO_CORPUS
+from tests.ui.test_browser import (
+    ANSWER_TIMEOUT_MS,
+    MIME_COMMAND,
+    SEARCHING,
+    ask,
+    bot_messages,
+    fixtures_app,
+)
 
 pytestmark = pytest.mark.slow  # a subprocess harness: make test runs it, make check does not
 
@@ -46,13 +51,7 @@ FRENCH_HINT = "ℹ The question looks like French: the documents and the model a
 @pytest.fixture(scope="module")
 def manuals_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app over six manuals of five formats and an empty file (skipped)."""
-    folder = tmp_path_factory.mktemp("any-folder")
-    corpus = folder / "manuals"
-    corpus.mkdir()
-    for name in MANUALS:
-        shutil.copy(FIXTURES / name, corpus / name)
-    (corpus / "draft.txt").write_text("")
-    with running_app(corpus, folder / "index", folder / "app.log") as url:
+    with fixtures_app(tmp_path_factory, "any-folder", MANUALS, empty="draft.txt") as url:
         yield url
 
 

@@ -10,10 +10,11 @@ viewer beside the chat (NAME-desktop.png, 1400x1000, and NAME-phone.png, 390x844
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -28,20 +29,33 @@ ANSWER_TIMEOUT_MS = 60_000
 LIVE_MARKUP = '[onerror], [onload], [onclick], a[href^="javascript:" i], iframe, img[src="x"]'
 
 
+@contextlib.contextmanager
+def fixtures_app(
+    tmp_path_factory: pytest.TempPathFactory, label: str, names: Sequence[str], empty: str = ""
+) -> Iterator[str]:
+    """The app over a folder holding the fixture files ``names`` (and an ``empty`` file, if
+    named); its URL."""
+    folder = tmp_path_factory.mktemp(label)
+    corpus = folder / "manuals"
+    corpus.mkdir()
+    for name in names:
+        shutil.copy(FIXTURES / name, corpus / name)
+    if empty:
+        (corpus / empty).write_text("")
+    with running_app(corpus, folder / "index", folder / "app.log") as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
 def manuals_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app over a folder of manuals of four formats (not the demo corpus's blog posts)."""
-    folder = tmp_path_factory.mktemp("app-manuals")
-    corpus = folder / "manuals"
-    corpus.mkdir()
-    for name in (
+    names = (
         "shared-mime-info-spec.pdf",
         "nodejs-intl.md",
         "ls-man-page.txt",
         "pip-repeatable-installs.docx",
-    ):
-        shutil.copy(FIXTURES / name, corpus / name)
-    with running_app(corpus, folder / "index", folder / "app.log") as url:
+    )
+    with fixtures_app(tmp_path_factory, "app-manuals", names) as url:
         yield url
 
 

@@ -193,13 +193,13 @@ class ExtractiveAnswerer:
         its context, and for a how-to question its code or steps), then, while they score within
         ``margin`` of it and fit in ``max_sentences``, the next distinct ones."""
         top = found[order[0]]
-        parts = _parts(top, default)
+        parts = _parts(top, default, procedure)
         if procedure and top.procedure is not None:
             return [*parts, top.procedure]
         for i in order[1:]:
             if score[i] < best - self.margin:
                 break
-            more = [p for p in _parts(found[i], default) if p not in parts]
+            more = [p for p in _parts(found[i], default, procedure) if p not in parts]
             if len(parts) + len(more) > self.max_sentences:
                 continue
             if more and all(_distinct(p, q) for p in more for q in parts):
@@ -219,10 +219,15 @@ def _typed_after(found: list[Candidate], i: int, typed: np.ndarray) -> int | Non
     return next((j for j in following[:FOLLOWING] if typed[j]), None)
 
 
-def _parts(candidate: Candidate, default: bool = False) -> list[Sentence]:
+def _parts(candidate: Candidate, default: bool = False, procedure: bool = False) -> list[Sentence]:
     """What quoting ``candidate`` takes: the option it describes, the sentence it leans on,
-    itself, and for a question about a default the "Default: ..." that follows it."""
-    parts = [p for p in (candidate.term, candidate.context) if p is not None]
+    itself, and for a question about a default the "Default: ..." that follows it. A function
+    named by its section's heading is quoted for a how-to question only (what to call); the
+    citation names the section anyway."""
+    term = candidate.term
+    if term is not None and term.kind == "heading" and not procedure:
+        term = None
+    parts = [p for p in (term, candidate.context) if p is not None]
     parts.append(candidate.sentence)
     if default and candidate.default is not None:
         parts.append(candidate.default)
@@ -245,6 +250,9 @@ def _holds(
         return states_default(" ".join(p.text for p in _parts(candidate, default)))
     if expected == "procedure" and candidate.procedure is not None:
         return True
+    if expected == "procedure" and candidate.term is not None:
+        # Under a function's or an option's line or heading: what to use is its name.
+        return holds("procedure", f"{candidate.term.text} {candidate.text}", question)
     if expected == "value" and key is not None and not names_row(key, question):
         return True  # "Which property ..." asks for a row's key ("rgba") the question lacks
     return holds(expected, candidate.text, question)  # type: ignore[arg-type]

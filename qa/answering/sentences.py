@@ -8,8 +8,9 @@ without final punctuation: the chunk's last words, or a line of a reference list
 brings the sentence it leans on (``wording.refers_back``: "This means ..."), or the term it
 describes (the first sentence under "--log-file=<filename>"), and, for a how-to question, the
 code block or the numbered steps that follow it ("Use this command line:" and the command).
-Every sentence of a description also knows the option or function line it is under
-(``Candidate.term``) and a short "Default: 1000." later in its block (``Candidate.default``).
+Every sentence of a description also knows the option or function line it is under, or the
+function its section's heading names ("timeout.unref()": ``Candidate.term``), and a short
+"Default: 1000." later in its block (``Candidate.default``).
 ``example`` finds the line of a code block that holds a literal the question quotes, with the
 comments after it ("path.extname('index.coffee.md');" and "// Returns: '.md'").
 """
@@ -76,6 +77,12 @@ _FINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
 _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a term
 # A short sentence stating a default after a description: "Default: 1000.", "Default: '&'."
 _DEFAULT_LABEL = re.compile(r"^Default(?: value)?:\s*\S.{0,60}$", re.DOTALL)
+# A heading that names one function, method or option: "timeout.unref()", "#### `ensurepip`",
+# "querystring.stringify(obj[, sep[, eq]])", "--append". The prose under it describes it.
+_API_HEADING = re.compile(
+    r"^#{0,6}\s*(?:`[^`\s]+`|--?[A-Za-z][\w-]*|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(.*\)"
+    r"|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)\s*$"
+)
 _RULE_ROW = re.compile(r"^[|+:=\s-]+$")  # the rule under a table's header: "| --- | :-: |"
 MAX_HEADER_LINES = 2  # most lines over a table of figures taken as its header
 _MARKER = re.compile(r"^(?:[-*•+–:]|\d{1,3}[.)]|[a-z][.)])\s+")
@@ -280,7 +287,9 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
     result: list[Candidate] = []
     term: Sentence | None = None  # the option or function the prose since it describes
     for u, (unit, b) in enumerate(units):
-        if (
+        if unit.kind == "heading" and _API_HEADING.match(unit.text):
+            term = unit  # a function's or an option's own section describes it
+        elif (
             unit.kind in ("heading", "code", "table")
             or unit.kind == "term"
             and _LABEL.match(unit.text)

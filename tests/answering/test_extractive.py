@@ -41,6 +41,22 @@ def test_a_how_to_question_gets_the_code_block_verbatim(answerer):
         assert text[quote.start : quote.end] in answer.text
 
 
+def test_a_how_to_answer_under_a_function_heading_names_the_function(answerer):
+    text = (
+        "timeout.unref()\n\n"
+        "When called, the active Timeout object will not require the event loop to remain "
+        "active. If there is no other activity keeping the event loop running, the process "
+        "may exit before the callback is invoked."
+    )
+    found = passage(text, "timers.html", section="Timers › timeout.unref()")
+    question = "How do I stop a timer from keeping the event loop active?"
+    answer = ask(answerer, question, [found])
+    assert answer.text.startswith("timeout.unref() [1] When called, the active Timeout object")
+    # Asked what it does, the function's name is not quoted: the citation names the section.
+    answer = ask(answerer, "What happens to the event loop when a timer is unreferenced?", [found])
+    assert not answer.text.startswith("timeout.unref()")
+
+
 def test_headings_and_code_comments_are_never_the_answer(answerer):
     text = (
         "Create an HTTP server\n\n"

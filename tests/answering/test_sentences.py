@@ -95,6 +95,17 @@ def test_every_sentence_of_a_description_knows_its_option_until_the_next_one():
     assert last.described is not None and last.described.text == "--log-file=<filename>"
 
 
+def test_a_heading_that_names_a_function_is_what_its_section_describes():
+    for heading in ("timeout.unref()", "#### `ensurepip`", "dns.setDefaultResultOrder(order)"):
+        text = f"{heading}\n\nWhen called, the object no longer keeps the event loop running."
+        (found,) = candidates([passage(text, section=f"Timers › {heading}")])
+        assert found.described is not None and found.described.text == heading
+    for heading in ("2.13. Non-regular files", "Caching", "### Default paths"):
+        text = f"{heading}\n\nSometimes it is useful to assign types to other objects."
+        (found,) = candidates([passage(text, section=heading)])
+        assert found.described is None
+
+
 def test_code_after_a_description_ends_what_the_option_describes():
     text = (
         "[50:text/x-diff]\n"

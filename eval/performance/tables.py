@@ -54,6 +54,12 @@ def format_corpus_table(result: dict[str, Any]) -> str:
             None),
         row("`answer` p50", lat_o["answer"]["p50_ms"], None, "ms", None),
         row("`answer` p95", lat_o["answer"]["p95_ms"], None, "ms", None),
+        *(
+            [row("`answer` p50, sentence cache off", lat_o["answer_uncached"]["p50_ms"], None,
+                 "ms", None)]
+            if "answer_uncached" in lat_o
+            else []
+        ),
         row("first answer, saved index", ours["cold_saved"]["wall_seconds"],
             tutorial["cold_saved"]["wall_seconds"], "s", "cold_saved_seconds"),
         row("first answer, no index", ours["cold_none"]["wall_seconds"],

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from embeddings.cache import EmbeddingCache
 from embeddings.encoder import Encoder
 from qa.answering.answer_types import (
     answer_type,
@@ -70,6 +71,9 @@ class ExtractiveAnswerer:
         margin: float = 0.08,
     ) -> None:
         self.encoder = encoder
+        # The passages served come back question after question: their sentences are
+        # embedded once (bounded; see embeddings.cache).
+        self.sentence_vectors = EmbeddingCache(encoder, settings.sentence_cache)
         self.weights = weights
         self.settings = settings
         self.max_sentences = max_sentences
@@ -105,7 +109,7 @@ class ExtractiveAnswerer:
             else f"{c.text}\n{c.procedure.text}"
             for c in found
         ]
-        similarity = self.encoder.encode(texts) @ question_vector
+        similarity = self.sentence_vectors.encode(texts) @ question_vector
         closest = round(float(similarity.max()), 4)
         if closest < self.settings.min_quote_similarity:
             return _no_answer(question, passages, closest)

@@ -149,7 +149,7 @@ class QA:
         self._loaded: _Loaded | None = None
         self._lock = threading.Lock()
         self._checking = threading.Lock()  # one thread at a time asks the store for news
-        self._next_check = 0.0
+        self._checked = 0.0  # when the store was last asked (time.monotonic)
         self._check_failed = False
         self._files: tuple[_Loaded, list[IndexedFile]] | None = None  # for the loaded index
         self._examples: tuple[_Loaded, list[str]] | None = None  # for the loaded index
@@ -408,9 +408,10 @@ class QA:
                 if self._loaded is None:
                     self._load(rebuild=False)
                 return self._loaded  # type: ignore[return-value]  # _load always sets it
-        if time.monotonic() >= self._next_check and self._checking.acquire(blocking=False):
+        due = time.monotonic() >= self._checked + self.refresh_seconds
+        if due and self._checking.acquire(blocking=False):
             try:  # one thread asks; the others answer from the version they have meanwhile
-                self._next_check = time.monotonic() + self.refresh_seconds
+                self._checked = time.monotonic()
                 return self._refresh(loaded)
             finally:
                 self._checking.release()
@@ -501,3 +502,4 @@ class QA:
             retriever, make_answerer(encoder, index.word_weights, self.settings.answer)
         )
         self.last_report = report
+        self._checked = time.monotonic()  # just read: live as of now

@@ -202,3 +202,31 @@ def test_the_cli_lists_corpora_and_serves_a_replica_read_only(
     assert "--allow-uploads needs the corpus folder" in capsys.readouterr().err
     assert main(["corpora"]) == 1  # no --store, no QA_STORE (the tests' environment)
     assert "give --store postgresql://" in capsys.readouterr().err
+
+
+def test_a_replica_needs_only_the_readmes_reading_role(
+    corpus_copy: Path, postgres_url: str, pg_url: str
+) -> None:
+    """The README's least-privileged roles: the indexer writes under a corpus id, a replica
+    logged in as the reading role lists the corpora, answers and follows a re-index."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    sql(pg_url, readme.split("<!-- postgres-roles -->\n```sql\n")[1].split("```")[0])
+    indexer_url = pg_url.replace("postgres:@", "qa_indexer:@", 1)
+    reader_url = pg_url.replace("postgres:@", "qa_reader:@", 1)
+    try:
+        indexer = QA(corpus_copy, store=indexer_url, corpus_id="demo", progress=False)
+        indexer.index()
+        replica = QA(store=reader_url, corpus_id="demo", read_only=True, refresh_seconds=0)
+        assert names_quds_commander(replica.answer(QUESTION).text)
+        (corpus_copy / "harbour.md").write_text(NEW_FILE)
+        indexer.index()
+        assert replica.retrieve(NEW_QUESTION, k=1, mode="bm25")[0].doc_id == "harbour.md"
+        db = Database(reader_url, size=1)
+        from qa.store.pg_catalog import stored_corpora
+
+        assert [(c.corpus_id, c.documents) for c in stored_corpora(db)] == [("demo", 6)]
+        db.close()
+    finally:
+        sql(pg_url, "DROP OWNED BY qa_reader CASCADE")  # one at a time, as test_postgres does
+        sql(pg_url, "DROP OWNED BY qa_indexer CASCADE")
+        sql(postgres_url, "DROP ROLE qa_indexer, qa_reader")

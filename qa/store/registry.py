@@ -79,11 +79,14 @@ def open_store(
 def missing_corpus(store: Store, corpus_id: str) -> CorpusError:
     """The error for a reader of ``corpus_id`` that ``store`` holds no index of: it names the
     corpora a database holds, and how to add this one."""
-    index = f"qa index FOLDER --store URL --corpus-id {corpus_id}"
     from qa.store.postgres import PostgresStore
 
     if not isinstance(store, PostgresStore):
-        return CorpusError(f"no index of {corpus_id} at {store.location}: index it first ({index})")
+        return CorpusError(
+            f"no index of {corpus_id} at {store.location}: index it first "
+            f"(qa index FOLDER --corpus-id {corpus_id})"
+        )
+    index = f"qa index FOLDER --store URL --corpus-id {corpus_id}"
     from qa.store.pg_catalog import stored_corpora
     from qa.store.pg_connection import Database, redact
 

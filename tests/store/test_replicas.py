@@ -55,6 +55,12 @@ def test_a_replica_of_a_missing_corpus_is_told_which_exist(pg_url: str) -> None:
     assert "\n" not in str(e.value)
 
 
+def test_a_reader_of_a_folder_store_is_told_how_to_index_under_that_id() -> None:
+    reader = QA(corpus_id="never_indexed", read_only=True)  # no store: a folder under QA_HOME
+    with pytest.raises(CorpusError, match="qa index FOLDER --corpus-id never_indexed"):
+        reader.index()
+
+
 @pytest.mark.parametrize("corpus_id", ["", "../up", ".hidden", "a b", "x" * 101, 7])
 def test_a_bad_corpus_id_is_refused_with_what_a_good_one_is(corpus_id: object) -> None:
     with pytest.raises(SettingsError, match="letters, digits"):

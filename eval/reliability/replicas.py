@@ -264,18 +264,19 @@ def running_nginx(ports: list[int], folder: Path) -> Iterator[str]:
 
 def ask_users(
     url: str, users: int, each: int, questions: list[str], kill: Replica | None = None
-) -> tuple[list[Asked], float, float | None]:
+) -> tuple[list[Asked], float, tuple[float, float] | None]:
     """``users`` threads asking ``each`` questions in turn through ``url``, each on an HTTP
     client of its own that keeps its cookies (its route), as a browser does. With ``kill``,
     that replica is killed once half of all questions are answered. Returns what each question
-    met, the run's seconds, and when the killed replica was found dead (None: no kill)."""
+    met, the run's seconds, and when the kill signal was sent and when the replica was found
+    dead (None: no kill)."""
     import httpx
 
     asked: list[Asked] = []
     lock = threading.Lock()
     start = threading.Barrier(users + 1)
     half = users * each // 2
-    killed: list[float] = []
+    killed: list[tuple[float, float]] = []
     answered = threading.Event()  # set at half
     began = 0.0
 
@@ -302,9 +303,10 @@ def ask_users(
         start.wait()
         if kill is not None:
             answered.wait()
+            signalled = time.perf_counter() - began
             kill.process.send_signal(signal.SIGKILL)
             kill.process.wait()  # dead: its port refuses from now on
-            killed.append(time.perf_counter() - began)
+            killed.append((signalled, time.perf_counter() - began))
         for future in futures:
             future.result()
     return asked, time.perf_counter() - began, killed[0] if killed else None
@@ -313,7 +315,7 @@ def ask_users(
 def load_run(
     url: str, replicas: list[Replica], users: int, each: int, kill: Replica | None = None
 ) -> LoadRun:
-    asked, seconds, killed_at = ask_users(url, users, each, eval_questions(), kill)
+    asked, seconds, killed = ask_users(url, users, each, eval_questions(), kill)
     errors = [f"{a.kind}: {a.detail}" for a in asked if a.kind != "answered"]
     ok = [a for a in asked if a.kind == "answered"]
     port_of = {f"127.0.0.1:{r.port}": str(r.port) for r in replicas}
@@ -334,13 +336,15 @@ def load_run(
         questions_per_second=round(len(ok) / seconds, 2),
         served_by=dict(sorted(served.items())),
     )
-    if kill is not None and killed_at is not None:
-        before = [a for a in asked if a.ended < killed_at]
-        in_flight = [a for a in asked if a.began < killed_at <= a.ended]
-        after = [a for a in asked if a.began >= killed_at]
+    if kill is not None and killed is not None:
+        signalled, dead = killed
+        before = [a for a in asked if a.ended < signalled]
+        in_flight = [a for a in asked if a.began < dead and a.ended >= signalled]
+        after = [a for a in asked if a.began >= dead]
         run.kill = {
             "killed_port": kill.port,
-            "killed_at_s": round(killed_at, 1),
+            "killed_at_s": round(signalled, 1),
+            "dead_after_ms": round((dead - signalled) * 1000, 1),
             "before": {"asked": len(before), "answered": _count(before)},
             "in_flight": {
                 "asked": len(in_flight),
@@ -414,12 +418,15 @@ def rss_mb(pid: int) -> dict[str, float]:
 
 
 def files_store_rss(work: Path, questions: list[str]) -> dict[str, float]:
-    """The memory of one app on the files store (the same corpus, the same questions asked
-    once each), to set beside a replica's."""
+    """The memory of one app on the files store (the same corpus, indexed beforehand as the
+    replicas' was, so that it loads no documents' encoder; ``questions`` asked once each), to
+    set beside a replica's."""
     import httpx
 
     from eval.reliability.app_process import app_process
+    from qa.service import QA
 
+    QA(DEFAULT_CORPUS, work / "files-index", progress=False).index()
     with app_process(DEFAULT_CORPUS, work / "files-index", work / "files-app.log") as app:
         with httpx.Client(base_url=app.url, timeout=TIMEOUT) as http:
             for question in questions:
@@ -451,6 +458,8 @@ def run(
         step("index the corpus")
         with running_replicas(store, max(counts), work) as replicas:
             step(f"start {len(replicas)} replicas")
+            if rss:
+                report.rss_mb["replica, started"] = rss_mb(replicas[-1].process.pid)
             for count in counts:
                 with running_nginx(
                     [r.port for r in replicas[:count]], work / f"nginx-{count}"
@@ -458,7 +467,7 @@ def run(
                     report.runs.append(load_run(url, replicas[:count], users, each))
                 step(f"load on {count}")
             if rss:
-                report.rss_mb["replica (PostgreSQL store)"] = rss_mb(replicas[-1].process.pid)
+                report.rss_mb["replica, after the load"] = rss_mb(replicas[-1].process.pid)
             if kill and len(replicas) > 1:
                 with running_nginx([r.port for r in replicas], work / "nginx-kill") as url:
                     report.runs.append(load_run(url, replicas, users, each, kill=replicas[0]))
@@ -466,7 +475,10 @@ def run(
             report.reindex = reindex_seen(store, replicas, work)
             step("re-index seen")
     if rss:
-        report.rss_mb["app (files store)"] = files_store_rss(work, eval_questions()[:each])
+        questions = eval_questions()[:each]
+        report.rss_mb[f"files-store app, after {len(questions)} questions"] = files_store_rss(
+            work, questions
+        )
     report.machine = machine(load_before)
     return report
 

@@ -18,11 +18,12 @@ pytestmark = [
     ),
 ]
 
-USERS, QUESTIONS = 4, 3
+USERS, QUESTIONS = 4, 6  # half answered before the kill, so a dozen are asked after it
 
 
-def test_two_replicas_share_one_index_and_outlive_a_kill(tmp_path: Path, encoder) -> None:
-    # encoder: the session's model, traced once into QA_HOME, which the replicas then load
+def test_two_replicas_share_one_index_and_outlive_a_kill(tmp_path: Path, corpus_qa) -> None:
+    # corpus_qa: the session's index, whose build leaves both encoders traced in QA_HOME for
+    # the harness's indexing and the replicas to load
     report = run([2], USERS, QUESTIONS, tmp_path, kill=True, rss=False)
     steady, killed = report.runs
     assert steady.errors == [] and steady.answered == USERS * QUESTIONS

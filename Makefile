@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 AUDIT_VENV := .venv-audit
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
@@ -56,12 +57,13 @@ format: install
 	$(BIN)/ruff format .
 
 # The browser tests drive Debian's Chromium; Playwright never downloads a browser here. qpdf
-# makes the encrypted PDF of the PDF tests.
+# makes the encrypted PDF of the PDF tests; nginx balances the app replicas of the replica test
+# (eval/reliability/replicas.py).
 browser:
-	@test -x $(CHROMIUM) && command -v qpdf >/dev/null || { \
-		echo "Installing Debian's chromium and qpdf for the browser and PDF tests"; \
+	@test -x $(CHROMIUM) && command -v qpdf >/dev/null && test -x $(NGINX) || { \
+		echo "Installing Debian's chromium, qpdf and nginx for the browser, PDF and replica tests"; \
 		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium qpdf; }
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium qpdf nginx; }
 
 # Everything: lint, then every test, the subprocess harnesses (marked slow) included. CI runs this.
 test: lint browser

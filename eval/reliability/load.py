@@ -120,7 +120,7 @@ def overload(url: str, requests: int, question: str) -> dict[str, Any]:
             start.wait()
             began = time.perf_counter()
             try:
-                kind, detail = _ask_over_http(http, question)
+                kind, detail, _ = ask_over_http(http, question)
             except Exception as exc:  # a hang (timeout) or a broken connection is a failure
                 kind, detail = "other", f"{type(exc).__name__}: {str(exc)[:200]}"
             elapsed_ms = (time.perf_counter() - began) * 1000
@@ -145,9 +145,17 @@ def overload(url: str, requests: int, question: str) -> dict[str, Any]:
     return outcome
 
 
-def _ask_over_http(http: Any, question: str) -> tuple[str, str]:
-    """("answered", ""), ("busy", the server's reason) or ("other", what went wrong)."""
+def ask_over_http(http: Any, question: str) -> tuple[str, str, str]:
+    """("answered", ""), ("busy", the server's reason) or ("other", what went wrong); and who
+    took the question: the ``X-QA-Replica`` header a load balancer adds (eval.reliability.
+    replicas's nginx), else "". Two requests: joining the queue, then its outcome's stream."""
     joined = http.post("gradio_api/call/ask", json={"data": [question, 5, "hybrid", []]})
+    served_by = joined.headers.get("x-qa-replica", "")
+    kind, detail = _outcome(http, joined)
+    return kind, detail, served_by
+
+
+def _outcome(http: Any, joined: Any) -> tuple[str, str]:
     if joined.status_code == 503:  # Gradio's answer when the queue is full
         return "busy", str(joined.json().get("detail"))
     if joined.status_code != 200:

@@ -1,5 +1,5 @@
-"""Connections to the PostgreSQL store: one per thread, opened on first use, every failure one
-line that says what to do.
+"""Connections to the PostgreSQL store: a small pool per process (``Database``), opened on first
+use, every failure one line that says what to do.
 
 psycopg is imported here on first connection, never when ``qa`` is imported (it takes about
 0.1 s, and the files backend does not need it). A read whose connection broke (the server
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 CONNECT_SECONDS = 10  # how long a connection attempt may take before it counts as unreachable
+POOL_SIZE = 8  # connections per process at most (``Database``)
+WAIT_SECONDS = 30.0  # how long a query may wait for one of them
 _PASSWORD = re.compile(r"(://[^:/@]*):[^@]*@")
 
 
@@ -57,42 +59,80 @@ def unavailable(url: str, exc: Exception) -> StoreUnavailableError:
 
 
 class Database:
-    """The connections of one process to one database: one per thread, kept and reused."""
+    """The connections of one process to one database: a small pool of at most ``size``, reused
+    by every thread. A thread that finds them all busy waits for one (at most
+    ``WAIT_SECONDS``); so a server of many threads (Gradio's 40) and many replicas keeps within
+    the server's ``max_connections`` (100 by default): ``size`` times the replicas.
 
-    def __init__(self, url: str) -> None:
+    A caller opens a missing connection itself, so that a server that is down is reported at
+    once (psycopg_pool's pool would connect in a background worker and keep the caller waiting
+    for its whole timeout). A connection found broken means the server went away: every idle
+    one is dropped with it (they broke too) and the work is tried once more on a new
+    connection, which succeeds once the server is back.
+    """
+
+    def __init__(self, url: str, size: int = POOL_SIZE) -> None:
+        if size < 1:
+            raise ValueError(f"a pool needs at least one connection, not {size}")
         self.url = url
-        self._local = threading.local()
+        self.size = size
+        self._idle: list[psycopg.Connection] = []  # the last one returned is reused first
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(size)
 
     def run(self, work: Callable[[psycopg.Cursor[Any]], T]) -> T:
-        """``work(cursor)`` in one transaction on this thread's connection; a connection found
+        """``work(cursor)`` in one transaction on a connection of the pool; a connection found
         broken is replaced and the work tried once more.
 
         Raises:
-            StoreUnavailableError: The database cannot be reached, or the work failed on the
-                server (the message names the server's reason).
+            StoreUnavailableError: The database cannot be reached, every connection stayed busy
+                for ``WAIT_SECONDS``, or the work failed on the server (the message names the
+                server's reason).
         """
         import psycopg
 
         for attempt in (1, 2):
-            connection = self._connection()
+            if not self._slots.acquire(timeout=WAIT_SECONDS):
+                raise StoreUnavailableError(
+                    f"all {self.size} connections to the database at {redact(self.url)} stayed "
+                    f"busy for {WAIT_SECONDS:.0f} s: the database is overloaded or a query hangs"
+                )
             try:
-                with connection.transaction(), connection.cursor() as cursor:
-                    return work(cursor)
-            except psycopg.OperationalError as exc:
-                self._drop()
-                if attempt == 2 or not connection.broken:
-                    raise unavailable(self.url, exc) from None
+                connection = self._take()
+                try:
+                    with connection.transaction(), connection.cursor() as cursor:
+                        result = work(cursor)
+                except psycopg.OperationalError as exc:
+                    connection.close()
+                    if not connection.broken or attempt == 2:
+                        raise unavailable(self.url, exc) from None
+                    self.close()  # the server restarted or went away: the idle ones broke too
+                    continue
+                finally:
+                    self._give(connection)
+                return result
+            finally:
+                self._slots.release()
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _connection(self) -> psycopg.Connection:
-        connection = getattr(self._local, "connection", None)
-        if connection is None or connection.closed:
-            connection = connect(self.url)
-            self._local.connection = connection
-        return connection
-
-    def _drop(self) -> None:
-        connection = getattr(self._local, "connection", None)
-        self._local.connection = None
-        if connection is not None:
+    def close(self) -> None:
+        """Close the idle connections (those in use are closed when given back, if broken)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
             connection.close()
+
+    def _take(self) -> psycopg.Connection:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return connect(self.url)
+
+    def _give(self, connection: psycopg.Connection) -> None:
+        from psycopg.pq import TransactionStatus
+
+        if connection.closed or connection.info.transaction_status != TransactionStatus.IDLE:
+            connection.close()
+            return
+        with self._lock:
+            self._idle.append(connection)

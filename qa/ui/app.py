@@ -528,11 +528,13 @@ def _placeholder(qa: QA, examples: list[str]) -> str:
     """The question box's hint: the corpus's first example question, else its folder."""
     if examples:
         return f"Ask a question, e.g. {examples[0]}"
+    if qa.corpus is None:  # a replica reading a shared index
+        return f"Ask a question about the documents of {qa.name}"
     return f"Ask a question about the documents in {qa.corpus.name or qa.corpus}/"
 
 
 def _header(qa: QA) -> str:
-    return corpus_header(qa.corpus.resolve().name, qa.manifest)
+    return corpus_header(qa.name, qa.manifest)
 
 
 def _index_report(qa: QA) -> str:
@@ -546,6 +548,12 @@ def _index_report(qa: QA) -> str:
 def _corpus_note(qa: QA) -> str:
     report = qa.last_report
     documents = f"{report.documents} documents, {report.chunks} passages" if report else ""
+    if qa.corpus is None:  # a replica reading a shared index
+        return (
+            f"**Corpus:** {escape_markdown(qa.name)} ({documents}), read from "
+            f"{escape_markdown(qa.store.location)}: re-indexed elsewhere, served here as soon "
+            "as it is."
+        )
     return (
         f"**Corpus:** {escape_markdown(str(qa.corpus))} ({documents})  \n"
         "To serve another folder: `python app.py --corpus FOLDER` (or `qa serve --corpus FOLDER`)."
@@ -578,7 +586,7 @@ def serve(
         server_port=port,
         show_error=False,
         allowed_paths=[],
-        blocked_paths=[str(qa.index_dir), str(qa_home())],
+        blocked_paths=[str(p) for p in (qa.index_dir, qa_home()) if p is not None],
         # Gradio's /upload route is always open: without --allow-uploads the page takes no
         # files, and every byte is refused so that nobody can fill the disk (or the file cache)
         # through it; with it, nothing over the limit is received.

@@ -191,8 +191,13 @@ def documents_section(
         return [gr.skip() for _ in range(1 + len(outputs))]
 
     with gr.Accordion("Documents", open=False, elem_id="qa-documents"):
+        # A replica reads an index kept up to date elsewhere, and has no folder to re-index.
         button = gr.Button(
-            "Re-index the folder", size="sm", variant="secondary", elem_id="qa-reindex"
+            "Re-index the folder",
+            size="sm",
+            variant="secondary",
+            elem_id="qa-reindex",
+            visible=not qa.read_only,
         )
         status = gr.HTML("", elem_id="qa-documents-status")
         if allow_uploads:

@@ -46,7 +46,12 @@ class PostgresIndex(StoredIndex):
     """
 
     def __init__(
-        self, db: Database, version: int, manifest: Manifest, file_stats: dict[str, FileStat]
+        self,
+        db: Database,
+        version: int,
+        manifest: Manifest,
+        file_stats: dict[str, FileStat],
+        vectors: str = "vector",
     ) -> None:
         # StoredIndex's fields, without its __init__: vectors, lexical and samples are
         # properties read on demand below.
@@ -55,6 +60,7 @@ class PostgresIndex(StoredIndex):
         self.version = str(version)
         self._db = db
         self._number = version
+        self.vector_type = vectors  # pgvector's type of the stored vectors: vector or halfvec
         self.documents = Rows(db, version, "documents", document_from, manifest.documents)
         self.chunks = Rows(db, version, "chunks", chunk_from, manifest.chunks)
         self._document = functools.lru_cache(maxsize=256)(self._fetch_document)
@@ -89,9 +95,10 @@ class PostgresIndex(StoredIndex):
         queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
         scores = np.zeros((len(queries), k), dtype=np.float32)
         rows = np.full((len(queries), k), -1, dtype=np.int64)
+        cast = "::" + self.vector_type  # the column's type, for its HNSW index to be used
         query = sql.SQL(
-            "SELECT row, -(embedding <#> %(q)s::vector) FROM {} "
-            "ORDER BY embedding <#> %(q)s::vector LIMIT %(k)s"
+            "SELECT row, -(embedding <#> %(q)s" + cast + ") FROM {} "  # type: ignore[arg-type]
+            "ORDER BY embedding <#> %(q)s" + cast + " LIMIT %(k)s"
         ).format(pg_schema.table(self._number, "chunks"))
 
         def search(cursor: psycopg.Cursor[Any]) -> list[list[tuple[int, float]]]:

@@ -135,7 +135,7 @@ def create_version(
     cursor: psycopg.Cursor[Any], version: int, dimension: int, vectors: str = "vector"
 ) -> None:
     """The empty tables of ``version``, its vectors of ``dimension`` as pgvector's ``vectors``
-    type (``vector`` or ``halfvec``). Their keys come after the rows (``index_version``):
+    type (``vector`` or ``halfvec``). Their keys come after the rows (``add_keys``):
     one sorted build of each index instead of an insert into it per row."""
     from psycopg import sql
 
@@ -165,16 +165,9 @@ KEYS = {
 }
 
 
-def index_version(
-    cursor: psycopg.Cursor[Any],
-    version: int,
-    vectors: str = "vector",
-    m: int = 16,
-    ef_construction: int = 64,
-) -> None:
-    """The keys of ``version``'s tables, their planner statistics, and the HNSW index of its
-    vectors (inner product: they are normalised, ``m`` and ``ef_construction`` as given), built
-    once its rows are in (faster than row by row)."""
+def add_keys(cursor: psycopg.Cursor[Any], version: int) -> None:
+    """The keys of ``version``'s tables, once their rows are in, and the planner's statistics
+    of the tables the BM25 join reads."""
     from psycopg import sql
 
     for part, keys in KEYS.items():
@@ -182,8 +175,21 @@ def index_version(
             cursor.execute(
                 sql.SQL("ALTER TABLE {} ADD " + key).format(table(version, part))  # type: ignore[arg-type]
             )
-    for part in ("words", "postings"):  # what the BM25 join is planned from
+    for part in ("words", "postings"):
         cursor.execute(sql.SQL("ANALYZE {}").format(table(version, part)))
+
+
+def index_vectors(
+    cursor: psycopg.Cursor[Any],
+    version: int,
+    vectors: str = "vector",
+    m: int = 16,
+    ef_construction: int = 64,
+) -> None:
+    """The HNSW index of ``version``'s vectors (inner product: they are normalised; pgvector's
+    ``m`` and ``ef_construction``), built once the rows are in (faster than row by row)."""
+    from psycopg import sql
+
     cursor.execute(
         sql.SQL(
             "CREATE INDEX ON {} USING hnsw (embedding " + VECTOR_OPS[vectors] + ")"  # type: ignore[arg-type]

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import threading
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +40,8 @@ from qa.store.records import FORMAT_VERSION, chunk_record, document_record
 
 if TYPE_CHECKING:
     import psycopg
+
+logger = logging.getLogger(__name__)
 
 # How vectors are stored: "vector" (float32) or "halfvec" (float16: half the bytes in the table
 # and the HNSW graph's values). docs/SCALING.md has the measurements behind the default.
@@ -72,6 +76,8 @@ class PostgresStore:
         self.url = url
         self.corpus_id = corpus_id
         self.vectors, self.m, self.ef_construction = vectors, m, ef_construction
+        # Seconds of the last write's steps: its rows, the tables' keys, the HNSW index.
+        self.write_seconds: dict[str, float] = {}
         self._db = Database(url)
         self._writer = threading.local()  # the session holding the writer lock, per thread
 
@@ -155,14 +161,19 @@ class PostgresStore:
         )
         version = int(cursor.fetchone()[0])  # type: ignore[index]
         dimension = index.manifest.settings.dimension
+        clock = time.perf_counter()
         pg_schema.create_version(cursor, version, dimension, self.vectors)
         _copy_rows(cursor, version, index, self.vectors)
+        clock = self._lap("rows", clock)
+        pg_schema.add_keys(cursor, version)
+        clock = self._lap("keys", clock)
         cursor.execute("SELECT pg_size_bytes(current_setting('maintenance_work_mem'))")
         server_memory = int(cursor.fetchone()[0])  # type: ignore[index]
         wanted = build_settings(len(index.chunks), dimension, self.vectors, self.m, server_memory)
         for name, value in wanted.items():  # SET LOCAL: for this transaction only
             cursor.execute("SELECT set_config(%s, %s, true)", (name, value))
-        pg_schema.index_version(cursor, version, self.vectors, self.m, self.ef_construction)
+        pg_schema.index_vectors(cursor, version, self.vectors, self.m, self.ef_construction)
+        self._lap("hnsw", clock)
         cursor.execute(
             "UPDATE qa.corpora SET live = %s, updated = now() WHERE corpus_id = %s",
             (version, self.corpus_id),
@@ -175,6 +186,12 @@ class PostgresStore:
         for (old,) in cursor.fetchall():
             pg_schema.drop_version(cursor, old)
         return version
+
+    def _lap(self, step: str, since: float) -> float:
+        now = time.perf_counter()
+        self.write_seconds[step] = round(now - since, 2)
+        logger.info("%s: %s written in %.1f s", self.location, step, now - since)
+        return now
 
     @contextlib.contextmanager
     def writer_lock(self) -> Iterator[None]:

@@ -145,6 +145,23 @@ def test_the_hnsw_build_is_given_memory_for_its_graph_but_never_less_than_the_se
     assert build_settings(10, 384, "vector", 16)["max_parallel_maintenance_workers"] == "2"
 
 
+def test_a_larger_ef_search_set_on_the_database_is_kept(pg_url: str) -> None:
+    import psycopg
+
+    from qa.store.pg_index import SET_EF_SEARCH
+
+    def used(asked: int) -> str:
+        with psycopg.connect(pg_url) as connection:  # one transaction, as a search runs in
+            connection.execute(SET_EF_SEARCH, (asked,))
+            return connection.execute("SHOW hnsw.ef_search").fetchone()[0]
+
+    assert used(200) == "200"  # above pgvector's default, 40
+    database = urlsplit(pg_url).path.lstrip("/")
+    sql(pg_url, f'ALTER DATABASE "{database}" SET hnsw.ef_search = 600')
+    assert used(200) == "600"  # a larger corpus's setting, made by its administrator
+    assert used(800) == "800"
+
+
 def test_an_unknown_vector_type_is_refused_with_the_valid_ones() -> None:
     with pytest.raises(SettingsError, match="choose from vector, halfvec"):
         PostgresStore("postgresql://nowhere/db", "c", vectors="float8")

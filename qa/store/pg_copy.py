@@ -15,7 +15,7 @@ pgvector's ``vector`` is a 16-bit dimension, 16 unused bits and big-endian float
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -94,7 +94,7 @@ def postings(word: np.ndarray, row_of: np.ndarray, score: np.ndarray) -> Iterato
         yield block.tobytes()
 
 
-def blocks(rows: Sequence[bytes] | Iterator[bytes], size: int = BLOCK_ROWS) -> Iterator[bytes]:
+def blocks(rows: Iterable[bytes], size: int = BLOCK_ROWS) -> Iterator[bytes]:
     """``rows`` joined ``size`` at a time: few, large writes."""
     batch: list[bytes] = []
     for encoded in rows:

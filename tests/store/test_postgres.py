@@ -238,7 +238,11 @@ def test_a_service_on_the_database_answers_as_the_files_backend(corpus_qa: QA, p
             assert [(p.doc_id, p.start, p.end) for p in found] == [
                 (p.doc_id, p.start, p.end) for p in expected
             ], (mode, question)
-            assert np.allclose([p.score for p in found], [p.score for p in expected], atol=1e-5)
+            # The default stores vectors in float16 (halfvec): a cosine moves by about 1e-4;
+            # float32 gives the files backend's scores to 1e-5 (the dense_search tests above).
+            tolerance = 1e-5 if mode == "bm25" else 2e-3
+            scores = [p.score for p in found]
+            assert np.allclose(scores, [p.score for p in expected], atol=tolerance), mode
     question = "Who brokered the ceasefire?"
     assert again.answer(question).text == corpus_qa.answer(question).text
 

@@ -9,7 +9,7 @@ in one run, on a server the section starts itself (``eval/postgres_server.py``).
 - HNSW alone at each of ``VECTOR_SIZES`` synthetic vectors: build time, size, recall@10
   against exact search and p50/p95 at each ``hnsw.ef_search``.
 
-    python -m eval.performance.postgres --sizes 300000 --builds vector:16:64,halfvec:16:64
+    python -m eval.performance.postgres --sizes 300000 --builds vector:16:128,halfvec:16:64
 
 runs only the HNSW cases at the sizes and builds given (``type:m:ef_construction``), and
 prints their results: to tune HNSW without the rest of the section.
@@ -31,13 +31,14 @@ from eval.performance.pg_cases import BACKENDS
 from eval.performance.scale import synthetic_index
 from eval.postgres_server import postgres_server
 from qa.paths import DEFAULT_CORPUS, default_index_dir, qa_home
+from qa.store.postgres import HNSW_EF_CONSTRUCTION, HNSW_M
 
 REALDOCS = Path(__file__).resolve().parents[1] / "quality" / "realdocs" / "corpus"
 WRITE_SIZE, SMOKE_WRITE_SIZE = 100_000, 1_000
 VECTOR_SIZES, SMOKE_VECTOR_SIZES = (100_000, 1_000_000), (2_000,)
-# What is built at each size: pgvector's default m and ef_construction, in float32 and float16.
-BUILDS = ({"vectors": "vector", "m": 16, "ef_construction": 64},
-          {"vectors": "halfvec", "m": 16, "ef_construction": 64})  # fmt: skip
+# What is built at each size: the store's m and ef_construction, in float32 and float16.
+BUILDS = tuple({"vectors": kind, "m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION}
+               for kind in ("vector", "halfvec"))  # fmt: skip
 EF_SEARCHES, SMOKE_EF_SEARCHES = (40, 100, 200, 400), (40, 100)
 SMOKE_QUESTIONS = 5
 

@@ -35,8 +35,8 @@ T = TypeVar("T")
 BLOCK = 256  # chunk records are fetched this many rows at a time
 # HNSW search keeps this many candidates at least (pgvector's ef_search; its default, 40, is
 # below the retriever's 50 candidates, and HNSW returns no more rows than it keeps). 200 finds
-# 0.990 of the exact top 10 at 100k vectors and 0.977 at 300k (halfvec, m 16; 100: 0.973 and
-# 0.950; qa bench --sections postgres, docs/SCALING.md). A larger corpus wants more: a
+# 0.997 of the exact top 10 at 100k vectors and 0.988 at 300k (halfvec, m 16, ef_construction
+# 128, the store's build; 100: 0.990 and 0.973; docs/SCALING.md). A larger corpus wants more: a
 # database or role setting (ALTER DATABASE db SET hnsw.ef_search = 400) is kept when larger.
 EF_SEARCH = 200
 # The search's ef_search for this transaction: the larger of the server's and the one asked.

@@ -34,11 +34,12 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 BLOCK = 256  # chunk records are fetched this many rows at a time
 # HNSW search keeps this many candidates at least (pgvector's ef_search; its default, 40, is
-# below the retriever's 50 candidates, and HNSW returns no more rows than it keeps). 200 finds
-# 0.997 of the exact top 10 at 100k vectors and 0.988 at 300k (halfvec, m 16, ef_construction
-# 128, the store's build; 100: 0.990 and 0.973; docs/SCALING.md). A larger corpus wants more: a
-# database or role setting (ALTER DATABASE db SET hnsw.ef_search = 400) is kept when larger.
-EF_SEARCH = 200
+# below the retriever's 50 candidates, and HNSW returns no more rows than it keeps). 400
+# finds 0.983 of the exact top 10 at 1M vectors, at 13.9 ms p50 (200: 0.959, 8.0 ms; 100:
+# 0.910), and 0.9997 at 100k (halfvec, m 16, ef_construction 128, the store's build;
+# docs/SCALING.md). A database or role setting (ALTER DATABASE db SET hnsw.ef_search = 600)
+# is kept when larger.
+EF_SEARCH = 400
 # The search's ef_search for this transaction: the larger of the server's and the one asked.
 SET_EF_SEARCH = (
     "SELECT set_config('hnsw.ef_search', greatest(current_setting('hnsw.ef_search', true)::int,"

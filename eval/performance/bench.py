@@ -1,6 +1,6 @@
 """Speed and memory of our pipeline next to the tutorial recipe, measured in one run.
 
-    python -m eval.performance.bench [--sections corpora,pdf,encoding,quality,scale]
+    python -m eval.performance.bench [--sections corpora,pdf,encoding,quality,scale,postgres]
                                      [--corpora basra,scifact,mixed] [--smoke]
     qa bench ...                                        (the same)
 
@@ -24,6 +24,10 @@ The scale section (``scale.py``) measures, on collections built from SciFact's t
 (``synthetic.py``): the vector index alone at each size; our pipeline indexing and answering a
 synthetic corpus of ``TEXT_CHUNKS`` chunks; and ``retrieve`` on synthetic indexes of each size
 (built without the model, vectors synthesised), with the memory of the process serving them.
+
+The postgres section (``postgres.py``) starts a PostgreSQL server and measures the files
+backend and the PostgreSQL store side by side: the eval splits' and SciFact's quality,
+``retrieve`` latency, the write path, and HNSW alone up to a million synthetic vectors.
 
 Writes ``eval/results/bench-<corpus or section>.json``, prints a table with the ratios (ours /
 tutorial), and rewrites the tables in docs/PERFORMANCE.md between the
@@ -50,6 +54,7 @@ from eval.performance import mixed
 from eval.performance.harness import CORPORA, Steps, run_case, throughput
 from eval.performance.measure import encoder_name
 from eval.performance.pdfs import bench_pdf
+from eval.performance.postgres import bench_postgres
 from eval.performance.scale import bench_scale
 from eval.performance.tables import TABLES, draw_chart, tables, write_tables
 from eval.quality import beir
@@ -58,7 +63,7 @@ from qa.paths import DEFAULT_CORPUS, qa_home
 
 RESULTS = ROOT / "eval" / "results"
 SCIFACT = ROOT.parent / "shared" / "bench" / "scifact"
-SECTIONS = ("corpora", "pdf", "encoding", "quality", "scale")
+SECTIONS = ("corpora", "pdf", "encoding", "quality", "scale", "postgres")
 SMOKE_MIXED_FILES = 20
 # Encoders compared, as runtime/precision: torch in fp32 (the tutorial's, and the reference the
 # others are compared with), torch in bf16 (the default until OpenVINO), OpenVINO in fp32, in
@@ -254,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Wrote {path}", flush=True)
 
     scifact, scifact_questions = None, []
-    if "scifact" in corpora or {"encoding", "quality", "scale"} & set(sections):
+    if "scifact" in corpora or {"encoding", "quality", "scale", "postgres"} & set(sections):
         scifact, scifact_questions = scifact_corpus(args.scifact, 40 if args.smoke else None)
     if "corpora" in sections:
         for name in corpora:
@@ -290,6 +295,11 @@ def main(argv: list[str] | None = None) -> int:
         save("quality", bench_quality(args.scifact))
     if "scale" in sections:
         save("scale", bench_scale(scifact, args.scifact, scifact_questions, args.smoke))
+    if "postgres" in sections:
+        save(
+            "postgres",
+            bench_postgres(scifact, args.scifact, scifact_questions, basra_questions(), args.smoke),
+        )
     print("\n\n".join(["", *tables(out)]))
     draw_chart(out)
     if out == RESULTS and write_tables(out):

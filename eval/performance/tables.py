@@ -257,6 +257,109 @@ def _format_scale_vectors(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def format_postgres_table(result: dict[str, Any]) -> str:
+    """Markdown: the files backend and the database side by side, the write path, and HNSW
+    by size."""
+    return "\n\n".join(
+        [_format_pg_compare(result), _format_pg_write(result["write"]), _format_pg_hnsw(result)]
+    )
+
+
+_PG_LABELS = {"files": "files", "vector": "PostgreSQL, `vector`",
+              "halfvec": "PostgreSQL, `halfvec`"}  # fmt: skip
+
+
+def _format_pg_compare(result: dict[str, Any]) -> str:
+    backends, compare = result["backends"], result["compare"]
+    lines = [
+        "**Files and PostgreSQL side by side** (the same index in each: the files index written "
+        "to the database; default hybrid search; `retrieve` one question at a time, warm)",
+        "",
+        "| | " + " | ".join(_PG_LABELS[b] for b in backends) + " |",
+        "|---|" + "---:|" * len(backends),
+    ]
+
+    def row(label: str, cell: Any) -> None:
+        lines.append(f"| {label} | " + " | ".join(cell(b) for b in backends) + " |")
+
+    for name, title in (("basra", "Basra test"), ("realdocs", "real documents test")):
+        if name in compare:
+            found = compare[name]["backends"]
+            row(
+                f"{title}: Hit@5 / MRR@10",
+                lambda b, f=found: (
+                    f"{f[b]['quality']['hit_5']:.4f} / {f[b]['quality']['mrr_10']:.4f}"
+                ),
+            )
+    if "scifact" in compare:
+        found = compare["scifact"]["backends"]
+        default = next(c for c in found["files"]["quality"]["configs"] if c.startswith("hybrid-w"))
+        row(
+            f"SciFact test nDCG@10 ({default})",
+            lambda b: f"{found[b]['quality']['configs'][default]['ndcg_10']:.4f}",
+        )
+    for name, title in (("basra", "demo corpus"), ("scifact", "SciFact")):
+        if name in compare and "retrieve" in compare[name]["backends"]["files"]:
+            found = compare[name]["backends"]
+            row(
+                f"`retrieve` p50 / p95, {title}",
+                lambda b, f=found: (
+                    f"{f[b]['retrieve']['p50_ms']:.1f} / {f[b]['retrieve']['p95_ms']:.1f} ms"
+                ),
+            )
+    return "\n".join(lines)  # fmt: skip
+
+
+def _format_pg_write(rows: list[dict[str, Any]]) -> str:
+    first = rows[0]
+    lines = [
+        f"**Writing an index to PostgreSQL** (the synthetic index of {first['chunks']:,} chunks "
+        f"and {first['postings']:,} BM25 postings, one transaction; binary COPY)",
+        "",
+        "| vectors | rows | keys | HNSW | whole write | chunks: table / HNSW and key "
+        "| postings and key |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        steps, sizes = row["steps"], row["sizes_mb"]
+        lines.append(
+            f"| `{row['vectors']}` | {steps['rows']:,.1f} s | {steps['keys']:,.1f} s "
+            f"| {steps['hnsw']:,.1f} s | {row['write_seconds']:,.1f} s "
+            f"| {sizes['chunks']:,.0f} / {sizes['chunks indexes']:,.0f} MB "
+            f"| {sizes['postings'] + sizes['postings indexes']:,.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def _format_pg_hnsw(result: dict[str, Any]) -> str:
+    efs = [s["ef_search"] for s in result["vectors"][0]["builds"][0]["searches"]]
+    lines = [
+        f"**HNSW in PostgreSQL by size** (synthetic vectors shaped like SciFact's; "
+        f"{result['vectors'][0]['queries']} queries one at a time; recall@10 against exact "
+        "search; p50 / p95 at each `hnsw.ef_search`)",
+        "",
+        "| vectors | type | m, ef_construction | load | HNSW build | HNSW size | "
+        + " | ".join(f"ef_search {ef}" for ef in efs)
+        + " |",
+        "|---:|---|---|---:|---:|---:|" + "---:|" * len(efs),
+    ]
+    for size in result["vectors"]:
+        for build in size["builds"]:
+            cells = [
+                f"{s['recall_at_10']:.3f}, {s['search']['p50_ms']:.1f} / "
+                f"{s['search']['p95_ms']:.1f} ms"
+                for s in build["searches"]
+            ]
+            lines.append(
+                f"| {size['size']:,} | `{build['vectors']}` | {build['m']}, "
+                f"{build['ef_construction']} | {build['copy_seconds']:,.1f} s "
+                f"| {build['build_seconds']:,.1f} s | {build['index_mb']:,.0f} MB | "
+                + " | ".join(cells)
+                + " |"
+            )
+    return "\n".join(lines)
+
+
 def tables(folder: Path) -> list[str]:
     """The Markdown tables of every result file in ``folder``."""
     found = []
@@ -271,6 +374,8 @@ def tables(folder: Path) -> list[str]:
         found.append(format_quality_table(json.loads(path.read_text())))
     if (path := folder / "bench-scale.json").exists():
         found.append(format_scale_table(json.loads(path.read_text())))
+    if (path := folder / "bench-postgres.json").exists():
+        found.append(format_postgres_table(json.loads(path.read_text())))
     return found
 
 

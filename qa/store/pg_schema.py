@@ -131,35 +131,82 @@ def _ensure_vector(cursor: psycopg.Cursor[Any]) -> None:
         ) from None
 
 
-def create_version(cursor: psycopg.Cursor[Any], version: int, dimension: int) -> None:
-    """The empty tables of ``version``, its vectors of ``dimension``."""
+def create_version(
+    cursor: psycopg.Cursor[Any], version: int, dimension: int, vectors: str = "vector"
+) -> None:
+    """The empty tables of ``version``, its vectors of ``dimension`` as pgvector's ``vectors``
+    type (``vector`` or ``halfvec``). Their keys come after the rows (``add_keys``):
+    one sorted build of each index instead of an insert into it per row."""
     from psycopg import sql
 
+    if vectors not in VECTOR_OPS:
+        raise ValueError(f"vectors must be one of {', '.join(VECTOR_OPS)}, not {vectors!r}")
     statements = {
-        "documents": "CREATE TABLE {} (row integer PRIMARY KEY, doc_id text NOT NULL UNIQUE,"
+        "documents": "CREATE TABLE {} (row integer NOT NULL, doc_id text NOT NULL,"
         " record text NOT NULL)",
-        "chunks": "CREATE TABLE {} (row integer PRIMARY KEY, record text NOT NULL,"
-        f" embedding vector({int(dimension)}) NOT NULL, words integer[] NOT NULL,"
+        "chunks": "CREATE TABLE {} (row integer NOT NULL, record text NOT NULL,"
+        f" embedding {vectors}({int(dimension)}) NOT NULL, words integer[] NOT NULL,"
         " samples bigint[] NOT NULL)",
-        "words": "CREATE TABLE {} (id integer PRIMARY KEY, word text NOT NULL UNIQUE,"
-        " df integer NOT NULL)",
+        "words": "CREATE TABLE {} (id integer NOT NULL, word text NOT NULL, df integer NOT NULL)",
         "postings": "CREATE TABLE {} (word integer NOT NULL, row integer NOT NULL,"
-        " score real NOT NULL, PRIMARY KEY (word, row) INCLUDE (score))",
+        " score real NOT NULL)",
     }
     for part, statement in statements.items():
         cursor.execute(sql.SQL(statement).format(table(version, part)))  # type: ignore[arg-type]
 
 
-def index_version(cursor: psycopg.Cursor[Any], version: int) -> None:
-    """The HNSW index of ``version``'s vectors (inner product: they are normalised), built
-    once its rows are in (faster than row by row)."""
+# pgvector's inner-product operator class of each vector type.
+VECTOR_OPS = {"vector": "vector_ip_ops", "halfvec": "halfvec_ip_ops"}
+KEYS = {
+    "documents": ("PRIMARY KEY (row)", "UNIQUE (doc_id)"),
+    "chunks": ("PRIMARY KEY (row)",),
+    "words": ("PRIMARY KEY (id)", "UNIQUE (word)"),
+    "postings": ("PRIMARY KEY (word, row) INCLUDE (score)",),
+}
+
+
+def add_keys(cursor: psycopg.Cursor[Any], version: int) -> None:
+    """The keys of ``version``'s tables, once their rows are in, and the planner's statistics
+    of the tables the BM25 join reads."""
+    from psycopg import sql
+
+    for part, keys in KEYS.items():
+        for key in keys:
+            cursor.execute(
+                sql.SQL("ALTER TABLE {} ADD " + key).format(table(version, part))  # type: ignore[arg-type]
+            )
+    for part in ("words", "postings"):
+        cursor.execute(sql.SQL("ANALYZE {}").format(table(version, part)))
+
+
+def index_vectors(
+    cursor: psycopg.Cursor[Any],
+    version: int,
+    vectors: str = "vector",
+    m: int = 16,
+    ef_construction: int = 64,
+) -> None:
+    """The HNSW index of ``version``'s vectors (inner product: they are normalised; pgvector's
+    ``m`` and ``ef_construction``), built once the rows are in (faster than row by row)."""
     from psycopg import sql
 
     cursor.execute(
-        sql.SQL("CREATE INDEX ON {} USING hnsw (embedding vector_ip_ops)").format(
-            table(version, "chunks")
-        )
+        sql.SQL(
+            "CREATE INDEX ON {} USING hnsw (embedding " + VECTOR_OPS[vectors] + ")"  # type: ignore[arg-type]
+            " WITH (m = {}, ef_construction = {})"
+        ).format(table(version, "chunks"), sql.Literal(int(m)), sql.Literal(int(ef_construction)))
     )
+
+
+def vector_type(cursor: psycopg.Cursor[Any], version: int) -> str:
+    """The pgvector type (``vector`` or ``halfvec``) of ``version``'s vectors."""
+    cursor.execute(
+        "SELECT t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+        "WHERE a.attrelid = to_regclass(%s) AND a.attname = 'embedding'",
+        (f"{SCHEMA}.v{int(version)}_chunks",),
+    )
+    found = cursor.fetchone()
+    return str(found[0]) if found else "vector"
 
 
 def drop_version(cursor: psycopg.Cursor[Any], version: int) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.performance import bench, pdfs, scale
+from eval.performance import bench, pdfs, postgres, scale
 from eval.performance.synthetic import chunk_templates, synthetic_chunked_documents
 from qa.types import Chunk
 from tests.helpers import ROOT  # noqa: E402
@@ -174,3 +174,41 @@ def test_synthetic_documents_hold_the_chunks_asked_for_at_their_offsets():
         for chunk in chunks:
             assert chunk.doc_id == document.doc_id
             assert document.text[chunk.start : chunk.end] == chunk.text
+
+
+def test_postgres_bench_puts_the_files_backend_and_the_database_side_by_side(smoke_results):
+    out, stdout = smoke_results
+    result = json.loads((out / "bench-postgres.json").read_text())
+    backends = result["compare"]["basra"]["backends"]
+    assert set(backends) == {"files", "vector", "halfvec"}
+    files = backends["files"]["quality"]
+    assert files["questions"] > 0 and files["hit_5"] > 0.5
+    for kind in ("vector", "halfvec"):
+        # The same index in the database: the same retrieval, within the 0.01.
+        found = backends[kind]["quality"]
+        assert abs(found["hit_5"] - files["hit_5"]) <= 0.01
+        assert abs(found["mrr_10"] - files["mrr_10"]) <= 0.01
+    for side in backends.values():
+        assert side["retrieve"]["n"] == postgres.SMOKE_QUESTIONS
+    assert "**Files and PostgreSQL side by side**" in stdout
+
+
+def test_postgres_bench_times_the_write_path_and_hnsw_in_both_vector_types(smoke_results):
+    out, stdout = smoke_results
+    result = json.loads((out / "bench-postgres.json").read_text())
+    written = {row["vectors"]: row for row in result["write"]}
+    assert set(written) == {"vector", "halfvec"}
+    for row in written.values():
+        assert row["chunks"] == postgres.SMOKE_WRITE_SIZE and row["postings"] > row["chunks"]
+        assert set(row["steps"]) == {"rows", "keys", "hnsw"}
+    # float16 vectors: a smaller chunks table and HNSW index than float32 ones.
+    assert written["halfvec"]["sizes_mb"]["chunks"] < written["vector"]["sizes_mb"]["chunks"]
+    (size,) = result["vectors"]
+    assert size["size"] == postgres.SMOKE_VECTOR_SIZES[0]
+    builds = {build["vectors"]: build for build in size["builds"]}
+    assert builds["halfvec"]["index_mb"] < 0.7 * builds["vector"]["index_mb"]
+    for build in builds.values():
+        assert [s["ef_search"] for s in build["searches"]] == list(postgres.SMOKE_EF_SEARCHES)
+        # On vectors shaped like real embeddings, HNSW must find nearly all of the exact top 10.
+        assert build["searches"][-1]["recall_at_10"] >= 0.9
+    assert "**HNSW in PostgreSQL by size**" in stdout and "**Writing an index" in stdout

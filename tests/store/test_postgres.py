@@ -48,7 +48,8 @@ def demo(postgres_url: str, corpus_qa: QA) -> Iterator[tuple[StoredIndex, Postgr
     """The demo corpus's index as the files backend holds it, and the same index written to
     and read back from PostgreSQL (row i is the same chunk in both)."""
     name = new_database(postgres_url, "demo")
-    store = PostgresStore(database_url(postgres_url, name), "demo")
+    # float32, so that the vectors come back bit for bit (halfvec: its own test below)
+    store = PostgresStore(database_url(postgres_url, name), "demo", vectors="vector")
     files = corpus_qa.retriever.index
     write(store, files)
     stored = store.read()
@@ -99,6 +100,71 @@ def test_dense_search_finds_what_exact_faiss_finds(demo, plan: str) -> None:
     found = rows >= 0
     assert np.allclose(scores[found], _scores_of(files, queries, rows)[found], atol=1e-5)
     assert np.allclose(scores[:, :10], expected_scores[:, :10], atol=1e-5)
+
+
+def test_halfvec_keeps_each_vector_to_float16_and_finds_the_exact_neighbours(
+    corpus_qa: QA, pg_url: str
+) -> None:
+    files = corpus_qa.retriever.index
+    store = PostgresStore(pg_url, "half", vectors="halfvec")
+    write(store, files)
+    stored = store.read()
+    assert stored.vector_type == "halfvec"
+    vectors = files.vectors.vectors()
+    # Each component is the float16 nearest the float32 one, read back as float32.
+    assert np.array_equal(stored.vectors.vectors(), vectors.astype(np.float16).astype(np.float32))
+    table = f"qa.v{stored.version}_chunks"
+    assert sql(pg_url, f"SELECT pg_typeof(embedding)::text FROM {table} LIMIT 1") == [("halfvec",)]
+    rng = np.random.default_rng(0)
+    queries = vectors[rng.choice(len(vectors), 20, replace=False)] + rng.normal(0, 0.02, (20, 384))
+    queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
+    expected_scores, expected_rows = files.dense_search(queries, 10)
+    stored._db.run(lambda cursor: cursor.execute("SET enable_seqscan = off"))  # through HNSW
+    try:
+        scores, rows = stored.dense_search(queries, 10)
+    finally:
+        stored._db.run(lambda cursor: cursor.execute("RESET enable_seqscan"))
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(rows, expected_rows, strict=True)])
+    assert recall >= 0.98
+    # float16 components move a cosine by about 1e-4, not more
+    assert np.allclose(scores, _scores_of(files, queries, rows), atol=2e-3)
+
+
+def test_the_hnsw_build_is_given_memory_for_its_graph_but_never_less_than_the_servers() -> None:
+    from qa.store.postgres import MAX_BUILD_MEMORY_MB, build_settings
+
+    def megabytes(rows: int, vectors: str = "vector", server: int = 0) -> int:
+        found = build_settings(rows, 384, vectors, 16, server)["maintenance_work_mem"]
+        return int(found.removesuffix("MB"))
+
+    assert megabytes(1_000) == 64  # a small index: no more than PostgreSQL's default
+    assert 1_500 < megabytes(1_000_000) < 3_000  # about 2 kB a float32 vector and its links
+    assert megabytes(1_000_000, "halfvec") < 0.75 * megabytes(1_000_000)
+    assert megabytes(100_000_000) == MAX_BUILD_MEMORY_MB
+    assert megabytes(1_000, server=512 * 2**20) == 512  # the server's own setting is kept
+    assert build_settings(10, 384, "vector", 16)["max_parallel_maintenance_workers"] == "2"
+
+
+def test_a_larger_ef_search_set_on_the_database_is_kept(pg_url: str) -> None:
+    import psycopg
+
+    from qa.store.pg_index import SET_EF_SEARCH
+
+    def used(asked: int) -> str:
+        with psycopg.connect(pg_url) as connection:  # one transaction, as a search runs in
+            connection.execute(SET_EF_SEARCH, (asked,))
+            return connection.execute("SHOW hnsw.ef_search").fetchone()[0]
+
+    assert used(200) == "200"  # above pgvector's default, 40
+    database = urlsplit(pg_url).path.lstrip("/")
+    sql(pg_url, f'ALTER DATABASE "{database}" SET hnsw.ef_search = 600')
+    assert used(200) == "600"  # a larger corpus's setting, made by its administrator
+    assert used(800) == "800"
+
+
+def test_an_unknown_vector_type_is_refused_with_the_valid_ones() -> None:
+    with pytest.raises(SettingsError, match="choose from vector, halfvec"):
+        PostgresStore("postgresql://nowhere/db", "c", vectors="float8")
 
 
 def test_hnsw_returns_as_many_rows_as_asked_with_good_recall(corpus_qa: QA, pg_url: str):
@@ -172,7 +238,11 @@ def test_a_service_on_the_database_answers_as_the_files_backend(corpus_qa: QA, p
             assert [(p.doc_id, p.start, p.end) for p in found] == [
                 (p.doc_id, p.start, p.end) for p in expected
             ], (mode, question)
-            assert np.allclose([p.score for p in found], [p.score for p in expected], atol=1e-5)
+            # The default stores vectors in float16 (halfvec): a cosine moves by about 1e-4;
+            # float32 gives the files backend's scores to 1e-5 (the dense_search tests above).
+            tolerance = 1e-5 if mode == "bm25" else 2e-3
+            scores = [p.score for p in found]
+            assert np.allclose(scores, [p.score for p in expected], atol=tolerance), mode
     question = "Who brokered the ceasefire?"
     assert again.answer(question).text == corpus_qa.answer(question).text
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from embeddings import errors as embedding_errors
 from embeddings.encoder import Encoder, Role, choose_precision, load_encoder
 from qa.answering import ANSWERERS, Answerer
+from qa.answering.base import answer_parts
 from qa.answering.followup import standalone_query
 from qa.errors import ModelError, QuestionError
 from qa.index.build import build_settings
@@ -34,7 +35,7 @@ from qa.settings import IndexSettings, Settings
 from qa.store.base import Store
 from qa.store.registry import open_store
 from qa.store.sync import open_index
-from qa.types import Answer, Document, PageView, Passage, Place, SkippedFile
+from qa.types import Answer, Document, Draft, PageView, Passage, Place, SkippedFile
 
 RENDER_SECONDS = 20.0  # the most a PDF page may take to render for the viewer
 
@@ -74,6 +75,9 @@ class QA:
             shared by every process that reaches it; ``qa.store.postgres``) or a
             ``qa.store.base.Store``. ``index_dir`` is then ignored. Without either,
             ``$QA_STORE`` is used when set (``qa.store.registry`` has the order).
+        llm, llm_model (keyword settings): an OpenAI-compatible chat API that writes the
+            answers ("http://127.0.0.1:11434/v1"), each sentence checked against the passage
+            it cites; ``answer_stream`` streams them (``qa.answering.generated``).
 
     Example:
         >>> qa = QA(corpus="docs/")
@@ -192,6 +196,19 @@ class QA:
         Raises:
             QuestionError: Empty or over-long question, bad ``k``, ``mode`` or ``history``.
         """
+        *_, answer = self.answer_stream(question, k, mode, history)
+        return answer  # type: ignore[return-value]  # the stream ends with the Answer
+
+    def answer_stream(
+        self,
+        question: str,
+        k: int = 5,
+        mode: str | None = None,
+        history: Sequence[str] | None = (),
+    ) -> Iterator[Draft | Answer]:
+        """``answer``, as it is written: with a language model (``QA(llm=URL)``) its reply
+        piece by piece as ``Draft``s, then the checked ``Answer``; the extractive answer comes
+        as the ``Answer`` alone. Arguments and errors as ``answer``."""
         limit = self.settings.search.max_question_chars
         cleaned = clean_question(question, limit)
         history = () if history is None else history
@@ -205,8 +222,8 @@ class QA:
         loaded = self._ready()
         vectors = loaded.retriever.embed([query])  # once, for the search and the answer
         passages = loaded.retriever.search_batch([query], k, mode, vectors)[0]
-        answer = loaded.answerer.answer(query, passages, vectors[0])
-        return replace(answer, question=cleaned, query=query)
+        for part in answer_parts(loaded.answerer, query, passages, vectors[0], cleaned, history):
+            yield part if isinstance(part, Draft) else replace(part, question=cleaned, query=query)
 
     @property
     def retriever(self) -> Retriever:

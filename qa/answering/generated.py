@@ -123,7 +123,7 @@ class GeneratedAnswerer:
             )
         yield Answer(
             question=question,
-            text=marked(text, found, checks),
+            text=marked(text, found, checks) + (f"\n\n{note}" if note else ""),
             citations=list(passages),
             confident=True,
             quotes=quotes,

@@ -5,9 +5,9 @@ POST to ``{url}/chat/completions`` and a server-sent events stream is all that i
 owning the few lines keeps the time limits and the error messages ours (the ``openai`` client
 retries twice by default and would add a dependency tree for one call).
 
-The API key is read from ``QA_LLM_API_KEY``, else ``OPENAI_API_KEY``, when the client is made;
-it is only ever put in the ``Authorization`` header: never in a message, a log line, a
-``repr`` or anything stored.
+The API key is read from ``QA_LLM_API_KEY``, else ``OPENAI_API_KEY``, for each request; it is
+only ever put in the ``Authorization`` header: never kept on the client, in a message, a log
+line, a ``repr`` or anything stored.
 """
 
 from __future__ import annotations
@@ -75,7 +75,6 @@ class ChatClient:
         self.timeout = timeout
         self.max_tokens = max_tokens
         self.temperature = temperature
-        self.__key = api_key()  # name-mangled: kept out of vars() and of any repr
 
     def __repr__(self) -> str:
         return f"ChatClient(url={self.url!r}, model={self.model!r}, timeout={self.timeout})"
@@ -97,8 +96,9 @@ class ChatClient:
         if self.model:
             body["model"] = self.model
         headers = {"Accept": "text/event-stream"}
-        if self.__key:
-            headers["Authorization"] = f"Bearer {self.__key}"
+        key = api_key()  # read for each request, never kept on the client
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
         deadline = time.monotonic() + self.timeout
         limits = httpx.Timeout(self.timeout, connect=min(CONNECT_SECONDS, self.timeout))
         endpoint = f"{self.url}/chat/completions"

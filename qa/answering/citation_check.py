@@ -138,7 +138,10 @@ class CitationChecker:
             found = windows(passage.text)
             spans.append(found)
             texts += [sentence, *(passage.text[a:b] for a, b in found)]
-        vectors = self.encoder.encode(texts) if texts else np.zeros((0, 1))
+        unique = list(dict.fromkeys(texts))  # a passage cited twice is embedded once
+        where = {text: i for i, text in enumerate(unique)}
+        embedded = self.encoder.encode(unique) if unique else np.zeros((0, 1))
+        vectors = embedded[[where[t] for t in texts]] if texts else embedded
         results = []
         row = 0
         for (sentence, passage), found in zip(pairs, spans, strict=True):

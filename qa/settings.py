@@ -153,8 +153,8 @@ class AnswerSettings:
     llm_model: str | None = None
     llm_timeout: float = field(default=60.0, metadata=_range(0.1, 3600.0))
     llm_max_tokens: int = field(default=400, metadata=_range(1, 100_000))
-    min_support: float = field(default=0.5, metadata=_range(0.0, 1.0))
-    support_similarity_weight: float = field(default=0.5, metadata=_range(0.0, 1.0))
+    min_support: float = field(default=0.58, metadata=_range(0.0, 1.0))
+    support_similarity_weight: float = field(default=0.75, metadata=_range(0.0, 1.0))
 
     def __post_init__(self) -> None:
         _validate(self)

@@ -78,7 +78,9 @@ def error_message(body: object) -> str:
     error = body.get("error", body.get("detail")) if isinstance(body, dict) else None
     if isinstance(error, dict):
         error = error.get("message", error)
-    return _shorten(str(error if error is not None else body))
+    # Its first two lines: a server may append its own traceback ("File ..., line 376").
+    lines = [line for line in str(error if error is not None else body).splitlines() if line]
+    return _shorten(" ".join(lines[:2]))
 
 
 def _shorten(text: str, limit: int = 200) -> str:

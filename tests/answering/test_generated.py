@@ -7,11 +7,11 @@ case needs: a 135M model cannot be made to cite wrongly on purpose."""
 from __future__ import annotations
 
 import json
-import socket
 
 import numpy as np
 import pytest
 
+from eval.llm_server import free_port
 from qa.answering.citation_check import UNSUPPORTED_MARK
 from qa.answering.extractive import ExtractiveAnswerer
 from qa.answering.generated import FALLBACK, GeneratedAnswerer
@@ -131,9 +131,7 @@ def test_faults_give_the_extractive_answer_with_one_line(parts):
     slow = Reply(sse("The", " server", " listens", " on", " port"), pause=0.5, pieces=5)
     with replaying(slow) as llm:
         _falls_back(parts, _run(parts, llm.url, timeout=1.0)[1], "took more than 1 s")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        down = f"http://127.0.0.1:{probe.getsockname()[1]}/v1"
+    down = f"http://127.0.0.1:{free_port()}/v1"  # nobody listens on it
     _falls_back(parts, _run(parts, down)[1], "Cannot reach the language model")
 
 

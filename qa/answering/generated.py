@@ -118,12 +118,12 @@ class GeneratedAnswerer:
             unsupported = len(checks) - supported
             note = (
                 f"{unsupported} of {len(checks)} sentences of this generated answer "
-                f"{'is' if unsupported == 1 else 'are'} not supported by the passage cited, "
+                f"{'is' if unsupported == 1 else 'are'} not supported by a passage cited, "
                 f"marked {UNSUPPORTED_MARK}."
             )
         yield Answer(
             question=question,
-            text=marked(text, found, checks) + (f"\n\n{note}" if note else ""),
+            text=_prose(marked(text, found, checks)) + (f"\n\n{note}" if note else ""),
             citations=list(passages),
             confident=True,
             quotes=quotes,
@@ -147,3 +147,9 @@ class GeneratedAnswerer:
 
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _prose(text: str) -> str:
+    """``text``'s paragraphs with their line breaks made spaces: the model's line breaks are
+    not a code block's (``Answer.blocks`` shows a paragraph that holds one as it stands)."""
+    return "\n\n".join(" ".join(p.split()) for p in text.split("\n\n") if p.strip())

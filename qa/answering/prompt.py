@@ -2,9 +2,10 @@
 
 Each passage is given with its number, its document's title and where it stands (page or
 section), so that the model can cite it as ``[n]``; the instructions ask for short sentences
-that each end with the number of the passage that says it, and for a fixed sentence when the
-passages do not answer. Earlier questions of the conversation come before the question, so that
-a follow-up ("Did the government accept them?") can be read.
+that each end with the number of the passage that says it (in the system message, and again
+after the question), and for a fixed sentence when the passages do not answer. Earlier
+questions of the conversation come before the question, so that a follow-up ("Did the
+government accept them?") can be read.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ SYSTEM = (
     "Never cite a number that is not a passage. Do not add anything the passages do not say. "
     f'If the passages do not answer the question, reply only: "{NOT_ANSWERED}"'
 )
+# Said again after the question: a small model follows the last instruction it read (with it,
+# SmolLM2-135M writes markers; with the system message alone, none).
+REMINDER = (
+    "Answer in one to three short sentences. End each sentence with the number of the passage "
+    "it comes from in square brackets, for example [1]."
+)
 MAX_EARLIER = 3  # earlier questions given for a follow-up
 
 
@@ -37,7 +44,7 @@ def messages(
     if earlier:
         asked = "\n".join(f"- {q}" for q in earlier[-MAX_EARLIER:])
         parts.append(f"Earlier questions in this conversation:\n{asked}")
-    parts.append(f"Question: {question}")
+    parts += [f"Question: {question}", REMINDER]
     return [Message("system", SYSTEM), Message("user", "\n\n".join(parts))]
 
 

@@ -77,16 +77,18 @@ def test_a_supported_reply_streams_and_is_kept_as_written(parts):
     # The prompt numbered the passages with their titles and asked the question.
     prompt = llm.requests[0]["messages"][1]["content"]
     assert "[1] Server guide\n" in prompt and "[2] Logging\n" in prompt
-    assert prompt.endswith(f"Question: {QUESTION}")
+    assert f"Question: {QUESTION}\n\n" in prompt and prompt.endswith("for example [1].")
 
 
 def test_an_unsupported_sentence_is_marked_and_listed(parts):
-    reply = sse("The server listens on port 8080 [1]. ", "The server listens on port 8080 [2].")
+    reply = sse("The server listens on port 8080 [1].\n", "The server listens on port 8080 [2].")
     with replaying(Reply(reply)) as llm:
         _, answer = _run(parts, llm.url)
     assert [c.supported for c in answer.checks] == [True, False]
     assert answer.checks[1].reason == "not supported by [2]"
+    assert answer.text.startswith("The server listens on port 8080 [1]. The server")
     assert f"8080 [2]. {UNSUPPORTED_MARK}" in answer.text
+    assert all(not verbatim for _, verbatim in answer.blocks())  # prose, not a code block
     assert answer.note and answer.note in answer.text and "1 of 2 sentences" in answer.note
 
 

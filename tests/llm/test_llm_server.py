@@ -15,6 +15,7 @@ import os
 import pytest
 
 from eval.llm_server import ServerUnavailable, llm_server
+from qa.answering.citation_check import CitationChecker, claims
 from qa.answering.generated import FALLBACK, GeneratedAnswerer
 from qa.answering.prompt import messages
 from qa.llm import ChatClient
@@ -51,13 +52,14 @@ def weights():
     return LexicalIndex.build([PORT.text, LOGS.text, "Backups run every night at two."])
 
 
-def _answerer(encoder, weights, url: str, timeout: float = 120.0) -> GeneratedAnswerer:
-    settings = AnswerSettings(answerer="generated", llm=url, llm_timeout=timeout)
+def _answerer(encoder, weights, url: str, timeout: float = 300.0) -> GeneratedAnswerer:
+    settings = AnswerSettings(answerer="generated", llm=url, llm_timeout=timeout, llm_max_tokens=80)
     return GeneratedAnswerer(encoder, weights, settings)
 
 
 def test_the_reply_streams_in_pieces(server_url):
-    pieces = list(ChatClient(server_url, max_tokens=60).stream(messages(QUESTION, [PORT, LOGS])))
+    client = ChatClient(server_url, max_tokens=40, timeout=300)
+    pieces = list(client.stream(messages(QUESTION, [PORT, LOGS])))
     assert len(pieces) > 3 and "".join(pieces).strip()
 
 
@@ -75,21 +77,30 @@ def test_the_answer_is_checked_sentence_by_sentence(server_url, encoder, weights
     print(f"\nSmolLM2 wrote: {written!r}\nchecks: {answer.checks}\nnote: {answer.note}")
 
 
-def test_what_the_cited_passage_does_not_say_is_rejected(server_url, encoder, weights):
-    # Only the logging passage is given: whatever the model says about the port, citing [1],
-    # is not in it.
-    vector = encoder.encode([QUESTION])[0]
-    answer = _answerer(encoder, weights, server_url).answer(QUESTION, [LOGS], vector)
-    for check in answer.checks:
-        if "8080" in check.sentence or "port" in check.sentence.lower():
-            assert not check.supported, check
-    print(f"\nchecks: {answer.checks}\nnote: {answer.note}")
+def test_the_checker_accepts_the_models_sentence_from_its_passage_and_rejects_a_swap(
+    server_url, encoder, weights
+):
+    # The model's own sentences about the port, whatever markers it wrote: supported by the
+    # passage that says it, not by the logging passage cited in its place.
+    client = ChatClient(server_url, max_tokens=60, timeout=300)
+    reply = "".join(client.stream(messages(QUESTION, [PORT, LOGS])))
+    about_port = [c.text for c in claims(reply) if "8080" in c.text]
+    assert about_port, f"SmolLM2 said nothing of the port: {reply!r}"
+    settings = AnswerSettings()
+    checker = CitationChecker(
+        encoder, weights, settings.min_support, settings.support_similarity_weight
+    )
+    for sentence in about_port:
+        right, swapped = checker.measure([(sentence, PORT), (sentence, LOGS)])
+        assert checker.support(right.similarity, right.coverage) >= checker.min_support
+        assert checker.support(swapped.similarity, swapped.coverage) < checker.min_support
+    print(f"\nSmolLM2 wrote: {reply!r}")
 
 
 def test_faults_against_the_live_server_fall_back_in_one_line(server_url, encoder, weights):
     vector = encoder.encode([QUESTION])[0]
     cases = [
-        (_answerer(encoder, weights, server_url, timeout=0.05), "took more than"),
+        (_answerer(encoder, weights, server_url, timeout=0.1), "took more than"),
         (_answerer(encoder, weights, server_url.replace("/v1", "/v2")), "HTTP 404"),
     ]
     for answerer, why in cases:

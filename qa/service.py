@@ -180,7 +180,8 @@ class QA:
         mode: str | None = None,
         history: Sequence[str] | None = (),
     ) -> Answer:
-        """An extractive answer with ``[n]`` citations, from the top ``k`` passages.
+        """An answer with ``[n]`` citations, from the top ``k`` passages: extractive, or with
+        ``llm`` written by the model and checked (``Answer.checks``).
 
         Args:
             question: The question.

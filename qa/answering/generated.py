@@ -26,7 +26,7 @@ from qa.errors import GenerationError
 from qa.llm import ChatClient
 from qa.settings import AnswerSettings
 from qa.store.base import WordWeights
-from qa.types import Answer, Draft, Passage
+from qa.types import Answer, Check, Draft, Passage
 
 FALLBACK = "The extractive answer is given instead."
 
@@ -137,7 +137,7 @@ class GeneratedAnswerer:
         passages: Sequence[Passage],
         question_vector: np.ndarray,
         why: str,
-        checks: tuple = (),
+        checks: tuple[Check, ...] = (),
     ) -> Answer:
         """The extractive answer, with ``why`` and ``FALLBACK`` as its first line."""
         answer = self.fallback.answer(question, passages, question_vector)

@@ -11,7 +11,7 @@ pins stay out of the project's lock). Where they are:
   without importing it, since its ``__init__`` needs the ``llm`` tool);
 - ``QA_TEST_PORTS``: a range of ports to take from ("7990-7999"), where not any free one will do.
 
-    python -m eval.llm_server --record tests/fixtures/llm   # record the replayed responses
+    python -m eval.llm_server --record tests/llm/recorded   # record the replayed responses
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The generated answerer against a local server replaying chat completion streams: the reply
 streams, every sentence is checked, and each fault gives the extractive answer with one line.
 
-The streams are in llama.cpp's format (as recorded in ``tests/fixtures/llm``), with the words a
+The streams are in llama.cpp's format (as recorded in ``tests/llm/recorded``), with the words a
 case needs: a 135M model cannot be made to cite wrongly on purpose."""
 
 from __future__ import annotations

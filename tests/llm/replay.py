@@ -1,9 +1,10 @@
 """A tiny HTTP server that replays recorded chat completion responses, for the client's tests.
 
 Not a mock of our code: the client talks HTTP to it as to llama.cpp's server, and it answers
-with bytes recorded from that server (``tests/fixtures/llm/*.sse``, each an HTTP status line's
-code, headers and body as sent), or with a status, a pause or a closed connection to make a
-fault. It records each request's JSON body and headers, so a test can check what was sent.
+with bytes recorded from that server (``tests/llm/recorded/*.sse``: each a response body as
+sent, its status and content type beside it in ``*.sse.json``), or with a status or pauses
+that make a fault. It keeps each request's JSON body and headers, so a test can check what
+was sent.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from eval.llm_server import free_port
 
-RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "llm"
+RECORDED = Path(__file__).resolve().parent / "recorded"
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The chat client against a local HTTP server: what it sends, what it streams, and each fault
 as one line. The streamed and error replies are bytes recorded from llama.cpp's server
-(``python -m eval.llm_server --record tests/fixtures/llm``)."""
+(``python -m eval.llm_server --record tests/llm/recorded``)."""
 
 from __future__ import annotations
 

@@ -86,6 +86,8 @@ def free_port() -> int:
     low, _, high = os.environ.get("QA_TEST_PORTS", "0-0").partition("-")
     for port in range(int(low), int(high or low) + 1):
         with socket.socket() as probe:
+            # As a server binds: a port whose last connections wait out TIME_WAIT is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:

@@ -26,7 +26,7 @@ from qa.errors import (
     SettingsError,
 )
 from qa.settings import AnswerSettings, IndexSettings, SearchSettings, Settings
-from qa.types import Answer, Chunk, Document, Passage, Place, Quote, Segment
+from qa.types import Answer, Check, Chunk, Document, Draft, Passage, Place, Quote, Segment
 
 if TYPE_CHECKING:
     from qa.service import QA
@@ -35,10 +35,12 @@ __all__ = [
     "QA",
     "Answer",
     "AnswerSettings",
+    "Check",
     "Chunk",
     "CorpusError",
     "Document",
     "DocumentNotFoundError",
+    "Draft",
     "IndexCorruptError",
     "IndexSettings",
     "IndexWriteError",

@@ -19,7 +19,7 @@ from importlib.metadata import EntryPoint, entry_points
 from qa.errors import QAError
 from qa.ingest.upload import MAX_UPLOAD_BYTES
 from qa.settings import MODES, Settings
-from qa.types import Answer, Passage
+from qa.types import Answer, Draft, Passage
 from qa.ui import CONVERSATIONS, QUEUE_SIZE
 from qa.ui.render import location, part_label, shorten
 
@@ -73,6 +73,7 @@ def _parser(plugins: dict[str, EntryPoint]) -> argparse.ArgumentParser:
     ask.add_argument("--mode", choices=MODES, help="retrieval mode (default: hybrid)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     _common(ask)
+    _llm(ask)
     ask.set_defaults(run=_ask)
 
     serve = commands.add_parser("serve", help="index a folder, then serve the browser chat")
@@ -106,6 +107,7 @@ def _parser(plugins: dict[str, EntryPoint]) -> argparse.ArgumentParser:
         help=f"the largest upload accepted, in MB (default and most: {MAX_UPLOAD_MB:g})",
     )
     _common(serve)
+    _llm(serve)
     serve.set_defaults(run=_serve)
 
     corpora = commands.add_parser(
@@ -139,10 +141,23 @@ def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
+def _llm(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--llm",
+        metavar="URL",
+        help="have the answer written by the model of an OpenAI-compatible chat API, e.g. "
+        "http://127.0.0.1:11434/v1 (Ollama), each sentence checked against its citation; its "
+        "key from $QA_LLM_API_KEY or $OPENAI_API_KEY (default: the extractive answer)",
+    )
+    command.add_argument("--llm-model", metavar="NAME", help="the model's name at --llm")
+
+
 def _make_qa(args: argparse.Namespace, corpus: str | None):
     from qa.service import QA
 
     settings = Settings().updated(model=args.model) if args.model else Settings()
+    if getattr(args, "llm", None):
+        settings = settings.updated(llm=args.llm, llm_model=args.llm_model)
     return QA(
         corpus,
         args.index_dir,
@@ -193,6 +208,13 @@ def _ask(args: argparse.Namespace) -> int:
     # A question the library would refuse is refused before the model loads.
     clean_question(args.question, Settings().search.max_question_chars)
     qa = _make_qa(args, args.corpus)
+    if args.llm and not args.json:  # the model's words as they arrive, then the checked answer
+        for part in qa.answer_stream(args.question, k=args.k, mode=args.mode):
+            if isinstance(part, Draft):
+                print(part.text, end="", flush=True)
+        print("\n\nChecked against the passages cited:\n")
+        print(format_answer(part))
+        return 0
     answer = qa.answer(args.question, k=args.k, mode=args.mode)
     if args.json:
         print(json.dumps(asdict(answer), indent=2, ensure_ascii=False))

@@ -45,3 +45,10 @@ class DocumentNotFoundError(QAError, LookupError):
 
 class UploadError(QAError, ValueError):
     """An uploaded file is refused (its name, size, kind or content); nothing was saved."""
+
+
+class GenerationError(QAError):
+    """The language model endpoint could not write an answer: it is unreachable, too slow,
+    answered with an error status or with something that is not a chat completion stream. The
+    message is one line for the user (never the API key); the extractive answer is given
+    instead."""

@@ -19,14 +19,15 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from embeddings import errors as embedding_errors
 from embeddings.encoder import Encoder, Role, choose_precision, load_encoder
 from qa.answering import ANSWERERS, Answerer
+from qa.answering.base import answer_parts
 from qa.answering.followup import standalone_query
 from qa.errors import (
     IndexCorruptError,
@@ -52,7 +53,7 @@ from qa.store.base import Store
 from qa.store.folder import FolderStore
 from qa.store.registry import missing_corpus, open_store
 from qa.store.sync import open_index
-from qa.types import Answer, Document, PageView, Passage, Place, SkippedFile
+from qa.types import Answer, Document, Draft, PageView, Passage, Place, SkippedFile
 
 T = TypeVar("T")
 RENDER_SECONDS = 20.0  # the most a PDF page may take to render for the viewer
@@ -107,6 +108,9 @@ class QA:
             shown (the document's text is) and the example questions come from its headings.
         refresh_seconds: How often, at most, to check for a new version written by another
             process (``REFRESH_SECONDS``); 0 checks before every question.
+        llm, llm_model (keyword settings): an OpenAI-compatible chat API that writes the
+            answers ("http://127.0.0.1:11434/v1"), each sentence checked against the passage
+            it cites; ``answer_stream`` streams them (``qa.answering.generated``).
 
     Example:
         >>> qa = QA(corpus="docs/")
@@ -239,7 +243,8 @@ class QA:
         mode: str | None = None,
         history: Sequence[str] | None = (),
     ) -> Answer:
-        """An extractive answer with ``[n]`` citations, from the top ``k`` passages.
+        """An answer with ``[n]`` citations, from the top ``k`` passages: extractive, or with
+        ``llm`` written by the model and checked (``Answer.checks``).
 
         Args:
             question: The question.
@@ -255,6 +260,19 @@ class QA:
         Raises:
             QuestionError: Empty or over-long question, bad ``k``, ``mode`` or ``history``.
         """
+        *_, answer = self.answer_stream(question, k, mode, history)
+        return answer  # type: ignore[return-value]  # the stream ends with the Answer
+
+    def answer_stream(
+        self,
+        question: str,
+        k: int = 5,
+        mode: str | None = None,
+        history: Sequence[str] | None = (),
+    ) -> Iterator[Draft | Answer]:
+        """``answer``, as it is written: with a language model (``QA(llm=URL)``) its reply
+        piece by piece as ``Draft``s, then the checked ``Answer``; the extractive answer comes
+        as the ``Answer`` alone. Arguments and errors as ``answer``."""
         limit = self.settings.search.max_question_chars
         cleaned = clean_question(question, limit)
         history = () if history is None else history
@@ -266,12 +284,13 @@ class QA:
         k = check_k(k)
         mode = check_mode(mode or self.settings.search.mode)
 
-        def answer(loaded: _Loaded) -> Answer:
+        def search(loaded: _Loaded) -> tuple[_Loaded, Any, list[Passage]]:
             vectors = loaded.retriever.embed([query])  # once, for the search and the answer
-            passages = loaded.retriever.search_batch([query], k, mode, vectors)[0]
-            return loaded.answerer.answer(query, passages, vectors[0])
+            return loaded, vectors, loaded.retriever.search_batch([query], k, mode, vectors)[0]
 
-        return replace(self._on_live(answer), question=cleaned, query=query)
+        loaded, vectors, passages = self._on_live(search)
+        for part in answer_parts(loaded.answerer, query, passages, vectors[0], cleaned, history):
+            yield part if isinstance(part, Draft) else replace(part, question=cleaned, query=query)
 
     @property
     def retriever(self) -> Retriever:

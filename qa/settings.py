@@ -21,7 +21,7 @@ Fusion = Literal["rrf", "weighted"]
 Precision = Literal["auto", "fp32", "bf16", "int8"]
 Runtime = Literal["auto", "openvino", "torch"]
 RerankerName = Literal["none"]
-AnswererName = Literal["extractive"]
+AnswererName = Literal["extractive", "generated"]
 MODES: tuple[str, ...] = get_args(Mode)
 
 
@@ -102,7 +102,10 @@ class AnswerSettings:
     """How the answer is chosen from the passages.
 
     Attributes:
-        answerer: Which answerer writes the answer ("extractive": sentences quoted verbatim).
+        answerer: Which answerer writes the answer ("extractive": sentences quoted verbatim;
+            "generated": a language model at ``llm`` writes it, each sentence checked against
+            the passage it cites, ``qa.answering.generated``). Setting ``llm`` through
+            ``Settings.updated`` (``QA(llm=...)``) chooses "generated".
         min_answer_similarity: Below this cosine similarity between the question and the best
             sentence, the answer says the corpus does not seem to answer the question (and
             quotes the closest it comes).
@@ -124,6 +127,20 @@ class AnswerSettings:
             ("a log file").
         sentence_cache: Embeddings of candidate sentences kept for later questions (the
             passages served come back; ``embeddings.cache``): about 1.9 KB each. 0 keeps none.
+        llm: The base URL of an OpenAI-compatible chat API, with its ``/v1``
+            ("http://127.0.0.1:11434/v1" for Ollama); None for none. Its key, if it needs one,
+            comes from ``QA_LLM_API_KEY`` or ``OPENAI_API_KEY`` and is never a setting.
+        llm_model: The model's name at that endpoint (None sends none: llama.cpp's server
+            answers with the model it loaded).
+        llm_timeout: The most seconds a generated answer (or a pause in it) may take before
+            the extractive answer is given instead.
+        llm_max_tokens: The most tokens the model may write.
+        min_support: The support score from which a generated sentence counts as supported by
+            the passage it cites (``qa.answering.citation_check``); chosen on the dev pairs of
+            ``python -m eval.quality.citation_pairs``.
+        support_similarity_weight: The weight of the sentence-to-passage similarity in the
+            support score (the coverage of the sentence's terms gets the rest); chosen there
+            too.
     """
 
     answerer: AnswererName = "extractive"
@@ -135,9 +152,23 @@ class AnswerSettings:
     answer_type_weight: float = field(default=0.3, metadata=_range(0.0, 10.0))
     answer_name_weight: float = field(default=0.3, metadata=_range(0.0, 10.0))
     sentence_cache: int = field(default=20_000, metadata=_range(0, 10_000_000))
+    llm: str | None = None
+    llm_model: str | None = None
+    llm_timeout: float = field(default=60.0, metadata=_range(0.1, 3600.0))
+    llm_max_tokens: int = field(default=400, metadata=_range(1, 100_000))
+    min_support: float = field(default=0.58, metadata=_range(0.0, 1.0))
+    support_similarity_weight: float = field(default=0.75, metadata=_range(0.0, 1.0))
 
     def __post_init__(self) -> None:
         _validate(self)
+        for name in ("llm", "llm_model"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise SettingsError(f"{name} must be text or None, got {getattr(self, name)!r}")
+        if self.answerer == "generated" and not (self.llm or "").strip():
+            raise SettingsError(
+                "the generated answerer needs llm, the URL of an OpenAI-compatible chat API "
+                "(e.g. llm='http://127.0.0.1:11434/v1' for Ollama)"
+            )
 
 
 _GROUPS = {"index": IndexSettings, "search": SearchSettings, "answer": AnswerSettings}
@@ -160,6 +191,8 @@ class Settings:
             raise SettingsError(
                 f"unknown setting(s) {', '.join(unknown)}; valid: {', '.join(sorted(FIELD_GROUPS))}"
             )
+        if overrides.get("llm") and "answerer" not in overrides:  # a model given is one used
+            overrides = {**overrides, "answerer": "generated"}
         changed = {}
         for group in _GROUPS:
             mine = {k: v for k, v in overrides.items() if FIELD_GROUPS[k] == group}

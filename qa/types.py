@@ -238,8 +238,43 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Check:
+    """How one sentence of a generated answer stands against the passages it cites.
+
+    Attributes:
+        sentence: The sentence, without its ``[n]`` markers.
+        citations: The numbers it cites (``[n]`` markers), in order.
+        supported: Whether a cited passage supports it (``support`` at or above the
+            threshold, ``qa.answering.citation_check``).
+        support: The best support score over its cited passages, in [0, 1] (0 when it cites
+            none that was given).
+        similarity: Cosine of the sentence and the best window of that passage.
+        coverage: Share of the sentence's names, numbers and key terms (weighted by IDF) that
+            passage holds.
+        reason: Why it is not supported, in a few words; None when it is.
+    """
+
+    sentence: str
+    citations: tuple[int, ...]
+    supported: bool
+    support: float
+    similarity: float
+    coverage: float
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A piece of a generated answer as it streams in, before it is checked; the final
+    ``Answer`` follows the last piece."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Answer:
-    """An extractive answer. ``[n]`` markers in ``text`` refer to ``citations[n - 1]``.
+    """An answer (extractive, unless generated). ``[n]`` markers in ``text`` refer to
+    ``citations[n - 1]``.
 
     ``quotes`` locates each sentence of the answer in its document. ``confidence`` (in [0, 1],
     None when there was nothing to quote) says how likely the corpus answers the question, from
@@ -251,6 +286,12 @@ class Answer:
     closest sentence of the passages (None when there was no sentence). ``query`` is the text
     that was searched: the question itself, or for a follow-up the earlier questions it leans
     on joined to it.
+
+    A generated answer (``qa.answering.generated``) has one ``Check`` per sentence in
+    ``checks``; a sentence its citation does not support is marked in ``text``. ``note`` is a
+    one-line notice for the reader: the model's answer was set aside (the endpoint failed, or
+    none of its sentences was supported) and the extractive answer is given instead, or some
+    sentences are unsupported.
     """
 
     question: str
@@ -262,6 +303,8 @@ class Answer:
     query: str = ""
     confidence: float | None = None
     evidence: Evidence | None = None
+    checks: tuple[Check, ...] = ()
+    note: str | None = None
 
     def blocks(self) -> list[tuple[str, bool]]:
         """The answer's paragraphs, each with whether it is verbatim: a quoted code block or

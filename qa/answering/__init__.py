@@ -9,11 +9,13 @@ from collections.abc import Callable
 from embeddings.encoder import Encoder
 from qa.answering.base import Answerer
 from qa.answering.extractive import ExtractiveAnswerer
+from qa.answering.generated import GeneratedAnswerer
 from qa.settings import AnswerSettings
 from qa.store.base import WordWeights
 
 ANSWERERS: dict[str, Callable[[Encoder, WordWeights, AnswerSettings], Answerer]] = {
     "extractive": ExtractiveAnswerer,
+    "generated": GeneratedAnswerer,
 }
 
-__all__ = ["ANSWERERS", "Answerer", "ExtractiveAnswerer"]
+__all__ = ["ANSWERERS", "Answerer", "ExtractiveAnswerer", "GeneratedAnswerer"]

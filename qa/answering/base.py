@@ -7,12 +7,12 @@ found and the question's embedding, which the search already computed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Iterator, Sequence
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from qa.types import Answer, Passage
+from qa.types import Answer, Draft, Passage
 
 
 class Answerer(Protocol):
@@ -23,3 +23,40 @@ class Answerer(Protocol):
         markers cite ``Answer.citations``. When the passages do not answer it, ``confident``
         is False and nothing is invented."""
         ...
+
+
+@runtime_checkable
+class StreamingAnswerer(Protocol):
+    """An answerer that writes its answer over time (``qa.answering.generated``)."""
+
+    def stream(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        question_vector: np.ndarray,
+        *,
+        asked: str | None = None,
+        earlier: Sequence[str] = (),
+    ) -> Iterator[Draft | Answer]:
+        """Pieces of the answer as ``Draft``s while it is written, then the ``Answer``.
+        ``question`` is what was searched, ``asked`` the question as written and ``earlier``
+        the conversation's earlier questions."""
+        ...
+
+
+def answer_parts(
+    answerer: Answerer,
+    question: str,
+    passages: Sequence[Passage],
+    question_vector: np.ndarray,
+    asked: str,
+    earlier: Sequence[str],
+) -> Iterator[Draft | Answer]:
+    """``answerer``'s answer as a stream: its ``Draft``s and ``Answer`` if it streams, else
+    its ``Answer`` alone."""
+    if isinstance(answerer, StreamingAnswerer):
+        yield from answerer.stream(
+            question, passages, question_vector, asked=asked, earlier=earlier
+        )
+    else:
+        yield answerer.answer(question, passages, question_vector)

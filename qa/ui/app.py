@@ -31,7 +31,7 @@ from qa.search.language import foreign_language
 from qa.search.question import is_blank, valid_unicode
 from qa.service import QA
 from qa.settings import MODES
-from qa.types import Answer, PageView, Passage, Place, Quote
+from qa.types import Answer, Draft, PageView, Passage, Place, Quote
 from qa.ui import CONVERSATIONS, KEPT_ANSWERS, QUEUE_SIZE
 from qa.ui.documents import DOCUMENTS_CSS, documents_section
 from qa.ui.render import (
@@ -265,7 +265,8 @@ def build_app(
     ) -> Iterator[tuple[Any, ...]]:
         """The chat's reply, streamed: a "Searching" bubble at once, then the answer (with a
         line saying the documents are English when the question is not), then its sources.
-        The extractive answer comes in one piece; a generated one would come in several."""
+        The extractive answer comes in one piece; a generated one (``QA(llm=...)``) word by
+        word, then checked."""
         # Lone surrogates (a JSON client can send "\ud800") cannot be sent back as JSON.
         message = valid_unicode(message) if isinstance(message, str) else message
         history = list(history)
@@ -278,7 +279,14 @@ def build_app(
         hint = language_hint(foreign_language(message)) if asked else ""
         try:
             started = time.perf_counter()
-            answer = qa.answer(message, k=int(k), mode=mode, history=state.questions)
+            written = ""  # a generated answer's words so far, shown as they arrive
+            for part in qa.answer_stream(message, k=int(k), mode=mode, history=state.questions):
+                if isinstance(part, Draft):
+                    written += part.text
+                    draft = {"role": "assistant", "content": escape_markdown(written)}
+                    yield [*history, draft], state, gr.skip(), gr.skip(), gr.skip()
+                else:
+                    answer = part
             elapsed_ms = (time.perf_counter() - started) * 1000
         except QAError as exc:
             reply = escape_markdown(f"⚠ {sentence_case(str(exc))}")

@@ -1,0 +1,29 @@
+"""The chat with a generated answer: the model's words stream into the reply bubble, then the
+checked answer and its sources replace them (the model is a local server replaying a stream)."""
+
+from __future__ import annotations
+
+from qa.answering.citation_check import UNSUPPORTED_MARK
+from qa.ui.render import escape_markdown
+from tests.answering.test_generated import sse
+from tests.llm.replay import Reply, replaying
+
+
+def test_the_reply_streams_then_shows_the_checked_answer(corpus_qa):
+    from qa.service import QA
+    from qa.ui.app import ChatState, build_app
+
+    question = "Who brokered the ceasefire?"
+    said = " ".join(corpus_qa.retrieve(question)[0].text.split(". ")[0].split())
+    reply = Reply(sse(f"{said} [1].", " Bananas", " are", " blue [2]."), pieces=4)
+    with replaying(reply) as llm:
+        qa = QA(corpus_qa.corpus, corpus_qa.index_dir, progress=False, llm=llm.url)
+        qa.index()
+        app = build_app(qa)
+        respond = next(f.fn for f in app.fns.values() if f.name == "respond")
+        bubbles = [out[0][-1]["content"] for out in respond(question, [], ChatState(), 5, "hybrid")]
+    growing = [b for b in bubbles if "Bananas" in b or said[:20] in b]
+    assert len(growing) >= 3  # the words as they arrived, then the checked answer
+    mark = escape_markdown(UNSUPPORTED_MARK)
+    assert mark not in growing[0]
+    assert mark in bubbles[-1] and "1 of 2 sentences" in bubbles[-1]

@@ -7,9 +7,10 @@ sentences is most of an answer's time. ``EmbeddingCache`` keeps the most recentl
 the process runs: an entry of 384 floats and its sentence of 150 characters takes about 1.9 KB
 (measured with tracemalloc), so the default 20,000 take about 38 MB.
 
-A text's embedding does not depend on the texts batched with it (padding is masked): the 31
-candidate sentences of one answer came out identical, bit for bit, embedded alone or together,
-so a kept row is the row the encoder would compute again.
+A text's embedding hardly depends on the texts batched with it (padding is masked): the 31
+candidate sentences of one answer came out identical, bit for bit, embedded alone or together;
+in bf16, batches of other shapes may round differently, to a cosine of 0.99986 at the least
+(docs/PERFORMANCE.md). The dev answers were the same with the cache as without it.
 """
 
 from __future__ import annotations

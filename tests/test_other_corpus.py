@@ -73,7 +73,10 @@ def test_ask_json_is_structured(folder, tmp_path, capsys):
         "similarity",
         "confidence",
         "evidence",
+        "checks",
+        "note",
     }
+    assert data["checks"] == [] and data["note"] is None  # what a generated answer adds
     assert 0 < data["similarity"] <= 1 and 0 <= data["confidence"] <= 1
     assert set(data["evidence"]) >= {"passage_terms", "answer_type"}
     assert data["citations"][0]["doc_id"] == "report.html"

@@ -202,6 +202,28 @@ class Passage:
     section: str | None = None
     running_lines: tuple[tuple[int, int], ...] = ()
 
+    @classmethod
+    def of(
+        cls, chunk: Chunk, document: Document, score: float, also_in: tuple[Place, ...] = ()
+    ) -> Passage:
+        """``chunk`` of ``document`` as a passage scoring ``score``."""
+        return cls(
+            text=chunk.text,
+            score=float(score),
+            doc_id=chunk.doc_id,
+            title=document.title,
+            start=chunk.start,
+            end=chunk.end,
+            part=chunk.part,
+            author=chunk.author,
+            date=chunk.date,
+            also_in=also_in,
+            page=chunk.page,
+            pages=chunk.pages,
+            section=chunk.section,
+            running_lines=document.unindexed_spans(chunk.start, chunk.end),
+        )
+
 
 @dataclass(frozen=True)
 class Quote:

@@ -78,21 +78,7 @@ def passage_of(
             best, best_key = chunk, key
     if best is None:
         return None
-    doc_id = best.doc_id
-    document = qa.document(doc_id)
-    return Passage(
-        text=best.text,
-        score=0.0,
-        doc_id=doc_id,
-        title=document.title,
-        start=best.start,
-        end=best.end,
-        part=best.part,
-        author=best.author,
-        page=best.page,
-        pages=best.pages,
-        section=best.section,
-    )
+    return Passage.of(best, qa.document(best.doc_id), 0.0)
 
 
 def measured_pairs() -> list[Pair]:

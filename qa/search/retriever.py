@@ -110,23 +110,7 @@ class Retriever:
 
     def _passage(self, stored: StoredChunk, score: float, also_in: tuple[Place, ...]) -> Passage:
         chunk = stored.chunk
-        document = self.index.document(chunk.doc_id)
-        return Passage(
-            text=chunk.text,
-            score=float(score),
-            doc_id=chunk.doc_id,
-            title=document.title,
-            start=chunk.start,
-            end=chunk.end,
-            part=chunk.part,
-            author=chunk.author,
-            date=chunk.date,
-            also_in=also_in,
-            page=chunk.page,
-            pages=chunk.pages,
-            section=chunk.section,
-            running_lines=document.unindexed_spans(chunk.start, chunk.end),
-        )
+        return Passage.of(chunk, self.index.document(chunk.doc_id), score, also_in)
 
 
 def fuse(

@@ -12,7 +12,7 @@ such a backend hands back from ``read``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -35,6 +35,7 @@ class SearchableIndex(Protocol):
     """What a search reads from a stored index. Row ``i`` is the same chunk on every side."""
 
     manifest: Manifest
+    documents: Sequence[Document]  # in doc_id order, each read when asked for (or held)
 
     def __len__(self) -> int: ...
 

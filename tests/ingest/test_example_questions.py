@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+from qa import service
 from qa.ingest import read_corpus
 from qa.ingest.example_questions import (
     QUESTIONS_FILE,
@@ -16,6 +17,7 @@ from qa.ingest.example_questions import (
     questions_from_headings,
     read_questions_file,
 )
+from qa.service import QA
 from qa.types import Document, Heading
 from tests.helpers import DEMO_CORPUS, FIXTURES
 
@@ -143,3 +145,20 @@ def test_the_demo_corpus_keeps_its_questions_and_no_other_folder_gets_them():
         "How do I build with a pre-installed ICU?",
     ]
     assert not set(questions) & set(example_questions(DEMO_CORPUS, demo))
+
+
+def test_a_large_corpus_is_not_read_whole_for_its_examples(tmp_path, monkeypatch):
+    """The examples come from the first ``EXAMPLE_DOCUMENTS`` documents by name, the rest not
+    read for them: a replica of thousands of documents shows its first page at once."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, heading in [("a", "Cancelling timers"), ("b", "Hash functions"), ("c", "Environment variables")]:
+        text = f"# Manual {name}\n\n## {heading}\n\nThe {heading.lower()} are described here.\n"
+        (folder / f"{name}.md").write_text(text)
+    monkeypatch.setattr(service, "EXAMPLE_DOCUMENTS", 2)
+    qa = QA(folder, tmp_path / "index", progress=False)
+    qa.index()
+    assert qa.example_questions() == ["How do I cancel timers?", "What are hash functions?"]
+    monkeypatch.setattr(service, "EXAMPLE_DOCUMENTS", 3)
+    qa.index(rebuild=True)  # a new index: its examples are worked out again
+    assert "What are environment variables?" in qa.example_questions()

@@ -152,7 +152,11 @@ def test_a_large_corpus_is_not_read_whole_for_its_examples(tmp_path, monkeypatch
     read for them: a replica of thousands of documents shows its first page at once."""
     folder = tmp_path / "docs"
     folder.mkdir()
-    for name, heading in [("a", "Cancelling timers"), ("b", "Hash functions"), ("c", "Environment variables")]:
+    for name, heading in [
+        ("a", "Cancelling timers"),
+        ("b", "Hash functions"),
+        ("c", "Environment variables"),
+    ]:
         text = f"# Manual {name}\n\n## {heading}\n\nThe {heading.lower()} are described here.\n"
         (folder / f"{name}.md").write_text(text)
     monkeypatch.setattr(service, "EXAMPLE_DOCUMENTS", 2)

@@ -18,20 +18,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import gradio as gr
 
-from qa.errors import DocumentNotFoundError, QAError
+from qa.errors import DocumentNotFoundError, QAError, QuestionError
 from qa.ingest.upload import MAX_UPLOAD_BYTES
 from qa.paths import qa_home
 from qa.search.language import foreign_language
 from qa.search.question import is_blank, valid_unicode
 from qa.service import QA
 from qa.settings import MODES
-from qa.types import Answer, Draft, PageView, Passage, Place, Quote
+from qa.types import Answer, Draft, PageView, Passage, Place, Quote, Turn
 from qa.ui import CONVERSATIONS, KEPT_ANSWERS, QUEUE_SIZE
 from qa.ui.documents import DOCUMENTS_CSS, documents_section
 from qa.ui.render import (
@@ -236,21 +236,25 @@ class Answered:
 
 @dataclass(frozen=True)
 class ChatState:
-    """One browser session: the questions answered so far, the latest ``KEPT_ANSWERS``
-    answers (their citations, for the chat's links to bring back), and which of them the
-    sources panel shows."""
+    """One browser session: the turns so far (each question, and what its answer said, cut
+    short: ``Turn.of``), the latest ``KEPT_ANSWERS`` answers (their citations, for the chat's
+    links to bring back), and which of them the sources panel shows."""
 
-    questions: tuple[str, ...] = ()
+    turns: tuple[Turn, ...] = ()
     answers: tuple[Answered, ...] = ()
     shown: int = 0
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        return tuple(turn.question for turn in self.turns)
 
     def answered(self, number: int) -> Answered | None:
         return next((a for a in self.answers if a.number == number), None)
 
     def with_answer(self, question: str, answer: Answer, elapsed_ms: float) -> ChatState:
-        number = len(self.questions) + 1
+        number = len(self.turns) + 1
         kept = (*self.answers, Answered(number, answer, elapsed_ms))[-KEPT_ANSWERS:]
-        return ChatState((*self.questions, question), kept, number)
+        return ChatState((*self.turns, Turn.of(question, answer)), kept, number)
 
 
 def build_app(
@@ -280,7 +284,7 @@ def build_app(
         try:
             started = time.perf_counter()
             written = ""  # a generated answer's words so far, shown as they arrive
-            for part in qa.answer_stream(message, k=int(k), mode=mode, history=state.questions):
+            for part in qa.answer_stream(message, k=int(k), mode=mode, history=state.turns):
                 if isinstance(part, Draft):
                     written += part.text
                     draft = {"role": "assistant", "content": escape_markdown(written)}
@@ -360,7 +364,11 @@ def build_app(
         return [], ChatState(), NO_SOURCES, NO_DOCUMENT
 
     def ask(
-        question: str, k: int = 5, mode: str = "hybrid", earlier: list[str] | None = None
+        question: str,
+        k: int = 5,
+        mode: str = "hybrid",
+        earlier: list[str] | None = None,
+        earlier_answers: list[str] | None = None,
     ) -> dict[str, Any]:
         """Answer ``question`` from the corpus, with citations.
 
@@ -370,6 +378,9 @@ def build_app(
             mode: "hybrid", "dense" or "bm25".
             earlier: Questions asked before it in the same conversation, oldest first, for
                 follow-ups such as "Did the government accept them?".
+            earlier_answers: The answers given to ``earlier`` (their ``text``), in the same
+                order; optional. A language model writing the answer reads them for a
+                follow-up; the extractive answer does not.
 
         Returns:
             The answer as a dict: question, query (what was searched), text, confident,
@@ -379,7 +390,8 @@ def build_app(
         if isinstance(question, str):  # echoed below: lone surrogates cannot go out as JSON
             question = valid_unicode(question)
         try:
-            answer = qa.answer(question, k=k, mode=mode, history=earlier or [])
+            history = _history(earlier, earlier_answers)
+            answer = qa.answer(question, k=k, mode=mode, history=history)
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         return {**asdict(answer), "question": question}
@@ -504,6 +516,24 @@ def _source(state: ChatState, key: SourceKey) -> tuple[Passage | Place, list[Quo
 def _number(text: str) -> int:
     """The number a key's part writes in ASCII digits (at most 9), else 0 (numbers start at 1)."""
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
+
+
+def _history(earlier: list[str] | None, answers: list[str] | None) -> Sequence[str | Turn]:
+    """The ``/ask`` endpoint's ``earlier`` questions, each with its answer where
+    ``earlier_answers`` gives one (``QA.answer`` checks the types)."""
+    if not answers:
+        return earlier or []
+    if not isinstance(earlier, list) or not isinstance(answers, list):
+        raise QuestionError("earlier and earlier_answers must be lists of text")
+    if len(answers) > len(earlier):
+        raise QuestionError(
+            f"earlier_answers has {len(answers)} answers for {len(earlier)} earlier questions: "
+            "give one answer per earlier question, in the same order"
+        )
+    return [
+        Turn(question, answers[i] if i < len(answers) else None)
+        for i, question in enumerate(earlier)
+    ]
 
 
 def _pages(qa: QA, where: Passage | Place) -> PageView:

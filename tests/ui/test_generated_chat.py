@@ -3,6 +3,8 @@ checked answer and its sources replace them (the model is a local server replayi
 
 from __future__ import annotations
 
+import pytest
+
 from qa.answering.citation_check import UNSUPPORTED_MARK
 from qa.ui.render import escape_markdown
 from tests.answering.test_generated import sse
@@ -27,3 +29,34 @@ def test_the_reply_streams_then_shows_the_checked_answer(corpus_qa):
     mark = escape_markdown(UNSUPPORTED_MARK)
     assert mark not in growing[0]
     assert mark in bubbles[-1] and "1 of 2 sentences" in bubbles[-1]
+
+
+def test_a_follow_up_in_the_chat_and_through_ask_carries_the_earlier_answer(corpus_qa):
+    import gradio as gr
+
+    from qa.answering.prompt import EARLIER
+    from qa.service import QA
+    from qa.ui.app import ChatState, build_app
+
+    question = "Who brokered the ceasefire?"
+    said = " ".join(corpus_qa.retrieve(question)[0].text.split(". ")[0].split())
+    with replaying(Reply(sse(f"{said} [1].", " Bananas are blue [2]."))) as llm:
+        qa = QA(corpus_qa.corpus, corpus_qa.index_dir, progress=False, llm=llm.url)
+        qa.index()
+        app = build_app(qa)
+        respond = next(f.fn for f in app.fns.values() if f.name == "respond")
+        *_, (chat, state, *_) = respond(question, [], ChatState(), 5, "hybrid")
+        assert state.turns[0].answer == f"{said}."  # its supported sentence, no marker
+        list(respond("Why?", chat, state, 5, "hybrid"))
+        prompt = llm.requests[-1]["messages"][1]["content"]
+        assert f"{EARLIER}\n- Asked: {question}\n  Answered: {said}.\n\nQuestion: Why?" in prompt
+        assert "Bananas" not in prompt.split("Question: Why?")[0]  # unsupported: not carried
+        # The API: the answers to the earlier questions are optional, one per question.
+        ask = next(f.fn for f in app.fns.values() if f.name == "ask")
+        ask("Why?", 5, "hybrid", [question], ["He did it [2]."])
+        prompt = llm.requests[-1]["messages"][1]["content"]
+        assert f"- Asked: {question}\n  Answered: He did it.\n\nQuestion: Why?" in prompt
+        ask("Why?", 5, "hybrid", [question])
+        assert "Answered:" not in llm.requests[-1]["messages"][1]["content"]
+        with pytest.raises(gr.Error, match="2 answers for 1 earlier questions"):
+            ask("Why?", 5, "hybrid", [question], ["one", "two"])

@@ -1,12 +1,13 @@
 """What the language model is asked: the numbered passages, the earlier turns, the question.
 
 Each passage is given with its number, its document's title and where it stands (page or
-section), so that the model can cite it as ``[n]``; the instructions ask for short sentences
-that each end with the number of the passage that says it (in the system message, and again
-after the question), and for a fixed sentence when the passages do not answer. The
-conversation's earlier turns (the last ``MAX_EARLIER``: each question, and the answer given
-where the caller kept it) come before the question, so that a follow-up ("Did the government
-accept them?") can be read.
+section), so that the model can cite it as ``[n]``, and as its reader reads it
+(``reading_text``: without a PDF's running header and page number where it goes on over a page
+break). The instructions ask for short sentences that each end with the number of the passage
+that says it (in the system message, and again after the question), and for a fixed sentence
+when the passages do not answer. The conversation's earlier turns (the last ``MAX_EARLIER``:
+each question, and the answer given where the caller kept it) come before the question, so
+that a follow-up ("Did the government accept them?") can be read.
 
 The earlier turns are a marked block of the one user message, not chat turns of their own:
 an earlier answer's ``[n]`` cited other passages than this turn's, so its markers are dropped,
@@ -21,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from qa.answering.sentences import reading_text
 from qa.llm import Message
 from qa.types import MAX_TURN_ANSWER_CHARS, Passage, Turn, shortened
 
@@ -49,7 +51,8 @@ def messages(
     """The chat messages asking ``question`` of ``passages`` (best first), after the
     ``earlier`` turns of the same conversation (oldest first)."""
     numbered = "\n\n".join(
-        f"[{n}] {heading(p)}\n{' '.join(p.text.split())}" for n, p in enumerate(passages, start=1)
+        f"[{n}] {heading(p)}\n{' '.join(reading_text(p).split())}"
+        for n, p in enumerate(passages, start=1)
     )
     parts = [f"Passages:\n\n{numbered}"]
     if earlier:

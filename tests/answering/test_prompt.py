@@ -75,3 +75,12 @@ def test_shortened_cuts_at_a_word():
     assert shortened("one  two\nthree", 100) == "one two three"
     assert shortened("one two three", 10) == "one two…"
     assert shortened("abcdefghijkl", 5) == "abcd…"
+
+
+def test_a_passage_is_given_without_its_running_lines():
+    text = "The magic is parsed\n4\n\nShared MIME-info Database\nfrom every directory."
+    header = text.index("4")
+    running = ((header, header + len("4\n\nShared MIME-info Database")),)
+    passage = Passage(text, 1.0, "spec.pdf", "Spec", 0, len(text), "article", running_lines=running)
+    _, user = messages("Where is the magic parsed from?", [passage])
+    assert "[1] Spec\nThe magic is parsed from every directory.\n" in user.content

@@ -1,7 +1,7 @@
 """The browser chat: a Gradio app around one ``QA``.
 
 Only translation between people and the library lives here: the question goes to ``QA.answer``
-with the conversation's earlier questions; the answer comes back through ``qa.ui.render`` as
+with the conversation's earlier turns; the answer comes back through ``qa.ui.render`` as
 escaped Markdown and HTML. The page has a header naming the corpus, a chat whose [n] citations
 are links (click one to bring that answer's sources back into the panel, source n marked), a
 sources panel (click a source to open its document in the document viewer, a panel over the
@@ -367,8 +367,7 @@ def build_app(
         question: str,
         k: int = 5,
         mode: str = "hybrid",
-        earlier: list[str] | None = None,
-        earlier_answers: list[str] | None = None,
+        earlier: list[str | dict[str, str]] | None = None,
     ) -> dict[str, Any]:
         """Answer ``question`` from the corpus, with citations.
 
@@ -376,22 +375,20 @@ def build_app(
             question: The question.
             k: Passages to retrieve (1-1000).
             mode: "hybrid", "dense" or "bm25".
-            earlier: Questions asked before it in the same conversation, oldest first, for
-                follow-ups such as "Did the government accept them?".
-            earlier_answers: The answers given to ``earlier`` (their ``text``), in the same
-                order; optional. A language model writing the answer reads them for a
-                follow-up; the extractive answer does not.
+            earlier: The conversation's earlier turns, oldest first, for follow-ups such as
+                "Did the government accept them?": each a question, or {"question": ...,
+                "answer": the text of the answer given}. A language model writing the answer
+                reads the answers too; the search and the extractive answer read the questions.
 
         Returns:
             The answer as a dict: question, query (what was searched), text, confident,
             citations (passages with document, part, section, page, author, offsets,
-            also_in) and quotes.
+            also_in), quotes, and for a generated answer checks (one per sentence) and note.
         """
         if isinstance(question, str):  # echoed below: lone surrogates cannot go out as JSON
             question = valid_unicode(question)
         try:
-            history = _history(earlier, earlier_answers)
-            answer = qa.answer(question, k=k, mode=mode, history=history)
+            answer = qa.answer(question, k=k, mode=mode, history=_history(earlier))
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         return {**asdict(answer), "question": question}
@@ -518,22 +515,23 @@ def _number(text: str) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
 
 
-def _history(earlier: list[str] | None, answers: list[str] | None) -> Sequence[str | Turn]:
-    """The ``/ask`` endpoint's ``earlier`` questions, each with its answer where
-    ``earlier_answers`` gives one (``QA.answer`` checks the types)."""
-    if not answers:
-        return earlier or []
-    if not isinstance(earlier, list) or not isinstance(answers, list):
-        raise QuestionError("earlier and earlier_answers must be lists of text")
-    if len(answers) > len(earlier):
-        raise QuestionError(
-            f"earlier_answers has {len(answers)} answers for {len(earlier)} earlier questions: "
-            "give one answer per earlier question, in the same order"
-        )
-    return [
-        Turn(question, answers[i] if i < len(answers) else None)
-        for i, question in enumerate(earlier)
-    ]
+def _history(earlier: list[str | dict[str, str]] | None) -> Sequence[str | Turn]:
+    """The ``/ask`` endpoint's ``earlier`` turns for ``QA.answer`` (which checks the text):
+    a question as it is, {"question": ..., "answer": ...} as a ``Turn``."""
+    if not isinstance(earlier, list):
+        return earlier or []  # None; or not a list, which QA.answer refuses
+    turns: list[str | Turn] = []
+    for item in earlier:
+        if isinstance(item, dict):
+            if "question" not in item or not set(item) <= {"question", "answer"}:
+                raise QuestionError(
+                    'an earlier turn is a question, or {"question": ..., "answer": ...}, '
+                    f"not an object with {', '.join(sorted(map(str, item))) or 'no keys'}"
+                )
+            turns.append(Turn(item["question"], item.get("answer")))
+        else:
+            turns.append(item)
+    return turns
 
 
 def _pages(qa: QA, where: Passage | Place) -> PageView:

@@ -51,12 +51,14 @@ def test_a_follow_up_in_the_chat_and_through_ask_carries_the_earlier_answer(corp
         prompt = llm.requests[-1]["messages"][1]["content"]
         assert f"{EARLIER}\n- Asked: {question}\n  Answered: {said}.\n\nQuestion: Why?" in prompt
         assert "Bananas" not in prompt.split("Question: Why?")[0]  # unsupported: not carried
-        # The API: the answers to the earlier questions are optional, one per question.
+        # The API: an earlier turn is a question, or a question with the answer given to it.
         ask = next(f.fn for f in app.fns.values() if f.name == "ask")
-        ask("Why?", 5, "hybrid", [question], ["He did it [2]."])
+        ask("Why?", 5, "hybrid", [{"question": question, "answer": "He did it [2]."}])
         prompt = llm.requests[-1]["messages"][1]["content"]
         assert f"- Asked: {question}\n  Answered: He did it.\n\nQuestion: Why?" in prompt
         ask("Why?", 5, "hybrid", [question])
         assert "Answered:" not in llm.requests[-1]["messages"][1]["content"]
-        with pytest.raises(gr.Error, match="2 answers for 1 earlier questions"):
-            ask("Why?", 5, "hybrid", [question], ["one", "two"])
+        with pytest.raises(gr.Error, match='a question, or {"question"'):
+            ask("Why?", 5, "hybrid", [{"q": question}])
+        with pytest.raises(gr.Error, match="history must be a list"):
+            ask("Why?", 5, "hybrid", [{"question": question, "answer": 5}])

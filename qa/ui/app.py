@@ -6,8 +6,9 @@ escaped Markdown and HTML. The page has a header naming the corpus, a chat whose
 are links (click one to bring that answer's sources back into the panel, source n marked), a
 sources panel (click a source to open its document in the document viewer, a panel over the
 sources column beside the chat, with the passage highlighted and scrolled into view, previous /
-next citation buttons, and a close button or Esc), an advanced panel, and one API endpoint,
-``/ask``, that returns the answer and its citations as JSON. The reply streams ("Searching the
+next citation buttons, and a close button or Esc), an advanced panel, and two API endpoints:
+``/ask`` returns the answer and its citations as JSON, ``/ask_stream`` the same after the
+words of a generated answer as they are written. The reply streams ("Searching the
 documents…", then the answer, then its sources), with a one-line hint when the question is not
 in English (``qa.search.language``); the examples are the corpus's own
 (``QA.example_questions``). The page follows Gradio's light and dark themes and stacks its
@@ -385,13 +386,41 @@ def build_app(
             citations (passages with document, part, section, page, author, offsets,
             also_in), quotes, and for a generated answer checks (one per sentence) and note.
         """
+        *_, last = ask_stream(question, k, mode, earlier)
+        return last["answer"]
+
+    def ask_stream(
+        question: str,
+        k: int = 5,
+        mode: str = "hybrid",
+        earlier: list[str | dict[str, str]] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """``/ask`` as the answer is written: with a language model, ``{"draft": the text so
+        far}`` as its words arrive (before they are checked), then ``{"answer": what /ask
+        returns}``; the extractive answer comes as that last item alone.
+
+        Args:
+            question: The question.
+            k: Passages to retrieve (1-1000).
+            mode: "hybrid", "dense" or "bm25".
+            earlier: The conversation's earlier turns, oldest first, as for ``/ask``.
+
+        Returns:
+            Dicts, each {"draft": text} or, last, {"answer": dict}.
+        """
         if isinstance(question, str):  # echoed below: lone surrogates cannot go out as JSON
             question = valid_unicode(question)
+        written = ""
         try:
-            answer = qa.answer(question, k=k, mode=mode, history=_history(earlier))
+            history = _history(earlier)
+            for part in qa.answer_stream(question, k=k, mode=mode, history=history):
+                if isinstance(part, Draft):
+                    written += part.text
+                    yield {"draft": written}
+                else:
+                    yield {"answer": {**asdict(part), "question": question}}
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
-        return {**asdict(answer), "question": question}
 
     examples = qa.example_questions()  # the corpus's own (its .questions.txt or headings)
     # With uploads, Gradio keeps what its /upload route received in its cache; a file that no
@@ -471,6 +500,9 @@ def build_app(
                 new_conversation, None, [chat, state, sources, viewer], api_visibility="private"
             )
         gr.api(ask, api_name="ask")
+        # A generator: Gradio's queue sends each item as it is yielded (gradio_client's
+        # submit() iterates them; predict() returns the last).
+        gr.api(ask_stream, api_name="ask_stream")
     return app
 
 

@@ -62,3 +62,40 @@ def test_a_follow_up_in_the_chat_and_through_ask_carries_the_earlier_answer(corp
             ask("Why?", 5, "hybrid", [{"q": question}])
         with pytest.raises(gr.Error, match="history must be a list"):
             ask("Why?", 5, "hybrid", [{"question": question, "answer": 5}])
+
+
+def test_ask_stream_sends_the_words_as_written_then_the_answer_ask_returns(corpus_qa):
+    from gradio_client import Client
+
+    from eval.reliability.app_process import free_port
+    from qa.service import QA
+    from qa.ui.app import build_app
+
+    question = "Who brokered the ceasefire?"
+    said = " ".join(corpus_qa.retrieve(question)[0].text.split(". ")[0].split())
+    reply = Reply(sse(f"{said} [1].", " Bananas", " are", " blue [2]."), pieces=4, pause=0.05)
+    with replaying(reply) as llm:
+        qa = QA(corpus_qa.corpus, corpus_qa.index_dir, progress=False, llm=llm.url)
+        qa.index()
+        app = build_app(qa).queue()
+        _, url, _ = app.launch(
+            server_port=free_port(), prevent_thread_lock=True, quiet=True, ssr_mode=False
+        )
+        try:
+            client = Client(url, verbose=False)
+            endpoints = client.view_api(print_info=False, return_format="dict")
+            assert list(endpoints["named_endpoints"]) == ["/ask", "/ask_stream"]
+            job = client.submit(question, 5, "hybrid", [], api_name="/ask_stream")
+            job.result(timeout=120)
+            *drafts, last = job.outputs()
+            whole = client.predict(question, 5, "hybrid", [], api_name="/ask")
+        finally:
+            app.close()
+    # The words as they arrived, each the text so far; then the checked answer, as /ask's.
+    assert len(drafts) >= 3 and all(set(d) == {"draft"} for d in drafts)
+    texts = [d["draft"] for d in drafts]
+    assert all(b.startswith(a) for a, b in zip(texts, texts[1:], strict=False))
+    assert texts[-1] == f"{said} [1]. Bananas are blue [2]."
+    assert set(last) == {"answer"} and last["answer"] == whole
+    assert [c["supported"] for c in whole["checks"]] == [True, False]
+    assert UNSUPPORTED_MARK in whole["text"] and whole["question"] == question

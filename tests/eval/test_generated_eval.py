@@ -24,7 +24,7 @@ def test_qa_eval_llm_puts_the_generated_answers_beside_the_extractive_ones(
     corpus_qa, tmp_path, monkeypatch, capsys
 ):
     # The demo corpus's index, already built for the session, where the comparison keeps it.
-    shutil.copytree(corpus_qa.index_dir, qa_home() / "generated-eval" / "basra")
+    shutil.copytree(corpus_qa.index_dir, qa_home() / "generated-eval" / "basra", dirs_exist_ok=True)
     monkeypatch.setattr(generated, "RESULTS", tmp_path)
     with replaying(Reply(REPLY)) as llm:
         code = main(["eval", "--llm", llm.url, "--llm-model", "m", "--limit", "3"])

@@ -26,7 +26,18 @@ from qa.errors import (
     SettingsError,
 )
 from qa.settings import AnswerSettings, IndexSettings, SearchSettings, Settings
-from qa.types import Answer, Check, Chunk, Document, Draft, Passage, Place, Quote, Segment
+from qa.types import (
+    Answer,
+    Check,
+    Chunk,
+    Document,
+    Draft,
+    Passage,
+    Place,
+    Quote,
+    Segment,
+    Turn,
+)
 
 if TYPE_CHECKING:
     from qa.service import QA
@@ -54,6 +65,7 @@ __all__ = [
     "Segment",
     "Settings",
     "SettingsError",
+    "Turn",
     "answer",
     "default_qa",
     "retrieve",
@@ -89,7 +101,7 @@ def retrieve(question: str, k: int = 5, mode: str | None = None) -> list[Passage
 
 
 def answer(
-    question: str, k: int = 5, mode: str | None = None, history: Sequence[str] = ()
+    question: str, k: int = 5, mode: str | None = None, history: Sequence[str | Turn] = ()
 ) -> Answer:
     """An extractive, cited answer from the default corpus; see ``QA.answer``."""
     return default_qa().answer(question, k=k, mode=mode, history=history)

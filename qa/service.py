@@ -54,7 +54,7 @@ from qa.store.base import Store
 from qa.store.folder import FolderStore
 from qa.store.registry import missing_corpus, open_store
 from qa.store.sync import open_index
-from qa.types import Answer, Document, Draft, PageView, Passage, Place, SkippedFile
+from qa.types import Answer, Document, Draft, PageView, Passage, Place, SkippedFile, Turn
 
 T = TypeVar("T")
 # Example questions come from the first documents by doc_id; 5,183 SciFact abstracts read whole
@@ -73,6 +73,30 @@ class _Loaded:
 
     retriever: Retriever
     answerer: Answerer
+
+
+def _turns(history: Sequence[str | Turn] | None) -> tuple[Turn, ...]:
+    """``QA.answer``'s ``history`` as ``Turn``s (a question alone is a turn without its answer).
+
+    Raises:
+        QuestionError: ``history`` is not a list of questions (text) and ``Turn``s.
+    """
+    wrong = QuestionError(
+        "history must be a list of the earlier questions, as text, or of Turns (a question "
+        "and the answer given to it, as text)"
+    )
+    history = () if history is None else history
+    if isinstance(history, str | bytes) or not isinstance(history, Sequence):
+        raise wrong
+    turns = []
+    for item in history:
+        turn = Turn(item) if isinstance(item, str) else item
+        if not isinstance(turn, Turn) or not isinstance(turn.question, str):
+            raise wrong
+        if turn.answer is not None and not isinstance(turn.answer, str):
+            raise wrong
+        turns.append(turn)
+    return tuple(turns)
 
 
 def load_index_encoder(settings: IndexSettings, role: Role = "questions") -> Encoder:
@@ -245,7 +269,7 @@ class QA:
         question: str,
         k: int = 5,
         mode: str | None = None,
-        history: Sequence[str] | None = (),
+        history: Sequence[str | Turn] | None = (),
     ) -> Answer:
         """An answer with ``[n]`` citations, from the top ``k`` passages: extractive, or with
         ``llm`` written by the model and checked (``Answer.checks``).
@@ -254,9 +278,12 @@ class QA:
             question: The question.
             k: Passages to answer from.
             mode: "hybrid" (default), "dense" or "bm25".
-            history: The questions asked before it in the same conversation, oldest first. A
-                follow-up that leans on them ("Did the government accept them?") is searched
-                together with them; ``Answer.query`` says what was searched.
+            history: The conversation's earlier turns, oldest first: each a question (text),
+                or a ``Turn`` with the answer given to it too (``Turn.of(question, answer)``).
+                A follow-up that leans on the earlier questions ("Did the government accept
+                them?") is searched together with them; ``Answer.query`` says what was
+                searched. A language model (``llm``) is also given the last few turns, their
+                answers included; the extractive answer reads only the questions.
 
         ``Answer.confident`` is False when no sentence is close enough to the question; the
         answer then says so and cites the nearest passages.
@@ -272,19 +299,15 @@ class QA:
         question: str,
         k: int = 5,
         mode: str | None = None,
-        history: Sequence[str] | None = (),
+        history: Sequence[str | Turn] | None = (),
     ) -> Iterator[Draft | Answer]:
         """``answer``, as it is written: with a language model (``QA(llm=URL)``) its reply
         piece by piece as ``Draft``s, then the checked ``Answer``; the extractive answer comes
         as the ``Answer`` alone. Arguments and errors as ``answer``."""
         limit = self.settings.search.max_question_chars
         cleaned = clean_question(question, limit)
-        history = () if history is None else history
-        if isinstance(history, str | bytes) or not isinstance(history, Sequence):
-            raise QuestionError("history must be a list of the earlier questions, as text")
-        if not all(isinstance(h, str) for h in history):
-            raise QuestionError("history must be a list of the earlier questions, as text")
-        query = clean_question(standalone_query(cleaned, history, limit), limit)
+        turns = _turns(history)
+        query = clean_question(standalone_query(cleaned, [t.question for t in turns], limit), limit)
         k = check_k(k)
         mode = check_mode(mode or self.settings.search.mode)
 
@@ -293,7 +316,7 @@ class QA:
             return loaded, vectors, loaded.retriever.search_batch([query], k, mode, vectors)[0]
 
         loaded, vectors, passages = self._on_live(search)
-        for part in answer_parts(loaded.answerer, query, passages, vectors[0], cleaned, history):
+        for part in answer_parts(loaded.answerer, query, passages, vectors[0], cleaned, turns):
             yield part if isinstance(part, Draft) else replace(part, question=cleaned, query=query)
 
     @property

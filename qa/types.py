@@ -339,6 +339,49 @@ class Answer:
         ]
 
 
+# The most of an earlier answer a ``Turn`` keeps (and a language model is given for a follow-up):
+# enough to say what "them" or "it" refers to, not a second set of passages.
+MAX_TURN_ANSWER_CHARS = 400
+
+
+@dataclass(frozen=True)
+class Turn:
+    """An earlier turn of a conversation: the question asked and, where the caller kept it,
+    the text of the answer given (``None`` when only the question is known).
+
+    Only the questions are searched with (``qa.answering.followup``); a language model that
+    writes the answer (``qa.answering.prompt``) is also given the earlier answers, without
+    their ``[n]`` markers and cut to ``MAX_TURN_ANSWER_CHARS``, so that a follow-up such as
+    "Did the government accept them?" can be read against what was said.
+    """
+
+    question: str
+    answer: str | None = None
+
+    @classmethod
+    def of(cls, question: str, answer: Answer) -> Turn:
+        """``question`` and what ``answer`` said: a generated answer's supported sentences,
+        else its text without its note (an extractive answer, or the extractive one a
+        generated answer fell back to), cut to ``MAX_TURN_ANSWER_CHARS``."""
+        supported = [check.sentence for check in answer.checks if check.supported]
+        text = " ".join(supported) if supported else answer.text
+        if not supported and answer.note:
+            text = text.replace(answer.note, " ")
+        return cls(question, shortened(text, MAX_TURN_ANSWER_CHARS))
+
+
+def shortened(text: str, max_chars: int) -> str:
+    """``text`` with its white space collapsed, cut at a word to at most ``max_chars``
+    characters ("…" ending what was cut)."""
+    text = " ".join(text.split())
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return f"{cut.rstrip()}…"
+
+
 @dataclass(frozen=True)
 class Box:
     """A rectangle on a page image, in pixels from its top-left corner (``right`` and

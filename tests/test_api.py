@@ -3,7 +3,7 @@
 import pytest
 
 import qa
-from qa import QA, Answer, Passage, QuestionError
+from qa import QA, Answer, Passage, QuestionError, Turn
 from qa.paths import DEFAULT_CORPUS as CORPUS
 from tests.helpers import names_quds_commander
 
@@ -158,7 +158,7 @@ def test_retrieve_and_answer_are_safe_from_several_threads(corpus_qa):
 
 def test_history_must_be_a_list_of_questions(corpus_qa):
     assert corpus_qa.answer(QUESTION, history=None).query == QUESTION
-    for bad in (5, "What did Sadr demand?", [3]):
+    for bad in (5, "What did Sadr demand?", [3], [Turn("What did Sadr demand?", 5)]):
         with pytest.raises(QuestionError, match="history must be a list"):
             corpus_qa.answer(QUESTION, history=bad)
 

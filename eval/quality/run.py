@@ -3,6 +3,8 @@
     qa eval [--set basra|realdocs] [--split dev|test] [--config NAME ...]  (or: python -m eval)
     qa eval --beir FOLDER [--split test|train] [--sweep]  (a BEIR dataset: see eval/beir.py)
     qa eval ... --store postgresql://...  (the same, the indexes kept in that database)
+    qa eval --llm URL [--llm-model NAME] [--limit N]  (a language model's checked answers beside
+        the extractive ones: ``eval.quality.generated``)
 
 Each configuration indexes the set's corpus with its own settings (in a temporary folder),
 retrieves the top 10 passages for every question of the split, and answers each question.
@@ -33,7 +35,7 @@ from tqdm import tqdm
 
 from eval import RESULTS  # noqa: E402
 from eval.chart import questions_chart
-from eval.quality import beir
+from eval.quality import beir, generated
 from eval.quality.baseline import TutorialRecipe
 from eval.quality.metrics import (
     Span,
@@ -273,7 +275,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="keep the indexes in this PostgreSQL database (postgresql://...); results go to "
         "<set>-<split>-postgres.json",
     )
+    generated.add_arguments(parser, required=False)
     args = parser.parse_args(argv)
+    if args.llm is not None:
+        other = {"--beir": args.beir, "--store": args.store, "--config": args.config}
+        other |= {"--sweep": args.sweep, "--corpus": args.corpus}
+        given = [flag for flag, value in other.items() if value]
+        if given:
+            parser.error(
+                "--llm compares the default configuration's extractive answers with the "
+                f"model's on a question set (--set, --split): {' '.join(given)} does not apply"
+            )
+        if args.split not in (None, *SPLITS):
+            parser.error(f"a question set has the splits {', '.join(SPLITS)}")
+        args.split = args.split or "dev"
+        return generated.run(args)
+    if args.limit is not None:
+        parser.error("--limit goes with --llm")
     if args.beir is not None:
         if args.split not in (None, *beir.SPLITS):
             parser.error(f"a BEIR dataset has the splits {', '.join(beir.SPLITS)}")

@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from qa.types import Answer, Draft, Passage
+from qa.types import Answer, Draft, Passage, Turn
 
 
 class Answerer(Protocol):
@@ -36,11 +36,11 @@ class StreamingAnswerer(Protocol):
         question_vector: np.ndarray,
         *,
         asked: str | None = None,
-        earlier: Sequence[str] = (),
+        earlier: Sequence[Turn] = (),
     ) -> Iterator[Draft | Answer]:
         """Pieces of the answer as ``Draft``s while it is written, then the ``Answer``.
         ``question`` is what was searched, ``asked`` the question as written and ``earlier``
-        the conversation's earlier questions."""
+        the conversation's earlier turns (questions, and the answers given where known)."""
         ...
 
 
@@ -50,7 +50,7 @@ def answer_parts(
     passages: Sequence[Passage],
     question_vector: np.ndarray,
     asked: str,
-    earlier: Sequence[str],
+    earlier: Sequence[Turn],
 ) -> Iterator[Draft | Answer]:
     """``answerer``'s answer as a stream: its ``Draft``s and ``Answer`` if it streams, else
     its ``Answer`` alone."""

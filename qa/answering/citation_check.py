@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from embeddings.encoder import Encoder
+from qa.answering.sentences import reading_text
 from qa.store.base import WordWeights
 from qa.types import Check, Passage, Quote
 
@@ -131,13 +132,18 @@ class CitationChecker:
         return w * max(similarity, 0.0) + (1 - w) * coverage
 
     def measure(self, pairs: Sequence[tuple[str, Passage]]) -> list[Support]:
-        """The similarity and coverage of each (sentence, passage) pair, in one encoder pass."""
+        """The similarity and coverage of each (sentence, passage) pair, in one encoder pass.
+
+        A passage is read as its reader reads it (``reading_text``): a PDF's running header
+        and footer inside it (a paragraph going on over a page break) are neither a window
+        nor words it covers. Its offsets are the passage text's, so a window is a quote."""
         texts: list[str] = []
         spans: list[list[tuple[int, int]]] = []
         for sentence, passage in pairs:
-            found = windows(passage.text)
+            text = reading_text(passage)
+            found = windows(text)
             spans.append(found)
-            texts += [sentence, *(passage.text[a:b] for a, b in found)]
+            texts += [sentence, *(text[a:b] for a, b in found)]
         unique = list(dict.fromkeys(texts))  # a passage cited twice is embedded once
         where = {text: i for i, text in enumerate(unique)}
         embedded = self.encoder.encode(unique) if unique else np.zeros((0, 1))
@@ -155,9 +161,9 @@ class CitationChecker:
 
     def coverage(self, sentence: str, passage: Passage) -> float:
         """The IDF-weighted share of ``sentence``'s key terms that ``passage`` holds (in its
-        text, title or section); names and numbers weigh ``NAME_WEIGHT`` times; 1 for a
+        reading text, title or section); names and numbers weigh ``NAME_WEIGHT`` times; 1 for a
         sentence without key terms."""
-        context = " ".join(filter(None, (passage.title, passage.section, passage.text)))
+        context = " ".join(filter(None, (passage.title, passage.section, reading_text(passage))))
         held = set(self.weights.words(context))
         named = {w for name in _NAME.findall(sentence) for w in self.weights.words(name)}
         terms = set(self.weights.words(sentence))

@@ -26,7 +26,7 @@ from qa.errors import GenerationError
 from qa.llm import ChatClient
 from qa.settings import AnswerSettings
 from qa.store.base import WordWeights
-from qa.types import Answer, Check, Draft, Passage
+from qa.types import Answer, Check, Draft, Passage, Turn
 
 FALLBACK = "The extractive answer is given instead."
 
@@ -75,7 +75,7 @@ class GeneratedAnswerer:
         question_vector: np.ndarray,
         *,
         asked: str | None = None,
-        earlier: Sequence[str] = (),
+        earlier: Sequence[Turn] = (),
     ) -> Iterator[Draft | Answer]:
         """The model's reply piece by piece as ``Draft``s, then the checked ``Answer``.
 
@@ -85,7 +85,9 @@ class GeneratedAnswerer:
             passages: The passages, best first; ``[n]`` cites ``passages[n - 1]``.
             question_vector: ``question``'s embedding (for the fallback).
             asked: The question as the user wrote it, for the model (default: ``question``).
-            earlier: The earlier questions of the conversation, oldest first.
+            earlier: The conversation's earlier turns, oldest first: each question, and the
+                answer given where the caller kept it (``prompt`` gives the model the last
+                ``MAX_EARLIER``).
         """
         if not passages:
             yield self.fallback.answer(question, passages, question_vector)

@@ -1,13 +1,14 @@
 """The browser chat: a Gradio app around one ``QA``.
 
 Only translation between people and the library lives here: the question goes to ``QA.answer``
-with the conversation's earlier questions; the answer comes back through ``qa.ui.render`` as
+with the conversation's earlier turns; the answer comes back through ``qa.ui.render`` as
 escaped Markdown and HTML. The page has a header naming the corpus, a chat whose [n] citations
 are links (click one to bring that answer's sources back into the panel, source n marked), a
 sources panel (click a source to open its document in the document viewer, a panel over the
 sources column beside the chat, with the passage highlighted and scrolled into view, previous /
-next citation buttons, and a close button or Esc), an advanced panel, and one API endpoint,
-``/ask``, that returns the answer and its citations as JSON. The reply streams ("Searching the
+next citation buttons, and a close button or Esc), an advanced panel, and two API endpoints:
+``/ask`` returns the answer and its citations as JSON, ``/ask_stream`` the same after the
+words of a generated answer as they are written. The reply streams ("Searching the
 documents…", then the answer, then its sources), with a one-line hint when the question is not
 in English (``qa.search.language``); the examples are the corpus's own
 (``QA.example_questions``). The page follows Gradio's light and dark themes and stacks its
@@ -18,20 +19,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import gradio as gr
 
-from qa.errors import DocumentNotFoundError, QAError
+from qa.errors import DocumentNotFoundError, QAError, QuestionError
 from qa.ingest.upload import MAX_UPLOAD_BYTES
 from qa.paths import qa_home
 from qa.search.language import foreign_language
 from qa.search.question import is_blank, valid_unicode
 from qa.service import QA
 from qa.settings import MODES
-from qa.types import Answer, Draft, PageView, Passage, Place, Quote
+from qa.types import Answer, Draft, PageView, Passage, Place, Quote, Turn
 from qa.ui import CONVERSATIONS, KEPT_ANSWERS, QUEUE_SIZE
 from qa.ui.documents import DOCUMENTS_CSS, documents_section
 from qa.ui.render import (
@@ -236,21 +237,25 @@ class Answered:
 
 @dataclass(frozen=True)
 class ChatState:
-    """One browser session: the questions answered so far, the latest ``KEPT_ANSWERS``
-    answers (their citations, for the chat's links to bring back), and which of them the
-    sources panel shows."""
+    """One browser session: the turns so far (each question, and what its answer said, cut
+    short: ``Turn.of``), the latest ``KEPT_ANSWERS`` answers (their citations, for the chat's
+    links to bring back), and which of them the sources panel shows."""
 
-    questions: tuple[str, ...] = ()
+    turns: tuple[Turn, ...] = ()
     answers: tuple[Answered, ...] = ()
     shown: int = 0
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        return tuple(turn.question for turn in self.turns)
 
     def answered(self, number: int) -> Answered | None:
         return next((a for a in self.answers if a.number == number), None)
 
     def with_answer(self, question: str, answer: Answer, elapsed_ms: float) -> ChatState:
-        number = len(self.questions) + 1
+        number = len(self.turns) + 1
         kept = (*self.answers, Answered(number, answer, elapsed_ms))[-KEPT_ANSWERS:]
-        return ChatState((*self.questions, question), kept, number)
+        return ChatState((*self.turns, Turn.of(question, answer)), kept, number)
 
 
 def build_app(
@@ -280,7 +285,7 @@ def build_app(
         try:
             started = time.perf_counter()
             written = ""  # a generated answer's words so far, shown as they arrive
-            for part in qa.answer_stream(message, k=int(k), mode=mode, history=state.questions):
+            for part in qa.answer_stream(message, k=int(k), mode=mode, history=state.turns):
                 if isinstance(part, Draft):
                     written += part.text
                     draft = {"role": "assistant", "content": escape_markdown(written)}
@@ -360,7 +365,10 @@ def build_app(
         return [], ChatState(), NO_SOURCES, NO_DOCUMENT
 
     def ask(
-        question: str, k: int = 5, mode: str = "hybrid", earlier: list[str] | None = None
+        question: str,
+        k: int = 5,
+        mode: str = "hybrid",
+        earlier: list[str | dict[str, str]] | None = None,
     ) -> dict[str, Any]:
         """Answer ``question`` from the corpus, with citations.
 
@@ -368,21 +376,51 @@ def build_app(
             question: The question.
             k: Passages to retrieve (1-1000).
             mode: "hybrid", "dense" or "bm25".
-            earlier: Questions asked before it in the same conversation, oldest first, for
-                follow-ups such as "Did the government accept them?".
+            earlier: The conversation's earlier turns, oldest first, for follow-ups such as
+                "Did the government accept them?": each a question, or {"question": ...,
+                "answer": the text of the answer given}. A language model writing the answer
+                reads the answers too; the search and the extractive answer read the questions.
 
         Returns:
             The answer as a dict: question, query (what was searched), text, confident,
             citations (passages with document, part, section, page, author, offsets,
-            also_in) and quotes.
+            also_in), quotes, and for a generated answer checks (one per sentence) and note.
+        """
+        *_, last = ask_stream(question, k, mode, earlier)
+        return last["answer"]
+
+    def ask_stream(
+        question: str,
+        k: int = 5,
+        mode: str = "hybrid",
+        earlier: list[str | dict[str, str]] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """``/ask`` as the answer is written: with a language model, ``{"draft": the text so
+        far}`` as its words arrive (before they are checked), then ``{"answer": what /ask
+        returns}``; the extractive answer comes as that last item alone.
+
+        Args:
+            question: The question.
+            k: Passages to retrieve (1-1000).
+            mode: "hybrid", "dense" or "bm25".
+            earlier: The conversation's earlier turns, oldest first, as for ``/ask``.
+
+        Returns:
+            Dicts, each {"draft": text} or, last, {"answer": dict}.
         """
         if isinstance(question, str):  # echoed below: lone surrogates cannot go out as JSON
             question = valid_unicode(question)
+        written = ""
         try:
-            answer = qa.answer(question, k=k, mode=mode, history=earlier or [])
+            history = _history(earlier)
+            for part in qa.answer_stream(question, k=k, mode=mode, history=history):
+                if isinstance(part, Draft):
+                    written += part.text
+                    yield {"draft": written}
+                else:
+                    yield {"answer": {**asdict(part), "question": question}}
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
-        return {**asdict(answer), "question": question}
 
     examples = qa.example_questions()  # the corpus's own (its .questions.txt or headings)
     # With uploads, Gradio keeps what its /upload route received in its cache; a file that no
@@ -462,6 +500,9 @@ def build_app(
                 new_conversation, None, [chat, state, sources, viewer], api_visibility="private"
             )
         gr.api(ask, api_name="ask")
+        # A generator: Gradio's queue sends each item as it is yielded (gradio_client's
+        # submit() iterates them; predict() returns the last).
+        gr.api(ask_stream, api_name="ask_stream")
     return app
 
 
@@ -504,6 +545,25 @@ def _source(state: ChatState, key: SourceKey) -> tuple[Passage | Place, list[Quo
 def _number(text: str) -> int:
     """The number a key's part writes in ASCII digits (at most 9), else 0 (numbers start at 1)."""
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
+
+
+def _history(earlier: list[str | dict[str, str]] | None) -> Sequence[str | Turn]:
+    """The ``/ask`` endpoint's ``earlier`` turns for ``QA.answer`` (which checks the text):
+    a question as it is, {"question": ..., "answer": ...} as a ``Turn``."""
+    if not isinstance(earlier, list):
+        return earlier or []  # None; or not a list, which QA.answer refuses
+    turns: list[str | Turn] = []
+    for item in earlier:
+        if isinstance(item, dict):
+            if "question" not in item or not set(item) <= {"question", "answer"}:
+                raise QuestionError(
+                    'an earlier turn is a question, or {"question": ..., "answer": ...}, '
+                    f"not an object with {', '.join(sorted(map(str, item))) or 'no keys'}"
+                )
+            turns.append(Turn(item["question"], item.get("answer")))
+        else:
+            turns.append(item)
+    return turns
 
 
 def _pages(qa: QA, where: Passage | Place) -> PageView:

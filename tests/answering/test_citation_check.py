@@ -90,3 +90,36 @@ def test_markers_out_of_range_and_no_markers_are_unsupported_with_why(checker):
     assert marked("Port 8080 [3]. Port 8080.", found, checks) == (
         f"Port 8080 [3]. {UNSUPPORTED_MARK} Port 8080. {UNSUPPORTED_MARK}"
     )
+
+
+def test_a_pdf_passage_is_read_without_its_running_header_and_page_number(encoder, tmp_path):
+    # A real PDF's paragraph going on over a page break holds the page's footer ("4") and the
+    # next page's header: the checker reads the passage as its reader does, without them.
+    import shutil
+
+    from qa.index.lexical import LexicalIndex
+    from qa.ingest import read_corpus
+    from qa.types import Chunk
+    from tests.helpers import FIXTURES
+
+    shutil.copy(FIXTURES / "shared-mime-info-spec.pdf", tmp_path)
+    doc = read_corpus(tmp_path)[0][0]
+    start = doc.text.index("Each element corresponds")
+    end = doc.text.index("used instead.", start) + len("used instead.")
+    passage = Passage.of(Chunk(doc.doc_id, start, end, doc.text[start:end], "article"), doc, 1.0)
+    [(header_start, header_end)] = passage.running_lines
+    assert doc.text[header_start:header_end] == "4\n\nShared MIME-info Database"
+    checker = CitationChecker(encoder, LexicalIndex.build([doc.text]), 0.58, 0.75)
+    # The number it would have lent: "4" is the page's, not something the passage says.
+    said, lent = checker.measure(
+        [
+            ("Magic matches from previously parsed directories must be discarded.", passage),
+            ("Magic matches from 4 directories must be discarded.", passage),
+        ]
+    )
+    assert said.coverage == 1.0 and lent.coverage < 0.5
+    # No window (and so no quote) is the running line, nor holds it.
+    _, checks, quotes = checker.check("4 Shared MIME-info Database [1].", [passage])
+    assert checks[0].similarity < 0.7  # against the header itself, 0.96
+    for quote in quotes:
+        assert quote.end <= header_start or quote.start >= header_end

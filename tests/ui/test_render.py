@@ -155,6 +155,9 @@ def test_the_header_names_the_folder_its_documents_pages_passages_and_indexing_t
     )
     plain = re.sub(r"<[^>]+>", "", corpus_header("notes", _manifest(documents=1, chunks=1)))
     assert "notes/ · 1 document · 1 passage" in plain and "PDF" not in plain  # pages unknown
+    assert "sentences quoted from the documents" in plain
+    generated = corpus_header("notes", _manifest(documents=1, chunks=1), generated=True)
+    assert "written by a language model" in generated and "quoted" not in generated
 
 
 def test_the_header_escapes_a_hostile_folder_name():

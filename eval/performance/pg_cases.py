@@ -139,7 +139,7 @@ def _sizes(url: str, version: int) -> dict[str, float]:
 
     sizes = {}
     with psycopg.connect(url) as connection:
-        for part in ("documents", "chunks", "words", "postings"):
+        for part in ("documents", "chunks", "words"):  # the words hold the BM25 postings
             name = f"qa.v{version}_{part}"
             table, indexes = connection.execute(
                 "SELECT pg_table_size(%s::regclass), pg_indexes_size(%s::regclass)", (name, name)

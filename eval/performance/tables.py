@@ -317,7 +317,7 @@ def _format_pg_write(rows: list[dict[str, Any]]) -> str:
         f"and {first['postings']:,} BM25 postings, one transaction; binary COPY)",
         "",
         "| vectors | rows | keys | HNSW | whole write | chunks: table / HNSW and key "
-        "| postings and key |",
+        "| words and BM25 postings |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
@@ -326,7 +326,7 @@ def _format_pg_write(rows: list[dict[str, Any]]) -> str:
             f"| `{row['vectors']}` | {steps['rows']:,.1f} s | {steps['keys']:,.1f} s "
             f"| {steps['hnsw']:,.1f} s | {row['write_seconds']:,.1f} s "
             f"| {sizes['chunks']:,.0f} / {sizes['chunks indexes']:,.0f} MB "
-            f"| {sizes['postings'] + sizes['postings indexes']:,.0f} MB |"
+            f"| {sizes['words'] + sizes['words indexes']:,.0f} MB |"
         )
     return "\n".join(lines)
 

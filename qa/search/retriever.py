@@ -6,7 +6,7 @@ candidates (dense and BM25, ``candidates`` deep) → fuse → rerank → collaps
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -95,8 +95,7 @@ class Retriever:
         passages: list[Passage] = []
         shown: dict[str, list[tuple[int, int]]] = defaultdict(list)
         collapse = self.settings.collapse_duplicates
-        for row, score in fusion.ranked(scores):
-            stored = self.index.chunk(row)
+        for score, stored in self._records(fusion.ranked(scores), 2 * k):
             chunk = stored.chunk
             if collapse and covered((chunk.doc_id, chunk.start, chunk.end), shown) >= 0.5:
                 continue
@@ -107,6 +106,18 @@ class Retriever:
             if len(passages) == k:
                 break
         return passages
+
+    def _records(
+        self, ranked: list[tuple[int, float]], window: int
+    ) -> Iterator[tuple[float, StoredChunk]]:
+        """``ranked``'s scores with each row's chunk, read ``window`` rows at a time: one read
+        of the index for the rows a search usually shows (a database backend's round trip),
+        more only when collapsing copies left out too many."""
+        for begin in range(0, len(ranked), window):
+            part = ranked[begin : begin + window]
+            stored = self.index.chunk_batch([row for row, _ in part])
+            for (_, score), chunk in zip(part, stored, strict=True):
+                yield score, chunk
 
     def _passage(self, stored: StoredChunk, score: float, also_in: tuple[Place, ...]) -> Passage:
         chunk = stored.chunk

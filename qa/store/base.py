@@ -12,7 +12,7 @@ such a backend hands back from ``read``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -47,6 +47,11 @@ class SearchableIndex(Protocol):
         ...
 
     def chunk(self, row: int) -> StoredChunk: ...
+
+    def chunk_batch(self, rows: Sequence[int]) -> list[StoredChunk]:
+        """The chunks of ``rows``, in their order: what a search shows, asked for at once (a
+        database backend reads them, and their documents, in one query)."""
+        ...
 
     def lexical_words(self, row: int) -> list[str]:
         """The words BM25 indexed for chunk ``row``, in order (``WordWeights.words`` of its

@@ -37,7 +37,7 @@ from eval.performance.pg_cases import BACKENDS
 from eval.performance.scale import SCALE_SIZES, SMOKE_SCALE_SIZES, synthetic_index
 from eval.postgres_server import postgres_server
 from qa.paths import DEFAULT_CORPUS, default_index_dir, qa_home
-from qa.store.postgres import HNSW_EF_CONSTRUCTION, HNSW_M
+from qa.store.postgres import DEFAULT_VECTORS, HNSW_EF_CONSTRUCTION, HNSW_M
 
 REALDOCS = Path(__file__).resolve().parents[1] / "quality" / "realdocs" / "corpus"
 WRITE_SIZE, SMOKE_WRITE_SIZE = 100_000, 1_000
@@ -91,13 +91,11 @@ def bench_postgres(
                  url=url, corpus_id=f"bench-write-{kind}", vectors=kind)
             for kind in ("vector", "halfvec")
         ]  # fmt: skip
-        written = {size: (str(synthetic), "bench-write-halfvec", result["write"][1])}
         result["retrieve"] = []
         for size in SMOKE_RETRIEVE_SIZES if smoke else RETRIEVE_SIZES:
             try:
                 result["retrieve"].append(bench_retrieve(
-                    url, real, scifact, size, asked, repeats, smoke, written.get(size),
-                    work if smoke else None,
+                    url, real, scifact, size, asked, repeats, work if smoke else None
                 ))  # fmt: skip
             except BenchError as exc:  # a size too big for this machine: the rest is kept
                 if smoke:
@@ -126,25 +124,22 @@ def bench_retrieve(
     size: int,
     questions: list[str],
     repeats: int,
-    smoke: bool,
-    written: tuple[str, str, dict[str, Any]] | None = None,
     folder: Path | None = None,
 ) -> dict[str, Any]:
     """``retrieve`` on the synthetic index of ``size`` chunks (the scale section's, built if
     missing, under ``folder`` or ``QA_HOME/bench/scale``), files backend and database side by
-    side: the index written to the database as ``halfvec`` (the store's default) unless
-    ``written`` names it already there (its folder, corpus id and ``pg_write`` result), then
+    side: the index written to the database as the store writes it by default (``halfvec``,
+    its m and ef_construction, which the write cases above do not use), then
     ``pg_cases.pg_retrieve`` on each backend in a process of its own."""
     step = Steps("postgres")
-    if written is None:
-        index_dir = (folder or qa_home() / "bench" / "scale") / f"index-{size}"
-        build = synthetic_index(real, scifact, index_dir, size)
-        corpus_id = f"bench-retrieve-{size}"
-        write = step(f"{size:,} chunks written as halfvec", "pg_write", index_dir=str(index_dir),
-                     url=url, corpus_id=corpus_id, vectors="halfvec")  # fmt: skip
-    else:
-        directory, corpus_id, write = written
-        index_dir, build = Path(directory), {}
+    index_dir = (folder or qa_home() / "bench" / "scale") / f"index-{size}"
+    build = synthetic_index(real, scifact, index_dir, size)
+    corpus_id = f"bench-retrieve-{size}"
+    write = step(
+        f"{size:,} chunks written as the store writes them", "pg_write", index_dir=str(index_dir),
+        url=url, corpus_id=corpus_id, vectors=DEFAULT_VECTORS, m=HNSW_M,
+        ef_construction=HNSW_EF_CONSTRUCTION,
+    )  # fmt: skip
     backends = {
         backend: step(
             f"{size:,} chunks, retrieve, {backend}",
@@ -156,7 +151,7 @@ def bench_retrieve(
             url=url,
             corpus_id=corpus_id,
         )  # fmt: skip
-        for backend in ("files", "halfvec")
+        for backend in ("files", DEFAULT_VECTORS)
     }
     return {"size": size, "build": build, "write": write, "backends": backends}
 
@@ -227,9 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     with _work_folder(False) as work, postgres_server(parent=work) as url:
         for size in (int(s) for s in args.sizes.split(",")):
             if args.retrieve:
-                found = bench_retrieve(
-                    url, real, args.scifact, size, questions, args.repeats, smoke=False
-                )
+                found = bench_retrieve(url, real, args.scifact, size, questions, args.repeats)
                 print(json.dumps(found, indent=1), flush=True)
                 continue
             efs = [int(e) for e in args.ef_search.split(",")]

@@ -30,7 +30,12 @@ from eval.performance.measure import (  # noqa: E402
     percentiles,
     timed_ms,
 )
-from eval.performance.pg_cases import pg_compare, pg_vectors, pg_write  # noqa: E402
+from eval.performance.pg_cases import (  # noqa: E402
+    pg_compare,
+    pg_retrieve,
+    pg_vectors,
+    pg_write,
+)
 from eval.performance.scale_cases import scale_index, scale_retrieve, scale_vectors  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -338,6 +343,7 @@ CASES: dict[str, Callable[..., dict[str, Any]]] = {
     "pg_compare": pg_compare,
     "pg_write": pg_write,
     "pg_vectors": pg_vectors,
+    "pg_retrieve": pg_retrieve,
     "index_tutorial": index_tutorial,
     "latency_tutorial": latency_tutorial,
     "first_answer_tutorial": first_answer_tutorial,

@@ -6,6 +6,9 @@ a process of its own through ``bench_cases``, which registers them.
   embedded twice): retrieval quality on an eval split or on SciFact, and ``retrieve`` latency.
 - ``pg_write``: a folder index written to the database by the store's write path, with the
   seconds of its steps (rows, keys, HNSW) and the sizes of the tables and indexes.
+- ``pg_retrieve``: ``retrieve`` on a synthetic index of a size as an app process runs it, on
+  the files backend or in the database: p50/p95, statements per question, memory, and the
+  dense side's recall@10 against exact search.
 - ``pg_vectors``: synthetic vectors alone at a size (``synthetic.py``): HNSW build time, index
   size, and for each ``hnsw.ef_search`` recall@10 against exact search and p50/p95 of one
   query at a time, as the store asks it.
@@ -139,7 +142,7 @@ def _sizes(url: str, version: int) -> dict[str, float]:
 
     sizes = {}
     with psycopg.connect(url) as connection:
-        for part in ("documents", "chunks", "words", "postings"):
+        for part in ("documents", "chunks", "words"):  # the words hold the BM25 postings
             name = f"qa.v{version}_{part}"
             table, indexes = connection.execute(
                 "SELECT pg_table_size(%s::regclass), pg_indexes_size(%s::regclass)", (name, name)
@@ -280,3 +283,93 @@ def _search(
     recall = np.mean(shared) / 10
     times = [timed_ms(lambda q=q: top(q)) for q in literals for _ in range(repeats)]
     return {"ef_search": ef, "recall_at_10": round(float(recall), 4), "search": percentiles(times)}
+
+
+def pg_retrieve(
+    index_dir: str,
+    backend: str,
+    questions: list[str],
+    repeats: int,
+    url: str | None = None,
+    corpus_id: str | None = None,
+) -> dict[str, Any]:
+    """``retrieve`` on the synthetic index in ``index_dir`` as an app process runs it, on one
+    backend: ``files`` (the folder read as the scale section reads it) or the database
+    (``url``, ``corpus_id``: the same index written there by ``pg_write``). Warm p50/p95 of
+    the default mode and of each side alone, the process's memory after opening the index and
+    after the searches, the statements sent to the database per question, and the dense
+    side's recall@10 against exact search (FAISS, float32, over the folder's vectors: read
+    last, so that the memory figures are the serving process's alone)."""
+    import faiss
+    import numpy as np
+    import psycopg
+
+    from eval.performance.measure import current_rss_mb
+    from qa.search.question import clean_question
+    from qa.search.retriever import Retriever
+    from qa.service import load_index_encoder
+    from qa.settings import Settings
+    from qa.store.folder import read_index
+    from qa.store.postgres import PostgresStore
+
+    defaults = Settings()
+    settings = defaults.search
+    started = time.perf_counter()
+    if backend == "files":
+        index: Any = read_index(Path(index_dir))
+    else:
+        assert url is not None and corpus_id is not None
+        index = PostgresStore(url, corpus_id).read()
+        if index is None:
+            raise RuntimeError(f"no index {corpus_id!r} in the database: run pg_write first")
+    open_seconds = time.perf_counter() - started
+    opened_mb = current_rss_mb()
+    encoder = load_index_encoder(defaults.index)
+    retriever = Retriever(index, encoder, settings, batch_size=defaults.index.batch_size)
+
+    def retrieve(question: str, mode: str = settings.mode) -> Any:
+        cleaned = clean_question(question, settings.max_question_chars)
+        return retriever.search_batch([cleaned], K, mode)[0]
+
+    for question in questions:  # warm up the model, the connection and the caches
+        retrieve(question)
+    sent = 0
+    execute = psycopg.Cursor.execute
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal sent
+        sent += 1
+        return execute(self, *args, **kwargs)
+
+    psycopg.Cursor.execute = counted  # type: ignore[method-assign]
+    try:
+        for question in questions:
+            retrieve(question)
+    finally:
+        psycopg.Cursor.execute = execute  # type: ignore[method-assign]
+    asked = questions * repeats
+    times = {
+        mode: percentiles([timed_ms(lambda q=q, m=mode: retrieve(q, m)) for q in asked])
+        for mode in dict.fromkeys((settings.mode, "dense", "bm25"))
+    }
+    searched_mb = current_rss_mb()
+    # The dense side as retrieve asks it (its candidates), against exact search.
+    queries = encoder.encode(questions)
+    _, rows = index.dense_search(queries, max(settings.candidates, 3 * K))
+    vectors = read_index(Path(index_dir)).vectors.vectors()
+    exact = faiss.IndexFlatIP(vectors.shape[1])
+    exact.add(vectors)
+    _, truth = exact.search(queries, 10)
+    shared = [len(set(t.tolist()) & set(r[:10].tolist())) for t, r in zip(truth, rows, strict=True)]
+    return {
+        "backend": backend,
+        "size": int(vectors.shape[0]),
+        "mode": settings.mode,
+        "open_seconds": round(open_seconds, 2),
+        "rss_after_open_mb": opened_mb,
+        "rss_after_search_mb": searched_mb,
+        "retrieve": times[settings.mode],
+        "by_mode": times,
+        "statements_per_question": round(sent / len(questions), 2),
+        "dense_recall_at_10": round(float(np.mean(shared)) / 10, 4),
+    }

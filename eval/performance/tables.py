@@ -260,9 +260,12 @@ def _format_scale_vectors(result: dict[str, Any]) -> str:
 def format_postgres_table(result: dict[str, Any]) -> str:
     """Markdown: the files backend and the database side by side, the write path, and HNSW
     by size."""
-    return "\n\n".join(
-        [_format_pg_compare(result), _format_pg_write(result["write"]), _format_pg_hnsw(result)]
-    )
+    parts = [_format_pg_compare(result), _format_pg_write(result["write"])]
+    if result.get("retrieve"):  # results of runs before it was measured lack it
+        parts.append(_format_pg_retrieve(result["retrieve"]))
+    if result.get("vectors"):
+        parts.append(_format_pg_hnsw(result))
+    return "\n\n".join(parts)
 
 
 _PG_LABELS = {"files": "files", "vector": "PostgreSQL, `vector`",
@@ -317,7 +320,7 @@ def _format_pg_write(rows: list[dict[str, Any]]) -> str:
         f"and {first['postings']:,} BM25 postings, one transaction; binary COPY)",
         "",
         "| vectors | rows | keys | HNSW | whole write | chunks: table / HNSW and key "
-        "| postings and key |",
+        "| words and BM25 postings |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
@@ -326,8 +329,39 @@ def _format_pg_write(rows: list[dict[str, Any]]) -> str:
             f"| `{row['vectors']}` | {steps['rows']:,.1f} s | {steps['keys']:,.1f} s "
             f"| {steps['hnsw']:,.1f} s | {row['write_seconds']:,.1f} s "
             f"| {sizes['chunks']:,.0f} / {sizes['chunks indexes']:,.0f} MB "
-            f"| {sizes['postings'] + sizes['postings indexes']:,.0f} MB |"
+            f"| {sizes['words'] + sizes['words indexes']:,.0f} MB |"
         )
+    return "\n".join(lines)
+
+
+def _format_pg_retrieve(sizes: list[dict[str, Any]]) -> str:
+    first = sizes[0]["backends"]["files"]
+    lines = [
+        f"**`retrieve` by size, files and PostgreSQL side by side** (synthetic indexes; "
+        f"{first['retrieve']['n']:,} questions asked one at a time, warm, each backend in "
+        "an app process of its own; dense recall@10 against exact search; memory after the "
+        "searches, the encoder included)",
+        "",
+        "| chunks | backend | hybrid p50 / p95 | dense p50 | BM25 p50 | dense recall@10 "
+        "| statements a question | RSS | written in (HNSW) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in sizes:
+        write = size["write"]
+        for backend, found in size["backends"].items():
+            modes = found["by_mode"]
+            written = (
+                f"{write['write_seconds']:,.1f} s ({write['steps']['hnsw']:,.1f} s)"
+                if backend != "files"
+                else ""
+            )
+            lines.append(
+                f"| {size['size']:,} | {_PG_LABELS[backend]} "
+                f"| {found['retrieve']['p50_ms']:.1f} / {found['retrieve']['p95_ms']:.1f} ms "
+                f"| {modes['dense']['p50_ms']:.1f} ms | {modes['bm25']['p50_ms']:.1f} ms "
+                f"| {found['dense_recall_at_10']:.3f} | {found['statements_per_question']:g} "
+                f"| {found['rss_after_search_mb']:,.0f} MB | {written} |"
+            )
     return "\n".join(lines)
 
 

@@ -143,18 +143,9 @@ class LexicalIndex:
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Scores and row ids of the best ``k`` rows, best first; rows scoring 0 are left out."""
         ids = [self._ids[w] for w in self.words(query) if w in self._ids]
-        if not ids or len(self) == 0:
-            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
-        scores = np.zeros(len(self), dtype=np.float32)
         columns = self._columns
-        for i in ids:  # a word said twice counts twice
-            begin, end = columns.starts[i], columns.starts[i + 1]
-            scores[columns.rows[begin:end]] += columns.scores[begin:end]
-        k = min(k, len(self))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        top = top[scores[top] > 0]
-        return scores[top], top.astype(np.int64)
+        spans = ((columns.starts[i], columns.starts[i + 1]) for i in ids)
+        return best_rows(((columns.rows[a:b], columns.scores[a:b]) for a, b in spans), len(self), k)
 
     def save(self, folder: Path) -> None:
         (folder / "vocabulary.json").write_text(json.dumps(self._vocabulary, ensure_ascii=False))
@@ -211,6 +202,28 @@ class _Columns:
         np.cumsum(df, out=starts[1:])
         scores = (idf[word] * tf / (tf + norm)).astype(np.float32)
         return cls(starts, row.astype(np.int32), scores)
+
+
+def best_rows(
+    postings: Iterable[tuple[np.ndarray, np.ndarray]], n: int, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """BM25 scores and rows of the best ``k`` of ``n`` rows, best first, rows scoring 0 left
+    out: each (rows, scores) column of the question's words, in its order (a word said twice
+    comes twice and counts twice), added up in float32. Shared by the files backend (columns
+    of its arrays) and the PostgreSQL one (columns read from the database), so that both give
+    the same scores and the same order, ties included."""
+    scores = np.zeros(n, dtype=np.float32)
+    added = False
+    for rows, column in postings:
+        scores[rows] += column
+        added = True
+    if not added or n == 0 or k < 1:
+        return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+    k = min(k, n)
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    top = top[scores[top] > 0]
+    return scores[top], top.astype(np.int64)
 
 
 def inverse_document_frequency(df: int | np.ndarray, n: int) -> float | np.ndarray:

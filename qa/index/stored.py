@@ -74,6 +74,10 @@ class StoredIndex:
     def chunk(self, row: int) -> StoredChunk:
         return self.chunks[row]
 
+    def chunk_batch(self, rows: Sequence[int]) -> list[StoredChunk]:
+        """The chunks of ``rows``, in their order."""
+        return [self.chunks[row] for row in rows]
+
     def dense_search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Scores and rows of the ``k`` nearest chunks for each query vector, best first."""
         return self.vectors.search(queries, k)

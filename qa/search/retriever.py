@@ -6,7 +6,8 @@ candidates (dense and BM25, ``candidates`` deep) → fuse → rerank → collaps
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -78,15 +79,29 @@ class Retriever:
         score} maps (empty for the side that ``mode`` leaves out)."""
         if not len(self.index):
             return [({}, {}) for _ in questions]
-        dense: list[dict[int, float]] = [{} for _ in questions]
-        if mode in ("dense", "hybrid"):
-            queries = self.embed(questions) if vectors is None else vectors
-            scores, rows = self.index.dense_search(queries, depth)
-            dense = [_as_map(s, r) for s, r in zip(scores, rows, strict=True)]
-        lexical: list[dict[int, float]] = [{} for _ in questions]
-        if mode in ("bm25", "hybrid"):
-            lexical = [_as_map(*self.index.lexical_search(q, depth)) for q in questions]
-        return list(zip(dense, lexical, strict=True))
+        none: list[dict[int, float]] = [{} for _ in questions]
+
+        def lexical_side() -> list[dict[int, float]]:
+            return [_as_map(*self.index.lexical_search(q, depth)) for q in questions]
+
+        if mode == "bm25":
+            return list(zip(none, lexical_side(), strict=True))
+        if mode == "dense":
+            return list(zip(self._dense_side(questions, depth, vectors), none, strict=True))
+        # Hybrid: BM25 in a thread while the questions are embedded and searched by vector.
+        # The two sides are independent; in a database they are two waits for the server, and
+        # at 1M chunks each takes about as long as the other (docs/SCALING.md).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            lexical = pool.submit(lexical_side)
+            dense = self._dense_side(questions, depth, vectors)
+            return list(zip(dense, lexical.result(), strict=True))
+
+    def _dense_side(
+        self, questions: Sequence[str], depth: int, vectors: np.ndarray | None
+    ) -> list[dict[int, float]]:
+        queries = self.embed(questions) if vectors is None else vectors
+        scores, rows = self.index.dense_search(queries, depth)
+        return [_as_map(s, r) for s, r in zip(scores, rows, strict=True)]
 
     def rank(self, scores: dict[int, float], k: int) -> list[Passage]:
         """The best ``k`` rows as passages. With collapsing on, a row at least half covered by
@@ -95,8 +110,7 @@ class Retriever:
         passages: list[Passage] = []
         shown: dict[str, list[tuple[int, int]]] = defaultdict(list)
         collapse = self.settings.collapse_duplicates
-        for row, score in fusion.ranked(scores):
-            stored = self.index.chunk(row)
+        for score, stored in self._records(fusion.ranked(scores), 2 * k):
             chunk = stored.chunk
             if collapse and covered((chunk.doc_id, chunk.start, chunk.end), shown) >= 0.5:
                 continue
@@ -107,6 +121,18 @@ class Retriever:
             if len(passages) == k:
                 break
         return passages
+
+    def _records(
+        self, ranked: list[tuple[int, float]], window: int
+    ) -> Iterator[tuple[float, StoredChunk]]:
+        """``ranked``'s scores with each row's chunk, read ``window`` rows at a time: one read
+        of the index for the rows a search usually shows (a database backend's round trip),
+        more only when collapsing copies left out too many."""
+        for begin in range(0, len(ranked), window):
+            part = ranked[begin : begin + window]
+            stored = self.index.chunk_batch([row for row, _ in part])
+            for (_, score), chunk in zip(part, stored, strict=True):
+                yield score, chunk
 
     def _passage(self, stored: StoredChunk, score: float, also_in: tuple[Place, ...]) -> Passage:
         chunk = stored.chunk

@@ -49,6 +49,11 @@ class SearchableIndex(Protocol):
 
     def chunk(self, row: int) -> StoredChunk: ...
 
+    def chunk_batch(self, rows: Sequence[int]) -> list[StoredChunk]:
+        """The chunks of ``rows``, in their order: what a search shows, asked for at once (a
+        database backend reads them, and their documents, in one query)."""
+        ...
+
     def lexical_words(self, row: int) -> list[str]:
         """The words BM25 indexed for chunk ``row``, in order (``WordWeights.words`` of its
         text, then of its document's title and its headings)."""

@@ -3,13 +3,13 @@ version's tables with.
 
 Binary COPY sends numbers and vectors as their bytes, where text COPY had each float32 written
 as its shortest decimal (``repr``) and parsed back by the server: at 100k chunks that text was
-most of the load's time. The big tables are encoded in bulk: a posting is a fixed-width record
-(a numpy structured array, one ``tobytes`` for a million of them), and a chunk's vector and
-arrays are slices of arrays encoded once. The format is PostgreSQL's ("COPY", "Binary Format"):
-a signature, then per row a 16-bit field count and each field as a 32-bit length and its bytes,
-then -1; an array is its dimensions and element type followed by length-prefixed elements;
-pgvector's ``vector`` is a 16-bit dimension, 16 unused bits and big-endian float32s, its
-``halfvec`` the same with float16s.
+most of the load's time. The big tables are encoded in bulk: the BM25 postings are two byte
+strings made once (one ``tobytes`` each), a word's postings slices of them, and a chunk's
+vector and arrays are slices of arrays encoded once. The format is PostgreSQL's ("COPY",
+"Binary Format"): a signature, then per row a 16-bit field count and each field as a 32-bit
+length and its bytes, then -1; an array is its dimensions and element type followed by
+length-prefixed elements; pgvector's ``vector`` is a 16-bit dimension, 16 unused bits and
+big-endian float32s, its ``halfvec`` the same with float16s.
 """
 
 from __future__ import annotations
@@ -78,20 +78,11 @@ def arrays(values: np.ndarray, offsets: np.ndarray, oid: int) -> list[bytes]:
     return found
 
 
-def postings(word: np.ndarray, row_of: np.ndarray, score: np.ndarray) -> Iterator[bytes]:
-    """Rows (word int4, row int4, score float4), ``BLOCK_ROWS`` at a time, each block one
-    buffer."""
-    layout = [("fields", ">i2"), ("l1", ">i4"), ("word", ">i4"), ("l2", ">i4"),
-              ("row", ">i4"), ("l3", ">i4"), ("score", ">f4")]  # fmt: skip
-    for begin in range(0, len(word), BLOCK_ROWS * 20):
-        end = min(begin + BLOCK_ROWS * 20, len(word))
-        block = np.empty(end - begin, dtype=layout)
-        block["fields"] = 3
-        block["l1"] = block["l2"] = block["l3"] = 4
-        block["word"] = word[begin:end]
-        block["row"] = row_of[begin:end]
-        block["score"] = score[begin:end]
-        yield block.tobytes()
+def column_bytes(rows: np.ndarray, scores: np.ndarray) -> tuple[bytes, bytes]:
+    """BM25 postings as the ``words`` table's byte strings hold them (``pg_schema``): rows as
+    little-endian int32, scores as little-endian float32; word ``i``'s are the slices of its
+    postings (4 bytes each)."""
+    return rows.astype("<i4").tobytes(), scores.astype("<f4").tobytes()
 
 
 def blocks(rows: Iterable[bytes], size: int = BLOCK_ROWS) -> Iterator[bytes]:

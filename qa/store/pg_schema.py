@@ -5,12 +5,22 @@ Schema ``qa``, shared by every corpus of the database::
     qa.schema_version     one row: the number of the last migration applied
     qa.corpora            corpus_id → its live version (NULL: none)
     qa.versions           one row per version: its corpus, record format, manifest, files,
-                          whether it was set aside as damaged
+                          whether it was set aside as damaged, the layout of its tables
     qa.v<N>_documents     version N's documents: row, doc_id, record (JSON text)
     qa.v<N>_chunks        row, record (JSON text), embedding vector(d) (HNSW, inner product),
                           BM25 word ids, the duplicate search's samples
-    qa.v<N>_words         BM25's vocabulary: id, word, document frequency
-    qa.v<N>_postings      BM25 score of each (word, row) pair, as the files backend computes it
+    qa.v<N>_words         BM25's vocabulary: id, word, document frequency, and the word's
+                          postings (its column of the files backend's BM25 scores: rows as
+                          int32, scores as float32, little-endian bytes)
+
+Layout 1 (schema 1) kept the postings in a table of their own, ``qa.v<N>_postings``, one row
+per (word, row) pair, summed by a join: at 100k chunks 44 bytes a posting, 31 more in its key,
+and a question's BM25 a hash aggregate of every posting of its words (31 ms p50, where the
+files backend adds numpy columns in 1.7). Layout 2 stores each word's column as two byte
+strings in its row of ``words``, read in one statement for the question's words and added up
+as the files backend adds them (``qa.index.lexical.best_rows``): 8 bytes a posting, the same
+scores and order. Versions of layout 1 are still read (a reader cannot rewrite them); the next
+write of the corpus is in layout 2.
 
 A version's tables are written in the transaction that makes it live, so they are complete
 or absent; a version is the database's twin of the folder store's ``v-…`` folder, and
@@ -30,7 +40,9 @@ if TYPE_CHECKING:
     from psycopg import sql
 
 SCHEMA = "qa"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# The layout of the version tables written now (``qa.versions.layout``; see above).
+LAYOUT = 2
 # A 32-bit key space of this program's advisory locks, beside the corpus's hash (the second
 # key); the first lock of the space (0) guards the migrations.
 LOCK_SPACE = 0x7161  # "qa"
@@ -46,17 +58,24 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         " format integer NOT NULL, manifest text NOT NULL, file_stats text NOT NULL,"
         " broken boolean NOT NULL DEFAULT false, created timestamptz NOT NULL DEFAULT now())",
     ),
+    2: ("ALTER TABLE qa.versions ADD COLUMN layout integer NOT NULL DEFAULT 1",),
 }
 
 
 def table(version: int, part: str) -> sql.Identifier:
-    """The table ``qa.v<version>_<part>`` (documents, chunks, words, postings)."""
+    """The table ``qa.v<version>_<part>`` (documents, chunks, words; postings in layout 1)."""
     from psycopg import sql
 
     return sql.Identifier(SCHEMA, f"v{int(version)}_{part}")
 
 
-PARTS = ("documents", "chunks", "words", "postings")
+PARTS = ("documents", "chunks", "words")
+LEGACY_PARTS = ("postings",)  # layout 1's
+
+
+def parts(layout: int) -> tuple[str, ...]:
+    """The tables of a version of ``layout``."""
+    return PARTS + LEGACY_PARTS if layout < 2 else PARTS
 
 
 def installed_version(cursor: psycopg.Cursor[Any]) -> int | None:
@@ -134,24 +153,27 @@ def _ensure_vector(cursor: psycopg.Cursor[Any]) -> None:
 def create_version(
     cursor: psycopg.Cursor[Any], version: int, dimension: int, vectors: str = "vector"
 ) -> None:
-    """The empty tables of ``version``, its vectors of ``dimension`` as pgvector's ``vectors``
-    type (``vector`` or ``halfvec``). Their keys come after the rows (``add_keys``):
-    one sorted build of each index instead of an insert into it per row."""
+    """The empty tables of ``version`` (in ``LAYOUT``), its vectors of ``dimension`` as
+    pgvector's ``vectors`` type (``vector`` or ``halfvec``). Their keys come after the rows
+    (``add_keys``): one sorted build of each index instead of an insert into it per row."""
     from psycopg import sql
 
     if vectors not in VECTOR_OPS:
         raise ValueError(f"vectors must be one of {', '.join(VECTOR_OPS)}, not {vectors!r}")
-    statements = {
-        "documents": "CREATE TABLE {} (row integer NOT NULL, doc_id text NOT NULL,"
-        " record text NOT NULL)",
-        "chunks": "CREATE TABLE {} (row integer NOT NULL, record text NOT NULL,"
-        f" embedding {vectors}({int(dimension)}) NOT NULL, words integer[] NOT NULL,"
-        " samples bigint[] NOT NULL)",
-        "words": "CREATE TABLE {} (id integer NOT NULL, word text NOT NULL, df integer NOT NULL)",
-        "postings": "CREATE TABLE {} (word integer NOT NULL, row integer NOT NULL,"
-        " score real NOT NULL)",
-    }
-    for part, statement in statements.items():
+    statements = [
+        ("documents", "CREATE TABLE {} (row integer NOT NULL, doc_id text NOT NULL,"
+         " record text NOT NULL)"),
+        ("chunks", "CREATE TABLE {} (row integer NOT NULL, record text NOT NULL,"
+         f" embedding {vectors}({int(dimension)}) NOT NULL, words integer[] NOT NULL,"
+         " samples bigint[] NOT NULL)"),
+        ("words", "CREATE TABLE {} (id integer NOT NULL, word text NOT NULL, df integer NOT NULL,"
+         " posting_rows bytea NOT NULL, posting_scores bytea NOT NULL)"),
+        # The postings out of line and uncompressed: read whole, never decompressed (a float32
+        # column hardly compresses).
+        ("words", "ALTER TABLE {} ALTER COLUMN posting_rows SET STORAGE EXTERNAL,"
+         " ALTER COLUMN posting_scores SET STORAGE EXTERNAL"),
+    ]  # fmt: skip
+    for part, statement in statements:
         cursor.execute(sql.SQL(statement).format(table(version, part)))  # type: ignore[arg-type]
 
 
@@ -161,13 +183,12 @@ KEYS = {
     "documents": ("PRIMARY KEY (row)", "UNIQUE (doc_id)"),
     "chunks": ("PRIMARY KEY (row)",),
     "words": ("PRIMARY KEY (id)", "UNIQUE (word)"),
-    "postings": ("PRIMARY KEY (word, row) INCLUDE (score)",),
 }
 
 
 def add_keys(cursor: psycopg.Cursor[Any], version: int) -> None:
     """The keys of ``version``'s tables, once their rows are in, and the planner's statistics
-    of the tables the BM25 join reads."""
+    of the table the BM25 query reads."""
     from psycopg import sql
 
     for part, keys in KEYS.items():
@@ -175,8 +196,7 @@ def add_keys(cursor: psycopg.Cursor[Any], version: int) -> None:
             cursor.execute(
                 sql.SQL("ALTER TABLE {} ADD " + key).format(table(version, part))  # type: ignore[arg-type]
             )
-    for part in ("words", "postings"):
-        cursor.execute(sql.SQL("ANALYZE {}").format(table(version, part)))
+    cursor.execute(sql.SQL("ANALYZE {}").format(table(version, "words")))
 
 
 def index_vectors(
@@ -212,14 +232,14 @@ def vector_type(cursor: psycopg.Cursor[Any], version: int) -> str:
 def drop_version(cursor: psycopg.Cursor[Any], version: int) -> None:
     from psycopg import sql
 
-    for part in PARTS:
+    for part in PARTS + LEGACY_PARTS:
         cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table(version, part)))
     cursor.execute("DELETE FROM qa.versions WHERE version = %s", (version,))
 
 
-def missing_tables(cursor: psycopg.Cursor[Any], version: int) -> list[str]:
-    """The tables of ``version`` that are not in the database."""
-    names = [f"{SCHEMA}.v{int(version)}_{part}" for part in PARTS]
+def missing_tables(cursor: psycopg.Cursor[Any], version: int, layout: int = LAYOUT) -> list[str]:
+    """The tables of ``version`` (of ``layout``) that are not in the database."""
+    names = [f"{SCHEMA}.v{int(version)}_{part}" for part in parts(layout)]
     cursor.execute(
         "SELECT name FROM unnest(%s::text[]) name WHERE to_regclass(name) IS NULL", (names,)
     )

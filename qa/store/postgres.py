@@ -93,13 +93,13 @@ class PostgresStore:
             if pg_schema.installed_version(cursor) is None:
                 return None
             cursor.execute(
-                "SELECT v.version, v.format, v.manifest, v.file_stats FROM qa.corpora c "
+                "SELECT v.version, v.format, v.manifest, v.file_stats, v.layout FROM qa.corpora c "
                 "JOIN qa.versions v ON v.version = c.live WHERE c.corpus_id = %s",
                 (self.corpus_id,),
             )
             found = cursor.fetchone()
             if found is not None:
-                missing = pg_schema.missing_tables(cursor, found[0])
+                missing = pg_schema.missing_tables(cursor, found[0], found[4])
                 if missing:
                     raise IndexCorruptError(f"tables of the live version are missing: {missing}")
                 return (*found, pg_schema.vector_type(cursor, found[0]))
@@ -108,7 +108,7 @@ class PostgresStore:
         found = self._db.run(live)
         if found is None:
             return None
-        version, format_, manifest, files, vectors = found
+        version, format_, manifest, files, layout, vectors = found
         if format_ != FORMAT_VERSION:
             raise IndexFormatError(
                 f"it is in index format {format_!r}; this version of the program reads format "
@@ -119,7 +119,7 @@ class PostgresStore:
             stats = {str(d): FileStat(int(s), int(m)) for d, s, m in json.loads(files)}
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise IndexCorruptError(f"malformed manifest in the database: {exc}") from exc
-        return PostgresIndex(self._db, int(version), parsed, stats, vectors)
+        return PostgresIndex(self._db, int(version), parsed, stats, vectors, int(layout))
 
     def write(self, index: StoredIndex) -> None:
         import psycopg
@@ -153,11 +153,12 @@ class PostgresStore:
         previous = cursor.fetchone()[0]  # type: ignore[index]
         files = [[d, s.size, s.mtime_ns] for d, s in index.file_stats.items()]
         cursor.execute(
-            "INSERT INTO qa.versions (corpus_id, format, manifest, file_stats) "
-            "VALUES (%s, %s, %s, %s) RETURNING version",
+            "INSERT INTO qa.versions (corpus_id, format, layout, manifest, file_stats) "
+            "VALUES (%s, %s, %s, %s, %s) RETURNING version",
             (
                 self.corpus_id,
                 FORMAT_VERSION,
+                pg_schema.LAYOUT,
                 json.dumps(index.manifest.to_json(), ensure_ascii=False),
                 json.dumps(files, ensure_ascii=False),
             ),
@@ -294,14 +295,22 @@ def _copy_rows(cursor: psycopg.Cursor[Any], version: int, index: StoredIndex, ve
     )
     copy("documents", "row, doc_id, record", pg_copy.blocks(documents))
     copy("chunks", "row, record, embedding, words, samples", _chunk_rows(index, vectors))
-    word, row_of, score = index.lexical.postings()
-    df = np.bincount(word, minlength=len(index.lexical.vocabulary)).tolist()
+    word, row_of, score = index.lexical.postings()  # by word, then row
+    counts = np.bincount(word, minlength=len(index.lexical.vocabulary))
+    starts = np.concatenate([[0], np.cumsum(counts)]).tolist()
+    rows, scores = pg_copy.column_bytes(row_of, score)
+    df = counts.tolist()
     words = (
-        pg_copy.row(pg_copy.int4(i), pg_copy.text(text), pg_copy.int4(df[i]))
+        pg_copy.row(
+            pg_copy.int4(i),
+            pg_copy.text(text),
+            pg_copy.int4(df[i]),
+            pg_copy.field(rows[4 * starts[i] : 4 * starts[i + 1]]),
+            pg_copy.field(scores[4 * starts[i] : 4 * starts[i + 1]]),
+        )
         for i, text in enumerate(index.lexical.vocabulary)
     )
-    copy("words", "id, word, df", pg_copy.blocks(words))
-    copy("postings", "word, row, score", pg_copy.postings(word, row_of, score))
+    copy("words", "id, word, df, posting_rows, posting_scores", pg_copy.blocks(words))
 
 
 def _chunk_rows(index: StoredIndex, vectors: str) -> Iterator[bytes]:

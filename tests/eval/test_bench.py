@@ -212,3 +212,19 @@ def test_postgres_bench_times_the_write_path_and_hnsw_in_both_vector_types(smoke
         # On vectors shaped like real embeddings, HNSW must find nearly all of the exact top 10.
         assert build["searches"][-1]["recall_at_10"] >= 0.9
     assert "**HNSW in PostgreSQL by size**" in stdout and "**Writing an index" in stdout
+
+
+def test_postgres_bench_times_retrieve_at_a_size_on_both_backends(smoke_results):
+    out, stdout = smoke_results
+    result = json.loads((out / "bench-postgres.json").read_text())
+    (size,) = result["retrieve"]
+    assert size["size"] == postgres.SMOKE_RETRIEVE_SIZES[0]
+    assert set(size["backends"]) == {"files", "halfvec"}
+    for backend, found in size["backends"].items():
+        assert found["size"] == size["size"] and found["mode"] == "hybrid"
+        assert set(found["by_mode"]) == {"hybrid", "dense", "bm25"}
+        assert found["retrieve"]["n"] == postgres.SMOKE_QUESTIONS
+        assert found["dense_recall_at_10"] >= 0.9 and found["rss_after_search_mb"] > 0
+        # the database: the dense search, the BM25 postings, the records shown
+        assert found["statements_per_question"] == (0 if backend == "files" else 3)
+    assert "**`retrieve` by size, files and PostgreSQL side by side**" in stdout

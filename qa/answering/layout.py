@@ -88,7 +88,6 @@ _STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 MIN_WORD_ROWS = 4
 _TERM_CHARS = re.compile(r"^-{1,2}\w|[(){}<>\[\]=]|\w[._]\w|^[A-Z0-9_]{3,}$")
 _FINAL = re.compile(r"[.!?:;,]['\"”’)\]]*$")
-_SENTENCE_END = re.compile(r"[.!?:]['\"”’)\]]*$")
 
 
 @dataclass(frozen=True)
@@ -238,17 +237,6 @@ def layout(text: str, section: str | None = None, title: str | None = None) -> l
     return _group(lines, kinds, continued)
 
 
-def runs_on(line: str, following: str) -> bool:
-    """Whether ``line`` stops mid-sentence and ``following`` carries the sentence on, as a PDF's
-    bullet runs on at the margin ("• Any file whose name matches will be given this" over "MIME
-    type (subject to …)."): no end mark, and the next line starts in lower case or the line
-    ends on a word no sentence ends on ("this", "the", "of")."""
-    if _SENTENCE_END.search(line) or looks_like_heading(line):
-        return False  # "1. Introduction" over its first paragraph is a heading, not a run-on
-    words = line.split()
-    return following[:1].islower() or (bool(words) and words[-1].lower() in _STOPWORDS)
-
-
 def _previous(lines: list[_Line | None], i: int) -> tuple[_Line | None, bool]:
     """The nearest non-blank line before ``i``, and whether a blank line separates them."""
     blank = False
@@ -285,7 +273,7 @@ def _kind(
         return "item"
     if kind_before in ("item", "code", "comment") and before is not None and not blank:
         # A continuation: deeper than the item, or more code.
-        if kind_before == "item" and (line.indent > before.indent or runs_on(before.text, text)):
+        if kind_before == "item" and line.indent > before.indent:
             return "item"
         if kind_before in ("code", "comment") and (
             looks_like_code(text) or (line.indent >= before.indent and not looks_like_prose(text))

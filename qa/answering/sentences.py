@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa.answering.layout import Block, BlockKind, layout, runs_on
+from qa.answering.layout import Block, BlockKind, layout
 from qa.answering.wording import has_verb, is_signpost, refers_back
 from qa.types import Passage
 
@@ -152,13 +152,7 @@ def split_prose(text: str) -> list[tuple[int, int]]:
         for line, following in zip(lines, lines[1:], strict=False):
             at += len(line) + 1
             short = len(line.strip()) < SHORT_LINE * longest
-            capital = following.strip()[:1].isupper()
-            if (
-                short
-                and capital
-                and not _FINAL.search(line.rstrip())
-                and not runs_on(line, following.strip())
-            ):
+            if short and following.strip()[:1].isupper() and not _FINAL.search(line.rstrip()):
                 breaks.append(at - 1)
     spans = []
     begin = 0

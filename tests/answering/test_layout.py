@@ -99,26 +99,6 @@ def test_wrapped_lines_form_one_paragraph_and_items_stand_alone():
     assert found[2][1].endswith("onto a second line")
 
 
-def test_an_item_runs_on_at_the_margin_until_its_sentence_ends():
-    # A PDF's bullet wraps without indentation: the line stops mid-sentence ("given this").
-    text = (
-        "• glob elements have a pattern attribute. Any file whose name matches this pattern will be"
-        " given this\n"
-        "MIME type (subject to conflicting rules in other files, of course). The default weight"
-        " is 50.\n"
-        "1. Introduction\n"
-        "bzip2 compresses files.\n"
-        "- a finished item.\n"
-        "The next paragraph.\n"
-    )
-    found = kinds(text)
-    assert found[0][0] == "item" and found[0][1].endswith("The default weight is 50.")
-    assert found[1] == ("item", "1. Introduction")  # a heading is not run on
-    assert found[2][0] == "prose"
-    assert found[3] == ("item", "- a finished item.")
-    assert found[4] == ("prose", "The next paragraph.")
-
-
 def test_a_myst_tab_holds_prose_and_its_own_code_fence():
     text = (
         "````{tab} Linux\n```\n~/.cache/pip\n```\n\npip will also respect `XDG_CACHE_HOME`.\n"

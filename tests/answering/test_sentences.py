@@ -281,18 +281,3 @@ def test_join_hyphenated_moves_the_rest_of_the_word_up_keeping_offsets_and_inden
         "    word, a direc\u2010\n    tory\n"  # moving "tory" up would leave a blank line
     )
     assert len(joined) == len(text)
-
-
-def test_a_line_ending_on_a_word_no_sentence_ends_on_runs_on():
-    text = (
-        "• glob elements have a pattern attribute. Any file whose name matches this pattern will be"
-        " given this\n"
-        "MIME type (subject to conflicting rules in other files, of course). The default weight"
-        " value is 50, and the maximum is 100.\n"
-    )
-    found = [c.sentence.text for c in candidates([passage(text)])]
-    assert found[0] == (
-        "Any file whose name matches this pattern will be given this\n"
-        "MIME type (subject to conflicting rules in other files, of course)."
-    )
-    assert found[1] == "The default weight value is 50, and the maximum is 100."

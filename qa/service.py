@@ -57,8 +57,9 @@ from qa.store.sync import open_index
 from qa.types import Answer, Document, Draft, PageView, Passage, Place, SkippedFile, Turn
 
 T = TypeVar("T")
-# Example questions come from the first documents by doc_id; 5,183 SciFact abstracts read whole
-# took 0.48 s on the files store, a remote database far longer.
+# Example questions come from the first documents by doc_id, not from every chunk and document
+# record (5,183 SciFact abstracts read whole: 0.48 s on the files store; a database sends each
+# record over its connection).
 EXAMPLE_DOCUMENTS = 200
 RENDER_SECONDS = 20.0  # the most a PDF page may take to render for the viewer
 # How often, at most, a QA asks its store whether another process switched to a new version:

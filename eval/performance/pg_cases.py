@@ -74,14 +74,11 @@ def pg_compare(
 def _split_quality(qa: Any, question_set: str) -> dict[str, float | None]:
     """Hit@5, MRR@10 and nDCG@10 of ``qa``'s default search on the set's test split, scored
     as ``qa eval`` scores them."""
-    from eval.quality.questions import QUESTION_SETS, load_questions
+    from eval.quality.questions import QUESTION_SETS
     from eval.quality.run import K as EVAL_K
     from eval.quality.run import places, score
-    from qa.ingest import read_corpus
 
-    chosen = QUESTION_SETS[question_set]
-    documents, _ = read_corpus(chosen.corpus)
-    questions = load_questions({d.doc_id: d for d in documents}, "test", chosen.questions)
+    questions = QUESTION_SETS[question_set].load("test")
     texts = [q.question for q in questions]
     ranked = [[places(p) for p in found] for found in qa.retrieve_batch(texts, k=EVAL_K)]
     scores, _ = score(questions, ranked, None)

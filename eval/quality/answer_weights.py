@@ -24,9 +24,8 @@ import numpy as np
 
 from eval import RESULTS
 from eval.quality.metrics import contains_answer
-from eval.quality.questions import QUESTION_SETS, load_questions
+from eval.quality.questions import QUESTION_SETS
 from qa.answering.extractive import ExtractiveAnswerer
-from qa.ingest import read_corpus
 from qa.service import QA
 from qa.settings import AnswerSettings
 
@@ -60,9 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sets = {}
     with tempfile.TemporaryDirectory(prefix="qa-answer-weights-") as work:
         for name, question_set in QUESTION_SETS.items():
-            documents, _ = read_corpus(question_set.corpus)
-            by_id = {d.doc_id: d for d in documents}
-            questions = load_questions(by_id, "dev", question_set.questions)
+            questions = question_set.load("dev")
             qa = QA(question_set.corpus, Path(work) / name, progress=False)
             qa.index()
             texts = [q.question for q in questions]

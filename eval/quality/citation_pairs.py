@@ -29,9 +29,8 @@ import numpy as np
 from tqdm import tqdm
 
 from eval import RESULTS
-from eval.quality.questions import QUESTION_SETS, load_questions
+from eval.quality.questions import QUESTION_SETS
 from qa.answering.citation_check import CitationChecker
-from qa.ingest import read_corpus
 from qa.paths import qa_home
 from qa.service import QA
 from qa.types import Chunk, Passage
@@ -86,8 +85,7 @@ def measured_pairs() -> list[Pair]:
     pairs: list[Pair] = []
     for name in SETS:
         question_set = QUESTION_SETS[name]
-        documents, _ = read_corpus(question_set.corpus)
-        questions = load_questions({d.doc_id: d for d in documents}, None, question_set.questions)
+        questions = question_set.load()
         qa = QA(question_set.corpus, qa_home() / "citation-check" / name, progress=False)
         qa.index()
         index = qa.retriever.index

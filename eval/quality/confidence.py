@@ -24,9 +24,8 @@ from tqdm import tqdm
 
 from eval import RESULTS
 from eval.chart import refusal_chart
-from eval.quality.questions import QUESTION_SETS, load_questions
+from eval.quality.questions import QUESTION_SETS
 from qa.answering.confidence import FEATURES, MODEL, ConfidenceModel, load_model
-from qa.ingest import read_corpus
 from qa.paths import qa_home
 from qa.service import QA
 from qa.types import Evidence
@@ -44,8 +43,7 @@ def answered(split: str) -> tuple[np.ndarray, np.ndarray]:
     rows, labels = [], []
     for name in SETS:
         question_set = QUESTION_SETS[name]
-        documents, _ = read_corpus(question_set.corpus)
-        questions = load_questions({d.doc_id: d for d in documents}, split, question_set.questions)
+        questions = question_set.load(split)
         qa = QA(question_set.corpus, qa_home() / "confidence" / name, progress=False)
         qa.index()
         floor = qa.settings.answer.min_answer_similarity

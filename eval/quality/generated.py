@@ -27,9 +27,8 @@ from tqdm import tqdm
 
 from eval import RESULTS
 from eval.quality.metrics import contains_answer
-from eval.quality.questions import QUESTION_SETS, SPLITS, load_questions
+from eval.quality.questions import QUESTION_SETS, SPLITS
 from qa.answering.generated import FALLBACK
-from qa.ingest import read_corpus
 from qa.paths import qa_home
 from qa.service import QA
 from qa.types import Answer
@@ -65,9 +64,7 @@ def compare(
     """Both answers to the first ``limit`` questions of ``set_name``'s ``split``, scored side
     by side (the module doc); the index is kept in ``QA_HOME/generated-eval/<set>``."""
     question_set = QUESTION_SETS[set_name]
-    documents, _ = read_corpus(question_set.corpus)
-    questions = load_questions({d.doc_id: d for d in documents}, split, question_set.questions)
-    questions = questions[:limit]
+    questions = question_set.load(split)[:limit]
     index_dir = qa_home() / "generated-eval" / set_name
     extractive = QA(question_set.corpus, index_dir, progress=False)
     extractive.index()

@@ -16,12 +16,13 @@ found by reading the documents; finding any of them counts as finding the quote.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from eval.quality.metrics import Span
 from qa.index.dedup import fold
+from qa.ingest import read_corpus
 from qa.paths import DEFAULT_CORPUS
 from qa.types import Document
 
@@ -38,6 +39,19 @@ class QuestionSet:
     name: str
     corpus: Path
     questions: Path
+
+    def load(
+        self, split: str | None = None, documents: Sequence[Document] | None = None
+    ) -> list[Question]:
+        """The questions of ``split`` (all when None), their quotes located in ``documents``
+        (by default the set's corpus, read now), in file order.
+
+        Raises:
+            ValueError: A line is malformed, or a quote is not in its document.
+        """
+        if documents is None:
+            documents, _ = read_corpus(self.corpus)
+        return load_questions({d.doc_id: d for d in documents}, split, self.questions)
 
 
 QUESTION_SETS = {

@@ -28,9 +28,8 @@ from tqdm import tqdm
 from eval import RESULTS
 from eval.quality import beir
 from eval.quality.metrics import Span, covers
-from eval.quality.questions import QUESTION_SETS, load_questions
+from eval.quality.questions import QUESTION_SETS
 from eval.quality.rerank_features import FEATURES, Question, features
-from qa.ingest import read_corpus
 from qa.paths import qa_home
 from qa.search import fusion
 from qa.search.retriever import fuse
@@ -55,8 +54,7 @@ class Table:
 def question_set_table(name: str, split: str) -> Table:
     """The candidates of the answerable questions of a question set's split."""
     question_set = QUESTION_SETS[name]
-    documents, _ = read_corpus(question_set.corpus)
-    questions = load_questions({d.doc_id: d for d in documents}, split, question_set.questions)
+    questions = question_set.load(split)
     asked = [q for q in questions if q.answerable]
     qa = QA(question_set.corpus, qa_home() / "rerank-study" / name, progress=False)
 

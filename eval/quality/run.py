@@ -47,7 +47,7 @@ from eval.quality.metrics import (
     reciprocal_rank,
     relevance,
 )
-from eval.quality.questions import QUESTION_SETS, SPLITS, Question, load_questions
+from eval.quality.questions import QUESTION_SETS, SPLITS, Question
 from qa.answering.answer_types import question_type
 from qa.ingest import read_corpus
 from qa.paths import corpus_key
@@ -302,8 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     question_set = QUESTION_SETS[args.set]
     corpus = args.corpus or question_set.corpus
 
-    documents, _ = read_corpus(corpus)
-    questions = load_questions({d.doc_id: d for d in documents}, args.split, question_set.questions)
+    documents, _ = read_corpus(corpus)  # read here: --corpus may differ, the baseline searches them
+    questions = question_set.load(args.split, documents)
     names = args.config or list(CONFIGS)
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as work:

@@ -9,7 +9,7 @@ import pytest
 
 from eval.chart import beir_chart, questions_chart
 from eval.quality.metrics import Span
-from eval.quality.questions import QUESTIONS, SPLITS, Question, load_questions
+from eval.quality.questions import QUESTION_SETS, QUESTIONS, SPLITS, Question, load_questions
 from eval.quality.run import breakdown, merged, places, refusal_sweep, score
 from qa.ingest import read_corpus
 from qa.paths import DEFAULT_CORPUS
@@ -50,6 +50,12 @@ def test_every_quote_is_found_in_its_document(documents):
         for quote_places in q.gold:
             first = quote_places[0]
             assert documents[first.doc_id].text[first.start : first.end]
+
+
+def test_a_question_set_loads_its_questions_from_its_own_corpus(documents):
+    basra = QUESTION_SETS["basra"]
+    assert basra.load("dev") == load_questions(documents, "dev")
+    assert basra.load(documents=list(documents.values())) == load_questions(documents)
 
 
 def test_article_quotes_also_locate_their_copy_in_001(documents):

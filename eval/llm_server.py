@@ -30,6 +30,8 @@ from pathlib import Path
 
 import httpx
 
+from eval.processes import stop
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PYTHON = ROOT / ".venv-llm" / "bin" / "python"
 GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -130,12 +132,7 @@ def llm_server(port: int | None = None, threads: int = 2) -> Iterator[str]:
                 time.sleep(0.5)
             yield url
         finally:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server, timeout=10)
 
 
 def record(folder: Path) -> None:

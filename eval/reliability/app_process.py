@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eval import ROOT  # noqa: E402
+from eval.processes import stop
 
 
 class AppStartError(RuntimeError):
@@ -61,11 +62,7 @@ def app_process(
             time.sleep(0.5)
         yield AppProcess(url, server.pid)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, timeout=20)
 
 
 def free_port() -> int:

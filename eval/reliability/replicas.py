@@ -48,6 +48,7 @@ from typing import Any
 
 from eval import ROOT
 from eval.postgres_server import postgres_server
+from eval.processes import stop
 from eval.reliability.app_process import AppStartError, app_answers
 from eval.reliability.load import (
     TIMEOUT,
@@ -164,13 +165,7 @@ def running_replicas(
                 time.sleep(0.5)
         yield replicas
     finally:
-        for replica in replicas:
-            replica.process.terminate()
-        for replica in replicas:
-            try:
-                replica.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                replica.process.kill()
+        stop(*(replica.process for replica in replicas), timeout=20)
 
 
 def nginx_config(ports: list[int], listen: int, folder: Path) -> str:
@@ -251,11 +246,7 @@ def running_nginx(ports: list[int], folder: Path) -> Iterator[str]:
             time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, timeout=10)
         log.close()
 
 

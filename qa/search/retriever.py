@@ -45,6 +45,13 @@ class Retriever:
         self.settings = settings
         self.batch_size = batch_size
         self.reranker: Reranker = RERANKERS[settings.reranker]()
+        # Runs hybrid search's BM25 side beside the dense one. One pool per Retriever, not one
+        # per question: it starts no thread until a search asks for one, then keeps it for the
+        # next; only when several threads search at once does it start more (up to its default
+        # cap, min(32, cores + 4)), so they still run side by side. When the Retriever is
+        # dropped (QA loads a new index) the pool goes with it and its idle threads exit; at
+        # interpreter exit they are stopped and joined.
+        self._lexical_pool = ThreadPoolExecutor(thread_name_prefix="qa-bm25")
 
     def embed(self, questions: Sequence[str]) -> np.ndarray:
         """The questions' vectors, to pass to ``search_batch`` (and to an answerer)."""
@@ -91,10 +98,9 @@ class Retriever:
         # Hybrid: BM25 in a thread while the questions are embedded and searched by vector.
         # The two sides are independent; in a database they are two waits for the server, and
         # at 1M chunks each takes about as long as the other (docs/SCALING.md).
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            lexical = pool.submit(lexical_side)
-            dense = self._dense_side(questions, depth, vectors)
-            return list(zip(dense, lexical.result(), strict=True))
+        lexical = self._lexical_pool.submit(lexical_side)
+        dense = self._dense_side(questions, depth, vectors)
+        return list(zip(dense, lexical.result(), strict=True))
 
     def _dense_side(
         self, questions: Sequence[str], depth: int, vectors: np.ndarray | None

@@ -17,7 +17,10 @@ Question types, from the wording (the first rule that matches wins):
 - **yes-no**: "is / does / can / should / may … ?" → a verdict: a sentence that says yes or no
   in so many words (a negation, "must", "should", "only", "recommended", "deprecated",
   "guaranteed" …), not one that only names the topic;
-- **other**: the rest ("why", "how did …").
+- **why**: "why …", "what is the reason / purpose / motive …" → a reason: a sentence that
+  gives one in so many words ("because", "so that", "in order to", "aimed at", "in exchange
+  for", "due to" …);
+- **other**: the rest ("how did …").
 
 A sentence *holds* the expected kind when it has one that the question does not already say:
 "Who supplied the backstory?" is not answered by "Sadr" when the question names Sadr.
@@ -28,8 +31,12 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
-QuestionType = Literal["who", "when", "where", "how-many", "how-to", "what", "yes-no", "other"]
-AnswerType = Literal["name", "date", "place", "quantity", "value", "procedure", "verdict", "any"]
+QuestionType = Literal[
+    "who", "when", "where", "how-many", "how-to", "why", "what", "yes-no", "other"
+]
+AnswerType = Literal[
+    "name", "date", "place", "quantity", "value", "procedure", "verdict", "reason", "any"
+]
 QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
 
 _HOW_TO = re.compile(
@@ -73,6 +80,12 @@ _WHO = re.compile(
     rf"|^besides [^,]+, who\b|^name the [^.?]*? who\b"
     rf"|\b(?:which|what|name the) {_MODIFIERS}{_PERSON_NOUNS}\b"
 )
+_WHY = re.compile(
+    r"^why\b|\bwhy (?:did|does|do|is|was|were|are|would|should|has|had|have|can|could|will"
+    r"|doesn['’]t|don['’]t|didn['’]t|isn['’]t|aren['’]t|wasn['’]t|won['’]t|can['’]t)\b"
+    r"|\b(?:what|which) (?:is|was|are|were) (?:the|their|his|her|its) (?:main |real )?"
+    r"(?:reasons?|motives?|motivation|purpose|rationale|cause)\b|\bfor what reason\b"
+)
 _WHAT = re.compile(r"\b(?:what|which|name the)\b")
 _YES_NO = re.compile(
     r"^(?:is|are|was|were|do|does|did|can|could|may|might|must|should|shall|will|would|has"
@@ -86,6 +99,11 @@ _VALUE = re.compile(
     # What a program or a function outputs: "What does console.assert print ...?"
     r"|\bwhat (?:does|do|will|would) (?:[\w'’.()-]+ ){1,4}(?:print|output|display|emit"
     r"|log|write)s?\b"
+)
+
+# "What does X do / mean / stand for?": a description of X, whatever X is called.
+_DESCRIPTION = re.compile(
+    r"^what (?:does|do|did) .+ (?:do|does|mean|means|stand for|represent|control)\??$"
 )
 
 _MONTHS = (
@@ -142,6 +160,14 @@ _VERDICT = re.compile(
     r"|prohibited|supported|unsupported|safe|unsafe|avoid)\b",
     re.IGNORECASE,
 )
+# A reason given in so many words: "because ...", "so that ...", "an operation aimed at ...".
+_REASON = re.compile(
+    r"\b(?:because|since|due to|owing to|thanks to|in order to|so as to|so that|aimed at"
+    r"|intended to|meant to|designed to|in exchange for|in response to|in retaliation for"
+    r"|the reason|is why|was why|caused by|as a result|otherwise|to (?:prevent|avoid|ensure"
+    r"|stop|keep|protect|allow|break))\b",
+    re.IGNORECASE,
+)
 # A default stated with its value: "[default: 2, stderr]", "Default: 1000.", "defaults to
 # /tmp", "The default value is twenty million bytes." ("by default" alone names no value).
 _DEFAULT = re.compile(
@@ -155,6 +181,7 @@ _QUESTION_TYPES: tuple[tuple[re.Pattern[str], QuestionType], ...] = (
     (_WHEN, "when"),
     (_WHERE, "where"),
     (_WHO, "who"),
+    (_WHY, "why"),
     (_WHAT, "what"),
     (_YES_NO, "yes-no"),
 )
@@ -174,7 +201,10 @@ def answer_type(question: str) -> AnswerType:
     """The kind of answer ``question`` asks for (see the module doc)."""
     kind = question_type(question)
     if kind == "what":
-        return "value" if _VALUE.search(" ".join(question.lower().split())) else "any"
+        text = " ".join(question.lower().split())
+        if _DESCRIPTION.search(text):
+            return "any"  # "What does the --nonet option do?" asks what it does, not which
+        return "value" if _VALUE.search(text) else "any"
     return {
         "who": "name",
         "when": "date",
@@ -182,6 +212,7 @@ def answer_type(question: str) -> AnswerType:
         "how-many": "quantity",
         "how-to": "procedure",
         "yes-no": "verdict",
+        "why": "reason",
         "other": "any",
     }[kind]  # type: ignore[return-value]
 
@@ -218,6 +249,17 @@ def names_term(term: str, question: str) -> bool:
         if len(name.strip("-_.")) >= 3 and parts and parts <= asked:
             return True
     return False
+
+
+def names_term_literally(term: str, question: str) -> bool:
+    """Whether ``question`` writes one of the names of ``term`` as the term does, marks and
+    all: "--nonet", "timeout.unref(" (an identifier the question quotes, not words it
+    happens to share with the term)."""
+    written = {m.group(0) for m in _OPTION_NAME.finditer(question)}
+    return any(
+        m.group(0) in written and len(m.group(0).strip("-_.(")) >= 3
+        for m in _OPTION_NAME.finditer(term)
+    )
 
 
 def row_key(row: str) -> str | None:
@@ -277,6 +319,8 @@ def holds(kind: AnswerType, text: str, question: str) -> bool:
         return any(_new(m.group(), asked) for m in _NUMBER.finditer(text))
     if kind == "verdict":
         return _VERDICT.search(text) is not None
+    if kind == "reason":
+        return _REASON.search(text) is not None
     if kind == "value":
         found = [m.group() for m in _CODE.finditer(text)]
         found += [m.group() for m in _NUMBER.finditer(text)]

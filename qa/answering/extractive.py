@@ -26,6 +26,7 @@ from qa.answering.answer_types import (
     holds,
     names_row,
     names_term,
+    names_term_literally,
     row_key,
     states_default,
 )
@@ -145,9 +146,7 @@ class ExtractiveAnswerer:
         )
         order = [int(i) for i in np.argsort(-score, kind="stable")]
         best = float(score[order[0]])
-        chosen = self._choose(
-            found, order, score, best, procedure=expected == "procedure", default=default
-        )
+        chosen = self._choose(found, order, score, best, expected == "procedure", default, typed)
         if expected not in ("any", "procedure") and not typed[order[0]]:
             # The best sentence restates the question and the next ones give the answer
             # ("console.assert() writes a message if value is falsy." / "The output always
@@ -192,17 +191,24 @@ class ExtractiveAnswerer:
         best: float,
         procedure: bool,
         default: bool,
+        typed: np.ndarray,
     ) -> list[Sentence]:
         """The sentences of the answer, in the order they are quoted: the best candidate (with
-        its context, and for a how-to question its code or steps), then, while they score within
-        ``margin`` of it and fit in ``max_sentences``, the next distinct ones."""
+        its context, and for a how-to question its code or steps, or the block it introduces
+        with a colon), then, while they score within ``margin`` of it and fit in
+        ``max_sentences``, the next distinct ones (holding the kind of answer asked for, if the
+        best does: ``typed``)."""
         top = found[order[0]]
         parts = _parts(top, default, procedure)
         if procedure and top.procedure is not None:
             return [*parts, top.procedure]
+        if any(p.kind == "code" for p in parts):
+            return parts  # one sentence and one code block
         for i in order[1:]:
             if score[i] < best - self.margin:
                 break
+            if typed[order[0]] and not typed[i]:
+                continue  # the best holds the kind of answer asked for: so must the rest
             more = [p for p in _parts(found[i], default, procedure) if p not in parts]
             if len(parts) + len(more) > self.max_sentences:
                 continue
@@ -225,7 +231,9 @@ def _typed_after(found: list[Candidate], i: int, typed: np.ndarray) -> int | Non
 
 def _parts(candidate: Candidate, default: bool = False, procedure: bool = False) -> list[Sentence]:
     """What quoting ``candidate`` takes: the option it describes, the sentence it leans on,
-    itself, and for a question about a default the "Default: ..." that follows it. A function
+    itself, what it introduces when it ends with a colon (unless a how-to answer quotes its
+    procedure after it), and for a question about a default the "Default: ..." that follows
+    it. A function
     named by its section's heading is quoted for a how-to question only (what to call); the
     citation names the section anyway."""
     term = candidate.term
@@ -233,15 +241,23 @@ def _parts(candidate: Candidate, default: bool = False, procedure: bool = False)
         term = None
     parts = [p for p in (term, candidate.context) if p is not None]
     parts.append(candidate.sentence)
+    if candidate.introduces is not None and not (procedure and candidate.procedure is not None):
+        parts.append(candidate.introduces)
     if default and candidate.default is not None:
         parts.append(candidate.default)
     return parts
 
 
-def _describes(candidate: Candidate, question: str) -> bool:
-    """Whether the question names the option or function the candidate describes."""
+def _describes(candidate: Candidate, question: str) -> float:
+    """How surely the question names the option or function the candidate describes: 2 when
+    it writes a name as the term does ("--nonet"), 1 when it holds the name's words ("a log
+    file" for "--log-file"), else 0."""
     described = candidate.described
-    return described is not None and names_term(described.text, question)
+    if described is None:
+        return 0.0
+    if names_term_literally(described.text, question):
+        return 2.0
+    return float(names_term(described.text, question))
 
 
 def _holds(

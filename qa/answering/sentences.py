@@ -110,6 +110,7 @@ class Candidate:
     procedure: Sentence | None = None
     term: Sentence | None = None  # the option or function its paragraph describes
     default: Sentence | None = None  # a "Default: 1000." that follows it in its block
+    introduces: Sentence | None = None  # what it ends with a colon before: "... backstory:"
 
     @property
     def described(self) -> Sentence | None:
@@ -339,7 +340,12 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             ),
             None,
         )
-        result.append(Candidate(unit, context, procedure, described, default))
+        introduces = None
+        if unit.text.rstrip().endswith(":") and u + 1 < len(units):
+            following = procedure or units[u + 1][0]
+            if following.kind in ("prose", "item", "code"):
+                introduces = following  # quoted alone, "... a pair of functions:" says nothing
+        result.append(Candidate(unit, context, procedure, described, default, introduces))
     return result
 
 

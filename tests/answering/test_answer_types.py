@@ -9,6 +9,7 @@ from qa.answering.answer_types import (
     asks_default,
     holds,
     names_term,
+    names_term_literally,
     question_type,
     states_default,
 )
@@ -35,7 +36,9 @@ from qa.answering.answer_types import (
         ("What conditions did the council attach to the deal?", "what"),  # not "who"
         ("What did the officer say about the weapons?", "what"),
         ("Which version added the flag?", "what"),
-        ("Why does the test fail?", "other"),
+        ("Why does the test fail?", "why"),
+        ("In one reader's view, why would the army stay?", "why"),
+        ("What was the main reason for the strike?", "why"),
         ("Is the parser thread-safe?", "yes-no"),
         ("May the scripts start with #!/usr/bin/env python3?", "yes-no"),
         ("Does systemd promise that the variables keep working?", "yes-no"),
@@ -57,6 +60,11 @@ def test_answer_types_follow_the_question_type():
     assert answer_type("What did the report conclude?") == "any"
     assert answer_type("What does console.assert print when the value is falsy?") == "value"
     assert answer_type("What does Valgrind do?") == "any"
+    # What an option does is a description, not "which option" (a value).
+    assert answer_type("What does the --nonet option of xsltproc do?") == "any"
+    assert answer_type("What does the DEBUG flag mean?") == "any"
+    assert answer_type("Which option of xsltproc turns off the network?") == "value"
+    assert answer_type("Why did the mayor resign?") == "reason"
     assert answer_type("Can it compress in parallel?") == "verdict"
 
 
@@ -83,7 +91,15 @@ def test_dates_places_quantities_values_and_procedures():
     assert holds("procedure", "Use --log-file to write to a file.", "How do I log to a file?")
     assert holds("procedure", "Run the installer twice.", "How do I install it?")
     assert not holds("procedure", "Logging is useful.", "How do I log to a file?")
-    assert not holds("any", "Anything at all, 42 times in Paris.", "Why?")
+    assert not holds("any", "Anything at all, 42 times in Paris.", "What?")
+
+
+def test_a_reason_is_given_in_so_many_words():
+    question = "Why did the government launch the offensive?"
+    assert holds("reason", "They launched it, an operation aimed at breaking the gunmen.", question)
+    assert holds("reason", "It was delayed because the roads were closed.", question)
+    assert holds("reason", "We went after them in exchange for the vote on the law.", question)
+    assert not holds("reason", "The offensive has a Tet quality to it.", question)
 
 
 def test_a_verdict_says_yes_or_no_in_so_many_words():
@@ -120,3 +136,13 @@ def test_a_question_names_an_option_when_it_spells_out_all_of_its_words():
     assert names_term("-a\n--append", "Which option appends to the output file?")
     assert not names_term("-a\n--append", "Is there a way to add to a file?")  # "-a" is too short
     assert names_term("timeout.unref()", "What does timeout.unref do?")
+
+
+def test_a_question_writes_an_option_literally():
+    question = "What does the --nonet option of xsltproc do?"
+    assert names_term_literally("--nonet", question)
+    assert not names_term_literally("--novalid", question)
+    assert names_term_literally("timeout.unref()", "When should I call timeout.unref()?")
+    # The words alone are not the name written: names_term's looser match covers them.
+    assert not names_term_literally("--log-file=<filename>", "How do I write a log file?")
+    assert not names_term_literally("-a", "Does -a append?")  # too short to be sure

@@ -258,3 +258,51 @@ def test_a_sentence_restating_the_question_brings_the_answer_after_it(answerer):
     )
     assert answer.text.startswith("console.assert() writes a message if value is falsy")
     assert '"Assertion failed"' in answer.text
+
+
+def test_an_option_the_question_writes_out_wins_over_a_better_ranked_passage(answerer):
+    first = passage(
+        "--catalogs\n\nUse the SGML catalog specified in SGML_CATALOG_FILES to resolve the "
+        "location of external entities. By default, xsltproc looks for the catalog specified "
+        "in XML_CATALOG_FILES. If that is not specified, it uses /etc/xml/catalog.",
+        "xsltproc.html",
+        section="OPTIONS",
+    )
+    later = passage(
+        "--nomkdir\n\nRefuses to create directories.\n\n--nonet\n\nDo not use the Internet to "
+        "fetch DTDs, entities or documents.\n\n--noout\n\nDo not output the result.",
+        "xsltproc.html",
+        section="OPTIONS",
+    )
+    later = Passage(**{**later.__dict__, "score": 0.2})
+    answer = ask(answerer, "What does the --nonet option of xsltproc do?", [first, later])
+    # Chosen whatever the confidence says (MiniLM knows no "nonet": a low similarity).
+    assert "--nonet [1] Do not use the Internet to fetch DTDs" in answer.text
+    assert "catalog" not in answer.text
+
+
+def test_a_sentence_ending_in_a_colon_comes_with_what_it_introduces(answerer):
+    text = (
+        "Earlier today the cleric's office released a statement, and Erica Goode of the Times "
+        "provides the backstory:\n\n"
+        "The nine-point statement was hammered out over several days with senior officials."
+    )
+    answer = ask(answerer, "Which Times reporter provides the backstory?", [passage(text)])
+    assert "provides the backstory: [1] The nine-point statement was hammered out" in answer.text
+    code = "void *ffi_closure_alloc (size_t size, void **code);"
+    text = f"Memory for closures is handled by a pair of functions:\n\n```c\n{code}\n```"
+    answer = ask(answerer, "What handles the memory for closures?", [passage(text)])
+    assert answer.text.startswith("Memory for closures is handled by a pair of functions:")
+    assert code in answer.text  # one sentence and the block it introduces
+
+
+def test_further_sentences_hold_the_kind_of_answer_asked_for_when_the_best_does(answerer):
+    # Both score within the margin; only the first gives a reason.
+    text = (
+        "The army went into Basra, an operation aimed at breaking the gunmen. "
+        "The army launched the Basra offensive with a Tet quality, a reader wrote."
+    )
+    answer = ask(answerer, "Why did the army launch the offensive in Basra?", [passage(text)])
+    assert answer.text == (
+        "The army went into Basra, an operation aimed at breaking the gunmen. [1]"
+    )

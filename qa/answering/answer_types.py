@@ -147,6 +147,7 @@ _CODE = re.compile(
     r"|\b\d+(?:\.\d+)+\b|\b(?!(?:e\.g|i\.e|et\.al)\b)[a-z_]\w*(?:\.[a-z_]\w*)+\b"
     r"|\b[\w-]+=[\w./-]+|\bDefault: \S+"
     r"|\b[A-Z]{3,}\b"
+    r"|\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b|\b[a-z]+[A-Z][A-Za-z0-9]*\b"
 )
 _IMPERATIVE = re.compile(
     r"^(?:To [^,]+, )?(?:Use|Run|Set|Add|Pass|Specify|Call|Install|Enable|Disable|Type|Give"

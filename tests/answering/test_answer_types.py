@@ -91,6 +91,11 @@ def test_dates_places_quantities_values_and_procedures():
     assert holds("procedure", "Use --log-file to write to a file.", "How do I log to a file?")
     assert holds("procedure", "Run the installer twice.", "How do I install it?")
     assert not holds("procedure", "Logging is useful.", "How do I log to a file?")
+    # An identifier in snake_case or camelCase is code the question lacks.
+    question = "How do I call a function with libffi?"
+    assert holds("procedure", "First create an ffi_cif object for the function.", question)
+    assert holds("procedure", "The stream goes to deflateInit first.", "How do I start?")
+    assert not holds("procedure", "The function is called with its arguments.", question)
     assert not holds("any", "Anything at all, 42 times in Paris.", "What?")
 
 

@@ -416,7 +416,8 @@ def _procedure(
         return None  # not the last sentence of its block
     following, first = units[u + 1]
     if following.kind == "code":
-        return following
+        last = u + 2 == len(units)
+        return None if last and _cut_short(following.text) else following
     if following.kind != "item" or not units[u][0].text.rstrip().endswith(":"):
         return None
     last = first
@@ -425,6 +426,12 @@ def _procedure(
             break
         last = other
     return piece(blocks[first].start, blocks[last].end, "item")
+
+
+def _cut_short(code: str) -> bool:
+    """Whether a code block opens more brackets than it closes: at the end of a passage, the
+    chunk's end cut it ("/* decompress until the stream ends */ do {")."""
+    return sum(code.count(c) for c in "{([") > sum(code.count(c) for c in "})]")
 
 
 # A literal quoted in a question: 'index.coffee.md', "utf-8", `--fast` (an apostrophe inside a

@@ -306,3 +306,13 @@ def test_further_sentences_hold_the_kind_of_answer_asked_for_when_the_best_does(
     assert answer.text == (
         "The army went into Basra, an operation aimed at breaking the gunmen. [1]"
     )
+
+
+def test_code_cut_short_by_the_passage_end_is_not_quoted_as_the_procedure(answerer):
+    intro = "To decompress the stream, call inflate() in a loop until it returns Z_STREAM_END."
+    cut = f"{intro}\n\n    /* decompress until the stream ends */\n    do {{"
+    answer = ask(answerer, "How do I decompress the stream with inflate?", [passage(cut)])
+    assert answer.text.startswith(intro) and "do {" not in answer.text
+    whole = f"{cut}\n        ret = inflate(&strm, Z_NO_FLUSH);\n    }} while (ret != Z_STREAM_END);"
+    answer = ask(answerer, "How do I decompress the stream with inflate?", [passage(whole)])
+    assert "} while (ret != Z_STREAM_END);" in answer.text  # a whole block is the procedure

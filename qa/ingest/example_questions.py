@@ -177,6 +177,8 @@ def heading_question(
         return None
     if any(w in _WH_WORDS for w in lowered[1:]):  # "Dictionary compression How To"
         return None
+    if usage is not None and _passing_name(words, usage):
+        return None  # "Joey Hess" over a copyright line: a name, no topic to ask about
     words = _cased(words, usage)
     if lowered[0] in _WH_WORDS:
         return _wh_question(words)
@@ -190,6 +192,13 @@ def heading_question(
         (words[i - 1] for i, w in enumerate(lowered) if i and w in _PREPOSITIONS), words[-1]
     )
     return f"What {'are' if _plural(head) else 'is'} {' '.join(words)}?"
+
+
+def _passing_name(words: list[str], usage: Counter[str]) -> bool:
+    """Whether a heading is a name its document only mentions in passing: every word
+    capitalised, never written in lower case, and each fewer than 3 times (a name the document
+    keeps using, "Visual Studio", is a topic)."""
+    return all(w[:1].isupper() and not usage[w.lower()] and usage[w] < 3 for w in words)
 
 
 def _wh_question(words: list[str]) -> str | None:

@@ -85,6 +85,10 @@ def test_the_documents_title_is_not_asked_and_names_keep_their_capitals():
     assert heading_question("Setting the Output Format") == "How do I set the output format?"
     usage = Counter({"Studio": 9, "studio": 0, "Visual": 9})
     assert heading_question("Visual Studio", usage=usage) == "What is Visual Studio?"
+    # A name mentioned in passing (an author over a copyright line) is no topic to ask about.
+    usage = Counter({"Joey": 2, "Hess": 2, "Hash": 1, "hash": 4, "Functions": 1})
+    assert heading_question("Joey Hess", usage=usage) is None
+    assert heading_question("Hash Functions", usage=usage) == "What are hash functions?"
     assert heading_question("Running Ninja for your project") == (
         "How do I run Ninja for my project?"
     )

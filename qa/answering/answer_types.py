@@ -98,7 +98,7 @@ _VALUE = re.compile(
     r"|\bdefault\b"
     # What a program or a function outputs: "What does console.assert print ...?"
     r"|\bwhat (?:does|do|will|would) (?:[\w'’.()-]+ ){1,4}(?:print|output|display|emit"
-    r"|log|write)s?\b"
+    r"|log|write|return)s?\b"
 )
 
 # "What does X do / mean / stand for?": a description of X, whatever X is called.

@@ -24,7 +24,9 @@ and ``#`` marks, a manual keeps its indented examples and ``$`` prompts. Rules, 
   like it.
 - *term*: a short line naming an option or function ("--log-file=<filename>",
   "timeout.unref()", "-k, --keep-old-files"), without final punctuation, before prose; the
-  term of a definition list (the short line over ": its definition").
+  term of a definition list (the short line over ": its definition"); an exit status or a
+  code in capitals alone on its line, over its meaning ("4" / "Failed to parse the
+  stylesheet": an HTML man page's list of return codes), which is prose however short.
 - *prose*: the rest; consecutive prose lines form one paragraph, so that text wrapped at a
   fixed width (PDF, man pages) reads as sentences, not lines.
 """
@@ -88,6 +90,7 @@ _STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 MIN_WORD_ROWS = 4
 _TERM_CHARS = re.compile(r"^-{1,2}\w|[(){}<>\[\]=]|\w[._]\w|^[A-Z0-9_]{3,}$")
 _FINAL = re.compile(r"[.!?:;,]['\"”’)\]]*$")
+_BARE_TERM = re.compile(r"^(?:-?\d{1,3}|[A-Z][A-Z0-9]*_[A-Z0-9_]+)$")
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,12 @@ def looks_like_term(line: str) -> bool:
     )
 
 
+def is_bare_term(line: str) -> bool:
+    """Whether a line is only a number or a code in capitals ("4", "127", "FFI_BAD_ABI"): in a
+    list of exit statuses or error codes, the term its meaning is written under."""
+    return _BARE_TERM.match(line) is not None
+
+
 def layout(text: str, section: str | None = None, title: str | None = None) -> list[Block]:
     """The blocks of a passage's ``text``, in order; ``section`` is its trail of headings and
     ``title`` its document's title (a line repeating either is a heading)."""
@@ -267,6 +276,8 @@ def _kind(
         return "heading"  # a web page's heading with its permalink mark
     if is_navigation(text):
         return "navigation"
+    if kind_before == "term" and before is not None and is_bare_term(before.text):
+        return "prose"  # the meaning of an exit status or a code, however short
     if _TABLE.match(text) or _in_rows(lines, i):
         return "table"
     if _ITEM.match(text) and not _PROMPT.match(text):
@@ -311,6 +322,9 @@ def _kind(
         and looks_like_prose(after.text)
     ):
         return "term"  # a manual's option, its description indented below it
+    if (before is None or blank) and is_bare_term(text) and _next_is_blank(lines, i):
+        if after is not None and not is_bare_term(after.text):
+            return "term"  # an exit status or a code over its meaning ("4" / "Failed to parse")
     if looks_like_code(text):
         return "code"
     starts_paragraph = (

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa.answering.layout import Block, BlockKind, layout
+from qa.answering.layout import Block, BlockKind, is_bare_term, layout
 from qa.answering.wording import has_verb, is_signpost, refers_back
 from qa.types import Passage
 
@@ -306,10 +306,11 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         if unit.kind not in ("prose", "item"):
             continue
         # A definition under its term ("User" / ": $HOME/.config/pip/pip.conf") needs no verb.
+        # ... or one under an exit status or a code ("4" / "Failed to parse the stylesheet").
         defines = (
             u > 0
             and units[u - 1][0].kind == "term"
-            and text[blocks[b].start] == ":"
+            and (text[blocks[b].start] == ":" or is_bare_term(units[u - 1][0].text))
             and units[u - 1][1] != b
         )
         if (not defines and not has_verb(unit.text)) or is_signpost(unit.text):
@@ -320,7 +321,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         first_of_passage = u == 0 or all(x.kind == "heading" for x, _ in units[:u])
         if first_of_passage and unit.text[:1].islower():
             continue  # starts mid-sentence: the chunk began inside it
-        if unit.kind == "prose" and not _FINAL.search(unit.text):
+        if unit.kind == "prose" and not defines and not _FINAL.search(unit.text):
             continue  # cut off by the chunk's end, or a line of a list without punctuation
         context = None
         before = units[u - 1] if u else None

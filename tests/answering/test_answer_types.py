@@ -60,6 +60,7 @@ def test_answer_types_follow_the_question_type():
     assert answer_type("What did the report conclude?") == "any"
     assert answer_type("What does console.assert print when the value is falsy?") == "value"
     assert answer_type("What does Valgrind do?") == "any"
+    assert answer_type("What does xsltproc return when the stylesheet is broken?") == "value"
     # What an option does is a description, not "which option" (a value).
     assert answer_type("What does the --nonet option of xsltproc do?") == "any"
     assert answer_type("What does the DEBUG flag mean?") == "any"

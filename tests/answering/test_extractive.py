@@ -316,3 +316,16 @@ def test_code_cut_short_by_the_passage_end_is_not_quoted_as_the_procedure(answer
     whole = f"{cut}\n        ret = inflate(&strm, Z_NO_FLUSH);\n    }} while (ret != Z_STREAM_END);"
     answer = ask(answerer, "How do I decompress the stream with inflate?", [passage(whole)])
     assert "} while (ret != Z_STREAM_END);" in answer.text  # a whole block is the procedure
+
+
+def test_the_meaning_of_an_exit_status_is_quoted_under_it(answerer):
+    text = (
+        "DIAGNOSTICS\n\nxsltproc return codes provide information for scripts.\n\n"
+        "0\n\nNo error (normal operation)\n\n4\n\nFailed to parse the stylesheet\n\n"
+        "5\n\nError in the stylesheet"
+    )
+    found = passage(text, "xsltproc.html", section="DIAGNOSTICS")
+    answer = ask(
+        answerer, "Which code does xsltproc return when it fails to parse the stylesheet?", [found]
+    )
+    assert "4 [1] Failed to parse the stylesheet [1]" in answer.text

@@ -119,6 +119,26 @@ def test_a_definition_list_is_terms_over_their_definitions():
     assert [k for k, _ in kinds(text)] == ["term", "item", "term", "item"]
 
 
+def test_exit_statuses_and_codes_are_terms_over_their_meanings():
+    # An HTML man page's <dl> of return codes, as its reader writes it.
+    text = (
+        "xsltproc return codes provide information for scripts.\n\n"
+        "0\n\nNo error (normal operation)\n\n4\n\nFailed to parse the stylesheet\n\n"
+        "FFI_BAD_ABI\n\nThe abi parameter is invalid"
+    )
+    assert kinds(text) == [
+        ("prose", "xsltproc return codes provide information for scripts."),
+        ("term", "0"),
+        ("prose", "No error (normal operation)"),
+        ("term", "4"),
+        ("prose", "Failed to parse the stylesheet"),
+        ("term", "FFI_BAD_ABI"),
+        ("prose", "The abi parameter is invalid"),
+    ]
+    # Figures one after another are no terms: none is over a meaning.
+    assert all(k != "term" for k, _ in kinds("Totals\n\n12\n\n14\n\n16"))
+
+
 def test_rows_of_cells_or_of_figures_are_a_table_but_one_such_line_is_not():
     word_table = "UID/GID | Purpose | Defined By\n0 | root user | Linux\n5 | tty group | systemd"
     assert {kind for kind, _ in kinds(word_table)} == {"table"}

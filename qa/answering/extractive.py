@@ -233,9 +233,8 @@ def _parts(candidate: Candidate, default: bool = False, procedure: bool = False)
     """What quoting ``candidate`` takes: the option it describes, the sentence it leans on,
     itself, what it introduces when it ends with a colon (unless a how-to answer quotes its
     procedure after it), and for a question about a default the "Default: ..." that follows
-    it. A function
-    named by its section's heading is quoted for a how-to question only (what to call); the
-    citation names the section anyway."""
+    it. A function named by its section's heading is quoted for a how-to question only (what
+    to call); the citation names the section anyway."""
     term = candidate.term
     if term is not None and term.kind == "heading" and not procedure:
         term = None

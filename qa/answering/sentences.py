@@ -344,7 +344,8 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         introduces = None
         if unit.text.rstrip().endswith(":") and u + 1 < len(units):
             following = procedure or units[u + 1][0]
-            if following.kind in ("prose", "item", "code"):
+            cut = following.kind == "code" and u + 2 == len(units) and _cut_short(following.text)
+            if following.kind in ("prose", "item", "code") and not cut:
                 introduces = following  # quoted alone, "... a pair of functions:" says nothing
         result.append(Candidate(unit, context, procedure, described, default, introduces))
     return result

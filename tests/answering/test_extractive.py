@@ -329,3 +329,11 @@ def test_the_meaning_of_an_exit_status_is_quoted_under_it(answerer):
         answerer, "Which code does xsltproc return when it fails to parse the stylesheet?", [found]
     )
     assert "4 [1] Failed to parse the stylesheet [1]" in answer.text
+
+
+def test_a_colon_before_code_cut_short_brings_no_code(answerer):
+    text = (
+        "The loop that decompresses the stream reads:\n\n    /* until the stream ends */\n    do {"
+    )
+    answer = ask(answerer, "What does the loop that decompresses the stream read?", [passage(text)])
+    assert "do {" not in answer.text

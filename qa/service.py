@@ -61,6 +61,9 @@ T = TypeVar("T")
 # record (5,183 SciFact abstracts read whole: 0.48 s on the files store; a database sends each
 # record over its connection).
 EXAMPLE_DOCUMENTS = 200
+# The Documents panel counts each document's passages from every chunk record, read this many
+# at a time: a database sends each batch in one statement, not one statement a chunk.
+RECORDS_AT_ONCE = 1024
 RENDER_SECONDS = 20.0  # the most a PDF page may take to render for the viewer
 # How often, at most, a QA asks its store whether another process switched to a new version:
 # one small query (a file's read for a folder) on the path of a question, every 2 s at most.
@@ -334,13 +337,18 @@ class QA:
     def indexed_files(self) -> list[IndexedFile]:
         """Every document of the loaded index, sorted by ``doc_id``: its title, passages, PDF
         pages, and characters indexed and left out where the index records them. Worked out
-        once per loaded index (it reads every document record) and kept."""
+        once per loaded index (it reads every chunk record, ``RECORDS_AT_ONCE`` at a time,
+        and every document record) and kept."""
         loaded = self._ready()
         kept = self._files
         if kept is not None and kept[0] is loaded:
             return kept[1]
         index = loaded.retriever.index
-        chunks = Counter(index.chunk(row).chunk.doc_id for row in range(len(index)))
+        rows = range(len(index))
+        chunks: Counter[str] = Counter()
+        for start in rows[::RECORDS_AT_ONCE]:  # a database reads each batch in one statement
+            batch = index.chunk_batch(rows[start : start + RECORDS_AT_ONCE])
+            chunks.update(stored.chunk.doc_id for stored in batch)
         texts = index.manifest.texts
         files = []
         for doc_id in sorted(set(chunks) | set(texts)):

@@ -273,6 +273,28 @@ def test_a_question_takes_three_statements_and_no_transaction(corpus_qa: QA, pg_
             assert len(sent) == 3, (question, sent)
 
 
+def test_the_documents_panel_reads_the_chunk_records_in_batches(corpus_qa: QA, pg_url: str):
+    """Every chunk record in batches of RECORDS_AT_ONCE, their documents in the same statement:
+    not one statement a chunk and one a document (113 + 5 on the demo corpus)."""
+    import psycopg
+
+    QA(DEMO_CORPUS, store=pg_url, progress=False).index()
+    qa = QA(DEMO_CORPUS, store=pg_url, progress=False)
+    assert isinstance(qa.retriever.index, PostgresIndex)
+    sent: list[str] = []
+    execute = psycopg.Cursor.execute
+
+    def counted(self, query, *args, **kwargs):
+        sent.append(str(query))
+        return execute(self, query, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(psycopg.Cursor, "execute", counted)
+        files = qa.indexed_files()
+    assert files == corpus_qa.indexed_files()
+    assert len(sent) <= 2, sent
+
+
 def test_idf_and_words_are_the_files_backends(demo) -> None:
     files, stored = demo
     words = files.word_weights.words("Who brokered the cease-fire with Sadr? zzzunseen")

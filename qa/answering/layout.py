@@ -11,7 +11,8 @@ and ``#`` marks, a manual keeps its indented examples and ``$`` prompts. Rules, 
   ``HEADING_WORDS`` words) without final punctuation or verb that starts with a capital and is
   followed by a blank line, a paragraph or the end.
 - *navigation*: letters spaced out ("C O P Y"), menu words ("Next", "Table of contents"),
-  separator rules, Markdown link definitions ("[lz4]: https://...") and fence lines.
+  separator rules, Markdown link definitions ("[lz4]: https://..."), fence lines and the
+  body of a MyST ``{seealso}`` box (pointers to other pages).
 - *code*: inside a fence (not a MyST directive whose body is prose, such as ``{note}`` or
   ``{tab}``: fences nest, so a ``{tab}`` may hold a code fence), a prompt (``$ ``,
   ``>>> ``), statement syntax (ends with ``;``, ``{`` or ``}``, starts with ``const``,
@@ -233,7 +234,8 @@ def layout(text: str, section: str | None = None, title: str | None = None) -> l
                 fences.pop()
             elif fence != "code":
                 info = opened.group(2).strip("{}").lower()
-                fences.append((marker, "prose" if info in _PROSE_DIRECTIVES else "code"))
+                inside = "prose" if info in _PROSE_DIRECTIVES else "code"
+                fences.append((marker, "navigation" if info == "seealso" else inside))
             else:
                 kinds[i] = "code"  # a fence-like line inside code is code
                 continue
@@ -241,6 +243,9 @@ def layout(text: str, section: str | None = None, title: str | None = None) -> l
             continue
         if fence == "code":
             kinds[i] = "comment" if _COMMENT.match(line.text) else "code"
+            continue
+        if fence == "navigation":
+            kinds[i] = "navigation"  # a "see also" box: pointers to elsewhere, not content
             continue
         kinds[i] = "table" if i in rows else _kind(lines, kinds, i, titles)
     return _group(lines, kinds, continued)

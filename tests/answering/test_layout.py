@@ -111,6 +111,16 @@ def test_a_myst_tab_holds_prose_and_its_own_code_fence():
     ]
 
 
+def test_a_myst_see_also_box_points_elsewhere_and_is_no_content():
+    text = (
+        "pip reads its settings from three files.\n\n```{seealso}\n"
+        "{doc}`../cli/pip_config` command, which helps manage pip's configuration.\n```"
+    )
+    assert [(k, t) for k, t in kinds(text) if k != "navigation"] == [
+        ("prose", "pip reads its settings from three files.")
+    ]
+
+
 def test_a_definition_list_is_terms_over_their_definitions():
     text = (
         "Global\n: In a subdirectory of the paths in `XDG_CONFIG_DIRS`.\n\n"

@@ -8,7 +8,9 @@ when it cannot stand alone, by three plain signs:
 - it refers back with a third-person pronoun or a demonstrative ("they", "them", "it", "he",
   "this", "those", ...) and names nothing itself (no capitalised word after the first); an
   "it" that stands for what follows ("Is it safe to run pip as root?", "it is true that")
-  refers to nothing;
+  refers to nothing, and neither does one in a clause ("when", "if", "because" ...) after a
+  main clause of its own ("Which code does xsltproc return when it fails?": "it" is xsltproc,
+  which a lowercase name does not show);
 - it has fewer than two content words ("Why?", "When was that?").
 
 The query is then the questions it leans on, oldest first, followed by the new one:
@@ -36,6 +38,10 @@ _ANTICIPATORY_IT = re.compile(
     re.IGNORECASE,
 )
 _STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
+_SUBORDINATE = re.compile(
+    r"\b(?:when|whenever|if|because|after|before|while|unless|once|until|whether|so that)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -48,10 +54,22 @@ def leans_on_previous(question: str) -> bool:
     content = [w for w in words if w.lower() not in _STOPWORDS and len(w) > 1]
     if len(content) < 2:
         return True
-    clause_free = _WORD.findall(_ANTICIPATORY_IT.sub(" ", text))
+    clause_free = _WORD.findall(_ANTICIPATORY_IT.sub(" ", _main_clause(text)))
     refers_back = any(w.lower() in _REFERRING for w in clause_free)
     names_something = any(w[0].isupper() and w != "I" for w in words[1:])
     return refers_back and not names_something
+
+
+def _main_clause(text: str) -> str:
+    """``text`` up to its first subordinate clause, when what comes before it has two content
+    words or more (its own subject and verb); else all of ``text`` ("What happens when it
+    fails?" has no main clause to bind "it")."""
+    clause = _SUBORDINATE.search(text)
+    if clause is None:
+        return text
+    head = text[: clause.start()]
+    content = [w for w in _WORD.findall(head) if w.lower() not in _STOPWORDS and len(w) > 1]
+    return head if len(content) >= 2 else text
 
 
 def standalone_query(question: str, earlier: Sequence[str], max_chars: int | None = None) -> str:

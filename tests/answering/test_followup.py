@@ -18,6 +18,7 @@ from qa.answering.followup import MAX_TURNS, leans_on_previous, standalone_query
         "Is it true?",
         "Is it thread-safe?",  # "it" is something asked about before
         "Is it possible to do that?",  # "that" still refers back
+        "What happens when it fails?",  # no main clause of its own to bind "it"
     ],
 )
 def test_follow_ups_lean_on_the_previous_question(question):
@@ -35,6 +36,8 @@ def test_follow_ups_lean_on_the_previous_question(question):
         "Is it safe to run pip as root?",  # "it" stands for "to run pip as root"
         "would it be possible to compress files in parallel with bzip2?",
         "it is said that bzip2 needs less memory with -s; how much less?",
+        # "it" in a clause after a main clause is its subject, named in lower case.
+        "Which code does xsltproc return when it fails to parse the stylesheet?",
     ],
 )
 def test_self_contained_questions_stand_alone(question):

@@ -51,8 +51,7 @@ def leans_on_previous(question: str) -> bool:
     if text.lower().startswith(_CONTINUATIONS):
         return True
     words = _WORD.findall(text)
-    content = [w for w in words if w.lower() not in _STOPWORDS and len(w) > 1]
-    if len(content) < 2:
+    if len(_content_words(text)) < 2:
         return True
     clause_free = _WORD.findall(_ANTICIPATORY_IT.sub(" ", _main_clause(text)))
     refers_back = any(w.lower() in _REFERRING for w in clause_free)
@@ -68,8 +67,12 @@ def _main_clause(text: str) -> str:
     if clause is None:
         return text
     head = text[: clause.start()]
-    content = [w for w in _WORD.findall(head) if w.lower() not in _STOPWORDS and len(w) > 1]
-    return head if len(content) >= 2 else text
+    return head if len(_content_words(head)) >= 2 else text
+
+
+def _content_words(text: str) -> list[str]:
+    """The words of ``text`` that are not stop words or single letters."""
+    return [w for w in _WORD.findall(text) if w.lower() not in _STOPWORDS and len(w) > 1]
 
 
 def standalone_query(question: str, earlier: Sequence[str], max_chars: int | None = None) -> str:

@@ -285,6 +285,8 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         elif block.kind in ("term", "table", "heading"):
             units.append((piece(block.start, block.end, block.kind), b))
 
+    if units and units[-1][0].kind == "code" and _cut_short(units[-1][0].text):
+        units.pop()  # code the chunk's end cut off: never quoted as a procedure or an example
     result: list[Candidate] = []
     term: Sentence | None = None  # the option or function the prose since it describes
     for u, (unit, b) in enumerate(units):
@@ -344,8 +346,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         introduces = None
         if unit.text.rstrip().endswith(":") and u + 1 < len(units):
             following = procedure or units[u + 1][0]
-            cut = following.kind == "code" and u + 2 == len(units) and _cut_short(following.text)
-            if following.kind in ("prose", "item", "code") and not cut:
+            if following.kind in ("prose", "item", "code"):
                 introduces = following  # quoted alone, "... a pair of functions:" says nothing
         result.append(Candidate(unit, context, procedure, described, default, introduces))
     return result
@@ -418,8 +419,7 @@ def _procedure(
         return None  # not the last sentence of its block
     following, first = units[u + 1]
     if following.kind == "code":
-        last = u + 2 == len(units)
-        return None if last and _cut_short(following.text) else following
+        return following
     if following.kind != "item" or not units[u][0].text.rstrip().endswith(":"):
         return None
     last = first
@@ -432,7 +432,8 @@ def _procedure(
 
 def _cut_short(code: str) -> bool:
     """Whether a code block opens more brackets than it closes: at the end of a passage, the
-    chunk's end cut it ("/* decompress until the stream ends */ do {")."""
+    chunk's end cut it ("/* decompress until the stream ends */ do {"), and it is left out of
+    the passage's units."""
     return sum(code.count(c) for c in "{([") > sum(code.count(c) for c in "})]")
 
 

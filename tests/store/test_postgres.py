@@ -244,7 +244,25 @@ def test_a_version_of_the_first_layout_is_still_searched(corpus_qa: QA, pg_url: 
     assert store.read().layout == pg_schema.LAYOUT
 
 
-def test_a_question_takes_three_statements_and_no_transaction(corpus_qa: QA, pg_url: str):
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL of every statement psycopg sends from now on, in order (clear it to count anew)."""
+    import psycopg
+
+    sent: list[str] = []
+    execute = psycopg.Cursor.execute
+
+    def counted(self, query, *args, **kwargs):
+        sent.append(str(query))
+        return execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted)
+    return sent
+
+
+def test_a_question_takes_three_statements_and_no_transaction(
+    corpus_qa: QA, pg_url: str, statements: list[str], monkeypatch: pytest.MonkeyPatch
+):
     """The dense search, the BM25 postings, the records of what is shown and their documents:
     one statement each, without BEGIN and COMMIT (a version's tables never change)."""
     import psycopg
@@ -254,45 +272,29 @@ def test_a_question_takes_three_statements_and_no_transaction(corpus_qa: QA, pg_
     retriever = qa.retriever
     assert isinstance(retriever.index, PostgresIndex)
     retriever.search_batch(QUESTIONS[:1], 5, "hybrid")  # sets the connection's ef_search
-    sent: list[str] = []
-    execute = psycopg.Cursor.execute
-
-    def counted(self, query, *args, **kwargs):
-        sent.append(str(query))
-        return execute(self, query, *args, **kwargs)
 
     def refused(self, *args, **kwargs):
         raise AssertionError("a question opened a transaction")
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(psycopg.Cursor, "execute", counted)
-        patch.setattr(psycopg.Connection, "transaction", refused)
-        for question in QUESTIONS[1:6]:
-            sent.clear()
-            assert len(retriever.search_batch([question], 5, "hybrid")[0]) == 5
-            assert len(sent) == 3, (question, sent)
+    monkeypatch.setattr(psycopg.Connection, "transaction", refused)
+    for question in QUESTIONS[1:6]:
+        statements.clear()
+        assert len(retriever.search_batch([question], 5, "hybrid")[0]) == 5
+        assert len(statements) == 3, (question, statements)
 
 
-def test_the_documents_panel_reads_the_chunk_records_in_batches(corpus_qa: QA, pg_url: str):
+def test_the_documents_panel_reads_the_chunk_records_in_batches(
+    corpus_qa: QA, pg_url: str, statements: list[str]
+):
     """Every chunk record in batches of RECORDS_AT_ONCE, their documents in the same statement:
     not one statement a chunk and one a document (113 + 5 on the demo corpus)."""
-    import psycopg
-
     QA(DEMO_CORPUS, store=pg_url, progress=False).index()
     qa = QA(DEMO_CORPUS, store=pg_url, progress=False)
     assert isinstance(qa.retriever.index, PostgresIndex)
-    sent: list[str] = []
-    execute = psycopg.Cursor.execute
-
-    def counted(self, query, *args, **kwargs):
-        sent.append(str(query))
-        return execute(self, query, *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(psycopg.Cursor, "execute", counted)
-        files = qa.indexed_files()
+    statements.clear()
+    files = qa.indexed_files()
     assert files == corpus_qa.indexed_files()
-    assert len(sent) <= 2, sent
+    assert len(statements) <= 2, statements
 
 
 def test_idf_and_words_are_the_files_backends(demo) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from qa.types import INDEXED_KINDS, RUNNING_LINES, Chunk, Document, Segment
+from qa.types import INDEXED_KINDS, RUNS_ON_OVER, Chunk, Document, Segment
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,9 @@ class Chunker:
 
     def chunk_document(self, doc: Document) -> list[Chunk]:
         """Chunks of every article and comment segment of ``doc``, in document order; segments
-        that only a PDF's running headers and footers part are chunked as one text, so that a
-        paragraph going on over a page break is not cut in two there."""
+        that only a PDF's running headers and footers (or a Markdown file's comments) part are
+        chunked as one text, so that a paragraph going on over a page break is not cut in two
+        there."""
         chunks: list[Chunk] = []
         for seg, flow_end in _flows(doc.segments):
             # An article segment without its own byline takes the document's author.
@@ -128,12 +129,13 @@ class Chunker:
 
 def _flows(segments: Sequence[Segment]) -> list[tuple[Segment, int]]:
     """The indexed segments, each as (segment, end), where a segment runs on to the end of the
-    next one of the same part and author when only running headers and footers lie between."""
+    next one of the same part and author when only running headers and footers, or comments in
+    the source, lie between (``RUNS_ON_OVER``)."""
     flows: list[tuple[Segment, int]] = []
-    between: bool | None = None  # since the last indexed segment: nothing, only running lines
+    between: bool | None = None  # since the last indexed segment: nothing, only such lines
     for segment in segments:
         if segment.kind not in INDEXED_KINDS:
-            between = between is not False and segment.reason == RUNNING_LINES
+            between = between is not False and segment.reason in RUNS_ON_OVER
             continue
         last = flows[-1][0] if flows else None
         if between and last is not None and _same_part(last, segment):

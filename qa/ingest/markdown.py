@@ -9,31 +9,66 @@ heading is the document's title.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from qa.ingest.source import CorpusFile, decode
-from qa.ingest.structure import structured_document
-from qa.types import Document, Heading
+from qa.ingest.structure import set_aside, structured_document
+from qa.types import SOURCE_COMMENTS, Document, Heading
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
 def read(data: bytes, file: CorpusFile) -> Document:
-    """The document in a Markdown file."""
+    """The document in a Markdown file; its comments (``<!-- ... -->`` blocks, which a
+    rendered page does not show: Node.js's "<!-- YAML added: v0.1.90 -->") are not indexed."""
     text = decode(data)
-    headings = markdown_headings(text)
+    tokens = _parse(text)
+    headings = markdown_headings(text, tokens)
     title = next((h.title for h in headings if h.level == 1), None)
-    return structured_document(file, text, title, headings)
+    document = structured_document(file, text, title, headings)
+    comments = _comments(text, tokens)
+    if not comments:
+        return document
+    segments = set_aside(text, document.segments, comments, SOURCE_COMMENTS)
+    return replace(document, segments=segments)
 
 
-def markdown_headings(text: str) -> tuple[Heading, ...]:
-    """The ATX and setext headings of ``text``, with their spans in it."""
+def _parse(text: str) -> list[Token]:
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").parse(text)
-    # Lines as CommonMark counts them (str.splitlines would also break at \x0c, \u2028, ...).
+    return MarkdownIt("commonmark").parse(text)
+
+
+def _line_starts(text: str) -> list[int]:
+    """Where each line starts, as CommonMark counts lines (str.splitlines would also break at
+    \x0c, \u2028, ...), and the text's end."""
+    return [0, *accumulate(len(line) for line in _LINE.findall(text))]
+
+
+def _comments(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """The spans of the HTML comments that are blocks of their own (not inside code)."""
+    starts = _line_starts(text)
+    spans = []
+    for token in tokens:
+        if token.type == "html_block" and token.map and token.content.lstrip().startswith("<!--"):
+            first, last = token.map
+            block_start, block_end = starts[first], starts[min(last, len(starts) - 1)]
+            for match in _COMMENT.finditer(text, block_start, block_end):
+                spans.append(match.span())
+    return spans
+
+
+def markdown_headings(text: str, tokens: list[Token] | None = None) -> tuple[Heading, ...]:
+    """The ATX and setext headings of ``text`` (parsed into ``tokens``), with their spans."""
+    tokens = _parse(text) if tokens is None else tokens
     lines = _LINE.findall(text)
-    starts = [0, *accumulate(len(line) for line in lines)]
+    starts = _line_starts(text)
     headings = []
     for opening, inline in zip(tokens, tokens[1:], strict=False):
         if opening.type != "heading_open" or not opening.map or inline.type != "inline":

@@ -20,6 +20,29 @@ def test_restructured_text_is_read_as_plain_text(tmp_path: Path) -> None:
     assert [s.kind for s in document.segments] == ["article"]
 
 
+def test_a_markdown_files_comments_are_left_out_of_the_index_not_its_code(tmp_path: Path):
+    """Node.js's API pages carry "<!-- YAML added: ... -->" under each heading: not shown on
+    the rendered page, not indexed; the section runs on over it as one text to the chunker."""
+    from qa.index.chunking import Chunker
+    from qa.types import SOURCE_COMMENTS
+
+    text = (
+        "# Child process\n\n### `subprocess.kill([signal])`\n\n"
+        "<!-- YAML\nadded: v0.1.90\n-->\n\n"
+        "The `subprocess.kill()` method sends a signal to the child process.\n\n"
+        "```html\n<!-- a comment in code is code -->\n```\n"
+    )
+    document = document_of(tmp_path, "child_process.md", text.encode())
+    (comment,) = [s for s in document.segments if s.kind == "boilerplate"]
+    assert document.text[comment.start : comment.end] == "<!-- YAML\nadded: v0.1.90\n-->"
+    assert comment.reason == SOURCE_COMMENTS
+    assert "v0.1.90" not in document.indexed_text and "a comment in code" in document.indexed_text
+    chunker = Chunker(lambda t: len(t.split()), lambda t: [], chunk_tokens=100, chunk_overlap=0)
+    title, section = chunker.chunk_document(document)
+    assert title.text == "# Child process"
+    assert section.text == text[text.index("###") :].strip()  # heading, comment, text, code
+
+
 def test_a_manual_is_not_cut_by_the_rules_for_pages_with_comments(tmp_path: Path) -> None:
     # Valgrind's README_DEVELOPERS (tests/fixtures/SOURCES.md) says "comment (3) above" two
     # thirds of the way down, a line the page rules would take for a "Comments (3)" footer.

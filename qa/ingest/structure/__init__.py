@@ -12,7 +12,13 @@ so that a manual is never cut where a line looks like page furniture ("Copyright
 from __future__ import annotations
 
 from qa.ingest.source import CorpusFile, SkipFile
-from qa.ingest.structure.segment import find_byline, find_title, is_web_page, segment_text
+from qa.ingest.structure.segment import (
+    find_byline,
+    find_title,
+    is_web_page,
+    segment_text,
+    set_aside,
+)
 from qa.types import Document, Heading, Segment
 
 __all__ = [
@@ -20,6 +26,7 @@ __all__ = [
     "find_title",
     "laid_out_document",
     "segment_text",
+    "set_aside",
     "structured_document",
 ]
 

@@ -24,11 +24,12 @@ comment that quotes another reader stays one comment by its writer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from qa.ingest.structure.comments import find_comments, signature
 from qa.ingest.structure.lines import DATE_LINE_RE, DATETIME, NAME, Line, matches, split_lines
-from qa.types import Segment, SegmentKind
+from qa.types import INDEXED_KINDS, Segment, SegmentKind
 
 _BYLINE_RES = (
     # "By: Kevin Drum", "Posted by Kevin Drum on March 30, 2008"
@@ -395,3 +396,35 @@ def _headline_case(text: str) -> str:
         else:
             out.append(lower[:alpha] + lower[alpha].upper() + lower[alpha + 1 :])
     return " ".join(out)
+
+
+def set_aside(
+    text: str, segments: Sequence[Segment], spans: Sequence[tuple[int, int]], reason: str
+) -> tuple[Segment, ...]:
+    """``segments`` with ``spans`` of ``text`` (in order, not overlapping) cut out of the
+    indexed segments they fall in, as boilerplate for ``reason``; what is left of a segment
+    keeps its kind and author, trimmed to start and end on non-whitespace."""
+    out: list[Segment] = []
+    for segment in segments:
+        if segment.kind not in INDEXED_KINDS:
+            out.append(segment)
+            continue
+        cursor = segment.start
+        for start, end in spans:
+            start, end = max(start, cursor), min(end, segment.end)
+            if start >= end:
+                continue
+            out += _trimmed(text, replace(segment, start=cursor, end=start))
+            out.append(Segment("boilerplate", start, end, reason=reason))
+            cursor = end
+        out += _trimmed(text, replace(segment, start=cursor))
+    return tuple(out)
+
+
+def _trimmed(text: str, segment: Segment) -> list[Segment]:
+    """``segment`` without the white space at its ends; none if that is all it holds."""
+    piece = text[segment.start : segment.end]
+    if not piece.strip():
+        return []
+    start = segment.start + len(piece) - len(piece.lstrip())
+    return [replace(segment, start=start, end=segment.start + len(piece.rstrip()))]

@@ -173,7 +173,10 @@ _REASON = re.compile(
 # /tmp", "The default value is twenty million bytes." ("by default" alone names no value).
 _DEFAULT = re.compile(
     r"\[default:\s*[^\]\s][^\]]*\]|\bdefault:\s*\S|\bdefaults? to\b"
-    r"|\bdefault (?:\w+ )?(?:is|are|was|of \S+ is)\b",
+    r"|\bdefault (?:\w+ )?(?:is|are|was|of \S+ is)\b"
+    # what happens when the caller gives none: "If no argument is given, ...", "If omitted, ..."
+    r"|\b(?:if|when)\s+(?:no\s+\w+(?:\s+\w+)?\s+(?:is|are)\s+|(?:it\s+is\s+|they\s+are\s+)?not\s+)"
+    r"(?:given|specified|provided|passed|supplied)\b|\b(?:if|when)\s+omitted\b",
     re.IGNORECASE,
 )
 _QUESTION_TYPES: tuple[tuple[re.Pattern[str], QuestionType], ...] = (
@@ -188,7 +191,9 @@ _QUESTION_TYPES: tuple[tuple[re.Pattern[str], QuestionType], ...] = (
 )
 # The name of an option ("--log-file=<filename>" → "log-file") or of a function
 # ("timeout.unref()" → "timeout.unref") on a term line.
-_OPTION_NAME = re.compile(r"(?<![\w-])--?([A-Za-z][\w-]*)|\b([A-Za-z_][\w.]*)\(")
+_OPTION_NAME = re.compile(
+    r"(?<![\w-])--?([A-Za-z][\w-]*)|\b([A-Za-z_][\w.]*)\(|`([A-Za-z_$][\w.$-]*)`"
+)
 
 
 def question_type(question: str) -> QuestionType:
@@ -245,7 +250,7 @@ def names_term(term: str, question: str) -> bool:
     "--log-file" and not "--log-fd"."""
     asked = set().union(*(_name_parts(w) for w in _WORD.findall(question)))
     for match in _OPTION_NAME.finditer(term):
-        name = match.group(1) or match.group(2)
+        name = match.group(1) or match.group(2) or match.group(3)
         parts = _name_parts(name)
         if len(name.strip("-_.")) >= 3 and parts and parts <= asked:
             return True

@@ -36,6 +36,7 @@ from qa.answering.sentences import (
     Sentence,
     candidates,
     example,
+    is_list_item,
     quoted_literals,
     reading_text,
 )
@@ -238,6 +239,9 @@ def _parts(candidate: Candidate, default: bool = False, procedure: bool = False)
     term = candidate.term
     if term is not None and term.kind == "heading" and not procedure:
         term = None
+    first = candidate.context or candidate.sentence
+    if term is not None and first.start <= term.start < candidate.sentence.end:
+        term = None  # the quote names it itself ("`maxBuffer` {number} Largest ...")
     parts = [p for p in (term, candidate.context) if p is not None]
     parts.append(candidate.sentence)
     if candidate.introduces is not None and not (procedure and candidate.procedure is not None):
@@ -290,7 +294,9 @@ def _cited(
         if passage not in citations:
             citations.append(passage)
         number = citations.index(passage) + 1
-        block = part.kind in ("code", "item") and "\n" in part.text or part.kind == "code"
+        # Steps (items with their markers) keep their lines; a wrapped item's sentence does not.
+        steps = part.kind == "item" and "\n" in part.text and is_list_item(part.text)
+        block = steps or part.kind == "code"
         following = parts[k + 1] if k + 1 < len(parts) else None
         same_run = (
             following is not None

@@ -288,8 +288,13 @@ def _kind(
     if _ITEM.match(text) and not _PROMPT.match(text):
         return "item"
     if kind_before in ("item", "code", "comment") and before is not None and not blank:
-        # A continuation: deeper than the item, or more code.
-        if kind_before == "item" and line.indent > before.indent:
+        # A continuation: deeper than the item, or as deep as the continuation before it; or
+        # more code.
+        if kind_before == "item" and (
+            line.indent > before.indent
+            or line.indent == before.indent > 0
+            and _ITEM.match(before.text) is None
+        ):
             return "item"
         if kind_before in ("code", "comment") and (
             looks_like_code(text) or (line.indent >= before.indent and not looks_like_prose(text))

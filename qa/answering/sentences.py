@@ -76,7 +76,11 @@ _PROSE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
 _FINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
 _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a term
 # A short sentence stating a default after a description: "Default: 1000.", "Default: '&'."
-_DEFAULT_LABEL = re.compile(r"^Default(?: value)?:\s*\S.{0,60}$", re.DOTALL)
+# (Markdown may set the label in bold: "**Default:** `1024 * 1024`.")
+_DEFAULT_LABEL = re.compile(r"^[*_]{0,2}Default(?: value)?:[*_]{0,2}\s*\S.{0,60}$", re.DOTALL)
+# A list item led by the name it describes, in code: "`maxBuffer` {number} Largest amount of
+# data ...", "`ipv4first`: sets default `order` to `ipv4first`." (an API's options).
+_ITEM_NAME = re.compile(r"`[A-Za-z_$][\w.$-]*`")
 # A heading that names one function, method or option: "timeout.unref()", "#### `ensurepip`",
 # "querystring.stringify(obj[, sep[, eq]])", "--append". The prose under it describes it.
 _API_HEADING = re.compile(
@@ -126,6 +130,12 @@ class Candidate:
         if self.context is None:
             return self.sentence.text
         return f"{self.context.text} {self.sentence.text}"
+
+
+def is_list_item(text: str) -> bool:
+    """Whether ``text`` starts with a list item's marker ("- ", "* ", "2. "): steps quoted
+    whole, not a sentence of an item."""
+    return _MARKER.match(text) is not None
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -289,7 +299,13 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         units.pop()  # code the chunk's end cut off: never quoted as a procedure or an example
     result: list[Candidate] = []
     term: Sentence | None = None  # the option or function the prose since it describes
+    named_items: dict[int, Sentence] = {}  # block → the name in code that leads its item
     for u, (unit, b) in enumerate(units):
+        if unit.kind == "item" and (u == 0 or units[u - 1][1] != b):
+            lead = _ITEM_NAME.match(unit.text)
+            if lead is not None:
+                offset = unit.start - passage.start
+                named_items[b] = piece(offset + lead.start(), offset + lead.end(), "term")
         if unit.kind == "heading" and _API_HEADING.match(unit.text):
             term = unit  # a function's or an option's own section describes it
         elif (
@@ -315,6 +331,13 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             and (text[blocks[b].start] == ":" or is_bare_term(units[u - 1][0].text))
             and units[u - 1][1] != b
         )
+        item_name = named_items.get(b) if unit.kind == "item" else None
+        # ... or an item's words after its name ("`encoding` {string} **Default:** `'utf8'`").
+        defines = defines or (
+            item_name is not None
+            and unit.start == item_name.start
+            and len(text[item_name.end - passage.start : unit.end - passage.start].split()) >= 2
+        )
         if (not defines and not has_verb(unit.text)) or is_signpost(unit.text):
             continue
         procedure = _procedure(units, u, blocks, piece)
@@ -335,6 +358,8 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             elif refers_back(unit.text) and before[0].kind in ("prose", "item"):
                 context = before[0]
         described = None if context is not None and context.kind == "term" else term
+        if item_name is not None:
+            described = item_name
         default = next(
             (
                 x

@@ -152,3 +152,17 @@ def test_a_question_writes_an_option_literally():
     # The words alone are not the name written: names_term's looser match covers them.
     assert not names_term_literally("--log-file=<filename>", "How do I write a log file?")
     assert not names_term_literally("-a", "Does -a append?")  # too short to be sure
+
+
+def test_what_happens_when_nothing_is_given_states_a_default():
+    assert states_default("If no argument is given, the process will be sent the 'SIGTERM' signal.")
+    assert states_default("If omitted, the current working directory is used.")
+    assert states_default("When not specified, the port is 8080.")
+    assert not states_default("If the argument is given, it must be a string.")
+    assert not states_default("If no file is found, the command exits with status 2.")
+
+
+def test_a_name_in_code_is_named_by_the_question_that_spells_its_words():
+    question = "What is the default maxBuffer for child_process.exec?"
+    assert names_term("`maxBuffer` {number} Largest amount of data", question)
+    assert not names_term("`killSignal` {string|integer}", question)

@@ -260,6 +260,36 @@ def test_a_sentence_restating_the_question_brings_the_answer_after_it(answerer):
     assert '"Assertion failed"' in answer.text
 
 
+def test_an_options_default_is_quoted_from_its_item_in_an_api_reference(answerer):
+    """Node.js's Markdown: "* `maxBuffer` {number} ... **Default:** `1024 * 1024`." The item's
+    name in code is the option the question names; its wrapped lines are quoted as one line."""
+    from tests.answering.test_sentences import NODE_OPTIONS
+
+    text = (
+        "Spawns a shell then executes the `command` within that shell, buffering any\n"
+        "generated output.\n\n" + NODE_OPTIONS
+    )
+    found = passage(text, "child_process.md", section="child_process.exec(command[, options])")
+    answer = ask(answerer, "What is the default maxBuffer for child_process.exec?", [found])
+    assert answer.text == (
+        "`maxBuffer` {number} Largest amount of data in bytes allowed on stdout or stderr. [1] "
+        "**Default:** `1024 * 1024`. [1]"
+    )
+
+
+def test_a_default_said_as_what_happens_without_an_argument_answers(answerer):
+    text = (
+        "### `subprocess.kill([signal])`\n\n"
+        "* `signal` {number|string}\n* Returns: {boolean}\n\n"
+        "The `subprocess.kill()` method sends a signal to the child process. If no\n"
+        "argument is given, the process will be sent the `'SIGTERM'` signal. See\n"
+        "signal(7) for a list of available signals."
+    )
+    found = passage(text, "child_process.md", section="`subprocess.kill([signal])`")
+    answer = ask(answerer, "What signal does subprocess.kill send by default?", [found])
+    assert "the process will be sent the `'SIGTERM'` signal. [1]" in answer.text
+
+
 def test_an_option_the_question_writes_out_wins_over_a_better_ranked_passage(answerer):
     first = passage(
         "--catalogs\n\nUse the SGML catalog specified in SGML_CATALOG_FILES to resolve the "
@@ -337,3 +367,19 @@ def test_a_colon_before_code_cut_short_brings_no_code(answerer):
     )
     answer = ask(answerer, "What does the loop that decompresses the stream read?", [passage(text)])
     assert "do {" not in answer.text
+
+
+def test_an_items_name_is_quoted_once_when_the_sentence_leans_on_the_one_naming_it(answerer):
+    text = (
+        "* `$PASSWORD` takes a string: the literal password to use. If this\n"
+        "  environment variable is set it is used as password instead of prompting the\n"
+        "  user interactively.\n"
+        "* `$PIN` takes a string: the PIN of a security token."
+    )
+    answer = ask(
+        answerer,
+        "What happens when the environment variable $PASSWORD is set?",
+        [passage(text, "systemd-environment.md")],
+    )
+    assert answer.text.count("`$PASSWORD`") == 1
+    assert "If this environment variable is set it is used as password" in answer.text

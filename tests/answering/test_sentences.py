@@ -281,3 +281,35 @@ def test_join_hyphenated_moves_the_rest_of_the_word_up_keeping_offsets_and_inden
         "    word, a direc\u2010\n    tory\n"  # moving "tory" up would leave a blank line
     )
     assert len(joined) == len(text)
+
+
+# Node.js's option lists, as their Markdown source writes them.
+NODE_OPTIONS = (
+    "* `options` {Object}\n"
+    "  * `timeout` {number} **Default:** `0`\n"
+    "  * `maxBuffer` {number} Largest amount of data in bytes allowed on stdout or\n"
+    "    stderr. If exceeded, the child process is terminated and any output is\n"
+    "    truncated. See caveat at [`maxBuffer` and Unicode][].\n"
+    "    **Default:** `1024 * 1024`.\n"
+    "  * `killSignal` {string|integer} **Default:** `'SIGTERM'`"
+)
+
+
+def test_an_item_led_by_a_name_in_code_describes_that_name_down_to_its_default():
+    found = by_sentence(NODE_OPTIONS)
+    first = found[
+        "`maxBuffer` {number} Largest amount of data in bytes allowed on stdout or\n    stderr."
+    ]
+    assert first.term is not None and first.term.text == "`maxBuffer`"
+    assert first.default is not None and first.default.text == "**Default:** `1024 * 1024`."
+    # A wrapped line as deep as the line before it goes on with the item, not a paragraph.
+    later = found["If exceeded, the child process is terminated and any output is\n    truncated."]
+    assert later.sentence.kind == "item" and later.term == first.term
+    assert found["See caveat at [`maxBuffer` and Unicode][]."].term == first.term
+
+
+def test_an_item_of_a_name_and_its_default_is_a_candidate_without_a_verb():
+    found = by_sentence(NODE_OPTIONS)
+    assert "`killSignal` {string|integer} **Default:** `'SIGTERM'`" in found
+    assert "`timeout` {number} **Default:** `0`" in found
+    assert not any(text.startswith("`options`") for text in found)  # a name and a type only

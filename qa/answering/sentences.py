@@ -87,6 +87,7 @@ _API_HEADING = re.compile(
     r"^#{0,6}\s*(?:`[^`\s]+`|--?[A-Za-z][\w-]*|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(.*\)"
     r"|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)\s*$"
 )
+_ATX_MARKS = re.compile(r"#{1,6}[ \t]+(?=\S)")
 _RULE_ROW = re.compile(r"^[|+:=\s-]+$")  # the rule under a table's header: "| --- | :-: |"
 MAX_HEADER_LINES = 2  # most lines over a table of figures taken as its header
 _MARKER = re.compile(r"^(?:[-*•+–:]|\d{1,3}[.)]|[a-z][.)])\s+")
@@ -292,7 +293,10 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         elif block.kind == "code":
             line_start = text.rfind("\n", 0, block.start) + 1
             units.append((piece(line_start, block.end, "code"), b))
-        elif block.kind in ("term", "table", "heading"):
+        elif block.kind == "heading":  # without its Markdown marks: "#### `ensurepip`"
+            marks = _ATX_MARKS.match(text, block.start, block.end)
+            units.append((piece(marks.end() if marks else block.start, block.end, "heading"), b))
+        elif block.kind in ("term", "table"):
             units.append((piece(block.start, block.end, block.kind), b))
 
     if units and units[-1][0].kind == "code" and _cut_short(units[-1][0].text):

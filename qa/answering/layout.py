@@ -154,9 +154,14 @@ def is_navigation(line: str) -> bool:
     return bool(found) and len(found) <= 3 and all(w in _NAVIGATION for w in found)
 
 
+# A line ending on a word that needs more after it is a wrapped sentence, not a term or a
+# heading ("The importance of the distinction between `exec()` and").
+_WRAPPED = re.compile(r"\s(?:and|or|nor|but|the|a|an|of|between)$", re.IGNORECASE)
+
+
 def looks_like_heading(line: str) -> bool:
     """A short line without final punctuation or verb, starting with a capital or a number."""
-    if _FINAL.search(line) or len(line.split()) > HEADING_WORDS:
+    if _FINAL.search(line) or _WRAPPED.search(line) or len(line.split()) > HEADING_WORDS:
         return False
     first = line.lstrip("#0123456789. ")[:1]
     return (first.isupper() or line[:1].isdigit()) and not has_verb(line)
@@ -193,6 +198,7 @@ def looks_like_term(line: str) -> bool:
     return (
         len(line) <= 80
         and not re.search(r"[.!?:;]$", line)
+        and not _WRAPPED.search(line)
         and bool(_TERM_CHARS.search(line))
         and len(line.split()) <= 8
         and not has_verb(_CODE_TOKEN.sub(" ", line))

@@ -69,6 +69,14 @@ def test_a_command_after_a_colon_is_code_and_a_manual_option_is_a_term():
     assert [k for k, _ in kinds(man)] == ["term", "prose"]
 
 
+def test_a_paragraphs_first_line_ending_on_and_is_prose_not_a_term():
+    text = (
+        "The importance of the distinction between [`child_process.exec()`][] and\n"
+        "[`child_process.execFile()`][] can vary based on platform."
+    )
+    assert kinds(text) == [("prose", text)]
+
+
 def test_a_short_and_a_long_option_on_two_lines_are_one_term():
     text = (
         "Options must appear before the command.\n\n"

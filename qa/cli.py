@@ -15,8 +15,9 @@ import sys
 import textwrap
 from dataclasses import asdict
 from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
 
-from qa.errors import QAError
+from qa.errors import QAError, SettingsError
 from qa.ingest.upload import MAX_UPLOAD_BYTES
 from qa.settings import MODES, Settings
 from qa.types import Answer, Draft, Passage
@@ -62,6 +63,7 @@ def _parser(plugins: dict[str, EntryPoint]) -> argparse.ArgumentParser:
 
     index = commands.add_parser("index", help="build or update the index of a folder")
     index.add_argument("folder", nargs="?", help="corpus folder (default: the bundled corpus)")
+    index.add_argument("--corpus", help="the same folder, named as qa ask and serve name it")
     index.add_argument("--rebuild", action="store_true", help="re-embed everything")
     _common(index)
     index.set_defaults(run=_index)
@@ -196,7 +198,9 @@ def _corpora(args: argparse.Namespace) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    qa = _make_qa(args, args.folder)
+    if args.folder and args.corpus and Path(args.folder) != Path(args.corpus):
+        raise SettingsError(f"two folders given: {args.folder} and --corpus {args.corpus}")
+    qa = _make_qa(args, args.folder or args.corpus)
     report = qa.index(rebuild=args.rebuild)
     print(report.summary())
     return 0

@@ -36,6 +36,16 @@ def test_index_prints_a_report(tmp_path, capsys):
     assert "documents: 1" in out and "skipped:   1" in out and "b.bin.txt" in out
 
 
+def test_index_takes_the_folder_as_ask_and_serve_do(tmp_path, capsys):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The Mahdi Army held Basra.\n\nSadr called a cease-fire.")
+    code = main(["index", "--corpus", str(folder), "--index-dir", str(tmp_path / "ix"), "--quiet"])
+    assert code == 0 and "documents: 1" in capsys.readouterr().out
+    code = main(["index", str(folder), "--corpus", str(tmp_path), "--index-dir", str(tmp_path)])
+    assert code == 1 and "two folders given" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [

@@ -3,7 +3,8 @@
 The text stays the Markdown source (what the author wrote, fenced code verbatim), and the
 headings give each chunk its section ("Options for building Node.js › Embed a limited set of
 ICU data"); a "# heading" inside a code fence is code, not a heading. The first level-1
-heading is the document's title.
+heading is the document's title. Comments (``<!-- ... -->`` blocks) are kept in the text but
+not indexed, as a rendered page does not show them.
 """
 
 from __future__ import annotations

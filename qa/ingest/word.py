@@ -59,7 +59,7 @@ def _blocks(word) -> list[tuple[str, str]]:  # noqa: ANN001  (python-docx is imp
                 blocks.append((f"heading{level}", " ".join(text.split())))
             elif element.pPr is not None and element.pPr.numPr is not None:
                 blocks.append(("item", "- " + " ".join(text.split())))
-            elif "code" in style.lower():
+            elif "code" in style.lower() or _monospaced(paragraph):
                 blocks.append(("code", text.rstrip()))
             else:
                 blocks.append(("paragraph", " ".join(text.split())))
@@ -68,3 +68,21 @@ def _blocks(word) -> list[tuple[str, str]]:  # noqa: ANN001  (python-docx is imp
                 cells = [" ".join(cell.text.split()) for cell in row.cells]
                 blocks.append(("row", " | ".join(cells)))
     return blocks
+
+
+# Fonts a writer sets code in by hand, without a code style (lower case).
+MONOSPACED_FONTS = frozenset(
+    "courier new|courier|consolas|menlo|monaco|lucida console|lucida sans typewriter"
+    "|source code pro|dejavu sans mono|liberation mono|cascadia code|cascadia mono"
+    "|andale mono|fira code|fira mono|ubuntu mono|jetbrains mono|sf mono|roboto mono".split("|")
+)
+
+
+def _monospaced(paragraph) -> bool:  # noqa: ANN001  (a python-docx Paragraph)
+    """Whether every run of ``paragraph`` that holds text is set in a monospaced font: code
+    formatted by hand, as many writers do."""
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    if not runs:
+        return False
+    style_font = paragraph.style.font.name if paragraph.style is not None else None
+    return all((run.font.name or style_font or "").lower() in MONOSPACED_FONTS for run in runs)

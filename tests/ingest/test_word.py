@@ -33,6 +33,29 @@ def test_a_table_comes_out_row_by_row(tmp_path: Path) -> None:
     assert header < text.index(row)
 
 
+def test_code_set_in_a_monospaced_font_by_hand_is_code(tmp_path: Path) -> None:
+    """No code style, only Courier New on the runs: code all the same, line breaks kept; a
+    sentence with one word in Courier New stays prose."""
+    from io import BytesIO
+
+    from docx import Document
+
+    word = Document()
+    word.add_paragraph("The easiest way is a for await...of loop:")
+    code = word.add_paragraph().add_run(
+        "const rl = createInterface(input);\nfor await (const line of rl) {}"
+    )
+    code.font.name = "Courier New"
+    prose = word.add_paragraph("Call ")
+    prose.add_run("rl.close()").font.name = "Consolas"
+    prose.add_run(" when done.")
+    data = BytesIO()
+    word.save(data)
+    text = load(tmp_path, "lines.docx", data.getvalue()).text
+    assert "loop:\n\nconst rl = createInterface(input);\nfor await (const line of rl) {}\n" in text
+    assert "\nCall rl.close() when done.\n" in text
+
+
 def test_code_keeps_its_line_breaks(tmp_path: Path) -> None:
     text = load(tmp_path, "intl.docx", INTL.read_bytes()).text
     assert "const january = new Date(9e8);\nconst english = new Intl.DateTimeFormat" in text

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 
 from qa.ingest.source import CorpusFile, decode
 from qa.ingest.structure import set_aside, structured_document
-from qa.types import SOURCE_COMMENTS, Document, Heading
+from qa.types import SOURCE_COMMENTS, TABLE_OF_CONTENTS, Document, Heading
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_CONTENTS_LINK = re.compile(r"^\[[^\]\n]+\]\(#[^)\s]*\)$")
 
 
 def read(data: bytes, file: CorpusFile) -> Document:
@@ -33,11 +34,12 @@ def read(data: bytes, file: CorpusFile) -> Document:
     headings = markdown_headings(text, tokens)
     title = next((h.title for h in headings if h.level == 1), None)
     document = structured_document(file, text, title, headings)
-    comments = _comments(text, tokens)
-    if not comments:
-        return document
-    segments = set_aside(text, document.segments, comments, SOURCE_COMMENTS)
-    return replace(document, segments=segments)
+    left_out = [(span, SOURCE_COMMENTS) for span in _comments(text, tokens)]
+    left_out += [(span, TABLE_OF_CONTENTS) for span in _contents_lines(text, tokens)]
+    segments = document.segments
+    for span, reason in sorted(left_out):
+        segments = set_aside(text, segments, [span], reason)
+    return replace(document, segments=segments) if left_out else document
 
 
 def _parse(text: str) -> list[Token]:
@@ -62,6 +64,25 @@ def _comments(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             block_start, block_end = starts[first], starts[min(last, len(starts) - 1)]
             for match in _COMMENT.finditer(text, block_start, block_end):
                 spans.append(match.span())
+    return spans
+
+
+def _contents_lines(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """The lines of a table of contents: list items that are one link to a heading of the
+    page ("* [Building Node.js](#building-nodejs)"). Like a PDF's contents lines, they would
+    match every question on a section's name, and the section itself is indexed."""
+    starts = _line_starts(text)
+    spans = []
+    for before, token in zip(tokens, tokens[1:], strict=False):
+        if (
+            token.type == "inline"
+            and token.map
+            and before.type == "paragraph_open"
+            and before.hidden  # a tight list's item, not a paragraph of its own
+            and _CONTENTS_LINK.match(token.content)
+        ):
+            first, last = token.map
+            spans.append((starts[first], starts[last] - 1 if last < len(starts) else len(text)))
     return spans
 
 

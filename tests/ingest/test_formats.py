@@ -43,6 +43,26 @@ def test_a_markdown_files_comments_are_left_out_of_the_index_not_its_code(tmp_pa
     assert section.text == text[text.index("###") :].strip()  # heading, comment, text, code
 
 
+def test_a_markdown_table_of_contents_is_left_out_of_the_index(tmp_path: Path) -> None:
+    """Links to the page's own headings, one an item, match every question on a section's
+    name as a PDF's contents lines do; a link in a sentence or to another page stays."""
+    from qa.types import TABLE_OF_CONTENTS
+
+    contents = "* [Building](#building)\n  * [Running tests](#running-tests)"
+    text = (
+        f"# Building Node.js\n\n## Table of contents\n\n{contents}\n"
+        "* [Node.js on GitHub](https://github.com/nodejs/node)\n\n"
+        "## Building\n\nRun `make`, then see [Running tests](#running-tests).\n"
+    )
+    document = document_of(tmp_path, "BUILDING.md", text.encode())
+    left_out = [s for s in document.segments if s.kind == "boilerplate"]
+    assert [document.text[s.start : s.end] for s in left_out] == [
+        line.strip() for line in contents.split("\n")
+    ]
+    assert {s.reason for s in left_out} == {TABLE_OF_CONTENTS}
+    assert "Node.js on GitHub" in document.indexed_text and "see [Running" in document.indexed_text
+
+
 def test_a_manual_is_not_cut_by_the_rules_for_pages_with_comments(tmp_path: Path) -> None:
     # Valgrind's README_DEVELOPERS (tests/fixtures/SOURCES.md) says "comment (3) above" two
     # thirds of the way down, a line the page rules would take for a "Comments (3)" footer.

@@ -361,6 +361,8 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
                     context = before[0]  # the description of an option or a function
             elif refers_back(unit.text) and before[0].kind in ("prose", "item"):
                 context = before[0]
+            elif refers_back(unit.text) and before[0].kind == "heading" and term is None:
+                context = before[0]  # "In this configuration, …" under "Trimmed: small-icu"
         described = None if context is not None and context.kind == "term" else term
         if item_name is not None:
             described = item_name

@@ -314,3 +314,17 @@ def test_an_item_of_a_name_and_its_default_is_a_candidate_without_a_verb():
     assert "`killSignal` {string|integer} **Default:** `'SIGTERM'`" in found
     assert "`timeout` {number} **Default:** `0`" in found
     assert not any(text.startswith("`options`") for text in found)  # a name and a type only
+
+
+def test_a_sentence_that_refers_back_to_its_heading_comes_with_it():
+    text = (
+        "### Trimmed: `small-icu` (English only) support\n\n"
+        "In this configuration, only English data is included, but\n"
+        "the full `Intl` (ECMA-402) APIs. The build downloads nothing more."
+    )
+    found = by_sentence(text)
+    sentence = "In this configuration, only English data is included, but\n"
+    first = found[f"{sentence}the full `Intl` (ECMA-402) APIs."]
+    assert first.context is not None
+    assert first.context.text == "Trimmed: `small-icu` (English only) support"
+    assert found["The build downloads nothing more."].context is None

@@ -3,8 +3,9 @@
 The text stays the Markdown source (what the author wrote, fenced code verbatim), and the
 headings give each chunk its section ("Options for building Node.js › Embed a limited set of
 ICU data"); a "# heading" inside a code fence is code, not a heading. The first level-1
-heading is the document's title. Comments (``<!-- ... -->`` blocks) are kept in the text but
-not indexed, as a rendered page does not show them.
+heading is the document's title. Comments (``<!-- ... -->`` blocks), which a rendered page does
+not show, and a table of contents (items that are one link to a heading of the page) are kept
+in the text but not indexed.
 """
 
 from __future__ import annotations
@@ -28,18 +29,18 @@ _CONTENTS_LINK = re.compile(r"^\[[^\]\n]+\]\(#[^)\s]*\)$")
 
 def read(data: bytes, file: CorpusFile) -> Document:
     """The document in a Markdown file; its comments (``<!-- ... -->`` blocks, which a
-    rendered page does not show: Node.js's "<!-- YAML added: v0.1.90 -->") are not indexed."""
+    rendered page does not show: Node.js's "<!-- YAML added: v0.1.90 -->") and its table of
+    contents are not indexed."""
     text = decode(data)
     tokens = _parse(text)
     headings = markdown_headings(text, tokens)
     title = next((h.title for h in headings if h.level == 1), None)
     document = structured_document(file, text, title, headings)
-    left_out = [(span, SOURCE_COMMENTS) for span in _comments(text, tokens)]
-    left_out += [(span, TABLE_OF_CONTENTS) for span in _contents_lines(text, tokens)]
-    segments = document.segments
-    for span, reason in sorted(left_out):
-        segments = set_aside(text, segments, [span], reason)
-    return replace(document, segments=segments) if left_out else document
+    left_out = [(*span, SOURCE_COMMENTS) for span in _comments(text, tokens)]
+    left_out += [(*span, TABLE_OF_CONTENTS) for span in _contents_lines(text, tokens)]
+    if not left_out:
+        return document
+    return replace(document, segments=set_aside(text, document.segments, sorted(left_out)))
 
 
 def _parse(text: str) -> list[Token]:
@@ -82,7 +83,9 @@ def _contents_lines(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             and _CONTENTS_LINK.match(token.content)
         ):
             first, last = token.map
-            spans.append((starts[first], starts[last] - 1 if last < len(starts) else len(text)))
+            line = text[starts[first] : starts[last]]
+            indent = len(line) - len(line.lstrip())
+            spans.append((starts[first] + indent, starts[first] + len(line.rstrip())))
     return spans
 
 

@@ -23,6 +23,7 @@ comment that quotes another reader stays one comment by its writer.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -399,18 +400,22 @@ def _headline_case(text: str) -> str:
 
 
 def set_aside(
-    text: str, segments: Sequence[Segment], spans: Sequence[tuple[int, int]], reason: str
+    text: str, segments: Sequence[Segment], spans: Sequence[tuple[int, int, str]]
 ) -> tuple[Segment, ...]:
-    """``segments`` with ``spans`` of ``text`` (in order, not overlapping) cut out of the
-    indexed segments they fall in, as boilerplate for ``reason``; what is left of a segment
-    keeps its kind and author, trimmed to start and end on non-whitespace."""
+    """``segments`` with ``spans`` of ``text`` (start, end and why; in order, not overlapping)
+    cut out of the indexed segments they fall in, as boilerplate for that reason; what is left
+    of a segment keeps its kind and author, trimmed to start and end on non-whitespace."""
     out: list[Segment] = []
+    ends = [end for _, end, _ in spans]
     for segment in segments:
         if segment.kind not in INDEXED_KINDS:
             out.append(segment)
             continue
         cursor = segment.start
-        for start, end in spans:
+        # The spans ending inside or after the segment, up to the first starting after it.
+        for start, end, reason in spans[bisect.bisect_right(ends, segment.start) :]:
+            if start >= segment.end:
+                break
             start, end = max(start, cursor), min(end, segment.end)
             if start >= end:
                 continue

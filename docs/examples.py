@@ -14,11 +14,13 @@ path) is written in a fixed form, so that the output is the same on every machin
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import io
 import os
 import re
 import shlex
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -92,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # A fresh QA_HOME, so that the outputs show a first indexing on every machine and every run.
     os.environ["QA_HOME"] = tempfile.mkdtemp(prefix="qa-docs-home-")
+    atexit.register(shutil.rmtree, os.environ["QA_HOME"], ignore_errors=True)
     readme = README.read_text(encoding="utf-8")
     if args.write:
         README.write_text(rewrite(readme), encoding="utf-8")

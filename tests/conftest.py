@@ -7,6 +7,7 @@ so that collecting (or running a few light tests) does not load torch, FAISS or 
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 # The test process's own environment (the library never sets any): a private QA_HOME, no
 # Gradio analytics, no hub lookups.
 os.environ["QA_HOME"] = tempfile.mkdtemp(prefix="qa-test-home-")
+atexit.register(shutil.rmtree, os.environ["QA_HOME"], ignore_errors=True)  # ~100 MB a run
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["HF_HUB_OFFLINE"] = "1"
 

@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa.ingest import SkipFile
 from tests.helpers import FIXTURES, document_of
@@ -62,3 +64,44 @@ def test_markdown_headings_by_commonmark_lines_and_markers(tmp_path: Path) -> No
     assert all(
         document.text[h.start : h.end].endswith(h.title.split()[-1]) for h in document.headings[:1]
     )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<!-- a comment -->\n",
+                "<!-- unclosed\n",
+                "-->\n",
+                "* [Link](#anchor)\n",
+                "  * [Nested](#nested)\n",
+                "* [Away](https://example.com)\n",
+                "# Heading\n",
+                "```\n",
+                "<!-- in code? -->\n",
+                "Some prose with a [link](#x) in it.\n",
+                "\n",
+                "\r\n",
+                "\u2028",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_markdown_comments_and_contents_lines_leave_sane_segments(lines: list[str]) -> None:
+    """Whatever mix of comments, contents links, fences and line ends: segments in order, not
+    overlapping, inside the text, and only comments and contents lines set aside."""
+    from qa.ingest.markdown import read
+    from qa.ingest.source import CorpusFile
+    from qa.types import SOURCE_COMMENTS, TABLE_OF_CONTENTS
+
+    text = "".join(lines) + "\n-->\n\nLast line."  # a comment left open hides the rest
+    document = read(text.encode(), CorpusFile("notes.md", Path("notes.md"), len(text), 0))
+    end = 0
+    for segment in document.segments:
+        assert end <= segment.start < segment.end <= len(document.text)
+        end = segment.end
+        if segment.kind == "boilerplate":
+            assert segment.reason in (SOURCE_COMMENTS, TABLE_OF_CONTENTS)
+    assert "Last line." in document.indexed_text

@@ -127,7 +127,16 @@ _NO_OPENING = frozenset(
     "of on or other overview to with".split()
 )
 _DEICTIC = frozenset("this these that those".split())  # "Language used in this specification"
+_DETERMINERS = frozenset("the a an".split())
 _PREPOSITIONS = frozenset("of for with to in on from about by and".split())
+# Things one has one of: a heading naming one ("Promises API", "Hash function") is asked about
+# with "the" ("What is the promises API?"); an activity or a mass noun is not ("What is error
+# handling?").
+_COUNTABLE = frozenset(
+    "api module class interface format protocol object command option method function event "
+    "server client library tool package file directory folder algorithm parser database "
+    "service program".split()
+)
 _NUMBERING = re.compile(
     r"^(?:(?i:appendix|chapter|section|part)\s+[A-Z0-9]+\.?\s+"
     r"|[0-9]+(?:\.[0-9]+)*\.?\s+|[A-Z]\.(?:[0-9]+\.?)*\s+)"
@@ -191,7 +200,10 @@ def heading_question(
     head = next(
         (words[i - 1] for i, w in enumerate(lowered) if i and w in _PREPOSITIONS), words[-1]
     )
-    return f"What {'are' if _plural(head) else 'is'} {' '.join(words)}?"
+    if _plural(head):
+        return f"What are {' '.join(words)}?"
+    one = head.lower() in _COUNTABLE and words[0].lower() not in _DETERMINERS
+    return f"What is {'the ' if one else ''}{' '.join(words)}?"
 
 
 def _passing_name(words: list[str], usage: Counter[str]) -> bool:

@@ -45,6 +45,9 @@ BASRA = "Who brokered the ceasefire?"
         ),
         ("Comparison with other implementations", "What is comparison with other implementations?"),
         ("Error handling", "What is error handling?"),
+        ("Promises API", "What is the promises API?"),
+        ("The compression format", "What is the compression format?"),
+        ("Hash function", "What is the hash function?"),
     ],
 )
 def test_a_section_heading_becomes_its_question(heading, question):

@@ -73,13 +73,23 @@ def resolve_model(model: str) -> str:
     return model
 
 
+def _cpu_flags() -> str:
+    """/proc/cpuinfo's text ("" where there is none)."""
+    try:
+        return Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
 def cpu_has_native_bf16() -> bool:
     """Whether this CPU computes bf16 natively (AVX-512 BF16 or AMX), read from /proc/cpuinfo."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text(errors="replace")
-    except OSError:
-        return False
+    flags = _cpu_flags()
     return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def cpu_has_amx_int8() -> bool:
+    """Whether this CPU has AMX's int8 tiles, which OpenVINO's int8 kernels use when it has."""
+    return "amx_int8" in _cpu_flags()
 
 
 # What an encoder embeds: a corpus's chunks, in bulk, or questions and the sentences that
@@ -88,22 +98,29 @@ Role = Literal["documents", "questions"]
 
 
 def choose_precision(precision: str, runtime: str = "openvino", role: Role = "questions") -> str:
-    """Resolve "auto": for documents on OpenVINO "int8", else "bf16" where the CPU has native
-    bf16, else "fp32". torch runs no int8 model, so there "int8" becomes the float precision.
+    """Resolve "auto": for documents on OpenVINO "int8" (but not on a CPU with AMX), else
+    "bf16" where the CPU has native bf16, else "fp32". torch runs no int8 model, so there
+    "int8" becomes the float precision.
 
     Documents are embedded in int8 because indexing is bulk work that int8 speeds up most
     (SciFact: about 1.6 times bf16's chunks/s, nDCG@10 within 0.003 of fp32). Questions and the
     sentences of an answer stay in floating point: the answer's confidence model is fitted on
     their bf16 cosines, and with int8 it refused more answerable questions on Basra dev (15% ->
     21%); with int8 documents and bf16 questions the dev answers and refusals are bf16's
-    (docs/PERFORMANCE.md).
+    (docs/PERFORMANCE.md). On a CPU with AMX (Sapphire Rapids and later) OpenVINO's int8
+    kernels stray: one of 60 test texts came out at cosine 0.88 to fp32 (0.996 with AMX turned
+    off), while bf16 on AMX embeds as fast (98 texts/s against int8's 104), so documents are
+    embedded in bf16 there.
     """
     floating = "bf16" if cpu_has_native_bf16() else "fp32"
     if precision == "auto":
-        return "int8" if role == "documents" and runtime == "openvino" else floating
+        int8 = role == "documents" and runtime == "openvino" and not cpu_has_amx_int8()
+        return "int8" if int8 else floating
     if precision == "int8" and runtime != "openvino":
         log.warning("int8 runs on OpenVINO only; %s computes in %s", runtime, floating)
         return floating
+    if precision == "int8" and cpu_has_amx_int8():
+        log.warning("int8 on this CPU's AMX kernels strays from fp32; bf16 is as fast here")
     return precision
 
 

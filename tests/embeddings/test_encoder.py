@@ -14,6 +14,7 @@ from embeddings.encoder import (
     batch_rows,
     batch_sizes,
     choose_precision,
+    cpu_has_amx_int8,
     load_encoder,
     resolve_model,
 )
@@ -137,13 +138,18 @@ def test_int8_agrees_with_torch_in_fp32_closely(fp32_encoder: Encoder):
     assert (int8.runtime, int8.precision) == ("openvino", "int8")
     texts = varied_texts(60, seed=5)
     cosine = (int8.encode(texts) * fp32_encoder.encode(texts)).sum(axis=1)
-    assert cosine.mean() >= 0.99 and cosine.min() >= 0.97
+    assert cosine.mean() >= 0.99
+    if cpu_has_amx_int8():  # one text at 0.88 there: never what "auto" embeds documents in
+        assert choose_precision("auto", "openvino", "documents") != "int8"
+    else:
+        assert cosine.min() >= 0.97
 
 
 def test_auto_embeds_documents_in_int8_and_questions_in_floating_point_on_openvino_only():
     floating = choose_precision("auto", "torch")
     assert floating in ("bf16", "fp32")
-    assert choose_precision("auto", "openvino", "documents") == "int8"
+    documents = floating if cpu_has_amx_int8() else "int8"  # AMX's int8 kernels stray
+    assert choose_precision("auto", "openvino", "documents") == documents
     assert choose_precision("auto", "openvino", "questions") == floating
     assert choose_precision("auto", "torch", "documents") == floating  # torch runs no int8
     assert choose_precision("int8", "openvino", "questions") == "int8"  # asked for by name

@@ -11,7 +11,7 @@ in the text but not indexed.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -27,52 +27,59 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _CONTENTS_LINK = re.compile(r"^\[[^\]\n]+\]\(#[^)\s]*\)$")
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """A Markdown text, its markdown-it tokens, and its lines as CommonMark counts them
+    (str.splitlines would also break at \x0c, \u2028, ...) with where each starts and the
+    text's end."""
+
+    text: str
+    tokens: list[Token]
+    lines: list[str]
+    starts: list[int]
+
+
 def read(data: bytes, file: CorpusFile) -> Document:
     """The document in a Markdown file; its comments (``<!-- ... -->`` blocks, which a
     rendered page does not show: Node.js's "<!-- YAML added: v0.1.90 -->") and its table of
     contents are not indexed."""
-    text = decode(data)
-    tokens = _parse(text)
-    headings = markdown_headings(text, tokens)
+    parsed = _parse(decode(data))
+    headings = _headings(parsed)
     title = next((h.title for h in headings if h.level == 1), None)
-    document = structured_document(file, text, title, headings)
-    left_out = [(*span, SOURCE_COMMENTS) for span in _comments(text, tokens)]
-    left_out += [(*span, TABLE_OF_CONTENTS) for span in _contents_lines(text, tokens)]
+    document = structured_document(file, parsed.text, title, headings)
+    left_out = [(*span, SOURCE_COMMENTS) for span in _comments(parsed)]
+    left_out += [(*span, TABLE_OF_CONTENTS) for span in _contents_lines(parsed)]
     if not left_out:
         return document
-    return replace(document, segments=set_aside(text, document.segments, sorted(left_out)))
+    return replace(document, segments=set_aside(parsed.text, document.segments, sorted(left_out)))
 
 
-def _parse(text: str) -> list[Token]:
+def _parse(text: str) -> _Parsed:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").parse(text)
+    lines = _LINE.findall(text)
+    starts = [0, *accumulate(len(line) for line in lines)]
+    return _Parsed(text, MarkdownIt("commonmark").parse(text), lines, starts)
 
 
-def _line_starts(text: str) -> list[int]:
-    """Where each line starts, as CommonMark counts lines (str.splitlines would also break at
-    \x0c, \u2028, ...), and the text's end."""
-    return [0, *accumulate(len(line) for line in _LINE.findall(text))]
-
-
-def _comments(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+def _comments(parsed: _Parsed) -> list[tuple[int, int]]:
     """The spans of the HTML comments that are blocks of their own (not inside code)."""
-    starts = _line_starts(text)
+    starts = parsed.starts
     spans = []
-    for token in tokens:
+    for token in parsed.tokens:
         if token.type == "html_block" and token.map and token.content.lstrip().startswith("<!--"):
             first, last = token.map
             block_start, block_end = starts[first], starts[min(last, len(starts) - 1)]
-            for match in _COMMENT.finditer(text, block_start, block_end):
+            for match in _COMMENT.finditer(parsed.text, block_start, block_end):
                 spans.append(match.span())
     return spans
 
 
-def _contents_lines(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+def _contents_lines(parsed: _Parsed) -> list[tuple[int, int]]:
     """The lines of a table of contents: list items that are one link to a heading of the
     page ("* [Building Node.js](#building-nodejs)"). Like a PDF's contents lines, they would
     match every question on a section's name, and the section itself is indexed."""
-    starts = _line_starts(text)
+    tokens, starts = parsed.tokens, parsed.starts
     spans = []
     for before, token in zip(tokens, tokens[1:], strict=False):
         if (
@@ -83,17 +90,15 @@ def _contents_lines(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             and _CONTENTS_LINK.match(token.content)
         ):
             first, last = token.map
-            line = text[starts[first] : starts[last]]
+            line = parsed.text[starts[first] : starts[last]]
             indent = len(line) - len(line.lstrip())
             spans.append((starts[first] + indent, starts[first] + len(line.rstrip())))
     return spans
 
 
-def markdown_headings(text: str, tokens: list[Token] | None = None) -> tuple[Heading, ...]:
-    """The ATX and setext headings of ``text`` (parsed into ``tokens``), with their spans."""
-    tokens = _parse(text) if tokens is None else tokens
-    lines = _LINE.findall(text)
-    starts = _line_starts(text)
+def _headings(parsed: _Parsed) -> tuple[Heading, ...]:
+    """The ATX and setext headings, with their spans."""
+    tokens, lines, starts = parsed.tokens, parsed.lines, parsed.starts
     headings = []
     for opening, inline in zip(tokens, tokens[1:], strict=False):
         if opening.type != "heading_open" or not opening.map or inline.type != "inline":

@@ -189,10 +189,12 @@ _QUESTION_TYPES: tuple[tuple[re.Pattern[str], QuestionType], ...] = (
     (_WHAT, "what"),
     (_YES_NO, "yes-no"),
 )
-# The name of an option ("--log-file=<filename>" → "log-file") or of a function
-# ("timeout.unref()" → "timeout.unref") on a term line.
+# A name set in code: "`maxBuffer`", "`options.detached`", "`$HOME`".
+CODE_NAME = re.compile(r"`([A-Za-z_$][\w.$-]*)`")
+# The name of an option ("--log-file=<filename>" → "log-file"), of a function
+# ("timeout.unref()" → "timeout.unref") or in code ("`maxBuffer`") on a term line.
 _OPTION_NAME = re.compile(
-    r"(?<![\w-])--?([A-Za-z][\w-]*)|\b([A-Za-z_][\w.]*)\(|`([A-Za-z_$][\w.$-]*)`"
+    rf"(?<![\w-])--?([A-Za-z][\w-]*)|\b([A-Za-z_][\w.]*)\(|{CODE_NAME.pattern}"
 )
 
 

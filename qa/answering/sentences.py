@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from qa.answering.answer_types import CODE_NAME
 from qa.answering.layout import Block, BlockKind, is_bare_term, layout
 from qa.answering.wording import has_verb, is_signpost, refers_back
 from qa.types import Passage
@@ -78,9 +79,6 @@ _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a t
 # A short sentence stating a default after a description: "Default: 1000.", "Default: '&'."
 # (Markdown may set the label in bold: "**Default:** `1024 * 1024`.")
 _DEFAULT_LABEL = re.compile(r"^[*_]{0,2}Default(?: value)?:[*_]{0,2}\s*\S.{0,60}$", re.DOTALL)
-# A list item led by the name it describes, in code: "`maxBuffer` {number} Largest amount of
-# data ...", "`ipv4first`: sets default `order` to `ipv4first`." (an API's options).
-_ITEM_NAME = re.compile(r"`[A-Za-z_$][\w.$-]*`")
 # A heading that names one function, method or option: "timeout.unref()", "#### `ensurepip`",
 # "querystring.stringify(obj[, sep[, eq]])", "--append". The prose under it describes it.
 _API_HEADING = re.compile(
@@ -306,7 +304,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
     named_items: dict[int, Sentence] = {}  # block → the name in code that leads its item
     for u, (unit, b) in enumerate(units):
         if unit.kind == "item" and (u == 0 or units[u - 1][1] != b):
-            lead = _ITEM_NAME.match(unit.text)
+            lead = CODE_NAME.match(unit.text)  # an option's item: "`maxBuffer` {number} ..."
             if lead is not None:
                 offset = unit.start - passage.start
                 named_items[b] = piece(offset + lead.start(), offset + lead.end(), "term")
@@ -359,10 +357,12 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             if first_in_block and before[0].kind == "term":
                 if not _LABEL.match(before[0].text):
                     context = before[0]  # the description of an option or a function
-            elif refers_back(unit.text) and before[0].kind in ("prose", "item"):
+            elif refers_back(unit.text) and (
+                before[0].kind in ("prose", "item")
+                # "In this configuration, …" under "Trimmed: small-icu" (not under a function)
+                or (before[0].kind == "heading" and term is None)
+            ):
                 context = before[0]
-            elif refers_back(unit.text) and before[0].kind == "heading" and term is None:
-                context = before[0]  # "In this configuration, …" under "Trimmed: small-icu"
         described = None if context is not None and context.kind == "term" else term
         if item_name is not None:
             described = item_name

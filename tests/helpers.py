@@ -3,6 +3,7 @@ best-known answer, and texts of tricky layouts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent  # the project's folder
@@ -48,24 +49,32 @@ def text_pdf(text: str) -> bytes:
     """A real one-page PDF, written by PDFium, whose text layer holds ``text`` line by line (in
     Helvetica, lines wrapped at 90 characters): for tests whose content matters, not the layout.
     """
+    import textwrap
+
+    lines = [
+        line for paragraph in text.split("\n") for line in textwrap.wrap(paragraph, 90) or [""]
+    ]
+    return drawn_pdf([(line, 60, 740 - 14 * n, 10.0) for n, line in enumerate(lines)])
+
+
+def drawn_pdf(pieces: Sequence[tuple[str, float, float, float]]) -> bytes:
+    """A real one-page PDF (612 x 792 points), written by PDFium: each piece's text drawn in
+    Helvetica at (x, y) from the page's bottom left in its font size, in the order given (the
+    order of the page's content stream)."""
     import ctypes
     import io
-    import textwrap
 
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
     pdf = pdfium.PdfDocument.new()
     page = pdf.new_page(612, 792)
-    top = 740
-    for paragraph in text.split("\n"):
-        for line in textwrap.wrap(paragraph, 90) or [""]:
-            piece = pdfium_c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 10.0)
-            wide = ctypes.create_string_buffer((line + "\0").encode("utf-16-le"))
-            pdfium_c.FPDFText_SetText(piece, ctypes.cast(wide, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
-            pdfium_c.FPDFPageObj_Transform(piece, 1, 0, 0, 1, 60, top)
-            pdfium_c.FPDFPage_InsertObject(page.raw, piece)
-            top -= 14
+    for text, x, y, size in pieces:
+        piece = pdfium_c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", size)
+        wide = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+        pdfium_c.FPDFText_SetText(piece, ctypes.cast(wide, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+        pdfium_c.FPDFPageObj_Transform(piece, 1, 0, 0, 1, x, y)
+        pdfium_c.FPDFPage_InsertObject(page.raw, piece)
     pdfium_c.FPDFPage_GenerateContent(page.raw)
     out = io.BytesIO()
     pdf.save(out)

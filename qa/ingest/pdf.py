@@ -7,6 +7,10 @@ in the text as boilerplate segments: not indexed, but not lost either. A word hy
 line break is joined when the next line goes on in lower case ("inter-\\nnational" reads
 "international").
 
+Lines are read in the order a page draws them, except where that order is not the reading
+order: a web page printed by a browser draws its headings after its text, and each such line
+moves to where it stands on the page (``reading_order``).
+
 The PDF's outline (its bookmarks) gives the headings: each bookmark's title is looked for on
 its page, and the line that holds it becomes a heading of the bookmark's level, so that a
 passage is cited with its section ("5 Arrays and matrices › 5.1 Arrays").
@@ -19,9 +23,10 @@ encrypted, broken or empty one is skipped with its reason.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from qa.ingest import isolated
 from qa.ingest.source import CorpusFile, SkipFile
@@ -108,54 +113,135 @@ def _outline(pdf) -> list[Bookmark]:  # noqa: ANN001  (pypdfium2 is imported laz
 
 
 def _page_lines(pdf) -> tuple[list[list[str]], list[list[Style]]]:  # noqa: ANN001
-    """Each page's lines of text (blank ones left out, words hyphenated at a line break
-    joined) and the style of each line, read one page at a time."""
-    import pypdfium2.raw as pdfium_c
-
+    """Each page's lines of text in reading order (``reading_order``; blank ones left out,
+    words hyphenated at a line break joined) and the style of each line, read one page at a
+    time."""
     pages, styles = [], []
     for number in range(len(pdf)):
         page = pdf[number]
         text_page = page.get_textpage()
         try:
-            text = text_page.get_text_bounded()
-            # Every character of the page, one per character index: the bounded text leaves
-            # out what lies off the page, so each line is found in it to know its indexes.
-            every = text_page.get_text_range().replace("\ufffe", "\x02")
-            cursor = 0
-            lines: list[str] = []
-            line_styles: list[Style] = []
-            for match in _LINE.finditer(text):
-                line = match.group().replace("\x02", "-").strip()
-                if not line:
-                    continue
-                if lines and _HYPHENATED.search(lines[-1] + "\n" + line[:1]):
-                    lines[-1] = lines[-1][:-1] + line
-                    continue
-                at = every.find(match.group(), cursor)
-                first = at + len(match.group()) - len(match.group().lstrip())
-                last = at + len(match.group().rstrip()) - 1
-                style = (0.0, 0)
-                if at >= 0:
-                    cursor = at + len(match.group())
-                    size = pdfium_c.FPDFText_GetFontSize(text_page.raw, first)
-                    weights = (
-                        pdfium_c.FPDFText_GetFontWeight(text_page.raw, i) for i in (first, last)
-                    )
-                    style = (round(size, 1), min(weights))
-                lines.append(line)
-                line_styles.append(style)
+            drawn = _drawn_lines(text_page)
         finally:
             text_page.close()
             page.close()
+        lines: list[str] = []
+        line_styles: list[Style] = []
+        for i in reading_order([box for _, _, box in drawn]):
+            line, style, _ = drawn[i]
+            if lines and _HYPHENATED.search(lines[-1] + "\n" + line[:1]):
+                lines[-1] = lines[-1][:-1] + line
+                continue
+            lines.append(line)
+            line_styles.append(style)
         pages.append(lines)
         styles.append(line_styles)
     return pages, styles
+
+
+def _drawn_lines(text_page) -> list[tuple[str, Style, Box | None]]:  # noqa: ANN001
+    """A page's non-blank lines in the order PDFium reads them (the content stream's), each
+    with its style and its box on the page (None where it cannot be found)."""
+    import pypdfium2.raw as pdfium_c
+
+    text = text_page.get_text_bounded()
+    # Every character of the page with its character index: the bounded text leaves out what
+    # lies off the page, so each line is found in it to know its indexes. PDFium's text leaves
+    # out the NULs it holds for glyphs without a character, so they are left out here too.
+    codes = [pdfium_c.FPDFText_GetUnicode(text_page.raw, i) for i in range(text_page.count_chars())]
+    index = [i for i, code in enumerate(codes) if code]
+    every = "".join(chr(codes[i]) for i in index).replace("\ufffe", "\x02")
+    cursor = 0
+    drawn = []
+    for match in _LINE.finditer(text):
+        line = match.group().replace("\x02", "-").strip()
+        if not line:
+            continue
+        at = every.find(match.group(), cursor)
+        style, box = (0.0, 0), None
+        if at >= 0:
+            first = index[at + len(match.group()) - len(match.group().lstrip())]
+            last = index[at + len(match.group().rstrip()) - 1]
+            cursor = at + len(match.group())
+            size = pdfium_c.FPDFText_GetFontSize(text_page.raw, first)
+            weights = (pdfium_c.FPDFText_GetFontWeight(text_page.raw, i) for i in (first, last))
+            style = (round(size, 1), min(weights))
+            left, bottom, _, top = text_page.get_charbox(first)
+            _, last_bottom, right, last_top = text_page.get_charbox(last)
+            box = (left, min(bottom, last_bottom), right, max(top, last_top))
+        drawn.append((line, style, box))
+    return drawn
+
+
+def reading_order(boxes: Sequence[Box | None]) -> list[int]:
+    """The order to read a page's lines in, given each line's box in the order PDFium read them.
+
+    That order is the content stream's, which is the reading order for most PDFs but not for a
+    web page printed by a browser: Chromium draws a page's headings after its text, so its
+    "Class: URL" would come at the foot of the page. The longest run of lines that goes down the
+    page in the stream's order stays as it is; a line out of that run moves up or down to where
+    it is drawn, unless a line of the run sits beside it (a column, a table's cell, a button's
+    label beside a code block): then it stays after the line the stream put it after.
+    """
+    keys = [None if b is None else -b[3] for b in boxes]  # top first (PDF y grows upwards)
+    down = _longest_run_down(keys)
+    position: dict[int, float] = {i: float(rank) for rank, i in enumerate(down)}
+    in_run = set(down)
+    run_tops = [keys[i] for i in down]
+    for i, box in enumerate(boxes):
+        if i in in_run:
+            continue
+        if box is not None and not any(_beside(box, boxes[j]) for j in down):
+            # before the first line of the run that is drawn below it
+            below = bisect.bisect_right(run_tops, keys[i] + _SAME_LINE)
+            position[i] = below - 0.5
+        else:
+            position[i] = position.get(i - 1, -1.0)  # stays after its neighbour in the stream
+    return sorted(range(len(boxes)), key=lambda i: (position[i], i))
+
+
+_SAME_LINE = 2.0  # points: a moved line goes after the lines whose tops are this close to its
+
+
+def _longest_run_down(keys: Sequence[float | None]) -> list[int]:
+    """The indexes of a longest subsequence of ``keys`` that never goes up (None is never in
+    it), in order."""
+    tails: list[float] = []  # the smallest last key of a run of each length
+    ends: list[int] = []  # its last index
+    back: dict[int, int] = {}
+    for i, key in enumerate(keys):
+        if key is None:
+            continue
+        n = bisect.bisect_right(tails, key)
+        if n:
+            back[i] = ends[n - 1]
+        if n == len(tails):
+            tails.append(key)
+            ends.append(i)
+        else:
+            tails[n], ends[n] = key, i
+    run = []
+    at = ends[-1] if ends else None
+    while at is not None:
+        run.append(at)
+        at = back.get(at)
+    return run[::-1]
+
+
+def _beside(box: Box, other: Box | None) -> bool:
+    """Whether two lines share most of a row but not their columns (side by side)."""
+    if other is None:
+        return False
+    shared = min(box[3], other[3]) - max(box[1], other[1])
+    height = min(box[3] - box[1], other[3] - other[1])
+    return shared > 0.5 * max(height, 1.0) and (box[2] <= other[0] or other[2] <= box[0])
 
 
 # A line's font size where it starts, and the lower of the font weights of its first and last
 # characters (a bold line is bold at both ends); (0.0, 0) where PDFium cannot say.
 Style = tuple[float, int]
 Line = tuple[Segment, Style]  # an article line of the text, and its style
+Box = tuple[float, float, float, float]  # a line's left, bottom, right and top on its page
 
 
 def _document(

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from qa.ingest import SkipFile
-from tests.helpers import FIXTURES, ROOT
+from tests.helpers import FIXTURES, ROOT, drawn_pdf
 from tests.helpers import document_of as load
 
 SPEC = FIXTURES / "shared-mime-info-spec.pdf"
@@ -165,6 +165,40 @@ def test_a_table_comes_out_row_by_row(tmp_path: Path) -> None:
     assert all(row in lines for row in rows)  # each row one line, its cells in order
     assert lines.index(rows[0]) < lines.index(rows[1]) < lines.index(rows[2])
     assert doc.section_at(doc.text.index(rows[1])).endswith("2.5. MEMORY MANAGEMENT")
+
+
+def test_a_web_page_printed_by_a_browser_keeps_its_headings_above_their_text(
+    tmp_path: Path,
+) -> None:
+    # Node's path page printed to PDF by Chromium (eval/quality/realdocs/SOURCES.md), which draws
+    # each page's headings after its text: read in the stream's order, "path.basename(path[,
+    # suffix])" came at the foot of its page, and its text fell under the section before.
+    printed = ROOT / "eval" / "quality" / "realdocs" / "corpus" / "nodejs-path.pdf"
+    doc = load(tmp_path, "path.pdf", printed.read_bytes())
+    text = doc.text
+    heading = text.index("path.basename(path[, suffix])")
+    assert heading < text.index("The path.basename() method returns the last portion")
+    at = text.index("A TypeError is thrown if path is not a string or if suffix is given")
+    assert doc.section_at(at).endswith("path.basename(path[, suffix])")
+    assert text.index("Windows vs. POSIX") < text.index("The default operation of the node:path")
+
+
+def test_lines_drawn_beside_others_keep_the_streams_order(tmp_path: Path) -> None:
+    """Two columns drawn one after the other, and a label drawn beside a line, are not
+    interleaved by their height on the page."""
+    left = [(f"Left column line {n} goes on.", 50, 700 - 14 * n, 10.0) for n in range(6)]
+    right = [(f"Right column line {n} goes on.", 330, 700 - 14 * n, 10.0) for n in range(6)]
+    label = [("COPY", 520, 644, 8.0)]
+    doc = load(tmp_path, "columns.pdf", drawn_pdf([*label, *left, *right]))
+    order = [doc.text.index(text) for text, *_ in [*label, *left, *right]]
+    assert order == sorted(order)
+
+
+def test_a_heading_drawn_after_its_text_is_read_before_it(tmp_path: Path) -> None:
+    body = [(f"Sentence {n} of the section.", 50, 680 - 14 * n, 10.0) for n in range(5)]
+    doc = load(tmp_path, "late.pdf", drawn_pdf([*body, ("Installing", 50, 700, 16.0)]))
+    order = [doc.text.index(text) for text, *_ in [("Installing",), *body]]
+    assert order == sorted(order)
 
 
 def test_a_table_of_contents_is_left_out_and_said_so(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 The text stays the Markdown source (what the author wrote, fenced code verbatim), and the
 headings give each chunk its section ("Options for building Node.js › Embed a limited set of
 ICU data"); a "# heading" inside a code fence is code, not a heading. The first level-1
-heading is the document's title. Comments (``<!-- ... -->`` blocks), which a rendered page does
+heading is the document's title. Comments (``<!-- ... -->`` blocks) and link reference
+definitions ("[RFC 5952]: https://tools.ietf.org/html/rfc5952"), which a rendered page does
 not show, and a table of contents (items that are one link to a heading of the page) are kept
 in the text but not indexed.
 """
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from qa.ingest.source import CorpusFile, decode
 from qa.ingest.structure import set_aside, structured_document
-from qa.types import SOURCE_COMMENTS, TABLE_OF_CONTENTS, Document, Heading
+from qa.types import LINK_REFERENCES, SOURCE_COMMENTS, TABLE_OF_CONTENTS, Document, Heading
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -49,6 +50,7 @@ def read(data: bytes, file: CorpusFile) -> Document:
     document = structured_document(file, parsed.text, title, headings)
     left_out = [(*span, SOURCE_COMMENTS) for span in _comments(parsed)]
     left_out += [(*span, TABLE_OF_CONTENTS) for span in _contents_lines(parsed)]
+    left_out += [(*span, LINK_REFERENCES) for span in _link_references(parsed)]
     if not left_out:
         return document
     return replace(document, segments=set_aside(parsed.text, document.segments, sorted(left_out)))
@@ -93,6 +95,24 @@ def _contents_lines(parsed: _Parsed) -> list[tuple[int, int]]:
             line = parsed.text[starts[first] : starts[last]]
             indent = len(line) - len(line.lstrip())
             spans.append((starts[first] + indent, starts[first] + len(line.rstrip())))
+    return spans
+
+
+def _link_references(parsed: _Parsed) -> list[tuple[int, int]]:
+    """The lines of link reference definitions ("[`rl.close()`]: #rlclose"), which Node.js's
+    pages list by the hundred at their end: the lines no block of the page holds (markdown-it
+    makes no token of them), less their indentation and line end."""
+    held = bytearray(len(parsed.lines))
+    for token in parsed.tokens:
+        if token.level == 0 and token.map:
+            first, last = token.map
+            held[first:last] = b"\x01" * (min(last, len(held)) - first)
+    spans = []
+    for number, line in enumerate(parsed.lines):
+        if not held[number] and line.strip():
+            indent = len(line) - len(line.lstrip())
+            start = parsed.starts[number]
+            spans.append((start + indent, start + len(line.rstrip())))
     return spans
 
 

@@ -63,6 +63,30 @@ def test_a_markdown_table_of_contents_is_left_out_of_the_index(tmp_path: Path) -
     assert "Node.js on GitHub" in document.indexed_text and "see [Running" in document.indexed_text
 
 
+def test_markdown_link_reference_definitions_are_left_out_of_the_index(tmp_path: Path) -> None:
+    """Node.js's pages end with a hundred "[label]: url" lines, unseen when rendered, whose
+    labels ("[reading files]: #example-read-file-stream-line-by-line") matched questions on
+    their words; a link in a sentence, and such a line in code or in a list item, stay."""
+    from qa.index.chunking import Chunker
+    from qa.types import LINK_REFERENCES
+
+    references = "[reading files]: #example-read-file-stream-line-by-line\n[`rl.close()`]: #rlclose"
+    text = (
+        "# Readline\n\n## Reading\n\nSee [reading files][] and [`rl.close()`][].\n\n"
+        f"{references}\n\nThe example.\n\n```md\n[in code]: #kept\n```\n"
+    )
+    document = document_of(tmp_path, "readline.md", text.encode())
+    left_out = [s for s in document.segments if s.kind == "boilerplate"]
+    assert [document.text[s.start : s.end] for s in left_out] == references.split("\n")
+    assert {s.reason for s in left_out} == {LINK_REFERENCES}
+    indexed = document.indexed_text
+    assert "See [reading files][]" in indexed and "[in code]: #kept" in indexed
+    assert "#rlclose" not in indexed
+    chunker = Chunker(lambda t: len(t.split()), lambda t: [], chunk_tokens=100, chunk_overlap=0)
+    _, section = chunker.chunk_document(document)
+    assert section.text == text[text.index("## Reading") :].strip()  # runs on over them
+
+
 def test_a_manual_is_not_cut_by_the_rules_for_pages_with_comments(tmp_path: Path) -> None:
     # Valgrind's README_DEVELOPERS (tests/fixtures/SOURCES.md) says "comment (3) above" two
     # thirds of the way down, a line the page rules would take for a "Comments (3)" footer.

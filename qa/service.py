@@ -29,6 +29,7 @@ from embeddings import errors as embedding_errors
 from embeddings.encoder import Encoder, Role, choose_precision, load_encoder
 from qa.answering import ANSWERERS, Answerer
 from qa.answering.base import answer_parts
+from qa.answering.code_ends import carry_code_on
 from qa.answering.followup import standalone_query
 from qa.errors import (
     IndexCorruptError,
@@ -317,7 +318,9 @@ class QA:
 
         def search(loaded: _Loaded) -> tuple[_Loaded, Any, list[Passage]]:
             vectors = loaded.retriever.embed([query])  # once, for the search and the answer
-            return loaded, vectors, loaded.retriever.search_batch([query], k, mode, vectors)[0]
+            found = loaded.retriever.search_batch([query], k, mode, vectors)[0]
+            # an example cut by its chunk's end is answered from whole (``code_ends``)
+            return loaded, vectors, carry_code_on(found, loaded.retriever.index.document)
 
         loaded, vectors, passages = self._on_live(search)
         for part in answer_parts(loaded.answerer, query, passages, vectors[0], cleaned, turns):

@@ -186,3 +186,28 @@ def test_the_corpus_is_embedded_by_the_document_encoder_and_questions_by_the_oth
     elif documents.runtime == "openvino":
         assert (documents.precision, questions.precision) in (("int8", "bf16"), ("int8", "fp32"))
     assert corpus_qa.index().embedded == 0
+
+
+def test_an_answer_quotes_the_whole_example_its_chunk_cut(tmp_path):
+    """The chunk that introduces the example ends inside its code; the answer and its citation
+    carry on to the code's end (``qa.answering.code_ends``)."""
+    steps = "\n".join(f"archive.add(files[{n}], compress=True)" for n in range(25))
+    code = f"```python\narchive = Archive('backup.tar')\n{steps}\narchive.close()\n```"
+    text = (
+        "# Backups\n\n## Making an archive\n\n"
+        f"To make a compressed archive of your files, run this script:\n\n{code}\n\n"
+        "## Restoring\n\nRestoring reads the archive back.\n"
+    )
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "backups.md").write_text(text)
+    service = QA(tmp_path / "docs", tmp_path / "index", progress=False, chunk_tokens=96)
+    service.index()
+    chunks = service.retrieve("How do I make a compressed archive of my files?", k=5)
+    assert not any("archive.close()" in p.text and "run this script" in p.text for p in chunks)
+    answer = service.answer("How do I make a compressed archive of my files?")
+    assert answer.text.startswith("To make a compressed archive of your files, run this script:")
+    assert "archive.add(files[24], compress=True)\narchive.close()" in answer.text
+    cited = answer.citations[0]
+    assert (
+        cited.text.endswith("archive.close()\n```") and text[cited.start : cited.end] == cited.text
+    )

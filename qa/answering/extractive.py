@@ -146,6 +146,10 @@ class ExtractiveAnswerer:
             + self.settings.answer_name_weight * named
         )
         order = [int(i) for i in np.argsort(-score, kind="stable")]
+        if expected == "procedure" and found[order[0]].procedure is None:
+            steps = _steps_next(found, order[0], passages, overlap)
+            if steps is not None:  # the next sentence shows how: it answers, with its code
+                order = [steps, *(i for i in order if i != steps)]
         best = float(score[order[0]])
         chosen = self._choose(found, order, score, best, expected == "procedure", default, typed)
         if expected not in ("any", "procedure") and not typed[order[0]]:
@@ -216,6 +220,26 @@ class ExtractiveAnswerer:
             if more and all(_distinct(p, q) for p in more for q in parts):
                 parts.extend(more)
         return parts
+
+
+def _steps_next(
+    found: list[Candidate], i: int, passages: Sequence[Passage], overlap: np.ndarray
+) -> int | None:
+    """The candidate right after ``i`` in its paragraph, if it ends with a colon before code
+    or steps and holds as much of the question's word weight: "The easiest way to do so is ...
+    a `for await...of` loop:" and its code, after "A common use case for `readline` is to
+    consume an input file one line at a time." (not "So using path.basename() might yield
+    different results on POSIX and Windows:" and its example, which has lost the question's
+    words)."""
+    j = i + 1
+    if j >= len(found) or found[j].procedure is None or overlap[j] < overlap[i]:
+        return None
+    top, following = found[i].sentence, found[j].sentence
+    if following.passage != top.passage or not following.text.rstrip().endswith(":"):
+        return None
+    passage = passages[top.passage]
+    between = passage.text[top.end - passage.start : following.start - passage.start]
+    return j if not between.strip() and "\n\n" not in between else None
 
 
 def _typed_after(found: list[Candidate], i: int, typed: np.ndarray) -> int | None:

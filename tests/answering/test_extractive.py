@@ -383,3 +383,29 @@ def test_an_items_name_is_quoted_once_when_the_sentence_leans_on_the_one_naming_
     )
     assert answer.text.count("`$PASSWORD`") == 1
     assert "If this environment variable is set it is used as password" in answer.text
+
+
+def test_a_how_to_answer_takes_the_next_sentence_when_it_brings_the_code(answerer):
+    """ "A common use case ... one line at a time." says what the question asks; the sentence
+    after it in its paragraph introduces the code that does it, and answers with it."""
+    code = (
+        "    const rl = readline.createInterface({ input: fs.createReadStream('input.txt') });\n"
+        "    for await (const line of rl) {\n      console.log(line);\n    }"
+    )
+    text = (
+        "Example: Read file stream line-by-line\n\n"
+        "A common use case for readline is to consume an input file one line at a time. "
+        "The easiest way to read each line is the fs.ReadStream API and a for await loop:"
+        f"\n\n{code}\n\n"
+        "Currently, the for await loop can be a bit slower."
+    )
+    answer = ask(answerer, "How do I read a file line by line?", [passage(text)])
+    assert answer.text.startswith("The easiest way to read each line is the fs.ReadStream API")
+    assert code in answer.text
+    # Not a next sentence that has lost the question's words: it brings an example.
+    example = text.replace(
+        "The easiest way to read each line is the fs.ReadStream API and a for await loop:",
+        "So the output may differ between systems:",
+    )
+    answer = ask(answerer, "How do I read a file line by line?", [passage(example)])
+    assert answer.text.startswith("A common use case for readline")

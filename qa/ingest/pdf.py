@@ -48,7 +48,7 @@ _LINE = re.compile(r"[^\r\n]+")
 _DOT_LEADER = re.compile(r"(?:\.\s?){4}")
 _CONTENTS_LINE = re.compile(r"(?:\.\s?){4,}\s*[\divxlc]+\s*$")  # "2.5 Memory . . . . 8"
 HEADING_SCALE = 1.15  # without an outline, a line this much larger than the body is a heading
-HEADING_SHARE = 0.1  # ... where at most this share of the lines is set in its size
+HEADING_SHARE = 0.1  # ... where at most this share of the text (in characters) is set in its size
 MAX_HEADING = 120  # characters
 HEADING_LINES = 3  # an outline's title may wrap onto this many lines
 BOLDER = 60  # a font weight this much above the body's is bold (400 is regular, 700 bold)
@@ -340,12 +340,15 @@ def _sized_headings(text: str, lines_of_page: list[list[Line]], body: Style) -> 
     makes headings only where few lines use it. Heading lines of one level one after the other
     are one heading that wrapped."""
     lines = [line for page in lines_of_page for line in page]
-    lines_in: Counter[float] = Counter(style[0] for _, style in lines)
+    characters_in: Counter[float] = Counter()
+    for segment, style in lines:
+        characters_in[style[0]] += segment.end - segment.start
     body_size = body[0]
     if body_size <= 0:
         return ()
-    larger = sorted((s for s in lines_in if s >= HEADING_SCALE * body_size), reverse=True)
-    levels = [s for s in larger if lines_in[s] <= HEADING_SHARE * len(lines)]
+    larger = sorted((s for s in characters_in if s >= HEADING_SCALE * body_size), reverse=True)
+    total = characters_in.total()
+    levels = [s for s in larger if characters_in[s] <= HEADING_SHARE * total]
     headings: list[Heading] = []
     for line, (size, weight) in lines:
         said = text[line.start : line.end]

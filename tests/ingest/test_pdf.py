@@ -201,6 +201,25 @@ def test_a_heading_drawn_after_its_text_is_read_before_it(tmp_path: Path) -> Non
     assert order == sorted(order)
 
 
+def test_a_reference_page_of_many_short_sections_keeps_its_headings(tmp_path: Path) -> None:
+    """An API reference printed without bookmarks: a heading over each short paragraph. By
+    lines, the headings' size is half the page's; by characters, a tenth at most, as a heading's
+    size should be."""
+    pieces, y = [], 740.0
+    for n in range(8):
+        pieces.append((f"timeout.method{n}()", 50, y, 18.0))
+        y -= 26
+        for line in range(3):
+            words = f"Method {n} line {line} tells what the call does to the timer and returns"
+            pieces.append((f"{words} it.", 50, y, 10.0))
+            y -= 14
+        y -= 10
+    doc = load(tmp_path, "timers.pdf", drawn_pdf(pieces))
+    assert [h.title for h in doc.headings] == [f"timeout.method{n}()" for n in range(8)]
+    at = doc.text.index("Method 5 line 1")
+    assert doc.section_at(at) == "timeout.method5()"
+
+
 def test_a_table_of_contents_is_left_out_and_said_so(tmp_path: Path) -> None:
     manual = ROOT / "eval" / "quality" / "realdocs" / "corpus" / "bzip2-manual.pdf"
     doc = load(tmp_path, "bzip2.pdf", manual.read_bytes())

@@ -11,9 +11,9 @@ document, up to ``MAX_CARRIED`` characters, so that the answer can quote the who
 the citation shows it.
 
 The block is found by the same layout rules the answer reads passages with
-(``layout.layout``), on the passage's text and what follows it. A passage is left as it is
-where the rest would cross into other boilerplate, another part (a reader's comment) or
-another page.
+(``layout.layout``), on the passage's text and what follows it, up to the next heading. A
+passage is left as it is where the rest would cross into other boilerplate, another part (a
+reader's comment) or another page.
 """
 
 from __future__ import annotations
@@ -54,6 +54,9 @@ def _carried(passage: Passage, document: Callable[[str], Document]) -> Passage:
     if doc.text[passage.start : passage.end] != passage.text:
         return passage  # not the text this index holds: leave it be
     more = doc.text[passage.end : passage.end + MAX_CARRIED]
+    heading = next((h.start for h in doc.headings if h.start >= passage.end), None)
+    if heading is not None and heading < passage.end + len(more):
+        more = more[: heading - passage.end]  # never into the next section
     cut = len(passage.text)
     blocks = layout(passage.text + more, passage.section, passage.title)
     end = _code_end(blocks, cut)

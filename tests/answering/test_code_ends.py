@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qa.answering.code_ends import MAX_CARRIED, carry_code_on
 from qa.errors import DocumentNotFoundError
-from qa.types import Document, Passage, Segment
+from qa.types import Document, Heading, Passage, Segment
 
 INTRO = "The easiest way is a `for await...of` loop:"
 CODE = (
@@ -60,6 +60,18 @@ def test_passages_that_end_in_prose_or_a_closed_block_are_left_as_they_are():
     whole = cut_at(doc, len(f"{INTRO}\n\n{CODE}"))
     prose = cut_at(doc, len(f"{INTRO}\n\n{CODE}{AFTER}"))  # no colon: the code is not its
     assert carry_code_on([whole, prose], lookup(doc)) == [whole, prose]
+
+
+def test_code_is_carried_on_up_to_the_next_heading_only():
+    """In a Word file the next section's heading, "new Console(options)", reads as code."""
+    code = "const { Console } = require('node:console');\nconst { Console } = console;"
+    text = f"Console can be accessed using either of:\n\n{code}\n\nnew Console(options)\n\nMore."
+    heading = text.index("new Console(options)")
+    doc = document(text, headings=(Heading(2, "new Console(options)", heading, heading + 20),))
+    (carried,) = carry_code_on(
+        [cut_at(doc, text.index("const { Console } = console"))], lookup(doc)
+    )
+    assert carried.text.endswith("const { Console } = console;")
 
 
 def test_nothing_is_carried_over_a_page_a_reader_comment_or_boilerplate():

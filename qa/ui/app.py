@@ -178,6 +178,8 @@ mark.qa-highlight { background: var(--qa-highlight-bg); color: var(--qa-highligh
 mark.qa-highlight mark.qa-quote { background: var(--qa-quote-bg); color: var(--qa-quote-fg); }
 .qa-doc-text { white-space: pre-wrap; overflow-wrap: anywhere; }
 #qa-right { min-width: 0; }  /* a long unbroken line (a hash, a URL) wraps, never widens it */
+.qa-sources { contain: inline-size; }  /* a long code line scrolls in its card, never widens
+  the column past a phone's width */
 .qa-also ul { margin: .2em 0; padding-left: 1.2em; }
 .qa-open, .qa-link { cursor: pointer; text-decoration: underline; background: none; border: 0;
   padding: 0; color: var(--link-text-color); text-align: left; font: inherit; font-size: .9em; }

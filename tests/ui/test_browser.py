@@ -436,6 +436,21 @@ def test_the_viewer_steps_through_the_citations_and_esc_closes_it(page, manuals_
     assert not page.errors and not page.dialogs
 
 
+def test_at_phone_width_the_sources_fit_the_window_and_long_code_scrolls_in_them(page, manuals_url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(manuals_url)
+    ask(page, ICU_AT_RUNTIME)  # its source quotes "./configure --with-icu-default-data-dir=..."
+    code = page.locator("#qa-sources pre.qa-code", has_text="./configure").first
+    expect(code).to_be_visible()
+    cards = page.locator("#qa-sources .qa-source")
+    for n in range(cards.count()):
+        box = cards.nth(n).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert code.evaluate("e => e.scrollWidth > e.clientWidth")  # it scrolls, inside its card
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not page.errors and not page.dialogs
+
+
 def test_the_viewer_at_phone_width_covers_the_window_and_keeps_code_blocks(page, manuals_url):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(manuals_url)

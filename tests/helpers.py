@@ -57,10 +57,10 @@ def text_pdf(text: str) -> bytes:
     return drawn_pdf([(line, 60, 740 - 14 * n, 10.0) for n, line in enumerate(lines)])
 
 
-def drawn_pdf(pieces: Sequence[tuple[str, float, float, float]]) -> bytes:
-    """A real one-page PDF (612 x 792 points), written by PDFium: each piece's text drawn in
-    Helvetica at (x, y) from the page's bottom left in its font size, in the order given (the
-    order of the page's content stream)."""
+def drawn_pdf(*pages: Sequence[tuple[str, float, float, float]]) -> bytes:
+    """A real PDF of one page per argument (612 x 792 points), written by PDFium: each piece's
+    text drawn in Helvetica at (x, y) from the page's bottom left in its font size, in the
+    order given (the order of the page's content stream)."""
     import ctypes
     import io
 
@@ -68,14 +68,16 @@ def drawn_pdf(pieces: Sequence[tuple[str, float, float, float]]) -> bytes:
     import pypdfium2.raw as pdfium_c
 
     pdf = pdfium.PdfDocument.new()
-    page = pdf.new_page(612, 792)
-    for text, x, y, size in pieces:
-        piece = pdfium_c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", size)
-        wide = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
-        pdfium_c.FPDFText_SetText(piece, ctypes.cast(wide, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
-        pdfium_c.FPDFPageObj_Transform(piece, 1, 0, 0, 1, x, y)
-        pdfium_c.FPDFPage_InsertObject(page.raw, piece)
-    pdfium_c.FPDFPage_GenerateContent(page.raw)
+    for pieces in pages:
+        page = pdf.new_page(612, 792)
+        for text, x, y, size in pieces:
+            piece = pdfium_c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", size)
+            wide = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+            pointer = ctypes.cast(wide, ctypes.POINTER(pdfium_c.FPDF_WCHAR))
+            pdfium_c.FPDFText_SetText(piece, pointer)
+            pdfium_c.FPDFPageObj_Transform(piece, 1, 0, 0, 1, x, y)
+            pdfium_c.FPDFPage_InsertObject(page.raw, piece)
+        pdfium_c.FPDFPage_GenerateContent(page.raw)
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()

@@ -37,6 +37,7 @@ SECONDS_PER_FILE = 60.0
 EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a header or a footer
 REPEATS_ON = 0.5  # a header or footer repeats on at least this share of the pages ...
 MIN_PAGES = 3  # ... of a PDF with at least this many pages
+_SAME_PLACE = 2.0  # points: lines whose tops round to one multiple of this stand in one place
 CHAPTER_RUN = 4  # or opens (or closes) this many pages in a row: a chapter's running header
 MIN_TEXT_PER_PAGE = 4  # fewer words a page on average: no text layer (a scan)
 FULL_WIDTH = 0.75  # a line this long (against the page's longest) runs on into the next
@@ -59,20 +60,21 @@ Bookmark = tuple[int, str, int]  # level (0 is the top), title, page index
 
 def read(data: bytes, file: CorpusFile) -> Document:
     """The document in a PDF file."""
-    pages, styles, title, outline = isolated.call(extract, data, seconds=SECONDS_PER_FILE)
+    pages, styles, title, outline, tops = isolated.call(extract, data, seconds=SECONDS_PER_FILE)
     styles = [[(size, weight) for size, weight in page] for page in styles]  # JSON gave lists
     if not pages:
         raise SkipFile("PDF with no pages")
     if sum(len(" ".join(lines).split()) for lines in pages) < MIN_TEXT_PER_PAGE * len(pages):
         raise SkipFile("PDF without a text layer (a scan?); OCR it first")
-    return _document(file, pages, styles, title, outline)
+    return _document(file, pages, styles, title, outline, tops)
 
 
 def extract(
     data: bytes,
-) -> tuple[list[list[str]], list[list[Style]], str | None, list[Bookmark]]:
-    """Each page's lines of text, their styles, the PDF's title and its outline (run in
-    the child process).
+) -> tuple[list[list[str]], list[list[Style]], str | None, list[Bookmark], list[list[float]]]:
+    """Each page's lines of text, their styles, the PDF's title, its outline and where each
+    line stands on its page (its top, in points from the page's bottom; -1 where unknown), run
+    in the child process.
 
     Raises:
         SkipFile: The PDF is encrypted or broken.
@@ -88,9 +90,9 @@ def extract(
             raise SkipFile("broken PDF (no page tree: empty or cut short)") from None
         raise SkipFile(f"broken PDF ({error})") from None
     try:
-        pages, styles = _page_lines(pdf)
+        pages, styles, tops = _page_lines(pdf)
         title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
-        return pages, styles, title, _outline(pdf)
+        return pages, styles, title, _outline(pdf), tops
     finally:
         pdf.close()
 
@@ -112,11 +114,13 @@ def _outline(pdf) -> list[Bookmark]:  # noqa: ANN001  (pypdfium2 is imported laz
     return bookmarks
 
 
-def _page_lines(pdf) -> tuple[list[list[str]], list[list[Style]]]:  # noqa: ANN001
+def _page_lines(  # noqa: ANN001
+    pdf,
+) -> tuple[list[list[str]], list[list[Style]], list[list[float]]]:
     """Each page's lines of text in reading order (``reading_order``; blank ones left out,
-    words hyphenated at a line break joined) and the style of each line, read one page at a
-    time."""
-    pages, styles = [], []
+    words hyphenated at a line break joined), the style of each line and its top on the page
+    (-1 where unknown), read one page at a time."""
+    pages, styles, tops = [], [], []
     for number in range(len(pdf)):
         page = pdf[number]
         text_page = page.get_textpage()
@@ -127,21 +131,25 @@ def _page_lines(pdf) -> tuple[list[list[str]], list[list[Style]]]:  # noqa: ANN0
             page.close()
         lines: list[str] = []
         line_styles: list[Style] = []
+        line_tops: list[float] = []
         for i in reading_order([box for _, _, box in drawn]):
-            line, style, _ = drawn[i]
+            line, style, box = drawn[i]
             if lines and _HYPHENATED.search(lines[-1] + "\n" + line[:1]):
                 lines[-1] = lines[-1][:-1] + line
                 continue
             lines.append(line)
             line_styles.append(style)
+            line_tops.append(-1.0 if box is None else round(box[3], 1))
         pages.append(lines)
         styles.append(line_styles)
-    return pages, styles
+        tops.append(line_tops)
+    return pages, styles, tops
 
 
 def _drawn_lines(text_page) -> list[tuple[str, Style, Box | None]]:  # noqa: ANN001
     """A page's non-blank lines in the order PDFium reads them (the content stream's), each
-    with its style and its box on the page (None where it cannot be found)."""
+    with its style and its box on the page (None where it cannot be found). Text drawn over a
+    line is a line of its own, before it (``_drawn_over``)."""
     import pypdfium2.raw as pdfium_c
 
     text = text_page.get_text_bounded()
@@ -152,25 +160,75 @@ def _drawn_lines(text_page) -> list[tuple[str, Style, Box | None]]:  # noqa: ANN
     index = [i for i, code in enumerate(codes) if code]
     every = "".join(chr(codes[i]) for i in index).replace("\ufffe", "\x02")
     cursor = 0
-    drawn = []
+    drawn: list[tuple[str, Style, Box | None]] = []
     for match in _LINE.finditer(text):
-        line = match.group().replace("\x02", "-").strip()
-        if not line:
+        raw = match.group()
+        if not raw.strip():
             continue
-        at = every.find(match.group(), cursor)
-        style, box = (0.0, 0), None
-        if at >= 0:
-            first = index[at + len(match.group()) - len(match.group().lstrip())]
-            last = index[at + len(match.group().rstrip()) - 1]
-            cursor = at + len(match.group())
-            size = pdfium_c.FPDFText_GetFontSize(text_page.raw, first)
-            weights = (pdfium_c.FPDFText_GetFontWeight(text_page.raw, i) for i in (first, last))
-            style = (round(size, 1), min(weights))
-            left, bottom, _, top = text_page.get_charbox(first)
-            _, last_bottom, right, last_top = text_page.get_charbox(last)
-            box = (left, min(bottom, last_bottom), right, max(top, last_top))
-        drawn.append((line, style, box))
+        at = every.find(raw, cursor)
+        if at < 0:
+            drawn.append((raw.replace("\x02", "-").strip(), (0.0, 0), None))
+            continue
+        cursor = at + len(raw)
+        chars = index[at : at + len(raw)]
+        over = _drawn_over(text_page, raw, chars)
+        if over is None:
+            drawn.append(_placed(text_page, raw, chars))
+            continue
+        start, end = over
+        drawn.append(_placed(text_page, raw[start:end], chars[start:end]))
+        # The line less what is drawn over it: one space where the run was.
+        before, after = raw[:start].rstrip(), raw[end:].lstrip()
+        kept = [*chars[: len(before)], chars[start], *chars[len(raw) - len(after) :]]
+        drawn.append(_placed(text_page, f"{before} {after}", kept))
     return drawn
+
+
+def _placed(text_page, raw: str, chars: list[int]) -> tuple[str, Style, Box | None]:  # noqa: ANN001
+    """A line's text, style and box, from its characters' indexes (one a character of
+    ``raw``)."""
+    import pypdfium2.raw as pdfium_c
+
+    stripped = raw.strip()
+    lead = len(raw) - len(raw.lstrip())
+    first, last = chars[lead], chars[lead + len(stripped) - 1]
+    size = pdfium_c.FPDFText_GetFontSize(text_page.raw, first)
+    weights = (pdfium_c.FPDFText_GetFontWeight(text_page.raw, i) for i in (first, last))
+    left, bottom, _, top = text_page.get_charbox(first)
+    _, last_bottom, right, last_top = text_page.get_charbox(last)
+    box = (left, min(bottom, last_bottom), right, max(top, last_top))
+    return stripped.replace("\x02", "-"), (round(size, 1), min(weights)), box
+
+
+def _drawn_over(text_page, raw: str, chars: list[int]) -> tuple[int, int] | None:  # noqa: ANN001
+    """Where in line ``raw`` (``chars``: its characters' indexes) a run of text drawn over the
+    line begins and ends. A browser prints a page's "Skip to content" link over the first line
+    of each page, and PDFium reads the two as one line: "Cancels the immediate. Skip to content
+    This is similar to ...". There the characters go back left of those before them, then the
+    line goes on, where it was, from a character that does not follow the run's last: the run
+    that went back is drawn over the line. None
+    where the line goes only one way (right-to-left text goes back at every character and never
+    on)."""
+    reach = None  # the right edge of the line's text so far
+    start = None  # where the run that went back begins
+    previous = 0.0  # the right edge of the character before
+    for position, (character, index) in enumerate(zip(raw, chars, strict=True)):
+        if character.isspace():
+            continue
+        left, _, right, _ = text_page.get_charbox(index)
+        if start is None:
+            if reach is not None and left < reach - _BACK:
+                start = position
+            else:
+                reach = right if reach is None else max(reach, right)
+        elif not previous - 1 <= left <= previous + _BACK and left >= reach - _SAME_LINE:
+            return start, start + len(raw[start:position].rstrip())  # the line goes on
+        previous = right
+    return None
+
+
+_BACK = 20.0  # points: a character this far left of the line's text so far is drawn over it (a
+# ligature's second letter, "fi", goes back by less: one glyph)
 
 
 def reading_order(boxes: Sequence[Box | None]) -> list[int]:
@@ -250,13 +308,17 @@ def _document(
     styles: list[list[Style]],
     title: str | None,
     outline: list[Bookmark],
+    tops: list[list[float]],
 ) -> Document:
     """The text of the pages, each page's start, its segments and its headings: the page's
-    body as the article, repeated headers and footers as boilerplate. A line that runs to the
+    body as the article, repeated headers and footers (``tops``: where each line stands) as
+    boilerplate. A line that runs to the
     page's full width goes on in the next line (a soft break, written as a space) unless that
     line opens a list item or a code-like line, changes the font's size, or is bold where the
     line before is not (a heading), so that sentences are whole and paragraphs keep together."""
     furniture = _repeated_edges(pages, styles)
+    for page, placed in zip(furniture, _repeated_in_place(pages, tops), strict=True):
+        page |= placed
     body_style = _body_style(
         (len(line), style)
         for lines, line_styles in zip(pages, styles, strict=True)
@@ -445,6 +507,28 @@ def _repeated_edges(pages: list[list[str]], styles: list[list[Style]]) -> list[s
                 for page, index in runs[key]:
                     furniture[page].add(index)
     return furniture
+
+
+def _repeated_in_place(pages: list[list[str]], tops: list[list[float]]) -> list[set[int]]:
+    """Each page's lines that stand at the same place on most pages with the same text, as
+    written (unlike at the edges, "Step 3" and "Step 4" are the body's), wherever they come in
+    its text: a web page's "Skip to content" link, which a browser prints at the top of every
+    page over whatever line is there, is page furniture as a running header is."""
+    placed: list[set[int]] = [set() for _ in pages]
+    if len(pages) < MIN_PAGES:
+        return placed
+    where = [
+        [
+            (line, round(top / _SAME_PLACE)) if top >= 0 else None
+            for line, top in zip(lines, page_tops, strict=True)
+        ]
+        for lines, page_tops in zip(pages, tops, strict=True)
+    ]
+    seen = Counter(key for page in where for key in {k for k in page if k is not None})
+    common = {key for key, count in seen.items() if count >= REPEATS_ON * len(pages)}
+    for number, page in enumerate(where):
+        placed[number] = {i for i, key in enumerate(page) if key in common}
+    return placed
 
 
 def _shape(line: str) -> str:

@@ -194,6 +194,46 @@ def test_lines_drawn_beside_others_keep_the_streams_order(tmp_path: Path) -> Non
     assert order == sorted(order)
 
 
+def test_a_link_printed_over_a_line_is_taken_out_of_it(tmp_path: Path) -> None:
+    """Chromium prints a page's "Skip to content" link over the page's first line, and PDFium
+    reads it into the middle of that line's sentence."""
+    pieces = [
+        ("Cancels the immediate.", 50, 700, 10.0),
+        ("Skip to content", 52, 700, 10.0),
+        ("This is similar to calling clearImmediate().", 170, 700, 10.0),
+        ("The next line of the page goes on here.", 50, 686, 10.0),
+    ]
+    doc = load(tmp_path, "timers.pdf", drawn_pdf(pieces))
+    assert "Cancels the immediate. This is similar to calling clearImmediate()." in doc.text
+    assert "Skip to content" in doc.text  # kept, a line of its own
+
+
+def test_a_line_at_the_same_place_on_most_pages_is_page_furniture(tmp_path: Path) -> None:
+    """Not only at a page's top or foot: wherever it comes in the page's text."""
+    from qa.types import RUNNING_LINES
+
+    names = ("alpha", "beta", "gamma", "delta")
+    words = ("red", "green", "blue", "cyan", "pink", "gold")
+
+    def page(name: str) -> list[tuple[str, float, float, float]]:
+        body = [
+            (f"The {name} timer says {w} things.", 50, 700 - 14 * k, 10.0)
+            for k, w in enumerate(words)
+        ]
+        rest = [
+            (f"The {name} page goes on with {w}.", 50, 400 - 14 * k, 10.0)
+            for k, w in enumerate(words)
+        ]
+        return [*body, ("Skip to content", 50, 500, 10.0), *rest]
+
+    doc = load(tmp_path, "printed.pdf", drawn_pdf(*(page(name) for name in names)))
+    left_out = [s for s in doc.segments if s.kind == "boilerplate"]
+    assert {doc.text[s.start : s.end] for s in left_out} == {"Skip to content"}
+    assert len(left_out) == 4 and {s.reason for s in left_out} == {RUNNING_LINES}
+    assert "Skip to content" not in doc.indexed_text
+    assert "The gamma page goes on with red." in doc.indexed_text
+
+
 def test_a_heading_drawn_after_its_text_is_read_before_it(tmp_path: Path) -> None:
     body = [(f"Sentence {n} of the section.", 50, 680 - 14 * n, 10.0) for n in range(5)]
     doc = load(tmp_path, "late.pdf", drawn_pdf([*body, ("Installing", 50, 700, 16.0)]))

@@ -1,15 +1,12 @@
 """PDF: the text layer of each page, read with pypdfium2 (PDFium, Apache-2.0/BSD).
 
 The document's text is the pages' text one after the other, a blank line between pages, and
-``Document.pages`` says where each page starts, so that every chunk knows its page. Lines that
-repeat at the top or the bottom of most pages (running headers and footers, page numbers) stay
-in the text as boilerplate segments: not indexed, but not lost either. A word hyphenated at a
-line break is joined when the next line goes on in lower case ("inter-\\nnational" reads
-"international").
-
-Lines are read in the order a page draws them, except where that order is not the reading
-order: a web page printed by a browser draws its headings after its text, and each such line
-moves to where it stands on the page (``reading_order``).
+``Document.pages`` says where each page starts, so that every chunk knows its page. Each page's
+lines come in reading order from ``pdf_lines`` (a web page printed by a browser draws its
+headings last). Lines that repeat at the top or the bottom of most pages (running headers and
+footers, page numbers), or at the same place on most pages, stay in the text as boilerplate
+segments: not indexed, but not lost either. A word hyphenated at a line break is joined when the
+next line goes on in lower case ("inter-\\nnational" reads "international").
 
 The PDF's outline (its bookmarks) gives the headings: each bookmark's title is looked for on
 its page, and the line that holds it becomes a heading of the bookmark's level, so that a
@@ -23,12 +20,12 @@ encrypted, broken or empty one is skipped with its reason.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from qa.ingest import isolated
+from qa.ingest.pdf_lines import Style, page_lines
 from qa.ingest.source import CorpusFile, SkipFile
 from qa.ingest.structure import laid_out_document
 from qa.types import RUNNING_LINES, TABLE_OF_CONTENTS, Document, Heading, Segment
@@ -44,8 +41,6 @@ FULL_WIDTH = 0.75  # a line this long (against the page's longest) runs on into 
 _DIGITS = re.compile(r"\d+")
 # A heading number ("1.3. ", "2 "), a bullet, or a code-like line opens a block of its own.
 _OPENS_BLOCK = re.compile(r"(?:\d+(?:\.\d+)*\.?\s|[•\u2022\-*–]\s|[<{\[$#/])")
-_HYPHENATED = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")
-_LINE = re.compile(r"[^\r\n]+")
 _DOT_LEADER = re.compile(r"(?:\.\s?){4}")
 _CONTENTS_LINE = re.compile(r"(?:\.\s?){4,}\s*[\divxlc]+\s*$")  # "2.5 Memory . . . . 8"
 HEADING_SCALE = 1.15  # without an outline, a line this much larger than the body is a heading
@@ -90,7 +85,7 @@ def extract(
             raise SkipFile("broken PDF (no page tree: empty or cut short)") from None
         raise SkipFile(f"broken PDF ({error})") from None
     try:
-        pages, styles, tops = _page_lines(pdf)
+        pages, styles, tops = page_lines(pdf)
         title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
         return pages, styles, title, _outline(pdf), tops
     finally:
@@ -114,192 +109,7 @@ def _outline(pdf) -> list[Bookmark]:  # noqa: ANN001  (pypdfium2 is imported laz
     return bookmarks
 
 
-def _page_lines(  # noqa: ANN001
-    pdf,
-) -> tuple[list[list[str]], list[list[Style]], list[list[float]]]:
-    """Each page's lines of text in reading order (``reading_order``; blank ones left out,
-    words hyphenated at a line break joined), the style of each line and its top on the page
-    (-1 where unknown), read one page at a time."""
-    pages, styles, tops = [], [], []
-    for number in range(len(pdf)):
-        page = pdf[number]
-        text_page = page.get_textpage()
-        try:
-            drawn = _drawn_lines(text_page)
-        finally:
-            text_page.close()
-            page.close()
-        lines: list[str] = []
-        line_styles: list[Style] = []
-        line_tops: list[float] = []
-        for i in reading_order([box for _, _, box in drawn]):
-            line, style, box = drawn[i]
-            if lines and _HYPHENATED.search(lines[-1] + "\n" + line[:1]):
-                lines[-1] = lines[-1][:-1] + line
-                continue
-            lines.append(line)
-            line_styles.append(style)
-            line_tops.append(-1.0 if box is None else round(box[3], 1))
-        pages.append(lines)
-        styles.append(line_styles)
-        tops.append(line_tops)
-    return pages, styles, tops
-
-
-def _drawn_lines(text_page) -> list[tuple[str, Style, Box | None]]:  # noqa: ANN001
-    """A page's non-blank lines in the order PDFium reads them (the content stream's), each
-    with its style and its box on the page (None where it cannot be found). Text drawn over a
-    line is a line of its own, before it (``_drawn_over``)."""
-    import pypdfium2.raw as pdfium_c
-
-    text = text_page.get_text_bounded()
-    # Every character of the page with its character index: the bounded text leaves out what
-    # lies off the page, so each line is found in it to know its indexes. PDFium's text leaves
-    # out the NULs it holds for glyphs without a character, so they are left out here too.
-    codes = [pdfium_c.FPDFText_GetUnicode(text_page.raw, i) for i in range(text_page.count_chars())]
-    index = [i for i, code in enumerate(codes) if code]
-    every = "".join(chr(codes[i]) for i in index).replace("\ufffe", "\x02")
-    cursor = 0
-    drawn: list[tuple[str, Style, Box | None]] = []
-    for match in _LINE.finditer(text):
-        raw = match.group()
-        if not raw.strip():
-            continue
-        at = every.find(raw, cursor)
-        if at < 0:
-            drawn.append((raw.replace("\x02", "-").strip(), (0.0, 0), None))
-            continue
-        cursor = at + len(raw)
-        chars = index[at : at + len(raw)]
-        over = _drawn_over(text_page, raw, chars)
-        if over is None:
-            drawn.append(_placed(text_page, raw, chars))
-            continue
-        start, end = over
-        drawn.append(_placed(text_page, raw[start:end], chars[start:end]))
-        # The line less what is drawn over it: one space where the run was.
-        before, after = raw[:start].rstrip(), raw[end:].lstrip()
-        kept = [*chars[: len(before)], chars[start], *chars[len(raw) - len(after) :]]
-        drawn.append(_placed(text_page, f"{before} {after}", kept))
-    return drawn
-
-
-def _placed(text_page, raw: str, chars: list[int]) -> tuple[str, Style, Box | None]:  # noqa: ANN001
-    """A line's text, style and box, from its characters' indexes (one a character of
-    ``raw``)."""
-    import pypdfium2.raw as pdfium_c
-
-    stripped = raw.strip()
-    lead = len(raw) - len(raw.lstrip())
-    first, last = chars[lead], chars[lead + len(stripped) - 1]
-    size = pdfium_c.FPDFText_GetFontSize(text_page.raw, first)
-    weights = (pdfium_c.FPDFText_GetFontWeight(text_page.raw, i) for i in (first, last))
-    left, bottom, _, top = text_page.get_charbox(first)
-    _, last_bottom, right, last_top = text_page.get_charbox(last)
-    box = (left, min(bottom, last_bottom), right, max(top, last_top))
-    return stripped.replace("\x02", "-"), (round(size, 1), min(weights)), box
-
-
-def _drawn_over(text_page, raw: str, chars: list[int]) -> tuple[int, int] | None:  # noqa: ANN001
-    """Where in line ``raw`` (``chars``: its characters' indexes) a run of text drawn over the
-    line begins and ends. A browser prints a page's "Skip to content" link over the first line
-    of each page, and PDFium reads the two as one line: "Cancels the immediate. Skip to content
-    This is similar to ...". There the characters go back left of those before them, then the
-    line goes on, where it was, from a character that does not follow the run's last: the run
-    that went back is drawn over the line. None
-    where the line goes only one way (right-to-left text goes back at every character and never
-    on)."""
-    reach = None  # the right edge of the line's text so far
-    start = None  # where the run that went back begins
-    previous = 0.0  # the right edge of the character before
-    for position, (character, index) in enumerate(zip(raw, chars, strict=True)):
-        if character.isspace():
-            continue
-        left, _, right, _ = text_page.get_charbox(index)
-        if start is None:
-            if reach is not None and left < reach - _BACK:
-                start = position
-            else:
-                reach = right if reach is None else max(reach, right)
-        elif not previous - 1 <= left <= previous + _BACK and left >= reach - _SAME_LINE:
-            return start, start + len(raw[start:position].rstrip())  # the line goes on
-        previous = right
-    return None
-
-
-_BACK = 20.0  # points: a character this far left of the line's text so far is drawn over it (a
-# ligature's second letter, "fi", goes back by less: one glyph)
-
-
-def reading_order(boxes: Sequence[Box | None]) -> list[int]:
-    """The order to read a page's lines in, given each line's box in the order PDFium read them.
-
-    That order is the content stream's, which is the reading order for most PDFs but not for a
-    web page printed by a browser: Chromium draws a page's headings after its text, so its
-    "Class: URL" would come at the foot of the page. The longest run of lines that goes down the
-    page in the stream's order stays as it is; a line out of that run moves up or down to where
-    it is drawn, unless a line of the run sits beside it (a column, a table's cell, a button's
-    label beside a code block): then it stays after the line the stream put it after.
-    """
-    keys = [None if b is None else -b[3] for b in boxes]  # top first (PDF y grows upwards)
-    down = _longest_run_down(keys)
-    position: dict[int, float] = {i: float(rank) for rank, i in enumerate(down)}
-    in_run = set(down)
-    run_tops = [keys[i] for i in down]
-    for i, box in enumerate(boxes):
-        if i in in_run:
-            continue
-        if box is not None and not any(_beside(box, boxes[j]) for j in down):
-            # before the first line of the run that is drawn below it
-            below = bisect.bisect_right(run_tops, keys[i] + _SAME_LINE)
-            position[i] = below - 0.5
-        else:
-            position[i] = position.get(i - 1, -1.0)  # stays after its neighbour in the stream
-    return sorted(range(len(boxes)), key=lambda i: (position[i], i))
-
-
-_SAME_LINE = 2.0  # points: a moved line goes after the lines whose tops are this close to its
-
-
-def _longest_run_down(keys: Sequence[float | None]) -> list[int]:
-    """The indexes of a longest subsequence of ``keys`` that never goes up (None is never in
-    it), in order."""
-    tails: list[float] = []  # the smallest last key of a run of each length
-    ends: list[int] = []  # its last index
-    back: dict[int, int] = {}
-    for i, key in enumerate(keys):
-        if key is None:
-            continue
-        n = bisect.bisect_right(tails, key)
-        if n:
-            back[i] = ends[n - 1]
-        if n == len(tails):
-            tails.append(key)
-            ends.append(i)
-        else:
-            tails[n], ends[n] = key, i
-    run = []
-    at = ends[-1] if ends else None
-    while at is not None:
-        run.append(at)
-        at = back.get(at)
-    return run[::-1]
-
-
-def _beside(box: Box, other: Box | None) -> bool:
-    """Whether two lines share most of a row but not their columns (side by side)."""
-    if other is None:
-        return False
-    shared = min(box[3], other[3]) - max(box[1], other[1])
-    height = min(box[3] - box[1], other[3] - other[1])
-    return shared > 0.5 * max(height, 1.0) and (box[2] <= other[0] or other[2] <= box[0])
-
-
-# A line's font size where it starts, and the lower of the font weights of its first and last
-# characters (a bold line is bold at both ends); (0.0, 0) where PDFium cannot say.
-Style = tuple[float, int]
 Line = tuple[Segment, Style]  # an article line of the text, and its style
-Box = tuple[float, float, float, float]  # a line's left, bottom, right and top on its page
 
 
 def _document(
@@ -312,10 +122,10 @@ def _document(
 ) -> Document:
     """The text of the pages, each page's start, its segments and its headings: the page's
     body as the article, repeated headers and footers (``tops``: where each line stands) as
-    boilerplate. A line that runs to the
-    page's full width goes on in the next line (a soft break, written as a space) unless that
-    line opens a list item or a code-like line, changes the font's size, or is bold where the
-    line before is not (a heading), so that sentences are whole and paragraphs keep together."""
+    boilerplate. A line that runs to the page's full width goes on in the next line (a soft
+    break, written as a space) unless that line opens a list item or a code-like line, changes
+    the font's size, or is bold where the line before is not (a heading), so that sentences are
+    whole and paragraphs keep together."""
     furniture = _repeated_edges(pages, styles)
     for page, placed in zip(furniture, _repeated_in_place(pages, tops), strict=True):
         page |= placed

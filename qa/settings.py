@@ -125,9 +125,6 @@ class AnswerSettings:
         answer_name_weight: Added to a sentence's answer score when it describes an option or a
             function (a manual's "--log-file=<filename>") whose name the question spells out
             ("a log file").
-        answer_section_weight: Added to a sentence's answer score when the heading of its
-            section is made of the question's words ("Encoding" for "What text encoding does
-            pip assume ...?").
         sentence_cache: Embeddings of candidate sentences kept for later questions (the
             passages served come back; ``embeddings.cache``): about 1.9 KB each. 0 keeps none.
         llm: The base URL of an OpenAI-compatible chat API, with its ``/v1``
@@ -154,7 +151,6 @@ class AnswerSettings:
     answer_passage_weight: float = field(default=0.2, metadata=_range(0.0, 10.0))
     answer_type_weight: float = field(default=0.3, metadata=_range(0.0, 10.0))
     answer_name_weight: float = field(default=0.3, metadata=_range(0.0, 10.0))
-    answer_section_weight: float = field(default=0.2, metadata=_range(0.0, 10.0))
     sentence_cache: int = field(default=20_000, metadata=_range(0, 10_000_000))
     llm: str | None = None
     llm_model: str | None = None

@@ -44,7 +44,7 @@ from qa.index.dedup import jaccard, shingles
 from qa.search.fusion import min_max
 from qa.settings import AnswerSettings
 from qa.store.base import WordWeights
-from qa.types import SECTION_SEPARATOR, Answer, Evidence, Passage, Quote
+from qa.types import Answer, Evidence, Passage, Quote
 
 NO_ANSWER = "The corpus does not seem to answer this question."
 FOLLOWING = 2  # sentences after the best one where the answer it leads to may be
@@ -138,11 +138,8 @@ class ExtractiveAnswerer:
             ],
             dtype=float,
         )
-        asked = set(self.weights.words(question))
-        titled = np.array([_under_asked_title(c, passages, asked, self.weights) for c in found])
         score = (
             similarity
-            + self.settings.answer_section_weight * titled
             + self.settings.answer_term_weight * overlap
             + self.settings.answer_passage_weight * ranked_prior
             + self.settings.answer_type_weight * typed
@@ -223,18 +220,6 @@ class ExtractiveAnswerer:
             if more and all(_distinct(p, q) for p in more for q in parts):
                 parts.extend(more)
         return parts
-
-
-def _under_asked_title(
-    candidate: Candidate, passages: Sequence[Passage], asked: set[str], weights: WordWeights
-) -> float:
-    """1 when the sentence's section is named by words of the question ("Encoding" for "What
-    text encoding does pip assume ...?"), else 0."""
-    section = passages[candidate.sentence.passage].section
-    if not section:
-        return 0.0
-    title = set(weights.words(section.split(SECTION_SEPARATOR)[-1]))
-    return float(bool(title) and title <= asked)
 
 
 def _steps_next(

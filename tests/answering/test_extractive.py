@@ -409,28 +409,3 @@ def test_a_how_to_answer_takes_the_next_sentence_when_it_brings_the_code(answere
     )
     answer = ask(answerer, "How do I read a file line by line?", [passage(example)])
     assert answer.text.startswith("A common use case for readline")
-
-
-def test_a_sentence_under_a_heading_the_question_names_wins(answerer):
-    """ "Encoding" names what "What text encoding does pip assume ...?" asks for: its sentence
-    wins over a better-ranked passage's sentence that echoes the question."""
-    echo = Passage(
-        'Files that use this format are often called "pip requirements.txt files", since '
-        "`requirements.txt` is usually what these files are named.",
-        1.0, "requirements.md", "Requirements File Format", 0, 120, "article",
-        section="Requirements File Format",
-    )  # fmt: skip
-    encoding = Passage(
-        "Requirements files are `utf-8` encoding by default and also support comments that "
-        "change the encoding.",
-        0.6, "requirements.md", "Requirements File Format", 500, 600, "article",
-        section="Requirements File Format › Encoding",
-    )  # fmt: skip
-    other = Passage(
-        "Each line of the requirements file indicates something to be installed.",
-        0.0, "requirements.md", "Requirements File Format", 900, 980, "article",
-        section="Requirements File Format › Structure",
-    )  # fmt: skip
-    question = "What text encoding does pip assume when it reads a requirements file?"
-    answer = ask(answerer, question, [echo, encoding, other])
-    assert answer.text.startswith("Requirements files are `utf-8` encoding by default")

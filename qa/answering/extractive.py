@@ -12,6 +12,7 @@ the question and offers the nearest passages instead of guessing.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -217,7 +218,7 @@ class ExtractiveAnswerer:
             more = [p for p in _parts(found[i], default, procedure) if p not in parts]
             if len(parts) + len(more) > self.max_sentences:
                 continue
-            if more and all(_distinct(p, q) for p in more for q in parts):
+            if more and all(_distinct(p, q) for p in more for q in parts) and _adds(more, parts):
                 parts.extend(more)
         return parts
 
@@ -360,6 +361,16 @@ def _term_overlap(weights: dict[str, float], sentence: str, lexical: WordWeights
         return 0.0
     present = set(lexical.words(sentence))
     return sum(w for word, w in weights.items() if word in present) / total
+
+
+def _adds(more: list[Sentence], parts: list[Sentence]) -> bool:
+    """Whether ``more`` says a word that ``parts`` do not: an option's item repeated in another
+    list ("`killSignal` {string|integer} **Default:** `'SIGTERM'`") adds nothing."""
+    said = {w for p in parts for w in _TOKEN.findall(p.text.lower())}
+    return any(w not in said for p in more for w in _TOKEN.findall(p.text.lower()))
+
+
+_TOKEN = re.compile(r"\w+")  # words and figures alike: "500" is news
 
 
 def _distinct(a: Sentence, b: Sentence) -> bool:

@@ -409,3 +409,21 @@ def test_a_how_to_answer_takes_the_next_sentence_when_it_brings_the_code(answere
     )
     answer = ask(answerer, "How do I read a file line by line?", [passage(example)])
     assert answer.text.startswith("A common use case for readline")
+
+
+def test_a_further_sentence_must_add_a_word_or_a_figure_to_the_answer():
+    """Node's child_process page lists `killSignal` under several functions: the same item
+    from another list, quoted after the one that describes it, says nothing new."""
+    from qa.answering.extractive import _adds
+    from qa.answering.sentences import Sentence
+
+    described = Sentence(
+        "`killSignal` {string|integer} The signal value to be used when the spawned process "
+        "will be killed by timeout or abort signal. **Default:** `'SIGTERM'`.",
+        0, 0, 120, "item",
+    )  # fmt: skip
+    again = Sentence("`killSignal` {string|integer} **Default:** `'SIGTERM'`", 1, 0, 50, "item")
+    figure = Sentence("The signal value is 9 by default.", 1, 60, 90)
+    assert not _adds([again], [described])
+    assert _adds([figure], [described])  # "9" is news
+    assert _adds([described], [again])

@@ -73,8 +73,9 @@ def resolve_model(model: str) -> str:
     return model
 
 
+@functools.cache
 def _cpu_flags() -> str:
-    """/proc/cpuinfo's text ("" where there is none)."""
+    """/proc/cpuinfo's text ("" where there is none), read once: the CPU does not change."""
     try:
         return Path("/proc/cpuinfo").read_text(errors="replace")
     except OSError:

@@ -18,6 +18,7 @@ reader's comment) or another page.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -54,9 +55,9 @@ def _carried(passage: Passage, document: Callable[[str], Document]) -> Passage:
     if doc.text[passage.start : passage.end] != passage.text:
         return passage  # not the text this index holds: leave it be
     more = doc.text[passage.end : passage.end + MAX_CARRIED]
-    heading = next((h.start for h in doc.headings if h.start >= passage.end), None)
-    if heading is not None and heading < passage.end + len(more):
-        more = more[: heading - passage.end]  # never into the next section
+    following = bisect.bisect_left(doc.headings, passage.end, key=lambda h: h.start)
+    if following < len(doc.headings):  # never into the next section
+        more = more[: doc.headings[following].start - passage.end]
     cut = len(passage.text)
     blocks = layout(passage.text + more, passage.section, passage.title)
     end = _code_end(blocks, cut)
@@ -103,8 +104,12 @@ def _may_carry(doc: Document, passage: Passage, end: int) -> bool:
     segment the passage ends in, on the same page."""
     if doc.unindexed_spans(passage.end, end):
         return False
-    if any(passage.end < page < end for page in doc.pages):
-        return False
-    return any(
-        s.start < passage.end and end <= s.end and s.kind == passage.part for s in doc.segments
+    page = bisect.bisect_right(doc.pages, passage.end)
+    if page < len(doc.pages) and doc.pages[page] < end:
+        return False  # a page starts between
+    ends_in = bisect.bisect_left(doc.segments, passage.end, key=lambda s: s.end)
+    return ends_in < len(doc.segments) and (
+        doc.segments[ends_in].start < passage.end
+        and end <= doc.segments[ends_in].end
+        and doc.segments[ends_in].kind == passage.part
     )

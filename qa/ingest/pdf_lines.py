@@ -16,7 +16,7 @@ from collections.abc import Sequence
 # A line's font size where it starts, and the lower of the font weights of its first and last
 # characters (a bold line is bold at both ends); (0.0, 0) where PDFium cannot say.
 Style = tuple[float, int]
-Box = tuple[float, float, float, float]  # a line's left, bottom, right and top on its page
+Rect = tuple[float, float, float, float]  # PDF points: left, bottom, right, top
 
 _HYPHENATED = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")
 _LINE = re.compile(r"[^\r\n]+")
@@ -54,27 +54,17 @@ def page_lines(  # noqa: ANN001
     return pages, styles, tops
 
 
-def _drawn_lines(text_page) -> list[tuple[str, Style, Box | None]]:  # noqa: ANN001
+def _drawn_lines(text_page) -> list[tuple[str, Style, Rect | None]]:  # noqa: ANN001
     """A page's non-blank lines in the order PDFium reads them (the content stream's), each
     with its style and its box on the page (None where it cannot be found). Text drawn over a
     line is a line of its own, before it (``_drawn_over``)."""
-    import pypdfium2.raw as pdfium_c
-
     text = text_page.get_text_bounded()
-    # Every character of the page with its character index: the bounded text leaves out what
-    # lies off the page, so each line is found in it to know its indexes. PDFium's text leaves
-    # out the NULs it holds for glyphs without a character, so where it is shorter than the
-    # page's characters they are read one by one and the NULs left out.
-    count = text_page.count_chars()
-    every = text_page.get_text_range()
-    index: Sequence[int] = range(count)
-    if len(every) != count:
-        codes = [pdfium_c.FPDFText_GetUnicode(text_page.raw, i) for i in range(count)]
-        index = [i for i, code in enumerate(codes) if code]
-        every = "".join(chr(codes[i]) for i in index)
+    # The bounded text leaves out what lies off the page, so each line is found among all the
+    # page's characters to know its indexes.
+    every, index = page_characters(text_page)
     every = every.replace("\ufffe", "\x02")
     cursor = 0
-    drawn: list[tuple[str, Style, Box | None]] = []
+    drawn: list[tuple[str, Style, Rect | None]] = []
     for match in _LINE.finditer(text):
         raw = match.group()
         if not raw.strip():
@@ -98,7 +88,22 @@ def _drawn_lines(text_page) -> list[tuple[str, Style, Box | None]]:  # noqa: ANN
     return drawn
 
 
-def _placed(text_page, raw: str, chars: list[int]) -> tuple[str, Style, Box | None]:  # noqa: ANN001
+def page_characters(text_page) -> tuple[str, Sequence[int]]:  # noqa: ANN001
+    """Every character of the page, and the PDFium character index of each. PDFium's text
+    leaves out the NULs it holds for glyphs without a character; where it is shorter than the
+    page's characters, they are read one by one and the NULs left out."""
+    import pypdfium2.raw as pdfium_c
+
+    count = text_page.count_chars()
+    every = text_page.get_text_range()
+    if len(every) == count:
+        return every, range(count)
+    codes = [pdfium_c.FPDFText_GetUnicode(text_page.raw, i) for i in range(count)]
+    index = [i for i, code in enumerate(codes) if code]
+    return "".join(chr(codes[i]) for i in index), index
+
+
+def _placed(text_page, raw: str, chars: list[int]) -> tuple[str, Style, Rect | None]:  # noqa: ANN001
     """A line's text, style and box; ``chars`` holds the index of each character of ``raw``."""
     import pypdfium2.raw as pdfium_c
 
@@ -159,7 +164,7 @@ _BACK = 20.0  # points: a character this far left of the line's text so far is d
 # ligature's second letter, "fi", goes back by less: one glyph)
 
 
-def reading_order(boxes: Sequence[Box | None]) -> list[int]:
+def reading_order(boxes: Sequence[Rect | None]) -> list[int]:
     """The order to read a page's lines in, given each line's box in the order PDFium read them.
 
     That order is the content stream's, which is the reading order for most PDFs but not for a
@@ -214,7 +219,7 @@ def _longest_run_down(keys: Sequence[float | None]) -> list[int]:
     return run[::-1]
 
 
-def _beside(box: Box, other: Box | None) -> bool:
+def _beside(box: Rect, other: Rect | None) -> bool:
     """Whether two lines share most of a row but not their columns (side by side)."""
     if other is None:
         return False

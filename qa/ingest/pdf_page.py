@@ -26,6 +26,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from qa.ingest.pdf_lines import Rect, page_characters
 from qa.types import Box, Document, PageImage, PageView
 
 MAX_WIDTH = 1000  # pixels: sharp in a side panel, and on a high-density screen
@@ -40,7 +41,6 @@ COLOURS = 64  # the PNG is quantised to this many colours: a third of the bytes,
 BOX_FILL = (255, 196, 0, 60)
 BOX_LINE = (214, 96, 0, 255)
 _PDFIUM = threading.Lock()
-Rect = tuple[float, float, float, float]  # PDF points: left, bottom, right, top
 
 
 def page_texts(doc: Document, start: int, end: int) -> list[tuple[int, str]]:
@@ -216,14 +216,11 @@ def _pixel_box(to_pixels, rect: Rect, size: tuple[int, int]) -> Box:  # noqa: AN
 def _line_rects(textpage, text: str) -> list[Rect]:  # noqa: ANN001
     """The rectangles (PDF points) of the lines of ``text`` on the page, one per line; none if
     it is not found there."""
-    import pypdfium2.raw as pdfium_c
-
-    count = textpage.count_chars()
-    chars = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count))
+    chars, index = page_characters(textpage)
     found = find_span(chars, text)
     if found is None:
         return []
-    first, last = found
+    first, last = index[found[0]], index[found[1] - 1] + 1
     rects = [textpage.get_rect(i) for i in range(textpage.count_rects(first, last - first))]
     return merge_lines(rects)
 

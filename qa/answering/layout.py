@@ -71,10 +71,12 @@ _LINK_DEFINITION = re.compile(r"^\[[^\]^]+\]:\s+\S+$")  # Markdown: "[lz4]: http
 _RULE = re.compile(r"^[-=_*~.·•#+|]{3,}$")
 _PROMPT = re.compile(r"^(?:\$|%|>>>|\.\.\.|>|#|C:\\>)\s")
 _COMMENT = re.compile(r"^(?://|/\*|\*/|<!--|-- |;;|#(?![#!]?\s*\w+\s*$))")
+# A keyword is a whole word, and a tag closes on its line: "intended for debugging." or
+# "<foo.zip' or 'gunzip -S .zip foo.zip'." wrapped onto a line of their own are prose.
 _STATEMENT = re.compile(
-    r"^(?:const|let|var|import|export|from \S+ import|def|class|return|function|async|await"
-    r"|#include|#define|int|void|struct|public|private|static|if\s*\(|for\s*\(|while\s*\("
-    r"|try\s*\{|\}|\)|\]|<[a-zA-Z/?!])"
+    r"^(?:(?:const|let|var|import|export|def|class|return|function|async|await|int|void|struct"
+    r"|public|private|static)\b|from \S+ import|#include|#define|if\s*\(|for\s*\(|while\s*\("
+    r"|try\s*\{|\}|\)|\]|<[a-zA-Z/?!][^<>]*>)"
 )
 _ENDS_CODE = re.compile(r"(?:[{\[(]|\\|=>|\))$")
 _STATEMENT_END = re.compile(r"(?:[)}\]'\"`]\s*;|[{}]|^[{}\])]+[,;]?)$")

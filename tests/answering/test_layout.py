@@ -107,6 +107,32 @@ def test_wrapped_lines_form_one_paragraph_and_items_stand_alone():
     assert found[2][1].endswith("onto a second line")
 
 
+def test_a_wrapped_line_starting_like_a_keyword_is_prose():
+    # "intended", "default", "returns", "functions", "structure": words that start with "int",
+    # "def", "return", "function", "struct" go on the paragraph, not into a code block.
+    text = (
+        "The `util.inspect()` method returns a string representation of `object` that is\n"
+        "intended for debugging. The output of `util.inspect` may change at any time\n"
+        "and should not be depended upon programmatically. Its options and their\n"
+        "default values are listed above.\n"
+        "\n"
+        "const util = require('node:util');\n"
+        "int main(void) {"
+    )
+    found = kinds(text)
+    assert [k for k, _ in found] == ["prose", "code"]
+    assert found[0][1].endswith("listed above.")
+    assert found[1][1].startswith("const util")
+    # gzip's man page: a wrapped line that starts with a quoted name, not a tag.
+    text = (
+        "To extract a zip file with a single member, use a command like 'gunzip\n"
+        "<foo.zip' or 'gunzip -S .zip foo.zip'. To extract zip files with several\n"
+        "members, use unzip instead of gunzip.\n\n"
+        '<div class="note">\n'
+    )
+    assert [k for k, _ in kinds(text)] == ["prose", "code"]
+
+
 def test_a_myst_tab_holds_prose_and_its_own_code_fence():
     text = (
         "````{tab} Linux\n```\n~/.cache/pip\n```\n\npip will also respect `XDG_CACHE_HOME`.\n"

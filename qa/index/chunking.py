@@ -76,15 +76,23 @@ class Chunker:
                         date=date,
                         page=first,
                         pages=tuple(range(first, last + 1)) if first and last else (),
-                        section=doc.section_at(start),
+                        # Its innermost heading: only headings come before it in the chunk.
+                        section=doc.section_at(end - 1),
                     )
                 )
         return chunks
 
     def _section_spans(self, doc: Document, start: int, end: int) -> list[tuple[int, int]]:
         """Chunk spans of ``doc.text[start:end]`` that never cross a heading: the text is cut
-        where each heading starts, so that a heading opens the chunk of the text under it."""
-        cuts = [h.start for h in doc.headings if start < h.start < end]
+        where each heading starts, so that a heading opens the chunk of the text under it. A
+        heading with nothing under it (a chapter's title right over its first section's, a
+        function's second name) is no chunk of its own: it opens the next one."""
+        headings = [h for h in doc.headings if start <= h.start < end]
+        cuts = [
+            h.start
+            for above, h in zip([None, *headings], headings, strict=False)
+            if h.start > start and (above is None or doc.indexed_text[above.end : h.start].strip())
+        ]
         spans = []
         for begin, stop in zip([start, *cuts], [*cuts, end], strict=True):
             text = doc.indexed_text[begin:stop]  # furniture blanked: never counted, never a cut

@@ -29,12 +29,47 @@ def test_each_chunk_knows_its_headings_and_none_crosses_one(
     assert len(document.headings) == 8
     chunks = chunker.chunk_document(document)
     for heading in document.headings:
-        assert not any(c.start < heading.start < c.end for c in chunks), heading.title
+        inside = [c for c in chunks if c.start < heading.start < c.end]
+        # Only under a heading with nothing under it ("# Internationalization support" right
+        # over its first section's), which opens the next chunk.
+        assert all(is_headings(document, c.start, heading.start) for c in inside), heading.title
     small = [c for c in chunks if "only work with the English locale" in c.text]
     assert small and all(c.section and SMALL_ICU in c.section for c in small)
     assert small[0].section.startswith("Internationalization support › ")
     runtime = next(c for c in chunks if "NODE_ICU_DATA" in c.text)
     assert runtime.section.endswith("› Providing ICU data at runtime")
+
+
+def is_headings(document: Document, start: int, end: int) -> bool:
+    """Whether ``document.text[start:end]`` holds only headings."""
+    text = list(document.text[start:end])
+    for heading in document.headings:
+        for i in range(max(heading.start, start), min(heading.end, end)):
+            text[i - start] = " "
+    return not "".join(text).strip("# \n")
+
+
+def test_a_heading_with_nothing_under_it_opens_the_next_chunk(
+    tmp_path: Path, chunker: Chunker
+) -> None:
+    text = (
+        "# Util\n\n"
+        "## `util.inspect(object[, options])`\n\n"
+        "## `util.inspect(object[, showHidden])`\n\n"
+        "The method returns a string representation of the object.\n\n"
+        "## `util.format(format)`\n\n"
+        "Returns a formatted string.\n"
+    )
+    document = document_of(tmp_path, "util.md", text.encode())
+    assert len(document.headings) == 4
+    chunks = chunker.chunk_document(document)
+    assert [c.text.splitlines()[0] for c in chunks] == [
+        "# Util",
+        "## `util.format(format)`",
+    ]
+    assert chunks[0].text.endswith("representation of the object.")
+    assert chunks[0].section == "Util › `util.inspect(object[, showHidden])`"
+    assert chunks[1].section == "Util › `util.format(format)`"
 
 
 def test_a_markdown_heading_inside_code_is_code(tmp_path: Path) -> None:

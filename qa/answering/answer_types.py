@@ -31,6 +31,8 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
+from qa.answering.wording import is_verb
+
 QuestionType = Literal[
     "who", "when", "where", "how-many", "how-to", "why", "what", "yes-no", "other"
 ]
@@ -210,7 +212,7 @@ def answer_type(question: str) -> AnswerType:
     kind = question_type(question)
     if kind == "what":
         text = " ".join(question.lower().split())
-        if _DESCRIPTION.search(text):
+        if asks_description(question):
             return "any"  # "What does the --nonet option do?" asks what it does, not which
         return "value" if _VALUE.search(text) else "any"
     return {
@@ -223,6 +225,41 @@ def answer_type(question: str) -> AnswerType:
         "why": "reason",
         "other": "any",
     }[kind]  # type: ignore[return-value]
+
+
+def asks_description(question: str) -> bool:
+    """Whether ``question`` asks what something does or means ("What does setImmediate do?",
+    "What does small-icu mean?")."""
+    return _DESCRIPTION.search(" ".join(question.lower().split())) is not None
+
+
+_ASKED_NAME = re.compile(
+    r"^what (?:does|do|did) (?:the |a |an )?(.+?)(?: (?:option|function|method|command|flag"
+    r"|variable|setting|property|event|class|module|program|field|parameter|argument))?"
+    r" (?:do|does|mean|means|stand for|represent|control)\??$"
+)
+_KIND_OF_NAME = (
+    r"(?:option|function|method|command|flag|variable|setting|property|event|class|module"
+    r"|program|field|parameter|argument|call)"
+)
+
+
+def described_name(question: str) -> str | None:
+    """What a "What does X do / mean?" question asks about, as written: "util.inspect" of
+    "What does util.inspect do?", "--nonet" of "What does the --nonet option do?"."""
+    found = _ASKED_NAME.search(" ".join(question.split()).lower())
+    return found.group(1).strip("`'\"") if found else None
+
+
+def opens_with_name(sentence: str, name: str) -> bool:
+    """Whether ``sentence`` is about ``name`` from its first words, which are the name and a
+    verb: "The `util.inspect()` method returns a string ...", "bzip2 compresses files ...",
+    not "`util.inspect.styles` is a map ..." nor "Color output of `util.inspect` is ..."."""
+    plain = re.sub(r"[`*_]|\(\)", "", " ".join(sentence.split()))
+    found = re.match(
+        rf"(?:the )?{re.escape(name)}(?: {_KIND_OF_NAME}s?)? ([\w'’]+)", plain, re.IGNORECASE
+    )
+    return found is not None and is_verb(found.group(1))
 
 
 def asks_default(question: str) -> bool:

@@ -80,9 +80,11 @@ _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a t
 # (Markdown may set the label in bold: "**Default:** `1024 * 1024`.")
 _DEFAULT_LABEL = re.compile(r"^[*_]{0,2}Default(?: value)?:[*_]{0,2}\s*\S.{0,60}$", re.DOTALL)
 # A heading that names one function, method or option: "timeout.unref()", "#### `ensurepip`",
-# "querystring.stringify(obj[, sep[, eq]])", "--append". The prose under it describes it.
+# "querystring.stringify(obj[, sep[, eq]])", "### `emitter.on(eventName, listener)`", "--append".
+# The prose under it describes it.
+_SIGNATURE = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(.*\)"
 _API_HEADING = re.compile(
-    r"^#{0,6}\s*(?:`[^`\s]+`|--?[A-Za-z][\w-]*|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(.*\)"
+    rf"^#{{0,6}}\s*(?:`[^`\s]+`|`{_SIGNATURE}`|--?[A-Za-z][\w-]*|{_SIGNATURE}"
     r"|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)\s*$"
 )
 _ATX_MARKS = re.compile(r"#{1,6}[ \t]+(?=\S)")
@@ -114,6 +116,7 @@ class Candidate:
     term: Sentence | None = None  # the option or function its paragraph describes
     default: Sentence | None = None  # a "Default: 1000." that follows it in its block
     introduces: Sentence | None = None  # what it ends with a colon before: "... backstory:"
+    leads: bool = False  # the first sentence under what it describes: "Schedules the ..."
 
     @property
     def described(self) -> Sentence | None:
@@ -301,6 +304,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         units.pop()  # code the chunk's end cut off: never quoted as a procedure or an example
     result: list[Candidate] = []
     term: Sentence | None = None  # the option or function the prose since it describes
+    lead_due = False  # whether the next prose sentence is the first under ``term``
     named_items: dict[int, Sentence] = {}  # block → the name in code that leads its item
     for u, (unit, b) in enumerate(units):
         if unit.kind == "item" and (u == 0 or units[u - 1][1] != b):
@@ -309,7 +313,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
                 offset = unit.start - passage.start
                 named_items[b] = piece(offset + lead.start(), offset + lead.end(), "term")
         if unit.kind == "heading" and _API_HEADING.match(unit.text):
-            term = unit  # a function's or an option's own section describes it
+            term, lead_due = unit, True  # a function's or an option's own section describes it
         elif (
             unit.kind in ("heading", "code", "table")
             or unit.kind == "term"
@@ -317,7 +321,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         ):
             term = None  # a heading, or code or a table after the description, ends it
         elif unit.kind == "term":
-            term = unit
+            term, lead_due = unit, True
         if unit.kind == "table":
             row = _row_candidate(units, u, text, piece)
             if row is not None:
@@ -366,6 +370,9 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         described = None if context is not None and context.kind == "term" else term
         if item_name is not None:
             described = item_name
+        # The first sentence under a name says what it is or does; so does an item after its.
+        leads = item_name is not None or (term is not None and lead_due and unit.kind == "prose")
+        lead_due = lead_due and unit.kind != "prose"
         default = next(
             (
                 x
@@ -379,7 +386,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             following = procedure or units[u + 1][0]
             if following.kind in ("prose", "item", "code"):
                 introduces = following  # quoted alone, "... a pair of functions:" says nothing
-        result.append(Candidate(unit, context, procedure, described, default, introduces))
+        result.append(Candidate(unit, context, procedure, described, default, introduces, leads))
     return result
 
 

@@ -6,7 +6,8 @@ before it. No parser and no tagger, so the rules are deliberately simple:
   ``_IRREGULAR``), a contraction with a verb ("it's", "we're"), or has a verb suffix of its own
   (-ed, -ize/-ise, -ify, in any inflection). Plurals ending in -s are not counted on their own:
   "Debugging Applications" has no verb, "bzip2 compresses large files" has one (a common verb).
-  Misses rare verbs in the present tense ("Nettle hashes"); a miss only drops a candidate.
+  Misses rare verbs in the present tense ("Nettle hashes"), but not at the start of a
+  description, before its object ("Schedules the ..."); a miss only drops a candidate.
 - *Leans on the one before*: it opens with a pronoun or a demonstrative ("This", "It", "They",
   "Such", "He" ...), with a preposition followed by one ("For this reason", "In that case"),
   with a connective ("Otherwise", "However"), with "To do so" or "By doing this", or with a
@@ -121,9 +122,16 @@ def is_verb(word: str) -> bool:
     return bool(_CONTRACTED.search(lower) or _SUFFIX.search(lower))
 
 
+# A sentence that opens with a verb in the third person and its object, whatever the verb:
+# "Schedules the 'immediate' execution of ...", under the name of the function it describes.
+_OPENS_WITH_VERB = re.compile(
+    r"^[A-Z][a-z]{2,}s (?:the|a|an|its|their|all|any|each|every|one|no|it|them|whether)\b"
+)
+
+
 def has_verb(text: str) -> bool:
     """Whether ``text`` has a word that is a verb form (see the module doc)."""
-    return any(is_verb(w) for w in words(text))
+    return bool(_OPENS_WITH_VERB.match(text.lstrip())) or any(is_verb(w) for w in words(text))
 
 
 # A quotation attributed to a pronoun: "“The gunmen have heavier weapons,” he said."

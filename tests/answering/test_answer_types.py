@@ -7,9 +7,11 @@ import pytest
 from qa.answering.answer_types import (
     answer_type,
     asks_default,
+    described_name,
     holds,
     names_term,
     names_term_literally,
+    opens_with_name,
     question_type,
     states_default,
 )
@@ -166,3 +168,20 @@ def test_a_name_in_code_is_named_by_the_question_that_spells_its_words():
     question = "What is the default maxBuffer for child_process.exec?"
     assert names_term("`maxBuffer` {number} Largest amount of data", question)
     assert not names_term("`killSignal` {string|integer}", question)
+
+
+def test_what_a_question_asks_to_describe_is_the_name_it_writes():
+    assert described_name("What does util.inspect do?") == "util.inspect"
+    assert described_name("What does the --nonet option do?") == "--nonet"
+    assert described_name("What does `small-icu` mean?") == "small-icu"
+    assert described_name("What does the magic file contain?") is None
+    assert described_name("How do I inspect an object?") is None
+
+
+def test_a_sentence_whose_subject_is_the_name_says_what_it_is():
+    assert opens_with_name("The `util.inspect()` method returns a string.", "util.inspect")
+    assert opens_with_name("bzip2 compresses files using the Burrows-Wheeler algorithm.", "bzip2")
+    assert opens_with_name("--nonet Do not use the Internet to fetch DTDs.", "--nonet")
+    assert not opens_with_name("`util.inspect.styles` is a map of styles.", "util.inspect")
+    assert not opens_with_name("Color output of `util.inspect` is customizable.", "util.inspect")
+    assert not opens_with_name("bzip2recover is a program.", "bzip2")

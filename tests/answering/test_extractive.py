@@ -427,3 +427,52 @@ def test_a_further_sentence_must_add_a_word_or_a_figure_to_the_answer():
     assert not _adds([again], [described])
     assert _adds([figure], [described])  # "9" is news
     assert _adds([described], [again])
+
+
+def test_what_a_function_does_is_the_first_sentence_under_its_own_heading(answerer):
+    # Node's timers page printed to PDF: the parameters, then the description, then more about
+    # the function. The later sentences name it and echo the question; the first says it.
+    text = (
+        "setImmediate(callback[, ...args])\n"
+        "callback <Function> The function to call at the end of this turn of the Event Loop\n"
+        "...args <any> Optional arguments to pass when the callback is called.\n"
+        "Returns: <Immediate> for use with clearImmediate()\n"
+        'Schedules the "immediate" execution of the callback after I/O events\' callbacks.\n'
+        "When multiple calls to setImmediate() are made, the callback functions are queued "
+        "for execution in the order in which they are created."
+    )
+    described = passage(text, "timers.pdf", "Timers › setImmediate(callback[, ...args])")
+    mentioned = passage(
+        "clearImmediate(immediate)\n\nCancels an Immediate object created by setImmediate().",
+        "timers.pdf",
+        "Timers › clearImmediate(immediate)",
+    )
+    answer = ask(answerer, "What does setImmediate do?", [mentioned, described])
+    assert answer.text.startswith('Schedules the "immediate" execution of the callback')
+    assert "When multiple calls" not in answer.text  # says the same of a case, not what it does
+    # Asked how, not what: the rule stands aside (the sentences are scored as before).
+    how = ask(answerer, "When are setImmediate callbacks queued for execution?", [described])
+    assert how.text.startswith("When multiple calls to setImmediate() are made")
+
+
+def test_what_a_function_does_is_said_by_a_sentence_whose_subject_it_is(answerer):
+    # The description's passage has no heading (the chunk before holds the options); a better
+    # ranked passage mentions the function in every sentence.
+    colours = passage(
+        "Color output (if enabled) of `util.inspect` is customizable globally via the "
+        "`util.inspect.styles` and `util.inspect.colors` properties.\n\n"
+        "`util.inspect.styles` is a map associating a style name to a color from "
+        "`util.inspect.colors`.",
+        "util.md",
+        "Util › Customizing `util.inspect` colors",
+    )
+    described = passage(
+        "The `util.inspect()` method returns a string representation of `object` that is\n"
+        "intended for debugging. The output of `util.inspect` may change at any time\n"
+        "and should not be depended upon programmatically.",
+        "util.md",
+        "Util › `util.inspect(object[, options])`",
+    )
+    answer = ask(answerer, "What does util.inspect do?", [colours, described])
+    assert answer.text.startswith("The `util.inspect()` method returns a string representation")
+    assert "map associating" not in answer.text

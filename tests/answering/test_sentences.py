@@ -96,11 +96,21 @@ def test_every_sentence_of_a_description_knows_its_option_until_the_next_one():
 
 
 def test_a_heading_that_names_a_function_is_what_its_section_describes():
-    for heading in ("timeout.unref()", "#### `ensurepip`", "dns.setDefaultResultOrder(order)"):
-        text = f"{heading}\n\nWhen called, the object no longer keeps the event loop running."
-        (found,) = candidates([passage(text, section=f"Timers › {heading}")])
+    for heading in (
+        "timeout.unref()",
+        "#### `ensurepip`",
+        "dns.setDefaultResultOrder(order)",
+        "### `emitter.prependListener(eventName, listener)`",
+    ):
+        text = (
+            f"{heading}\n\nWhen called, the object no longer keeps the event loop running.\n\n"
+            "Calling it again has no effect."
+        )
+        first, second = candidates([passage(text, section=f"Timers › {heading}")])
         # quoted without a Markdown heading's marks
-        assert found.described is not None and found.described.text == heading.lstrip("# ")
+        assert first.described is not None and first.described.text == heading.lstrip("# ")
+        assert second.described == first.described
+        assert first.leads and not second.leads  # the first sentence under it says what it is
     for heading in ("2.13. Non-regular files", "Caching", "### Default paths"):
         text = f"{heading}\n\nSometimes it is useful to assign types to other objects."
         (found,) = candidates([passage(text, section=heading)])

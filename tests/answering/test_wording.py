@@ -13,6 +13,10 @@ def test_a_sentence_has_a_verb_and_a_heading_does_not():
     assert not has_verb("Debugging Applications")
     assert not has_verb("Configuration File Format")
     assert not has_verb("Table of contents")
+    # A description under a function's name opens with its verb, common or not.
+    assert has_verb('Schedules the "immediate" execution of the callback after I/O events.')
+    assert not has_verb("Schedules and Timetables")
+    assert not has_verb("Options for the compressor")
 
 
 def test_a_sentence_that_points_back_refers_back():

@@ -4,7 +4,9 @@ What is never the page's content is left out: scripts and styles, navigation (``
 element with ``role="navigation"``, sidebars and tables of contents by their class or id),
 the page's own ``header`` and ``footer`` (not those of an ``article`` or ``main``), ``aside``,
 buttons ("copy") and permalink anchors ("#", "¶"). ``pre`` blocks are kept verbatim, with their
-line breaks and indentation. The extracted text is the document's text (offsets refer to it);
+line breaks and indentation. As in a Word file, a list item is a line starting with "- " (or
+"1. ", "2. " in an ordered list), so that the answer reads items as such. The extracted text is
+the document's text (offsets refer to it);
 the page's ``<title>``, else its first ``<h1>``, is the document's title. The structure rules
 (article, reader comments, boilerplate) then run on that text, as on a plain-text file.
 """
@@ -84,6 +86,8 @@ class _TextExtractor(HTMLParser):
         self.h1: str | None = None
         self._capture: list[str] | None = None
         self._capture_tag: str | None = None
+        self._lists: list[int | None] = []  # open lists, innermost last: an ol's next number
+        self._marker: str | None = None  # an item's marker, written before its first text
 
     def handle_starttag(
         self, tag: str, attrs: list[tuple[str, str | None]], closed: bool = False
@@ -113,6 +117,13 @@ class _TextExtractor(HTMLParser):
         if tag == "h1" and self.h1 is None and self._capture is None:
             self._start_capture(tag)
         self._break(tag)
+        if tag in ("ul", "ol") and not closed:
+            self._lists.append(1 if tag == "ol" else None)
+        elif tag == "li" and not closed:
+            number = self._lists[-1] if self._lists else None
+            self._marker = f"{number}. " if number is not None else "- "
+            if number is not None:
+                self._lists[-1] = number + 1
         if tag == "br" and self._heading is not None:
             self._heading.append(" ")  # "Part<br>Two" is "Part Two"
         if tag in _HEADING_TAGS and self._heading is None and not closed:
@@ -144,6 +155,10 @@ class _TextExtractor(HTMLParser):
             self.content -= 1
         if tag == "a":
             self._permalink = False
+        if tag in ("ul", "ol") and self._lists:
+            self._lists.pop()
+        elif tag == "li":
+            self._marker = None  # an empty item marks nothing after it
         self._break(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -167,6 +182,9 @@ class _TextExtractor(HTMLParser):
             self._pre_text.append(data)
             return
         # Browsers collapse runs of whitespace, newlines included, except in <pre>.
+        if self._marker is not None and data.strip():
+            self._append(self._marker)
+            self._marker = None
         self._append(re.sub(r"\s+", " ", data))
 
     def _is_furniture(self, tag: str, attrs: dict[str, str | None]) -> bool:

@@ -347,9 +347,22 @@ def test_html_visible_text(tmp_path: Path) -> None:
     for hidden in ["secret", "hidden", "color", "document.write", "Enable JavaScript"]:
         assert hidden not in document.text
     assert "Café talk: the Quds Force brokered it.\n" in document.text
-    assert "\none\ntwo\n" in document.text
+    assert "\n- one\n- two\n" in document.text  # items, as a Word file's
     indexed = [document.text[s.start : s.end] for s in document.segments if s.kind == "article"]
     assert any("Quds Force brokered it." in piece for piece in indexed)
+
+
+def test_html_lists_are_items(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "api.html",
+        f"<body><h2>assert.deepStrictEqual(actual, expected)</h2><p>{PARAGRAPH}</p>"
+        "<ul><li><code>actual</code> &lt;any&gt;</li><li><p>expected &lt;any&gt;</p></li></ul>"
+        "<ol><li>Parse the file.</li><li>Apply the stylesheet.</li></ol></body>",
+    )
+    text = load_document(as_file(tmp_path, "api.html")).text
+    assert "\n- actual <any>\n" in text and "\n- expected <any>\n" in text
+    assert "\n1. Parse the file.\n2. Apply the stylesheet.\n" in text
 
 
 def test_html_title_falls_back_to_h1(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from embeddings.encoder import Encoder, Role, choose_precision, load_encoder
 from qa.answering import ANSWERERS, Answerer
 from qa.answering.base import answer_parts
 from qa.answering.code_ends import carry_code_on
+from qa.answering.definitions import search_depth, with_definition
 from qa.answering.followup import standalone_query
 from qa.errors import (
     IndexCorruptError,
@@ -318,9 +319,13 @@ class QA:
 
         def search(loaded: _Loaded) -> tuple[_Loaded, Any, list[Passage]]:
             vectors = loaded.retriever.embed([query])  # once, for the search and the answer
-            found = loaded.retriever.search_batch([query], k, mode, vectors)[0]
+            depth = search_depth(query, k)
+            found = loaded.retriever.search_batch([query], depth, mode, vectors)[0]
+            document = loaded.retriever.index.document
+            # "What does X do?": X's own description, if the passages shown lack it
+            found = with_definition(query, found[:k], found[k:], document)
             # an example cut by its chunk's end is answered from whole (``code_ends``)
-            return loaded, vectors, carry_code_on(found, loaded.retriever.index.document)
+            return loaded, vectors, carry_code_on(found, document)
 
         loaded, vectors, passages = self._on_live(search)
         for part in answer_parts(loaded.answerer, query, passages, vectors[0], cleaned, turns):

@@ -211,3 +211,27 @@ def test_an_answer_quotes_the_whole_example_its_chunk_cut(tmp_path):
     assert (
         cited.text.endswith("archive.close()\n```") and text[cited.start : cited.end] == cited.text
     )
+
+
+def test_what_a_function_does_is_answered_from_its_own_section(tmp_path):
+    # Its examples call it by name a dozen times and rank above its description.
+    examples = "\n".join(f"util.inspect(value{n}, {{ depth: {n} }});" for n in range(12))
+    text = (
+        "# Util\n\n## `util.inspect(object[, options])`\n\n"
+        "* `object` {any} Any JavaScript primitive or `Object`.\n\n"
+        "Returns a string representation of `object` that is intended for debugging.\n\n"
+        "## Examples\n\n"
+        + "".join(
+            f"### Inspecting with util.inspect, case {n}\n\n```js\n{examples}\n```\n\n"
+            for n in range(6)
+        )
+    )
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "util.md").write_text(text)
+    service = QA(tmp_path / "docs", tmp_path / "index", progress=False)
+    service.index()
+    question = "What does util.inspect do?"
+    assert not any("intended for debugging" in p.text for p in service.retrieve(question, k=5))
+    answer = service.answer(question)
+    assert answer.text.startswith("Returns a string representation of `object`")
+    assert answer.citations[-1].section == "Util › `util.inspect(object[, options])`"

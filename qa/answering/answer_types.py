@@ -236,7 +236,8 @@ def asks_description(question: str) -> bool:
 _ASKED_NAME = re.compile(
     r"^what (?:does|do|did) (?:the |a |an )?(.+?)(?: (?:option|function|method|command|flag"
     r"|variable|setting|property|event|class|module|program|field|parameter|argument))?"
-    r" (?:do|does|mean|means|stand for|represent|control)\??$"
+    r"(?: (?:of|in|for|from) [\w .-]+?)? (?:do|does|mean|means|stand for|represent|control"
+    r"|returns?)\??$"  # "What does os.tmpdir return?": what it returns, said where it is
 )
 _KIND_OF_NAME = (
     r"(?:option|function|method|command|flag|variable|setting|property|event|class|module"
@@ -245,10 +246,32 @@ _KIND_OF_NAME = (
 
 
 def described_name(question: str) -> str | None:
-    """What a "What does X do / mean?" question asks about, as written: "util.inspect" of
-    "What does util.inspect do?", "--nonet" of "What does the --nonet option do?"."""
+    """What a "What does X do / mean / return?" question asks about, as written:
+    "util.inspect" of "What does util.inspect do?", "--nonet" of "What does the --nonet option
+    do?"; None when it asks about a case ("What does path.extname return for '.md'?")."""
     found = _ASKED_NAME.search(" ".join(question.split()).lower())
     return found.group(1).strip("`'\"") if found else None
+
+
+def is_named(term: str, name: str) -> bool:
+    """Whether one of the names of ``term`` (a heading "assert.deepStrictEqual(actual,
+    expected)", an option line "-t --test") is ``name`` ("assert.deepStrictEqual", "-t"),
+    letter case and marks aside; "assert(value)" is not "assert.deepStrictEqual"."""
+    wanted = _name_parts(name)
+    names = [m.group(1) or m.group(2) or m.group(3) for m in _OPTION_NAME.finditer(term)]
+    return bool(wanted) and any(_name_parts(n) == wanted for n in [*names, *_bare_name(term)])
+
+
+# A heading that is one identifier, numbered or not: "3.3.1. BZ2_bzCompressInit", "setImmediate".
+_IDENTIFIER = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s+)?([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[a-z]{2,}[A-Z][a-z]\w*)$"
+)
+
+
+def _bare_name(term: str) -> list[str]:
+    """The identifier a heading is, if it is one and nothing else (see ``_IDENTIFIER``)."""
+    found = _IDENTIFIER.match(term.strip())
+    return [found.group(1)] if found else []
 
 
 def opens_with_name(sentence: str, name: str) -> bool:
@@ -286,14 +309,18 @@ def names_term(term: str, question: str) -> bool:
     """Whether ``question`` names the option or function of ``term`` (a manual's option line
     "--log-file=<filename>", "-a --append", "timeout.unref()"): every word of one of its names
     (at least three letters long) is a word of the question, so "a log file" names
-    "--log-file" and not "--log-fd"."""
+    "--log-file" and not "--log-fd"; or the question writes one of its options, dash and all
+    ("What does the -t option do?")."""
     asked = set().union(*(_name_parts(w) for w in _WORD.findall(question)))
+    written = set(_WORD.findall(question))
     for match in _OPTION_NAME.finditer(term):
         name = match.group(1) or match.group(2) or match.group(3)
         parts = _name_parts(name)
         if len(name.strip("-_.")) >= 3 and parts and parts <= asked:
             return True
-    return False
+        if match.group(1) is not None and match.group(0) in written:
+            return True  # a short option written with its dash: "-t"
+    return any(_name_parts(name) <= asked for name in _bare_name(term))
 
 
 def names_term_literally(term: str, question: str) -> bool:

@@ -24,16 +24,13 @@ from embeddings.encoder import Encoder
 from qa.answering.answer_types import (
     answer_type,
     asks_default,
-    described_name,
     holds,
     names_row,
-    names_term,
-    names_term_literally,
-    opens_with_name,
     row_key,
     states_default,
 )
 from qa.answering.confidence import load_model
+from qa.answering.definitions import defines, describes
 from qa.answering.sentences import (
     Candidate,
     Sentence,
@@ -128,8 +125,8 @@ class ExtractiveAnswerer:
             [_holds(expected, c, question, default, k) for c, k in zip(found, keys, strict=True)],
             dtype=float,
         )
-        defines = _defines(found, question)  # "What does X do?": what says what X is
-        typed = np.maximum(typed, defines > 0)
+        definition = defines(found, question)  # "What does X do?": what says what X is
+        typed = np.maximum(typed, definition > 0)
         # A row is named by its key only where no other row of its table has that key (every
         # row of "zstd 1.5.1 -1", "zstd 1.5.1 --fast=1" names zstd, none singles out one).
         tables = Counter((key, c.context) for key, c in zip(keys, found, strict=True))
@@ -138,7 +135,7 @@ class ExtractiveAnswerer:
             [
                 names_row(key, question) and (key, c.context) not in shared
                 if c.sentence.kind == "table"
-                else _describes(c, question)
+                else describes(c, question)
                 for c, key in zip(found, keys, strict=True)
             ],
             dtype=float,
@@ -152,7 +149,7 @@ class ExtractiveAnswerer:
         )
         order = [int(i) for i in np.argsort(-score, kind="stable")]
         for level in (2, 1):  # the best of those that say what X is comes first
-            lead = next((i for i in order if defines[i] == level), None)
+            lead = next((i for i in order if definition[i] == level), None)
             if lead is not None:
                 order = [lead, *(i for i in order if i != lead)]
                 break
@@ -283,38 +280,6 @@ def _parts(candidate: Candidate, default: bool = False, procedure: bool = False)
     if default and candidate.default is not None:
         parts.append(candidate.default)
     return parts
-
-
-def _describes(candidate: Candidate, question: str) -> float:
-    """How surely the question names the option or function the candidate describes: 2 when
-    it writes a name as the term does ("--nonet"), 1 when it holds the name's words ("a log
-    file" for "--log-file"), else 0."""
-    described = candidate.described
-    if described is None:
-        return 0.0
-    if names_term_literally(described.text, question):
-        return 2.0
-    return float(names_term(described.text, question))
-
-
-def _defines(found: list[Candidate], question: str) -> np.ndarray:
-    """For a "What does X do / mean?" question, how surely each candidate says what X is or
-    does: 2 for the first sentence under X's own heading, option line or item ("Schedules the
-    'immediate' execution of ..." under "setImmediate(callback[, ...args])"), 1 for a sentence
-    whose subject is X ("The `util.inspect()` method returns ..."), else 0. Sentences that only
-    mention X ("When multiple calls to setImmediate() are made, ...") echo the question better
-    and say less."""
-    name = described_name(question)
-    if name is None:
-        return np.zeros(len(found))
-    return np.array(
-        [
-            2.0
-            if c.leads and _describes(c, question) > 0
-            else float(opens_with_name(c.sentence.text, name))
-            for c in found
-        ]
-    )
 
 
 def _holds(

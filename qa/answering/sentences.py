@@ -80,12 +80,15 @@ _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a t
 # (Markdown may set the label in bold: "**Default:** `1024 * 1024`.")
 _DEFAULT_LABEL = re.compile(r"^[*_]{0,2}Default(?: value)?:[*_]{0,2}\s*\S.{0,60}$", re.DOTALL)
 # A heading that names one function, method or option: "timeout.unref()", "#### `ensurepip`",
-# "querystring.stringify(obj[, sep[, eq]])", "### `emitter.on(eventName, listener)`", "--append".
+# "querystring.stringify(obj[, sep[, eq]])", "### `emitter.on(eventName, listener)`", "--append",
+# "3.3.1. BZ2_bzCompressInit".
 # The prose under it describes it.
 _SIGNATURE = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(.*\)"
 _API_HEADING = re.compile(
-    rf"^#{{0,6}}\s*(?:`[^`\s]+`|`{_SIGNATURE}`|--?[A-Za-z][\w-]*|{_SIGNATURE}"
-    r"|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)\s*$"
+    rf"^#{{0,6}}\s*(?:\d+(?:\.\d+)*\.?\s+)?"  # a manual's number: "3.3.1. BZ2_bzCompressInit"
+    rf"(?:`[^`\s]+`|`{_SIGNATURE}`|--?[A-Za-z][\w-]*|{_SIGNATURE}"
+    r"|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"
+    r"|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[a-z]{2,}[A-Z][a-z][A-Za-z0-9]*)\s*$"  # snake, camel
 )
 _ATX_MARKS = re.compile(r"#{1,6}[ \t]+(?=\S)")
 _RULE_ROW = re.compile(r"^[|+:=\s-]+$")  # the rule under a table's header: "| --- | :-: |"
@@ -266,6 +269,11 @@ def reading_text(passage: Passage) -> str:
     return join_hyphenated("".join(chars))
 
 
+def is_api_heading(line: str) -> bool:
+    """Whether a heading names one function, method or option ("timeout.unref()")."""
+    return _API_HEADING.match(line) is not None
+
+
 def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     """The candidates of every passage, in passage order (see the module doc)."""
     found: list[Candidate] = []
@@ -312,14 +320,16 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             if lead is not None:
                 offset = unit.start - passage.start
                 named_items[b] = piece(offset + lead.start(), offset + lead.end(), "term")
-        if unit.kind == "heading" and _API_HEADING.match(unit.text):
+        if unit.kind == "heading" and is_api_heading(unit.text):
             term, lead_due = unit, True  # a function's or an option's own section describes it
-        elif (
-            unit.kind in ("heading", "code", "table")
-            or unit.kind == "term"
-            and _LABEL.match(unit.text)
-        ):
+        elif unit.kind == "heading" or unit.kind in ("code", "table") and not lead_due:
             term = None  # a heading, or code or a table after the description, ends it
+        elif unit.kind in ("code", "table"):
+            pass  # a function's signature or its history, between its heading and description
+        elif unit.kind == "term" and _LABEL.match(unit.text):
+            # ... and so does a label after an option's ("Example: ..."), but not one of a
+            # function's signature under its heading ("Returns: <Timeout> a reference to ...").
+            term = term if term is not None and term.kind == "heading" else None
         elif unit.kind == "term":
             term, lead_due = unit, True
         if unit.kind == "table":
@@ -347,8 +357,12 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         if (not defines and not has_verb(unit.text)) or is_signpost(unit.text):
             continue
         procedure = _procedure(units, u, blocks, piece)
-        if not defines and len(unit.text.split()) < (2 if procedure else MIN_SENTENCE_WORDS):
-            continue  # a step may be short: "Create the dictionary" and its command
+        # A step may be short ("Create the dictionary" and its command), and so may the first
+        # sentence under a function's name ("Prepares for compression.").
+        first_under = term is not None and lead_due and unit.kind == "prose"
+        short = 2 if procedure or first_under else MIN_SENTENCE_WORDS
+        if not defines and len(unit.text.split()) < short:
+            continue
         first_of_passage = u == 0 or all(x.kind == "heading" for x, _ in units[:u])
         if first_of_passage and unit.text[:1].islower():
             continue  # starts mid-sentence: the chunk began inside it
@@ -371,7 +385,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         if item_name is not None:
             described = item_name
         # The first sentence under a name says what it is or does; so does an item after its.
-        leads = item_name is not None or (term is not None and lead_due and unit.kind == "prose")
+        leads = item_name is not None or first_under
         lead_due = lead_due and unit.kind != "prose"
         default = next(
             (

@@ -9,6 +9,7 @@ from qa.answering.answer_types import (
     asks_default,
     described_name,
     holds,
+    is_named,
     names_term,
     names_term_literally,
     opens_with_name,
@@ -174,8 +175,23 @@ def test_what_a_question_asks_to_describe_is_the_name_it_writes():
     assert described_name("What does util.inspect do?") == "util.inspect"
     assert described_name("What does the --nonet option do?") == "--nonet"
     assert described_name("What does `small-icu` mean?") == "small-icu"
+    assert described_name("What does the -t option of gzip do?") == "-t"
+    assert described_name("What does os.tmpdir return?") == "os.tmpdir"
+    assert described_name("What does path.extname return for 'a.md'?") is None  # a case
     assert described_name("What does the magic file contain?") is None
     assert described_name("How do I inspect an object?") is None
+
+
+def test_a_heading_or_option_line_is_named_by_exactly_its_name():
+    assert is_named("assert.deepStrictEqual(actual, expected[, message])", "assert.deepStrictEqual")
+    assert not is_named("assert(value[, message])", "assert.deepStrictEqual")
+    assert is_named("3.3.1. BZ2_bzCompressInit", "bz2_bzcompressinit")
+    assert not is_named("3.3.2. BZ2_bzCompress", "BZ2_bzCompressInit")
+    assert is_named("-t --test", "-t") and is_named("-t --test", "--test")
+    # A one-letter option written with its dash names it; its letter alone does not.
+    assert names_term("-t --test", "What does the -t option of gzip do?")
+    assert not names_term("-a --ascii", "Is it a good idea?")
+    assert names_term("3.3.1. BZ2_bzCompressInit", "What does BZ2_bzCompressInit do?")
 
 
 def test_a_sentence_whose_subject_is_the_name_says_what_it_is():

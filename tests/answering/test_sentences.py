@@ -117,6 +117,41 @@ def test_a_heading_that_names_a_function_is_what_its_section_describes():
         assert found.described is None
 
 
+def test_a_functions_returns_line_under_its_heading_does_not_end_its_description():
+    # Node's timers page printed to PDF: the signature's "Returns:" line, then the description.
+    text = (
+        "timeout.unref()\n"
+        "Returns: <Timeout> a reference to timeout\n"
+        "When called, the active Timeout object will not require the event loop to remain "
+        "active."
+    )
+    (found,) = candidates([passage(text, section="Timers › timeout.unref()")])
+    assert found.described is not None and found.described.text == "timeout.unref()"
+    assert found.leads
+    # Under an option's line, a label still ends what the option describes.
+    text = (
+        "--verbose\n    Print each file's name.\n"
+        "Example: tar -cvf a.tar dir\nThe manual lists every option."
+    )
+    described = [c.described for c in candidates([passage(text)])]
+    assert described[0] is not None and described[-1] is None
+
+
+def test_a_functions_prototype_comes_between_its_heading_and_its_short_first_sentence():
+    # The bzip2 manual: a numbered heading that is one identifier, the C prototype, then
+    # "Prepares for compression.", three words.
+    text = (
+        "3.3.1. BZ2_bzCompressInit\n"
+        "int BZ2_bzCompressInit ( bz_stream *strm,\n"
+        "int blockSize100k );\n"
+        "Prepares for compression. The bz_stream structure holds all data of the activity."
+    )
+    first, second = candidates([passage(text, section="3.3.1. BZ2_bzCompressInit")])
+    assert first.sentence.text == "Prepares for compression." and first.leads
+    assert first.described is not None and first.described.text == "3.3.1. BZ2_bzCompressInit"
+    assert second.described == first.described and not second.leads
+
+
 def test_code_after_a_description_ends_what_the_option_describes():
     text = (
         "[50:text/x-diff]\n"

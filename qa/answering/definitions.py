@@ -1,0 +1,163 @@
+"""What says what a thing is: the answer to "What does X do / mean?".
+
+Under a function's own heading, an option's line or an item led by a name, the first sentence
+says what it is or does ("Schedules the 'immediate' execution of the callback ..." under
+"setImmediate(callback[, ...args])"); so does a sentence whose subject is the name ("The
+`util.inspect()` method returns a string representation ..."). The sentences after it that
+mention the name ("When multiple calls to setImmediate() are made, ...") echo the question
+better and say less, and the code examples that call it a dozen times rank above it. So the
+passage that holds the description is looked for a little deeper than the passages shown, then
+under X's own heading in the documents shown (``with_definition``), and those sentences are
+answered first (``defines``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from qa.answering.answer_types import (
+    described_name,
+    is_named,
+    names_term,
+    names_term_literally,
+    opens_with_name,
+)
+from qa.answering.sentences import Candidate, candidates, is_api_heading
+from qa.errors import QAError
+from qa.types import INDEXED_KINDS, Document, Passage, Segment
+
+# Passages searched for a description. Three times this stays within the retriever's 50
+# candidates, so the passages shown are the same as without the deeper search.
+DEPTH = 16
+MAX_SECTION = 3000  # characters read under X's heading for its first sentence, at most
+
+
+def describes(candidate: Candidate, question: str) -> float:
+    """How surely the question names the option or function the candidate describes: 2 when
+    it writes a name as the term does ("--nonet"), 1 when it holds the name's words ("a log
+    file" for "--log-file") or writes a one-letter option ("-t"), else 0."""
+    described = candidate.described
+    if described is None:
+        return 0.0
+    if names_term_literally(described.text, question):
+        return 2.0
+    return float(names_term(described.text, question))
+
+
+def defines(found: Sequence[Candidate], question: str) -> np.ndarray:
+    """For a "What does X do / mean?" question, how surely each candidate says what X is or
+    does: 2 for the first sentence under X's own heading, option line or item, 1 for a
+    sentence whose subject is X, else 0 (all 0 for other questions)."""
+    name = described_name(question)
+    if name is None:
+        return np.zeros(len(found))
+    return np.array(
+        [
+            2.0
+            if c.leads and c.described is not None and is_named(c.described.text, name)
+            else float(opens_with_name(c.sentence.text, name))
+            for c in found
+        ]
+    )
+
+
+def search_depth(question: str, k: int) -> int:
+    """How many passages to search for ``question`` when ``k`` are shown: ``DEPTH`` for a
+    "What does X do / mean?" question (for ``with_definition``), else ``k``."""
+    return max(k, DEPTH) if described_name(question) is not None else k
+
+
+def with_definition(
+    question: str,
+    passages: Sequence[Passage],
+    deeper: Sequence[Passage],
+    document: Callable[[str], Document],
+) -> list[Passage]:
+    """``passages``, and for a "What does X do / mean?" question none of them answers with the
+    first sentence under X's own heading, option line or item, the passage that does: the
+    first of ``deeper`` (the passages ranked after them), else the text under X's heading in a
+    document of ``passages`` (``own_section``; ``document`` gives a document by its id)."""
+    if described_name(question) is None or any(_defined_in(p, question) for p in passages):
+        return list(passages)
+    found = next((p for p in deeper if _defined_in(p, question)), None)
+    found = found or own_section(question, passages, document)
+    return [*passages, found] if found is not None else list(passages)
+
+
+def _defined_in(passage: Passage, question: str) -> bool:
+    return defines(candidates([passage]), question).max(initial=0) == 2
+
+
+def own_section(
+    question: str, passages: Sequence[Passage], document: Callable[[str], Document]
+) -> Passage | None:
+    """For a "What does X do / mean?" question, the text under X's own heading in a document
+    of ``passages`` (in their order; ``document`` gives a document by its id), from the heading
+    to the end of the paragraph of its first sentence, as a passage scoring as the last one;
+    None for other questions, or when no such heading has a first sentence."""
+    name = described_name(question)
+    if name is None or not passages:
+        return None
+    for doc_id in dict.fromkeys(p.doc_id for p in passages):
+        try:
+            doc = document(doc_id)
+        except QAError:
+            continue
+        for h, heading in enumerate(doc.headings):
+            if is_api_heading(heading.title) and is_named(heading.title, name):
+                following = doc.headings[h + 1].start if h + 1 < len(doc.headings) else None
+                found = _section(doc, heading.start, following, passages[-1].score, question)
+                if found is not None:
+                    return found
+    return None
+
+
+def _section(
+    doc: Document, start: int, following: int | None, score: float, question: str
+) -> Passage | None:
+    """The passage from ``start`` (X's heading) to the end of the paragraph of X's first
+    sentence, within its section, ``MAX_SECTION`` and its part of the document (not into a
+    reader's comment); None when the section has no first sentence."""
+    at = bisect.bisect_right(doc.segments, start, key=lambda s: s.start) - 1
+    if at < 0 or doc.segments[at].kind not in INDEXED_KINDS:
+        return None
+    segment = doc.segments[at]
+    end = min(following or len(doc.text), start + MAX_SECTION)
+    for other in doc.segments[at + 1 :]:
+        if other.start >= end:
+            break
+        if other.kind in INDEXED_KINDS and (other.kind, other.author) != (
+            segment.kind,
+            segment.author,
+        ):
+            end = other.start  # boilerplate between is passed over, as a chunk does
+            break
+    found = candidates([_passage(doc, start, end, score, segment)])
+    lead = next((c for c, d in zip(found, defines(found, question), strict=True) if d == 2), None)
+    if lead is None:
+        return None
+    paragraph = doc.text.find("\n\n", lead.sentence.end, end)
+    return _passage(doc, start, end if paragraph < 0 else paragraph, score, segment)
+
+
+def _passage(doc: Document, start: int, end: int, score: float, segment: Segment) -> Passage:
+    first, last = doc.page_of(start), doc.page_of(end - 1)
+    article = segment.kind == "article"
+    return Passage(
+        text=doc.text[start:end],
+        score=score,
+        doc_id=doc.doc_id,
+        title=doc.title,
+        start=start,
+        end=end,
+        part=segment.kind,  # type: ignore[arg-type]  # an indexed kind: article or comment
+        author=segment.author or (doc.author if article else None),
+        date=segment.date or (doc.date if article else None),
+        page=first,
+        pages=tuple(range(first, last + 1)) if first and last else (),
+        section=doc.section_at(start),
+        running_lines=doc.unindexed_spans(start, end),
+    )

@@ -3,7 +3,9 @@
 The text stays the Markdown source (what the author wrote, fenced code verbatim), and the
 headings give each chunk its section ("Options for building Node.js › Embed a limited set of
 ICU data"); a "# heading" inside a code fence is code, not a heading. The first level-1
-heading is the document's title. Comments (``<!-- ... -->`` blocks) and link reference
+heading is the document's title, else the ``title:`` of its front matter. The front matter
+(the "---" block of YAML settings at the top of a static site's page, which CommonMark would
+read as a rule and a heading), comments (``<!-- ... -->`` blocks) and link reference
 definitions ("[RFC 5952]: https://tools.ietf.org/html/rfc5952"), which a rendered page does
 not show, and a table of contents (items that are one link to a heading of the page) are kept
 in the text but not indexed.
@@ -18,7 +20,14 @@ from typing import TYPE_CHECKING
 
 from qa.ingest.source import CorpusFile, decode
 from qa.ingest.structure import set_aside, structured_document
-from qa.types import LINK_REFERENCES, SOURCE_COMMENTS, TABLE_OF_CONTENTS, Document, Heading
+from qa.types import (
+    FRONT_MATTER,
+    LINK_REFERENCES,
+    SOURCE_COMMENTS,
+    TABLE_OF_CONTENTS,
+    Document,
+    Heading,
+)
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -26,6 +35,11 @@ if TYPE_CHECKING:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _CONTENTS_LINK = re.compile(r"^\[[^\]\n]+\]\(#[^)\s]*\)$")
+# YAML settings between two "---" lines at the very top, at least one of them "key: value".
+_FRONT_MATTER = re.compile(
+    r"\A---[ \t]*\r?\n((?:[^\n]*\n){0,100}?)---[ \t]*(?:\r?\n|\Z)", re.MULTILINE
+)
+_SETTING = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(.*)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -45,10 +59,15 @@ def read(data: bytes, file: CorpusFile) -> Document:
     rendered page does not show: Node.js's "<!-- YAML added: v0.1.90 -->") and its table of
     contents are not indexed."""
     parsed = _parse(decode(data))
-    headings = _headings(parsed)
+    front = _FRONT_MATTER.match(parsed.text)
+    settings = dict(m.groups() for m in _SETTING.finditer(front.group(1))) if front else {}
+    front_end = front.end() if front and settings else 0
+    headings = tuple(h for h in _headings(parsed) if h.start >= front_end)
     title = next((h.title for h in headings if h.level == 1), None)
+    title = title or settings.get("title", "").strip().strip("'\"") or None
     document = structured_document(file, parsed.text, title, headings)
-    left_out = [(*span, SOURCE_COMMENTS) for span in _comments(parsed)]
+    left_out = [(0, len(parsed.text[:front_end].rstrip()), FRONT_MATTER)] if front_end else []
+    left_out += [(*span, SOURCE_COMMENTS) for span in _comments(parsed)]
     left_out += [(*span, TABLE_OF_CONTENTS) for span in _contents_lines(parsed)]
     left_out += [(*span, LINK_REFERENCES) for span in _link_references(parsed)]
     if not left_out:

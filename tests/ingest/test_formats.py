@@ -135,3 +135,22 @@ def test_a_documentation_page_is_read_without_its_navigation(tmp_path: Path) -> 
     assert text.index("Options for building Node.js") < text.index("Detecting internationalization")
     code = "const hasFullICU = (() => {\n  try {\n    const january = new Date(9e8);\n"
     assert code in text  # pre keeps its line breaks and indentation
+
+
+def test_a_markdown_files_front_matter_is_left_out_and_gives_no_heading(tmp_path: Path) -> None:
+    """systemd's pages open with Jekyll's settings, which CommonMark reads as a rule and a
+    four-line heading ("title: ... SPDX-License-Identifier: ..." over "---")."""
+    from qa.types import FRONT_MATTER
+
+    front = "---\ntitle: Known Environment Variables\nlayout: default\n---"
+    text = f"{front}\n\n# Known Environment Variables\n\nA number of components take parameters.\n"
+    document = document_of(tmp_path, "ENVIRONMENT.md", text.encode())
+    assert [h.title for h in document.headings] == ["Known Environment Variables"]
+    (left_out,) = [s for s in document.segments if s.kind == "boilerplate"]
+    assert document.text[left_out.start : left_out.end] == front
+    assert left_out.reason == FRONT_MATTER
+    untitled = document_of(tmp_path, "page.md", b'---\ntitle: "A page"\n---\n\nIts words.\n')
+    assert untitled.title == "A page" and not untitled.headings
+    # A rule at the top with no settings under it is a rule.
+    ruled = document_of(tmp_path, "ruled.md", b"---\n\nJust a rule, then text.\n\n---\n")
+    assert all(s.kind == "article" for s in ruled.segments)

@@ -93,6 +93,7 @@ _STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 MIN_WORD_ROWS = 4
 _TERM_CHARS = re.compile(r"^-{1,2}\w|[(){}<>\[\]=]|\w[._]\w|^[A-Z0-9_]{3,}$")
 _FINAL = re.compile(r"[.!?:;,]['\"”’)\]]*$")
+_VERSION = re.compile(r"^v?\d+(?:\.\d+)+(?:[-+.]\w+)*(?:,\s*v?\d+(?:\.\d+)+(?:[-+.]\w+)*)*$")
 _BARE_TERM = re.compile(r"^(?:-?\d{1,3}|[A-Z][A-Z0-9]*_[A-Z0-9_]+)$")
 
 
@@ -196,9 +197,10 @@ def looks_like_prose(line: str) -> bool:
 
 def looks_like_term(line: str) -> bool:
     """A short line naming an option or a function, without final punctuation, whose words
-    outside its code tokens have no verb."""
+    outside its code tokens have no verb; not a version ("v0.9.9", a changelog's cell)."""
     return (
         len(line) <= 80
+        and not _VERSION.match(line)
         and not re.search(r"[.!?:;]$", line)
         and not _WRAPPED.search(line)
         and bool(_TERM_CHARS.search(line))

@@ -133,6 +133,13 @@ def test_a_wrapped_line_starting_like_a_keyword_is_prose():
     assert [k for k, _ in kinds(text)] == ["prose", "code"]
 
 
+def test_a_version_over_its_change_is_no_term():
+    # A changelog table of Node's HTML pages, a cell a line: "v0.9.9" names no option.
+    text = "v2.0.0\n\nNo longer returns a trailing slash.\n\nv0.9.9\n\nAdded in: v0.9.9"
+    assert "term" not in [k for k, _ in kinds(text)]
+    assert kinds("--nonet\n    Do not fetch DTDs.")[0] == ("term", "--nonet")
+
+
 def test_a_myst_tab_holds_prose_and_its_own_code_fence():
     text = (
         "````{tab} Linux\n```\n~/.cache/pip\n```\n\npip will also respect `XDG_CACHE_HOME`.\n"

@@ -192,6 +192,9 @@ _QUESTION_TYPES: tuple[tuple[re.Pattern[str], QuestionType], ...] = (
     (_YES_NO, "yes-no"),
 )
 # A name set in code: "`maxBuffer`", "`options.detached`", "`$HOME`".
+# A name in snake_case or camelCase ("BZ2_bzCompressInit", "setImmediate"), not "iOS" or "macOS".
+IDENTIFIER = r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[a-z]{2,}[A-Z][a-z][A-Za-z0-9]*"
+SECTION_NUMBER = r"(?:\d+(?:\.\d+)*\.?\s+)?"  # a manual's number before a heading: "3.3.1. "
 CODE_NAME = re.compile(r"`([A-Za-z_$][\w.$-]*)`")
 # The name of an option ("--log-file=<filename>" → "log-file"), of a function
 # ("timeout.unref()" → "timeout.unref") or in code ("`maxBuffer`") on a term line.
@@ -263,9 +266,7 @@ def is_named(term: str, name: str) -> bool:
 
 
 # A heading that is one identifier, numbered or not: "3.3.1. BZ2_bzCompressInit", "setImmediate".
-_IDENTIFIER = re.compile(
-    r"^(?:\d+(?:\.\d+)*\.?\s+)?([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[a-z]{2,}[A-Z][a-z]\w*)$"
-)
+_IDENTIFIER = re.compile(rf"^{SECTION_NUMBER}({IDENTIFIER})$")
 
 
 def _bare_name(term: str) -> list[str]:

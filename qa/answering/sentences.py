@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa.answering.answer_types import CODE_NAME
+from qa.answering.answer_types import CODE_NAME, IDENTIFIER, SECTION_NUMBER
 from qa.answering.layout import Block, BlockKind, is_bare_term, layout
 from qa.answering.wording import has_verb, is_signpost, refers_back
 from qa.types import Passage
@@ -81,14 +81,11 @@ _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a t
 _DEFAULT_LABEL = re.compile(r"^[*_]{0,2}Default(?: value)?:[*_]{0,2}\s*\S.{0,60}$", re.DOTALL)
 # A heading that names one function, method or option: "timeout.unref()", "#### `ensurepip`",
 # "querystring.stringify(obj[, sep[, eq]])", "### `emitter.on(eventName, listener)`", "--append",
-# "3.3.1. BZ2_bzCompressInit".
-# The prose under it describes it.
+# "3.3.1. BZ2_bzCompressInit". The prose under it describes it.
 _SIGNATURE = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(.*\)"
 _API_HEADING = re.compile(
-    rf"^#{{0,6}}\s*(?:\d+(?:\.\d+)*\.?\s+)?"  # a manual's number: "3.3.1. BZ2_bzCompressInit"
-    rf"(?:`[^`\s]+`|`{_SIGNATURE}`|--?[A-Za-z][\w-]*|{_SIGNATURE}"
-    r"|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"
-    r"|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[a-z]{2,}[A-Z][a-z][A-Za-z0-9]*)\s*$"  # snake, camel
+    rf"^#{{0,6}}\s*{SECTION_NUMBER}(?:`[^`\s]+`|`{_SIGNATURE}`|--?[A-Za-z][\w-]*|{_SIGNATURE}"
+    rf"|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|{IDENTIFIER})\s*$"
 )
 _ATX_MARKS = re.compile(r"#{1,6}[ \t]+(?=\S)")
 _RULE_ROW = re.compile(r"^[|+:=\s-]+$")  # the rule under a table's header: "| --- | :-: |"

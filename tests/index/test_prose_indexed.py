@@ -12,7 +12,13 @@ from qa.index.chunking import Chunker
 from qa.index.manifest import text_kept
 from qa.ingest import read_corpus
 from qa.settings import IndexSettings
-from qa.types import LINK_REFERENCES, RUNNING_LINES, SOURCE_COMMENTS, TABLE_OF_CONTENTS
+from qa.types import (
+    FRONT_MATTER,
+    LINK_REFERENCES,
+    RUNNING_LINES,
+    SOURCE_COMMENTS,
+    TABLE_OF_CONTENTS,
+)
 
 REALDOCS = QUESTION_SETS["realdocs"].corpus
 
@@ -32,7 +38,10 @@ def test_at_least_97_percent_of_each_real_document_s_prose_is_in_its_chunks(enco
             s
             for s in doc.segments
             if s.kind == "boilerplate"
-            and (doc.pages or s.reason in (SOURCE_COMMENTS, TABLE_OF_CONTENTS, LINK_REFERENCES))
+            and (
+                doc.pages
+                or s.reason in (SOURCE_COMMENTS, TABLE_OF_CONTENTS, LINK_REFERENCES, FRONT_MATTER)
+            )
         ]
         prose = _visible(doc.text, [(0, len(doc.text))]) - _visible(
             doc.text, [(s.start, s.end) for s in running]
@@ -45,6 +54,7 @@ def test_at_least_97_percent_of_each_real_document_s_prose_is_in_its_chunks(enco
             TABLE_OF_CONTENTS,
             SOURCE_COMMENTS,
             LINK_REFERENCES,
+            FRONT_MATTER,
             "navigation",
         }
         assert set(kept[doc.doc_id].dropped) <= left_out

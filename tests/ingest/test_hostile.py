@@ -83,6 +83,8 @@ def test_markdown_headings_by_commonmark_lines_and_markers(tmp_path: Path) -> No
                 "Some prose with a [link](#x) in it.\n",
                 "[label]: https://example.com\n",
                 "   [ref]: #x 'a title'\n",
+                "---\n",
+                "title: Notes\n",
                 "\n",
                 "\r\n",
                 "\u2028",
@@ -92,11 +94,11 @@ def test_markdown_headings_by_commonmark_lines_and_markers(tmp_path: Path) -> No
     )
 )
 def test_markdown_comments_and_contents_lines_leave_sane_segments(lines: list[str]) -> None:
-    """Whatever mix of comments, contents links, link references, fences and line ends:
-    segments in order, not overlapping, inside the text, and only those three set aside."""
+    """Whatever mix of front matter, comments, contents links, link references, fences and line
+    ends: segments in order, not overlapping, inside the text, and only those four set aside."""
     from qa.ingest.markdown import read
     from qa.ingest.source import CorpusFile
-    from qa.types import LINK_REFERENCES, SOURCE_COMMENTS, TABLE_OF_CONTENTS
+    from qa.types import FRONT_MATTER, LINK_REFERENCES, SOURCE_COMMENTS, TABLE_OF_CONTENTS
 
     text = "".join(lines) + "\n-->\n\nLast line."  # a comment left open hides the rest
     document = read(text.encode(), CorpusFile("notes.md", Path("notes.md"), len(text), 0))
@@ -105,5 +107,10 @@ def test_markdown_comments_and_contents_lines_leave_sane_segments(lines: list[st
         assert end <= segment.start < segment.end <= len(document.text)
         end = segment.end
         if segment.kind == "boilerplate":
-            assert segment.reason in (SOURCE_COMMENTS, TABLE_OF_CONTENTS, LINK_REFERENCES)
+            assert segment.reason in (
+                SOURCE_COMMENTS,
+                TABLE_OF_CONTENTS,
+                LINK_REFERENCES,
+                FRONT_MATTER,
+            )
     assert "Last line." in document.indexed_text

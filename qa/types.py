@@ -180,6 +180,26 @@ class Place:
     author: str | None = None
 
 
+def chunk_of(doc: Document, segment: Segment, start: int, end: int) -> Chunk:
+    """``doc.text[start:end]``, within ``segment`` (an indexed one), as a chunk: its author and
+    date (an article's without its own byline take the document's), pages and section (its
+    innermost heading: only headings come before its text)."""
+    first, last = doc.page_of(start), doc.page_of(end - 1)
+    article = segment.kind == "article"
+    return Chunk(
+        doc_id=doc.doc_id,
+        start=start,
+        end=end,
+        text=doc.text[start:end],
+        part=segment.kind,  # type: ignore[arg-type]  # an indexed kind: article or comment
+        author=segment.author or (doc.author if article else None),
+        date=segment.date or (doc.date if article else None),
+        page=first,
+        pages=tuple(range(first, last + 1)) if first and last else (),
+        section=doc.section_at(end - 1),
+    )
+
+
 @dataclass(frozen=True)
 class Passage:
     """A retrieved chunk, with where it comes from and how well it matched.

@@ -27,7 +27,7 @@ from qa.answering.answer_types import (
 )
 from qa.answering.sentences import Candidate, candidates, is_api_heading
 from qa.errors import QAError
-from qa.types import INDEXED_KINDS, Document, Passage, Segment
+from qa.types import INDEXED_KINDS, Document, Passage, Segment, chunk_of
 
 # Passages searched for a description. Three times this stays within the retriever's 50
 # candidates, so the passages shown are the same as without the deeper search.
@@ -144,20 +144,4 @@ def _section(
 
 
 def _passage(doc: Document, start: int, end: int, score: float, segment: Segment) -> Passage:
-    first, last = doc.page_of(start), doc.page_of(end - 1)
-    article = segment.kind == "article"
-    return Passage(
-        text=doc.text[start:end],
-        score=score,
-        doc_id=doc.doc_id,
-        title=doc.title,
-        start=start,
-        end=end,
-        part=segment.kind,  # type: ignore[arg-type]  # an indexed kind: article or comment
-        author=segment.author or (doc.author if article else None),
-        date=segment.date or (doc.date if article else None),
-        page=first,
-        pages=tuple(range(first, last + 1)) if first and last else (),
-        section=doc.section_at(start),
-        running_lines=doc.unindexed_spans(start, end),
-    )
+    return Passage.of(chunk_of(doc, segment, start, end), doc, score)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from qa.types import INDEXED_KINDS, RUNS_ON_OVER, Chunk, Document, Segment
+from qa.types import INDEXED_KINDS, RUNS_ON_OVER, Chunk, Document, Segment, chunk_of
 
 log = logging.getLogger(__name__)
 
@@ -60,26 +60,8 @@ class Chunker:
         there."""
         chunks: list[Chunk] = []
         for seg, flow_end in _flows(doc.segments):
-            # An article segment without its own byline takes the document's author.
-            author = seg.author or (doc.author if seg.kind == "article" else None)
-            date = seg.date or (doc.date if seg.kind == "article" else None)
             for start, end in self._section_spans(doc, seg.start, flow_end):
-                first, last = doc.page_of(start), doc.page_of(end - 1)
-                chunks.append(
-                    Chunk(
-                        doc_id=doc.doc_id,
-                        start=start,
-                        end=end,
-                        text=doc.text[start:end],
-                        part=seg.kind,  # type: ignore[arg-type]
-                        author=author,
-                        date=date,
-                        page=first,
-                        pages=tuple(range(first, last + 1)) if first and last else (),
-                        # Its innermost heading: only headings come before it in the chunk.
-                        section=doc.section_at(end - 1),
-                    )
-                )
+                chunks.append(chunk_of(doc, seg, start, end))
         return chunks
 
     def _section_spans(self, doc: Document, start: int, end: int) -> list[tuple[int, int]]:

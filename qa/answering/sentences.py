@@ -279,6 +279,28 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     return found
 
 
+def _described_from(
+    unit: Sentence, term: Sentence | None, lead_due: bool
+) -> tuple[Sentence | None, bool]:
+    """What the prose from ``unit`` on describes (``term``), and whether its first sentence is
+    still due, given what the prose before it described.
+
+    A function's or an option's own heading or term opens a description. Another heading ends
+    it, and so does code or a table once the description has begun: before it, they are the
+    function's signature or history. A label ends an option's description ("Example: ...") but
+    not a function's ("Returns: <Timeout> a reference to ..." under its heading).
+    """
+    if unit.kind == "heading":
+        return (unit, True) if is_api_heading(unit.text) else (None, lead_due)
+    if unit.kind in ("code", "table"):
+        return (term if lead_due else None), lead_due
+    if unit.kind == "term" and _LABEL.match(unit.text):
+        return (term if term is not None and term.kind == "heading" else None), lead_due
+    if unit.kind == "term":
+        return unit, True
+    return term, lead_due
+
+
 def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
     text = reading_text(passage)
     blocks = layout(text, passage.section, passage.title)
@@ -317,18 +339,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             if lead is not None:
                 offset = unit.start - passage.start
                 named_items[b] = piece(offset + lead.start(), offset + lead.end(), "term")
-        if unit.kind == "heading" and is_api_heading(unit.text):
-            term, lead_due = unit, True  # a function's or an option's own section describes it
-        elif unit.kind == "heading" or unit.kind in ("code", "table") and not lead_due:
-            term = None  # a heading, or code or a table after the description, ends it
-        elif unit.kind in ("code", "table"):
-            pass  # a function's signature or its history, between its heading and description
-        elif unit.kind == "term" and _LABEL.match(unit.text):
-            # ... and so does a label after an option's ("Example: ..."), but not one of a
-            # function's signature under its heading ("Returns: <Timeout> a reference to ...").
-            term = term if term is not None and term.kind == "heading" else None
-        elif unit.kind == "term":
-            term, lead_due = unit, True
+        term, lead_due = _described_from(unit, term, lead_due)
         if unit.kind == "table":
             row = _row_candidate(units, u, text, piece)
             if row is not None:

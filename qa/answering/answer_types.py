@@ -199,7 +199,7 @@ CODE_NAME = re.compile(r"`([A-Za-z_$][\w.$-]*)`")
 # The name of an option ("--log-file=<filename>" → "log-file"), of a function
 # ("timeout.unref()" → "timeout.unref") or in code ("`maxBuffer`") on a term line.
 _OPTION_NAME = re.compile(
-    rf"(?<![\w-])--?([A-Za-z][\w-]*)|\b([A-Za-z_][\w.]*)\(|{CODE_NAME.pattern}"
+    rf"(?<![\w-])--?([A-Za-z0-9][\w-]*)|\b([A-Za-z_][\w.]*)\(|{CODE_NAME.pattern}"
 )
 
 
@@ -242,6 +242,7 @@ _ASKED_NAME = re.compile(
     r"(?: (?:of|in|for|from) [\w .-]+?)? (?:do|does|mean|means|stand for|represent|control"
     r"|returns?)\??$"  # "What does os.tmpdir return?": what it returns, said where it is
 )
+_TRAILING_OPTION = re.compile(r"^[a-z][\w.-]*(?: [a-z][\w.-]*)* (--?[a-z0-9][\w-]*)$")
 _KIND_OF_NAME = (
     r"(?:option|function|method|command|flag|variable|setting|property|event|class|module"
     r"|program|field|parameter|argument|call)"
@@ -253,7 +254,11 @@ def described_name(question: str) -> str | None:
     "util.inspect" of "What does util.inspect do?", "--nonet" of "What does the --nonet option
     do?"; None when it asks about a case ("What does path.extname return for '.md'?")."""
     found = _ASKED_NAME.search(" ".join(question.split()).lower())
-    return found.group(1).strip("`'\"") if found else None
+    if found is None:
+        return None
+    name = found.group(1).strip("`'\"")
+    option = _TRAILING_OPTION.search(name)  # "xargs -0", "git commit --amend": the option
+    return option.group(1) if option else name
 
 
 def is_named(term: str, name: str) -> bool:

@@ -7,13 +7,14 @@ says what it is or does ("Schedules the 'immediate' execution of the callback ..
 mention the name ("When multiple calls to setImmediate() are made, ...") echo the question
 better and say less, and the code examples that call it a dozen times rank above it. So the
 passage that holds the description is looked for a little deeper than the passages shown, then
-under X's own heading in the documents shown (``with_definition``), and those sentences are
-answered first (``defines``).
+under X's own heading or option line in the documents shown (``with_definition``), and those
+sentences are answered first (``defines``).
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -94,10 +95,11 @@ def _defined_in(passage: Passage, question: str) -> bool:
 def own_section(
     question: str, passages: Sequence[Passage], document: Callable[[str], Document]
 ) -> Passage | None:
-    """For a "What does X do / mean?" question, the text under X's own heading in a document
-    of ``passages`` (in their order; ``document`` gives a document by its id), from the heading
-    to the end of the paragraph of its first sentence, as a passage scoring as the last one;
-    None for other questions, or when no such heading has a first sentence."""
+    """For a "What does X do / mean?" question, the text under X's own heading (or, for an
+    option, its line in a manual's list of options) in a document of ``passages`` (in their
+    order; ``document`` gives a document by its id), from the heading to the end of the
+    paragraph of its first sentence, as a passage scoring as the last one; None for other
+    questions, or when no such heading has a first sentence."""
     name = described_name(question)
     if name is None or not passages:
         return None
@@ -112,7 +114,24 @@ def own_section(
                 found = _section(doc, heading.start, following, passages[-1].score, question)
                 if found is not None:
                     return found
+        for start in _option_lines(doc.text, name):
+            found = _section(doc, start, None, passages[-1].score, question)
+            if found is not None:
+                return found
     return None
+
+
+# A line that opens with options, up to the gap before a description on the same line:
+# "       -0, --null", "       -d     use numeric suffixes ...".
+_OPTION_LINE = re.compile(r"^[ \t]*(-{1,2}[A-Za-z0-9](?:[^\n]*?))(?: {2,}|\t|$)", re.MULTILINE)
+
+
+def _option_lines(text: str, name: str) -> list[int]:
+    """Where the lines that name the option ``name`` ("-0") start in ``text``, as a manual
+    lists its options; none when ``name`` is not an option."""
+    if not name.startswith("-"):
+        return []
+    return [m.start() for m in _OPTION_LINE.finditer(text) if is_named(m.group(1), name)]
 
 
 def _section(

@@ -177,6 +177,9 @@ def test_what_a_question_asks_to_describe_is_the_name_it_writes():
     assert described_name("What does `small-icu` mean?") == "small-icu"
     assert described_name("What does the -t option of gzip do?") == "-t"
     assert described_name("What does os.tmpdir return?") == "os.tmpdir"
+    # A command and its option: the option ("-0" of xargs's manual, "--amend" of git commit's).
+    assert described_name("What does xargs -0 do?") == "-0"
+    assert described_name("What does git commit --amend do?") == "--amend"
     assert described_name("What does path.extname return for 'a.md'?") is None  # a case
     assert described_name("What does the magic file contain?") is None
     assert described_name("How do I inspect an object?") is None
@@ -188,6 +191,7 @@ def test_a_heading_or_option_line_is_named_by_exactly_its_name():
     assert is_named("3.3.1. BZ2_bzCompressInit", "bz2_bzcompressinit")
     assert not is_named("3.3.2. BZ2_bzCompress", "BZ2_bzCompressInit")
     assert is_named("-t --test", "-t") and is_named("-t --test", "--test")
+    assert is_named("-0, --null", "-0") and not is_named("-a file, --arg-file=file", "-0")
     # A one-letter option written with its dash names it; its letter alone does not.
     assert names_term("-t --test", "What does the -t option of gzip do?")
     assert not names_term("-a --ascii", "Is it a good idea?")

@@ -52,6 +52,30 @@ def test_the_text_under_the_names_own_heading_is_found_in_a_document_shown(
     assert own_section("How do I inspect an object?", [example], lambda _: document) is None
 
 
+XARGS = (
+    "XARGS(1)                 General Commands Manual                 XARGS(1)\n\n"
+    "OPTIONS\n"
+    "       -a file, --arg-file=file\n"
+    "              Read items from file instead of standard input.\n\n"
+    "       -0, --null\n"
+    "              Input items are terminated by a null character instead of by\n"
+    "              whitespace.  Useful when input items might contain white space.\n"
+)
+
+
+def test_the_text_under_the_options_own_line_is_found_in_a_manual_shown(tmp_path: Path) -> None:
+    # A manual's options are lines, not headings: "-0, --null" over its description.
+    document = document_of(tmp_path, "xargs.txt", XARGS.encode())
+    example = shown(document, "Read items from file instead of standard input.")
+    found = own_section("What does xargs -0 do?", [example], lambda _: document)
+    assert found is not None
+    assert found.text.startswith("       -0, --null\n")
+    assert found.text.rstrip().endswith("Useful when input items might contain white space.")
+    # A name no line gives; a name that is no option.
+    assert own_section("What does xargs -x do?", [example], lambda _: document) is None
+    assert own_section("What does null do?", [example], lambda _: document) is None
+
+
 def test_the_description_is_added_only_when_no_passage_shown_holds_it(tmp_path: Path) -> None:
     document = document_of(tmp_path, "util.md", UTIL.encode())
     question = "What does util.format do?"

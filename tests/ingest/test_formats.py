@@ -154,3 +154,26 @@ def test_a_markdown_files_front_matter_is_left_out_and_gives_no_heading(tmp_path
     # A rule at the top with no settings under it is a rule.
     ruled = document_of(tmp_path, "ruled.md", b"---\n\nJust a rule, then text.\n\n---\n")
     assert all(s.kind == "article" for s in ruled.segments)
+
+
+def test_a_man_pages_running_header_and_footer_are_left_out(tmp_path: Path) -> None:
+    """Alone, "XARGS(1)  General Commands Manual  XARGS(1)" was the first passage for any
+    question naming the program."""
+    from qa.types import RUNNING_LINES
+
+    header = "XARGS(1)                 General Commands Manual                 XARGS(1)"
+    footer = "                                                                XARGS(1)"
+    body = "NAME\n       xargs - build and execute command lines from standard input\n"
+    document = document_of(tmp_path, "xargs.txt", f"{header}\n\n{body}\n{footer}\n".encode())
+    left_out = [s for s in document.segments if s.kind == "boilerplate"]
+    assert [document.text[s.start : s.end].strip() for s in left_out] == [header, "XARGS(1)"]
+    assert {s.reason for s in left_out} == {RUNNING_LINES}
+    (article,) = [s for s in document.segments if s.kind == "article"]
+    assert document.text[article.start : article.end] == body.rstrip()
+    # A footer with the version and date; a text whose first line only looks like it is read.
+    dated = document_of(
+        tmp_path, "s.txt", f"{header}\n\n{body}\nGNU 9.1   2022   XARGS(1)\n".encode()
+    )
+    assert [s.kind for s in dated.segments] == ["boilerplate", "article", "boilerplate"]
+    plain = document_of(tmp_path, "notes.txt", b"See xargs(1) for more.\n\nIt reads items.\n")
+    assert [s.kind for s in plain.segments] == ["article"]

@@ -22,6 +22,11 @@ Question types, from the wording (the first rule that matches wins):
   for", "due to" …);
 - **other**: the rest ("how did …").
 
+A "what" or "other" question that asks what to use in something's place ("What should I use
+instead of dup()?", "What is the replacement for strcmp?") asks for an *alternative*: a
+sentence that names one in so many words ("Use `fcntl(fd, F_DUPFD_CLOEXEC, 3)` instead.",
+"… in favour of …", "… replaced by …"), not one that only warns against the thing named.
+
 A sentence *holds* the expected kind when it has one that the question does not already say:
 "Who supplied the backstory?" is not answered by "Sadr" when the question names Sadr.
 """
@@ -37,7 +42,16 @@ QuestionType = Literal[
     "who", "when", "where", "how-many", "how-to", "why", "what", "yes-no", "other"
 ]
 AnswerType = Literal[
-    "name", "date", "place", "quantity", "value", "procedure", "verdict", "reason", "any"
+    "name",
+    "date",
+    "place",
+    "quantity",
+    "value",
+    "procedure",
+    "verdict",
+    "reason",
+    "alternative",
+    "any",
 ]
 QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
 
@@ -171,6 +185,17 @@ _REASON = re.compile(
     r"|stop|keep|protect|allow|break))\b",
     re.IGNORECASE,
 )
+# What to use in something's place, asked ("What should I use instead of dup()?") and said.
+_ASKS_ALTERNATIVE = re.compile(
+    r"\b(?:use|call|run|try|choose|pick|prefer|do)(?: \S+)? instead of\b"
+    r"|\b(?:alternative|replacement|substitute|successor) (?:to|for)\b|\bwhat replaces\b"
+    r"|\breplaced (?:by|with)\b"
+)
+_ALTERNATIVE = re.compile(
+    r"\b(?:instead|rather than|in favou?r of|(?:replaced|superseded) (?:by|with)|better yet"
+    r"|prefer(?:red|ably)?|alternatives?)\b",
+    re.IGNORECASE,
+)
 # A default stated with its value: "[default: 2, stderr]", "Default: 1000.", "defaults to
 # /tmp", "The default value is twenty million bytes." ("by default" alone names no value).
 _DEFAULT = re.compile(
@@ -213,6 +238,8 @@ def question_type(question: str) -> QuestionType:
 def answer_type(question: str) -> AnswerType:
     """The kind of answer ``question`` asks for (see the module doc)."""
     kind = question_type(question)
+    if kind in ("what", "other") and _ASKS_ALTERNATIVE.search(" ".join(question.lower().split())):
+        return "alternative"
     if kind == "what":
         text = " ".join(question.lower().split())
         if asks_description(question):
@@ -399,6 +426,8 @@ def holds(kind: AnswerType, text: str, question: str) -> bool:
         return _VERDICT.search(text) is not None
     if kind == "reason":
         return _REASON.search(text) is not None
+    if kind == "alternative":
+        return _ALTERNATIVE.search(text) is not None
     if kind == "value":
         found = [m.group() for m in _CODE.finditer(text)]
         found += [m.group() for m in _NUMBER.finditer(text)]

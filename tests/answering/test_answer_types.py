@@ -111,6 +111,20 @@ def test_a_reason_is_given_in_so_many_words():
     assert not holds("reason", "The offensive has a Tet quality to it.", question)
 
 
+def test_an_alternative_is_named_in_so_many_words():
+    question = "What should I use instead of dup()?"
+    assert answer_type(question) == "alternative"
+    assert answer_type("What is the replacement for strcmp?") == "alternative"
+    # Not what happens in another case, nor how to do a thing another way.
+    assert answer_type("What happens when the output goes to a file instead of a terminal?") != (
+        "alternative"
+    )
+    assert answer_type("How do I send the messages to a file instead of stderr?") == "procedure"
+    assert holds("alternative", "Use `fcntl(fd, F_DUPFD_CLOEXEC, 3)` instead.", question)
+    assert holds("alternative", "It is deprecated in favour of the globs2 file.", question)
+    assert not holds("alternative", "Please never use `dup()`.", question)
+
+
 def test_a_verdict_says_yes_or_no_in_so_many_words():
     question = "Is it fine to run pip.pyz in production?"
     assert holds("verdict", "The zip application should not be used in production.", question)

@@ -11,7 +11,9 @@ when it cannot stand alone, by three plain signs:
   refers to nothing, and neither does one in a clause ("when", "if", "because" ...) after a
   main clause of its own ("Which code does xsltproc return when it fails?": "it" is xsltproc,
   which a lowercase name does not show);
-- it has fewer than two content words ("Why?", "When was that?").
+- it has fewer than two content words ("Why?", "When was that?"); a name written as code (an
+  option "-0", a call "dup()", a dotted name "os.tmpdir") counts as one, so "What does xargs -0
+  do?" stands alone.
 
 The query is then the questions it leans on, oldest first, followed by the new one:
 "What did Sadr demand? Did the government accept them?". A chain reaches back at most
@@ -43,6 +45,7 @@ _SUBORDINATE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_CODE_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\w+\(\)|\w+(?:\.\w+)+")
 
 
 def leans_on_previous(question: str) -> bool:
@@ -71,8 +74,10 @@ def _main_clause(text: str) -> str:
 
 
 def _content_words(text: str) -> list[str]:
-    """The words of ``text`` that are not stop words or single letters."""
-    return [w for w in _WORD.findall(text) if w.lower() not in _STOPWORDS and len(w) > 1]
+    """The words of ``text`` that are not stop words or single letters, and its names written
+    as code ("-0", "dup()", "os.tmpdir")."""
+    words = [w for w in _WORD.findall(text) if w.lower() not in _STOPWORDS and len(w) > 1]
+    return words + _CODE_NAME.findall(text)
 
 
 def standalone_query(question: str, earlier: Sequence[str], max_chars: int | None = None) -> str:

@@ -19,6 +19,7 @@ from qa.answering.followup import MAX_TURNS, leans_on_previous, standalone_query
         "Is it thread-safe?",  # "it" is something asked about before
         "Is it possible to do that?",  # "that" still refers back
         "What happens when it fails?",  # no main clause of its own to bind "it"
+        "What does -r do?",  # an option of what was asked about before
     ],
 )
 def test_follow_ups_lean_on_the_previous_question(question):
@@ -38,6 +39,8 @@ def test_follow_ups_lean_on_the_previous_question(question):
         "it is said that bzip2 needs less memory with -s; how much less?",
         # "it" in a clause after a main clause is its subject, named in lower case.
         "Which code does xsltproc return when it fails to parse the stylesheet?",
+        "What does xargs -0 do?",  # a program and its option, in lower case
+        "What should I use instead of dup()?",
     ],
 )
 def test_self_contained_questions_stand_alone(question):

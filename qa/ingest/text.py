@@ -6,7 +6,8 @@ Text saved from a terminal is cleaned first: a man page's overstrike (bold is "N
 so that words are searchable as they were read. A man page's running header and footer
 ("XARGS(1)   General Commands Manual   XARGS(1)" over its first line, the page's name again
 under its last) are left out of the index: alone they are a passage that names the program
-twice and says nothing, and it came first for any question naming the program.
+twice and says nothing, and it came first for any question naming the program. The page's
+name is its title ("xargs(1)").
 """
 
 from __future__ import annotations
@@ -40,7 +41,12 @@ def read(data: bytes, file: CorpusFile) -> Document:
     footer = _MAN_FOOTER.search(text, header.end())
     if footer is not None and footer.group(1).lower() == header.group(1).lower():
         left_out.append((text.rfind("\n", 0, footer.start(1)) + 1, footer.end(1), RUNNING_LINES))
-    return replace(document, segments=set_aside(text, document.segments, left_out))
+    name = header.group(1)  # "XARGS(1)" names the page as "xargs(1)" does
+    return replace(
+        document,
+        title=name.lower() if name.isupper() else name,
+        segments=set_aside(text, document.segments, left_out),
+    )
 
 
 def terminal_text(text: str) -> str:

@@ -168,6 +168,7 @@ def test_a_man_pages_running_header_and_footer_are_left_out(tmp_path: Path) -> N
     left_out = [s for s in document.segments if s.kind == "boilerplate"]
     assert [document.text[s.start : s.end].strip() for s in left_out] == [header, "XARGS(1)"]
     assert {s.reason for s in left_out} == {RUNNING_LINES}
+    assert document.title == "xargs(1)"
     (article,) = [s for s in document.segments if s.kind == "article"]
     assert document.text[article.start : article.end] == body.rstrip()
     # A footer with the version and date; a text whose first line only looks like it is read.

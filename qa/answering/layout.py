@@ -84,6 +84,7 @@ _CODE_CHARS = re.compile(r"[(){}=<>\[\]]")
 _CODE_TOKEN = re.compile(r"\S*[-./_(){}<>=\[\]$@:]\S*")
 _COMMAND_TOKEN = re.compile(r"(?:^|\s)(?:--?\w[\w-]*|\S*[/=$]\S*)(?=\s|$)")
 _INLINE_CODE = re.compile(r"^`[^`]+`$")
+_OPTION_LEAD = re.compile(r"^--?[A-Za-z0-9]")
 _ITEM = re.compile(r"^(?:[-*•+–:]|\d{1,3}[.)]|[a-z][.)])\s+\S")  # ": " defines a term
 _TABLE = re.compile(r"^\|.*\|$|^\+[-=+]+\+$")
 _CELL_SEPARATOR = " | "
@@ -209,6 +210,18 @@ def looks_like_term(line: str) -> bool:
     )
 
 
+def is_option(line: str) -> bool:
+    """Whether ``line`` opens with an option: "-a, --suffix-length=N", "-0, --null"."""
+    return _OPTION_LEAD.match(line) is not None
+
+
+def _describes(line: str) -> bool:
+    """Whether ``line`` reads as words, as a manual's terse description does ("generate
+    suffixes of length N (default 2)"): three words or more, mostly letters, no code."""
+    letters = sum(c.isalpha() or c.isspace() for c in line) / max(len(line), 1)
+    return len(words(line)) >= 3 and letters >= 0.8 and not _STATEMENT.match(line)
+
+
 def is_bare_term(line: str) -> bool:
     """Whether a line is only a number or a code in capitals ("4", "127", "FFI_BAD_ABI"): in a
     list of exit statuses or error codes, the term its meaning is written under."""
@@ -293,6 +306,11 @@ def _kind(
         return "navigation"
     if kind_before == "term" and before is not None and is_bare_term(before.text):
         return "prose"  # the meaning of an exit status or a code, however short
+    if kind_before == "term" and before is not None and not blank and is_option(before.text):
+        if line.indent > before.indent:
+            return (
+                "prose"  # an option's description under it: "generate suffixes of ... (default 2)"
+            )
     if _TABLE.match(text) or _in_rows(lines, i):
         return "table"
     if _ITEM.match(text) and not _PROMPT.match(text):
@@ -339,7 +357,7 @@ def _kind(
         and after.indent > line.indent
         and len(text.split()) <= 8
         and not re.search(r"[.!?:]$", text)
-        and looks_like_prose(after.text)
+        and (looks_like_prose(after.text) or is_option(text) and _describes(after.text))
     ):
         return "term"  # a manual's option, its description indented below it
     if (before is None or blank) and is_bare_term(text) and _next_is_blank(lines, i):

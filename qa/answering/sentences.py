@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answering.answer_types import CODE_NAME, IDENTIFIER, SECTION_NUMBER
-from qa.answering.layout import Block, BlockKind, is_bare_term, layout
+from qa.answering.layout import Block, BlockKind, is_bare_term, is_option, layout
 from qa.answering.wording import has_verb, is_signpost, refers_back
 from qa.types import Passage
 
@@ -352,7 +352,11 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         defines = (
             u > 0
             and units[u - 1][0].kind == "term"
-            and (text[blocks[b].start] == ":" or is_bare_term(units[u - 1][0].text))
+            and (
+                text[blocks[b].start] == ":"
+                or is_bare_term(units[u - 1][0].text)
+                or is_option(units[u - 1][0].text)  # "-a, --suffix-length=N" / "generate ..."
+            )
             and units[u - 1][1] != b
         )
         item_name = named_items.get(b) if unit.kind == "item" else None

@@ -69,6 +69,20 @@ def test_a_command_after_a_colon_is_code_and_a_manual_option_is_a_term():
     assert [k for k, _ in kinds(man)] == ["term", "prose"]
 
 
+def test_an_options_terse_description_under_it_is_prose_not_code():
+    # GNU's --help style: a lower-case phrase, no final stop, ending with ")".
+    man = (
+        "       -a, --suffix-length=N\n"
+        "              generate suffixes of length N (default 2)\n\n"
+        "       --filter=COMMAND\n"
+        "              write to shell COMMAND; file name is $FILE\n"
+    )
+    assert [k for k, _ in kinds(man)] == ["term", "prose", "term", "prose"]
+    # Not a call over an indented line of code.
+    code = "       do_thing(x)\n              other_thing(y);\n"
+    assert "prose" not in [k for k, _ in kinds(code)]
+
+
 def test_a_paragraphs_first_line_ending_on_and_is_prose_not_a_term():
     text = (
         "The importance of the distinction between [`child_process.exec()`][] and\n"

@@ -78,6 +78,13 @@ def test_an_option_description_brings_the_option():
     assert only.context is not None and only.context.text == "--log-file=<filename>"
 
 
+def test_an_options_terse_description_is_a_candidate_without_a_verb():
+    text = "       -a, --suffix-length=N\n              generate suffixes of length N (default 2)"
+    (only,) = candidates([passage(text)])
+    assert only.sentence.text == "generate suffixes of length N (default 2)"
+    assert only.context is not None and only.context.text == "-a, --suffix-length=N"
+
+
 def test_every_sentence_of_a_description_knows_its_option_until_the_next_one():
     text = (
         "--log-fd=<number> [default: 2, stderr]\n"

@@ -85,6 +85,11 @@ _CODE_TOKEN = re.compile(r"\S*[-./_(){}<>=\[\]$@:]\S*")
 _COMMAND_TOKEN = re.compile(r"(?:^|\s)(?:--?\w[\w-]*|\S*[/=$]\S*)(?=\s|$)")
 _INLINE_CODE = re.compile(r"^`[^`]+`$")
 _OPTION_LEAD = re.compile(r"^--?[A-Za-z0-9]")
+# Options, a gap of two spaces or more, their description: "-a, --all      do not ignore ...".
+_OPTION_BESIDE = re.compile(
+    r"^(--?[A-Za-z0-9][^\s,]*(?:,? --?[A-Za-z0-9][^\s,]*)*(?: [A-Z_<\[][^\s]*)?)"
+    r"(?: {2,}|\t+)(\S.*)$"
+)
 _ITEM = re.compile(r"^(?:[-*•+–:]|\d{1,3}[.)]|[a-z][.)])\s+\S")  # ": " defines a term
 _TABLE = re.compile(r"^\|.*\|$|^\+[-=+]+\+$")
 _CELL_SEPARATOR = " | "
@@ -116,14 +121,23 @@ class _Line:
 
 
 def _lines(text: str) -> list[_Line | None]:
-    """The lines of ``text``, None for a blank one."""
+    """The lines of ``text``, None for a blank one. An option with its description beside it
+    ("-d     use numeric suffixes ...") is two lines, as if the description were under it."""
     result: list[_Line | None] = []
     at = 0
     for raw in text.split("\n"):
         stripped = raw.strip()
         if stripped:
             lead = len(raw) - len(raw.lstrip())
-            result.append(_Line(at + lead, at + lead + len(stripped), lead, stripped))
+            beside = _OPTION_BESIDE.match(stripped)
+            if beside is not None and _describes(beside.group(2)):
+                gap = beside.start(2)
+                result.append(_Line(at + lead, at + lead + beside.end(1), lead, beside.group(1)))
+                result.append(
+                    _Line(at + lead + gap, at + lead + len(stripped), lead + gap, beside.group(2))
+                )
+            else:
+                result.append(_Line(at + lead, at + lead + len(stripped), lead, stripped))
         else:
             result.append(None)
         at += len(raw) + 1

@@ -78,6 +78,15 @@ def test_an_options_terse_description_under_it_is_prose_not_code():
         "              write to shell COMMAND; file name is $FILE\n"
     )
     assert [k for k, _ in kinds(man)] == ["term", "prose", "term", "prose"]
+    # An option with its description beside it, as --help prints it: as if it were under it.
+    beside = "  -d       use numeric suffixes starting at 0\n  -a, --all  do not ignore entries\n"
+    assert kinds(beside) == [
+        ("term", "-d"),
+        ("prose", "use numeric suffixes starting at 0"),
+        ("term", "-a, --all"),
+        ("prose", "do not ignore entries"),
+    ]
+    assert [k for k, _ in kinds("-6  5200k  2500k  1600k")] != ["term", "prose"]  # figures
     # Not a call over an indented line of code.
     code = "       do_thing(x)\n              other_thing(y);\n"
     assert "prose" not in [k for k, _ in kinds(code)]

@@ -266,10 +266,10 @@ def asks_description(question: str) -> bool:
 _ASKED_NAME = re.compile(
     r"^what (?:does|do|did) (?:the |a |an )?(.+?)(?: (?:option|function|method|command|flag"
     r"|variable|setting|property|event|class|module|program|field|parameter|argument))?"
-    r"(?: (?:of|in|for|from) [\w .-]+?)? (?:do|does|mean|means|stand for|represent|control"
+    r"(?: (?:of|in|for|from) ([\w .-]+?))? (?:do|does|mean|means|stand for|represent|control"
     r"|returns?)\??$"  # "What does os.tmpdir return?": what it returns, said where it is
 )
-_TRAILING_OPTION = re.compile(r"^[a-z][\w.-]*(?: [a-z][\w.-]*)* (--?[a-z0-9][\w-]*)$")
+_TRAILING_OPTION = re.compile(r"^([a-z][\w.-]*(?: [a-z][\w.-]*)*) (--?[a-z0-9][\w-]*)$")
 _KIND_OF_NAME = (
     r"(?:option|function|method|command|flag|variable|setting|property|event|class|module"
     r"|program|field|parameter|argument|call)"
@@ -285,7 +285,18 @@ def described_name(question: str) -> str | None:
         return None
     name = found.group(1).strip("`'\"")
     option = _TRAILING_OPTION.search(name)  # "xargs -0", "git commit --amend": the option
-    return option.group(1) if option else name
+    return option.group(2) if option else name
+
+
+def described_program(question: str) -> str | None:
+    """The program whose option a "What does X do?" question asks about, when it says: "split"
+    of "What does split -d do?" and of "What does the -e option of split do?"."""
+    found = _ASKED_NAME.search(" ".join(question.split()).lower())
+    if found is None:
+        return None
+    option = _TRAILING_OPTION.search(found.group(1).strip("`'\""))
+    program = option.group(1) if option else found.group(2)
+    return program.split()[-1] if program and program.split() else None
 
 
 def is_named(term: str, name: str) -> bool:

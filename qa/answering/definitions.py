@@ -21,6 +21,7 @@ import numpy as np
 
 from qa.answering.answer_types import (
     described_name,
+    described_program,
     is_named,
     names_term,
     names_term_literally,
@@ -48,14 +49,18 @@ def describes(candidate: Candidate, question: str) -> float:
     return float(names_term(described.text, question))
 
 
-def defines(found: Sequence[Candidate], question: str) -> np.ndarray:
+def defines(
+    found: Sequence[Candidate], question: str, passages: Sequence[Passage] = ()
+) -> np.ndarray:
     """For a "What does X do / mean?" question, how surely each candidate says what X is or
     does: 2 for the first sentence under X's own heading, option line or item, 1 for a
-    sentence whose subject is X, else 0 (all 0 for other questions)."""
+    sentence whose subject is X, else 0 (all 0 for other questions). When the question names
+    X's program ("the -e option of split") and a candidate of ``passages`` (those ``found``
+    came from) is in that program's document, only those count."""
     name = described_name(question)
     if name is None:
         return np.zeros(len(found))
-    return np.array(
+    levels = np.array(
         [
             2.0
             if c.leads and c.described is not None and is_named(c.described.text, name)
@@ -63,6 +68,16 @@ def defines(found: Sequence[Candidate], question: str) -> np.ndarray:
             for c in found
         ]
     )
+    program = described_program(question)
+    if program is None or not passages:
+        return levels
+    own = np.array([_of_program(passages[c.sentence.passage], program) for c in found], bool)
+    return levels * own if (levels * own).any() else levels
+
+
+def _of_program(passage: Passage, program: str) -> bool:
+    """Whether ``passage`` is in ``program``'s document: "split" names split.txt, "split(1)"."""
+    return program in re.split(r"[^a-z0-9_]+", f"{passage.title} {passage.doc_id}".lower())
 
 
 def search_depth(question: str, k: int) -> int:
@@ -80,12 +95,34 @@ def with_definition(
     """``passages``, and for a "What does X do / mean?" question none of them answers with the
     first sentence under X's own heading, option line or item, the passage that does: the
     first of ``deeper`` (the passages ranked after them), else the text under X's heading in a
-    document of ``passages`` (``own_section``; ``document`` gives a document by its id)."""
-    if described_name(question) is None or any(_defined_in(p, question) for p in passages):
+    document of ``passages`` (``own_section``; ``document`` gives a document by its id).
+    When the question names X's program ("What does split -d do?"), its documents are looked
+    in first: option letters repeat from one manual to the next."""
+    if described_name(question) is None:
         return list(passages)
-    found = next((p for p in deeper if _defined_in(p, question)), None)
-    found = found or own_section(question, passages, document)
+    program = described_program(question)
+
+    def ours(group: Sequence[Passage]) -> list[Passage]:
+        return [p for p in group if program is None or _of_program(p, program)]
+
+    if any(_defined_in(p, question) for p in ours(passages) or passages):
+        return list(passages)
+    found = _definition(question, ours(deeper), ours(passages), document)
+    if found is None and program is not None:  # the program's document does not say
+        found = _definition(question, deeper, passages, document)
     return [*passages, found] if found is not None else list(passages)
+
+
+def _definition(
+    question: str,
+    deeper: Sequence[Passage],
+    shown: Sequence[Passage],
+    document: Callable[[str], Document],
+) -> Passage | None:
+    """The first of ``deeper`` that holds X's description, else X's own section in a document
+    of ``shown``."""
+    found = next((p for p in deeper if _defined_in(p, question)), None)
+    return found or own_section(question, shown, document)
 
 
 def _defined_in(passage: Passage, question: str) -> bool:

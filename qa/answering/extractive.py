@@ -95,9 +95,10 @@ class ExtractiveAnswerer:
         sentences that echo the question's topic; the rare words ("brokered"), the passage-level
         evidence of the hybrid search and the answer's type point at the answer.
 
-        Below ``min_quote_similarity`` nothing is quoted (the nearest passages are offered);
-        below ``min_answer_similarity`` or ``min_confidence`` the answer says the corpus does
-        not seem to answer, then quotes the closest it comes.
+        Below ``min_quote_similarity`` nothing is quoted (the nearest passages are offered)
+        unless X's own description answers "What does X do?"; below ``min_answer_similarity``
+        or ``min_confidence`` the answer says the corpus does not seem to answer, then quotes
+        the closest it comes.
         """
         found = candidates(passages)
         if not found:
@@ -113,7 +114,9 @@ class ExtractiveAnswerer:
         ]
         similarity = self.sentence_vectors.encode(texts) @ question_vector
         closest = round(float(similarity.max()), 4)
-        if closest < self.settings.min_quote_similarity:
+        definition = defines(found, question, passages)  # "What does X do?": what X is
+        # X's own description is found by its name, not by its likeness to the question.
+        if closest < self.settings.min_quote_similarity and not (definition == 2).any():
             return _no_answer(question, passages, closest)
         weights = self.weights.idf(set(self.weights.words(question)))
         overlap = np.array([_term_overlap(weights, t, self.weights) for t in texts])
@@ -125,7 +128,6 @@ class ExtractiveAnswerer:
             [_holds(expected, c, question, default, k) for c, k in zip(found, keys, strict=True)],
             dtype=float,
         )
-        definition = defines(found, question)  # "What does X do?": what says what X is
         typed = np.maximum(typed, definition > 0)
         # A row is named by its key only where no other row of its table has that key (every
         # row of "zstd 1.5.1 -1", "zstd 1.5.1 --fast=1" names zstd, none singles out one).

@@ -8,6 +8,7 @@ from qa.answering.answer_types import (
     answer_type,
     asks_default,
     described_name,
+    described_program,
     holds,
     is_named,
     names_term,
@@ -194,6 +195,10 @@ def test_what_a_question_asks_to_describe_is_the_name_it_writes():
     # A command and its option: the option ("-0" of xargs's manual, "--amend" of git commit's).
     assert described_name("What does xargs -0 do?") == "-0"
     assert described_name("What does git commit --amend do?") == "--amend"
+    # ... and the program, said either way; none when not said.
+    assert described_program("What does split -d do?") == "split"
+    assert described_program("What does the -e option of split do?") == "split"
+    assert described_program("What does the --nonet option do?") is None
     assert described_name("What does path.extname return for 'a.md'?") is None  # a case
     assert described_name("What does the magic file contain?") is None
     assert described_name("How do I inspect an object?") is None

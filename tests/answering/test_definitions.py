@@ -96,3 +96,29 @@ def test_the_description_is_added_only_when_no_passage_shown_holds_it(tmp_path: 
     assert with_definition("How do I format?", [example], [described], lambda _: document) == [
         example
     ]
+
+
+SPLIT = (
+    "SPLIT(1)                         User Commands                        SPLIT(1)\n\n"
+    "NAME\n       split - split a file into pieces\n\n"
+    "DESCRIPTION\n"
+    "       -d     use numeric suffixes starting at 0, not alphabetic\n\n"
+    "       -e, --elide-empty-files\n"
+    "              do not generate empty output files with '-n'\n"
+)
+
+
+def test_the_program_the_question_names_is_looked_in_first(tmp_path: Path) -> None:
+    # Option letters repeat from one manual to the next: xargs's -d is not split's.
+    xargs = document_of(tmp_path, "xargs.txt", XARGS.replace("-a file", "-d delim").encode())
+    split = document_of(tmp_path, "split.txt", SPLIT.encode())
+    documents = {d.doc_id: d for d in (xargs, split)}
+    name = shown(split, "split - split a file into pieces")
+    other = shown(xargs, "       -d delim, --arg-file=file\n              Read items from file")
+    added = with_definition("What does split -d do?", [name], [other], documents.__getitem__)
+    # Not xargs's, ranked deeper, but split's own line (an option beside its description).
+    assert added[-1].doc_id == "split.txt" and "use numeric suffixes" in added[-1].text
+    added = with_definition("What does xargs -d do?", [name], [other], documents.__getitem__)
+    assert added[-1] == other
+    # Unnamed, the first found is taken, as before.
+    assert with_definition("What does -d do?", [name], [other], documents.__getitem__)[-1] == other

@@ -352,11 +352,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         defines = (
             u > 0
             and units[u - 1][0].kind == "term"
-            and (
-                text[blocks[b].start] == ":"
-                or is_bare_term(units[u - 1][0].text)
-                or is_option(units[u - 1][0].text)  # "-a, --suffix-length=N" / "generate ..."
-            )
+            and (text[blocks[b].start] == ":" or is_bare_term(units[u - 1][0].text))
             and units[u - 1][1] != b
         )
         item_name = named_items.get(b) if unit.kind == "item" else None
@@ -366,7 +362,14 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             and unit.start == item_name.start
             and len(text[item_name.end - passage.start : unit.end - passage.start].split()) >= 2
         )
-        if (not defines and not has_verb(unit.text)) or is_signpost(unit.text):
+        # ... and so does an option's terse one ("-a, --suffix-length=N" / "generate ...").
+        under_option = (
+            u > 0
+            and units[u - 1][0].kind == "term"
+            and is_option(units[u - 1][0].text)
+            and units[u - 1][1] != b
+        )
+        if (not defines and not under_option and not has_verb(unit.text)) or is_signpost(unit.text):
             continue
         procedure = _procedure(units, u, blocks, piece)
         # A step may be short ("Create the dictionary" and its command), and so may the first
@@ -378,7 +381,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         first_of_passage = u == 0 or all(x.kind == "heading" for x, _ in units[:u])
         if first_of_passage and unit.text[:1].islower():
             continue  # starts mid-sentence: the chunk began inside it
-        if unit.kind == "prose" and not defines and not _FINAL.search(unit.text):
+        if unit.kind == "prose" and not (defines or under_option) and not _FINAL.search(unit.text):
             continue  # cut off by the chunk's end, or a line of a list without punctuation
         context = None
         before = units[u - 1] if u else None

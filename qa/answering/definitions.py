@@ -27,6 +27,7 @@ from qa.answering.answer_types import (
     names_term_literally,
     opens_with_name,
 )
+from qa.answering.layout import option_part
 from qa.answering.sentences import Candidate, candidates, is_api_heading
 from qa.errors import QAError
 from qa.types import INDEXED_KINDS, Document, Passage, Segment, chunk_of
@@ -158,17 +159,19 @@ def own_section(
     return None
 
 
-# A line that opens with options, up to the gap before a description on the same line:
-# "       -0, --null", "       -d     use numeric suffixes ...".
-_OPTION_LINE = re.compile(r"^[ \t]*(-{1,2}[A-Za-z0-9](?:[^\n]*?))(?: {2,}|\t|$)", re.MULTILINE)
-
-
 def _option_lines(text: str, name: str) -> list[int]:
     """Where the lines that name the option ``name`` ("-0") start in ``text``, as a manual
-    lists its options; none when ``name`` is not an option."""
+    lists its options ("       -0, --null"); none when ``name`` is not an option."""
     if not name.startswith("-"):
         return []
-    return [m.start() for m in _OPTION_LINE.finditer(text) if is_named(m.group(1), name)]
+    starts = []
+    at = 0
+    for line in text.split("\n"):
+        head = option_part(line)
+        if head is not None and is_named(head, name):
+            starts.append(at)
+        at += len(line) + 1
+    return starts
 
 
 def _section(

@@ -229,6 +229,16 @@ def is_option(line: str) -> bool:
     return _OPTION_LEAD.match(line) is not None
 
 
+def option_part(line: str) -> str | None:
+    """The options a line of a manual's list opens with, without the description beside them
+    ("-d" of "-d     use numeric suffixes ..."); None when it opens with none."""
+    line = line.strip()
+    if not is_option(line):
+        return None
+    beside = _OPTION_BESIDE.match(line)
+    return beside.group(1) if beside is not None and _describes(beside.group(2)) else line
+
+
 def _describes(line: str) -> bool:
     """Whether ``line`` reads as words, as a manual's terse description does ("generate
     suffixes of length N (default 2)"): three words or more, mostly letters, no code."""

@@ -226,7 +226,8 @@ def _wh_question(words: list[str]) -> str | None:
 
 def _cased(words: list[str], usage: Counter[str] | None) -> list[str]:
     """The words as they read inside a sentence. A man page's all-capitals heading is
-    lowercased. Otherwise acronyms ("ICU", "XMLnamespaces") stay; in a Title Case heading the
+    lowercased. Otherwise acronyms ("ICU", "XMLnamespaces") and a capital letter after the
+    first word (the language of "Using C Constructs") stay; in a Title Case heading the
     capitalised words are lowercased, in a sentence-case one they are names and stay; the
     first word is lowercased. A capitalised word that its document writes so far more often
     than in lowercase (``usage`` counts each spelling) is a name wherever it stands
@@ -239,9 +240,10 @@ def _cased(words: list[str], usage: Counter[str] | None) -> list[str]:
     for i, word in enumerate(words):
         lowered = word.lower()
         acronym = (len(word) > 1 and word.isupper()) or any(c.isupper() for c in word[1:])
+        letter = i > 0 and len(word) == 1 and word.isupper() and word != "A"  # C, R, X
         name = usage is not None and usage[word] >= 3 and usage[word] > 3 * usage[lowered]
         sentence_name = i > 0 and not title_case and word != lowered
-        cased.append(word if acronym or name or sentence_name else lowered)
+        cased.append(word if acronym or letter or name or sentence_name else lowered)
     return cased
 
 

@@ -95,6 +95,9 @@ def test_the_documents_title_is_not_asked_and_names_keep_their_capitals():
     assert heading_question("Running Ninja for your project") == (
         "How do I run Ninja for my project?"
     )
+    # A capital letter alone is a name (a language); "A" is an article.
+    assert heading_question("Using C Constructs") == "How do I use C constructs?"
+    assert heading_question("Writing A Simple Test") == "How do I write a simple test?"
 
 
 def doc(doc_id: str, *headings: str) -> Document:

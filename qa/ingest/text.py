@@ -24,27 +24,31 @@ from qa.types import RUNNING_LINES, Document
 _OVERSTRIKE = re.compile(r"[^\n]\x08")
 # ECMA-48 control sequences (CSI ... final byte) and the two-byte escapes.
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
-# A man page's header, its first line ("XARGS(1)   General Commands Manual   XARGS(1)"), and
-# its footer, its last ("GNU Findutils 4.9.0   2022-09-20   XARGS(1)" or the name alone).
-_MAN_HEADER = re.compile(r"\A\s*(([\w.+-]+)\(\d\w*\))[ \t]{2,}\S[^\n]*?[ \t]{2,}\1[ \t]*$", re.M)
-_MAN_FOOTER = re.compile(r"^[^\n]*?(?<![^ \t])([\w.+-]+\(\d\w*\))[ \t]*\s*\Z", re.M)
+# A man page's header, its first line: "XARGS(1)   General Commands Manual   XARGS(1)". Its
+# footer is its last line, ending with the same name: "GNU Findutils 4.9.0   XARGS(1)".
+_MAN_HEADER = re.compile(r"([\w.+-]+\(\d\w*\))[ \t]{2,}\S.*?[ \t]{2,}\1")
+_MAX_HEADER = 200  # characters: a longer first line is no header (and the pattern stays cheap)
 
 
 def read(data: bytes, file: CorpusFile) -> Document:
     """The document in a plain-text file."""
     text = terminal_text(decode(data))
     document = structured_document(file, text, headings=plain_text_headings(text))
-    header = _MAN_HEADER.match(text)
+    body = text.rstrip()
+    start = len(body) - len(body.lstrip())
+    end = body.find("\n", start)
+    end = len(body) if end < 0 else end  # the first line's end
+    header = _MAN_HEADER.fullmatch(body[start:end].rstrip()) if end - start <= _MAX_HEADER else None
     if header is None:
         return document
-    left_out = [(header.start(1), header.end(), RUNNING_LINES)]
-    footer = _MAN_FOOTER.search(text, header.end())
-    if footer is not None and footer.group(1).lower() == header.group(1).lower():
-        left_out.append((text.rfind("\n", 0, footer.start(1)) + 1, footer.end(1), RUNNING_LINES))
-    name = header.group(1)  # "XARGS(1)" names the page as "xargs(1)" does
+    name = header.group(1)
+    left_out = [(start, start + header.end(), RUNNING_LINES)]
+    last = body.rfind("\n") + 1
+    if last > end and body[last:].split()[-1].lower() == name.lower():
+        left_out.append((last, len(body), RUNNING_LINES))
     return replace(
         document,
-        title=name.lower() if name.isupper() else name,
+        title=name.lower() if name.isupper() else name,  # "XARGS(1)" names it as "xargs(1)"
         segments=set_aside(text, document.segments, left_out),
     )
 

@@ -279,24 +279,30 @@ _KIND_OF_NAME = (
 def described_name(question: str) -> str | None:
     """What a "What does X do / mean / return?" question asks about, as written:
     "util.inspect" of "What does util.inspect do?", "--nonet" of "What does the --nonet option
-    do?"; None when it asks about a case ("What does path.extname return for '.md'?")."""
-    found = _ASKED_NAME.search(" ".join(question.split()).lower())
-    if found is None:
-        return None
-    name = found.group(1).strip("`'\"")
-    option = _TRAILING_OPTION.search(name)  # "xargs -0", "git commit --amend": the option
-    return option.group(2) if option else name
+    do?", "-0" of "What does xargs -0 do?"; None when it asks about a case ("What does
+    path.extname return for '.md'?")."""
+    asked = _asked(question)
+    return asked[0] if asked else None
 
 
 def described_program(question: str) -> str | None:
     """The program whose option a "What does X do?" question asks about, when it says: "split"
     of "What does split -d do?" and of "What does the -e option of split do?"."""
+    asked = _asked(question)
+    return asked[1] if asked else None
+
+
+def _asked(question: str) -> tuple[str, str | None] | None:
+    """The name a "What does X do?" question asks about and the program it names, if any."""
     found = _ASKED_NAME.search(" ".join(question.split()).lower())
     if found is None:
         return None
-    option = _TRAILING_OPTION.search(found.group(1).strip("`'\""))
-    program = option.group(1) if option else found.group(2)
-    return program.split()[-1] if program and program.split() else None
+    name = found.group(1).strip("`'\"")
+    option = _TRAILING_OPTION.search(name)  # "xargs -0", "git commit --amend": the option
+    if option is not None:
+        return option.group(2), option.group(1).split()[-1]
+    program = found.group(2).split() if found.group(2) else []  # "... of split"
+    return name, program[-1] if program else None
 
 
 def is_named(term: str, name: str) -> bool:

@@ -201,10 +201,9 @@ def looks_like_code(line: str) -> bool:
 def looks_like_prose(line: str) -> bool:
     """Words with a verb, mostly letters, that start like a sentence or end like one."""
     found = words(line)
-    letters = sum(c.isalpha() or c.isspace() for c in line) / max(len(line), 1)
     return (
         len(found) >= 4
-        and letters >= 0.8
+        and _letter_share(line) >= 0.8
         and has_verb(line)
         and (line[:1].isupper() or bool(_FINAL.search(line)))
     )
@@ -242,8 +241,12 @@ def option_part(line: str) -> str | None:
 def _describes(line: str) -> bool:
     """Whether ``line`` reads as words, as a manual's terse description does ("generate
     suffixes of length N (default 2)"): three words or more, mostly letters, no code."""
-    letters = sum(c.isalpha() or c.isspace() for c in line) / max(len(line), 1)
-    return len(words(line)) >= 3 and letters >= 0.8 and not _STATEMENT.match(line)
+    return len(words(line)) >= 3 and _letter_share(line) >= 0.8 and not _STATEMENT.match(line)
+
+
+def _letter_share(line: str) -> float:
+    """The share of ``line``'s characters that are letters or spaces."""
+    return sum(c.isalpha() or c.isspace() for c in line) / max(len(line), 1)
 
 
 def is_bare_term(line: str) -> bool:
@@ -330,11 +333,10 @@ def _kind(
         return "navigation"
     if kind_before == "term" and before is not None and is_bare_term(before.text):
         return "prose"  # the meaning of an exit status or a code, however short
-    if kind_before == "term" and before is not None and not blank and is_option(before.text):
+    # An option's description under it, however worded: "generate suffixes ... (default 2)".
+    if kind_before == "term" and before is not None and is_option(before.text) and not blank:
         if line.indent > before.indent:
-            return (
-                "prose"  # an option's description under it: "generate suffixes of ... (default 2)"
-            )
+            return "prose"
     if _TABLE.match(text) or _in_rows(lines, i):
         return "table"
     if _ITEM.match(text) and not _PROMPT.match(text):

@@ -165,13 +165,14 @@ def _option_lines(text: str, name: str) -> list[int]:
     if not name.startswith("-"):
         return []
     starts = []
-    at = 0
-    for line in text.split("\n"):
-        head = option_part(line)
+    for line in _DASH_LINE.finditer(text):  # only the lines that open with a dash are read
+        head = option_part(line.group())
         if head is not None and is_named(head, name):
-            starts.append(at)
-        at += len(line) + 1
+            starts.append(line.start())
     return starts
+
+
+_DASH_LINE = re.compile(r"^[ \t]*-[^\n]*", re.MULTILINE)
 
 
 def _section(

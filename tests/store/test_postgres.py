@@ -264,23 +264,38 @@ def test_a_question_takes_three_statements_and_no_transaction(
     corpus_qa: QA, pg_url: str, statements: list[str], monkeypatch: pytest.MonkeyPatch
 ):
     """The dense search, the BM25 postings, the records of what is shown and their documents:
-    one statement each, without BEGIN and COMMIT (a version's tables never change)."""
+    one statement each, without BEGIN and COMMIT (a version's tables never change). HNSW's
+    ef_search is set once per connection of the pool, not per question: which connection a
+    question gets varies (BM25 runs in a thread), so that one statement is counted apart."""
     import psycopg
+
+    from qa.store.pg_index import SET_EF_SEARCH
 
     QA(DEMO_CORPUS, store=pg_url, progress=False).index()
     qa = QA(DEMO_CORPUS, store=pg_url, progress=False)
     retriever = qa.retriever
     assert isinstance(retriever.index, PostgresIndex)
-    retriever.search_batch(QUESTIONS[:1], 5, "hybrid")  # sets the connection's ef_search
+    retriever.search_batch(QUESTIONS[:1], 5, "hybrid")
 
     def refused(self, *args, **kwargs):
         raise AssertionError("a question opened a transaction")
 
+    set_on: list[int] = []
+    execute = psycopg.Cursor.execute
+
+    def noted(self, query, *args, **kwargs):
+        if str(query) == SET_EF_SEARCH:
+            set_on.append(id(self.connection))
+        return execute(self, query, *args, **kwargs)
+
     monkeypatch.setattr(psycopg.Connection, "transaction", refused)
+    monkeypatch.setattr(psycopg.Cursor, "execute", noted)
     for question in QUESTIONS[1:6]:
         statements.clear()
         assert len(retriever.search_batch([question], 5, "hybrid")[0]) == 5
-        assert len(statements) == 3, (question, statements)
+        per_question = [s for s in statements if s != SET_EF_SEARCH]
+        assert len(per_question) == 3, (question, statements)
+    assert len(set_on) == len(set(set_on)), "ef_search was set twice on one connection"
 
 
 def test_the_documents_panel_reads_the_chunk_records_in_batches(

@@ -317,6 +317,19 @@ def _next(lines: list[_Line | None], i: int) -> _Line | None:
     return next((line for line in lines[i + 1 :] if line is not None), None)
 
 
+def _wrapped_title(lines: list[_Line | None], i: int, titles: frozenset[str]) -> bool:
+    """Whether line ``i`` and the line next to it say a title together ("10.5.1  What does
+    (stat: xxx) mean in the NAME column of Linux" over "files?")."""
+    if not titles:
+        return False
+    pairs = []
+    if i + 1 < len(lines) and lines[i + 1] is not None:
+        pairs.append((lines[i], lines[i + 1]))
+    if i > 0 and lines[i - 1] is not None:
+        pairs.append((lines[i - 1], lines[i]))
+    return any(_fold_title(f"{a.text} {b.text}") in titles for a, b in pairs if a is not None)
+
+
 def _kind(
     lines: list[_Line | None], kinds: list[BlockKind | None], i: int, titles: frozenset[str]
 ) -> BlockKind:
@@ -325,7 +338,7 @@ def _kind(
     text = line.text
     before, blank = _previous(lines, i)
     kind_before = next((k for k in reversed(kinds[:i]) if k is not None), None)
-    if _MD_HEADING.match(text) or _fold_title(text) in titles:
+    if _MD_HEADING.match(text) or _fold_title(text) in titles or _wrapped_title(lines, i, titles):
         return "heading"
     if text.endswith(("#", "¶")) and len(text.split()) <= HEADING_WORDS and text[:1].isupper():
         return "heading"  # a web page's heading with its permalink mark

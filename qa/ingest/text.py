@@ -7,7 +7,10 @@ so that words are searchable as they were read. A man page's running header and 
 ("XARGS(1)   General Commands Manual   XARGS(1)" over its first line, the page's name again
 under its last) are left out of the index: alone they are a passage that names the program
 twice and says nothing, and it came first for any question naming the program. The page's
-name is its title ("xargs(1)").
+name is its title ("xargs(1)"). An FAQ's contents, the list of its numbered questions before
+the questions themselves ("1.7  Is lsof vulnerable …?"), is left out of the index as a PDF's
+contents lines are: each entry matched questions on its section's words, and quoted a question
+as the answer.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from dataclasses import replace
 
 from qa.ingest.source import CorpusFile, decode
 from qa.ingest.structure import set_aside, structured_document
-from qa.ingest.structure.headings import plain_text_headings
-from qa.types import RUNNING_LINES, Document
+from qa.ingest.structure.headings import numbered_contents, plain_text_headings
+from qa.types import RUNNING_LINES, TABLE_OF_CONTENTS, Document
 
 # A character struck over by the next (man's bold and underline): the second one is shown.
 _OVERSTRIKE = re.compile(r"[^\n]\x08")
@@ -34,6 +37,9 @@ def read(data: bytes, file: CorpusFile) -> Document:
     """The document in a plain-text file."""
     text = terminal_text(decode(data))
     document = structured_document(file, text, headings=plain_text_headings(text))
+    contents = [(start, end, TABLE_OF_CONTENTS) for start, end in numbered_contents(text)]
+    if contents:  # an FAQ's list of its numbered questions: each is found under its heading
+        document = replace(document, segments=set_aside(text, document.segments, contents))
     body = text.rstrip()
     start = len(body) - len(body.lstrip())
     end = body.find("\n", start)

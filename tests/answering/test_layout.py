@@ -28,6 +28,16 @@ def test_headings_by_section_title_by_markdown_and_by_shape():
     ]
 
 
+def test_a_section_title_wrapped_onto_two_lines_is_one_heading():
+    text = (
+        "10.5.1  What does ``(stat: xxx)'' mean in the NAME column of Linux\n\tfiles?\n\n"
+        "\tWhen lsof tried to stat(2) the path, the call failed."
+    )
+    section = "10.5.1 What does ``(stat: xxx)'' mean in the NAME column of Linux files?"
+    assert [k for k, _ in kinds(text, section)] == ["heading", "heading", "prose"]
+    assert [k for k, _ in kinds(text)][:2] != ["heading", "heading"]  # known by its section
+
+
 def test_a_short_line_with_a_permalink_mark_is_a_heading_without_a_section():
     text = "Example: Read file stream line-by-Line#\nThe example reads a file one line at a time."
     assert [k for k, _ in kinds(text)] == ["heading", "prose"]

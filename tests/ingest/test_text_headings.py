@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.ingest.structure.headings import plain_text_headings
+from qa.ingest.structure.headings import numbered_contents, plain_text_headings
+from qa.types import TABLE_OF_CONTENTS
 from tests.helpers import FIXTURES, document_of
 
 
@@ -63,3 +64,89 @@ def test_restructured_text_sections_are_its_underlined_titles(tmp_path: Path) ->
     doc = document_of(tmp_path, "setup.rst", text.encode())
     assert [(h.level, h.title) for h in doc.headings] == [(1, "Setting up"), (2, "Install")]
     assert doc.section_at(doc.text.index("Run")) == "Setting up › Install"
+
+
+FAQ = """Frequently Asked Questions
+| the table below is no heading |
+---------------------------------
+
+Contents:
+
+1.0\tGeneral Concepts
+1.1\tWhat is it?
+1.2\tWhere do I get it?
+1.2.1\tWhy can't I check the sum reported in
+\tthe README?
+
+2.0\tProblems
+2.1\tWhy does it crash?
+
+1.0\tGeneral Concepts
+
+1.1\tWhat is it?
+
+\tA tool that lists open files.
+
+1.2\tWhere do I get it?
+
+\tFrom the mirrors.
+
+1.2.1\tWhy can't I check the sum reported in
+\tthe README?
+
+\tThe README was written before the last release.
+
+2.0\tProblems
+
+2.1\tWhy does it crash?
+
+\tIt does not.
+"""
+
+
+def test_an_faq_s_numbered_questions_are_its_headings_and_its_contents_are_not() -> None:
+    headings = plain_text_headings(FAQ)
+    assert [(h.level, h.title) for h in headings] == [
+        (1, "1.0 General Concepts"),
+        (2, "1.1 What is it?"),
+        (2, "1.2 Where do I get it?"),
+        (3, "1.2.1 Why can't I check the sum reported in the README?"),
+        (1, "2.0 Problems"),
+        (2, "2.1 Why does it crash?"),
+    ]
+    body = FAQ.index("1.0\tGeneral Concepts\n\n1.1")
+    assert headings[0].start == body  # the contents' line of the same number is not the heading
+    wrapped = headings[3]
+    said = "1.2.1\tWhy can't I check the sum reported in\n\tthe README?"
+    assert FAQ[wrapped.start : wrapped.end] == said
+
+
+def test_numbered_steps_are_no_outline() -> None:
+    text = "1. Download the tarball\n\n2. Unpack it\n\n3. Run make\n\nThat is all.\n"
+    assert plain_text_headings(text) == ()
+
+
+def test_a_numbered_section_wrapped_at_the_margin_before_a_blank_line_is_one_title() -> None:
+    text = (
+        "1.1. How do I start?\n\n   Begin.\n\n1.2. How do I convert files with toggle characters,"
+        " like +this+, to\nlook like [i]this[/i]?\n\n   With sed.\n\n1.3. Why?\n\n   Because.\n"
+    )
+    titles = [h.title for h in plain_text_headings(text)]
+    assert titles == [
+        "1.1. How do I start?",
+        "1.2. How do I convert files with toggle characters, like +this+, to look like"
+        " [i]this[/i]?",
+        "1.3. Why?",
+    ]
+
+
+def test_an_faq_s_contents_are_left_out_of_the_index(tmp_path: Path) -> None:
+    doc = document_of(tmp_path, "faq.txt", FAQ.encode())
+    contents = FAQ.index("1.0\tGeneral Concepts")
+    left_out = [s for s in doc.segments if s.kind == "boilerplate"]
+    assert [(s.reason, FAQ[s.start : s.end]) for s in left_out] == [
+        (TABLE_OF_CONTENTS, FAQ[contents : FAQ.index("\n\n1.0\tGeneral Concepts\n\n1.1")])
+    ]
+    indexed = "".join(doc.text[s.start : s.end] for s in doc.segments if s.kind == "article")
+    assert "A tool that lists open files." in indexed and "Contents:" in indexed
+    assert numbered_contents("1. Download\n\n2. Unpack\n") == []

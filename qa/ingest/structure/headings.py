@@ -1,6 +1,6 @@
 """Headings of plain text and reStructuredText, found by their layout.
 
-Three layouts are read, each common in real text files:
+Four layouts are read, each common in real text files:
 
 - **Underlined** (setext, and every reStructuredText section): a short line followed by a line
   of one repeated punctuation character about as long ("Release Notes" over "============").
@@ -11,8 +11,16 @@ Three layouts are read, each common in real text files:
   a more indented one a subsection ("   File name transformations").
 - **Sphinx text** with its permalink signs: a short line ending in "¶" ("2.1. Versions¶"), its
   level the depth of its number.
+- **Numbered sections**, as FAQs and specifications write them: a line at the left margin that
+  opens with a section number ("1.7  Is lsof vulnerable …?", "4.10. How do I …?"), its level
+  the depth of its number, in a text with at least ``MIN_OUTLINE`` numbers of two levels or
+  more ("3.1", not "3": a numbered list of steps is no outline). A title wrapped onto an
+  indented line (or one ending with "?") before a blank one is read whole. The same number
+  said again further on makes the first one a line of the contents, not a heading; so does
+  a line right above another numbered one.
 
-A line that ends like a sentence (".", ",", ";", ":") is never a heading.
+Whichever layout finds the most headings is the text's. A line that ends like a sentence (".",
+",", ";", ":") is never a heading.
 """
 
 from __future__ import annotations
@@ -26,12 +34,16 @@ MAN_PAGE_INDENTED = 0.4  # a text with this share of its lines indented (5+ spac
 _UNDERLINE = re.compile(r"([=\-~^*+#\"'`:.])\1{2,}[ \t]*")
 _SENTENCE_END = (".", ",", ";", ":")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?\s")
+MIN_OUTLINE = 3  # section numbers of two levels or more that make a text numbered
+_NUMBERED = re.compile(r"(\d{1,3}(?:\.\d{1,3})*\.?)[ \t]+([A-Za-z].*?)[ \t]*")
 
 
 def plain_text_headings(text: str) -> tuple[Heading, ...]:
     """The headings of ``text``, in text order, each spanning its title line."""
     lines = _lines(text)
-    found = _underlined(lines) or _man_page(lines) or _permalinked(lines)
+    # The layout that finds the most headings: an FAQ with one underlined line is numbered.
+    layouts = (_underlined(lines), _man_page(lines), _permalinked(lines), _numbered(lines))
+    found = max(layouts, key=len)
     return tuple(found)
 
 
@@ -110,3 +122,64 @@ def _permalinked(lines: list[tuple[int, str]]) -> list[Heading]:
             title = said[:-1].rstrip()
             headings.append(Heading(min(level, 6), title, start, start + len(line.rstrip())))
     return headings
+
+
+def _numbered(lines: list[tuple[int, str]]) -> list[Heading]:
+    return _outline(lines)[0]
+
+
+def numbered_contents(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` that are its contents, when its headings are numbered sections:
+    each run of entries whose numbers are said again further on (or that stand right above
+    another entry), from its first entry to its last."""
+    lines = _lines(text)
+    headings, contents = _outline(lines)
+    layouts = (_underlined(lines), _man_page(lines), _permalinked(lines))
+    if len(headings) <= max(len(found) for found in layouts):
+        return []  # another layout is the text's
+    runs: list[tuple[int, int]] = []
+    for start, end in contents:
+        if runs and not text[runs[-1][1] : start].strip():
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
+
+
+def _outline(lines: list[tuple[int, str]]) -> tuple[list[Heading], list[tuple[int, int]]]:
+    """The numbered sections' headings and the spans of the contents' entries."""
+    found = []  # first and last line, number as written, title, start and end offsets
+    for i, (start, line) in enumerate(lines):
+        match = _NUMBERED.fullmatch(line)
+        if match is None:
+            continue
+        number, title = match.groups()
+        last, end = i, start + len(line.rstrip())
+        wrapped = lines[i + 1][1] if i + 1 < len(lines) else ""
+        after = lines[i + 2][1] if i + 2 < len(lines) else ""
+        if (
+            wrapped.strip()
+            and not after.strip()
+            and not title.endswith("?")
+            and (wrapped[:1].isspace() or wrapped.rstrip().endswith("?"))
+            and not _NUMBERED.fullmatch(wrapped)
+        ):
+            title = f"{title} {wrapped.strip()}"  # "... of Linux" over "\tfiles?"
+            last, end = i + 1, lines[i + 1][0] + len(wrapped.rstrip())
+        if _title(title) or title.endswith("?") and len(title) <= 2 * MAX_TITLE:
+            found.append((i, last, number, " ".join(title.split()), start, end))
+    if sum(1 for *_, number, _, _, _ in found if "." in number.strip(".")) < MIN_OUTLINE:
+        return [], []
+    final = {number.strip("."): first for first, _, number, *_ in found}
+    firsts = {first for first, *_ in found}
+    headings, contents = [], []
+    for first, last, number, title, start, end in found:
+        # Said again further on, or right above another entry: a line of the contents.
+        if final[number.strip(".")] != first or last + 1 in firsts:
+            contents.append((start, end))
+            continue
+        level = len(number.strip(".").split("."))
+        if number.endswith(".0"):
+            level -= 1  # "1.0 General Concepts" opens part 1
+        headings.append(Heading(min(level, 6), f"{number} {title}", start, end))  # as written
+    return headings, contents

@@ -265,6 +265,14 @@ def source_cards(page: Page):
     return page.locator("#qa-sources .qa-source")
 
 
+def shown_source_cards(page: Page):
+    """The source cards of the first answer, once shown: the sources panel is its own output
+    and may be drawn a moment after the reply (a count taken before it reads 0)."""
+    cards = source_cards(page)
+    expect(cards.first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    return cards
+
+
 def card_pages(card) -> str:
     """The pages a source card's passage is on ("p. 3", "pp. 8–9"), read from its open button."""
     found = re.search(r"pp?\. [\d–]+", card.locator(".qa-open").inner_text())
@@ -373,7 +381,7 @@ def in_view_and_uncovered(page: Page, locator) -> bool:
 def test_the_document_viewer_opens_beside_the_chat_with_the_passage_in_view(page, manuals_url):
     page.goto(manuals_url)
     ask(page, MAGIC)
-    cards = source_cards(page)
+    cards = shown_source_cards(page)
     sources, pages = cards.count(), card_pages(cards.first)
     cards.first.locator(".qa-open").click()
     expect(viewer(page)).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
@@ -402,7 +410,7 @@ def test_the_document_viewer_opens_beside_the_chat_with_the_passage_in_view(page
 def test_the_viewer_steps_through_the_citations_and_esc_closes_it(page, manuals_url):
     page.goto(manuals_url)
     ask(page, MAGIC)
-    cards = source_cards(page)
+    cards = shown_source_cards(page)
     sources = cards.count()
     assert sources >= 2
     pages = [card_pages(cards.nth(n)) for n in range(sources)]

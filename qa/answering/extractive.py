@@ -31,6 +31,7 @@ from qa.answering.answer_types import (
 )
 from qa.answering.confidence import load_model
 from qa.answering.definitions import defines, describes
+from qa.answering.faq import answer_under_asked
 from qa.answering.sentences import (
     Candidate,
     Sentence,
@@ -133,6 +134,9 @@ class ExtractiveAnswerer:
         # row of "zstd 1.5.1 -1", "zstd 1.5.1 --fast=1" names zstd, none singles out one).
         tables = Counter((key, c.context) for key, c in zip(keys, found, strict=True))
         shared = {k for k, n in tables.items() if n > 1}
+        under_asked = answer_under_asked(
+            found, passages, question_vector, self.sentence_vectors.encode, closest
+        )
         named = np.array(
             [
                 names_row(key, question) and (key, c.context) not in shared
@@ -142,6 +146,7 @@ class ExtractiveAnswerer:
             ],
             dtype=float,
         )
+        named = np.maximum(named, under_asked)  # an FAQ's answer to the question asked
         score = (
             similarity
             + self.settings.answer_term_weight * overlap

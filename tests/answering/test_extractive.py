@@ -476,3 +476,28 @@ def test_what_a_function_does_is_said_by_a_sentence_whose_subject_it_is(answerer
     answer = ask(answerer, "What does util.inspect do?", [colours, described])
     assert answer.text.startswith("The `util.inspect()` method returns a string representation")
     assert "map associating" not in answer.text
+
+
+def test_an_faq_answers_with_the_sentences_under_the_question_it_asks(answerer):
+    question = "Is lsof vulnerable to the standard I/O descriptor attack?"
+    asked = (
+        f"1.7\t{question}\n\n"
+        "\tLsof revisions 4.63 and above are not vulnerable.\n\n"
+        "\tLsof revisions 4.62 and below are vulnerable, but no damage\n"
+        "\tscenarios have so far been demonstrated."
+    )
+    elsewhere = (
+        "2.4\tWhy isn't there an SGI IRIX port?\n\n"
+        "\tI have sources to the last revision of lsof (4.36) for IRIX, but that\n"
+        "\tversion of lsof does not work on IRIX 6.5 and is vulnerable to the\n"
+        "\tstandard I/O descriptor attack."
+    )
+    irix = passage(elsewhere, "faq.txt", "2.0 Ports › 2.4 Why isn't there an SGI IRIX port?")
+    found = [irix, passage(asked, "faq.txt", f"1.0 General › 1.7 {question}")]
+    answer = ask(answerer, question, found)
+    assert answer.text.startswith("Lsof revisions 4.62 and below are vulnerable")
+    assert answer.citations[0].text == asked and "IRIX" not in answer.text
+    # Under a question that is not the reader's, the sentence closest to it answers.
+    where = asked.replace(question, "Where do I get lsof?")
+    other = [irix, passage(where, "faq.txt", "1.0 General › 1.7 Where do I get lsof?")]
+    assert "IRIX" in ask(answerer, question, other).text

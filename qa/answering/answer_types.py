@@ -222,9 +222,12 @@ IDENTIFIER = r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[a-z]{2,}[A-Z][a-z][A-Za-z
 SECTION_NUMBER = r"(?:\d+(?:\.\d+)*\.?\s+)?"  # a manual's number before a heading: "3.3.1. "
 CODE_NAME = re.compile(r"`([A-Za-z_$][\w.$-]*)`")
 # The name of an option ("--log-file=<filename>" → "log-file"), of a function
-# ("timeout.unref()" → "timeout.unref") or in code ("`maxBuffer`") on a term line.
+# ("timeout.unref()" → "timeout.unref"; GNU's "jpeg_set_defaults (j_compress_ptr cinfo)" when
+# the name is an identifier) or in code ("`maxBuffer`") on a term line.
 _OPTION_NAME = re.compile(
-    rf"(?<![\w-])--?([A-Za-z0-9][\w-]*)|\b([A-Za-z_][\w.]*)\(|{CODE_NAME.pattern}"
+    rf"(?<![\w-])--?([A-Za-z0-9][\w-]*)"
+    rf"|\b([A-Za-z_][\w.]*(?=\()|(?:{IDENTIFIER})(?= \())[ ]?\("
+    rf"|{CODE_NAME.pattern}"
 )
 
 

@@ -215,6 +215,9 @@ def test_a_heading_or_option_line_is_named_by_exactly_its_name():
     assert names_term("-t --test", "What does the -t option of gzip do?")
     assert not names_term("-a --ascii", "Is it a good idea?")
     assert names_term("3.3.1. BZ2_bzCompressInit", "What does BZ2_bzCompressInit do?")
+    # GNU writes a space before a function's parameters; an ordinary word so written is no name.
+    assert is_named("jpeg_set_defaults (j_compress_ptr cinfo)", "jpeg_set_defaults")
+    assert not is_named("Compression (see below)", "compression")
 
 
 def test_a_sentence_whose_subject_is_the_name_says_what_it_is():

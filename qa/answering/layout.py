@@ -12,7 +12,8 @@ and ``#`` marks, a manual keeps its indented examples and ``$`` prompts. Rules, 
   followed by a blank line, a paragraph or the end.
 - *navigation*: letters spaced out ("C O P Y"), menu words ("Next", "Table of contents"),
   separator rules, Markdown link definitions ("[lz4]: https://..."), fence lines and the
-  body of a MyST ``{seealso}`` box (pointers to other pages).
+  body of a MyST ``{seealso}`` box (pointers to other pages), reStructuredText directive
+  lines (".. attention::"; the body of a ``code-block`` under one is code).
 - *code*: inside a fence (not a MyST directive whose body is prose, such as ``{note}`` or
   ``{tab}``: fences nest, so a ``{tab}`` may hold a code fence), a prompt (``$ ``,
   ``>>> ``), statement syntax (ends with ``;``, ``{`` or ``}``, starts with ``const``,
@@ -68,6 +69,11 @@ _NAV_PHRASES = re.compile(
     re.IGNORECASE,
 )
 _LINK_DEFINITION = re.compile(r"^\[[^\]^]+\]:\s+\S+$")  # Markdown: "[lz4]: https://..."
+# reStructuredText's explicit markup: a directive (".. attention::", ".. code-block:: python"),
+# a link target (".. _install:"), a substitution or a comment (".. This section isn't written
+# yet"); a directive's body is the indented lines under it, prose or (for code) code.
+_RST_DIRECTIVE = re.compile(r"^\.\.(?:\s+([\w-]+)::)?(?=\s|$)")
+_RST_CODE = frozenset("code-block code sourcecode literalinclude doctest".split())
 _RULE = re.compile(r"^[-=_*~.·•#+|]{3,}$")
 _PROMPT = re.compile(r"^(?:\$|%|>>>|\.\.\.|>|#|C:\\>)\s")
 _COMMENT = re.compile(r"^(?://|/\*|\*/|<!--|-- |;;|#(?![#!]?\s*\w+\s*$))")
@@ -165,6 +171,8 @@ def is_fence(line: str) -> bool:
 def is_navigation(line: str) -> bool:
     """Whether a line is page furniture rather than content (see the module doc)."""
     if _SPACED.match(line) or _NAV_PHRASES.match(line) or _LINK_DEFINITION.match(line):
+        return True
+    if _RST_DIRECTIVE.match(line):
         return True
     if _RULE.match(line):
         return True
@@ -301,6 +309,12 @@ def layout(text: str, section: str | None = None, title: str | None = None) -> l
     return _group(lines, kinds, continued)
 
 
+def _rst_code(line: str) -> bool:
+    """Whether ``line`` is a reStructuredText directive whose body is code."""
+    directive = _RST_DIRECTIVE.match(line)
+    return directive is not None and directive.group(1) in _RST_CODE
+
+
 def _previous(lines: list[_Line | None], i: int) -> tuple[_Line | None, bool]:
     """The nearest non-blank line before ``i``, and whether a blank line separates them."""
     blank = False
@@ -344,6 +358,8 @@ def _kind(
         return "heading"  # a web page's heading with its permalink mark
     if is_navigation(text):
         return "navigation"
+    if before is not None and line.indent > before.indent and _rst_code(before.text):
+        return "code"  # the body of ".. code-block:: python"
     if kind_before == "term" and before is not None and is_bare_term(before.text):
         return "prose"  # the meaning of an exit status or a code, however short
     # An option's description under it, however worded: "generate suffixes ... (default 2)".

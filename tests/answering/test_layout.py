@@ -38,6 +38,23 @@ def test_a_section_title_wrapped_onto_two_lines_is_one_heading():
     assert [k for k, _ in kinds(text)][:2] != ["heading", "heading"]  # known by its section
 
 
+def test_restructuredtext_markup_is_not_content_and_a_code_directive_holds_code():
+    text = (
+        ".. attention::\n   Use of ``pkg_resources`` is discouraged in favor of\n"
+        "   ``importlib.resources``.\n\n"
+        ".. code-block:: python\n\n    import pkg_resources\n    pkg_resources.require('x')\n\n"
+        ".. This section isn't written yet.\n\nThat is all."
+    )
+    assert kinds(text) == [
+        ("navigation", ".. attention::"),
+        ("prose", text[18 : text.index("\n\n")]),
+        ("navigation", ".. code-block:: python"),
+        ("code", "import pkg_resources\n    pkg_resources.require('x')"),
+        ("navigation", ".. This section isn't written yet."),
+        ("prose", "That is all."),
+    ]
+
+
 def test_a_short_line_with_a_permalink_mark_is_a_heading_without_a_section():
     text = "Example: Read file stream line-by-Line#\nThe example reads a file one line at a time."
     assert [k for k, _ in kinds(text)] == ["heading", "prose"]

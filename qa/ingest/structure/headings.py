@@ -131,7 +131,7 @@ def _numbered(lines: list[tuple[int, str]]) -> list[Heading]:
 def numbered_contents(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` that are its contents, when its headings are numbered sections:
     each run of entries whose numbers are said again further on (or that stand right above
-    another entry), from its first entry to its last."""
+    another entry), from its first entry to its last, titles wrapped in it included."""
     lines = _lines(text)
     headings, contents = _outline(lines)
     layouts = (_underlined(lines), _man_page(lines), _permalinked(lines))
@@ -139,11 +139,19 @@ def numbered_contents(text: str) -> list[tuple[int, int]]:
         return []  # another layout is the text's
     runs: list[tuple[int, int]] = []
     for start, end in contents:
-        if runs and not text[runs[-1][1] : start].strip():
+        if runs and _wrapped_lines(text[runs[-1][1] : start]):
             runs[-1] = (runs[-1][0], end)
         else:
             runs.append((start, end))
     return runs
+
+
+def _wrapped_lines(between: str) -> bool:
+    """Whether the text between two entries of the contents is blank, or the indented end of a
+    title wrapped in the contents ("1.2.4  Why can't I get the sum(1) result reported in" over
+    "        README.lsof_<revision>?")."""
+    written = [line for line in between.split("\n")[1:] if line.strip()]
+    return all(line[:1].isspace() and len(line.strip()) <= MAX_TITLE for line in written)
 
 
 def _outline(lines: list[tuple[int, str]]) -> tuple[list[Heading], list[tuple[int, int]]]:

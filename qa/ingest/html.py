@@ -5,7 +5,8 @@ element with ``role="navigation"``, sidebars and tables of contents by their cla
 the page's own ``header`` and ``footer`` (not those of an ``article`` or ``main``), ``aside``,
 buttons ("copy") and permalink anchors ("#", "¶"). ``pre`` blocks are kept verbatim, with their
 line breaks and indentation. As in a Word file, a list item is a line starting with "- " (or
-"1. ", "2. " in an ordered list), so that the answer reads items as such. The extracted text is
+"1. ", "2. " in an ordered list), and a definition (``dd``) one starting with ": " under its
+term's line, so that the answer reads items and definitions as such. The extracted text is
 the document's text (offsets refer to it);
 the page's ``<title>``, else its first ``<h1>``, is the document's title. The structure rules
 (article, reader comments, boilerplate) then run on that text, as on a plain-text file.
@@ -124,6 +125,8 @@ class _TextExtractor(HTMLParser):
             self._marker = f"{number}. " if number is not None else "- "
             if number is not None:
                 self._lists[-1] = number + 1
+        elif tag == "dd" and not closed:
+            self._marker = ": "  # a definition under its term, as pandoc writes one
         if tag == "br" and self._heading is not None:
             self._heading.append(" ")  # "Part<br>Two" is "Part Two"
         if tag in _HEADING_TAGS and self._heading is None and not closed:
@@ -157,7 +160,7 @@ class _TextExtractor(HTMLParser):
             self._permalink = False
         if tag in ("ul", "ol") and self._lists:
             self._lists.pop()
-        elif tag == "li":
+        elif tag in ("li", "dd"):
             self._marker = None  # an empty item marks nothing after it
         self._break(tag)
 

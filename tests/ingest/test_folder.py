@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from qa.answering.layout import layout
 from qa.errors import CorpusError
 from qa.ingest import (
     CorpusFile,
@@ -363,6 +364,21 @@ def test_html_lists_are_items(tmp_path: Path) -> None:
     text = load_document(as_file(tmp_path, "api.html")).text
     assert "\n- actual <any>\n" in text and "\n- expected <any>\n" in text
     assert "\n1. Parse the file.\n2. Apply the stylesheet.\n" in text
+
+
+def test_html_definitions_stand_under_their_terms(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "users.html",
+        f"<body><p>{PARAGRAPH}</p><DL><DT>root</DT><DD><P>Root is the superuser.</P></DD>"
+        "<DT>daemon</DT><DD><P>Some daemons run as daemon.</P><P>LSB lists it as legacy.</P>"
+        "</DD></DL></body>",
+    )
+    doc = load_document(as_file(tmp_path, "users.html"))
+    assert "root\n\n: Root is the superuser." in doc.text
+    assert ": Some daemons run as daemon.\n\nLSB lists it as legacy." in doc.text
+    blocks = layout(doc.text[doc.text.index("daemon") :])
+    assert [b.kind for b in blocks] == ["term", "item", "prose"]
 
 
 def test_html_title_falls_back_to_h1(tmp_path: Path) -> None:

@@ -62,7 +62,8 @@ _OBJECT_WORDS = frozenset(
 # An -ing word followed by one of these is an adjective ("Loading order", "Running time").
 _NOUN_HEADS = frozenset(
     "order options rules conventions process system blocks mode time status notes guide style "
-    "instructions steps tips details summary overview reference behaviour behavior".split()
+    "instructions steps tips details summary overview reference behaviour behavior utilities "
+    "utility functions routines helpers tools support errors".split()
 )
 # Headings that name a kind of section rather than a subject.
 GENERIC = frozenset(
@@ -197,9 +198,10 @@ def heading_question(
         return f"How do I {' '.join([verb, *rest])}?"
     if lowered[0].endswith("ing") or lowered[0] in VERBS:  # "Use of ...", "Build outputs"
         return None  # a verb that is no instruction here, or an -ing word of no known verb
-    head = next(
-        (words[i - 1] for i, w in enumerate(lowered) if i and w in _PREPOSITIONS), words[-1]
-    )
+    at = next((i - 1 for i, w in enumerate(lowered) if i and w in _PREPOSITIONS), len(words) - 1)
+    while at > 0 and lowered[at].endswith("ed"):
+        at -= 1  # "Functions provided by the library": a participle follows its noun
+    head = words[at]
     if _plural(head):
         return f"What are {' '.join(words)}?"
     one = head.lower() in _COUNTABLE and words[0].lower() not in _DETERMINERS

@@ -48,6 +48,7 @@ BASRA = "Who brokered the ceasefire?"
         ("Promises API", "What is the promises API?"),
         ("The compression format", "What is the compression format?"),
         ("Hash function", "What is the hash function?"),
+        ("Functions provided by the library", "What are functions provided by the library?"),
     ],
 )
 def test_a_section_heading_becomes_its_question(heading, question):
@@ -69,6 +70,7 @@ def test_a_section_heading_becomes_its_question(heading, question):
         "console.log([data][, ...args])",
         "Build statements",  # a verb that is no instruction here
         "Loading order",  # an adjective, not "How do I load order?"
+        "Parsing Utilities",  # utilities for parsing, not "How do I parse utilities?"
         "Use of uninitialised values",
         "Using and understanding the Valgrind core",
         "What Valgrind does with your program",  # not a question

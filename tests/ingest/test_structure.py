@@ -219,6 +219,18 @@ def test_find_title(first_line: str, title: str | None) -> None:
     assert find_title(text, segment_text(text)) == title
 
 
+def test_a_title_after_header_fields_keeps_the_acronyms_its_text_writes_in_capitals() -> None:
+    text = (
+        "Archive-Name: editor-faq/sed\nPosting-Frequency: irregular\n\n"
+        "                THE SED FAQ\n\nThis FAQ answers questions about sed. The FAQ is "
+        "posted monthly, and every FAQ entry is numbered.\n"
+    )
+    assert find_title(text, segment_text(text)) == "The Sed FAQ"
+    one_field = "Subject: the fall of the city\n\nTHE FALL\n"
+    # One such line is no block of header fields: it stays the title.
+    assert find_title(one_field, segment_text(one_field)) == "Subject: the fall of the city"
+
+
 # --- Invariants on any text ------------------------------------------------------------------
 
 LINES = st.one_of(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -231,8 +232,9 @@ def find_title(text: str, segments: tuple[Segment, ...]) -> str | None:
     """Find the document's title at the start of its article.
 
     A run-in capitalised headline ("WHAT'S GOING ON IN BASRA?....Here's ...") becomes
-    "What's Going on in Basra?"; otherwise the article's first line is the title when it is
-    short and does not read like a sentence. Curly quotes are straightened so that copies of
+    "What's Going on in Basra?"; otherwise the article's first line (after a block of header
+    fields, "Archive-Name: …") is the title when it is short and does not read like a
+    sentence. Curly quotes are straightened so that copies of
     one page agree.
 
     Args:
@@ -246,17 +248,33 @@ def find_title(text: str, segments: tuple[Segment, ...]) -> str | None:
     article = next((s for s in segments if s.kind == "article"), None)
     if article is None:
         return None
-    first_line = text[article.start : article.end].splitlines()[0].strip()
+    first_line = _after_header_fields(text[article.start : article.end]).strip()
     separator = _RUN_IN_SEPARATOR.search(first_line)
     if separator and separator.start() > 0:
         head = first_line[: separator.start()].strip()
         if _is_shouting(head) and len(head.split()) >= 2 and len(head) <= _TITLE_MAX_CHARS:
-            return _headline_case(head)
+            return _headline_case(head, text[article.start : article.end])
     if not _looks_like_title(first_line):
         return None
     if _is_shouting(first_line):
-        return _headline_case(first_line)
+        return _headline_case(first_line, text[article.start : article.end])
     return first_line.translate(_QUOTES)
+
+
+def _after_header_fields(article: str) -> str:
+    """The article's first line, or the first after a block of two or more header fields
+    ("Archive-Name: editor-faq/sed" over "Posting-Frequency: irregular", as a Usenet FAQ or
+    a saved mail opens)."""
+    lines = article.splitlines()
+    fields = 0
+    while fields < len(lines) and _HEADER_FIELD.match(lines[fields]):
+        fields += 1
+    if fields < 2:
+        return lines[0] if lines else ""
+    return next((line for line in lines[fields:] if line.strip()), lines[0])
+
+
+_HEADER_FIELD = re.compile(r"^[A-Z][A-Za-z]*(?:-[A-Za-z]+)*: \S")
 
 
 def _is_footer_marker(line: str) -> bool:
@@ -382,12 +400,22 @@ def _is_shouting(text: str) -> bool:
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
-def _headline_case(text: str) -> str:
-    """ "WHAT'S GOING ON IN BASRA?" -> "What's Going on in Basra?"."""
+_LETTERS = re.compile(r"[A-Za-z]{2,}")
+
+
+def _headline_case(text: str, article: str = "") -> str:
+    """ "WHAT'S GOING ON IN BASRA?" -> "What's Going on in Basra?". A word the ``article``
+    writes in capitals at least as often as otherwise is an acronym and stays so: "THE SED
+    FAQ" -> "The Sed FAQ", "USING THE IJG JPEG LIBRARY" -> "Using the IJG JPEG Library"."""
     words = text.translate(_QUOTES).split()
+    said = Counter(_LETTERS.findall(article)) - Counter(_LETTERS.findall(text))  # elsewhere
     out = []
     for k, word in enumerate(words):
         lower = word.lower()
+        bare = word.strip(".,:;!?'\"()")
+        if bare.isalpha() and said[bare] and said[bare] >= said[bare.lower()] + said[bare.title()]:
+            out.append(word)
+            continue
         if 0 < k < len(words) - 1 and lower in _SMALL_WORDS:
             out.append(lower)
             continue

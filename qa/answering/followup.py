@@ -13,7 +13,7 @@ when it cannot stand alone, by three plain signs:
   which a lowercase name does not show);
 - it has fewer than two content words ("Why?", "When was that?"); a name written as code (an
   option "-0", a call "dup()", a dotted name "os.tmpdir") counts as one, so "What does xargs -0
-  do?" stands alone.
+  do?" stands alone, and so does a question asking what one named thing is ("What is sed?").
 
 The query is then the questions it leans on, oldest first, followed by the new one:
 "What did Sadr demand? Did the government accept them?". A chain reaches back at most
@@ -45,6 +45,8 @@ _SUBORDINATE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# "What is sed?", "Who is Sistani?", "What are closures?": asked what a thing is, by its name.
+_ASKS_WHAT_X_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?\S+\s*\??$", re.I)
 _CODE_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\w+\(\)|\w+(?:\.\w+)+")
 
 
@@ -54,8 +56,9 @@ def leans_on_previous(question: str) -> bool:
     if text.lower().startswith(_CONTINUATIONS):
         return True
     words = _WORD.findall(text)
-    if len(_content_words(text)) < 2:
-        return True
+    content = _content_words(text)
+    if len(content) < 2:
+        return not (content and _ASKS_WHAT_X_IS.match(text))  # "What is sed?" names its subject
     clause_free = _WORD.findall(_ANTICIPATORY_IT.sub(" ", _main_clause(text)))
     refers_back = any(w.lower() in _REFERRING for w in clause_free)
     names_something = any(w[0].isupper() and w != "I" for w in words[1:])

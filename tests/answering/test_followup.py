@@ -20,6 +20,8 @@ from qa.answering.followup import MAX_TURNS, leans_on_previous, standalone_query
         "Is it possible to do that?",  # "that" still refers back
         "What happens when it fails?",  # no main clause of its own to bind "it"
         "What does -r do?",  # an option of what was asked about before
+        "What is it?",
+        "Who is he?",
     ],
 )
 def test_follow_ups_lean_on_the_previous_question(question):
@@ -41,6 +43,9 @@ def test_follow_ups_lean_on_the_previous_question(question):
         "Which code does xsltproc return when it fails to parse the stylesheet?",
         "What does xargs -0 do?",  # a program and its option, in lower case
         "What should I use instead of dup()?",
+        "What is sed?",  # asked what one named thing is: a new subject, not a follow-up
+        "who is Sistani",
+        "What are closures?",
     ],
 )
 def test_self_contained_questions_stand_alone(question):

@@ -47,6 +47,10 @@ from qa.types import SECTION_SEPARATOR
 
 BlockKind = Literal["heading", "navigation", "code", "comment", "item", "table", "term", "prose"]
 HEADING_WORDS = 10
+# A line's indentation is where its text starts on the screen: "\t    7.  The checksum ..."
+# over "\t\tmatch the checksum ..." is an item and its deeper continuation (columns 12, 16),
+# not a line and a shallower one (5 and 2 characters).
+TAB_STOPS = 8
 
 _FENCE = re.compile(r"^(```+|~~~+)\s*(\{?[\w-]*\}?)")
 _ADMONITIONS = frozenset(
@@ -135,15 +139,16 @@ def _lines(text: str) -> list[_Line | None]:
         stripped = raw.strip()
         if stripped:
             lead = len(raw) - len(raw.lstrip())
+            indent = len(raw[:lead].expandtabs(TAB_STOPS))  # a tab goes to the next stop
             beside = _OPTION_BESIDE.match(stripped)
             if beside is not None and _describes(beside.group(2)):
                 gap = beside.start(2)
-                result.append(_Line(at + lead, at + lead + beside.end(1), lead, beside.group(1)))
+                result.append(_Line(at + lead, at + lead + beside.end(1), indent, beside.group(1)))
                 result.append(
-                    _Line(at + lead + gap, at + lead + len(stripped), lead + gap, beside.group(2))
+                    _Line(at + lead + gap, at + lead + len(stripped), indent + gap, beside.group(2))
                 )
             else:
-                result.append(_Line(at + lead, at + lead + len(stripped), lead, stripped))
+                result.append(_Line(at + lead, at + lead + len(stripped), indent, stripped))
         else:
             result.append(None)
         at += len(raw) + 1

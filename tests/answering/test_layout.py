@@ -55,6 +55,15 @@ def test_restructuredtext_markup_is_not_content_and_a_code_directive_holds_code(
     ]
 
 
+def test_tab_indented_lines_are_measured_where_they_stand_on_screen():
+    text = (
+        "\t    7.  The checksum computed when the file is read must\n"
+        "\t\tmatch the checksum recorded when the file was\n\t\twritten.\n\n"
+        "\t    8.  The checksum section line must be followed by\n\t\tend-of-information."
+    )
+    assert [k for k, _ in kinds(text)] == ["item", "item"]
+
+
 def test_a_short_line_with_a_permalink_mark_is_a_heading_without_a_section():
     text = "Example: Read file stream line-by-Line#\nThe example reads a file one line at a time."
     assert [k for k, _ in kinds(text)] == ["heading", "prose"]

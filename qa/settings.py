@@ -124,7 +124,8 @@ class AnswerSettings:
             default asks for a sentence that states one ("[default: 2]", "Default: 1000.").
         answer_name_weight: Added to a sentence's answer score when it describes an option or a
             function (a manual's "--log-file=<filename>") whose name the question spells out
-            ("a log file").
+            ("a log file"), or is one of the first two under an FAQ's question (a heading)
+            closer to the one asked than any sentence is (``qa.answering.faq``).
         sentence_cache: Embeddings of candidate sentences kept for later questions (the
             passages served come back; ``embeddings.cache``): about 1.9 KB each. 0 keeps none.
         llm: The base URL of an OpenAI-compatible chat API, with its ``/v1``

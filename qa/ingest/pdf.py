@@ -169,6 +169,10 @@ def _document(
     headings = _outline_headings(text, lines_of_page, outline) or _sized_headings(
         text, lines_of_page, body_style
     )
+    if title is None and headings and first_line is not None:
+        top = text.lstrip()
+        if top.startswith(first_line.strip()) and headings[0].start == len(text) - len(top):
+            first_line = headings[0].title  # a title set large over two lines, whole
     return laid_out_document(
         file, text, title or first_line, _merged(segments), tuple(starts), headings
     )

@@ -296,3 +296,14 @@ def test_a_heading_wrapped_onto_two_lines_is_one_heading(tmp_path: Path) -> None
     assert "2.6. RECOVERING DATA FROM DAMAGED FILES" in titles and "FILES" not in titles
     at = doc.text.index("bzip2 compresses files in blocks, usually 900kbytes long")
     assert doc.section_at(at).endswith("› 2.6. RECOVERING DATA FROM DAMAGED FILES")
+
+
+def test_a_title_set_large_over_two_lines_is_the_whole_title(tmp_path: Path) -> None:
+    said = "Line {} of the body text says something about checks."
+    page = [
+        ("Everything we know about CRC but afraid to", 72, 720, 20),
+        ("forget", 72, 696, 20),
+        *[(said.format(n), 72, 640 - 14 * n, 10) for n in range(30)],
+    ]
+    doc = load(tmp_path, "crc.pdf", drawn_pdf(page))
+    assert doc.title == "Everything we know about CRC but afraid to forget"

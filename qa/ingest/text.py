@@ -1,5 +1,6 @@
 """Plain text: the decoded file is the document's text, read by the structure rules, its
-headings found by their layout (underlines, a man page's sections: ``structure/headings.py``).
+headings found by their layout (underlines, a man page's sections, an FAQ's numbered questions:
+``structure/headings.py``).
 
 Text saved from a terminal is cleaned first: a man page's overstrike (bold is "N\\bN", underline
 "_\\bx") keeps the character shown, and escape codes (colours, cursor movement) are removed,

@@ -3,6 +3,7 @@ on the shapes of README files."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from qa.ingest.structure.headings import numbered_contents, plain_text_headings
@@ -155,3 +156,12 @@ def test_an_faq_s_contents_are_left_out_of_the_index(tmp_path: Path) -> None:
     body = "\n1.1\tWhy can't I check it?\n\n\tNo.\n\n1.2\tIs it free?\n\n\tYes.\n"
     text = toc + body + "\n1.3\tWhat else?\n\n\tNothing.\n"
     assert numbered_contents(text) == [(0, len(toc) - 1)]
+
+
+def test_a_long_line_is_never_read_slowly() -> None:
+    started = time.perf_counter()
+    # A number, a word, then 200,000 spaces and a letter: a pattern that backtracks over the
+    # spaces for each place its title could end takes minutes.
+    text = "1.1 a" + " " * 200_000 + "x\n\n1.2 b\n\n1.3 c\n"
+    assert [h.title for h in plain_text_headings(text)] == []
+    assert time.perf_counter() - started < 1.0

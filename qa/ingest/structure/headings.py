@@ -35,7 +35,8 @@ _UNDERLINE = re.compile(r"([=\-~^*+#\"'`:.])\1{2,}[ \t]*")
 _SENTENCE_END = (".", ",", ";", ":")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?\s")
 MIN_OUTLINE = 3  # section numbers of two levels or more that make a text numbered
-_NUMBERED = re.compile(r"(\d{1,3}(?:\.\d{1,3})*\.?)[ \t]+([A-Za-z].*?)[ \t]*")
+_NUMBERED = re.compile(r"(\d{1,3}(?:\.\d{1,3})*\.?)[ \t]+([A-Za-z].*)")
+_NUMBERED_LINE_MAX = 2 * MAX_TITLE + 16  # a longer line is no numbered title (nor read for one)
 
 
 def plain_text_headings(text: str) -> tuple[Heading, ...]:
@@ -158,7 +159,7 @@ def _outline(lines: list[tuple[int, str]]) -> tuple[list[Heading], list[tuple[in
     """The numbered sections' headings and the spans of the contents' entries."""
     found = []  # first and last line, number as written, title, start and end offsets
     for i, (start, line) in enumerate(lines):
-        match = _NUMBERED.fullmatch(line)
+        match = _NUMBERED.fullmatch(line.rstrip()) if len(line) <= _NUMBERED_LINE_MAX else None
         if match is None:
             continue
         number, title = match.groups()
@@ -170,7 +171,7 @@ def _outline(lines: list[tuple[int, str]]) -> tuple[list[Heading], list[tuple[in
             and not after.strip()
             and not title.endswith("?")
             and (wrapped[:1].isspace() or wrapped.rstrip().endswith("?"))
-            and not _NUMBERED.fullmatch(wrapped)
+            and not _NUMBERED.fullmatch(wrapped.rstrip())
         ):
             title = f"{title} {wrapped.strip()}"  # "... of Linux" over "\tfiles?"
             last, end = i + 1, lines[i + 1][0] + len(wrapped.rstrip())

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from qa.ingest.source import CorpusFile, decode
 from qa.ingest.structure import set_aside, structured_document
-from qa.ingest.structure.headings import numbered_contents, plain_text_headings
+from qa.ingest.structure.headings import plain_text_outline
 from qa.types import RUNNING_LINES, TABLE_OF_CONTENTS, Document
 
 # A character struck over by the next (man's bold and underline): the second one is shown.
@@ -37,8 +37,9 @@ _MAX_HEADER = 200  # characters: a longer first line is no header (and the patte
 def read(data: bytes, file: CorpusFile) -> Document:
     """The document in a plain-text file."""
     text = terminal_text(decode(data))
-    document = structured_document(file, text, headings=plain_text_headings(text))
-    contents = [(start, end, TABLE_OF_CONTENTS) for start, end in numbered_contents(text)]
+    headings, contents_spans = plain_text_outline(text)
+    document = structured_document(file, text, headings=headings)
+    contents = [(start, end, TABLE_OF_CONTENTS) for start, end in contents_spans]
     if contents:  # an FAQ's list of its numbered questions: each is found under its heading
         document = replace(document, segments=set_aside(text, document.segments, contents))
     body = text.rstrip()

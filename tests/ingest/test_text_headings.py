@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from qa.ingest.structure.headings import numbered_contents, plain_text_headings
+from qa.ingest.structure.headings import plain_text_headings, plain_text_outline
 from qa.types import TABLE_OF_CONTENTS
 from tests.helpers import FIXTURES, document_of
 
@@ -150,12 +150,12 @@ def test_an_faq_s_contents_are_left_out_of_the_index(tmp_path: Path) -> None:
     ]
     indexed = "".join(doc.text[s.start : s.end] for s in doc.segments if s.kind == "article")
     assert "A tool that lists open files." in indexed and "Contents:" in indexed
-    assert numbered_contents("1. Download\n\n2. Unpack\n") == []
+    assert plain_text_outline("1. Download\n\n2. Unpack\n") == ((), [])
     # A title wrapped in the contents, right above the next entry, is left out with them.
     toc = "1.1\tWhy can't I check the sum reported in\n\tthe README?\n1.2\tIs it free?\n"
     body = "\n1.1\tWhy can't I check it?\n\n\tNo.\n\n1.2\tIs it free?\n\n\tYes.\n"
     text = toc + body + "\n1.3\tWhat else?\n\n\tNothing.\n"
-    assert numbered_contents(text) == [(0, len(toc) - 1)]
+    assert plain_text_outline(text)[1] == [(0, len(toc) - 1)]
 
 
 def test_a_long_line_is_never_read_slowly() -> None:

@@ -26,6 +26,7 @@ Whichever layout finds the most headings is the text's. A line that ends like a 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from qa.types import Heading
 
@@ -41,11 +42,27 @@ _NUMBERED_LINE_MAX = 2 * MAX_TITLE + 16  # a longer line is no numbered title (n
 
 def plain_text_headings(text: str) -> tuple[Heading, ...]:
     """The headings of ``text``, in text order, each spanning its title line."""
+    return plain_text_outline(text)[0]
+
+
+def plain_text_outline(text: str) -> tuple[tuple[Heading, ...], list[tuple[int, int]]]:
+    """The headings of ``text`` (as ``plain_text_headings``) and, when they are numbered
+    sections, the spans of its contents: each run of entries whose numbers are said again
+    further on (or that stand right above another entry), titles wrapped in it included."""
     lines = _lines(text)
+    numbered, contents = _outline(lines)
     # The layout that finds the most headings: an FAQ with one underlined line is numbered.
-    layouts = (_underlined(lines), _man_page(lines), _permalinked(lines), _numbered(lines))
+    layouts = (_underlined(lines), _man_page(lines), _permalinked(lines), numbered)
     found = max(layouts, key=len)
-    return tuple(found)
+    if found is not numbered:
+        return tuple(found), []
+    runs: list[tuple[int, int]] = []
+    for start, end in contents:
+        if runs and _wrapped_lines(text[runs[-1][1] : start]):
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return tuple(found), runs
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -125,28 +142,6 @@ def _permalinked(lines: list[tuple[int, str]]) -> list[Heading]:
     return headings
 
 
-def _numbered(lines: list[tuple[int, str]]) -> list[Heading]:
-    return _outline(lines)[0]
-
-
-def numbered_contents(text: str) -> list[tuple[int, int]]:
-    """The spans of ``text`` that are its contents, when its headings are numbered sections:
-    each run of entries whose numbers are said again further on (or that stand right above
-    another entry), from its first entry to its last, titles wrapped in it included."""
-    lines = _lines(text)
-    headings, contents = _outline(lines)
-    layouts = (_underlined(lines), _man_page(lines), _permalinked(lines))
-    if len(headings) <= max(len(found) for found in layouts):
-        return []  # another layout is the text's
-    runs: list[tuple[int, int]] = []
-    for start, end in contents:
-        if runs and _wrapped_lines(text[runs[-1][1] : start]):
-            runs[-1] = (runs[-1][0], end)
-        else:
-            runs.append((start, end))
-    return runs
-
-
 def _wrapped_lines(between: str) -> bool:
     """Whether the text between two entries of the contents is blank, or the indented end of a
     title wrapped in the contents ("1.2.4  Why can't I get the sum(1) result reported in" over
@@ -155,9 +150,23 @@ def _wrapped_lines(between: str) -> bool:
     return all(line[:1].isspace() and len(line.strip()) <= MAX_TITLE for line in written)
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """A numbered line (with its wrapped end): its first and last line, its number as written
+    and as a key ("4.10." and "4.10"), its title, and its offsets."""
+
+    first: int
+    last: int
+    number: str
+    key: str
+    title: str
+    start: int
+    end: int
+
+
 def _outline(lines: list[tuple[int, str]]) -> tuple[list[Heading], list[tuple[int, int]]]:
     """The numbered sections' headings and the spans of the contents' entries."""
-    found = []  # first and last line, number as written, title, start and end offsets
+    found: list[_Entry] = []
     for i, (start, line) in enumerate(lines):
         match = _NUMBERED.fullmatch(line.rstrip()) if len(line) <= _NUMBERED_LINE_MAX else None
         if match is None:
@@ -176,19 +185,21 @@ def _outline(lines: list[tuple[int, str]]) -> tuple[list[Heading], list[tuple[in
             title = f"{title} {wrapped.strip()}"  # "... of Linux" over "\tfiles?"
             last, end = i + 1, lines[i + 1][0] + len(wrapped.rstrip())
         if _title(title) or title.endswith("?") and len(title) <= 2 * MAX_TITLE:
-            found.append((i, last, number, " ".join(title.split()), start, end))
-    if sum(1 for *_, number, _, _, _ in found if "." in number.strip(".")) < MIN_OUTLINE:
+            key = number.strip(".")
+            found.append(_Entry(i, last, number, key, " ".join(title.split()), start, end))
+    if sum(1 for entry in found if "." in entry.key) < MIN_OUTLINE:
         return [], []
-    final = {number.strip("."): first for first, _, number, *_ in found}
-    firsts = {first for first, *_ in found}
+    final = {entry.key: entry.first for entry in found}
+    firsts = {entry.first for entry in found}
     headings, contents = [], []
-    for first, last, number, title, start, end in found:
+    for entry in found:
         # Said again further on, or right above another entry: a line of the contents.
-        if final[number.strip(".")] != first or last + 1 in firsts:
-            contents.append((start, end))
+        if final[entry.key] != entry.first or entry.last + 1 in firsts:
+            contents.append((entry.start, entry.end))
             continue
-        level = len(number.strip(".").split("."))
-        if number.endswith(".0"):
+        level = len(entry.key.split("."))
+        if entry.key.endswith(".0"):
             level -= 1  # "1.0 General Concepts" opens part 1
-        headings.append(Heading(min(level, 6), f"{number} {title}", start, end))  # as written
+        title = f"{entry.number} {entry.title}"  # the number as written: the line says it
+        headings.append(Heading(min(level, 6), title, entry.start, entry.end))
     return headings, contents

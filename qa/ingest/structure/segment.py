@@ -234,8 +234,7 @@ def find_title(text: str, segments: tuple[Segment, ...]) -> str | None:
     A run-in capitalised headline ("WHAT'S GOING ON IN BASRA?....Here's ...") becomes
     "What's Going on in Basra?"; otherwise the article's first line (after a block of header
     fields, "Archive-Name: …") is the title when it is short and does not read like a
-    sentence. Curly quotes are straightened so that copies of
-    one page agree.
+    sentence. Curly quotes are straightened so that copies of one page agree.
 
     Args:
         text: The decoded text of one document.
@@ -406,7 +405,8 @@ _LETTERS = re.compile(r"[A-Za-z]{2,}")
 def _headline_case(text: str, article: str = "") -> str:
     """ "WHAT'S GOING ON IN BASRA?" -> "What's Going on in Basra?". A word the ``article``
     writes in capitals at least as often as otherwise is an acronym and stays so: "THE SED
-    FAQ" -> "The Sed FAQ", "USING THE IJG JPEG LIBRARY" -> "Using the IJG JPEG Library"."""
+    FAQ" -> "The Sed FAQ" ("USING THE IJG JPEG LIBRARY" -> "Using the IJG Jpeg Library": its
+    function names write "jpeg" more often than its text writes "JPEG")."""
     words = text.translate(_QUOTES).split()
     said = Counter(_LETTERS.findall(article)) - Counter(_LETTERS.findall(text))  # elsewhere
     out = []

@@ -165,3 +165,24 @@ def test_a_long_line_is_never_read_slowly() -> None:
     text = "1.1 a" + " " * 200_000 + "x\n\n1.2 b\n\n1.3 c\n"
     assert [h.title for h in plain_text_headings(text)] == []
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_list_of_the_text_s_own_headings_before_them_is_its_contents(tmp_path: Path) -> None:
+    sections = ("Overview", "Data formats", "Compression details", "Error handling")
+    listed = "Overview:\n        Data formats\n        Compression details\nAdvanced features:\n"
+    listed += "        Error handling\n"
+    body = "".join(
+        f"{t}\n{'-' * len(t)}\n\nThe library reads {t.lower()} here.\n\n" for t in sections
+    )
+    text = f"TABLE OF CONTENTS\n-----------------\n\n{listed}\nRead the overview first.\n\n{body}"
+    headings, contents = plain_text_outline(text)
+    assert [h.title for h in headings] == ["TABLE OF CONTENTS", *sections]
+    assert contents == [(text.index("Overview:"), text.index("Error handling") + 14)]
+    doc = document_of(tmp_path, "libjpeg.txt", text.encode())
+    left_out = [
+        (s.reason, doc.text[s.start : s.end]) for s in doc.segments if s.kind == "boilerplate"
+    ]
+    assert left_out == [(TABLE_OF_CONTENTS, listed.rstrip())]
+    # Fewer than three titles named, or a list most of whose lines name none, is no contents.
+    fewer = text.replace("        Data formats\n", "        Data\n", 1)
+    assert plain_text_outline(fewer.replace("details\nAdv", "\nAdv", 1))[1] == []

@@ -36,6 +36,7 @@ _UNDERLINE = re.compile(r"([=\-~^*+#\"'`:.])\1{2,}[ \t]*")
 _SENTENCE_END = (".", ",", ";", ":")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?\s")
 MIN_OUTLINE = 3  # section numbers of two levels or more that make a text numbered
+CONTENTS_SHARE = 0.6  # of a run of short lines naming headings further on, to be contents
 _NUMBERED = re.compile(r"(\d{1,3}(?:\.\d{1,3})*\.?)[ \t]+([A-Za-z].*)")
 _NUMBERED_LINE_MAX = 2 * MAX_TITLE + 16  # a longer line is no numbered title (nor read for one)
 
@@ -55,7 +56,7 @@ def plain_text_outline(text: str) -> tuple[tuple[Heading, ...], list[tuple[int, 
     layouts = (_underlined(lines), _man_page(lines), _permalinked(lines), numbered)
     found = max(layouts, key=len)
     if found is not numbered:
-        return tuple(found), []
+        return tuple(found), _listed_contents(lines, found)
     runs: list[tuple[int, int]] = []
     for start, end in contents:
         if runs and _wrapped_lines(text[runs[-1][1] : start]):
@@ -63,6 +64,54 @@ def plain_text_outline(text: str) -> tuple[tuple[Heading, ...], list[tuple[int, 
         else:
             runs.append((start, end))
     return tuple(found), runs
+
+
+def _listed_contents(
+    lines: list[tuple[int, str]], headings: list[Heading]
+) -> list[tuple[int, int]]:
+    """The spans of lists of the text's own headings before them (a README's "TABLE OF
+    CONTENTS" over "Overview:", "    Functions provided by the library" …): runs of short
+    lines, a blank one between them at most, of which at least ``MIN_OUTLINE`` and most
+    repeat the title of a heading further on."""
+    later = {}  # a heading's folded title → where it starts
+    for heading in headings:
+        later.setdefault(_fold(heading.title), heading.start)
+    starts = {heading.start for heading in headings}
+    runs: list[tuple[int, int]] = []
+    run: list[tuple[int, int, bool]] = []  # each line's offsets and whether it names a heading
+    blanks = 0
+
+    def close() -> None:
+        named = sum(1 for *_, names in run if names)
+        if named >= MIN_OUTLINE and named >= CONTENTS_SHARE * len(run):
+            first = next(i for i, item in enumerate(run) if item[2])
+            last = max(i for i, item in enumerate(run) if item[2])
+            runs.append((run[first][0], run[last][1]))
+
+    for start, line in lines:
+        said = line.strip()
+        if not said:
+            blanks += 1
+            if blanks > 1 and run:
+                close()
+                run = []
+            continue
+        blanks = 0
+        ends = said.endswith((".", ",", ";"))
+        if len(said) > MAX_TITLE or ends or start in starts or _UNDERLINE.fullmatch(said):
+            if run:
+                close()
+                run = []
+            continue
+        names = later.get(_fold(said), -1) > start
+        run.append((start + len(line) - len(line.lstrip()), start + len(line.rstrip()), names))
+    if run:
+        close()
+    return runs
+
+
+def _fold(title: str) -> str:
+    return " ".join(title.lower().rstrip(":").split())
 
 
 def _lines(text: str) -> list[tuple[int, str]]:

@@ -172,7 +172,7 @@ _IMPERATIVE = re.compile(
 _WORD = re.compile(r"[\w'’.-]+")
 # What says yes or no in so many words: a negation, an obligation, a restriction, a verdict.
 _VERDICT = re.compile(
-    r"\b(?:not|no|never|none|cannot|\w+n['’]t|must|should|only|always|recommended"
+    r"\b(?:yes|not|no|never|none|cannot|\w+n['’]t|must|should|only|always|recommended"
     r"|deprecated|discouraged|guarantee[sd]?|required|requires?|allowed|forbidden"
     r"|prohibited|supported|unsupported|safe|unsafe|avoid)\b",
     re.IGNORECASE,

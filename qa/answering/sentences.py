@@ -75,6 +75,7 @@ MAX_STEPS = 8  # most list items taken as the steps of a procedure
 SHORT_LINE = 0.6
 _PROSE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
 _FINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
+_BARE_VERDICT = re.compile(r"(?:yes|no)[.!]?", re.IGNORECASE)  # a sentence of its own
 _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a term
 # A short sentence stating a default after a description: "Default: 1000.", "Default: '&'."
 # (Markdown may set the label in bold: "**Default:** `1024 * 1024`.")
@@ -396,6 +397,8 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
                 or (before[0].kind == "heading" and term is None)
             ):
                 context = before[0]
+            elif not first_in_block and _BARE_VERDICT.fullmatch(before[0].text.strip()):
+                context = before[0]  # "Yes. Set the BASE_PATH variable …": the answer's verdict
         described = None if context is not None and context.kind == "term" else term
         if item_name is not None:
             described = item_name

@@ -501,3 +501,16 @@ def test_an_faq_answers_with_the_sentences_under_the_question_it_asks(answerer):
     where = asked.replace(question, "Where do I get lsof?")
     other = [irix, passage(where, "faq.txt", "1.0 General › 1.7 Where do I get lsof?")]
     assert "IRIX" in ask(answerer, question, other).text
+
+
+def test_a_bare_yes_comes_with_the_sentence_after_it_and_says_the_verdict(answerer):
+    text = (
+        "Can I run the server behind a proxy?\n\n"
+        "Yes. Set the `BASE_PATH` variable to the path the proxy forwards, and the server "
+        "serves every page under it.\n\n"
+        "The proxy must forward the `Host` header unchanged, or links in the pages will point "
+        "at the wrong host."
+    )
+    found = passage(text, "faq.md", "FAQ › Can I run the server behind a proxy?")
+    answer = ask(answerer, "Can the server run behind a reverse proxy?", [found])
+    assert answer.text.startswith("Yes. [1] Set the `BASE_PATH` variable")

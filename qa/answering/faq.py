@@ -18,12 +18,13 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from qa.answering.answer_types import SECTION_NUMBER
 from qa.answering.layout import layout
 from qa.answering.sentences import Candidate
 from qa.types import SECTION_SEPARATOR, Passage
 
 UNDER = 2  # sentences under such a heading that answer it
-_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
+_NUMBER = re.compile(rf"^{SECTION_NUMBER}")  # "1.7 " before the question
 
 
 def answer_under_asked(

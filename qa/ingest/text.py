@@ -37,28 +37,36 @@ _MAX_HEADER = 200  # characters: a longer first line is no header (and the patte
 def read(data: bytes, file: CorpusFile) -> Document:
     """The document in a plain-text file."""
     text = terminal_text(decode(data))
-    headings, contents_spans = plain_text_outline(text)
+    headings, contents = plain_text_outline(text)
     document = structured_document(file, text, headings=headings)
-    contents = [(start, end, TABLE_OF_CONTENTS) for start, end in contents_spans]
-    if contents:  # an FAQ's list of its numbered questions: each is found under its heading
-        document = replace(document, segments=set_aside(text, document.segments, contents))
+    name, running = _man_page_running_lines(text)
+    left_out = sorted([*((a, b, TABLE_OF_CONTENTS) for a, b in contents), *running])
+    left_out = [s for i, s in enumerate(left_out) if i == 0 or s[0] >= left_out[i - 1][1]]
+    if not left_out:
+        return document
+    return replace(
+        document,
+        title=document.title if name is None else name.lower() if name.isupper() else name,
+        segments=set_aside(text, document.segments, left_out),  # one pass for every span
+    )
+
+
+def _man_page_running_lines(text: str) -> tuple[str | None, list[tuple[int, int, str]]]:
+    """A man page's name ("XARGS(1)") and the spans of its header and footer lines; None and
+    no spans for any other text."""
     body = text.rstrip()
     start = len(body) - len(body.lstrip())
     end = body.find("\n", start)
     end = len(body) if end < 0 else end  # the first line's end
     header = _MAN_HEADER.fullmatch(body[start:end].rstrip()) if end - start <= _MAX_HEADER else None
     if header is None:
-        return document
-    name = header.group(1)
-    left_out = [(start, start + header.end(), RUNNING_LINES)]
+        return None, []
+    name = header.group(1)  # "XARGS(1)" names it as "xargs(1)"
+    running = [(start, start + header.end(), RUNNING_LINES)]
     last = body.rfind("\n") + 1
     if last > end and body[last:].split()[-1].lower() == name.lower():
-        left_out.append((last, len(body), RUNNING_LINES))
-    return replace(
-        document,
-        title=name.lower() if name.isupper() else name,  # "XARGS(1)" names it as "xargs(1)"
-        segments=set_aside(text, document.segments, left_out),
-    )
+        running.append((last, len(body), RUNNING_LINES))
+    return name, running
 
 
 def terminal_text(text: str) -> str:

@@ -13,6 +13,16 @@ from typing import Literal
 
 SegmentKind = Literal["article", "comment", "boilerplate"]
 SECTION_SEPARATOR = " › "
+# A line's indentation is where its text starts on the screen, a tab going to the next stop:
+# "\t    7.  The checksum ..." over "\t\tmatch the checksum ..." is an item and its deeper
+# continuation (columns 12 and 16), not a line and a shallower one (5 and 2 characters).
+TAB_STOPS = 8
+
+
+def indentation(line: str) -> int:
+    """The column where ``line``'s text starts (tabs to stops of ``TAB_STOPS``)."""
+    lead = len(line) - len(line.lstrip())
+    return len(line[:lead].expandtabs(TAB_STOPS))
 
 
 def repeats_title(heading: str, title: str) -> bool:

@@ -311,10 +311,17 @@ def _asked(question: str) -> tuple[str, str | None] | None:
 def is_named(term: str, name: str) -> bool:
     """Whether one of the names of ``term`` (a heading "assert.deepStrictEqual(actual,
     expected)", an option line "-t --test") is ``name`` ("assert.deepStrictEqual", "-t"),
-    letter case and marks aside; "assert(value)" is not "assert.deepStrictEqual"."""
+    letter case and marks aside; "assert(value)" is not "assert.deepStrictEqual". A term in
+    words is named by all of them: a setting "use chroot", an entry "max connections"."""
     wanted = _name_parts(name)
     names = [m.group(1) or m.group(2) or m.group(3) for m in _OPTION_NAME.finditer(term)]
-    return bool(wanted) and any(_name_parts(n) == wanted for n in [*names, *_bare_name(term)])
+    if bool(wanted) and any(_name_parts(n) == wanted for n in [*names, *_bare_name(term)]):
+        return True
+    return _words_of(term) == _words_of(name) != []
+
+
+def _words_of(text: str) -> list[str]:
+    return re.findall(r"[\w.-]+", text.casefold())
 
 
 # A heading that is one identifier, numbered or not: "3.3.1. BZ2_bzCompressInit", "setImmediate".

@@ -43,14 +43,10 @@ from typing import Literal
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from qa.answering.wording import has_verb, words
-from qa.types import SECTION_SEPARATOR
+from qa.types import SECTION_SEPARATOR, indentation
 
 BlockKind = Literal["heading", "navigation", "code", "comment", "item", "table", "term", "prose"]
 HEADING_WORDS = 10
-# A line's indentation is where its text starts on the screen: "\t    7.  The checksum ..."
-# over "\t\tmatch the checksum ..." is an item and its deeper continuation (columns 12, 16),
-# not a line and a shallower one (5 and 2 characters).
-TAB_STOPS = 8
 
 _FENCE = re.compile(r"^(```+|~~~+)\s*(\{?[\w-]*\}?)")
 _ADMONITIONS = frozenset(
@@ -100,6 +96,7 @@ _OPTION_BESIDE = re.compile(
     r"^(--?[A-Za-z0-9][^\s,]*(?:,? --?[A-Za-z0-9][^\s,]*)*(?: [A-Z_<\[][^\s]*)?)"
     r"(?: {2,}|\t+)(\S.*)$"
 )
+_TERM_BESIDE = re.compile(r"^([A-Za-z_][\w.-]*(?: [\w.-]+){0,2})(?: {2,}|\t+)(\S.*)$")
 _ITEM = re.compile(r"^(?:[-*•+–:]|\d{1,3}[.)]|[a-z][.)])\s+\S")  # ": " defines a term
 _TABLE = re.compile(r"^\|.*\|$|^\+[-=+]+\+$")
 _CELL_SEPARATOR = " | "
@@ -132,15 +129,18 @@ class _Line:
 
 def _lines(text: str) -> list[_Line | None]:
     """The lines of ``text``, None for a blank one. An option with its description beside it
-    ("-d     use numeric suffixes ...") is two lines, as if the description were under it."""
+    ("-d     use numeric suffixes ...") is two lines, as if the description were under it; so
+    is a short term whose description goes on below at the column it started beside it (man
+    sets a short tag so: "port   You can override ..." over "\t      specifying this value")."""
+    raws = text.split("\n")
     result: list[_Line | None] = []
     at = 0
-    for raw in text.split("\n"):
+    for r, raw in enumerate(raws):
         stripped = raw.strip()
         if stripped:
             lead = len(raw) - len(raw.lstrip())
-            indent = len(raw[:lead].expandtabs(TAB_STOPS))  # a tab goes to the next stop
-            beside = _OPTION_BESIDE.match(stripped)
+            indent = indentation(raw)
+            beside = _OPTION_BESIDE.match(stripped) or _term_beside(stripped, indent, raws, r)
             if beside is not None and _describes(beside.group(2)):
                 gap = beside.start(2)
                 result.append(_Line(at + lead, at + lead + beside.end(1), indent, beside.group(1)))
@@ -153,6 +153,16 @@ def _lines(text: str) -> list[_Line | None]:
             result.append(None)
         at += len(raw) + 1
     return result
+
+
+def _term_beside(stripped: str, indent: int, raws: list[str], r: int) -> re.Match[str] | None:
+    """``stripped`` split as a term and its description beside it, when the next line goes on
+    at the description's column; None otherwise (justified prose has wide gaps too)."""
+    beside = _TERM_BESIDE.match(stripped)
+    below = raws[r + 1] if r + 1 < len(raws) else ""
+    if beside is None or not below.strip():
+        return None
+    return beside if indentation(below) == indent + beside.start(2) else None
 
 
 def _fold_title(text: str) -> str:

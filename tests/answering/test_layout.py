@@ -229,6 +229,20 @@ def test_a_definition_list_is_terms_over_their_definitions():
     assert [k for k, _ in kinds(text)] == ["term", "item", "term", "item"]
 
 
+def test_a_short_term_beside_its_description_is_a_term_when_the_description_goes_on_below():
+    # man sets a tag shorter than the indent beside its paragraph, which goes on at its column.
+    text = (
+        "       port   You  can\toverride the default port the daemon will listen on by\n"
+        "\t      specifying this value (defaults to 873).\n\n"
+        "       The  first  parameters  in  the file (before a [module] header) are the\n"
+        "       global parameters:"
+    )
+    assert [k for k, _ in kinds(text)][:2] == ["term", "prose"]
+    assert kinds(text)[0][1] == "port"
+    # Justified prose has wide gaps too, but goes on at its own column.
+    assert all(k != "term" for k, _ in kinds(text.split("\n\n")[1]))
+
+
 def test_exit_statuses_and_codes_are_terms_over_their_meanings():
     # An HTML man page's <dl> of return codes, as its reader writes it.
     text = (

@@ -54,6 +54,18 @@ def test_a_man_page_subsection_is_indented_three_spaces_before_deeper_text() -> 
     ]
 
 
+def test_a_man_page_saved_with_tabs_is_read_by_its_columns() -> None:
+    # `man rsyncd.conf | col -b` writes runs of spaces as tabs: "\t      " is column 14.
+    body = "\t      text of the parameter, as col -b writes it with its tabs\n" * 6
+    text = (
+        "rsyncd.conf(5)\t\t\t User Commands\t\t\trsyncd.conf(5)\n\nNAME\n"
+        f"       rsyncd.conf - configuration file\n\nGLOBAL PARAMETERS\n       motd file\n{body}"
+    )
+    assert [h.title for h in plain_text_headings(text)] == ["NAME", "GLOBAL PARAMETERS"]
+    spaces = text.replace("\t      ", " " * 14)
+    assert [h.title for h in plain_text_headings(spaces)] == ["NAME", "GLOBAL PARAMETERS"]
+
+
 def test_sphinx_text_headings_end_in_a_permalink_sign(tmp_path: Path) -> None:
     text = "3. Packaging¶\n\nSome text.\n\n3.1. Versions¶\n\nMore text.\n"
     doc = document_of(tmp_path, "policy.txt", text.encode())

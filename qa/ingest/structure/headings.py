@@ -28,10 +28,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.types import Heading
+from qa.types import Heading, indentation
 
 MAX_TITLE = 80  # characters
-MAN_PAGE_INDENTED = 0.4  # a text with this share of its lines indented (5+ spaces) is a man page
+MAN_PAGE_INDENTED = 0.4  # a text with this share of its lines indented (column 5+) is a man page
 _UNDERLINE = re.compile(r"([=\-~^*+#\"'`:.])\1{2,}[ \t]*")
 _SENTENCE_END = (".", ",", ";", ":")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?\s")
@@ -151,7 +151,7 @@ def _underlined(lines: list[tuple[int, str]]) -> list[Heading]:
 
 def _man_page(lines: list[tuple[int, str]]) -> list[Heading]:
     written = [line for _, line in lines if line.strip()]
-    indented = sum(1 for line in written if line.startswith("     "))
+    indented = sum(1 for line in written if indentation(line) >= 5)
     if not written or indented < MAN_PAGE_INDENTED * len(written):
         return []
     headings = []
@@ -162,10 +162,9 @@ def _man_page(lines: list[tuple[int, str]]) -> list[Heading]:
         if not line[0].isspace() and said == said.upper():
             headings.append(Heading(1, said, start, start + len(line.rstrip())))
         elif (
-            line.startswith("   ")
-            and not line.startswith("    ")
+            indentation(line) == 3
             and said[0].isupper()
-            and _indent(_next_written(lines, i) or "") > 3
+            and indentation(_next_written(lines, i) or "") > 3
         ):
             headings.append(Heading(2, said, start, start + len(line.rstrip())))
     return headings
@@ -173,10 +172,6 @@ def _man_page(lines: list[tuple[int, str]]) -> list[Heading]:
 
 def _next_written(lines: list[tuple[int, str]], i: int) -> str | None:
     return next((line for _, line in lines[i + 1 : i + 3] if line.strip()), None)
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
 
 
 def _permalinked(lines: list[tuple[int, str]]) -> list[Heading]:

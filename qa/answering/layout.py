@@ -42,11 +42,12 @@ from typing import Literal
 
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-from qa.answering.wording import has_verb, words
+from qa.answering.wording import asks, has_verb, words
 from qa.types import SECTION_SEPARATOR, indentation
 
 BlockKind = Literal["heading", "navigation", "code", "comment", "item", "table", "term", "prose"]
 HEADING_WORDS = 10
+QUESTION_WORDS = 30  # an FAQ's question, a paragraph of its own, is a heading up to this long
 
 _FENCE = re.compile(r"^(```+|~~~+)\s*(\{?[\w-]*\}?)")
 _ADMONITIONS = frozenset(
@@ -206,6 +207,16 @@ def looks_like_heading(line: str) -> bool:
         return False
     first = line.lstrip("#0123456789. ")[:1]
     return (first.isupper() or line[:1].isdigit()) and not has_verb(line)
+
+
+def _asks(line: str) -> bool:
+    """Whether ``line`` is one question and nothing else, of at most ``QUESTION_WORDS`` words."""
+    return (
+        asks(line)
+        and len(line.split()) <= QUESTION_WORDS
+        and not re.search(r"[.!?]\s", line)
+        and has_verb(line)
+    )
 
 
 def looks_like_code(line: str) -> bool:
@@ -433,6 +444,9 @@ def _kind(
     if (before is None or blank) and is_bare_term(text) and _next_is_blank(lines, i):
         if after is not None and not is_bare_term(after.text):
             return "term"  # an exit status or a code over its meaning ("4" / "Failed to parse")
+    if (before is None or blank or kind_before in ("heading", "navigation")) and _asks(text):
+        if after is None or _next_is_blank(lines, i) or after.text.startswith(": "):
+            return "heading"  # an FAQ's question over its answer: "(9) What is the maximum …?"
     if looks_like_code(text):
         return "code"
     starts_paragraph = (

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from qa.answering.answer_types import CODE_NAME, IDENTIFIER, SECTION_NUMBER
 from qa.answering.layout import Block, BlockKind, is_bare_term, is_option, layout
-from qa.answering.wording import has_verb, is_signpost, refers_back
+from qa.answering.wording import asks, has_verb, is_signpost, refers_back
 from qa.types import Passage
 
 # A sentence ends at . ! or ? (plus closing quotes or brackets) before white space, or at a line
@@ -372,6 +372,8 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         )
         if (not defines and not under_option and not has_verb(unit.text)) or is_signpost(unit.text):
             continue
+        if asks(unit.text):
+            continue  # a question answers none: an FAQ's list of its questions, a rhetorical one
         procedure = _procedure(units, u, blocks, piece)
         # A step may be short ("Create the dictionary" and its command), and so may the first
         # sentence under a function's name ("Prepares for compression.").

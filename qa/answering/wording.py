@@ -179,6 +179,11 @@ def is_signpost(text: str) -> bool:
     return _SIGNPOST.match(text.lstrip()) is not None
 
 
+def asks(text: str) -> bool:
+    """Whether ``text`` is a question: it ends with "?" (before any closing quote or bracket)."""
+    return re.search(r"\?['\"”’)\]]*$", text.rstrip()) is not None
+
+
 def is_headless(text: str) -> bool:
     """Whether ``text`` opens with a verb and no subject ("Specifies the file.", "Don't
     replace existing files."), as a reference manual describes the term on the line above."""

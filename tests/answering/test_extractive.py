@@ -503,6 +503,22 @@ def test_an_faq_answers_with_the_sentences_under_the_question_it_asks(answerer):
     assert "IRIX" in ask(answerer, question, other).text
 
 
+def test_an_faq_question_in_the_text_is_answered_by_the_sentences_under_it(answerer):
+    # A web page's FAQ: each question a bold paragraph, all under one heading.
+    text = (
+        "(8) Are there any known size limits to SQLite databases?\n\n"
+        "See limits.html for the limits of SQLite, the size of a VARCHAR among them.\n\n"
+        "(9) What is the maximum size of a VARCHAR in SQLite?\n\n"
+        "SQLite does not enforce the length of a VARCHAR. Your content is never truncated.\n\n"
+        "(10) Does SQLite support a BLOB type?\n\n"
+        "SQLite allows you to store BLOB data in any column."
+    )
+    found = [passage(text, "faq.html", "Frequently Asked Questions")]
+    answer = ask(answerer, "What is the maximum size of a VARCHAR in SQLite?", found)
+    assert answer.text.startswith("SQLite does not enforce the length of a VARCHAR.")
+    assert "?" not in answer.text
+
+
 def test_a_bare_yes_comes_with_the_sentence_after_it_and_says_the_verdict(answerer):
     text = (
         "Can I run the server behind a proxy?\n\n"

@@ -243,6 +243,22 @@ def test_a_short_term_beside_its_description_is_a_term_when_the_description_goes
     assert all(k != "term" for k, _ in kinds(text.split("\n\n")[1]))
 
 
+def test_a_question_that_is_a_paragraph_of_its_own_is_a_heading():
+    text = (
+        "(9) What is the maximum size of a VARCHAR in SQLite?\n\n"
+        "SQLite does not enforce the length of a VARCHAR.\n\n"
+        "What should I put in user.name?\n\n: You should put your personal name.\n\n"
+        "Why is it slow? Each transaction waits for the disk.\n"
+    )
+    assert kinds(text) == [
+        ("heading", "(9) What is the maximum size of a VARCHAR in SQLite?"),
+        ("prose", "SQLite does not enforce the length of a VARCHAR."),
+        ("heading", "What should I put in user.name?"),
+        ("item", ": You should put your personal name."),
+        ("prose", "Why is it slow? Each transaction waits for the disk."),
+    ]
+
+
 def test_exit_statuses_and_codes_are_terms_over_their_meanings():
     # An HTML man page's <dl> of return codes, as its reader writes it.
     text = (

@@ -43,6 +43,15 @@ def test_headings_comments_navigation_and_verbless_fragments_are_never_candidate
     ]
 
 
+def test_a_question_is_never_a_candidate():
+    text = (
+        "- How do I list all tables in a database?\n- Is SQLite threadsafe?\n\n"
+        "Why would you want more? The tables are listed in the schema table. "
+        'Ask "what is in it?"'
+    )
+    assert texts(text) == ["The tables are listed in the schema table."]
+
+
 def test_a_sentence_about_the_document_is_never_a_candidate():
     text = (
         "This chapter describes all the Nettle functions, grouped by family. "

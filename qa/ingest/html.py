@@ -3,7 +3,8 @@
 What is never the page's content is left out: scripts and styles, navigation (``nav``, any
 element with ``role="navigation"``, sidebars and tables of contents by their class or id),
 the page's own ``header`` and ``footer`` (not those of an ``article`` or ``main``), ``aside``,
-buttons ("copy") and permalink anchors ("#", "¶"). ``pre`` blocks are kept verbatim, with their
+buttons ("copy"), permalink anchors ("#", "¶") and a page's own table of contents (a list of
+``MIN_CONTENTS`` items or more whose every word links into the page). ``pre`` blocks are kept verbatim, with their
 line breaks and indentation. As in a Word file, a list item is a line starting with "- " (or
 "1. ", "2. " in an ordered list), and a definition (``dd``) one starting with ": " under its
 term's line, so that the answer reads items and definitions as such. The extracted text is
@@ -15,7 +16,7 @@ the page's ``<title>``, else its first ``<h1>``, is the document's title. The st
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
 from qa.ingest.source import CorpusFile, SkipFile, decode
@@ -56,6 +57,22 @@ _VOID_TAGS = frozenset("area base br col embed hr img input link meta source tra
 _VERBATIM = re.compile("\ue000(\\d+)\ue001")
 _HEADING_MARK = re.compile("\ue002(\\d+)\ue003")
 _PRIVATE_MARKS = str.maketrans("", "", "\ue000\ue001\ue002\ue003")
+MIN_CONTENTS = 3  # items of a list of links into the page that make it a table of contents
+
+
+@dataclass
+class _OpenList:
+    """A list being read: an ``ol``'s next number, where its text starts in the parts, and how
+    many of its characters are in links into the page and how many are not."""
+
+    number: int | None
+    parts_at: int
+    items: int = 0
+    linked: int = 0
+    unlinked: int = 0
+
+    def is_contents(self) -> bool:
+        return self.items >= MIN_CONTENTS and self.linked > 0 and not self.unlinked
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body br dd details div dl dt fieldset figcaption figure "
     "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody "
@@ -78,7 +95,7 @@ class _TextExtractor(HTMLParser):
         self.content = 0  # open article and main elements
         self.verbatim: list[str] = []  # each pre block's text, as written
         self._pre_text: list[str] | None = None
-        self._permalink = False
+        self._in_page_link = False  # in an <a href="#..."> (a permalink or a contents entry)
         # Level and text pieces of each h1-h6, in page order; the open one collects its text.
         self.headings: list[tuple[int, list[str]]] = []
         self._heading: list[str] | None = None
@@ -87,7 +104,7 @@ class _TextExtractor(HTMLParser):
         self.h1: str | None = None
         self._capture: list[str] | None = None
         self._capture_tag: str | None = None
-        self._lists: list[int | None] = []  # open lists, innermost last: an ol's next number
+        self._lists: list[_OpenList] = []  # open lists, innermost last
         self._marker: str | None = None  # an item's marker, written before its first text
 
     def handle_starttag(
@@ -110,7 +127,7 @@ class _TextExtractor(HTMLParser):
         if tag in _CONTENT_TAGS:
             self.content += 1
         if tag == "a":
-            self._permalink = (dict(attrs).get("href") or "").startswith("#")
+            self._in_page_link = (dict(attrs).get("href") or "").startswith("#")
         if tag == "pre":
             self.pre += 1
             if self.pre == 1:
@@ -119,12 +136,14 @@ class _TextExtractor(HTMLParser):
             self._start_capture(tag)
         self._break(tag)
         if tag in ("ul", "ol") and not closed:
-            self._lists.append(1 if tag == "ol" else None)
+            self._lists.append(_OpenList(1 if tag == "ol" else None, len(self.parts)))
         elif tag == "li" and not closed:
-            number = self._lists[-1] if self._lists else None
+            number = self._lists[-1].number if self._lists else None
             self._marker = f"{number}. " if number is not None else "- "
-            if number is not None:
-                self._lists[-1] = number + 1
+            if self._lists:
+                self._lists[-1].items += 1
+                if number is not None:
+                    self._lists[-1].number = number + 1
         elif tag == "dd" and not closed:
             self._marker = ": "  # a definition under its term, as pandoc writes one
         if tag == "br" and self._heading is not None:
@@ -157,9 +176,11 @@ class _TextExtractor(HTMLParser):
         if tag in _CONTENT_TAGS and self.content:
             self.content -= 1
         if tag == "a":
-            self._permalink = False
+            self._in_page_link = False
         if tag in ("ul", "ol") and self._lists:
-            self._lists.pop()
+            closing = self._lists.pop()
+            if closing.is_contents():
+                self._leave_out(closing.parts_at)
         elif tag in ("li", "dd"):
             self._marker = None  # an empty item marks nothing after it
         self._break(tag)
@@ -175,8 +196,14 @@ class _TextExtractor(HTMLParser):
             if self._furniture:
                 self.navigation += len(" ".join(data.split()))
             return
-        if self._permalink and data.strip() in _PERMALINK_MARKS:
+        if self._in_page_link and data.strip() in _PERMALINK_MARKS:
             return
+        said = len("".join(data.split()))
+        for open_list in self._lists:
+            if self._in_page_link:
+                open_list.linked += said
+            else:
+                open_list.unlinked += said
         if self._capture is not None:
             self._capture.append(data)
         if self._heading is not None:
@@ -208,6 +235,12 @@ class _TextExtractor(HTMLParser):
         if block.strip():
             self._append(f"\ue000{len(self.verbatim)}\ue001")
             self.verbatim.append(block)
+
+    def _leave_out(self, parts_at: int) -> None:
+        """Take the text from ``parts_at`` on out of the page, as navigation."""
+        self.navigation += len(" ".join("".join(self.parts[parts_at:]).split()))
+        del self.parts[parts_at:]
+        self._line_start = not self.parts or self.parts[-1].endswith("\n")
 
     def _start_capture(self, tag: str) -> None:
         self._capture = []

@@ -366,6 +366,22 @@ def test_html_lists_are_items(tmp_path: Path) -> None:
     assert "\n1. Parse the file.\n2. Apply the stylesheet.\n" in text
 
 
+def test_an_html_pages_own_list_of_links_into_it_is_contents_and_left_out(tmp_path: Path) -> None:
+    # SQLite's FAQ opens with its questions, each a link to its answer further down.
+    questions = ["How do I create an AUTOINCREMENT field?", "Is SQLite threadsafe?", "Why?"]
+    contents = "".join(f'<li><a href="#q{i}">{q}</a></li>' for i, q in enumerate(questions))
+    answers = "".join(
+        f'<p><a name="q{i}"></a><b>{q}</b></p><p>{PARAGRAPH}</p>' for i, q in enumerate(questions)
+    )
+    links = '<ul><li><a href="#q0">Top</a> of the page</li><li><a href="#q1">a</a></li>'
+    write(tmp_path, "faq.html", f"<body><ol>{contents}</ol>{answers}{links}<li>b</li></ul></body>")
+    doc = load_document(as_file(tmp_path, "faq.html"))
+    assert doc.text.count("Is SQLite threadsafe?") == 1 and not doc.text.startswith("1.")
+    listed = "1. How do I create an AUTOINCREMENT field? 2. Is SQLite threadsafe? 3. Why?"
+    assert dict(doc.removed)["navigation"] == len(listed)  # counted, as the index report says
+    assert "- Top of the page\n- a\n- b" in doc.text  # words of its own: a list, not contents
+
+
 def test_html_definitions_stand_under_their_terms(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -4,8 +4,8 @@ What is never the page's content is left out: scripts and styles, navigation (``
 element with ``role="navigation"``, sidebars and tables of contents by their class or id),
 the page's own ``header`` and ``footer`` (not those of an ``article`` or ``main``), ``aside``,
 buttons ("copy"), permalink anchors ("#", "¶") and a page's own table of contents (a list of
-``MIN_CONTENTS`` items or more whose every word links into the page). ``pre`` blocks are kept verbatim, with their
-line breaks and indentation. As in a Word file, a list item is a line starting with "- " (or
+``MIN_CONTENTS`` items or more whose every word links into the page). ``pre`` blocks are kept
+verbatim, with their line breaks and indentation. As in a Word file, a list item is a line starting with "- " (or
 "1. ", "2. " in an ordered list), and a definition (``dd``) one starting with ": " under its
 term's line, so that the answer reads items and definitions as such. The extracted text is
 the document's text (offsets refer to it);

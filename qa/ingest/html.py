@@ -1,16 +1,16 @@
 """HTML: the text a reader comes for, read with the standard library's ``html.parser``.
 
 What is never the page's content is left out: scripts and styles, navigation (``nav``, any
-element with ``role="navigation"``, sidebars and tables of contents by their class or id),
-the page's own ``header`` and ``footer`` (not those of an ``article`` or ``main``), ``aside``,
+element with ``role="navigation"``, sidebars and tables of contents by their class or id), the
+page's own ``header`` and ``footer`` (not those of an ``article`` or ``main``), ``aside``,
 buttons ("copy"), permalink anchors ("#", "¶") and a page's own table of contents (a list of
 ``MIN_CONTENTS`` items or more whose every word links into the page). ``pre`` blocks are kept
-verbatim, with their line breaks and indentation. As in a Word file, a list item is a line starting with "- " (or
-"1. ", "2. " in an ordered list), and a definition (``dd``) one starting with ": " under its
-term's line, so that the answer reads items and definitions as such. The extracted text is
-the document's text (offsets refer to it);
-the page's ``<title>``, else its first ``<h1>``, is the document's title. The structure rules
-(article, reader comments, boilerplate) then run on that text, as on a plain-text file.
+verbatim, with their line breaks and indentation. As in a Word file, a list item is a line
+starting with "- " (or "1. ", "2. " in an ordered list), and a definition (``dd``) one starting
+with ": " under its term's line, so that the answer reads items and definitions as such. The
+extracted text is the document's text (offsets refer to it); the page's ``<title>``, else its
+first ``<h1>``, is the document's title. The structure rules (article, reader comments,
+boilerplate) then run on that text, as on a plain-text file.
 """
 
 from __future__ import annotations
@@ -58,6 +58,13 @@ _VERBATIM = re.compile("\ue000(\\d+)\ue001")
 _HEADING_MARK = re.compile("\ue002(\\d+)\ue003")
 _PRIVATE_MARKS = str.maketrans("", "", "\ue000\ue001\ue002\ue003")
 MIN_CONTENTS = 3  # items of a list of links into the page that make it a table of contents
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote body br dd details div dl dt fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody "
+    "td tfoot th thead title tr ul".split()
+)
+# Paragraph-like blocks get a blank line, so the segmenter sees paragraphs.
+_PARAGRAPH_TAGS = frozenset("blockquote h1 h2 h3 h4 h5 h6 p pre title table".split())
 
 
 @dataclass
@@ -73,13 +80,6 @@ class _OpenList:
 
     def is_contents(self) -> bool:
         return self.items >= MIN_CONTENTS and self.linked > 0 and not self.unlinked
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote body br dd details div dl dt fieldset figcaption figure "
-    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody "
-    "td tfoot th thead title tr ul".split()
-)
-# Paragraph-like blocks get a blank line, so the segmenter sees paragraphs.
-_PARAGRAPH_TAGS = frozenset("blockquote h1 h2 h3 h4 h5 h6 p pre title table".split())
 
 
 class _TextExtractor(HTMLParser):

@@ -13,7 +13,8 @@ and ``#`` marks, a manual keeps its indented examples and ``$`` prompts. Rules, 
 - *navigation*: letters spaced out ("C O P Y"), menu words ("Next", "Table of contents"),
   separator rules, Markdown link definitions ("[lz4]: https://..."), fence lines and the
   body of a MyST ``{seealso}`` box (pointers to other pages), reStructuredText directive
-  lines (".. attention::"; the body of a ``code-block`` under one is code).
+  lines (".. attention::"; the body of a ``code-block`` under one is code), AsciiDoc's block
+  macros ("include::config/stash.txt[]") and its "+" joining a block to the item above it.
 - *code*: inside a fence (not a MyST directive whose body is prose, such as ``{note}`` or
   ``{tab}``: fences nest, so a ``{tab}`` may hold a code fence), a prompt (``$ ``,
   ``>>> ``), statement syntax (ends with ``;``, ``{`` or ``}``, starts with ``const``,
@@ -28,7 +29,8 @@ and ``#`` marks, a manual keeps its indented examples and ``$`` prompts. Rules, 
   "timeout.unref()", "-k, --keep-old-files"), without final punctuation, before prose; the
   term of a definition list (the short line over ": its definition"); an exit status or a
   code in capitals alone on its line, over its meaning ("4" / "Failed to parse the
-  stylesheet": an HTML man page's list of return codes), which is prose however short.
+  stylesheet": an HTML man page's list of return codes), which is prose however short; an
+  AsciiDoc label ("apply [--index] [<stash>]::") over its description.
 - *prose*: the rest; consecutive prose lines form one paragraph, so that text wrapped at a
   fixed width (PDF, man pages) reads as sentences, not lines.
 """
@@ -75,6 +77,8 @@ _LINK_DEFINITION = re.compile(r"^\[[^\]^]+\]:\s+\S+$")  # Markdown: "[lz4]: http
 # yet"); a directive's body is the indented lines under it, prose or (for code) code.
 _RST_DIRECTIVE = re.compile(r"^\.\.(?:\s+([\w-]+)::)?(?=\s|$)")
 _RST_CODE = frozenset("code-block code sourcecode literalinclude doctest".split())
+_ASCIIDOC_LABEL = re.compile(r"^\S.*[^:]::$")
+_ASCIIDOC_MACRO = re.compile(r"^(?:include|image|ifn?def|endif|ifeval|toc)::\S*\[.*\]$")
 _RULE = re.compile(r"^[-=_*~.·•#+|]{3,}$")
 _PROMPT = re.compile(r"^(?:\$|%|>>>|\.\.\.|>|#|C:\\>)\s")
 _COMMENT = re.compile(r"^(?://|/\*|\*/|<!--|-- |;;|#(?![#!]?\s*\w+\s*$))")
@@ -188,7 +192,9 @@ def is_navigation(line: str) -> bool:
     """Whether a line is page furniture rather than content (see the module doc)."""
     if _SPACED.match(line) or _NAV_PHRASES.match(line) or _LINK_DEFINITION.match(line):
         return True
-    if _RST_DIRECTIVE.match(line):
+    if _RST_DIRECTIVE.match(line) or _ASCIIDOC_MACRO.match(line):
+        return True
+    if line == "+":  # AsciiDoc's "+" joins the block under it to the item above
         return True
     if _RULE.match(line):
         return True
@@ -433,6 +439,8 @@ def _kind(
         and not _FINAL.search(text)
     ):
         return "term"  # a definition list's term ("User" over ": $HOME/.config/pip/pip.conf")
+    if _ASCIIDOC_LABEL.match(text) and len(text.split()) <= 8 and _labels_prose(lines, i):
+        return "term"  # AsciiDoc's labeled list: "apply [--index] [<stash>]::" over its text
     if (
         after is not None
         and after.indent > line.indent
@@ -570,6 +578,17 @@ def _continues_term(lines: list[_Line | None], i: int) -> bool:
     before = lines[i - 1] if i else None
     line = lines[i]
     return before is not None and line is not None and _is_option_pair(before.text, line.text)
+
+
+def _labels_prose(lines: list[_Line | None], i: int) -> bool:
+    """Whether the first line after line ``i`` and the labels right under it ("-u::" over
+    "--include-untracked::") is prose, their description, or the passage's end. Under
+    reStructuredText's "For example::" come the indented lines of a literal block, code."""
+    for after in lines[i + 1 :]:
+        if after is None or _ASCIIDOC_LABEL.match(after.text):
+            continue
+        return looks_like_prose(after.text)
+    return True  # the passage ends before its description
 
 
 def _next_is_blank(lines: list[_Line | None], i: int) -> bool:

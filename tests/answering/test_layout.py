@@ -243,6 +243,23 @@ def test_a_short_term_beside_its_description_is_a_term_when_the_description_goes
     assert all(k != "term" for k, _ in kinds(text.split("\n\n")[1]))
 
 
+def test_asciidoc_labels_are_terms_and_its_markup_is_no_content():
+    text = (
+        "-u::\n--include-untracked::\n\tWhen used with the `push` command, all untracked\n"
+        "\tfiles are also stashed.\n+\nWhen used with the `show` command, show them too.\n\n"
+        "Recovering stash entries that were dropped::\n\n"
+        "If you drop stash entries, they cannot be recovered that way.\n\n"
+        "include::config/stash.txt[]\n\nFor example::\n\n    $ git stash list\n"
+    )
+    assert [k for k, _ in kinds(text)] == [
+        "term", "prose", "navigation", "prose", "term", "prose", "navigation", "prose", "code"
+    ]  # fmt: skip
+    # A label whose description the passage's end cuts off is still no sentence.
+    assert kinds("Recovering stash entries that were dropped::") == [
+        ("term", "Recovering stash entries that were dropped::")
+    ]
+
+
 def test_a_question_that_is_a_paragraph_of_its_own_is_a_heading():
     text = (
         "(9) What is the maximum size of a VARCHAR in SQLite?\n\n"

@@ -44,6 +44,13 @@ def test_a_rule_across_the_page_or_an_underlined_sentence_is_no_heading() -> Non
     assert plain_text_headings(text) == ()
 
 
+def test_an_underlined_title_starts_a_paragraph() -> None:
+    # AsciiDoc closes a listing with a line of dashes as long as its last line.
+    listing = "$ git commit -m 'Massive'\n$ git stash pop   # to finish work on the saved changes"
+    text = f"EXAMPLES\n--------\n\n{'-' * 56}\n{listing}\n{'-' * 56}\n"
+    assert [h.title for h in plain_text_headings(text)] == ["EXAMPLES"]
+
+
 def test_a_man_page_subsection_is_indented_three_spaces_before_deeper_text() -> None:
     body = "       text of the option, indented as a man page indents it\n" * 6
     text = f"OPTIONS\n   File name transformations\n       --strip-components=NUMBER\n{body}"

@@ -2,8 +2,9 @@
 
 Four layouts are read, each common in real text files:
 
-- **Underlined** (setext, and every reStructuredText section): a short line followed by a line
-  of one repeated punctuation character about as long ("Release Notes" over "============").
+- **Underlined** (setext, and every reStructuredText section): a short line starting a
+  paragraph, followed by a line of one repeated punctuation character about as long
+  ("Release Notes" over "============").
   As in reStructuredText, each new underline character is the next level down, in the order
   they first appear.
 - **Man pages** (a man page saved as text, where most lines are indented): a line at the left
@@ -135,11 +136,14 @@ def _title(line: str) -> bool:
 def _underlined(lines: list[tuple[int, str]]) -> list[Heading]:
     styles: list[str] = []  # underline characters, in the order they first appear
     headings = []
-    for (start, line), (_, under) in zip(lines, lines[1:], strict=False):
+    for i, ((start, line), (_, under)) in enumerate(zip(lines, lines[1:], strict=False)):
         mark = _UNDERLINE.fullmatch(under)
         said = line.strip()
         if not mark or not _title(line) or line.startswith((" ", "\t")):
             continue
+        above = lines[i - 1][1] if i else ""
+        if above.strip() and not _UNDERLINE.fullmatch(above):
+            continue  # not a paragraph's start: the last line of a listing over its delimiter
         if abs(len(under.rstrip()) - len(said)) > max(3, 0.3 * len(said)):
             continue  # a rule across the page, not this line's underline
         if mark.group(1) not in styles:

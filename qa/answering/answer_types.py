@@ -297,13 +297,17 @@ def described_program(question: str) -> str | None:
 
 def _asked(question: str) -> tuple[str, str | None] | None:
     """The name a "What does X do?" question asks about and the program it names, if any."""
-    found = _ASKED_NAME.search(" ".join(question.split()).lower())
+    said = " ".join(question.split())
+    lowered = said.lower()
+    found = _ASKED_NAME.search(lowered)
     if found is None:
         return None
-    name = found.group(1).strip("`'\"")
-    option = _TRAILING_OPTION.search(name)  # "xargs -0", "git commit --amend": the option
+    # As written: "-A" is not "-a" (a letter's case aside, lower() keeps every offset here).
+    name = (said if len(said) == len(lowered) else lowered)[found.start(1) : found.end(1)]
+    name = name.strip("`'\"")
+    option = _TRAILING_OPTION.search(name.lower())  # "xargs -0", "git commit --amend"
     if option is not None:
-        return option.group(2), option.group(1).split()[-1]
+        return name[option.start(2) : option.end(2)], option.group(1).split()[-1]
     program = found.group(2).split() if found.group(2) else []  # "... of split"
     return name, program[-1] if program else None
 
@@ -315,6 +319,8 @@ def is_named(term: str, name: str) -> bool:
     words is named by all of them: a setting "use chroot", an entry "max connections"."""
     wanted = _name_parts(name)
     names = [m.group(1) or m.group(2) or m.group(3) for m in _OPTION_NAME.finditer(term)]
+    if len(name.strip("-")) == 1:  # a one-letter option: "-a" is not "-A"
+        return name.strip("-") in names
     if bool(wanted) and any(_name_parts(n) == wanted for n in [*names, *_bare_name(term)]):
         return True
     return _words_of(term) == _words_of(name) != []
@@ -326,11 +332,13 @@ def _words_of(text: str) -> list[str]:
 
 # A heading that is one identifier, numbered or not: "3.3.1. BZ2_bzCompressInit", "setImmediate".
 _IDENTIFIER = re.compile(rf"^{SECTION_NUMBER}({IDENTIFIER})$")
+_SYNOPSIS = re.compile(r"^([a-z][\w.-]*) (?=[\[<])")  # a command before its arguments
 
 
 def _bare_name(term: str) -> list[str]:
-    """The identifier a heading is, if it is one and nothing else (see ``_IDENTIFIER``)."""
-    found = _IDENTIFIER.match(term.strip())
+    """The identifier a heading is, if it is one and nothing else (see ``_IDENTIFIER``), or
+    the command a synopsis line starts with ("apply" of "apply [--index] [<stash>]::")."""
+    found = _IDENTIFIER.match(term.strip()) or _SYNOPSIS.match(term.strip())
     return [found.group(1)] if found else []
 
 

@@ -196,7 +196,10 @@ class ExtractiveAnswerer:
         answer = replace(
             _cited(question, passages, chosen, closest), confidence=confidence, evidence=evidence
         )
-        if floor or confidence < self.settings.min_confidence:  # say so, show the closest
+        # X's own description, found by its name, answers "What does X do?" however little its
+        # words echo the question's ("-a" / "--archive, -a: This is equivalent to -rlptgoD.").
+        by_name = definition[order[0]] == 2
+        if not by_name and (floor or confidence < self.settings.min_confidence):
             return replace(
                 answer, text=f"{NO_ANSWER} The closest it comes: {answer.text}", confident=False
             )

@@ -218,6 +218,10 @@ def test_a_heading_or_option_line_is_named_by_exactly_its_name():
     # GNU writes a space before a function's parameters; an ordinary word so written is no name.
     assert is_named("jpeg_set_defaults (j_compress_ptr cinfo)", "jpeg_set_defaults")
     assert not is_named("Compression (see below)", "compression")
+    # A one-letter option's case is its name; a command's name starts its synopsis.
+    assert is_named("--archive, -a", "-a") and not is_named("--acls, -A", "-a")
+    assert described_name("What does rsync -A do?") == "-A"
+    assert is_named("apply [--index] [-q|--quiet] [<stash>]::", "apply")
     # A term in words (rsyncd.conf's settings, a glossary's entries) is named by all its words.
     assert is_named("use chroot", "use chroot") and is_named("Max Connections:", "max connections")
     assert not is_named("use chroot", "chroot") and not is_named("daemon chroot", "use chroot")

@@ -260,6 +260,21 @@ def test_a_sentence_restating_the_question_brings_the_answer_after_it(answerer):
     assert '"Assertion failed"' in answer.text
 
 
+def test_an_options_own_description_answers_what_it_does_and_its_letters_case_counts(answerer):
+    text = (
+        "--acls, -A\n\n    This causes the destination ACLs to be updated to be the\n"
+        "    same as the source ACLs.\n\n"
+        "--archive, -a\n\n    This is equivalent to -rlptgoD. It is a quick way of saying you\n"
+        "    want recursion and want to preserve almost everything.\n"
+    )
+    usage = "Most people who run rsync pass it the -a option, and the -v option with it."
+    found = [passage(text, "rsync.docx", "rsync › OPTIONS"), passage(usage, "rsync.docx")]
+    answer = ask(answerer, "What does the -a option of rsync do?", found)
+    # Found by its name, however little its words echo the question: not refused.
+    assert answer.confident and answer.text.startswith("--archive, -a [1] This is equivalent")
+    assert ask(answerer, "What does rsync -A do?", found).text.startswith("--acls, -A")
+
+
 def test_an_options_default_is_quoted_from_its_item_in_an_api_reference(answerer):
     """Node.js's Markdown: "* `maxBuffer` {number} ... **Default:** `1024 * 1024`." The item's
     name in code is the option the question names; its wrapped lines are quoted as one line."""

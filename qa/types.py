@@ -337,7 +337,8 @@ class Answer:
     ``quotes`` locates each sentence of the answer in its document. ``confidence`` (in [0, 1],
     None when there was nothing to quote) says how likely the corpus answers the question, from
     the ``evidence``; it is 0 when no sentence comes within ``min_answer_similarity`` of the
-    question. ``confident`` is False below ``min_confidence``; ``text`` then says that the
+    question. ``confident`` is False below ``min_confidence`` (but for X's own description,
+    found by its name, answering "What does X do?"); ``text`` then says that the
     corpus does not seem to answer, followed by the closest it comes (or, with no sentence
     within ``min_quote_similarity``, the nearest passages), for the
     reader to judge. ``similarity`` is the cosine similarity between the question and the

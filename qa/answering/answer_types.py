@@ -302,7 +302,8 @@ def _asked(question: str) -> tuple[str, str | None] | None:
     found = _ASKED_NAME.search(lowered)
     if found is None:
         return None
-    # As written: "-A" is not "-a" (a letter's case aside, lower() keeps every offset here).
+    # The name as written ("-A" is not "-a"), at the match's offsets: lower() keeps them for
+    # all but a few letters ("İ"), and with one of those the lowered name is taken.
     name = (said if len(said) == len(lowered) else lowered)[found.start(1) : found.end(1)]
     name = name.strip("`'\"")
     option = _TRAILING_OPTION.search(name.lower())  # "xargs -0", "git commit --amend"

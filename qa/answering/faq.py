@@ -8,8 +8,10 @@ question's words ("... that version of lsof ... is vulnerable to the standard I/
 attack.") scored higher. The question is a heading of the document, or a paragraph of its own
 that the layout reads as one (a web page's "<b>(9) What is the maximum size of a VARCHAR?</b>",
 a definition list's term). The first ``UNDER`` candidate sentences under a question closer to
-the reader's than any candidate sentence is are marked as the answer to it. The bar is the
-passages' own best sentence, not a fixed cosine: the question sets hold no FAQ to choose one on.
+the reader's than any candidate sentence is are marked as the answer to it, the first most
+(it answers; the next one often says more: "You can ... and then git commit --amend." before
+"Your change will be included in the commit, ..."). The bar is the passages' own best
+sentence, not a fixed cosine: the question sets hold no FAQ to choose one on.
 """
 
 from __future__ import annotations
@@ -35,9 +37,9 @@ def answer_under_asked(
     encode: Callable[[list[str]], np.ndarray],
     closest: float,
 ) -> np.ndarray:
-    """1.0 for each of ``found`` among the first sentences under a heading that asks the
-    question, 0.0 for the others; ``encode`` embeds texts as the question was, and
-    ``closest`` is the best cosine of a candidate sentence to the question."""
+    """For each of ``found``, 1 / n for the n-th sentence under a heading that asks the
+    question (up to ``UNDER``), 0.0 for the others. ``encode`` embeds texts as the question
+    was, and ``closest`` is the best cosine of a candidate sentence to the question."""
     asking: list[tuple[int, int, int, str]] = []  # passage, its answer's span, the question
     for p, passage in enumerate(passages):
         blocks = layout(passage.text, passage.section, passage.title)
@@ -60,6 +62,6 @@ def answer_under_asked(
             for i, c in enumerate(found)
             if c.sentence.passage == p and start <= c.sentence.start < end
         ]
-        for i in sorted(under, key=lambda i: found[i].sentence.start)[:UNDER]:
-            marked[i] = 1.0
+        for n, i in enumerate(sorted(under, key=lambda i: found[i].sentence.start)[:UNDER]):
+            marked[i] = max(marked[i], 1.0 / (n + 1))  # the first answers most surely
     return marked

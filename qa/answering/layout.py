@@ -215,14 +215,13 @@ def looks_like_heading(line: str) -> bool:
     return (first.isupper() or line[:1].isdigit()) and not has_verb(line)
 
 
-def _asks(line: str) -> bool:
-    """Whether ``line`` is one question and nothing else, of at most ``QUESTION_WORDS`` words."""
-    return (
-        asks(line)
-        and len(line.split()) <= QUESTION_WORDS
-        and not re.search(r"[.!?]\s", line)
-        and has_verb(line)
-    )
+def _asks(line: str, followed: bool) -> bool:
+    """Whether ``line`` is a question of at most ``QUESTION_WORDS`` words, or (when text
+    ``followed`` it) one sentence and a question ("I've made a mistake in the last commit.
+    How do I change it?")."""
+    if not asks(line) or len(line.split()) > QUESTION_WORDS or not has_verb(line):
+        return False
+    return len(re.findall(r"[.!?]\s", line)) <= (1 if followed else 0)
 
 
 def looks_like_code(line: str) -> bool:
@@ -452,7 +451,9 @@ def _kind(
     if (before is None or blank) and is_bare_term(text) and _next_is_blank(lines, i):
         if after is not None and not is_bare_term(after.text):
             return "term"  # an exit status or a code over its meaning ("4" / "Failed to parse")
-    if (before is None or blank or kind_before in ("heading", "navigation")) and _asks(text):
+    if (before is None or blank or kind_before in ("heading", "navigation")) and _asks(
+        text, after is not None
+    ):
         if after is None or _next_is_blank(lines, i) or after.text.startswith(": "):
             return "heading"  # an FAQ's question over its answer: "(9) What is the maximum …?"
     if looks_like_code(text):

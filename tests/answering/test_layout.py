@@ -265,6 +265,8 @@ def test_a_question_that_is_a_paragraph_of_its_own_is_a_heading():
         "(9) What is the maximum size of a VARCHAR in SQLite?\n\n"
         "SQLite does not enforce the length of a VARCHAR.\n\n"
         "What should I put in user.name?\n\n: You should put your personal name.\n\n"
+        "I've made a mistake in the last commit. How do I change it?\n\n"
+        ": Stage the change, then run git commit --amend.\n\n"
         "Why is it slow? Each transaction waits for the disk.\n"
     )
     assert kinds(text) == [
@@ -272,6 +274,8 @@ def test_a_question_that_is_a_paragraph_of_its_own_is_a_heading():
         ("prose", "SQLite does not enforce the length of a VARCHAR."),
         ("heading", "What should I put in user.name?"),
         ("item", ": You should put your personal name."),
+        ("heading", "I've made a mistake in the last commit. How do I change it?"),
+        ("item", ": Stage the change, then run git commit --amend."),
         ("prose", "Why is it slow? Each transaction waits for the disk."),
     ]
 

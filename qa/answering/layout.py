@@ -171,8 +171,8 @@ def _term_beside(stripped: str, indent: int, raws: list[str], r: int) -> re.Matc
 
 
 def _fold_title(text: str) -> str:
-    text = re.sub(r"^#{1,6}\s+", "", text)
-    text = text.rstrip("#¶ \t")
+    text = re.sub(r"^(?:#{1,6}|={1,6})\s+", "", text)  # Markdown's and AsciiDoc's marks
+    text = re.sub(r"\s+=+$", "", text.rstrip("#¶ \t"))  # MediaWiki's "== Usage =="
     return " ".join(text.lower().replace("`", "").split())
 
 

@@ -23,6 +23,8 @@ READERS: dict[str, Reader] = {
     ".html": html.read,
     ".htm": html.read,
     ".rst": rst.read,
+    ".adoc": text.read,  # AsciiDoc, read as text: its "== Title" lines are headings
+    ".asciidoc": text.read,
     ".pdf": pdf.read,
     ".docx": word.read,
 }

@@ -38,7 +38,9 @@ def read(data: bytes, file: CorpusFile) -> Document:
     """The document in a plain-text file."""
     text = terminal_text(decode(data))
     headings, contents = plain_text_outline(text)
-    document = structured_document(file, text, headings=headings)
+    # A heading that starts the text is its title, without its marks ("= Git User Manual").
+    first = headings[0] if headings and not text[: headings[0].start].strip() else None
+    document = structured_document(file, text, first and first.title, headings)
     name, running = _man_page_running_lines(text)
     left_out = sorted([*((a, b, TABLE_OF_CONTENTS) for a, b in contents), *running])
     left_out = [s for i, s in enumerate(left_out) if i == 0 or s[0] >= left_out[i - 1][1]]

@@ -40,6 +40,8 @@ FILE_KINDS = {
     ".md": "Markdown",
     ".markdown": "Markdown",
     ".rst": "reStructuredText",
+    ".adoc": "AsciiDoc",
+    ".asciidoc": "AsciiDoc",
     ".txt": "text file",
 }
 CITATION_LINK = "#qa-cite-"  # a citation [n] of answer A links to #qa-cite-A-n

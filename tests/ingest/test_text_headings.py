@@ -44,6 +44,30 @@ def test_a_rule_across_the_page_or_an_underlined_sentence_is_no_heading() -> Non
     assert plain_text_headings(text) == ()
 
 
+def test_asciidoc_and_mediawiki_titles_are_marked_with_equals_signs(tmp_path: Path) -> None:
+    listing = "-" * 20
+    text = (
+        "= Git User Manual\n\n[preface]\n== Introduction\n\nGit is fast.\n\n"
+        f"{listing}\n= not a title, in a listing\n{listing}\n\n"
+        "=== Creating tags\n\nRun git tag.\n"
+    )
+    doc = document_of(tmp_path, "user-manual.adoc", text.encode())
+    assert [(h.level, h.title) for h in doc.headings] == [
+        (1, "Git User Manual"),
+        (2, "Introduction"),
+        (3, "Creating tags"),
+    ]
+    assert doc.title == "Git User Manual"
+    assert (
+        doc.section_at(doc.text.index("Run git"))
+        == "Git User Manual › Introduction › Creating tags"
+    )
+    wiki = "== Usage ==\n\nRun it.\n\n== Options ==\n\nNone.\n\n== Bugs ==\n\nNone known.\n"
+    assert [h.title for h in plain_text_headings(wiki)] == ["Usage", "Options", "Bugs"]
+    # Fewer than three such lines are no outline: "= x" may be anything.
+    assert plain_text_headings("= Title\n\nText.\n\n== One\n\nMore text.\n") == ()
+
+
 def test_an_underlined_title_starts_a_paragraph() -> None:
     # AsciiDoc closes a listing with a line of dashes as long as its last line.
     listing = "$ git commit -m 'Massive'\n$ git stash pop   # to finish work on the saved changes"

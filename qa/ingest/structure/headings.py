@@ -1,6 +1,6 @@
 """Headings of plain text and reStructuredText, found by their layout.
 
-Four layouts are read, each common in real text files:
+Five layouts are read, each common in real text files:
 
 - **Underlined** (setext, and every reStructuredText section): a short line starting a
   paragraph, followed by a line of one repeated punctuation character about as long
@@ -10,6 +10,9 @@ Four layouts are read, each common in real text files:
 - **Man pages** (a man page saved as text, where most lines are indented): a line at the left
   margin in capitals is a section ("OPTIONS"), a line indented by three spaces and followed by
   a more indented one a subsection ("   File name transformations").
+- **Marked with "="** (AsciiDoc, and MediaWiki's "== Usage =="): a line starting with one to
+  six "=" and a space, its level their count, outside listing blocks, in a text with at least
+  ``MIN_OUTLINE`` of them.
 - **Sphinx text** with its permalink signs: a short line ending in "¶" ("2.1. Versions¶"), its
   level the depth of its number.
 - **Numbered sections**, as FAQs and specifications write them: a line at the left margin that
@@ -38,6 +41,8 @@ _SENTENCE_END = (".", ",", ";", ":")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?\s")
 MIN_OUTLINE = 3  # section numbers of two levels or more that make a text numbered
 CONTENTS_SHARE = 0.6  # of a run of short lines naming headings further on, to be contents
+_EQUALS_TITLE = re.compile(r"(={1,6})[ \t]+([A-Za-z0-9`'\"].*?)(?:[ \t]+=+)?[ \t]*")
+_DELIMITER = re.compile(r"-{4,}|\.{4,}")  # an AsciiDoc listing or literal block opens or closes
 _NUMBERED = re.compile(r"(\d{1,3}(?:\.\d{1,3})*\.?)[ \t]+([A-Za-z].*)")
 _NUMBERED_LINE_MAX = 2 * MAX_TITLE + 16  # a longer line is no numbered title (nor read for one)
 
@@ -54,7 +59,13 @@ def plain_text_outline(text: str) -> tuple[tuple[Heading, ...], list[tuple[int, 
     lines = _lines(text)
     numbered, contents = _outline(lines)
     # The layout that finds the most headings: an FAQ with one underlined line is numbered.
-    layouts = (_underlined(lines), _man_page(lines), _permalinked(lines), numbered)
+    layouts = (
+        _underlined(lines),
+        _man_page(lines),
+        _permalinked(lines),
+        _equals_marked(lines),
+        numbered,
+    )
     found = max(layouts, key=len)
     if found is not numbered:
         return tuple(found), _listed_contents(lines, found)
@@ -188,6 +199,22 @@ def _permalinked(lines: list[tuple[int, str]]) -> list[Heading]:
             title = said[:-1].rstrip()
             headings.append(Heading(min(level, 6), title, start, start + len(line.rstrip())))
     return headings
+
+
+def _equals_marked(lines: list[tuple[int, str]]) -> list[Heading]:
+    """AsciiDoc's titles ("= Git User Manual", "== Stashing"), and MediaWiki's ("== Usage =="),
+    outside listing blocks ("----" to "----"); none in a text with fewer than ``MIN_OUTLINE``."""
+    headings, listing = [], None
+    for start, line in lines:
+        said = line.rstrip()
+        if _DELIMITER.fullmatch(said):
+            listing = None if listing == said else listing or said
+            continue
+        marked = None if listing else _EQUALS_TITLE.fullmatch(said)
+        if marked is not None and _title(marked.group(2)):
+            level = min(len(marked.group(1)), 6)
+            headings.append(Heading(level, marked.group(2), start, start + len(said)))
+    return headings if len(headings) >= MIN_OUTLINE else []
 
 
 def _wrapped_lines(between: str) -> bool:

@@ -143,6 +143,8 @@ _NUMBERING = re.compile(
     r"|[0-9]+(?:\.[0-9]+)*\.?\s+|[A-Z]\.(?:[0-9]+\.?)*\s+)"
 )
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)\s*")
+# Words for what a document is, after its name in its own heading ("gitfaq(7) Manual Page").
+_KINDS = frozenset("manual page man reference documentation docs guide handbook".split())
 _CODE = re.compile(r"[`_=/\\<>{}\[\]|$@#*:;]|\w\.\w|\(|\)|\b\w*[a-z][A-Z]\w*\b|\s-\s|--")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
@@ -177,7 +179,7 @@ def heading_question(
     text = _PARENTHETICAL.sub(" ", text).strip().rstrip(".:")
     if not text or _CODE.search(text) or any(ch.isdigit() for ch in text):
         return None
-    if title and repeats_title(text, title):
+    if title and (repeats_title(text, title) or _names_its_document(text, title)):
         return None
     words = text.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS or not all(_WORD.fullmatch(w) for w in words):
@@ -206,6 +208,14 @@ def heading_question(
         return f"What are {' '.join(words)}?"
     one = head.lower() in _COUNTABLE and words[0].lower() not in _DETERMINERS
     return f"What is {'the ' if one else ''}{' '.join(words)}?"
+
+
+def _names_its_document(text: str, title: str) -> bool:
+    """Whether a heading is its document's title with a word for what the document is:
+    "gitfaq Manual Page" in "gitfaq(7)" (the parenthetical already dropped from ``text``)."""
+    named = _PARENTHETICAL.sub(" ", title).lower().split()
+    said = text.lower().split()
+    return bool(named) and said[: len(named)] == named and set(said[len(named) :]) <= _KINDS
 
 
 def _passing_name(words: list[str], usage: Counter[str]) -> bool:

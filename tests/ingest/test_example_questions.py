@@ -86,6 +86,8 @@ def test_a_heading_that_is_no_section_title_is_passed_over(heading):
 
 def test_the_documents_title_is_not_asked_and_names_keep_their_capitals():
     assert heading_question("Repeatable Installs", "Repeatable Installs") is None
+    assert heading_question("gitfaq(7) Manual Page", "gitfaq(7)") is None  # the page's own name
+    assert heading_question("Gitfaq Configuration", "gitfaq(7)") == "What is gitfaq configuration?"
     # Title Case is lowercased; a word its document writes capitalised far more often is a name.
     assert heading_question("Setting the Output Format") == "How do I set the output format?"
     usage = Counter({"Studio": 9, "studio": 0, "Visual": 9})

@@ -172,7 +172,10 @@ def _term_beside(stripped: str, indent: int, raws: list[str], r: int) -> re.Matc
 
 def _fold_title(text: str) -> str:
     text = re.sub(r"^(?:#{1,6}|={1,6})\s+", "", text)  # Markdown's and AsciiDoc's marks
-    text = re.sub(r"\s+=+$", "", text.rstrip("#¶ \t"))  # MediaWiki's "== Usage =="
+    text = text.rstrip("#¶ \t")
+    unmarked = text.rstrip("=")
+    if unmarked != text and unmarked[-1:].isspace():  # MediaWiki's "== Usage =="
+        text = unmarked
     return " ".join(text.lower().replace("`", "").split())
 
 

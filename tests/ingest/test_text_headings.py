@@ -207,6 +207,8 @@ def test_a_long_line_is_never_read_slowly() -> None:
     # spaces for each place its title could end takes minutes.
     text = "1.1 a" + " " * 200_000 + "x\n\n1.2 b\n\n1.3 c\n"
     assert [h.title for h in plain_text_headings(text)] == []
+    marked = "= a" + " " * 200_000 + "x\n\n== b\n\n== c\n\n== d\n"  # titles marked with "="
+    assert [h.title for h in plain_text_headings(marked)] == ["b", "c", "d"]
     assert time.perf_counter() - started < 1.0
 
 

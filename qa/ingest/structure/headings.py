@@ -210,7 +210,8 @@ def _equals_marked(lines: list[tuple[int, str]]) -> list[Heading]:
         if _DELIMITER.fullmatch(said):
             listing = None if listing == said else listing or said
             continue
-        marked = None if listing else _EQUALS_TITLE.fullmatch(said)
+        short = len(said) <= 2 * MAX_TITLE  # a longer line is no title (the pattern stays cheap)
+        marked = _EQUALS_TITLE.fullmatch(said) if short and not listing else None
         if marked is not None and _title(marked.group(2)):
             level = min(len(marked.group(1)), 6)
             headings.append(Heading(level, marked.group(2), start, start + len(said)))

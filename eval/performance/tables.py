@@ -313,6 +313,11 @@ def _format_pg_compare(result: dict[str, Any]) -> str:
     return "\n".join(lines)  # fmt: skip
 
 
+# The BM25 side's tables and their keys: the words, and the postings in a table of their own
+# in the results of schema layout 1 (layout 2 keeps them in the words' rows).
+_LEXICAL_TABLES = ("words", "words indexes", "postings", "postings indexes")
+
+
 def _format_pg_write(rows: list[dict[str, Any]]) -> str:
     first = rows[0]
     lines = [
@@ -329,7 +334,7 @@ def _format_pg_write(rows: list[dict[str, Any]]) -> str:
             f"| `{row['vectors']}` | {steps['rows']:,.1f} s | {steps['keys']:,.1f} s "
             f"| {steps['hnsw']:,.1f} s | {row['write_seconds']:,.1f} s "
             f"| {sizes['chunks']:,.0f} / {sizes['chunks indexes']:,.0f} MB "
-            f"| {sizes['words'] + sizes['words indexes']:,.0f} MB |"
+            f"| {sum(sizes.get(part, 0.0) for part in _LEXICAL_TABLES):,.0f} MB |"
         )
     return "\n".join(lines)
 

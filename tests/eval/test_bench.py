@@ -17,6 +17,7 @@ import pytest
 
 from eval.performance import bench, pdfs, postgres, scale
 from eval.performance.synthetic import chunk_templates, synthetic_chunked_documents
+from eval.performance.tables import _format_pg_write
 from qa.types import Chunk
 from tests.helpers import ROOT  # noqa: E402
 
@@ -228,3 +229,19 @@ def test_postgres_bench_times_retrieve_at_a_size_on_both_backends(smoke_results)
         # the database: the dense search, the BM25 postings, the records shown
         assert found["statements_per_question"] == (0 if backend == "files" else 3)
     assert "**`retrieve` by size, files and PostgreSQL side by side**" in stdout
+
+
+def test_the_write_table_counts_the_bm25_side_in_either_schema_layout():
+    sizes = {"chunks": 272.3, "chunks indexes": 197.5, "words": 2.3, "words indexes": 1.8}
+    row = {
+        "chunks": 100_000,
+        "postings": 5_296_562,
+        "vectors": "vector",
+        "write_seconds": 56.0,
+        "steps": {"rows": 14.2, "keys": 3.9, "hnsw": 37.7},
+        "sizes_mb": sizes,
+    }
+    assert _format_pg_write([row]).endswith("| 272 / 198 MB | 4 MB |")  # postings in the words
+    # Results of layout 1 hold the postings in a table of their own: they count too.
+    row["sizes_mb"] = {**sizes, "postings": 223.8, "postings indexes": 159.1}
+    assert _format_pg_write([row]).endswith("| 272 / 198 MB | 387 MB |")

@@ -247,16 +247,21 @@ def _steps_next(
     a `for await...of` loop:" and its code, after "A common use case for `readline` is to
     consume an input file one line at a time." (not "So using path.basename() might yield
     different results on POSIX and Windows:" and its example, which has lost the question's
-    words)."""
+    words), or says it does what ``i`` says ("The git-bisect command can help you do this:")."""
     j = i + 1
-    if j >= len(found) or found[j].procedure is None or overlap[j] < overlap[i]:
+    if j >= len(found) or found[j].procedure is None:
         return None
     top, following = found[i].sentence, found[j].sentence
+    if overlap[j] < overlap[i] and not _DOES_THAT.search(following.text):
+        return None
     if following.passage != top.passage or not following.text.rstrip().endswith(":"):
         return None
     passage = passages[top.passage]
     between = passage.text[top.end - passage.start : following.start - passage.start]
     return j if not between.strip() and "\n\n" not in between else None
+
+
+_DOES_THAT = re.compile(r"\b(?:do|does|doing) (?:this|that|so)\b", re.IGNORECASE)
 
 
 def _typed_after(found: list[Candidate], i: int, typed: np.ndarray) -> int | None:

@@ -41,6 +41,22 @@ def test_a_how_to_question_gets_the_code_block_verbatim(answerer):
         assert text[quote.start : quote.end] in answer.text
 
 
+def test_the_sentence_that_does_what_the_best_one_says_brings_its_code(answerer):
+    # git's user manual: the command comes in the sentence after the one echoing the question.
+    code = "$ git bisect start\n$ git bisect good v2.6.18\n$ git bisect bad master"
+    text = (
+        "Suppose version 2.6.18 of your project worked, but the version at master crashes. "
+        "Sometimes the best way to find the cause of such a regression is to perform a "
+        "brute-force search through the project's history to find the particular commit that "
+        "caused the problem. The git-bisect command can help you do this:\n\n"
+        f"{'-' * 40}\n{code}\n{'-' * 40}\n"
+    )
+    found = passage(text, "manual.adoc", "Exploring history › How to use bisect")
+    answer = ask(answerer, "How do I find which commit introduced a regression?", [found])
+    assert answer.text.startswith("The git-bisect command can help you do this:")
+    assert code in answer.text
+
+
 def test_a_how_to_answer_under_a_function_heading_names_the_function(answerer):
     text = (
         "timeout.unref()\n\n"

@@ -42,6 +42,8 @@ def answer_under_asked(
     was, and ``closest`` is the best cosine of a candidate sentence to the question."""
     asking: list[tuple[int, int, int, str]] = []  # passage, its answer's span, the question
     for p, passage in enumerate(passages):
+        if "?" not in passage.text:
+            continue  # no question in it: not laid out a second time (candidates did once)
         blocks = layout(passage.text, passage.section, passage.title)
         headings = [b for b in blocks if b.kind == "heading"]
         for h, block in enumerate(headings):

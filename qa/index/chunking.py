@@ -10,6 +10,7 @@ text to the splitter, the running header and footer between blanked (``Document.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -19,7 +20,17 @@ from qa.types import INDEXED_KINDS, RUNS_ON_OVER, Chunk, Document, Segment, chun
 log = logging.getLogger(__name__)
 
 # Sentence separators come with their trailing space so that chunks end on the punctuation.
-SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ": ", ", ", " ", ""]
+# Within a paragraph, a line that opens with an option ("--num-callers=<number> [default: 12]",
+# "-a, --append") starts an item of a manual's list: a PDF or a plain-text manual has no blank
+# line between items, and an item cut in two loses its name ("The maximum value for this is
+# 500." in the next chunk, under no option). So cuts fall before such lines first.
+OPTION_LINE = r"\n(?=[ \t]*--?[A-Za-z0-9])"
+SEPARATORS = [
+    re.escape("\n\n"),
+    OPTION_LINE,
+    *(re.escape(s) for s in ("\n", ". ", "? ", "! ", "; ", ": ", ", ", " ")),
+    "",
+]
 
 
 class Chunker:
@@ -47,6 +58,7 @@ class Chunker:
         self._splitter = RecursiveCharacterTextSplitter(
             separators=SEPARATORS,
             keep_separator="end",
+            is_separator_regex=True,
             chunk_size=chunk_tokens,
             chunk_overlap=chunk_overlap,
             length_function=count_tokens,

@@ -102,6 +102,27 @@ def test_an_unbreakable_run_is_cut_at_word_pieces(encoder):
         assert encoder.count_tokens(chunk.text) <= 32
 
 
+def test_a_manuals_option_is_not_cut_from_its_description(encoder):
+    # A PDF's list of options has no blank line between items: the cut falls before an
+    # option's line, so that "The maximum value for this is 500." stays under its option.
+    items = [
+        "--suppressions=<filename> [default: $PREFIX/lib/valgrind/default.supp]\n"
+        "Specifies an extra file from which to read descriptions of errors to suppress. "
+        "You may use up to 100 extra suppression files.",
+        "--num-callers=<number> [default: 12]\n"
+        "Specifies the maximum number of entries shown in stack traces that identify "
+        "program locations.\nThe maximum value for this is 500.",
+        "--error-limit=<yes|no> [default: yes]\n"
+        "When enabled, Valgrind stops reporting errors after 10,000,000 in total.",
+    ]
+    text = "\n".join(items)
+    doc = Document("m.pdf", "m", text, segments=(Segment("article", 0, len(text)),))
+    chunks = make_chunker(encoder, 56, 8).chunk_document(doc)  # one item each
+    assert len(chunks) > 1
+    for item in items:
+        assert any(item in chunk.text for chunk in chunks), item
+
+
 words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)
 
 

@@ -109,6 +109,7 @@ _FIGURE = re.compile(r"\d")
 _KEY = re.compile(r"^[A-Za-z_][\w.:-]*$")  # a row's first cell in a table of words: "rgba"
 _STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 MIN_WORD_ROWS = 4
+MIN_PAIR_ROWS = 3  # a header and two rows: the least a two-column table is taken for
 _TERM_CHARS = re.compile(r"^-{1,2}\w|[(){}<>\[\]=]|\w[._]\w|^[A-Z0-9_]{3,}$")
 _FINAL = re.compile(r"[.!?:;,]['\"”’)\]]*$")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)+(?:[-+.]\w+)*(?:,\s*v?\d+(?:\.\d+)+(?:[-+.]\w+)*)*$")
@@ -553,13 +554,36 @@ def _mark_word_rows(
 
 
 def _in_rows(lines: list[_Line | None], i: int) -> bool:
-    """Whether line ``i`` is a row (``is_row``) next to another row of the same shape: one
-    line of figures or one shell pipeline is not a table."""
+    """Whether line ``i`` is a row (``is_row``) next to another row of the same shape, or a
+    row of a two-column table (``_in_pairs``): one line of figures or one shell pipeline is not
+    a table."""
     line = lines[i]
-    if line is None or not is_row(line.text):
+    if line is None:
         return False
+    if not is_row(line.text):
+        return _in_pairs(lines, i)
     neighbours = (lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines))
     return any(n is not None and _same_shape(line.text, n.text) for n in neighbours)
+
+
+def _in_pairs(lines: list[_Line | None], i: int) -> bool:
+    """Whether line ``i`` is in a run of ``MIN_PAIR_ROWS`` lines or more, not indented, each
+    two cells joined by " | ": a two-column table of a Word file or a Markdown table without
+    outer pipes ("command | function" / "passwd -e | set one-time password ..."). Indented,
+    such lines are code ("ps aux | grep ssh")."""
+
+    def pair(j: int) -> bool:
+        line = lines[j] if 0 <= j < len(lines) else None
+        return line is not None and line.indent == 0 and line.text.count(_CELL_SEPARATOR) == 1
+
+    if not pair(i):
+        return False
+    first, last = i, i
+    while pair(first - 1):
+        first -= 1
+    while pair(last + 1) and last - first + 1 < MIN_PAIR_ROWS:
+        last += 1
+    return last - first + 1 >= MIN_PAIR_ROWS
 
 
 def _same_shape(row: str, other: str) -> bool:

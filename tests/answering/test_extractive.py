@@ -244,6 +244,27 @@ def test_a_question_naming_a_row_gets_that_row_under_its_header(answerer):
     ]
 
 
+def test_a_two_column_word_table_answers_with_its_row_under_its_header(answerer):
+    text = (
+        "Here are few notable commands to manage account information.\n\n"
+        "command | function\n"
+        'getent passwd user_name | browse account information of "user_name"\n'
+        "passwd | manage password for the account\n"
+        "passwd -e | set one-time password for the account activation\n"
+        "chage | manage password aging information\n\n"
+        "You may need to have the root privilege for some functions to work."
+    )
+    answer = ask(
+        answerer,
+        "Which command manages password aging information?",
+        [passage(text, doc_id="debian-reference.docx")],
+    )
+    assert answer.blocks()[0] == (
+        "command | function\nchage | manage password aging information [1]",
+        True,
+    )
+
+
 def test_which_property_is_answered_by_the_row_whose_key_the_question_lacks(answerer):
     prose = (  # sentences holding a value ("fonts.conf"), one of them close to the question
         "fonts.conf contains configuration information for the fontconfig library: the "

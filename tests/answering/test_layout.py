@@ -312,6 +312,19 @@ def test_rows_of_cells_or_of_figures_are_a_table_but_one_such_line_is_not():
     assert "table" not in {kind for kind, _ in kinds(lone)}
 
 
+def test_a_two_column_table_is_a_table_but_two_lines_or_indented_pipelines_are_not():
+    word_table = (
+        "command | function\n"
+        "passwd -e | set one-time password for the account activation\n"
+        "chage | manage password aging information"
+    )
+    assert {kind for kind, _ in kinds(word_table)} == {"table"}
+    two_lines = "Pipe it on:\n\ncat notes | sort\nls | wc -l"
+    assert "table" not in {kind for kind, _ in kinds(two_lines)}
+    pipelines = "Examples:\n\n    ps aux | grep ssh\n    ls | wc -l\n    cat x | sort"
+    assert "table" not in {kind for kind, _ in kinds(pipelines)}
+
+
 def test_a_table_of_words_is_one_row_a_line_and_a_wrapped_row_one_block():
     rows = [text for kind, text in kinds(PROPERTY_TABLE) if kind == "table"]
     assert rows == [

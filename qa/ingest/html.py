@@ -6,8 +6,12 @@ page's own ``header`` and ``footer`` (not those of an ``article`` or ``main``), 
 buttons ("copy"), permalink anchors ("#", "¶") and a page's own table of contents (a list of
 ``MIN_CONTENTS`` items or more whose every word links into the page). ``pre`` blocks are kept
 verbatim, with their line breaks and indentation. As in a Word file, a list item is a line
-starting with "- " (or "1. ", "2. " in an ordered list), and a definition (``dd``) one starting
-with ": " under its term's line, so that the answer reads items and definitions as such. The
+starting with "- " (or "1. ", "2. " in an ordered list), a definition (``dd``) one starting
+with ": " under its term's line, and a row of a table of data one line with its cells joined
+by " | " ("passwd -e | set one-time password for the account activation"), so that the answer
+reads items, definitions and rows as such (a cell's paragraphs joined by a space). A table
+that lays a page out (a cell holding a list, code, a heading or another table) is read block
+by block instead. The
 extracted text is the document's text (offsets refer to it); the page's ``<title>``, else its
 first ``<h1>``, is the document's title. The structure rules (article, reader comments,
 boilerplate) then run on that text, as on a plain-text file.
@@ -56,13 +60,25 @@ _VOID_TAGS = frozenset("area base br col embed hr img input link meta source tra
 # and where a heading starts (\ue002n\ue003). Characters of these kinds in the page are dropped.
 _VERBATIM = re.compile("\ue000(\\d+)\ue001")
 _HEADING_MARK = re.compile("\ue002(\\d+)\ue003")
-_PRIVATE_MARKS = str.maketrans("", "", "\ue000\ue001\ue002\ue003")
+# ... and, in a table until it ends, where a cell starts (\ue004) and where a line or a
+# paragraph breaks inside a cell (\ue005, \ue006).
+_CELL, _CELL_LINE, _CELL_PARAGRAPH = "\ue004", "\ue005", "\ue006"
+_PRIVATE_MARKS = str.maketrans("", "", "\ue000\ue001\ue002\ue003\ue004\ue005\ue006")
+# A cell holding one of these is a page's layout, not a table's datum.
+_LAYOUT_TAGS = frozenset("blockquote dl h1 h2 h3 h4 h5 h6 ol pre table ul".split())
 MIN_CONTENTS = 3  # items of a list of links into the page that make it a table of contents
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body br dd details div dl dt fieldset figcaption figure "
     "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody "
     "td tfoot th thead title tr ul".split()
 )
+# A cell and the blocks that break a line inside one, marked while its table is read.
+_CELL_BLOCKS = frozenset({"td", "th"}) | _BLOCK_TAGS - _LAYOUT_TAGS - {
+    "tr",
+    "tbody",
+    "thead",
+    "tfoot",
+}
 # Paragraph-like blocks get a blank line, so the segmenter sees paragraphs.
 _PARAGRAPH_TAGS = frozenset("blockquote h1 h2 h3 h4 h5 h6 p pre title table".split())
 
@@ -80,6 +96,30 @@ class _OpenList:
 
     def is_contents(self) -> bool:
         return self.items >= MIN_CONTENTS and self.linked > 0 and not self.unlinked
+
+
+@dataclass
+class _OpenTable:
+    """A table being read: where its text starts in the parts, and whether it lays the page
+    out."""
+
+    parts_at: int
+    layout: bool = False
+
+    def rows(self, text: str) -> str:
+        """The table's ``text`` (with cell marks) as lines: a row per line, its cells joined by
+        " | ", or, for a layout table, each cell's blocks on lines of their own."""
+        if self.layout:
+            return (
+                text.replace(_CELL, "\n").replace(_CELL_LINE, "\n").replace(_CELL_PARAGRAPH, "\n\n")
+            )
+        text = text.replace(_CELL_LINE, " ").replace(_CELL_PARAGRAPH, " ")
+        rows = []
+        for line in text.split("\n"):
+            cells = line.split(_CELL)
+            filled = [c.strip() for c in cells[1:] if c.strip()]
+            rows.append(" | ".join(filled) if len(cells) > 1 else line)
+        return "\n".join(rows)
 
 
 class _TextExtractor(HTMLParser):
@@ -105,6 +145,7 @@ class _TextExtractor(HTMLParser):
         self._capture: list[str] | None = None
         self._capture_tag: str | None = None
         self._lists: list[_OpenList] = []  # open lists, innermost last
+        self._tables: list[_OpenTable] = []  # open tables, innermost last
         self._marker: str | None = None  # an item's marker, written before its first text
 
     def handle_starttag(
@@ -134,7 +175,12 @@ class _TextExtractor(HTMLParser):
                 self._pre_text = []
         if tag == "h1" and self.h1 is None and self._capture is None:
             self._start_capture(tag)
-        self._break(tag)
+        if not (self._tables and self._in_cell(tag)):
+            self._break(tag)
+        if tag == "table" and not closed:
+            if self._tables:
+                self._tables[-1].layout = True
+            self._tables.append(_OpenTable(len(self.parts)))
         if tag in ("ul", "ol") and not closed:
             self._lists.append(_OpenList(1 if tag == "ol" else None, len(self.parts)))
         elif tag == "li" and not closed:
@@ -183,6 +229,10 @@ class _TextExtractor(HTMLParser):
                 self._leave_out(closing.parts_at)
         elif tag in ("li", "dd"):
             self._marker = None  # an empty item marks nothing after it
+        if tag == "table" and self._tables:
+            self._end_table(self._tables.pop())
+        elif self._tables and tag in _CELL_BLOCKS:
+            return  # a cell, or a block inside one: marked where it started
         self._break(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -227,6 +277,30 @@ class _TextExtractor(HTMLParser):
             return True
         names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".split()
         return any(_FURNITURE_NAME.fullmatch(name) for name in names)
+
+    def _in_cell(self, tag: str) -> bool:
+        """Inside the innermost open table, mark where a cell starts or where a line or a
+        paragraph breaks inside one (True: marked, no break written), and note what makes
+        the table a layout."""
+        table = self._tables[-1]
+        if tag in _LAYOUT_TAGS:
+            table.layout = True
+            return False
+        if tag not in _CELL_BLOCKS:
+            return False
+        if tag in ("td", "th"):
+            self._append(_CELL)
+        elif tag in ("p", "div"):
+            self._append(_CELL_PARAGRAPH)
+        else:
+            self._append(_CELL_LINE)
+        return True
+
+    def _end_table(self, table: _OpenTable) -> None:
+        """Write the table's rows: its text since it started, cell marks resolved."""
+        text = table.rows("".join(self.parts[table.parts_at :]))
+        del self.parts[table.parts_at :]
+        self._append(text)
 
     def _end_pre(self) -> None:
         """The pre block's text goes in as a placeholder, kept out of white-space folding."""

@@ -178,3 +178,29 @@ def test_a_man_pages_running_header_and_footer_are_left_out(tmp_path: Path) -> N
     assert [s.kind for s in dated.segments] == ["boilerplate", "article", "boilerplate"]
     plain = document_of(tmp_path, "notes.txt", b"See xargs(1) for more.\n\nIt reads items.\n")
     assert [s.kind for s in plain.segments] == ["article"]
+
+
+def test_a_table_of_data_is_a_row_a_line_and_a_layout_table_is_read_block_by_block(
+    tmp_path: Path,
+) -> None:
+    # The Debian reference's tables (DocBook), Python's (Sphinx: a paragraph in each cell), and
+    # a tip set out in a table of two cells, the icon's empty.
+    page = (
+        "<html><body><h1>Locales</h1>"
+        "<table><tr><th>package</th><th>popcon</th><th>supported locale</th></tr>"
+        "<tr><td>ibus-mozc</td><td>V:2,<br>I:3</td><td><p>Japanese</p></td></tr>"
+        "<tr><td>ibus-hangul</td><td>V:0, I:2</td><td><p>Korean</p></td></tr></table>"
+        '<table><tr><td><img alt="[Tip]" src="tip.png"></td><th>Tip</th></tr>'
+        "<tr><td></td><td><p>UTF-8 is the modern preferred choice.</p></td></tr></table>"
+        "<table><tr><td><ul><li>Install it.</li><li>Relogin.</li></ul></td>"
+        "<td><p>Then switch input sources with SUPER-SPACE.</p></td></tr></table>"
+        "</body></html>"
+    )
+    text = document_of(tmp_path, "i18n.html", page.encode()).text
+    assert (
+        "package | popcon | supported locale\n"
+        "ibus-mozc | V:2, I:3 | Japanese\n"
+        "ibus-hangul | V:0, I:2 | Korean\n"
+    ) in text
+    assert "Tip\nUTF-8 is the modern preferred choice." in text
+    assert "- Install it.\n- Relogin." in text and " | " not in text.split("Korean")[1]

@@ -9,6 +9,11 @@ read as a rule and a heading), comments (``<!-- ... -->`` blocks) and link refer
 definitions ("[RFC 5952]: https://tools.ietf.org/html/rfc5952"), which a rendered page does
 not show, and a table of contents (items that are one link to a heading of the page) are kept
 in the text but not indexed.
+
+A file that is mostly raw HTML (``HTML_SHARE`` of its characters or more, comments aside: a
+page converted by pandoc, with its navigation ``div``s and linked words, or a page of HTML
+tables) is read as the page it renders to, by the HTML reader: its source would quote
+``<a href="../library/functions.html#sorted" class="reference internal">`` as text.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass, replace
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
+from qa.ingest import html
 from qa.ingest.source import CorpusFile, decode
 from qa.ingest.structure import set_aside, structured_document
 from qa.types import (
@@ -32,6 +38,8 @@ from qa.types import (
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
+HTML_SHARE = 0.3  # of a file's characters in raw HTML, from which it is read as its page
+_TAG_WITH_ATTRIBUTES = re.compile(r"<[A-Za-z][\w-]*\s[^<>]*=[^<>]*>")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _CONTENTS_LINK = re.compile(r"^\[[^\]\n]+\]\(#[^)\s]*\)$")
@@ -59,6 +67,11 @@ def read(data: bytes, file: CorpusFile) -> Document:
     rendered page does not show: Node.js's "<!-- YAML added: v0.1.90 -->") and its table of
     contents are not indexed."""
     parsed = _parse(decode(data))
+    if _html_share(parsed) >= HTML_SHARE:
+        # A converter wraps long lines inside tags too: each tag is made one line again, so
+        # that "# Sorting HOW TO<a href=... class="headerlink"" / "title=...>¶</a>" is a heading.
+        unwrapped = _TAG_WITH_ATTRIBUTES.sub(lambda m: " ".join(m.group().split()), parsed.text)
+        return html.read(_render(_parse(unwrapped)).encode(), file)
     front = _FRONT_MATTER.match(parsed.text)
     settings = dict(m.groups() for m in _SETTING.finditer(front.group(1))) if front else {}
     front_end = front.end() if front and settings else 0
@@ -81,6 +94,25 @@ def _parse(text: str) -> _Parsed:
     lines = _LINE.findall(text)
     starts = [0, *accumulate(len(line) for line in lines)]
     return _Parsed(text, MarkdownIt("commonmark").parse(text), lines, starts)
+
+
+def _html_share(parsed: _Parsed) -> float:
+    """The share of the text's characters in raw HTML blocks and tags, comments aside."""
+    raw = 0
+    for token in parsed.tokens:
+        if token.type == "html_block" and not token.content.lstrip().startswith("<!--"):
+            raw += len(token.content)
+        for child in token.children or ():
+            if child.type == "html_inline" and not child.content.startswith("<!--"):
+                raw += len(child.content)
+    return raw / max(len(parsed.text), 1)
+
+
+def _render(parsed: _Parsed) -> str:
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("commonmark")
+    return renderer.renderer.render(parsed.tokens, renderer.options, {})
 
 
 def _comments(parsed: _Parsed) -> list[tuple[int, int]]:

@@ -204,3 +204,31 @@ def test_a_table_of_data_is_a_row_a_line_and_a_layout_table_is_read_block_by_blo
     ) in text
     assert "Tip\nUTF-8 is the modern preferred choice." in text
     assert "- Install it.\n- Relogin." in text and " | " not in text.split("Korean")[1]
+
+
+def test_a_markdown_file_of_raw_html_is_read_as_the_page_it_renders_to(tmp_path: Path) -> None:
+    # What pandoc makes of a Sphinx page (gfm): navigation divs, linked words, tags wrapped
+    # over two lines, a heading's permalink; and a table of HTML in Node's Markdown docs.
+    source = (
+        '<div class="sphinxsidebar" role="navigation">\n\n### Table of Contents\n\n'
+        '-   <a href="#sorting-basics" class="reference internal">Sorting Basics</a>\n\n</div>\n\n'
+        '# Sorting HOW TO<a href="#sorting-how-to" class="headerlink"\n'
+        'title="Permalink to this heading">¶</a>\n\n'
+        "Sorts are guaranteed to be\n"
+        '<a href="https://en.wikipedia.org/wiki/Sorting_algorithm#Stability"\n'
+        'class="reference external">stable</a>. The\n<a href="https://en.wikipedia.org/wiki/Timsort"'
+        '\nclass="reference external">Timsort</a> algorithm used in Python sorts in place.\n\n'
+        "<table>\n<tr><th>Constant</th><th>Description</th></tr>\n"
+        "<tr><td><code>SIGINT</code></td><td>Sent when a user interrupts a process.</td></tr>\n"
+        "</table>\n"
+    )
+    document = document_of(tmp_path, "sorting.md", source.encode())
+    assert document.title == "Sorting HOW TO"
+    assert [h.title for h in document.headings] == ["Sorting HOW TO"]
+    text = document.text
+    assert "Sorts are guaranteed to be stable. The Timsort algorithm used in Python" in text
+    assert "Constant | Description\nSIGINT | Sent when a user interrupts a process." in text
+    assert "<" not in text and "Sorting Basics" not in text
+    words = "Sorting puts the lines of a file in order. " * 8
+    plain = f"# Sorting\n\n{words}Press <kbd>Ctrl</kbd>+<kbd>C</kbd> to stop `sort`.\n"
+    assert document_of(tmp_path, "plain.md", plain.encode()).text == plain  # as written

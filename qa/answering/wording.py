@@ -75,6 +75,7 @@ _REFERRING = frozenset(
     """this that these those it its they their them such he she his her both either neither
     there""".split()
 )
+_PAIRING = frozenset("both either neither".split())
 _PREPOSITIONS = frozenset("for in on at by with from to of after before despite".split())
 # A clause that opens with one of these and points back within its first words ("If none of
 # them is set, ...", "When this happens, ..."), and connectives that continue the sentence
@@ -152,6 +153,8 @@ def refers_back(text: str) -> bool:
     if not first:
         return False
     head = first[0].lower()
+    if head in _PAIRING and any(w.lower() in ("and", "or", "nor") for w in first[2:8]):
+        return False  # "Both list.sort() and sorted() accept ...": it names the two itself
     if head in _REFERRING or head in _CONNECTIVES:
         return True
     if head in _SUBORDINATORS:

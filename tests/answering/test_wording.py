@@ -27,6 +27,9 @@ def test_a_sentence_that_points_back_refers_back():
     assert refers_back("“The gunmen have better weapons than we have,” he said.")
     assert not refers_back("The cache is never cleared.")
     assert not refers_back("Thiswise is not a word.")
+    assert refers_back("Both are kept for a week.")
+    assert not refers_back("Both list.sort() and sorted() accept a reverse parameter.")
+    assert not refers_back("Either a path or a file object may be given.")
 
 
 def test_a_condition_or_connective_that_points_back_refers_back():

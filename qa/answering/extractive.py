@@ -175,6 +175,8 @@ class ExtractiveAnswerer:
             if after is not None and found[after].sentence not in chosen:
                 more = [p for p in _parts(found[after], default) if p not in chosen]
                 chosen = [*chosen[: max(1, self.max_sentences - len(more))], *more]
+        if expected == "procedure":
+            chosen = _with_procedure(found, order[0], chosen, typed, overlap)
         # A question about a quoted case ("for 'index.coffee.md'") gets the example of it.
         shown = example(quoted_literals(question), passages, found[order[0]].sentence.passage)
         if shown is not None and all(p.kind != "code" for p in chosen):
@@ -274,6 +276,32 @@ def _typed_after(found: list[Candidate], i: int, typed: np.ndarray) -> int | Non
         if found[j].sentence.passage == top.passage and found[j].sentence.start >= top.end
     ]
     return next((j for j in following[:FOLLOWING] if typed[j]), None)
+
+
+def _with_procedure(
+    found: list[Candidate],
+    i: int,
+    chosen: list[Sentence],
+    typed: np.ndarray,
+    overlap: np.ndarray,
+) -> list[Sentence]:
+    """A how-to answer ``chosen`` with the code or steps it is about: a quoted sentence that
+    introduces them ("On Windows, run:") is never quoted without them, and when the best
+    sentence ``i`` shows none ("Once you've created a virtual environment, you may activate
+    it."), the first of the ``FOLLOWING`` candidates after it that does, and holds some of the
+    question's words, comes with them (not "So the output may differ between systems:")."""
+    procedures = {c.sentence: c.procedure for c in found if c.procedure is not None}
+    if any(p in procedures.values() for p in chosen):
+        return chosen
+    for k, part in enumerate(chosen):
+        if part in procedures:
+            return [*chosen[: k + 1], procedures[part]]
+    after = _typed_after(found, i, typed)
+    if after is None or found[after].procedure is None or not overlap[after]:
+        return chosen
+    lead = _parts(found[i], procedure=True)
+    more = [p for p in _parts(found[after], procedure=True) if p not in lead]
+    return [*lead, *more, found[after].procedure]
 
 
 def _parts(candidate: Candidate, default: bool = False, procedure: bool = False) -> list[Sentence]:

@@ -582,3 +582,20 @@ def test_a_bare_yes_comes_with_the_sentence_after_it_and_says_the_verdict(answer
     found = passage(text, "faq.md", "FAQ › Can I run the server behind a proxy?")
     answer = ask(answerer, "Can the server run behind a reverse proxy?", [found])
     assert answer.text.startswith("Yes. [1] Set the `BASE_PATH` variable")
+
+
+def test_a_how_to_answer_brings_the_command_the_next_paragraph_shows(answerer):
+    """Python's venv tutorial: the best sentence says what to do, the next paragraph ends with
+    a colon over the command; a sentence ending with a colon is never quoted without it."""
+    text = (
+        "Once you've created a virtual environment, you may activate it.\n\n"
+        "On Windows, run:\n\n"
+        "    tutorial-env\\Scripts\\activate.bat\n\n"
+        "On Unix or MacOS, run:\n\n"
+        "    source tutorial-env/bin/activate\n\n"
+        "Activating the virtual environment will change your shell's prompt."
+    )
+    answer = ask(answerer, "How do I activate a virtual environment on Windows?", [passage(text)])
+    assert "On Windows, run:" in answer.text
+    assert "tutorial-env\\Scripts\\activate.bat" in answer.text
+    assert "source tutorial-env" not in answer.text

@@ -43,10 +43,13 @@ _DIGITS = re.compile(r"\d+")
 _OPENS_BLOCK = re.compile(r"(?:\d+(?:\.\d+)*\.?\s|[•\u2022\-*–]\s|[<{\[$#/])")
 _DOT_LEADER = re.compile(r"(?:\.\s?){4}")
 _CONTENTS_LINE = re.compile(r"(?:\.\s?){4,}\s*[\divxlc]+\s*$")  # "2.5 Memory . . . . 8"
-HEADING_SCALE = 1.15  # without an outline, a line this much larger than the body is a heading
+HEADING_SCALE = 1.1  # without an outline, a line this much larger than the body is a heading
 HEADING_SHARE = 0.1  # ... where at most this share of the text (in characters) is set in its size
 MAX_HEADING = 120  # characters
 HEADING_LINES = 3  # an outline's title may wrap onto this many lines
+# A bold heading is set in the body's own size: a browser prints code a little smaller (13.5
+# against 14 points) and, in its monospaced font, heavier.
+BOLD_HEADING_SIZE = 0.02
 BOLDER = 60  # a font weight this much above the body's is bold (400 is regular, 700 bold)
 MAX_OUTLINE_ITEMS = 5000  # a hostile outline may loop or hold millions of entries
 
@@ -236,7 +239,7 @@ def _sized_headings(text: str, lines_of_page: list[list[Line]], body: Style) -> 
         if size in levels:
             level = min(levels.index(size) + 1, 6)
         elif (
-            _same_size((size, weight), body)
+            _same_size((size, weight), body, BOLD_HEADING_SIZE)
             and _bold((size, weight), body)
             and not said.endswith((".", ",", ";", ":"))
         ):
@@ -263,9 +266,9 @@ def _body_style(lengths_and_styles: Iterable[tuple[int, Style]]) -> Style:
     return max(characters, key=characters.__getitem__, default=(0.0, 0))
 
 
-def _same_size(style: Style, other: Style) -> bool:
-    """Whether two lines are set in one size (within a tenth)."""
-    return abs(style[0] - other[0]) <= 0.1 * max(style[0], other[0], 1.0)
+def _same_size(style: Style, other: Style, within: float = 0.1) -> bool:
+    """Whether two lines are set in one size (within a tenth, or ``within``)."""
+    return abs(style[0] - other[0]) <= within * max(style[0], other[0], 1.0)
 
 
 def _bold(style: Style, body: Style) -> bool:

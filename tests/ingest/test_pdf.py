@@ -307,3 +307,29 @@ def test_a_title_set_large_over_two_lines_is_the_whole_title(tmp_path: Path) -> 
     ]
     doc = load(tmp_path, "crc.pdf", drawn_pdf(page))
     assert doc.title == "Everything we know about CRC but afraid to forget"
+
+
+def test_a_printed_web_pages_smaller_headings_are_found_and_its_code_is_not_one() -> None:
+    """Python's logging HOWTO printed by Chromium: body text 14 points, its third-level
+    headings 16 (a seventh larger), code 13.5 points in a heavier monospaced font, a table's
+    header bold in the body's size."""
+    from qa.ingest.pdf import _sized_headings
+    from qa.types import Segment
+
+    lines = [
+        ("Logging to a file", (16.0, 225)),
+        ("A very common situation is that of recording logging events in a file.", (14.0, 225)),
+        ("import logging", (13.5, 340)),
+        ("logger = logging.getLogger(__name__)", (13.5, 340)),
+        ("Level Numeric value", (14.0, 380)),
+        *[("The body of the page goes on in its own size and weight.", (14.0, 225))] * 30,
+    ]
+    text, placed = "", []
+    for line, style in lines:
+        placed.append((Segment("article", len(text), len(text) + len(line)), style))
+        text += line + "\n"
+    headings = _sized_headings(text, [placed], (14.0, 225))
+    assert [(h.level, h.title) for h in headings] == [
+        (1, "Logging to a file"),
+        (2, "Level Numeric value"),
+    ]

@@ -106,6 +106,7 @@ _ITEM = re.compile(r"^(?:[-*•+–:]|\d{1,3}[.)]|[a-z][.)])\s+\S")  # ": " defi
 _TABLE = re.compile(r"^\|.*\|$|^\+[-=+]+\+$")
 _CELL_SEPARATOR = " | "
 _FIGURE = re.compile(r"\d")
+_FIGURE_CELL = re.compile(r"[-+]?\d[\d.,]*%?")  # a cell that is a figure: "40", "1,000", "2.5%"
 _KEY = re.compile(r"^[A-Za-z_][\w.:-]*$")  # a row's first cell in a table of words: "rgba"
 _STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 MIN_WORD_ROWS = 4
@@ -568,13 +569,19 @@ def _in_rows(lines: list[_Line | None], i: int) -> bool:
 
 def _in_pairs(lines: list[_Line | None], i: int) -> bool:
     """Whether line ``i`` is in a run of ``MIN_PAIR_ROWS`` lines or more, not indented, each
-    two cells joined by " | ": a two-column table of a Word file or a Markdown table without
-    outer pipes ("command | function" / "passwd -e | set one-time password ..."). Indented,
-    such lines are code ("ps aux | grep ssh")."""
+    a row of two cells: joined by " | " (a two-column table of a Word file or a Markdown table
+    without outer pipes: "command | function" / "passwd -e | set one-time password ..."), or a
+    name and a figure (a PDF's "CRITICAL 50" / "ERROR 40"). Indented, such lines are code ("ps
+    aux | grep ssh")."""
 
     def pair(j: int) -> bool:
         line = lines[j] if 0 <= j < len(lines) else None
-        return line is not None and line.indent == 0 and line.text.count(_CELL_SEPARATOR) == 1
+        if line is None or line.indent:
+            return False
+        if _CELL_SEPARATOR in line.text:
+            return line.text.count(_CELL_SEPARATOR) == 1
+        cells = line.text.split()
+        return len(cells) == 2 and _FIGURE_CELL.fullmatch(cells[1]) is not None
 
     if not pair(i):
         return False

@@ -325,6 +325,13 @@ def test_a_two_column_table_is_a_table_but_two_lines_or_indented_pipelines_are_n
     assert "table" not in {kind for kind, _ in kinds(pipelines)}
 
 
+def test_names_each_beside_a_figure_are_a_table_of_two_columns():
+    # Python's logging levels, printed to PDF: a name and a figure a line.
+    levels = "Level Numeric value\nCRITICAL 50\nERROR 40\nWARNING 30\nINFO 20"
+    assert [kind for kind, _ in kinds(levels)] == ["prose", "table", "table", "table", "table"]
+    assert "table" not in {kind for kind, _ in kinds("Chapter 5\n\nSee page 12.\n\nPart 2")}
+
+
 def test_a_table_of_words_is_one_row_a_line_and_a_wrapped_row_one_block():
     rows = [text for kind, text in kinds(PROPERTY_TABLE) if kind == "table"]
     assert rows == [

@@ -137,9 +137,13 @@ class ExtractiveAnswerer:
         under_asked = answer_under_asked(
             found, passages, question_vector, self.sentence_vectors.encode, closest
         )
+        # A row the question quotes by its key ('What does an "x" in the second field mean?')
+        # is named as surely as an option written as its term is (2).
+        quoted = {m.group(1).lower() for m in _QUOTED.finditer(question)}
         named = np.array(
             [
-                names_row(key, question) and (key, c.context) not in shared
+                (names_row(key, question) and (key, c.context) not in shared)
+                * (1 + (key in quoted))
                 if c.sentence.kind == "table"
                 else describes(c, question)
                 for c, key in zip(found, keys, strict=True)
@@ -263,6 +267,7 @@ def _steps_next(
     return j if not between.strip() and "\n\n" not in between else None
 
 
+_QUOTED = re.compile(r"(?<!\w)[\"'`“‘]([^\"'`”’\n]{1,60})[\"'`”’](?!\w)")  # "x", 'x', `x`
 _DOES_THAT = re.compile(r"\b(?:do|does|doing) (?:this|that|so)\b", re.IGNORECASE)
 
 

@@ -599,3 +599,20 @@ def test_a_how_to_answer_brings_the_command_the_next_paragraph_shows(answerer):
     assert "On Windows, run:" in answer.text
     assert "tutorial-env\\Scripts\\activate.bat" in answer.text
     assert "source tutorial-env" not in answer.text
+
+
+def test_a_row_the_question_quotes_by_its_key_answers(answerer):
+    """The Debian reference's table of what the second field of /etc/passwd may hold: the
+    question quotes the one-letter key of the row it asks about."""
+    text = (
+        'The second entry of "/etc/passwd" was used for the encrypted password entry. After '
+        'the introduction of "/etc/shadow", this entry is used for the password specification '
+        "entry.\n\n"
+        'Table 4.2. The second entry content of "/etc/passwd"\n\n'
+        "content | meaning\n"
+        "(empty) | passwordless account\n"
+        'x | the encrypted password is in "/etc/shadow"'
+    )
+    question = 'What does an "x" in the second field of /etc/passwd mean?'
+    answer = ask(answerer, question, [passage(text, doc_id="debian-reference.docx")])
+    assert answer.text.startswith("content | meaning\nx | the encrypted password is in")

@@ -76,6 +76,8 @@ _REFERRING = frozenset(
     there""".split()
 )
 _PAIRING = frozenset("both either neither".split())
+_MORE = frozenset("other others another also more further several same".split())
+_BE = frozenset("is are was were be been exists exist seems seem may might can will".split())
 _PREPOSITIONS = frozenset("for in on at by with from to of after before despite".split())
 # A clause that opens with one of these and points back within its first words ("If none of
 # them is set, ...", "When this happens, ..."), and connectives that continue the sentence
@@ -155,6 +157,10 @@ def refers_back(text: str) -> bool:
     head = first[0].lower()
     if head in _PAIRING and any(w.lower() in ("and", "or", "nor") for w in first[2:8]):
         return False  # "Both list.sort() and sorted() accept ...": it names the two itself
+    if head == "there" and len(first) > 1 and first[1].lower() in _BE:
+        # "There are independent tools to ...": no place pointed at; "There are other ways
+        # to ..." still leans on the way before.
+        return any(w.lower() in _POINTING or w.lower() in _MORE for w in first[2:5])
     if head in _REFERRING or head in _CONNECTIVES:
         return True
     if head in _SUBORDINATORS:

@@ -30,6 +30,9 @@ def test_a_sentence_that_points_back_refers_back():
     assert refers_back("Both are kept for a week.")
     assert not refers_back("Both list.sort() and sorted() accept a reverse parameter.")
     assert not refers_back("Either a path or a file object may be given.")
+    assert not refers_back("There are independent tools to generate encrypted passwords.")
+    assert refers_back("There, the cache is kept for a week.")
+    assert refers_back("There are other ways to disable memory pooling.")
 
 
 def test_a_condition_or_connective_that_points_back_refers_back():

@@ -388,7 +388,19 @@ def _kind(
     text = line.text
     before, blank = _previous(lines, i)
     kind_before = next((k for k in reversed(kinds[:i]) if k is not None), None)
-    if _MD_HEADING.match(text) or _fold_title(text) in titles or _wrapped_title(lines, i, titles):
+    # "# dpkg-reconfigure locales" under "You need to configure it as:" is a root prompt (a
+    # command in lower case), "# Usage" a heading.
+    prompt = (
+        text.startswith("# ")
+        and text[2:3].islower()
+        and before is not None
+        and before.text.endswith(":")
+    )
+    if (
+        (_MD_HEADING.match(text) and not prompt)
+        or _fold_title(text) in titles
+        or _wrapped_title(lines, i, titles)
+    ):
         return "heading"
     if text.endswith(("#", "¶")) and len(text.split()) <= HEADING_WORDS and text[:1].isupper():
         return "heading"  # a web page's heading with its permalink mark

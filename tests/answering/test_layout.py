@@ -362,3 +362,11 @@ def test_hard_wrapped_prose_with_repeated_second_words_is_not_a_table():
     )
     for text in (man_page, variables):
         assert "table" not in {kind for kind, _ in kinds(text)}
+
+
+def test_a_root_prompt_under_a_colon_is_code_and_a_heading_stays_one():
+    # The Debian reference: "You need to configure it as:" over "# dpkg-reconfigure locales".
+    text = "You need to configure it as:\n\n# dpkg-reconfigure locales\n\nIt takes 2 steps."
+    assert kinds(text)[1] == ("code", "# dpkg-reconfigure locales")
+    assert kinds("Install it:\n\n# Usage\n\nRun it.")[1] == ("heading", "# Usage")
+    assert kinds("It is done.\n\n# install\n\nRun it.")[1][0] == "heading"

@@ -287,12 +287,17 @@ def _described_from(
     still due, given what the prose before it described.
 
     A function's or an option's own heading or term opens a description. Another heading ends
-    it, and so does code or a table once the description has begun: before it, they are the
-    function's signature or history. A label ends an option's description ("Example: ...") but
+    it (but a one-word label before the description, "History" over a table of versions), and
+    so does code or a table once the description has begun: before it, they are the function's
+    signature or history. A label ends an option's description ("Example: ...") but
     not a function's ("Returns: <Timeout> a reference to ..." under its heading).
     """
     if unit.kind == "heading":
-        return (unit, True) if is_api_heading(unit.text) else (None, lead_due)
+        if is_api_heading(unit.text):
+            return unit, True
+        if lead_due and term is not None and len(unit.text.split()) == 1:
+            return term, lead_due  # a label over its signature or history ("History")
+        return None, lead_due
     if unit.kind in ("code", "table"):
         return (term if lead_due else None), lead_due
     if unit.kind == "term" and _LABEL.match(unit.text):

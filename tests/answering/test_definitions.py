@@ -122,3 +122,29 @@ def test_the_program_the_question_names_is_looked_in_first(tmp_path: Path) -> No
     assert added[-1] == other
     # Unnamed, the first found is taken, as before.
     assert with_definition("What does -d do?", [name], [other], documents.__getitem__)[-1] == other
+
+
+def test_a_history_table_between_the_name_and_its_description_is_passed_over(
+    tmp_path: Path,
+) -> None:
+    # Node's assert page: each function's heading, then "History" over its table of versions.
+    page = (
+        "<html><body><h1>Assert</h1>"
+        "<h3>assert.deepStrictEqual(actual, expected[, message])</h3>"
+        "<details><summary>History</summary><table>"
+        "<tr><th>Version</th><th>Changes</th></tr>"
+        "<tr><td>v9.0.0</td><td><p>Enumerable symbol properties are now compared.</p></td></tr>"
+        "<tr><td>v1.2.0</td><td><p>Added in: v1.2.0</p></td></tr></table></details>"
+        "<ul><li><code>actual</code> &lt;any&gt;</li>"
+        "<li><code>expected</code> &lt;any&gt;</li></ul>"
+        "<p>Tests for deep equality between the actual and expected parameters.</p>"
+        "<h3>assert.equal(actual, expected[, message])</h3>"
+        "<p>Strict assertion mode.</p></body></html>"
+    )
+    document = document_of(tmp_path, "assert.html", page.encode())
+    heading = shown(document, "Assert", 0.8)
+    found = own_section("What does assert.deepStrictEqual do?", [heading], lambda _: document)
+    assert found is not None
+    assert found.text.endswith(
+        "Tests for deep equality between the actual and expected parameters."
+    )

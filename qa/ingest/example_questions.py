@@ -63,7 +63,8 @@ _OBJECT_WORDS = frozenset(
 _NOUN_HEADS = frozenset(
     "order options rules conventions process system blocks mode time status notes guide style "
     "instructions steps tips details summary overview reference behaviour behavior utilities "
-    "utility functions routines helpers tools support errors".split()
+    "utility functions routines helpers tools support errors basics fundamentals essentials "
+    "concepts primer".split()
 )
 # Headings that name a kind of section rather than a subject.
 GENERIC = frozenset(

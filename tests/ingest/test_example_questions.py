@@ -71,6 +71,7 @@ def test_a_section_heading_becomes_its_question(heading, question):
         "Build statements",  # a verb that is no instruction here
         "Loading order",  # an adjective, not "How do I load order?"
         "Parsing Utilities",  # utilities for parsing, not "How do I parse utilities?"
+        "Sorting Basics",  # not "How do I sort basics?" (Python's sorting HOWTO)
         "Use of uninitialised values",
         "Using and understanding the Valgrind core",
         "What Valgrind does with your program",  # not a question

@@ -11,10 +11,9 @@ with ": " under its term's line, and a row of a table of data one line with its 
 by " | " ("passwd -e | set one-time password for the account activation"), so that the answer
 reads items, definitions and rows as such (a cell's paragraphs joined by a space). A table
 that lays a page out (a cell holding a list, code, a heading or another table) is read block
-by block instead. The
-extracted text is the document's text (offsets refer to it); the page's ``<title>``, else its
-first ``<h1>``, is the document's title. The structure rules (article, reader comments,
-boilerplate) then run on that text, as on a plain-text file.
+by block instead. The extracted text is the document's text (offsets refer to it); the page's
+``<title>``, else its first ``<h1>``, is the document's title. The structure rules (article,
+reader comments, boilerplate) then run on that text, as on a plain-text file.
 """
 
 from __future__ import annotations
@@ -73,12 +72,7 @@ _BLOCK_TAGS = frozenset(
     "td tfoot th thead title tr ul".split()
 )
 # A cell and the blocks that break a line inside one, marked while its table is read.
-_CELL_BLOCKS = frozenset({"td", "th"}) | _BLOCK_TAGS - _LAYOUT_TAGS - {
-    "tr",
-    "tbody",
-    "thead",
-    "tfoot",
-}
+_CELL_BLOCKS = _BLOCK_TAGS - _LAYOUT_TAGS - frozenset("tr tbody thead tfoot".split())
 # Paragraph-like blocks get a blank line, so the segmenter sees paragraphs.
 _PARAGRAPH_TAGS = frozenset("blockquote h1 h2 h3 h4 h5 h6 p pre title table".split())
 
@@ -338,6 +332,8 @@ class _TextExtractor(HTMLParser):
         """The page's text, and its headings with their spans in it."""
         if self._pre_text is not None:  # a pre never closed
             self._end_pre()
+        while self._tables:  # a table never closed
+            self._end_table(self._tables.pop())
         lines = [" ".join(line.split()) for line in "".join(self.parts).split("\n")]
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
         text = _VERBATIM.sub(lambda m: self.verbatim[int(m.group(1))], text)

@@ -204,6 +204,8 @@ def test_a_table_of_data_is_a_row_a_line_and_a_layout_table_is_read_block_by_blo
     ) in text
     assert "Tip\nUTF-8 is the modern preferred choice." in text
     assert "- Install it.\n- Relogin." in text and " | " not in text.split("Korean")[1]
+    cut_short = "<html><body><table><tr><td>a</td><td>b<br>c</td></tr><tr><td>d"
+    assert document_of(tmp_path, "cut.html", cut_short.encode()).text == "a | b c\nd\n"
 
 
 def test_a_markdown_file_of_raw_html_is_read_as_the_page_it_renders_to(tmp_path: Path) -> None:

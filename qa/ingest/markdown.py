@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 HTML_SHARE = 0.3  # of a file's characters in raw HTML, from which it is read as its page
-_TAG_WITH_ATTRIBUTES = re.compile(r"<[A-Za-z][\w-]*\s[^<>]*=[^<>]*>")
+# A tag with an attribute; no "=" before the first, so that a match is found in one pass.
+_TAG_WITH_ATTRIBUTES = re.compile(r"<[A-Za-z][\w-]*\s[^<>=]*=[^<>]*>")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _CONTENTS_LINK = re.compile(r"^\[[^\]\n]+\]\(#[^)\s]*\)$")

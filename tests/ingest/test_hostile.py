@@ -114,3 +114,39 @@ def test_markdown_comments_and_contents_lines_leave_sane_segments(lines: list[st
                 FRONT_MATTER,
             )
     assert "Last line." in document.indexed_text
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                '<div class="nav" role="navigation">\n',
+                "<table><tr><td>a</td><td>\n",
+                "</td></tr>\n",
+                '<a href="#x"\nclass="y">link</a>\n',
+                "<a " + "= " * 50 + "\n",
+                '# Heading<a href="#h" class="headerlink"\n',
+                "Some prose.\n",
+                "\n",
+                "```\n<td>\n```\n",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_markdown_of_raw_html_reads_as_a_page_whatever_its_tags(lines: list[str]) -> None:
+    """Markdown that is mostly HTML, its tags cut, unclosed or wrapped over lines: read as the
+    page it renders to, in one pass, no mark of the reader's left in the text (or skipped with
+    its reason)."""
+    from qa.ingest.markdown import read
+    from qa.ingest.source import CorpusFile
+
+    text = "".join(lines) + "\nLast line."
+    try:
+        document = read(text.encode(), CorpusFile("page.md", Path("page.md"), len(text), 0))
+    except SkipFile:  # all of it navigation (a <div role="navigation"> never closed): one line
+        return
+    assert not any("\ue000" <= ch <= "\ue006" for ch in document.text)
+    for segment in document.segments:
+        assert 0 <= segment.start < segment.end <= len(document.text)

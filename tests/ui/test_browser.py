@@ -178,7 +178,10 @@ def test_html_and_script_in_a_document_show_as_text_and_run_nothing(page, tmp_pa
     corpus = tmp_path / HOSTILE_FOLDER  # the header names the folder
     corpus.mkdir()
     (corpus / "hostile.txt").write_text(HOSTILE)
-    (corpus / "tricks.md").write_text("# Notes\n\n" + HOSTILE)
+    # Mostly prose, so read as Markdown source (a file mostly of raw HTML is read as its page,
+    # its scripts never text: tests/ingest/test_formats.py).
+    notes = "These notes were kept by the harbour office during the talks. " * 20
+    (corpus / "tricks.md").write_text(f"# Notes\n\n{notes}\n\n{HOSTILE}")
     # The same text in a PDF's text layer and in a Word file's paragraphs.
     (corpus / "hostile.pdf").write_bytes(text_pdf(HOSTILE))
     (corpus / "hostile.docx").write_bytes(text_docx(HOSTILE))

@@ -21,10 +21,11 @@ log = logging.getLogger(__name__)
 
 # Sentence separators come with their trailing space so that chunks end on the punctuation.
 # Within a paragraph, a line that opens with an option ("--num-callers=<number> [default: 12]",
-# "-a, --append") starts an item of a manual's list: a PDF or a plain-text manual has no blank
-# line between items, and an item cut in two loses its name ("The maximum value for this is
-# 500." in the next chunk, under no option). So cuts fall before such lines first.
-OPTION_LINE = r"\n(?=[ \t]*--?[A-Za-z0-9])"
+# "-a, --append") after a line that ends a sentence starts an item of a manual's list: a PDF or
+# a plain-text manual has no blank line between items, and an item cut in two loses its name
+# ("The maximum value for this is 500." in the next chunk, under no option). So cuts fall
+# before such lines first; not before "-e setting, even if ..." wrapped from "... by the".
+OPTION_LINE = r"(?<=[.:;!?)\]\"'”’])\n(?=[ \t]*--?[A-Za-z0-9])"
 SEPARATORS = [
     re.escape("\n\n"),
     OPTION_LINE,

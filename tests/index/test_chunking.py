@@ -121,6 +121,17 @@ def test_a_manuals_option_is_not_cut_from_its_description(encoder):
     assert len(chunks) > 1
     for item in items:
         assert any(item in chunk.text for chunk in chunks), item
+    # A sentence wrapped before an option's name goes on: no cut there.
+    wrapped = (
+        "Bash's set builtin, as its manual has it, wrapped at the width of a PDF's page.\n\n"
+        "None of the commands executed within it are affected by the\n"
+        "-e setting, even if -e is set and a command returns a failure status.\n"
+        + "If a compound command sets -e while executing in such a context, it has no effect.\n"
+        * 3
+    )
+    doc = Document("bash.pdf", "b", wrapped, segments=(Segment("article", 0, len(wrapped)),))
+    for chunk in make_chunker(encoder, 56, 8).chunk_document(doc):
+        assert not chunk.text.startswith("-e setting")
 
 
 words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)

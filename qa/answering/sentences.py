@@ -355,7 +355,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             continue
         # A definition under its term ("User" / ": $HOME/.config/pip/pip.conf") needs no verb.
         # ... or one under an exit status or a code ("4" / "Failed to parse the stylesheet").
-        defines = (
+        under_term = (
             u > 0
             and units[u - 1][0].kind == "term"
             and (text[blocks[b].start] == ":" or is_bare_term(units[u - 1][0].text))
@@ -363,7 +363,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         )
         item_name = named_items.get(b) if unit.kind == "item" else None
         # ... or an item's words after its name ("`encoding` {string} **Default:** `'utf8'`").
-        defines = defines or (
+        defines = under_term or (
             item_name is not None
             and unit.start == item_name.start
             and len(text[item_name.end - passage.start : unit.end - passage.start].split()) >= 2
@@ -380,9 +380,12 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         if asks(unit.text):
             continue  # a question answers none: an FAQ's list of its questions, a rhetorical one
         procedure = _procedure(units, u, blocks, piece)
+        # The first sentence under a name is its first prose, or its definition's ("-a
+        # --data-only" / ": Dump only the data, not the schema ...").
+        opens = unit.kind == "prose" or under_term
+        first_under = term is not None and lead_due and opens
         # A step may be short ("Create the dictionary" and its command), and so may the first
         # sentence under a function's name ("Prepares for compression.").
-        first_under = term is not None and lead_due and unit.kind == "prose"
         short = 2 if procedure or first_under else MIN_SENTENCE_WORDS
         if not defines and len(unit.text.split()) < short:
             continue
@@ -411,7 +414,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             described = item_name
         # The first sentence under a name says what it is or does; so does an item after its.
         leads = item_name is not None or first_under
-        lead_due = lead_due and unit.kind != "prose"
+        lead_due = lead_due and not opens
         default = next(
             (
                 x

@@ -94,6 +94,29 @@ def test_an_options_terse_description_is_a_candidate_without_a_verb():
     assert only.context is not None and only.context.text == "-a, --suffix-length=N"
 
 
+def test_a_definitions_first_sentence_under_its_option_leads():
+    # pg_dump's page: each option a <dt>, its description a <dd> (": " under the term).
+    text = (
+        "-a\n--data-only\n\n"
+        ": Dump only the data, not the schema (data definitions). Table data, large objects, "
+        "and sequence values are dumped.\n\n"
+        "This option is similar to, but for historical reasons not identical to, specifying "
+        "--section=data."
+    )
+    leads = [c.sentence.text for c in candidates([passage(text)]) if c.leads]
+    assert leads == ["Dump only the data, not the schema (data definitions)."]
+
+
+def test_a_pdf_items_line_in_lower_case_goes_on_with_its_sentence():
+    # Bash's manual as a PDF: no indentation tells an item's wrapped line from a paragraph.
+    text = (
+        "• The expansion ${var:offset[:length]}, which expands to the substring of var's value\n"
+        "of length length, beginning at offset, is present.\n"
+        "• The $'...' quoting syntax is available."
+    )
+    assert texts(text)[0].endswith("of length length, beginning at offset, is present.")
+
+
 def test_every_sentence_of_a_description_knows_its_option_until_the_next_one():
     text = (
         "--log-fd=<number> [default: 2, stderr]\n"

@@ -174,6 +174,9 @@ def _term_beside(stripped: str, indent: int, raws: list[str], r: int) -> re.Matc
 
 def _fold_title(text: str) -> str:
     text = re.sub(r"^(?:#{1,6}|={1,6})\s+", "", text)  # Markdown's and AsciiDoc's marks
+    # A manual's section number ("3.4.2 Special Parameters" under the outline's "Special
+    # Parameters"), not a step's ("1. Install it").
+    text = re.sub(r"^(?:\d+(?:\.\d+)+\.?|\d+)\s+(?=\D)", "", text)
     text = text.rstrip("#¶ \t")
     unmarked = text.rstrip("=")
     if unmarked != text and unmarked[-1:].isspace():  # MediaWiki's "== Usage =="
@@ -421,10 +424,16 @@ def _kind(
     if kind_before in ("item", "code", "comment") and before is not None and not blank:
         # A continuation: deeper than the item, or as deep as the continuation before it; or
         # more code.
-        if kind_before == "item" and (
-            line.indent > before.indent
-            or line.indent == before.indent > 0
-            and _ITEM.match(before.text) is None
+        if (
+            kind_before == "item"
+            and (
+                line.indent > before.indent
+                or line.indent == before.indent > 0
+                and _ITEM.match(before.text) is None
+                # a PDF keeps no indentation: a line in lower case goes on with the item's sentence
+                or text[:1].islower()
+                and not _FINAL.search(before.text)
+            )
         ):
             return "item"
         if kind_before in ("code", "comment") and (

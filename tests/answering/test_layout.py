@@ -370,3 +370,11 @@ def test_a_root_prompt_under_a_colon_is_code_and_a_heading_stays_one():
     assert kinds(text)[1] == ("code", "# dpkg-reconfigure locales")
     assert kinds("Install it:\n\n# Usage\n\nRun it.")[1] == ("heading", "# Usage")
     assert kinds("It is done.\n\n# install\n\nRun it.")[1][0] == "heading"
+
+
+def test_a_numbered_line_under_its_outline_title_is_its_heading():
+    # Bash's manual: the outline says "Special Parameters", the page "3.4.2 Special Parameters".
+    text = "3.4.2 Special Parameters\nThe shell treats several parameters specially.\n1. Special"
+    section = "Basic Shell Features › Shell Parameters › Special Parameters"
+    assert kinds(text, section)[0] == ("heading", "3.4.2 Special Parameters")
+    assert kinds("1. Special Parameters", section)[0][0] == "item"  # a step, not a heading

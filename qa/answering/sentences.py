@@ -375,11 +375,14 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             and is_option(units[u - 1][0].text)
             and units[u - 1][1] != b
         )
-        if (not defines and not under_option and not has_verb(unit.text)) or is_signpost(unit.text):
+        procedure = _procedure(units, u, blocks, piece)
+        # ... and so does a purpose over its code ("To dump a database into a custom-format
+        # archive file:" / "$ pg_dump -Fc mydb > db.dump").
+        shows = procedure is not None and unit.text.rstrip().endswith(":")
+        if not (defines or under_option or shows or has_verb(unit.text)) or is_signpost(unit.text):
             continue
         if asks(unit.text):
             continue  # a question answers none: an FAQ's list of its questions, a rhetorical one
-        procedure = _procedure(units, u, blocks, piece)
         # The first sentence under a name is its first prose, or its definition's ("-a
         # --data-only" / ": Dump only the data, not the schema ...").
         opens = unit.kind == "prose" or under_term

@@ -107,6 +107,17 @@ def test_a_definitions_first_sentence_under_its_option_leads():
     assert leads == ["Dump only the data, not the schema (data definitions)."]
 
 
+def test_a_purpose_over_its_code_is_a_candidate_without_a_verb():
+    # pg_dump's examples: "To <verb> ...:" over the command, no finite verb in it.
+    text = (
+        "Examples\n\nTo dump a database into a custom-format archive file:\n\n"
+        "$ pg_dump -Fc mydb > db.dump\n\nA custom-format archive file for pg_restore"
+    )
+    (only,) = candidates([passage(text, "Examples")])
+    assert only.sentence.text == "To dump a database into a custom-format archive file:"
+    assert only.procedure is not None and only.procedure.text == "$ pg_dump -Fc mydb > db.dump"
+
+
 def test_a_pdf_items_line_in_lower_case_goes_on_with_its_sentence():
     # Bash's manual as a PDF: no indentation tells an item's wrapped line from a paragraph.
     text = (

@@ -65,6 +65,9 @@ _CELL, _CELL_LINE, _CELL_PARAGRAPH = "\ue004", "\ue005", "\ue006"
 _PRIVATE_MARKS = str.maketrans("", "", "\ue000\ue001\ue002\ue003\ue004\ue005\ue006")
 # A cell holding one of these is a page's layout, not a table's datum.
 _LAYOUT_TAGS = frozenset("blockquote dl h1 h2 h3 h4 h5 h6 ol pre table ul".split())
+# The title of a note's box (PostgreSQL's <h3 class="title">Note</h3>): no section of its own,
+# or every option after the first note would be "Options › Note".
+_ADMONITIONS = frozenset("note tip hint warning caution important attention danger".split())
 MIN_CONTENTS = 3  # items of a list of links into the page that make it a table of contents
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body br dd details div dl dt fieldset figcaption figure "
@@ -347,7 +350,7 @@ class _TextExtractor(HTMLParser):
             title = " ".join("".join(parts).split())
             line_end = text.find("\n", taken)
             line_end = len(text) if line_end < 0 else line_end
-            if title and line_end > taken:
+            if title and line_end > taken and title.lower().rstrip(":") not in _ADMONITIONS:
                 headings.append(Heading(level, title, length, length + line_end - taken))
         pieces.append(text[taken:])
         return "".join(pieces), tuple(headings)

@@ -234,3 +234,18 @@ def test_a_markdown_file_of_raw_html_is_read_as_the_page_it_renders_to(tmp_path:
     words = "Sorting puts the lines of a file in order. " * 8
     plain = f"# Sorting\n\n{words}Press <kbd>Ctrl</kbd>+<kbd>C</kbd> to stop `sort`.\n"
     assert document_of(tmp_path, "plain.md", plain.encode()).text == plain  # as written
+
+
+def test_a_notes_box_title_is_no_section(tmp_path: Path) -> None:
+    # PostgreSQL's reference pages: <h3 class="title">Note</h3> in a box between two options.
+    page = (
+        "<html><body><h1>pg_dump</h1><h2>Options</h2><dl><dt>-a</dt><dd><p>Dump only the "
+        'data.</p><div class="note"><h3 class="title">Note</h3><p>Use --disable-triggers.</p>'
+        "</div></dd><dt>-T pattern</dt><dd><p>Do not dump any tables matching pattern.</p>"
+        "</dd></dl><h2>Notes</h2><p>If your database cluster has local additions ...</p>"
+        "</body></html>"
+    )
+    document = document_of(tmp_path, "pg_dump.html", page.encode())
+    assert [h.title for h in document.headings] == ["pg_dump", "Options", "Notes"]
+    at = document.text.index("Do not dump any tables")
+    assert document.section_at(at) == "pg_dump › Options"

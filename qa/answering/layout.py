@@ -604,14 +604,8 @@ def _in_pairs(lines: list[_Line | None], i: int) -> bool:
         cells = line.text.split()
         return len(cells) == 2 and _FIGURE_CELL.fullmatch(cells[1]) is not None
 
-    if not pair(i):
-        return False
-    first, last = i, i
-    while pair(first - 1):
-        first -= 1
-    while pair(last + 1) and last - first + 1 < MIN_PAIR_ROWS:
-        last += 1
-    return last - first + 1 >= MIN_PAIR_ROWS
+    runs = range(i - MIN_PAIR_ROWS + 1, i + 1)  # the runs of MIN_PAIR_ROWS lines holding i
+    return any(all(pair(j) for j in range(s, s + MIN_PAIR_ROWS)) for s in runs)
 
 
 def _same_shape(row: str, other: str) -> bool:

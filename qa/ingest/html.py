@@ -29,7 +29,13 @@ from qa.types import Document, Heading
 
 def read(data: bytes, file: CorpusFile) -> Document:
     """The document in an HTML file."""
-    text, title, headings, navigation = _html_to_text(decode(data))
+    return page_document(decode(data), file)
+
+
+def page_document(page: str, file: CorpusFile) -> Document:
+    """The document of ``file`` whose HTML is ``page`` (an HTML file's, or what a Markdown
+    file renders to)."""
+    text, title, headings, navigation = _html_to_text(page)
     document = structured_document(file, text, title, headings)
     return replace(document, removed=(("navigation", navigation),)) if navigation else document
 

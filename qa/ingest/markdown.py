@@ -18,6 +18,7 @@ tables) is read as the page it renders to, by the HTML reader: its source would 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from itertools import accumulate
@@ -36,6 +37,7 @@ from qa.types import (
 )
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 HTML_SHARE = 0.3  # of a file's characters in raw HTML, from which it is read as its page
@@ -72,7 +74,9 @@ def read(data: bytes, file: CorpusFile) -> Document:
         # A converter wraps long lines inside tags too: each tag is made one line again, so
         # that "# Sorting HOW TO<a href=... class="headerlink"" / "title=...>¶</a>" is a heading.
         unwrapped = _TAG_WITH_ATTRIBUTES.sub(lambda m: " ".join(m.group().split()), parsed.text)
-        return html.read(_render(_parse(unwrapped)).encode(), file)
+        if unwrapped != parsed.text:
+            parsed = _parse(unwrapped)
+        return html.page_document(_render(parsed), file)
     front = _FRONT_MATTER.match(parsed.text)
     settings = dict(m.groups() for m in _SETTING.finditer(front.group(1))) if front else {}
     front_end = front.end() if front and settings else 0
@@ -90,11 +94,9 @@ def read(data: bytes, file: CorpusFile) -> Document:
 
 
 def _parse(text: str) -> _Parsed:
-    from markdown_it import MarkdownIt
-
     lines = _LINE.findall(text)
     starts = [0, *accumulate(len(line) for line in lines)]
-    return _Parsed(text, MarkdownIt("commonmark").parse(text), lines, starts)
+    return _Parsed(text, _markdown().parse(text), lines, starts)
 
 
 def _html_share(parsed: _Parsed) -> float:
@@ -110,10 +112,16 @@ def _html_share(parsed: _Parsed) -> float:
 
 
 def _render(parsed: _Parsed) -> str:
+    markdown = _markdown()
+    return markdown.renderer.render(parsed.tokens, markdown.options, {})
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    """CommonMark's parser and renderer, made once (imported only when a file needs it)."""
     from markdown_it import MarkdownIt
 
-    renderer = MarkdownIt("commonmark")
-    return renderer.renderer.render(parsed.tokens, renderer.options, {})
+    return MarkdownIt("commonmark")
 
 
 def _comments(parsed: _Parsed) -> list[tuple[int, int]]:

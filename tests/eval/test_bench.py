@@ -18,6 +18,7 @@ import pytest
 from eval.performance import bench, pdfs, postgres, scale
 from eval.performance.synthetic import chunk_templates, synthetic_chunked_documents
 from eval.performance.tables import _format_pg_write
+from qa.store.pg_connection import POOL_SIZE
 from qa.types import Chunk
 from tests.helpers import ROOT  # noqa: E402
 
@@ -228,6 +229,7 @@ def test_postgres_bench_times_retrieve_at_a_size_on_both_backends(smoke_results)
         assert found["dense_recall_at_10"] >= 0.9 and found["rss_after_search_mb"] > 0
         # the database: the dense search, the BM25 postings, the records shown
         assert found["statements_per_question"] == (0 if backend == "files" else 3)
+        assert found["connection_setups"] <= (0 if backend == "files" else POOL_SIZE)
     assert "**`retrieve` by size, files and PostgreSQL side by side**" in stdout
 
 

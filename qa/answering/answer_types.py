@@ -107,11 +107,17 @@ _YES_NO = re.compile(
     r"^(?:is|are|was|were|do|does|did|can|could|may|might|must|should|shall|will|would|has"
     r"|have|had|isn't|aren't|doesn't|don't|can't)\b"
 )
+# What a value is called: "Which signal ...", "What text encoding ...".
+_VALUE_NOUNS = (
+    r"version|default|value|option|flag|setting|variable|command|signal|property|encoding|code"
+    r"|error|gid|uid|port|status|format|level|levels|extension|argument|key|scheme|schemes|name"
+    r"|field|mode"
+)
+_ASKED_VALUE = (
+    rf"\b(?:which|what)(?: is| are| was)?(?: the)? (?:[\w'’.-]+ ){{0,3}}({_VALUE_NOUNS})s?\b"
+)
 _VALUE = re.compile(
-    r"\b(?:which|what)(?: is| are| was)?(?: the)? (?:[\w'’.-]+ ){0,3}(?:version|default|value"
-    r"|option|flag|setting|variable|command|signal|property|encoding|code|error|gid|uid|port"
-    r"|status|format|level|levels|extension|argument|key|scheme|schemes|name|field|mode)s?\b"
-    r"|\bdefault\b"
+    _ASKED_VALUE + r"|\bdefault\b"
     # What a program or a function outputs: "What does console.assert print ...?"
     r"|\bwhat (?:does|do|will|would) (?:[\w'’.()-]+ ){1,4}(?:print|output|display|emit"
     r"|log|write|return)s?\b"
@@ -260,6 +266,13 @@ def answer_type(question: str) -> AnswerType:
     }[kind]  # type: ignore[return-value]
 
 
+def value_noun(question: str) -> str | None:
+    """What the value asked for is called ("encoding" of "What text encoding does pip assume
+    ...?"), if the question says."""
+    found = re.search(_ASKED_VALUE, " ".join(question.lower().split()))
+    return found.group(1) if found else None
+
+
 def asks_description(question: str) -> bool:
     """Whether ``question`` asks what something does or means ("What does setImmediate do?",
     "What does small-icu mean?")."""
@@ -364,6 +377,43 @@ def states_default(text: str) -> bool:
     """Whether ``text`` states a default with its value ("[default: 20000000]", "Default:
     1000.", "it defaults to /tmp", "The default value is twenty million bytes.")."""
     return _DEFAULT.search(text) is not None
+
+
+# A bound asked for: "the largest value", "the maximum size", "at most", "the lowest level".
+_ASKS_LIMIT = re.compile(
+    r"\b(?:largest|biggest|smallest|highest|lowest|maximum|minimum|max|min|longest|shortest)\b"
+    r"|\bat (?:most|least)\b|\b(?:upper|lower) (?:limit|bound)\b"
+    r"|\blimits?\b(?! (?:the|a|an|my)\b)",
+    re.IGNORECASE,
+)
+_BOUND = (
+    r"(?:largest|biggest|smallest|highest|lowest|maximum|minimum|max|min|longest|shortest"
+    r"|limit|upper|lower|greatest|least)"
+)
+# A bound stated with its figure: "The maximum value for this is 500.", "max 1000", "at most
+# 3", "up to 22", "must not exceed 64", "between 1 and 19", "limited to 255 bytes".
+_STATES_LIMIT = re.compile(
+    rf"\b{_BOUND}\b[^.;:!?]{{0,40}}?(?:\bis\b|\bare\b|\bof\b|=|:)\s*[-+]?\d"
+    rf"|\b{_BOUND}\b\s*[-+]?\d"
+    r"|\b(?:at most|at least|up to|no more than|no fewer than|no less than|(?:not|never) exceed"
+    r"|exceeds?|limited to|capped at|ranges? from)\s+[-+]?\d"
+    r"|\bbetween\s+[-+]?\d[\d.,]*\s+and\s+[-+]?\d|\b\d+\s*(?:to|\.\.|-|–)\s*\d+\b",
+    re.IGNORECASE,
+)
+
+
+def asks_limit(question: str) -> bool:
+    """Whether ``question`` asks for a bound ("What is the largest value --num-callers
+    accepts?", "What is the highest compression level?"), not how to set one ("How do I limit
+    ...?" asks for a procedure, and is not asked here)."""
+    return _ASKS_LIMIT.search(question) is not None
+
+
+def states_limit(text: str) -> bool:
+    """Whether ``text`` states a bound with its figure ("The maximum value for this is 500.",
+    "at most 3 times", "levels from 1 to 19"), not only a word for one ("the maximum number of
+    entries shown")."""
+    return _STATES_LIMIT.search(text) is not None
 
 
 def _name_parts(name: str) -> set[str]:

@@ -24,10 +24,13 @@ from embeddings.encoder import Encoder
 from qa.answering.answer_types import (
     answer_type,
     asks_default,
+    asks_limit,
     holds,
     names_row,
     row_key,
     states_default,
+    states_limit,
+    value_noun,
 )
 from qa.answering.confidence import load_model
 from qa.answering.definitions import defines, describes
@@ -124,11 +127,29 @@ class ExtractiveAnswerer:
         prior = min_max({i: p.score for i, p in enumerate(passages)})
         ranked_prior = np.array([prior[c.sentence.passage] for c in found])
         default = asks_default(question)
+        # "What is the largest value X accepts?": the answer states a bound, with its figure,
+        # often late in the option's paragraph and naming it only as "this" ("The maximum value
+        # for this is 500."); each sentence under the option's line holds its name.
+        limit = not default and expected != "procedure" and asks_limit(question)
+        if limit:
+            overlap = np.array(
+                [
+                    _term_overlap(weights, f"{c.described.text} {t}", self.weights)
+                    if _under_term(c)
+                    else overlap[i]
+                    for i, (c, t) in enumerate(zip(found, texts, strict=True))
+                ]
+            )
         keys = [row_key(c.sentence.text) if c.sentence.kind == "table" else None for c in found]
         typed = np.array(
-            [_holds(expected, c, question, default, k) for c, k in zip(found, keys, strict=True)],
+            [
+                _holds(expected, c, question, default, k, limit)
+                for c, k in zip(found, keys, strict=True)
+            ],
             dtype=float,
         )
+        if expected == "value":
+            typed = _naming_value(found, typed, value_noun(question))
         typed = np.maximum(typed, definition > 0)
         # A row is named by its key only where no other row of its table has that key (every
         # row of "zstd 1.5.1 -1", "zstd 1.5.1 --fast=1" names zstd, none singles out one).
@@ -271,6 +292,30 @@ _QUOTED = re.compile(r"(?<!\w)[\"'`“‘]([^\"'`”’\n]{1,60})[\"'`”’](?!
 _DOES_THAT = re.compile(r"\b(?:do|does|doing) (?:this|that|so)\b", re.IGNORECASE)
 
 
+def _naming_value(found: list[Candidate], typed: np.ndarray, noun: str | None) -> np.ndarray:
+    """``typed``, kept only for the sentences of prose that say what the value is
+    ("Requirements files are `utf-8` encoding by default" for "What text encoding ...?", not
+    "... often called `requirements.txt`"), when any of those holding a value does. A table's
+    row and what an option's or a function's line describes hold their value by their place."""
+    if noun is None:
+        return typed
+    word = re.compile(rf"\b{re.escape(noun)}(?:s|es)?\b", re.IGNORECASE)
+    naming = np.array(
+        [
+            c.sentence.kind == "table" or c.described is not None or word.search(c.text) is not None
+            for c in found
+        ]
+    )
+    return typed * naming if (typed.astype(bool) & naming).any() else typed
+
+
+def _under_term(candidate: Candidate) -> bool:
+    """Whether the candidate is under an option's or a function's line (or in its item), and
+    does not quote the line as its context."""
+    described = candidate.described
+    return described is not None and described.kind == "term" and described != candidate.context
+
+
 def _typed_after(found: list[Candidate], i: int, typed: np.ndarray) -> int | None:
     """The first of the ``FOLLOWING`` candidates after ``i`` in its passage that holds the
     kind of answer asked for, if any."""
@@ -331,13 +376,20 @@ def _parts(candidate: Candidate, default: bool = False, procedure: bool = False)
 
 
 def _holds(
-    expected: str, candidate: Candidate, question: str, default: bool, key: str | None
+    expected: str,
+    candidate: Candidate,
+    question: str,
+    default: bool,
+    key: str | None,
+    limit: bool = False,
 ) -> bool:
     """Whether the candidate holds the answer's type; for a question about a default, whether
-    it (with its option line and its "Default: ...") states one. ``key`` is a table row's
-    ``row_key``."""
+    it (with its option line and its "Default: ...") states one; for one about a bound
+    (``limit``), whether it states one with its figure. ``key`` is a table row's ``row_key``."""
     if default:
         return states_default(" ".join(p.text for p in _parts(candidate, default)))
+    if limit:
+        return states_limit(candidate.text)
     if expected == "procedure" and candidate.procedure is not None:
         return True
     if expected == "procedure" and candidate.term is not None:

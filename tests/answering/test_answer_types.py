@@ -7,6 +7,7 @@ import pytest
 from qa.answering.answer_types import (
     answer_type,
     asks_default,
+    asks_limit,
     described_name,
     described_program,
     holds,
@@ -16,6 +17,8 @@ from qa.answering.answer_types import (
     opens_with_name,
     question_type,
     states_default,
+    states_limit,
+    value_noun,
 )
 
 
@@ -151,6 +154,30 @@ def test_a_default_is_stated_with_its_value():
     assert states_default("The default value is twenty million bytes.")
     assert not states_default("By default, the output goes to standard error.")
     assert not states_default("Returns the default directory for temporary files.")
+
+
+def test_a_bound_is_asked_for_and_stated_with_its_figure():
+    assert asks_limit("What is the largest value --num-callers accepts?")
+    assert asks_limit("What is the minimum key size?")
+    assert asks_limit("How many retries are made at most?")
+    assert not asks_limit("How do I limit the memory a command may use?")
+    assert not asks_limit("Who brokered the ceasefire?")
+    assert states_limit("The maximum value for this is 500.")
+    assert states_limit("Levels range from 1 to 19.")
+    assert states_limit("A name may hold at most 64 characters.")
+    assert states_limit("Keys are limited to 255 bytes.")
+    assert states_limit("It must be between 0 and 9.")
+    # a word for a bound, without its figure, states none
+    assert not states_limit("Specifies the maximum number of entries shown in stack traces.")
+    assert not states_limit("The default is 12.")
+
+
+def test_the_value_asked_for_is_named_by_the_questions_last_noun_for_one():
+    assert value_noun("What text encoding does pip assume?") == "encoding"
+    assert value_noun("What was the official code name of the operation?") == "name"
+    assert value_noun("Which signal does a process get on Ctrl+C?") == "signal"
+    assert value_noun("What is the default port?") == "port"
+    assert value_noun("Who brokered the ceasefire?") is None
 
 
 def test_a_question_names_an_option_when_it_spells_out_all_of_its_words():

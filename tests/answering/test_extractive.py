@@ -176,6 +176,43 @@ def test_a_question_about_a_default_gets_the_sentence_that_states_it(answerer):
     assert answer.text.startswith("--leak-check=<no|summary|yes|full> [default: summary] [1]")
 
 
+def test_a_question_about_a_bound_gets_the_sentence_of_the_option_that_states_it(answerer):
+    # The bound is the fourth sentence under the option, and names it only as "this".
+    manual = (
+        "2.7.3. Error-related Options\n\n"
+        "--num-callers=<number> [default: 12]\n\n"
+        "Specifies the maximum number of entries shown in stack traces that identify program "
+        "locations. Note that errors are commoned up using only the top four function "
+        "locations. So this doesn't affect the total number of errors reported. The maximum "
+        "value for this is 500. Note that higher settings will make Valgrind run a bit more "
+        "slowly and take a bit more memory."
+    )
+    answer = ask(
+        answerer,
+        "What is the largest value --num-callers accepts?",
+        [passage(manual, "valgrind.pdf", section="2.7.3. Error-related Options")],
+    )
+    assert "The maximum value for this is 500. [1]" in answer.text
+    assert answer.text.startswith("--num-callers=<number> [default: 12] [1]")
+
+
+def test_a_value_question_gets_the_sentence_that_names_what_the_value_is(answerer):
+    # Both sentences hold a value in code; only the second says it is the encoding.
+    text = (
+        "Requirements File Format\n\n"
+        'Files that use this format are often called "pip requirements.txt files", since '
+        "`requirements.txt` is usually what these files are named.\n\n"
+        "Requirements files are `utf-8` encoding by default and also support comments to "
+        "change the encoding."
+    )
+    answer = ask(
+        answerer,
+        "What text encoding does pip assume when it reads a requirements file?",
+        [passage(text, "pip-requirements.md", section="Requirements File Format")],
+    )
+    assert answer.text.startswith("Requirements files are `utf-8` encoding by default")
+
+
 def test_below_the_answer_floor_it_refuses_but_quotes_and_below_the_quote_floor_it_does_not(
     answerer,
 ):

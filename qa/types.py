@@ -41,9 +41,10 @@ TABLE_OF_CONTENTS = "table of contents"  # a PDF's contents lines ("2.5 Memory .
 SOURCE_COMMENTS = "comments in the source"  # a Markdown file's <!-- ... -->, unseen when rendered
 LINK_REFERENCES = "link references"  # a Markdown file's "[label]: url" lines, unseen when rendered
 FRONT_MATTER = "front matter"  # a Markdown file's "---" block of YAML settings at its top
+RAW_MARKUP = "markup in the source"  # a Markdown file's '<div class="codeblock">', '</div>'
 # Boilerplate that a paragraph or a section runs on over: the text on both sides is chunked as
 # one, the boilerplate blanked (``Document.indexed_text``).
-RUNS_ON_OVER = (RUNNING_LINES, SOURCE_COMMENTS, LINK_REFERENCES)
+RUNS_ON_OVER = (RUNNING_LINES, SOURCE_COMMENTS, LINK_REFERENCES, RAW_MARKUP)
 
 
 @dataclass(frozen=True)

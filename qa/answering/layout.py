@@ -15,6 +15,8 @@ and ``#`` marks, a manual keeps its indented examples and ``$`` prompts. Rules, 
   body of a MyST ``{seealso}`` box (pointers to other pages), reStructuredText directive
   lines (".. attention::"; the body of a ``code-block`` under one is code), AsciiDoc's block
   macros ("include::config/stash.txt[]") and its "+" joining a block to the item above it.
+  A line of HTML tags alone at the margin, outside a fence (pandoc's ``<div
+  class="codeblock">`` around an example), is read as a blank line.
 - *code*: inside a fence (not a MyST directive whose body is prose, such as ``{note}`` or
   ``{tab}``: fences nest, so a ``{tab}`` may hold a code fence), a prompt (``$ ``,
   ``>>> ``), statement syntax (ends with ``;``, ``{`` or ``}``, starts with ``const``,
@@ -80,8 +82,12 @@ _RST_CODE = frozenset("code-block code sourcecode literalinclude doctest".split(
 _ASCIIDOC_LABEL = re.compile(r"^\S.*[^:]::$")
 _ASCIIDOC_MACRO = re.compile(r"^(?:include|image|ifn?def|endif|ifeval|toc)::\S*\[.*\]$")
 _RULE = re.compile(r"^[-=_*~.·•#+|]{3,}$")
-_PROMPT = re.compile(r"^(?:\$|%|>>>|\.\.\.|>|#|C:\\>)\s")
+# A shell's prompt, or a program's own ("sqlite> ", "mysql> ", "postgres=# ").
+_PROMPT = re.compile(r"^(?:\$|%|>>>|\.\.\.|>|#|C:\\>|[a-z][\w.-]{1,15}=?[>#])\s")
 _COMMENT = re.compile(r"^(?://|/\*|\*/|<!--|-- |;;|#(?![#!]?\s*\w+\s*$))")
+# A line of HTML tags and nothing else, at the margin: markup a Markdown file carries
+# ('<div class="codeblock">', '</div>' around pandoc's examples), which its page never shows.
+_TAGS_ONLY = re.compile(r"(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+")
 # A keyword is a whole word, and a tag closes on its line: "intended for debugging." or
 # "<foo.zip' or 'gunzip -S .zip foo.zip'." wrapped onto a line of their own are prose.
 _STATEMENT = re.compile(
@@ -343,6 +349,9 @@ def layout(text: str, section: str | None = None, title: str | None = None) -> l
             continue
         if fence == "navigation":
             kinds[i] = "navigation"  # a "see also" box: pointers to elsewhere, not content
+            continue
+        if line.indent == 0 and _TAGS_ONLY.fullmatch(line.text):
+            lines[i] = None  # markup the page never shows: what is around it reads as if blank
             continue
         kinds[i] = "table" if i in rows else _kind(lines, kinds, i, titles)
     return _group(lines, kinds, continued)

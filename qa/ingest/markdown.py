@@ -8,7 +8,8 @@ heading is the document's title, else the ``title:`` of its front matter. The fr
 read as a rule and a heading), comments (``<!-- ... -->`` blocks) and link reference
 definitions ("[RFC 5952]: https://tools.ietf.org/html/rfc5952"), which a rendered page does
 not show, and a table of contents (items that are one link to a heading of the page) are kept
-in the text but not indexed.
+in the text but not indexed; so are blocks of raw HTML that are tags and nothing else (pandoc's
+``<div class="codeblock">`` and ``</div>`` around each example).
 
 A file that is mostly raw HTML (``HTML_SHARE`` of its characters or more, comments aside: a
 page converted by pandoc, with its navigation ``div``s and linked words, or a page of HTML
@@ -30,6 +31,7 @@ from qa.ingest.structure import set_aside, structured_document
 from qa.types import (
     FRONT_MATTER,
     LINK_REFERENCES,
+    RAW_MARKUP,
     SOURCE_COMMENTS,
     TABLE_OF_CONTENTS,
     Document,
@@ -45,6 +47,7 @@ HTML_SHARE = 0.3  # of a file's characters in raw HTML, from which it is read as
 _TAG_WITH_ATTRIBUTES = re.compile(r"<[A-Za-z][\w-]*\s[^<>=]*=[^<>]*>")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_TAGS_ONLY = re.compile(r"\s*(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+")  # <div class="x"> </div>
 _CONTENTS_LINK = re.compile(r"^\[[^\]\n]+\]\(#[^)\s]*\)$")
 # YAML settings between two "---" lines at the very top, at least one of them "key: value".
 _FRONT_MATTER = re.compile(
@@ -86,6 +89,7 @@ def read(data: bytes, file: CorpusFile) -> Document:
     document = structured_document(file, parsed.text, title, headings)
     left_out = [(0, len(parsed.text[:front_end].rstrip()), FRONT_MATTER)] if front_end else []
     left_out += [(*span, SOURCE_COMMENTS) for span in _comments(parsed)]
+    left_out += [(*span, RAW_MARKUP) for span in _markup_blocks(parsed)]
     left_out += [(*span, TABLE_OF_CONTENTS) for span in _contents_lines(parsed)]
     left_out += [(*span, LINK_REFERENCES) for span in _link_references(parsed)]
     if not left_out:
@@ -134,6 +138,23 @@ def _comments(parsed: _Parsed) -> list[tuple[int, int]]:
             block_start, block_end = starts[first], starts[min(last, len(starts) - 1)]
             for match in _COMMENT.finditer(parsed.text, block_start, block_end):
                 spans.append(match.span())
+    return spans
+
+
+def _markup_blocks(parsed: _Parsed) -> list[tuple[int, int]]:
+    """The spans of the raw HTML blocks that are tags alone, which a rendered page does not
+    show as text."""
+    starts = parsed.starts
+    spans = []
+    for token in parsed.tokens:
+        if token.type != "html_block" or not token.map:
+            continue
+        first, last = token.map
+        start, end = starts[first], starts[min(last, len(starts) - 1)]
+        block = parsed.text[start:end]
+        if _TAGS_ONLY.fullmatch(block):
+            start += len(block) - len(block.lstrip())
+            spans.append((start, start + len(block.strip())))
     return spans
 
 

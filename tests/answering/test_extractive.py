@@ -196,6 +196,23 @@ def test_a_question_about_a_bound_gets_the_sentence_of_the_option_that_states_it
     assert answer.text.startswith("--num-callers=<number> [default: 12] [1]")
 
 
+def test_a_how_to_answer_quotes_an_example_without_the_markup_around_it(answerer):
+    # pandoc's Markdown of an HTML page: each example in a '<div class="codeblock">'.
+    code = "    sqlite> .headers on\n    sqlite> .mode csv\n    sqlite> SELECT * FROM tab1;"
+    text = (
+        "Export to CSV\n\nTo export an SQLite table as CSV, simply set the mode to csv and "
+        f'then run a query:\n\n<div class="codeblock">\n\n{code}\n\n</div>\n\n'
+        "The output will be formatted as CSV."
+    )
+    answer = ask(
+        answerer,
+        "How do I export a table to CSV?",
+        [passage(text, "sqlite-cli.md", section="Export to CSV")],
+    )
+    assert code in answer.text
+    assert "<div" not in answer.text and "</div>" not in answer.text
+
+
 def test_a_value_question_gets_the_sentence_that_names_what_the_value_is(answerer):
     # Both sentences hold a value in code; only the second says it is the encoding.
     text = (

@@ -187,9 +187,21 @@ def test_a_wrapped_line_starting_like_a_keyword_is_prose():
         "To extract a zip file with a single member, use a command like 'gunzip\n"
         "<foo.zip' or 'gunzip -S .zip foo.zip'. To extract zip files with several\n"
         "members, use unzip instead of gunzip.\n\n"
-        '<div class="note">\n'
+        '<p class="note">Note</p>\n'
     )
     assert [k for k, _ in kinds(text)] == ["prose", "code"]
+
+
+def test_a_line_of_tags_alone_reads_as_blank_but_in_a_fence():
+    # pandoc's Markdown of SQLite's pages: each example in a '<div class="codeblock">'.
+    text = 'Run a query:\n\n<div class="codeblock">\n\n    sqlite> .mode csv\n\n</div>\n'
+    assert kinds(text) == [("prose", "Run a query:"), ("code", "sqlite> .mode csv")]
+    # a program's own prompt is code wherever it is
+    text = 'The output is CSV.\n\n<div class="codeblock">\n\n    sqlite> .mode csv\n\n</div>\n'
+    assert kinds(text) == [("prose", "The output is CSV."), ("code", "sqlite> .mode csv")]
+    assert kinds("postgres=# SELECT 1;")[0][0] == "code"
+    fenced = '```html\n<div class="note">\n</div>\n```'
+    assert ("code", '<div class="note">\n</div>') in kinds(fenced)
 
 
 def test_a_version_over_its_change_is_no_term():

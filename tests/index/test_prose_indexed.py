@@ -15,6 +15,7 @@ from qa.settings import IndexSettings
 from qa.types import (
     FRONT_MATTER,
     LINK_REFERENCES,
+    RAW_MARKUP,
     RUNNING_LINES,
     SOURCE_COMMENTS,
     TABLE_OF_CONTENTS,
@@ -40,7 +41,8 @@ def test_at_least_97_percent_of_each_real_document_s_prose_is_in_its_chunks(enco
             if s.kind == "boilerplate"
             and (
                 doc.pages
-                or s.reason in (SOURCE_COMMENTS, TABLE_OF_CONTENTS, LINK_REFERENCES, FRONT_MATTER)
+                or s.reason
+                in (SOURCE_COMMENTS, TABLE_OF_CONTENTS, LINK_REFERENCES, FRONT_MATTER, RAW_MARKUP)
             )
         ]
         prose = _visible(doc.text, [(0, len(doc.text))]) - _visible(
@@ -55,6 +57,7 @@ def test_at_least_97_percent_of_each_real_document_s_prose_is_in_its_chunks(enco
             SOURCE_COMMENTS,
             LINK_REFERENCES,
             FRONT_MATTER,
+            RAW_MARKUP,
             "navigation",
         }
         assert set(kept[doc.doc_id].dropped) <= left_out

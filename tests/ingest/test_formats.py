@@ -44,6 +44,31 @@ def test_a_markdown_files_comments_are_left_out_of_the_index_not_its_code(tmp_pa
     assert section.section == "Child process › `subprocess.kill([signal])`"
 
 
+def test_a_markdown_files_tags_alone_are_left_out_of_the_index_not_html_with_text(
+    tmp_path: Path,
+):
+    """pandoc writes SQLite's pages as Markdown with '<div class="codeblock">' and '</div>'
+    around each example: markup a rendered page never shows. A block of HTML holding text
+    stays."""
+    from qa.index.chunking import Chunker
+    from qa.types import RAW_MARKUP
+
+    text = (
+        "# Export to CSV\n\nSet the mode to csv and run a query:\n\n"
+        '<div class="codeblock">\n\n    sqlite> .mode csv\n    sqlite> SELECT * FROM tab1;\n\n'
+        "</div>\n\nThe output is CSV per RFC 4180. The first row holds the column names when "
+        "the headers are on, and nothing else changes.\n\n<div>Kept: this holds words.</div>\n"
+    )
+    document = document_of(tmp_path, "cli.md", text.encode())
+    left_out = [s for s in document.segments if s.kind == "boilerplate"]
+    assert [document.text[s.start : s.end] for s in left_out] == ['<div class="codeblock">', "</div>"]
+    assert {s.reason for s in left_out} == {RAW_MARKUP}
+    assert "codeblock" not in document.indexed_text and "Kept: this" in document.indexed_text
+    chunker = Chunker(lambda t: len(t.split()), lambda t: [], chunk_tokens=100, chunk_overlap=0)
+    (section,) = chunker.chunk_document(document)  # the section runs on over the markup
+    assert section.text == text.strip()
+
+
 def test_a_markdown_table_of_contents_is_left_out_of_the_index(tmp_path: Path) -> None:
     """Links to the page's own headings, one an item, match every question on a section's
     name as a PDF's contents lines do; a link in a sentence or to another page stays."""

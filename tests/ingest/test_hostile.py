@@ -95,10 +95,16 @@ def test_markdown_headings_by_commonmark_lines_and_markers(tmp_path: Path) -> No
 )
 def test_markdown_comments_and_contents_lines_leave_sane_segments(lines: list[str]) -> None:
     """Whatever mix of front matter, comments, contents links, link references, fences and line
-    ends: segments in order, not overlapping, inside the text, and only those four set aside."""
+    ends: segments in order, not overlapping, inside the text, and only those set aside."""
     from qa.ingest.markdown import read
     from qa.ingest.source import CorpusFile
-    from qa.types import FRONT_MATTER, LINK_REFERENCES, SOURCE_COMMENTS, TABLE_OF_CONTENTS
+    from qa.types import (
+        FRONT_MATTER,
+        LINK_REFERENCES,
+        RAW_MARKUP,
+        SOURCE_COMMENTS,
+        TABLE_OF_CONTENTS,
+    )
 
     text = "".join(lines) + "\n-->\n\nLast line."  # a comment left open hides the rest
     document = read(text.encode(), CorpusFile("notes.md", Path("notes.md"), len(text), 0))
@@ -112,6 +118,7 @@ def test_markdown_comments_and_contents_lines_leave_sane_segments(lines: list[st
                 TABLE_OF_CONTENTS,
                 LINK_REFERENCES,
                 FRONT_MATTER,
+                RAW_MARKUP,
             )
     assert "Last line." in document.indexed_text
 

@@ -206,7 +206,7 @@ _ALTERNATIVE = re.compile(
 # /tmp", "The default value is twenty million bytes." ("by default" alone names no value).
 _DEFAULT = re.compile(
     r"\[default:\s*[^\]\s][^\]]*\]|\bdefault:\s*\S|\bdefaults? to\b"
-    r"|\bdefault (?:\w+ )?(?:is|are|was|of \S+ is)\b"
+    r"|\bdefault (?:\w+ )?(?:of (?:\S+ ){1,3})?(?:is|are|was)\b"
     # what happens when the caller gives none: "If no argument is given, ...", "If omitted, ..."
     r"|\b(?:if|when)\s+(?:no\s+\w+(?:\s+\w+)?\s+(?:is|are)\s+|(?:it\s+is\s+|they\s+are\s+)?not\s+)"
     r"(?:given|specified|provided|passed|supplied)\b|\b(?:if|when)\s+omitted\b",
@@ -285,6 +285,8 @@ _ASKED_NAME = re.compile(
     r"(?: (?:of|in|for|from) ([\w .-]+?))? (?:do|does|mean|means|stand for|represent|control"
     r"|returns?)\??$"  # "What does os.tmpdir return?": what it returns, said where it is
 )
+# "What is the parent table?": a term of at most four words, asked what it is.
+_ASKED_TERM = re.compile(r"^what (?:is|are) (?:the |a |an )?([\w.-]+(?: [\w.-]+){0,3})\?$")
 _TRAILING_OPTION = re.compile(r"^([a-z][\w.-]*(?: [a-z][\w.-]*)*) (--?[a-z0-9][\w-]*)$")
 _KIND_OF_NAME = (
     r"(?:option|function|method|command|flag|variable|setting|property|event|class|module"
@@ -293,10 +295,11 @@ _KIND_OF_NAME = (
 
 
 def described_name(question: str) -> str | None:
-    """What a "What does X do / mean / return?" question asks about, as written:
-    "util.inspect" of "What does util.inspect do?", "--nonet" of "What does the --nonet option
-    do?", "-0" of "What does xargs -0 do?"; None when it asks about a case ("What does
-    path.extname return for '.md'?")."""
+    """What a "What does X do / mean / return?" or "What is X?" question asks about, as
+    written: "util.inspect" of "What does util.inspect do?", "--nonet" of "What does the
+    --nonet option do?", "-0" of "What does xargs -0 do?", "parent table" of "What is the
+    parent table?"; None when it asks about a case ("What does path.extname return for
+    '.md'?")."""
     asked = _asked(question)
     return asked[0] if asked else None
 
@@ -314,7 +317,8 @@ def _asked(question: str) -> tuple[str, str | None] | None:
     lowered = said.lower()
     found = _ASKED_NAME.search(lowered)
     if found is None:
-        return None
+        term = _ASKED_TERM.search(lowered)
+        return None if term is None else (said[term.start(1) : term.end(1)], None)
     # The name as written ("-A" is not "-a"), at the match's offsets: lower() keeps them for
     # all but a few letters ("İ"), and with one of those the lowered name is taken.
     name = (said if len(said) == len(lowered) else lowered)[found.start(1) : found.end(1)]
@@ -367,6 +371,23 @@ def opens_with_name(sentence: str, name: str) -> bool:
     return found is not None and is_verb(found.group(1))
 
 
+def defines_term(sentence: str, name: str) -> bool:
+    """Whether ``sentence`` says what ``name`` is, from its first words: "The parent table is
+    the table that ...", not "The parent table does not exist, or"."""
+    plain = re.sub(r"[`*_]", "", " ".join(sentence.split()))
+    found = re.match(
+        rf"(?:the |an? )?{re.escape(name)} (?:is|are|means|refers to|denotes|stands for)\b",
+        plain,
+        re.IGNORECASE,
+    )
+    return found is not None
+
+
+def asks_what_is(question: str) -> bool:
+    """Whether ``question`` asks what a term is ("What is the parent table?")."""
+    return _ASKED_TERM.search(" ".join(question.lower().split())) is not None
+
+
 def asks_default(question: str) -> bool:
     """Whether ``question`` asks for a default ("What is the default port?", "... by
     default?")."""
@@ -396,7 +417,8 @@ _STATES_LIMIT = re.compile(
     rf"\b{_BOUND}\b[^.;:!?]{{0,40}}?(?:\bis\b|\bare\b|\bof\b|=|:)\s*[-+]?\d"
     rf"|\b{_BOUND}\b\s*[-+]?\d"
     r"|\b(?:at most|at least|up to|no more than|no fewer than|no less than|(?:not|never) exceed"
-    r"|exceeds?|limited to|capped at|ranges? from)\s+[-+]?\d"
+    r"|exceeds?|limited to|capped at|ranges? from"
+    r"|as (?:large|big|high|long|many|much|small|low|few|little) as)\s+[-+]?\d"
     r"|\bbetween\s+[-+]?\d[\d.,]*\s+and\s+[-+]?\d|\b\d+\s*(?:to|\.\.|-|–)\s*\d+\b",
     re.IGNORECASE,
 )

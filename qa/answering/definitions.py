@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from qa.answering.answer_types import (
+    asks_what_is,
+    defines_term,
     described_name,
     described_program,
     is_named,
@@ -53,19 +55,22 @@ def describes(candidate: Candidate, question: str) -> float:
 def defines(
     found: Sequence[Candidate], question: str, passages: Sequence[Passage] = ()
 ) -> np.ndarray:
-    """For a "What does X do / mean?" question, how surely each candidate says what X is or
-    does: 2 for the first sentence under X's own heading, option line or item, 1 for a
-    sentence whose subject is X, else 0 (all 0 for other questions). When the question names
+    """For a "What does X do / mean?" or "What is X?" question, how surely each candidate
+    says what X is or does: 2 for the first sentence under X's own heading, option line or
+    item, 1 for a sentence whose subject is X ("X is ..." for "What is X?"), else 0 (all 0
+    for other questions). When the question names
     X's program ("the -e option of split") and a candidate of ``passages`` (those ``found``
     came from) is in that program's document, only those count."""
     name = described_name(question)
     if name is None:
         return np.zeros(len(found))
+    # "What is X?" is answered by "X is ...", not by any sentence X opens.
+    about = defines_term if asks_what_is(question) else opens_with_name
     levels = np.array(
         [
             2.0
             if c.leads and c.described is not None and is_named(c.described.text, name)
-            else float(opens_with_name(c.sentence.text, name))
+            else float(about(c.sentence.text, name))
             for c in found
         ]
     )

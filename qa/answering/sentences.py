@@ -74,6 +74,8 @@ MAX_STEPS = 8  # most list items taken as the steps of a procedure
 # that is followed by a capital ends its sentence even without punctuation.
 SHORT_LINE = 0.6
 _PROSE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+# An item that ends where its sentence goes on into the next ("... does not exist, or").
+_RUNS_ON = re.compile(r"(?:[,;]|\b(?:and|or|nor))\s*$", re.IGNORECASE)
 _FINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
 _BARE_VERDICT = re.compile(r"(?:yes|no)[.!]?", re.IGNORECASE)  # a sentence of its own
 _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a term
@@ -397,6 +399,8 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             continue  # starts mid-sentence: the chunk began inside it
         if unit.kind == "prose" and not (defines or under_option) and not _FINAL.search(unit.text):
             continue  # cut off by the chunk's end, or a line of a list without punctuation
+        if unit.kind == "item" and _RUNS_ON.search(unit.text):
+            continue  # "The parent table does not exist, or": a sentence the list goes on with
         context = None
         before = units[u - 1] if u else None
         first_in_block = before is None or before[1] != b

@@ -8,6 +8,8 @@ from qa.answering.answer_types import (
     answer_type,
     asks_default,
     asks_limit,
+    asks_what_is,
+    defines_term,
     described_name,
     described_program,
     holds,
@@ -152,6 +154,7 @@ def test_a_default_is_stated_with_its_value():
     assert states_default("Specify 0 to remove the limit. Default: 1000.")
     assert states_default("If none of them is set, it defaults to /tmp.")
     assert states_default("The default value is twenty million bytes.")
+    assert states_default("The default value of this macro is 1 billion.")
     assert not states_default("By default, the output goes to standard error.")
     assert not states_default("Returns the default directory for temporary files.")
 
@@ -167,6 +170,7 @@ def test_a_bound_is_asked_for_and_stated_with_its_figure():
     assert states_limit("A name may hold at most 64 characters.")
     assert states_limit("Keys are limited to 255 bytes.")
     assert states_limit("It must be between 0 and 9.")
+    assert states_limit("You can change it at compile time to values as large as 32767.")
     # a word for a bound, without its figure, states none
     assert not states_limit("Specifies the maximum number of entries shown in stack traces.")
     assert not states_limit("The default is 12.")
@@ -178,6 +182,15 @@ def test_the_value_asked_for_is_named_by_the_questions_last_noun_for_one():
     assert value_noun("Which signal does a process get on Ctrl+C?") == "signal"
     assert value_noun("What is the default port?") == "port"
     assert value_noun("Who brokered the ceasefire?") is None
+
+
+def test_what_is_a_term_is_answered_by_a_sentence_saying_what_it_is():
+    assert asks_what_is("What is the parent table?")
+    assert described_name("What is the parent table?") == "parent table"
+    assert not asks_what_is("What is the purpose of AUTOINCREMENT in SQLite?")
+    assert defines_term("The parent table is the table that a constraint refers to.", "parent table")
+    assert defines_term("A child key means the columns that refer to it.", "child key")
+    assert not defines_term("The parent table does not exist, or", "parent table")
 
 
 def test_a_question_names_an_option_when_it_spells_out_all_of_its_words():

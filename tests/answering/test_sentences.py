@@ -43,6 +43,20 @@ def test_headings_comments_navigation_and_verbless_fragments_are_never_candidate
     ]
 
 
+def test_an_item_its_sentence_goes_on_from_is_never_a_candidate():
+    # SQLite's list of the errors a foreign key's DML may raise: one sentence over three items.
+    text = (
+        "An error is reported if:\n\n"
+        "- The parent table does not exist, or\n"
+        "- The parent key columns named in the constraint are not the primary key, and\n"
+        "- The number of columns differs.\n"
+    )
+    found = texts(text)
+    assert "The parent table does not exist, or" not in found
+    assert not any(t.endswith("primary key, and") for t in found)
+    assert texts(text.replace(", or\n", ".\n")).count("The parent table does not exist.") == 1
+
+
 def test_a_question_is_never_a_candidate():
     text = (
         "- How do I list all tables in a database?\n- Is SQLite threadsafe?\n\n"

@@ -188,7 +188,9 @@ def test_what_is_a_term_is_answered_by_a_sentence_saying_what_it_is():
     assert asks_what_is("What is the parent table?")
     assert described_name("What is the parent table?") == "parent table"
     assert not asks_what_is("What is the purpose of AUTOINCREMENT in SQLite?")
-    assert defines_term("The parent table is the table that a constraint refers to.", "parent table")
+    assert defines_term(
+        "The parent table is the table that a constraint refers to.", "parent table"
+    )
     assert defines_term("A child key means the columns that refer to it.", "child key")
     assert not defines_term("The parent table does not exist, or", "parent table")
 

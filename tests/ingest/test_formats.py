@@ -61,7 +61,10 @@ def test_a_markdown_files_tags_alone_are_left_out_of_the_index_not_html_with_tex
     )
     document = document_of(tmp_path, "cli.md", text.encode())
     left_out = [s for s in document.segments if s.kind == "boilerplate"]
-    assert [document.text[s.start : s.end] for s in left_out] == ['<div class="codeblock">', "</div>"]
+    assert [document.text[s.start : s.end] for s in left_out] == [
+        '<div class="codeblock">',
+        "</div>",
+    ]
     assert {s.reason for s in left_out} == {RAW_MARKUP}
     assert "codeblock" not in document.indexed_text and "Kept: this" in document.indexed_text
     chunker = Chunker(lambda t: len(t.split()), lambda t: [], chunk_tokens=100, chunk_overlap=0)

@@ -1,5 +1,5 @@
 """A passage whose chunk ends inside a code block, or just before one, is carried on to the
-block's end.
+block's end; one that ends with a colon over a list, to the list's end.
 
 A chunk is cut where the splitter finds room, and a long example is often cut in two: the
 passage that says "The easiest way to do so is ... a ``for await...of`` loop:" ends three lines
@@ -8,7 +8,8 @@ line by line?" got the sentence without the code. Or the splitter cuts at the bl
 before the code, and the passage ends with "... run this script:". Before an answer is chosen,
 each such passage takes the rest of its block (or the block after its colon) from the
 document, up to ``MAX_CARRIED`` characters, so that the answer can quote the whole example and
-the citation shows it.
+the citation shows it. So with a list: "The --safe option disables (among other things):" said
+nothing when its chunk ended there.
 
 The block is found by the same layout rules the answer reads passages with
 (``layout.layout``), on the passage's text and what follows it, up to the next heading. A
@@ -34,8 +35,8 @@ def carry_code_on(
     passages: Sequence[Passage], document: Callable[[str], Document]
 ) -> list[Passage]:
     """``passages``, each one that ends inside a code block carried on to the block's end, and
-    each one that ends with a colon ("... run this script:") carried on over the code block
-    right after it; ``document`` gives a document of the index by its id."""
+    each one that ends with a colon ("... run this script:") carried on over the code block or
+    the list right after it; ``document`` gives a document of the index by its id."""
     return [_carried(p, document) if _ends_at_code(p) else p for p in passages]
 
 
@@ -76,27 +77,31 @@ def _code_end(blocks: Sequence[Block], cut: int) -> int:
     """Where the code that goes on past offset ``cut`` ends: the code block that holds
     ``cut - 1``, or the first block after ``cut`` when the block before it ends with a colon
     (an opening fence line between them), with the code and comment blocks that follow it and
-    a closing fence line; ``cut`` where there is no such code."""
+    a closing fence line; or the list that starts after ``cut``, to its last item; ``cut``
+    where there is no such code or list."""
     end = cut
-    code = False
+    kinds: tuple[str, ...] = ()  # what is carried on: code (and comments), or a list's items
     for block in blocks:
-        if block.end < cut or not code and block.end == cut and block.kind not in _CODE:
+        if block.end < cut or not kinds and block.end == cut and block.kind not in _CODE:
             continue  # before the cut, or the sentence with the colon that ends there
-        if not code:
+        if not kinds:
             if block.kind == "navigation" and block.start >= cut and end == cut:
                 end = block.end  # an opening fence
                 continue
-            if block.kind not in _CODE:
+            if block.kind in _CODE:
+                kinds = _CODE
+            elif block.kind == "item" and block.start >= cut and end == cut:
+                kinds = ("item",)
+            else:
                 return cut
-            code = True
             end = block.end
-        elif block.kind in _CODE:
+        elif block.kind in kinds:
             end = block.end
         else:
-            if block.kind == "navigation":  # a closing fence
+            if block.kind == "navigation" and kinds == _CODE:  # a closing fence
                 end = block.end
             break
-    return end if code else cut
+    return end
 
 
 def _may_carry(doc: Document, passage: Passage, end: int) -> bool:

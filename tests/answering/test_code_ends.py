@@ -1,4 +1,5 @@
-"""A passage cut inside a code block is carried on to the block's end before it is answered."""
+"""A passage cut inside a code block is carried on to the block's end before it is answered;
+one that ends with a colon, over the code block or the list after it."""
 
 from __future__ import annotations
 
@@ -53,6 +54,21 @@ def test_a_passage_that_ends_with_a_colon_takes_the_code_block_after_it():
     doc = document(f"{INTRO}\n\n{CODE}{AFTER}")
     (carried,) = carry_code_on([cut_at(doc, len(INTRO))], lookup(doc))
     assert carried.text == f"{INTRO}\n\n{CODE}"
+
+
+def test_a_passage_that_ends_with_a_colon_takes_the_list_after_it():
+    # SQLite's CLI page: the chunk ended at "The --safe option disables (among other things):".
+    intro = "The --safe option disables (among other things):"
+    items = (
+        "-   The ATTACH SQL command.\n-   SQL functions that have harmful side-effects, such as\n"
+        "    edit() and writefile().\n-   The .shell and .system commands."
+    )
+    doc = document(f"{intro}\n\n{items}\n\nBasically, any feature that writes is disabled.")
+    (carried,) = carry_code_on([cut_at(doc, len(intro))], lookup(doc))
+    assert carried.text == f"{intro}\n\n{items}"  # to the last item, not the prose after
+    # a list that goes on past the passage's end is not a colon's list: left as it is
+    inside = cut_at(doc, doc.text.index("-   SQL functions"))
+    assert carry_code_on([inside], lookup(doc)) == [inside]
 
 
 def test_passages_that_end_in_prose_or_a_closed_block_are_left_as_they_are():

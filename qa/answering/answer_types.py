@@ -36,6 +36,8 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
 from qa.answering.wording import is_verb
 
 QuestionType = Literal[
@@ -176,6 +178,8 @@ _IMPERATIVE = re.compile(
     r"|Edit|Create|Put|Remove|Start|Stop|Compile|Download|Open|Make|Try|Export|Change)\b"
 )
 _WORD = re.compile(r"[\w'’.-]+")
+_STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
+WHETHER = 8  # words after "whether" where a sentence that restates the question repeats it
 # What says yes or no in so many words: a negation, an obligation, a restriction, a verdict.
 _VERDICT = re.compile(
     r"\b(?:yes|not|no|never|none|cannot|\w+n['’]t|must|should|only|always|recommended"
@@ -488,6 +492,16 @@ def names_row(key: str | None, question: str) -> bool:
     return key is not None and key in re.findall(r"[a-z0-9]+", question.lower())
 
 
+def _restates(text: str, asked: set[str]) -> bool:
+    """Whether ``text`` puts the yes/no question itself ("... about whether or not foreign keys
+    are enabled by default ..."): two of its words in the few after "whether"."""
+    for found in re.finditer(r"\bwhether\b", text, re.IGNORECASE):
+        after = [w.lower().strip(".'’-") for w in _WORD.findall(text[found.end() :])[:WHETHER]]
+        if len(asked & set(after) - _STOPWORDS) >= 2:
+            return True
+    return False
+
+
 def _question_words(question: str) -> set[str]:
     return {w.lower().strip(".'’-") for w in _WORD.findall(question)}
 
@@ -531,7 +545,7 @@ def holds(kind: AnswerType, text: str, question: str) -> bool:
     if kind == "quantity":
         return any(_new(m.group(), asked) for m in _NUMBER.finditer(text))
     if kind == "verdict":
-        return _VERDICT.search(text) is not None
+        return _VERDICT.search(text) is not None and not _restates(text, asked)
     if kind == "reason":
         return _REASON.search(text) is not None
     if kind == "alternative":

@@ -126,7 +126,9 @@ class ExtractiveAnswerer:
         overlap = np.array([_term_overlap(weights, t, self.weights) for t in texts])
         prior = min_max({i: p.score for i, p in enumerate(passages)})
         ranked_prior = np.array([prior[c.sentence.passage] for c in found])
-        default = asks_default(question)
+        # "What is the default port?" asks for a value; "Are foreign keys enabled by default?"
+        # for a verdict ("Foreign key constraints are disabled by default ...").
+        default = asks_default(question) and expected != "verdict"
         # "What is the largest value X accepts?": the answer states a bound, with its figure,
         # often late in the option's paragraph and naming it only as "this" ("The maximum value
         # for this is 500."); each sentence under the option's line holds its name.

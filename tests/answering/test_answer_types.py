@@ -137,6 +137,14 @@ def test_a_verdict_says_yes_or_no_in_so_many_words():
     assert holds("verdict", "We don't guarantee that it keeps working.", question)
     assert holds("verdict", "Use of -O2 and above is not recommended.", question)
     assert not holds("verdict", "This can be downloaded from the project's site.", question)
+    # A sentence that puts the question itself ("whether or not ...") gives no verdict on it.
+    question = "Are foreign key constraints enabled by default?"
+    doubt = "Do not assume whether or not foreign keys are enabled by default."
+    assert not holds("verdict", doubt, question)
+    assert holds(
+        "verdict", "Foreign key constraints are disabled by default, so must be set.", question
+    )
+    assert holds("verdict", "You must check whether the file exists.", question)
 
 
 def test_latin_abbreviations_are_no_code_values():

@@ -213,6 +213,23 @@ def test_a_how_to_answer_quotes_an_example_without_the_markup_around_it(answerer
     assert "<div" not in answer.text and "</div>" not in answer.text
 
 
+def test_a_yes_no_question_about_a_default_gets_the_verdict_not_the_doubt(answerer):
+    # SQLite's foreign key page: "by default" asks for a verdict here, not for a value.
+    text = (
+        "Foreign key constraints are disabled by default (for backwards compatibility), so "
+        "must be enabled separately for each database connection. (Note, however, that future "
+        "releases of SQLite might change so that foreign key constraints enabled by default. "
+        "Careful developers will not make any assumptions about whether or not foreign keys "
+        "are enabled by default but will instead enable or disable them as necessary.)"
+    )
+    answer = ask(
+        answerer,
+        "Are foreign key constraints enabled by default?",
+        [passage(text, "foreignkeys.html", section="Enabling Foreign Key Support")],
+    )
+    assert answer.text.startswith("Foreign key constraints are disabled by default")
+
+
 def test_a_value_question_gets_the_sentence_that_names_what_the_value_is(answerer):
     # Both sentences hold a value in code; only the second says it is the encoding.
     text = (

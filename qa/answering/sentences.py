@@ -500,8 +500,11 @@ def _procedure(
     piece: Callable[[int, int, BlockKind], Sentence],
 ) -> Sentence | None:
     """The code block right after sentence ``u``, or the list items after it when it ends with
-    a colon ("Do the following:"), if it is the last sentence of its block."""
+    a colon ("Do the following:"), if it is the last sentence of its block, or only "For
+    example:" comes between ("... using the PRAGMA foreign_keys command. For example:")."""
     b = units[u][1]
+    if u + 1 < len(units) and units[u + 1][1] == b and _EXAMPLE_CUE.fullmatch(units[u + 1][0].text):
+        return _procedure(units, u + 1, blocks, piece)
     if u + 1 >= len(units) or units[u + 1][1] == b:
         return None  # not the last sentence of its block
     following, first = units[u + 1]
@@ -515,6 +518,11 @@ def _procedure(
             break
         last = other
     return piece(blocks[first].start, blocks[last].end, "item")
+
+
+_EXAMPLE_CUE = re.compile(
+    r"\s*(?:for example|for instance|e\.g\.|example|like this|as follows)\s*:\s*", re.IGNORECASE
+)
 
 
 def _cut_short(code: str) -> bool:

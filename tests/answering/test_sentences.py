@@ -43,6 +43,21 @@ def test_headings_comments_navigation_and_verbless_fragments_are_never_candidate
     ]
 
 
+def test_code_after_for_example_is_the_procedure_of_the_sentence_before():
+    text = (
+        "It must still be enabled by the application at runtime, using the PRAGMA "
+        "foreign_keys command. For example:\n\n    sqlite> PRAGMA foreign_keys = ON;\n\n"
+        "Foreign key constraints are disabled by default."
+    )
+    found = by_sentence(text)
+    first = found[
+        "It must still be enabled by the application at runtime, using the PRAGMA "
+        "foreign_keys command."
+    ]
+    assert first.procedure is not None
+    assert first.procedure.text.strip() == "sqlite> PRAGMA foreign_keys = ON;"
+
+
 def test_an_item_its_sentence_goes_on_from_is_never_a_candidate():
     # SQLite's list of the errors a foreign key's DML may raise: one sentence over three items.
     text = (

@@ -167,6 +167,13 @@ def refers_back(text: str) -> bool:
         return any(w.lower() in _POINTING for w in first[1:4])
     if head in _PREPOSITIONS and len(first) > 1 and first[1].lower() in _REFERRING:
         return True
+    if head in ("the", "a", "an"):
+        # "The default value of this macro is ...": its subject is something named before.
+        said = [w.lower() for w in first[1:7]]
+        return any(
+            a == "of" and b in _REFERRING and c not in _BE
+            for a, b, c in zip(said, said[1:], said[2:])
+        )
     # "To do so, ...", "By doing this, ...": the action of the sentence before.
     return head in ("to", "by", "in") and " ".join(w.lower() for w in first[1:3]) in _DOING
 

@@ -33,6 +33,10 @@ def test_a_sentence_that_points_back_refers_back():
     assert not refers_back("There are independent tools to generate encrypted passwords.")
     assert refers_back("There, the cache is kept for a week.")
     assert refers_back("There are other ways to disable memory pooling.")
+    # a subject that is something named before: "... of this macro"
+    assert refers_back("The default value of this macro is 1 billion.")
+    assert not refers_back("The size of the cache is 10 MB.")
+    assert not refers_back("The maximum value for this is 500.")  # "this" is the subject
 
 
 def test_a_condition_or_connective_that_points_back_refers_back():

@@ -172,7 +172,7 @@ def refers_back(text: str) -> bool:
         said = [w.lower() for w in first[1:7]]
         return any(
             a == "of" and b in _REFERRING and c not in _BE
-            for a, b, c in zip(said, said[1:], said[2:])
+            for a, b, c in zip(said, said[1:], said[2:], strict=False)
         )
     # "To do so, ...", "By doing this, ...": the action of the sentence before.
     return head in ("to", "by", "in") and " ".join(w.lower() for w in first[1:3]) in _DOING

@@ -58,9 +58,9 @@ def defines(
     """For a "What does X do / mean?" or "What is X?" question, how surely each candidate
     says what X is or does: 2 for the first sentence under X's own heading, option line or
     item, 1 for a sentence whose subject is X ("X is ..." for "What is X?"), else 0 (all 0
-    for other questions). When the question names
-    X's program ("the -e option of split") and a candidate of ``passages`` (those ``found``
-    came from) is in that program's document, only those count."""
+    for other questions). When the question names X's program ("the -e option of split") and
+    a candidate of ``passages`` (those ``found`` came from) is in that program's document,
+    only those count."""
     name = described_name(question)
     if name is None:
         return np.zeros(len(found))

@@ -47,6 +47,7 @@ from typing import Literal
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from qa.answering.wording import asks, has_verb, words
+from qa.ingest.markdown import TAGS_ONLY
 from qa.types import SECTION_SEPARATOR, indentation
 
 BlockKind = Literal["heading", "navigation", "code", "comment", "item", "table", "term", "prose"]
@@ -85,9 +86,6 @@ _RULE = re.compile(r"^[-=_*~.·•#+|]{3,}$")
 # A shell's prompt, or a program's own ("sqlite> ", "mysql> ", "postgres=# ").
 _PROMPT = re.compile(r"^(?:\$|%|>>>|\.\.\.|>|#|C:\\>|[a-z][\w.-]{1,15}=?[>#])\s")
 _COMMENT = re.compile(r"^(?://|/\*|\*/|<!--|-- |;;|#(?![#!]?\s*\w+\s*$))")
-# A line of HTML tags and nothing else, at the margin: markup a Markdown file carries
-# ('<div class="codeblock">', '</div>' around pandoc's examples), which its page never shows.
-_TAGS_ONLY = re.compile(r"(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+")
 # A keyword is a whole word, and a tag closes on its line: "intended for debugging." or
 # "<foo.zip' or 'gunzip -S .zip foo.zip'." wrapped onto a line of their own are prose.
 _STATEMENT = re.compile(
@@ -350,8 +348,10 @@ def layout(text: str, section: str | None = None, title: str | None = None) -> l
         if fence == "navigation":
             kinds[i] = "navigation"  # a "see also" box: pointers to elsewhere, not content
             continue
-        if line.indent == 0 and _TAGS_ONLY.fullmatch(line.text):
-            lines[i] = None  # markup the page never shows: what is around it reads as if blank
+        if line.indent == 0 and TAGS_ONLY.fullmatch(line.text):
+            # markup a Markdown file carries (pandoc's '<div class="codeblock">' around an
+            # example) that its page never shows: what is around it reads as if it were blank
+            lines[i] = None
             continue
         kinds[i] = "table" if i in rows else _kind(lines, kinds, i, titles)
     return _group(lines, kinds, continued)

@@ -47,7 +47,8 @@ HTML_SHARE = 0.3  # of a file's characters in raw HTML, from which it is read as
 _TAG_WITH_ATTRIBUTES = re.compile(r"<[A-Za-z][\w-]*\s[^<>=]*=[^<>]*>")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_TAGS_ONLY = re.compile(r"\s*(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+")  # <div class="x"> </div>
+# HTML tags and nothing else ('<div class="codeblock">', '</div>'): markup a page never shows.
+TAGS_ONLY = re.compile(r"(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+")
 _CONTENTS_LINK = re.compile(r"^\[[^\]\n]+\]\(#[^)\s]*\)$")
 # YAML settings between two "---" lines at the very top, at least one of them "key: value".
 _FRONT_MATTER = re.compile(
@@ -152,7 +153,7 @@ def _markup_blocks(parsed: _Parsed) -> list[tuple[int, int]]:
         first, last = token.map
         start, end = starts[first], starts[min(last, len(starts) - 1)]
         block = parsed.text[start:end]
-        if _TAGS_ONLY.fullmatch(block):
+        if TAGS_ONLY.fullmatch(block.strip()):
             start += len(block) - len(block.lstrip())
             spans.append((start, start + len(block.strip())))
     return spans

@@ -412,6 +412,8 @@ def _cited(
     quotes: list[Quote] = []
     for k, part in enumerate(parts):
         passage = passages[part.passage]
+        if part.kind == "code":
+            part = _indented(part, passage)
         if passage not in citations:
             citations.append(passage)
         number = citations.index(passage) + 1
@@ -439,8 +441,18 @@ def _cited(
         else:
             pieces.append(f"{prose} [{number}] ")
         quotes.append(Quote(number, passage.doc_id, part.start, part.end))
-    text = "".join(pieces).strip("\n ")
+    text = "".join(pieces).lstrip("\n").rstrip("\n ")  # a first code line keeps its indent
     return Answer(question, text, citations, True, quotes, closest)
+
+
+def _indented(code: Sentence, passage: Passage) -> Sentence:
+    """A code block quoted from the start of its first line, so that its first line keeps its
+    indentation as the others do ("    sqlite> .headers on" over "    sqlite> .mode csv")."""
+    before = passage.text[: code.start - passage.start]
+    line = before[before.rfind("\n") + 1 :]  # what precedes the block on its first line
+    if not line or line.strip(" \t"):
+        return code  # at the margin, or after text on its line
+    return replace(code, text=line + code.text, start=code.start - len(line))
 
 
 def _same_table(a: Sentence | None, b: Sentence | None) -> bool:

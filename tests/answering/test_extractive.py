@@ -213,6 +213,27 @@ def test_a_how_to_answer_quotes_an_example_without_the_markup_around_it(answerer
     assert "<div" not in answer.text and "</div>" not in answer.text
 
 
+def test_a_quoted_code_block_keeps_the_indentation_of_its_first_line():
+    # A block found from its first non-blank character (as an example carried on past its
+    # chunk's end is) is quoted from the start of its line, as its other lines are.
+    from qa.answering.extractive import _cited
+    from qa.answering.sentences import Sentence
+
+    code = "    sqlite> .headers on\n    sqlite> .mode csv"
+    text = f"Run a query. The output is CSV.\n\n{code}\n"
+    found = passage(text, "sqlite-cli.md")
+    start = text.index("sqlite> .headers")
+    parts = [
+        Sentence("The output is CSV.", 0, 13, 31),
+        Sentence(text[start : start + len(code) - 4], 0, start, start + len(code) - 4, "code"),
+    ]
+    answer = _cited("How do I export a table?", [found], parts, 0.9)
+    assert answer.text == f"The output is CSV. [1]\n\n{code}"
+    assert answer.quotes[1].start == text.index(code)
+    # and so when the block opens the answer
+    assert _cited("Q?", [found], parts[1:2], 0.9).text == code
+
+
 def test_a_yes_no_question_about_a_default_gets_the_verdict_not_the_doubt(answerer):
     # SQLite's foreign key page: "by default" asks for a verdict here, not for a value.
     text = (

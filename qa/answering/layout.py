@@ -236,6 +236,23 @@ def _asks(line: str, followed: bool) -> bool:
     return len(re.findall(r"[.!?]\s", line)) <= (1 if followed else 0)
 
 
+def _goes_on(lines: list[_Line | None], kinds: list[BlockKind | None], i: int) -> bool:
+    """Whether line ``i`` goes on with the sentence of the prose line right above it, which
+    ends on a word ("... use the .dump command to" over "export an SQLite database into other
+    popular SQL database engines. Like"), however like a keyword it starts."""
+    line, (before, blank) = lines[i], _previous(lines, i)
+    return (
+        line is not None
+        and before is not None
+        and not blank
+        and kinds[i - 1] == "prose"
+        and line.indent == before.indent
+        and before.text[-1:].isalpha()
+        and not _PROMPT.match(line.text)
+        and _letter_share(line.text) >= 0.8
+    )
+
+
 def looks_like_code(line: str) -> bool:
     """Statement syntax, a prompt, or a comment."""
     return bool(
@@ -491,7 +508,7 @@ def _kind(
     ):
         if after is None or _next_is_blank(lines, i) or after.text.startswith(": "):
             return "heading"  # an FAQ's question over its answer: "(9) What is the maximum …?"
-    if looks_like_code(text):
+    if looks_like_code(text) and not _goes_on(lines, kinds, i):
         return "code"
     starts_paragraph = (
         before is None

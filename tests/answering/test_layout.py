@@ -204,6 +204,20 @@ def test_a_line_of_tags_alone_reads_as_blank_but_in_a_fence():
     assert ("code", '<div class="note">\n</div>') in kinds(fenced)
 
 
+def test_a_wrapped_line_that_opens_with_a_keyword_goes_on_with_its_sentence():
+    # SQLite's CLI page: "export" opens the line, but the sentence above runs on into it.
+    text = (
+        "The text format is pure SQL so you can also use the .dump command to\n"
+        "export an SQLite database into other popular SQL database engines. Like\n"
+        'this:\n\n<div class="codeblock">\n\n    $ createdb ex2\n'
+        "    $ sqlite3 ex1 .dump | psql ex2\n\n</div>\n"
+    )
+    found = kinds(text)
+    assert [k for k, _ in found] == ["prose", "code"]
+    assert found[0][1].endswith("engines. Like\nthis:") and found[1][1].startswith("$ createdb")
+    assert kinds("The easiest way is to call\nconst x = require(1);")[1][0] == "code"
+
+
 def test_a_version_over_its_change_is_no_term():
     # A changelog table of Node's HTML pages, a cell a line: "v0.9.9" names no option.
     text = "v2.0.0\n\nNo longer returns a trailing slash.\n\nv0.9.9\n\nAdded in: v0.9.9"

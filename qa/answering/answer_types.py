@@ -36,9 +36,7 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
-from bm25s.stopwords import STOPWORDS_EN_PLUS
-
-from qa.answering.wording import is_verb
+from qa.answering.wording import STOPWORDS, is_verb
 
 QuestionType = Literal[
     "who", "when", "where", "how-many", "how-to", "why", "what", "yes-no", "other"
@@ -178,7 +176,6 @@ _IMPERATIVE = re.compile(
     r"|Edit|Create|Put|Remove|Start|Stop|Compile|Download|Open|Make|Try|Export|Change)\b"
 )
 _WORD = re.compile(r"[\w'’.-]+")
-_STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 WHETHER = 8  # words after "whether" where a sentence that restates the question repeats it
 # What says yes or no in so many words: a negation, an obligation, a restriction, a verdict.
 _VERDICT = re.compile(
@@ -497,7 +494,7 @@ def _restates(text: str, asked: set[str]) -> bool:
     are enabled by default ..."): two of its words in the few after "whether"."""
     for found in re.finditer(r"\bwhether\b", text, re.IGNORECASE):
         after = [w.lower().strip(".'’-") for w in _WORD.findall(text[found.end() :])[:WHETHER]]
-        if len(asked & set(after) - _STOPWORDS) >= 2:
+        if len(asked & set(after) - STOPWORDS) >= 2:
             return True
     return False
 

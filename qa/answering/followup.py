@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bm25s.stopwords import STOPWORDS_EN_PLUS
+from qa.answering.wording import STOPWORDS
 
 MAX_TURNS = 3
 _CONTINUATIONS = ("and ", "but ", "so ", "also ", "what about ", "how about ", "then ")
@@ -39,7 +39,6 @@ _ANTICIPATORY_IT = re.compile(
     r"|seems|['’]s)) (?:\S+ ){0,3}?(?:to|that|if|whether)\b",
     re.IGNORECASE,
 )
-_STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 _SUBORDINATE = re.compile(
     r"\b(?:when|whenever|if|because|after|before|while|unless|once|until|whether|so that)\b",
     re.IGNORECASE,
@@ -79,7 +78,7 @@ def _main_clause(text: str) -> str:
 def _content_words(text: str) -> list[str]:
     """The words of ``text`` that are not stop words or single letters, and its names written
     as code ("-0", "dup()", "os.tmpdir")."""
-    words = [w for w in _WORD.findall(text) if w.lower() not in _STOPWORDS and len(w) > 1]
+    words = [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 1]
     return words + _CODE_NAME.findall(text)
 
 

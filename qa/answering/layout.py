@@ -44,9 +44,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from bm25s.stopwords import STOPWORDS_EN_PLUS
-
-from qa.answering.wording import asks, has_verb, words
+from qa.answering.wording import STOPWORDS, asks, has_verb, words
 from qa.ingest.markdown import TAGS_ONLY
 from qa.types import SECTION_SEPARATOR, indentation
 
@@ -112,7 +110,6 @@ _CELL_SEPARATOR = " | "
 _FIGURE = re.compile(r"\d")
 _FIGURE_CELL = re.compile(r"[-+]?\d[\d.,]*%?")  # a cell that is a figure: "40", "1,000", "2.5%"
 _KEY = re.compile(r"^[A-Za-z_][\w.:-]*$")  # a row's first cell in a table of words: "rgba"
-_STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 MIN_WORD_ROWS = 4
 MIN_PAIR_ROWS = 3  # a header and two rows: the least a two-column table is taken for
 _TERM_CHARS = re.compile(r"^-{1,2}\w|[(){}<>\[\]=]|\w[._]\w|^[A-Z0-9_]{3,}$")
@@ -236,16 +233,14 @@ def _asks(line: str, followed: bool) -> bool:
     return len(re.findall(r"[.!?]\s", line)) <= (1 if followed else 0)
 
 
-def _goes_on(lines: list[_Line | None], kinds: list[BlockKind | None], i: int) -> bool:
-    """Whether line ``i`` goes on with the sentence of the prose line right above it, which
-    ends on a word ("... use the .dump command to" over "export an SQLite database into other
+def _goes_on(line: _Line, before: _Line | None, blank: bool, kind_before: str | None) -> bool:
+    """Whether ``line`` goes on with the sentence of the prose line right above it, which ends
+    on a word ("... use the .dump command to" over "export an SQLite database into other
     popular SQL database engines. Like"), however like a keyword it starts."""
-    line, (before, blank) = lines[i], _previous(lines, i)
     return (
-        line is not None
-        and before is not None
+        before is not None
         and not blank
-        and kinds[i - 1] == "prose"
+        and kind_before == "prose"
         and line.indent == before.indent
         and before.text[-1:].isalpha()
         and not _PROMPT.match(line.text)
@@ -508,7 +503,7 @@ def _kind(
     ):
         if after is None or _next_is_blank(lines, i) or after.text.startswith(": "):
             return "heading"  # an FAQ's question over its answer: "(9) What is the maximum …?"
-    if looks_like_code(text) and not _goes_on(lines, kinds, i):
+    if looks_like_code(text) and not _goes_on(line, before, blank, kind_before):
         return "code"
     starts_paragraph = (
         before is None
@@ -572,7 +567,7 @@ def _mark_word_rows(
         if len(cells[i]) >= 3
         and _KEY.match(cells[i][0])
         and cells[i][1][:1].isupper()
-        and cells[i][1].lower() not in _STOPWORDS
+        and cells[i][1].lower() not in STOPWORDS
     }
     column = Counter(cells[i][1] for i in keyed)
     typed = {i for i in keyed if column[cells[i][1]] >= 2}

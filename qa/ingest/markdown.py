@@ -129,29 +129,31 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
+def _html_blocks(parsed: _Parsed) -> list[tuple[Token, int, int]]:
+    """Each raw HTML block (not inside code) with where its lines start and end in the text."""
+    starts = parsed.starts
+    return [
+        (token, starts[token.map[0]], starts[min(token.map[1], len(starts) - 1)])
+        for token in parsed.tokens
+        if token.type == "html_block" and token.map
+    ]
+
+
 def _comments(parsed: _Parsed) -> list[tuple[int, int]]:
     """The spans of the HTML comments that are blocks of their own (not inside code)."""
-    starts = parsed.starts
-    spans = []
-    for token in parsed.tokens:
-        if token.type == "html_block" and token.map and token.content.lstrip().startswith("<!--"):
-            first, last = token.map
-            block_start, block_end = starts[first], starts[min(last, len(starts) - 1)]
-            for match in _COMMENT.finditer(parsed.text, block_start, block_end):
-                spans.append(match.span())
-    return spans
+    return [
+        match.span()
+        for token, start, end in _html_blocks(parsed)
+        if token.content.lstrip().startswith("<!--")
+        for match in _COMMENT.finditer(parsed.text, start, end)
+    ]
 
 
 def _markup_blocks(parsed: _Parsed) -> list[tuple[int, int]]:
     """The spans of the raw HTML blocks that are tags alone, which a rendered page does not
     show as text."""
-    starts = parsed.starts
     spans = []
-    for token in parsed.tokens:
-        if token.type != "html_block" or not token.map:
-            continue
-        first, last = token.map
-        start, end = starts[first], starts[min(last, len(starts) - 1)]
+    for _, start, end in _html_blocks(parsed):
         block = parsed.text[start:end]
         if TAGS_ONLY.fullmatch(block.strip()):
             start += len(block) - len(block.lstrip())

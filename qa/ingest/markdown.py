@@ -2,14 +2,15 @@
 
 The text stays the Markdown source (what the author wrote, fenced code verbatim), and the
 headings give each chunk its section ("Options for building Node.js › Embed a limited set of
-ICU data"); a "# heading" inside a code fence is code, not a heading. The first level-1
-heading is the document's title, else the ``title:`` of its front matter. The front matter
-(the "---" block of YAML settings at the top of a static site's page, which CommonMark would
-read as a rule and a heading), comments (``<!-- ... -->`` blocks) and link reference
-definitions ("[RFC 5952]: https://tools.ietf.org/html/rfc5952"), which a rendered page does
-not show, and a table of contents (items that are one link to a heading of the page) are kept
-in the text but not indexed; so are blocks of raw HTML that are tags and nothing else (pandoc's
-``<div class="codeblock">`` and ``</div>`` around each example).
+ICU data"); a "# heading" inside a code fence is code, not a heading. The level-1 heading, if
+there is one and only one, is the document's title, else the ``title:`` of its front matter,
+else the file's name. The front matter (the "---" block of YAML settings at the top of a static
+site's page, which CommonMark would read as a rule and a heading), comments (``<!-- ... -->``
+blocks) and link reference definitions ("[RFC 5952]: https://tools.ietf.org/html/rfc5952"),
+which a rendered page does not show, and a table of contents (items that are one link to a
+heading of the page) are kept in the text but not indexed; so are blocks of raw HTML that are
+tags and nothing else (pandoc's ``<div class="codeblock">`` and ``</div>`` around each
+example).
 
 A file that is mostly raw HTML (``HTML_SHARE`` of its characters or more, comments aside: a
 page converted by pandoc, with its navigation ``div``s and linked words, or a page of HTML
@@ -85,8 +86,11 @@ def read(data: bytes, file: CorpusFile) -> Document:
     settings = dict(m.groups() for m in _SETTING.finditer(front.group(1))) if front else {}
     front_end = front.end() if front and settings else 0
     headings = tuple(h for h in _headings(parsed) if h.start >= front_end)
-    title = next((h.title for h in headings if h.level == 1), None)
-    title = title or settings.get("title", "").strip().strip("'\"") or None
+    # A page has one level-1 heading, its title; where every chapter is one ("# 1. Getting
+    # Started", "# 2. Double-click Startup", as pandoc writes a page's <h1>s), none of them is.
+    firsts = [h.title for h in headings if h.level == 1]
+    title = firsts[0] if len(firsts) == 1 else None
+    title = title or settings.get("title", "").strip().strip("'\"") or file.path.stem
     document = structured_document(file, parsed.text, title, headings)
     left_out = [(0, len(parsed.text[:front_end].rstrip()), FRONT_MATTER)] if front_end else []
     left_out += [(*span, SOURCE_COMMENTS) for span in _comments(parsed)]

@@ -418,3 +418,13 @@ def test_title_falls_back_to_file_stem(tmp_path: Path) -> None:
     document = load_document(as_file(tmp_path, "my-notes.txt"))
     assert isinstance(document, Document)
     assert document.title == "my-notes"
+
+
+def test_a_markdown_page_whose_chapters_are_level_one_headings_takes_no_chapter_as_title(
+    tmp_path: Path,
+) -> None:
+    chapters = f"# 1. Getting Started\n\n{PARAGRAPH}\n\n# 2. Special Commands\n\n{PARAGRAPH}\n"
+    write(tmp_path, "shell-guide.md", chapters)
+    assert load_document(as_file(tmp_path, "shell-guide.md")).title == "shell-guide"
+    write(tmp_path, "titled.md", f"---\ntitle: The Shell\n---\n\n{chapters}")
+    assert load_document(as_file(tmp_path, "titled.md")).title == "The Shell"

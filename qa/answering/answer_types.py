@@ -27,6 +27,10 @@ instead of dup()?", "What is the replacement for strcmp?") asks for an *alternat
 sentence that names one in so many words ("Use `fcntl(fd, F_DUPFD_CLOEXEC, 3)` instead.",
 "… in favour of …", "… replaced by …"), not one that only warns against the thing named.
 
+A "what" question for a plural that is no value ("What are the advantages of WAL?", "What
+were the main causes …") asks for a *list*: a sentence that names it and ends with a colon
+over its items ("Advantages include:" and the items under it), quoted with the items.
+
 A sentence *holds* the expected kind when it has one that the question does not already say:
 "Who supplied the backstory?" is not answered by "Sadr" when the question names Sadr.
 """
@@ -51,6 +55,7 @@ AnswerType = Literal[
     "verdict",
     "reason",
     "alternative",
+    "list",
     "any",
 ]
 QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
@@ -192,6 +197,13 @@ _REASON = re.compile(
     r"|stop|keep|protect|allow|break))\b",
     re.IGNORECASE,
 )
+# A list asked for: "What are the advantages of WAL?", "What were the main causes of …",
+# "What are SQLite's limits?" (a plural, not ending in "ss" or "us", among the three words after
+# "the" or a possessive, that is not the subject of a verb after it).
+_ASKS_LIST = re.compile(
+    r"^(?:what|which) (?:are|were) (?:the |some of the |some |[\w.-]+['’]s )(?:[\w-]+ ){0,2}?"
+    r"([a-z-]{3,}(?<![su])s)\b(?! (?:is|are|was|were|do|does|did|has|have|had)\b| \w+ing\b)"
+)
 # What to use in something's place, asked ("What should I use instead of dup()?") and said.
 _ASKS_ALTERNATIVE = re.compile(
     r"\b(?:use|call|run|try|choose|pick|prefer|do)(?: \S+)? instead of\b"
@@ -254,7 +266,9 @@ def answer_type(question: str) -> AnswerType:
         text = " ".join(question.lower().split())
         if asks_description(question):
             return "any"  # "What does the --nonet option do?" asks what it does, not which
-        return "value" if _VALUE.search(text) else "any"
+        if _VALUE.search(text):
+            return "value"
+        return "list" if _ASKS_LIST.search(text) else "any"
     return {
         "who": "name",
         "when": "date",
@@ -265,6 +279,20 @@ def answer_type(question: str) -> AnswerType:
         "why": "reason",
         "other": "any",
     }[kind]  # type: ignore[return-value]
+
+
+def asked_list(question: str) -> str | None:
+    """The plural a list question asks for ("advantages" of "What are the advantages of
+    WAL?"), if it asks for one."""
+    found = _ASKS_LIST.search(" ".join(question.lower().split()))
+    return found.group(1) if found else None
+
+
+def names_plural(text: str, plural: str) -> bool:
+    """Whether ``text`` names ``plural`` or its singular ("Advantages include:" names
+    "advantages"; "Each library needs:" names "libraries")."""
+    stem = plural[:-3] if plural.endswith("ies") else plural[:-1]
+    return re.search(rf"\b{re.escape(stem)}", text, re.IGNORECASE) is not None
 
 
 def value_noun(question: str) -> str | None:
@@ -547,6 +575,9 @@ def holds(kind: AnswerType, text: str, question: str) -> bool:
         return _REASON.search(text) is not None
     if kind == "alternative":
         return _ALTERNATIVE.search(text) is not None
+    if kind == "list":  # what introduces the list: its items are the caller's to check
+        plural = asked_list(question)
+        return plural is not None and text.rstrip().endswith(":") and names_plural(text, plural)
     if kind == "value":
         found = [m.group() for m in _CODE.finditer(text)]
         found += [m.group() for m in _NUMBER.finditer(text)]

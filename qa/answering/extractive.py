@@ -394,6 +394,9 @@ def _holds(
         return states_limit(candidate.text)
     if expected == "procedure" and candidate.procedure is not None:
         return True
+    if expected == "list":  # "Advantages include:" over its items
+        items = candidate.procedure is not None and candidate.procedure.kind == "item"
+        return items and holds("list", candidate.text, question)
     if expected == "procedure" and candidate.term is not None:
         # Under a function's or an option's line or heading: what to use is its name.
         return holds("procedure", f"{candidate.term.text} {candidate.text}", question)

@@ -6,6 +6,7 @@ import pytest
 
 from qa.answering.answer_types import (
     answer_type,
+    asked_list,
     asks_default,
     asks_limit,
     asks_what_is,
@@ -129,6 +130,35 @@ def test_an_alternative_is_named_in_so_many_words():
     assert holds("alternative", "Use `fcntl(fd, F_DUPFD_CLOEXEC, 3)` instead.", question)
     assert holds("alternative", "It is deprecated in favour of the globs2 file.", question)
     assert not holds("alternative", "Please never use `dup()`.", question)
+
+
+@pytest.mark.parametrize(
+    ("question", "plural"),
+    [
+        ("What are the advantages of WAL?", "advantages"),
+        ("What were the main causes of the outage?", "causes"),
+        ("What are SQLite's limits?", "limits"),
+        ("What are the files used by cron?", "files"),
+        # No list: a definition, a value, a plural that does something.
+        ("What are rows?", None),
+        ("What are the default values?", None),
+        ("What were the militias doing in Basra?", None),
+        ("What are the settings that are read first?", None),
+    ],
+)
+def test_a_plural_that_is_no_value_asks_for_a_list(question, plural):
+    assert (answer_type(question) == "list") == (plural is not None)
+    if plural is not None:
+        assert asked_list(question) == plural
+
+
+def test_a_list_is_introduced_by_a_sentence_naming_it_with_a_colon():
+    question = "What are the advantages of WAL?"
+    assert holds("list", "Advantages include:", question)
+    assert holds("list", "The main advantage of WAL-mode is the following:", question)
+    assert not holds("list", "There are advantages and disadvantages to using WAL.", question)
+    assert not holds("list", "WAL is faster in most scenarios:", question)
+    assert holds("list", "Each library needs:", "What are the libraries it needs?")
 
 
 def test_a_verdict_says_yes_or_no_in_so_many_words():

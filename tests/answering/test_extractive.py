@@ -470,6 +470,21 @@ def test_a_sentence_ending_in_a_colon_comes_with_what_it_introduces(answerer):
     assert code in answer.text  # one sentence and the block it introduces
 
 
+def test_a_list_question_gets_the_sentence_naming_the_list_with_its_items(answerer):
+    text = (
+        "There are advantages and disadvantages to using WAL instead of a rollback journal. "
+        "Advantages include:\n\n"
+        "1. WAL is significantly faster in most scenarios.\n"
+        "2. WAL provides more concurrency as readers do not block writers.\n"
+        "3. WAL uses many fewer fsync() operations.\n\n"
+        "The second advantage of WAL-mode is that writers do not block readers."
+    )
+    answer = ask(answerer, "What are the advantages of WAL?", [passage(text)])
+    assert "Advantages include: [1]" in answer.text
+    assert "2. WAL provides more concurrency as readers do not block writers." in answer.text
+    assert "3. WAL uses many fewer fsync() operations." in answer.text
+
+
 def test_further_sentences_hold_the_kind_of_answer_asked_for_when_the_best_does(answerer):
     # Both score within the margin; only the first gives a reason.
     text = (

@@ -1,10 +1,12 @@
 """Word (.docx): paragraphs, headings, list items and tables, read with python-docx (MIT).
 
 The body is read in document order. Paragraphs and headings are separated by a blank line, list
-items are lines starting with "- ", a table is one line a row with its cells joined by " | ",
-so that a row stays together as it is read, and code (a "Source Code" style) keeps its line
-breaks. The document's title is its core property, else its first heading. Word files are not
-blog pages: the article / reader-comment rules do not run on them.
+items are lines starting with "- ", a definition (pandoc's "Definition" style, LibreOffice's
+"List Contents") starts with ": " under its term's paragraph, as in a web page, a table is one
+line a row with its cells joined by " | ", so that a row stays together as it is read, and code
+(a "Source Code" style) keeps its line breaks. The document's title is its core property, else
+its first heading. Word files are not blog pages: the article / reader-comment rules do not run
+on them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from qa.ingest.structure import laid_out_document
 from qa.types import Document, Heading
 
 _NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# The paragraph styles of a definition list (HTML's dt and dd): pandoc's, then LibreOffice's.
+TERM_STYLES = frozenset({"Definition Term", "List Heading"})
+DEFINITION_STYLES = frozenset({"Definition", "List Contents"})
 
 
 def read(data: bytes, file: CorpusFile) -> Document:
@@ -53,6 +58,8 @@ def _blocks(word) -> list[tuple[str, str]]:  # noqa: ANN001  (python-docx is imp
             paragraph = Paragraph(element, word)
             style = (paragraph.style.name if paragraph.style is not None else "") or ""
             text = paragraph.text
+            if not text.strip():
+                continue
             if style.startswith(("Heading", "Title")):
                 level = style.removeprefix("Heading").strip()
                 level = level if level.isdigit() and 1 <= int(level) <= 9 else "1"
@@ -61,6 +68,10 @@ def _blocks(word) -> list[tuple[str, str]]:  # noqa: ANN001  (python-docx is imp
                 blocks.append(("item", "- " + " ".join(text.split())))
             elif "code" in style.lower() or _monospaced(paragraph):
                 blocks.append(("code", text.rstrip()))
+            elif style in TERM_STYLES:
+                blocks.append(("term", " ".join(text.split())))
+            elif style in DEFINITION_STYLES and blocks and blocks[-1][0] == "term":
+                blocks.append(("paragraph", ": " + " ".join(text.split())))  # its first paragraph
             else:
                 blocks.append(("paragraph", " ".join(text.split())))
         elif element.tag == f"{_NS}tbl":

@@ -71,3 +71,41 @@ def test_code_keeps_its_line_breaks(tmp_path: Path) -> None:
 def test_a_broken_word_file_is_skipped_with_its_reason(tmp_path: Path, data: bytes) -> None:
     with pytest.raises(SkipFile, match="broken Word file"):
         load(tmp_path, "broken.docx", data)
+
+
+@pytest.mark.parametrize(
+    ("term_style", "definition_style"),
+    [("Definition Term", "Definition"), ("List Heading", "List Contents")],
+    ids=["pandoc", "LibreOffice"],
+)
+def test_definitions_stand_under_their_terms(
+    tmp_path: Path, term_style: str, definition_style: str
+) -> None:
+    """A definition list (a man page's directives, converted by pandoc; HTML's dl saved by
+    LibreOffice) reads as a web page's does: the term's line, then ": " and its definition."""
+    from io import BytesIO
+
+    from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
+
+    from qa.answering.layout import layout
+
+    word = Document()
+    for style in (term_style, definition_style):
+        if style not in [s.name for s in word.styles]:
+            word.styles.add_style(style, WD_STYLE_TYPE.PARAGRAPH)
+    word.add_paragraph("Configuration file directives")
+    for term, lines in [
+        ("compress", ["Old versions of log files are compressed with gzip(1) by default."]),
+        ("copytruncate", ["Truncate the original log file to zero size.", "", "Use it rarely."]),
+    ]:
+        word.add_paragraph(term, style=term_style)
+        for line in lines:
+            word.add_paragraph(line, style=definition_style)
+    data = BytesIO()
+    word.save(data)
+    text = load(tmp_path, "logrotate.docx", data.getvalue()).text
+    assert "\n\ncompress\n\n: Old versions of log files are compressed with gzip(1)" in text
+    assert "copytruncate\n\n: Truncate the original log file to zero size.\n\nUse it rarely." in text
+    blocks = layout(text[text.index("copytruncate") :])
+    assert [b.kind for b in blocks] == ["term", "item", "prose"]

@@ -129,8 +129,10 @@ _VALUE = re.compile(
 )
 
 # "What does X do / mean / stand for?": a description of X, whatever X is called.
+# "... do?", and "... do in jq?": the program may come after the verb.
+_IN_PROGRAM = r"(?: (?:in|with) ([\w.-]+(?: [\w.-]+)?))?"
 _DESCRIPTION = re.compile(
-    r"^what (?:does|do|did) .+ (?:do|does|mean|means|stand for|represent|control)\??$"
+    rf"^what (?:does|do|did) .+ (?:do|does|mean|means|stand for|represent|control){_IN_PROGRAM}\??$"
 )
 
 _MONTHS = (
@@ -308,19 +310,19 @@ def asks_description(question: str) -> bool:
     return _DESCRIPTION.search(" ".join(question.lower().split())) is not None
 
 
+_KIND_OF_NAME = (
+    r"(?:option|function|method|command|flag|variable|setting|property|event|class|module"
+    r"|program|field|parameter|argument|call|directive|keyword|macro|operator|statement"
+    r"|filter|builtin|attribute|element|hook)"
+)
 _ASKED_NAME = re.compile(
-    r"^what (?:does|do|did) (?:the |a |an )?(.+?)(?: (?:option|function|method|command|flag"
-    r"|variable|setting|property|event|class|module|program|field|parameter|argument))?"
+    rf"^what (?:does|do|did) (?:the |a |an )?(.+?)(?: {_KIND_OF_NAME})?"
     r"(?: (?:of|in|for|from) ([\w .-]+?))? (?:do|does|mean|means|stand for|represent|control"
-    r"|returns?)\??$"  # "What does os.tmpdir return?": what it returns, said where it is
+    rf"|returns?){_IN_PROGRAM}\??$"  # "What does os.tmpdir return?": what it returns, said where
 )
 # "What is the parent table?": a term of at most four words, asked what it is.
 _ASKED_TERM = re.compile(r"^what (?:is|are) (?:the |a |an )?([\w.-]+(?: [\w.-]+){0,3})\?$")
 _TRAILING_OPTION = re.compile(r"^([a-z][\w.-]*(?: [a-z][\w.-]*)*) (--?[a-z0-9][\w-]*)$")
-_KIND_OF_NAME = (
-    r"(?:option|function|method|command|flag|variable|setting|property|event|class|module"
-    r"|program|field|parameter|argument|call)"
-)
 
 
 def described_name(question: str) -> str | None:
@@ -355,7 +357,7 @@ def _asked(question: str) -> tuple[str, str | None] | None:
     option = _TRAILING_OPTION.search(name.lower())  # "xargs -0", "git commit --amend"
     if option is not None:
         return name[option.start(2) : option.end(2)], option.group(1).split()[-1]
-    program = found.group(2).split() if found.group(2) else []  # "... of split"
+    program = (found.group(2) or found.group(3) or "").split()  # "... of split", "... in jq"
     return name, program[-1] if program else None
 
 

@@ -279,6 +279,11 @@ def test_what_a_question_asks_to_describe_is_the_name_it_writes():
     assert described_program("What does split -d do?") == "split"
     assert described_program("What does the -e option of split do?") == "split"
     assert described_program("What does the --nonet option do?") is None
+    # A configuration file's directive, a language's operator; the program after the verb.
+    assert described_name("What does the compress directive of logrotate do?") == "compress"
+    assert described_program("What does the compress directive of logrotate do?") == "logrotate"
+    assert described_name("What does the // operator do in jq?") == "//"
+    assert described_program("What does the // operator do in jq?") == "jq"
     assert described_name("What does path.extname return for 'a.md'?") is None  # a case
     assert described_name("What does the magic file contain?") is None
     assert described_name("How do I inspect an object?") is None

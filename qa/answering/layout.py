@@ -207,6 +207,8 @@ def is_navigation(line: str) -> bool:
         return True
     if _RULE.match(line):
         return True
+    if re.match(r"--?\w", line):
+        return False  # an option: "--index" is no link to an index
     found = [w.lower() for w in words(line)]
     return bool(found) and len(found) <= 3 and all(w in _NAVIGATION for w in found)
 
@@ -639,8 +641,14 @@ def _same_shape(row: str, other: str) -> bool:
 
 def _is_option_pair(line: str, following: str) -> bool:
     """Two spellings of one option on consecutive lines ("-a" and "--append", "-o file" and
-    "--output=file"): the first a short option, the second a long one."""
-    return bool(re.match(r"^-\w\b", line)) and following.startswith("--")
+    "--output=file", "--keep-index" and "--no-keep-index"): a short option over a long one, or
+    a long option alone on its line (with at most its argument) over another."""
+    if not following.startswith("--"):
+        return False
+    return bool(re.match(r"^-\w\b", line) or _LONG_OPTION_LINE.match(line))
+
+
+_LONG_OPTION_LINE = re.compile(r"^--\w[\w-]*(?:[= ]\S+)?$")
 
 
 def _continues_term(lines: list[_Line | None], i: int) -> bool:

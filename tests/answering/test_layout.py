@@ -152,6 +152,25 @@ def test_a_short_and_a_long_option_on_two_lines_are_one_term():
     ]
 
 
+def test_all_the_spellings_of_an_option_on_their_lines_are_one_term():
+    # git-stash's page: a short option, its long one and its negation over one definition; an
+    # option named like a page's furniture ("--index") is an option all the same.
+    text = (
+        "--index\n\n"
+        ": This option is only valid for pop and apply commands.\n\n"
+        "-k\n--keep-index\n--no-keep-index\n\n"
+        ": This option is only valid for push and save commands.\n\n"
+        "All changes already added to the index are left intact."
+    )
+    assert kinds(text) == [
+        ("term", "--index"),
+        ("item", ": This option is only valid for pop and apply commands."),
+        ("term", "-k\n--keep-index\n--no-keep-index"),
+        ("item", ": This option is only valid for push and save commands."),
+        ("prose", "All changes already added to the index are left intact."),
+    ]
+
+
 def test_wrapped_lines_form_one_paragraph_and_items_stand_alone():
     text = (
         "To help diagnose problems, the library is built with a large\n"

@@ -14,7 +14,9 @@ and ``#`` marks, a manual keeps its indented examples and ``$`` prompts. Rules, 
   separator rules, Markdown link definitions ("[lz4]: https://..."), fence lines and the
   body of a MyST ``{seealso}`` box (pointers to other pages), reStructuredText directive
   lines (".. attention::"; the body of a ``code-block`` under one is code), AsciiDoc's block
-  macros ("include::config/stash.txt[]") and its "+" joining a block to the item above it.
+  macros ("include::config/stash.txt[]") and its "+" joining a block to the item above it,
+  a list's bullet alone on its line ("○", as pandoc writes a man page's list); not a line
+  opening with an option ("--index").
   A line of HTML tags alone at the margin, outside a fence (pandoc's ``<div
   class="codeblock">`` around an example), is read as a blank line.
 - *code*: inside a fence (not a MyST directive whose body is prose, such as ``{note}`` or
@@ -197,6 +199,9 @@ def is_fence(line: str) -> bool:
     return _FENCE.match(line) is not None
 
 
+_BULLET_ALONE = re.compile(r"^[•◦○●▪▫■□‣⁃∙·]$")
+
+
 def is_navigation(line: str) -> bool:
     """Whether a line is page furniture rather than content (see the module doc)."""
     if _SPACED.match(line) or _NAV_PHRASES.match(line) or _LINK_DEFINITION.match(line):
@@ -204,6 +209,8 @@ def is_navigation(line: str) -> bool:
     if _RST_DIRECTIVE.match(line) or _ASCIIDOC_MACRO.match(line):
         return True
     if line == "+":  # AsciiDoc's "+" joins the block under it to the item above
+        return True
+    if _BULLET_ALONE.match(line):  # a list's bullet on a line of its own, as pandoc writes man's
         return True
     if _RULE.match(line):
         return True

@@ -171,6 +171,18 @@ def test_all_the_spellings_of_an_option_on_their_lines_are_one_term():
     ]
 
 
+def test_a_bullet_alone_on_its_line_is_no_term():
+    # pandoc's Markdown of jq's man page: each value of a list under a bullet of its own.
+    text = "Values are sorted in the following order:\n\n○\n\n:   **null**\n\n○\n\n:   **false**"
+    assert kinds(text) == [
+        ("prose", "Values are sorted in the following order:"),
+        ("navigation", "○"),
+        ("item", ":   **null**"),
+        ("navigation", "○"),
+        ("item", ":   **false**"),
+    ]
+
+
 def test_wrapped_lines_form_one_paragraph_and_items_stand_alone():
     text = (
         "To help diagnose problems, the library is built with a large\n"

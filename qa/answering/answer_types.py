@@ -116,7 +116,8 @@ _YES_NO = re.compile(
 _VALUE_NOUNS = (
     r"version|default|value|option|flag|setting|variable|command|signal|property|encoding|code"
     r"|error|gid|uid|port|status|format|level|levels|extension|argument|key|scheme|schemes|name"
-    r"|field|mode"
+    r"|field|mode|directive|keyword|macro|parameter|function|method|operator|pragma|header"
+    r"|attribute|element|hook|filter"
 )
 _ASKED_VALUE = (
     rf"\b(?:which|what)(?: is| are| was)?(?: the)? (?:[\w'’.-]+ ){{0,3}}({_VALUE_NOUNS})s?\b"

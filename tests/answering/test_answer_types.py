@@ -75,6 +75,10 @@ def test_answer_types_follow_the_question_type():
     assert answer_type("What does the --nonet option of xsltproc do?") == "any"
     assert answer_type("What does the DEBUG flag mean?") == "any"
     assert answer_type("Which option of xsltproc turns off the network?") == "value"
+    assert answer_type("Which directive lets .htaccess files override the configuration?") == (
+        "value"
+    )
+    assert answer_type("Which function frees the stream?") == "value"
     assert answer_type("Why did the mayor resign?") == "reason"
     assert answer_type("Can it compress in parallel?") == "verdict"
 

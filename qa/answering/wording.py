@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import re
 
-from bm25s.stopwords import STOPWORDS_EN_PLUS
+from qa.index.lexical import STOPWORDS_SET
 
-STOPWORDS = frozenset(STOPWORDS_EN_PLUS)  # the lexical side's, for word tests here too
+STOPWORDS = STOPWORDS_SET  # the lexical side's, for word tests here too
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
 _AUXILIARIES = frozenset(

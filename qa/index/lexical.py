@@ -20,6 +20,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from qa.errors import IndexCorruptError
 from qa.index.ragged import Ragged
@@ -27,9 +28,12 @@ from qa.index.ragged import Ragged
 # Quote and dash variants are folded so that "Sadr’s" and "Sadr's" are the same word.
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 _COMPOUND = re.compile(r"\b\w+(?:-\w+)+\b")
+_SHORT_OPTION = re.compile(r"(?<![\w-])-([A-Za-z0-9])(?![\w-])")  # "-k", "-0"; not "x-k", "-kv"
+_DOT_COMMAND = re.compile(r"(?<![\w.])\.([A-Za-z]\w*)")  # ".once", ".NET"; not "e.g", "a.md"
 # NLTK's English list (179 words): unlike the 33-word default it drops question words ("who",
 # "what", "did"), which otherwise make any short text containing them rank high.
 STOPWORDS = "en_plus"
+STOPWORDS_SET = frozenset(STOPWORDS_EN_PLUS)  # the same words, to test one
 K1, B = 1.5, 0.75
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -42,10 +46,19 @@ def fold_variants(text: str) -> str:
 
 
 def _prepare(text: str) -> str:
-    """Text as BM25 sees it: folded variants, and each hyphenated compound also written joined,
-    so that "cease-fire" and "ceasefire" meet."""
+    """Text as BM25 sees it: folded variants, each hyphenated compound also written joined,
+    so that "cease-fire" and "ceasefire" meet, and each one-letter option ("-k") and dot
+    command named by a stop-word (".once") also written as a word ("dash_k", "dot_once"): the
+    tokenizer drops one-letter words and stop-words, which left "What does -k do?" and "What
+    does the .once command do?" without their only key word."""
     text = fold_variants(text)
     joined = [m.group().replace("-", "") for m in _COMPOUND.finditer(text)]
+    joined += [f"dash_{m.group(1)}" for m in _SHORT_OPTION.finditer(text)]
+    joined += [
+        f"dot_{m.group(1)}"
+        for m in _DOT_COMMAND.finditer(text)
+        if m.group(1).lower() in STOPWORDS_SET  # ".bz2" keeps its word "bz2" anyway
+    ]
     return f"{text} {' '.join(joined)}" if joined else text
 
 

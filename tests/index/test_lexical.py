@@ -61,6 +61,20 @@ def test_a_question_of_stop_words_or_unknown_words_finds_nothing():
     assert len(LexicalIndex.build(["", "the of"]).search("anything", 3)[1]) == 0
 
 
+def test_a_one_letter_option_and_a_dot_command_are_words_of_their_own():
+    texts = [
+        "-k, --keep-index: all changes already added to the index are left intact.",
+        "Use the .once command to send only the next query's output to a file.",
+        "Each option has a long form and a short form; once set, it stays set.",
+        "An x-ray of the index.md file, e.g. the one in the docs.",
+    ]
+    index = LexicalIndex.build(texts)
+    assert list(index.search("What does -k do?", 5)[1]) == [0]
+    assert list(index.search("What does the .once command do?", 5)[1])[0] == 1
+    assert "dot_md" not in index.words("index.md, e.g. x-k")
+    assert "dash_k" not in index.words("index.md, e.g. x-k")
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     changes=st.lists(

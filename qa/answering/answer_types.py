@@ -284,6 +284,21 @@ def answer_type(question: str) -> AnswerType:
     }[kind]  # type: ignore[return-value]
 
 
+# When something happens, said as a condition rather than a date: "whenever a COMMIT occurs
+# that …", "as soon as the file is closed", "each time the timer fires".
+_CONDITION = re.compile(
+    r"\b(?:whenever|when|once|as soon as|after|before|until|every time|each time|if)\b"
+    r"(?! (?:necessary|needed|possible|any|so)\b)",
+    re.IGNORECASE,
+)
+
+
+def states_condition(text: str) -> bool:
+    """Whether ``text`` says when something happens as a condition ("whenever a COMMIT
+    occurs …"): what answers "When does SQLite checkpoint?" in a manual, which has no date."""
+    return _CONDITION.search(text) is not None
+
+
 def asked_list(question: str) -> str | None:
     """The plural a list question asks for ("advantages" of "What are the advantages of
     WAL?"), if it asks for one."""

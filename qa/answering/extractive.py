@@ -28,6 +28,7 @@ from qa.answering.answer_types import (
     holds,
     names_row,
     row_key,
+    states_condition,
     states_default,
     states_limit,
     value_noun,
@@ -152,6 +153,9 @@ class ExtractiveAnswerer:
         )
         if expected == "value":
             typed = _naming_value(found, typed, value_noun(question))
+        if expected == "date" and not typed.any():
+            # No date among them: "When does SQLite checkpoint?" asks for a condition.
+            typed = np.array([states_condition(c.text) for c in found], dtype=float)
         typed = np.maximum(typed, definition > 0)
         # A row is named by its key only where no other row of its table has that key (every
         # row of "zstd 1.5.1 -1", "zstd 1.5.1 --fast=1" names zstd, none singles out one).

@@ -19,6 +19,7 @@ from qa.answering.answer_types import (
     names_term_literally,
     opens_with_name,
     question_type,
+    states_condition,
     states_default,
     states_limit,
     value_noun,
@@ -154,6 +155,13 @@ def test_a_plural_that_is_no_value_asks_for_a_list(question, plural):
     assert (answer_type(question) == "list") == (plural is not None)
     if plural is not None:
         assert asked_list(question) == plural
+
+
+def test_a_condition_says_when_something_happens():
+    assert states_condition("SQLite will checkpoint whenever a COMMIT occurs.")
+    assert states_condition("The buffer is flushed as soon as the file is closed.")
+    assert not states_condition("All checkpoints are PASSIVE.")
+    assert not states_condition("Run it again if necessary.")
 
 
 def test_a_list_is_introduced_by_a_sentence_naming_it_with_a_colon():

@@ -485,6 +485,19 @@ def test_a_list_question_gets_the_sentence_naming_the_list_with_its_items(answer
     assert "3. WAL uses many fewer fsync() operations." in answer.text
 
 
+def test_a_when_question_without_a_date_in_sight_is_answered_by_a_condition(answerer):
+    text = (
+        "All checkpoints initiated by sqlite3_wal_checkpoint() and by the automatic checkpoint "
+        "mechanism are PASSIVE. "
+        "The automatic checkpoint threshold can be changed or automatic checkpointing can be "
+        "disabled using the wal_autocheckpoint pragma. "
+        "By default, SQLite will automatically checkpoint whenever a COMMIT occurs that causes "
+        "the WAL file to be 1000 pages or more in size."
+    )
+    answer = ask(answerer, "When does SQLite checkpoint automatically?", [passage(text)])
+    assert answer.text.startswith("By default, SQLite will automatically checkpoint whenever")
+
+
 def test_further_sentences_hold_the_kind_of_answer_asked_for_when_the_best_does(answerer):
     # Both score within the margin; only the first gives a reason.
     text = (

@@ -487,10 +487,8 @@ def test_a_list_question_gets_the_sentence_naming_the_list_with_its_items(answer
 
 def test_a_when_question_without_a_date_in_sight_is_answered_by_a_condition(answerer):
     text = (
-        "All checkpoints initiated by sqlite3_wal_checkpoint() and by the automatic checkpoint "
-        "mechanism are PASSIVE. "
-        "The automatic checkpoint threshold can be changed or automatic checkpointing can be "
-        "disabled using the wal_autocheckpoint pragma. "
+        "Automatic checkpoints in SQLite are always PASSIVE checkpoints. "
+        "SQLite checkpoints the database automatically by default. "
         "By default, SQLite will automatically checkpoint whenever a COMMIT occurs that causes "
         "the WAL file to be 1000 pages or more in size."
     )

@@ -79,6 +79,14 @@ _RUNS_ON = re.compile(r"(?:[,;]|\b(?:and|or|nor))\s*$", re.IGNORECASE)
 _FINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
 _BARE_VERDICT = re.compile(r"(?:yes|no)[.!]?", re.IGNORECASE)  # a sentence of its own
 _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a term
+# Where an option applies, said before what it does ("This option is only valid for push and
+# save commands." over "All changes already added to the index are left intact."): no lead.
+_SCOPE_NOTE = re.compile(
+    r"^(?::\s*)?(?:(?:this|the) (?:\w+ )?(?:option|flag|setting|directive|command|switch)"
+    r" (?:is|are) only|only|valid only) (?:valid|useful|meaningful|available|allowed|relevant"
+    r"|supported|used|applies|applicable|for|with|when|in)\b",
+    re.IGNORECASE,
+)
 # A short sentence stating a default after a description: "Default: 1000.", "Default: '&'."
 # (Markdown may set the label in bold: "**Default:** `1024 * 1024`.")
 _DEFAULT_LABEL = re.compile(r"^[*_]{0,2}Default(?: value)?:[*_]{0,2}\s*\S.{0,60}$", re.DOTALL)
@@ -387,7 +395,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             continue  # a question answers none: an FAQ's list of its questions, a rhetorical one
         # The first sentence under a name is its first prose, or its definition's ("-a
         # --data-only" / ": Dump only the data, not the schema ...").
-        opens = unit.kind == "prose" or under_term
+        opens = (unit.kind == "prose" or under_term) and not _SCOPE_NOTE.match(unit.text)
         first_under = term is not None and lead_due and opens
         # A step may be short ("Create the dictionary" and its command), and so may the first
         # sentence under a function's name ("Prepares for compression.").

@@ -136,6 +136,22 @@ def test_a_definitions_first_sentence_under_its_option_leads():
     assert leads == ["Dump only the data, not the schema (data definitions)."]
 
 
+def test_where_an_option_applies_is_no_lead_the_sentence_after_it_is():
+    # git-stash's page: the definition opens with a note on where the option is valid.
+    text = (
+        "-k\n--keep-index\n--no-keep-index\n\n"
+        ": This option is only valid for push and save commands.\n\n"
+        "All changes already added to the index are left intact.\n\n"
+        "-p\n--patch\n\n"
+        ": Interactively select hunks from the diff between HEAD and the working tree."
+    )
+    leads = [c.sentence.text for c in candidates([passage(text)]) if c.leads]
+    assert leads == [
+        "All changes already added to the index are left intact.",
+        "Interactively select hunks from the diff between HEAD and the working tree.",
+    ]
+
+
 def test_a_purpose_over_its_code_is_a_candidate_without_a_verb():
     # pg_dump's examples: "To <verb> ...:" over the command, no finite verb in it.
     text = (

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from qa.answering.layout import is_fence, layout
 from qa.index.manifest import Manifest
+from qa.ingest.markdown import TAGS_ONLY
 from qa.types import (
     SECTION_SEPARATOR,
     Answer,
@@ -328,13 +329,24 @@ def passage_html(passage: Passage, spans: Sequence[tuple[int, int]]) -> str:
     code (``qa.answering.layout``: a fenced block, a prompt, statements) in
     ``<pre class="qa-code">`` from the start of its first line, so that it keeps its
     indentation; the line breaks around a code block are left to the block."""
-    text = passage.text
+    text = _without_markup(passage.text, passage.start, passage.running_lines)
     return _with_code(
         text,
         passage.start,
         _code_spans(text, passage.section, passage.title),
         lambda piece, offset: highlight(piece, offset, spans, "qa-quote"),
     )
+
+
+def _without_markup(text: str, offset: int, left_out: Sequence[tuple[int, int]]) -> str:
+    """``text`` (at ``offset`` in its document) with each span of ``left_out`` that is tags and
+    nothing else blanked, offsets unchanged: a Markdown file's ``<div class="codeblock">`` and
+    ``</div>`` (pandoc's), which its rendered page does not show either."""
+    for start, end in left_out:
+        left, right = start - offset, end - offset
+        if TAGS_ONLY.fullmatch(text[left:right].strip()):
+            text = text[:left] + " " * (right - left) + text[right:]
+    return text
 
 
 def _with_code(
@@ -426,7 +438,7 @@ def document_view(
             f"{escape(piece[stop:])}"
         )
 
-    window = doc.text[begin:end]
+    window = _without_markup(doc.text[begin:end], begin, doc.unindexed_spans(begin, end))
     body = _with_code(window, begin, _code_spans(window, None, doc.title), marked)
     cut_before = f'<p class="qa-cut">… {begin:,} characters before …</p>' if begin else ""
     cut_after = (

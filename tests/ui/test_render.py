@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from qa.index.manifest import BuildSettings, Manifest
@@ -334,3 +335,26 @@ def test_the_sources_name_a_long_question_by_its_start():
     html_ = source_cards(answer, lambda doc_id: None, 10.0)
     asked = re.search(r'<p class="qa-asked">For: (.*?)</p>', html_).group(1)
     assert len(asked) <= 200 and asked.endswith("…")
+
+
+def test_a_markdown_files_tag_only_lines_are_not_shown(tmp_path: Path) -> None:
+    """pandoc's Markdown wraps each example in a tags-only HTML block; the viewer and the source
+    card show the source without them (blanked: offsets stay those of the document)."""
+    from tests.helpers import document_of
+
+    source = (
+        "# Writing results to a file\n\n"
+        "Use the .once command instead of .output for the next command only. For example:\n\n"
+        '<div class="codeblock">\n\n'
+        "    sqlite> .once results.txt\n\n"
+        "</div>\n\n"
+        "The output goes to the console again after it.\n"
+    )
+    doc = document_of(tmp_path, "cli.md", source.encode())
+    where = _passage(doc.text, doc_id="cli.md", start=0, part="article")
+    viewed = document_view(doc, where)
+    card = passage_html(replace(where, running_lines=doc.unindexed_spans(0, len(doc.text))), [])
+    for html in (viewed, card):
+        assert "codeblock" not in html and "&lt;/div&gt;" not in html
+        assert "sqlite&gt; .once results.txt" in html
+        assert "The output goes to the console again" in html

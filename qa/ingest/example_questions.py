@@ -12,7 +12,8 @@ from the corpus served, never from another one:
    entire ICU?", a question heading ("Where is the cache stored") gets its question mark, and
    a short noun phrase ("Hash functions") becomes "What are hash functions?". Only headings that
    read as section titles are used: no numbering, code, generic headings ("Introduction",
-   "SEE ALSO") or titles too short or too long to ask about. The choice is stable: documents
+   "SEE ALSO"), demonstrations ("Authentication example") or titles too short or too long to
+   ask about. The choice is stable: documents
    in ``doc_id`` order, each giving its best heading in turn, so that the examples come from
    different documents.
 
@@ -128,6 +129,7 @@ _NO_OPENING = frozenset(
     "a an about additional and details explanation for further general in miscellaneous more "
     "of on or other overview to with".split()
 )
+_SHOWN = frozenset("example examples sample samples demo demonstration".split())
 _DEICTIC = frozenset("this these that those".split())  # "Language used in this specification"
 _DETERMINERS = frozenset("the a an".split())
 _PREPOSITIONS = frozenset("of for with to in on from about by and".split())
@@ -188,6 +190,8 @@ def heading_question(
     lowered = [w.lower() for w in words]
     if " ".join(lowered) in GENERIC or lowered[0] in _NO_OPENING or _DEICTIC & set(lowered):
         return None
+    if lowered[-1] in _SHOWN:
+        return None  # "Authentication example" shows a thing; "What is … example?" asks nothing
     if any(w in _WH_WORDS for w in lowered[1:]):  # "Dictionary compression How To"
         return None
     if usage is not None and _passing_name(words, usage):

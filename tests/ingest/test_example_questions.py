@@ -79,6 +79,8 @@ def test_a_section_heading_becomes_its_question(heading, question):
         "Julian Seward, https://sourceware.org/bzip2/",
         "About Expressions and Special Variables",
         "Language used in this specification",
+        "Authentication example",  # a demonstration: not "What is authentication example?"
+        "Server side includes examples",
     ],
 )
 def test_a_heading_that_is_no_section_title_is_passed_over(heading):

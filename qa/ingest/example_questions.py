@@ -13,9 +13,8 @@ from the corpus served, never from another one:
    a short noun phrase ("Hash functions") becomes "What are hash functions?". Only headings that
    read as section titles are used: no numbering, code, generic headings ("Introduction",
    "SEE ALSO"), demonstrations ("Authentication example") or titles too short or too long to
-   ask about. The choice is stable: documents
-   in ``doc_id`` order, each giving its best heading in turn, so that the examples come from
-   different documents.
+   ask about. The choice is stable: documents in ``doc_id`` order, each giving its best
+   heading in turn, so that the examples come from different documents.
 
 Deliberately simple: a fixed list of verbs and word rules, English only (as the model is). A
 heading it cannot turn into a good question is passed over rather than asked badly.

@@ -7,6 +7,7 @@ All are frozen dataclasses: they cross module boundaries and are never mutated.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -23,6 +24,17 @@ def indentation(line: str) -> int:
     """The column where ``line``'s text starts (tabs to stops of ``TAB_STOPS``)."""
     lead = len(line) - len(line.lstrip())
     return len(line[:lead].expandtabs(TAB_STOPS))
+
+
+def blanked(text: str, spans: Sequence[tuple[int, int]], offset: int = 0) -> str:
+    """``text`` (at ``offset`` in its document) with each of ``spans`` (document offsets, in
+    order, not overlapping) turned to spaces: what is left out, offsets unchanged."""
+    parts: list[str] = []
+    cursor = 0
+    for start, end in spans:
+        parts += [text[cursor : start - offset], " " * (end - start)]
+        cursor = end - offset
+    return "".join([*parts, text[cursor:]])
 
 
 def repeats_title(heading: str, title: str) -> bool:
@@ -116,14 +128,7 @@ class Document:
         going on over a page break) is not indexed, and the blank lines of a page break between
         a footer and the next header are no paragraph break to the splitter."""
         spans = self.unindexed_spans(0, len(self.text))
-        if not spans:
-            return self.text  # the same string, not a copy
-        parts: list[str] = []
-        cursor = 0
-        for start, end in spans:
-            parts += [self.text[cursor:start], " " * (end - start)]
-            cursor = end
-        return "".join([*parts, self.text[cursor:]])
+        return blanked(self.text, spans) if spans else self.text  # the same string, not a copy
 
     def unindexed_spans(self, start: int, end: int) -> tuple[tuple[int, int], ...]:
         """The boilerplate within ``text[start:end]`` (a PDF's running header and footer in a

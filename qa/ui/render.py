@@ -28,6 +28,7 @@ from qa.types import (
     Passage,
     Place,
     Quote,
+    blanked,
     repeats_title,
 )
 
@@ -342,11 +343,10 @@ def _without_markup(text: str, offset: int, left_out: Sequence[tuple[int, int]])
     """``text`` (at ``offset`` in its document) with each span of ``left_out`` that is tags and
     nothing else blanked, offsets unchanged: a Markdown file's ``<div class="codeblock">`` and
     ``</div>`` (pandoc's), which its rendered page does not show either."""
-    for start, end in left_out:
-        left, right = start - offset, end - offset
-        if TAGS_ONLY.fullmatch(text[left:right].strip()):
-            text = text[:left] + " " * (right - left) + text[right:]
-    return text
+    tags = [
+        (s, e) for s, e in left_out if TAGS_ONLY.fullmatch(text[s - offset : e - offset].strip())
+    ]
+    return blanked(text, tags, offset)
 
 
 def _with_code(

@@ -1,19 +1,22 @@
 """HTML: the text a reader comes for, read with the standard library's ``html.parser``.
 
 What is never the page's content is left out: scripts and styles, navigation (``nav``, any
-element with ``role="navigation"``, sidebars and tables of contents by their class or id), the
-page's own ``header`` and ``footer`` (not those of an ``article`` or ``main``), ``aside``,
-buttons ("copy"), permalink anchors ("#", "¶") and a page's own table of contents (a list of
-``MIN_CONTENTS`` items or more whose every word links into the page). ``pre`` blocks are kept
-verbatim, with their line breaks and indentation. As in a Word file, a list item is a line
-starting with "- " (or "1. ", "2. " in an ordered list), a definition (``dd``) one starting
-with ": " under its term's line, and a row of a table of data one line with its cells joined
-by " | " ("passwd -e | set one-time password for the account activation"), so that the answer
-reads items, definitions and rows as such (a cell's paragraphs joined by a space). A table
-that lays a page out (a cell holding a list, code, a heading or another table) is read block
-by block instead. The extracted text is the document's text (offsets refer to it); the page's
-``<title>``, else its first ``<h1>``, is the document's title. The structure rules (article,
-reader comments, boilerplate) then run on that text, as on a plain-text file.
+element with ``role="navigation"``, menus and tables of contents by their class or id), the
+page's own ``header`` and ``footer`` (not those of an ``article`` or ``main``), buttons
+("copy"), permalink anchors ("#", "¶") and a page's own table of contents (a list of
+``MIN_CONTENTS`` items or more whose every word links into the page). A side box (``aside``, or
+a class or id "sidebar") is left out when it is mostly links (a blog's widgets of recent posts
+and archives) and kept when it is mostly prose (a manual's "TOOL" or "NOTE" box, a footnote).
+``pre`` blocks are kept verbatim, with their line breaks and indentation. As in a Word file, a
+list item is a line starting with "- " (or "1. ", "2. " in an ordered list), a definition
+(``dd``) one starting with ": " under its term's line, and a row of a table of data one line
+with its cells joined by " | " ("passwd -e | set one-time password for the account
+activation"), so that the answer reads items, definitions and rows as such (a cell's paragraphs
+joined by a space). A table that lays a page out (a cell holding a list, code, a heading or
+another table) is read block by block instead. The extracted text is the document's text
+(offsets refer to it); the page's ``<title>``, else its first ``<h1>``, is the document's
+title. The structure rules (article, reader comments, boilerplate) then run on that text, as on
+a plain-text file.
 """
 
 from __future__ import annotations
@@ -43,19 +46,19 @@ def page_document(page: str, file: CorpusFile) -> Document:
 # Elements whose content is code or markup, never text a reader sees.
 _NEVER_TEXT = frozenset("script style noscript template head svg".split())
 # Whole subtrees that are never shown to a reader, or never the page's content.
-_HIDDEN_TAGS = frozenset(
-    "script style noscript template head svg nav aside button select dialog".split()
-)
+_HIDDEN_TAGS = frozenset("script style noscript template head svg nav button select dialog".split())
 _PAGE_FURNITURE_TAGS = frozenset({"header", "footer"})  # the page's, outside article and main
 _CONTENT_TAGS = frozenset({"article", "main"})
 _FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
 # A class or id of a navigation block: one of these words, alone or before "-" or "_"
-# ("sidebar", "sidebar-left", "toc"), not inside another ("has-sidebar" is a page's state).
+# ("toc", "toc-left", "menu"), not inside another ("with-toc" is a page's state).
 _FURNITURE_NAME = re.compile(
-    r"(?:sidebar|toc|gtoc|breadcrumbs?|nav|navbar|navheader|navfooter|menu|skip-?link"
+    r"(?:toc|gtoc|breadcrumbs?|nav|navbar|navheader|navfooter|menu|skip-?link"
     r"|skip-to-content)(?:[-_].*)?",
     re.I,
 )
+# A side box: kept or left out by what it holds, once it ends (``_OpenSideBox``).
+_SIDE_BOX_NAME = re.compile(r"sidebar(?:[-_].*)?", re.I)
 _NEVER_FURNITURE = frozenset({"html", "body", "main", "article"})  # the page or its content
 _PERMALINK_MARKS = frozenset({"#", "¶", "§", "🔗"})
 _HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
@@ -102,6 +105,23 @@ class _OpenList:
 
 
 @dataclass
+class _OpenSideBox:
+    """A side box being read: its tag, how many elements of that tag are open with it, where
+    its text starts in the parts, and how many of its characters are in links and how many
+    are not."""
+
+    tag: str
+    depth: int
+    parts_at: int
+    linked: int = 0
+    unlinked: int = 0
+
+    def is_navigation(self) -> bool:
+        """Whether the box is links more than prose: a third of its words or more link."""
+        return self.linked * 2 >= self.unlinked
+
+
+@dataclass
 class _OpenTable:
     """A table being read: where its text starts in the parts, and whether it lays the page
     out."""
@@ -139,6 +159,9 @@ class _TextExtractor(HTMLParser):
         self.verbatim: list[str] = []  # each pre block's text, as written
         self._pre_text: list[str] | None = None
         self._in_page_link = False  # in an <a href="#..."> (a permalink or a contents entry)
+        self._in_link = False  # in an <a href="...">, wherever it leads
+        self._open: dict[str, int] = {}  # elements open in the text, by tag
+        self._side_boxes: list[_OpenSideBox] = []  # open side boxes, innermost last
         # Level and text pieces of each h1-h6, in page order; the open one collects its text.
         self.headings: list[tuple[int, list[str]]] = []
         self._heading: list[str] | None = None
@@ -168,10 +191,16 @@ class _TextExtractor(HTMLParser):
                 self._furniture = tag not in _NEVER_TEXT  # hidden is empty here
                 self.hidden.append(tag)
             return
+        if tag not in _VOID_TAGS and not closed:
+            self._open[tag] = self._open.get(tag, 0) + 1
+            if self._is_side_box(tag, dict(attrs)):
+                self._side_boxes.append(_OpenSideBox(tag, self._open[tag], len(self.parts)))
         if tag in _CONTENT_TAGS:
             self.content += 1
         if tag == "a":
-            self._in_page_link = (dict(attrs).get("href") or "").startswith("#")
+            href = dict(attrs).get("href")
+            self._in_link = href is not None
+            self._in_page_link = (href or "").startswith("#")
         if tag == "pre":
             self.pre += 1
             if self.pre == 1:
@@ -225,7 +254,10 @@ class _TextExtractor(HTMLParser):
         if tag in _CONTENT_TAGS and self.content:
             self.content -= 1
         if tag == "a":
-            self._in_page_link = False
+            self._in_link = self._in_page_link = False
+        if self._open.get(tag):
+            self._open[tag] -= 1
+        self._end_side_box(tag)
         if tag in ("ul", "ol") and self._lists:
             closing = self._lists.pop()
             if closing.is_contents():
@@ -257,6 +289,11 @@ class _TextExtractor(HTMLParser):
                 open_list.linked += said
             else:
                 open_list.unlinked += said
+        for box in self._side_boxes:
+            if self._in_link:
+                box.linked += said
+            else:
+                box.unlinked += said
         if self._capture is not None:
             self._capture.append(data)
         if self._heading is not None:
@@ -280,6 +317,28 @@ class _TextExtractor(HTMLParser):
             return True
         names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".split()
         return any(_FURNITURE_NAME.fullmatch(name) for name in names)
+
+    @staticmethod
+    def _is_side_box(tag: str, attrs: dict[str, str | None]) -> bool:
+        """Whether the element opened is a side box (``aside``, or a class or id "sidebar")."""
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".split()
+        return tag == "aside" or any(_SIDE_BOX_NAME.fullmatch(name) for name in names)
+
+    def _end_side_box(self, tag: str) -> None:
+        """When ``tag`` ends the innermost side box, leave the box out if it is navigation."""
+        if self._side_boxes and self._side_boxes[-1].tag == tag:
+            box = self._side_boxes[-1]
+            if self._open.get(tag, 0) < box.depth:
+                self._close_side_box()
+
+    def _close_side_box(self) -> None:
+        """Close the innermost side box, leaving it out (with any list or table left open in
+        it) if it is navigation."""
+        box = self._side_boxes.pop()
+        if box.is_navigation():
+            self._lists = [kept for kept in self._lists if kept.parts_at < box.parts_at]
+            self._tables = [kept for kept in self._tables if kept.parts_at < box.parts_at]
+            self._leave_out(box.parts_at)
 
     def _in_cell(self, tag: str) -> bool:
         """Inside the innermost open table, mark where a cell starts or where a line or a
@@ -341,6 +400,8 @@ class _TextExtractor(HTMLParser):
         """The page's text, and its headings with their spans in it."""
         if self._pre_text is not None:  # a pre never closed
             self._end_pre()
+        while self._side_boxes:  # a side box never closed
+            self._close_side_box()
         while self._tables:  # a table never closed
             self._end_table(self._tables.pop())
         lines = [" ".join(line.split()) for line in "".join(self.parts).split("\n")]

@@ -165,6 +165,31 @@ def test_a_documentation_page_is_read_without_its_navigation(tmp_path: Path) -> 
     assert code in text  # pre keeps its line breaks and indentation
 
 
+def test_a_manuals_side_boxes_of_prose_are_read_and_a_blogs_boxes_of_links_are_not(
+    tmp_path: Path,
+) -> None:
+    # The Debian handbook (DocBook) writes its "COMMUNITY" and "TOOL" boxes as
+    # <div class="sidebar">: who led Debian after its founder is said only there.
+    handbook = document_of(
+        tmp_path, "project.html", (FIXTURES / "debian-handbook-project.html").read_bytes()
+    )
+    assert "After passing the baton to Bruce Perens, Ian took a less public role." in handbook.text
+    assert "The team is led by Steve McIntyre who is handling official Debian ISO builds." in (
+        handbook.text
+    )
+    # A blog's widgets are links: left out, and counted as navigation.
+    widgets = (
+        "<aside class='widget'><h2>Recent posts</h2><ul>"
+        "<li><a href='/2008/04/basra'>Fighting in Basra</a></li>"
+        "<li><a href='/2008/03/ceasefire'>The ceasefire holds</a></li></ul></aside>"
+    )
+    page = f"<h1>A post</h1><p>The post itself.</p>{widgets}<p>Its last line.</p>"
+    blog = document_of(tmp_path, "post.html", page.encode())
+    assert "Recent posts" not in blog.text and "Fighting in Basra" not in blog.text
+    assert "Its last line." in blog.text
+    assert dict(blog.removed)["navigation"] >= len("Recent postsFighting in Basra")
+
+
 def test_a_markdown_files_front_matter_is_left_out_and_gives_no_heading(tmp_path: Path) -> None:
     """systemd's pages open with Jekyll's settings, which CommonMark reads as a rule and a
     four-line heading ("title: ... SPDX-License-Identifier: ..." over "---")."""

@@ -162,7 +162,7 @@ class ExtractiveAnswerer:
         tables = Counter((key, c.context) for key, c in zip(keys, found, strict=True))
         shared = {k for k, n in tables.items() if n > 1}
         under_asked = answer_under_asked(
-            found, passages, question_vector, self.sentence_vectors.encode, closest
+            found, passages, question_vector, self.sentence_vectors.encode, closest, question
         )
         # A row the question quotes by its key ('What does an "x" in the second field mean?')
         # is named as surely as an option written as its term is (2).

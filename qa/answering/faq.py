@@ -11,7 +11,11 @@ a definition list's term). The first ``UNDER`` candidate sentences under a quest
 the reader's than any candidate sentence is are marked as the answer to it, the first most
 (it answers; the next one often says more: "You can ... and then git commit --amend." before
 "Your change will be included in the commit, ..."). The bar is the passages' own best
-sentence, not a fixed cosine: the question sets hold no FAQ to choose one on.
+sentence, not a fixed cosine: the question sets hold no FAQ to choose one on. And the two must
+ask alike, by their wording's type (``question_type``: who, when, how many, how to, yes or no
+...), unless they are the same question in other words (a cosine of ``SAME_QUESTION`` or
+more): in an FAQ about one project, "What is Debian GNU/Linux?" is closer to "Who founded
+Debian?" than any sentence retrieved for it, and does not answer it.
 """
 
 from __future__ import annotations
@@ -21,12 +25,13 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from qa.answering.answer_types import SECTION_NUMBER
+from qa.answering.answer_types import SECTION_NUMBER, question_type
 from qa.answering.layout import layout
 from qa.answering.sentences import Candidate
 from qa.types import Passage
 
 UNDER = 2  # sentences under such a heading that answer it
+SAME_QUESTION = 0.9  # the cosine of two wordings of one question, asked alike or not
 _NUMBER = re.compile(rf"^(?:\(\d+\)\s*|{SECTION_NUMBER})")  # "1.7 ", "(9) " before the question
 
 
@@ -36,9 +41,10 @@ def answer_under_asked(
     question_vector: np.ndarray,
     encode: Callable[[list[str]], np.ndarray],
     closest: float,
+    question: str,
 ) -> np.ndarray:
-    """For each of ``found``, 1 / n for the n-th sentence under a heading that asks the
-    question (up to ``UNDER``), 0.0 for the others. ``encode`` embeds texts as the question
+    """For each of ``found``, 1 / n for the n-th sentence under a heading that asks
+    ``question`` (up to ``UNDER``), 0.0 for the others. ``encode`` embeds texts as the question
     was, and ``closest`` is the best cosine of a candidate sentence to the question."""
     asking: list[tuple[int, int, int, str]] = []  # passage, its answer's span, the question
     for p, passage in enumerate(passages):
@@ -56,8 +62,10 @@ def answer_under_asked(
     if not asking:
         return marked
     similarity = encode([question for *_, question in asking]) @ question_vector
-    for (p, start, end, _), cosine in zip(asking, similarity, strict=True):
-        if cosine <= closest:
+    kind = question_type(question)
+    for (p, start, end, asked), cosine in zip(asking, similarity, strict=True):
+        alike = kind == question_type(asked) or cosine >= SAME_QUESTION
+        if cosine <= closest or not alike:
             continue
         under = [
             i

@@ -418,8 +418,9 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
                     context = before[0]  # the description of an option or a function
             elif refers_back(unit.text) and (
                 before[0].kind in ("prose", "item")
-                # "In this configuration, …" under "Trimmed: small-icu" (not under a function)
-                or (before[0].kind == "heading" and term is None)
+                # "In this configuration, …" under "Trimmed: small-icu" (not under a function,
+                # nor under an FAQ's question: "This question will not help you …")
+                or (before[0].kind == "heading" and term is None and not asks(before[0].text))
             ):
                 context = before[0]
             elif not first_in_block and _BARE_VERDICT.fullmatch(before[0].text.strip()):

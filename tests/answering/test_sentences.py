@@ -468,3 +468,10 @@ def test_a_sentence_that_refers_back_to_its_heading_comes_with_it():
     assert first.context is not None
     assert first.context.text == "Trimmed: `small-icu` (English only) support"
     assert found["The build downloads nothing more."].context is None
+    # ... but not to an FAQ's question: the answer would quote the question.
+    asked = (
+        "3.1.9 What happens when a new release is made?\n\n"
+        "This question will not help you in choosing a Debian distribution."
+    )
+    sentence = "This question will not help you in choosing a Debian distribution."
+    assert by_sentence(asked)[sentence].context is None

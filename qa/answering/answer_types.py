@@ -5,7 +5,8 @@ Question types, from the wording (the first rule that matches wins):
 
 - **how-to**: "how do I / can we / should you …", "how to …", "what command …" → a procedure;
 - **how-many**: "how many / much / long / far / fast / big / often …", "what percentage",
-  "the largest / maximum … value" → a quantity (a number, with its unit if it has one);
+  "the largest / maximum … value" → a quantity (a number, with its unit if it has one; for
+  "how often", a frequency: "every 2 years", "once a day", "weekly");
 - **when**: "when …", "what / which year, date, day, month, time" → a date or a time;
 - **where**: "where …", "which / what city, country, directory, file …" → a place (a
   capitalised name after "in", "at", "from" …, a file path or a URL);
@@ -154,7 +155,21 @@ _NUMBER_WORDS = (
     r"|eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|billions"
     r"|dozen|dozens|half|twice|double|triple)"
 )
-_NUMBER = re.compile(rf"\d+(?:[.,]\d+)*|\b{_NUMBER_WORDS}\b", re.IGNORECASE)
+_HOW_OFTEN = re.compile(r"\bhow (?:often|frequently)\b")
+_TIME_UNITS = r"(?:second|minute|hour|day|night|week|month|quarter|year|decade)s?"
+_FREQUENCY = re.compile(
+    rf"\bevery (?:\S+ )?{_TIME_UNITS}\b|\b(?:each|per) {_TIME_UNITS}\b"
+    r"|\b(?:once|twice|\w+ times) (?:a|an|per|every|each)\b"
+    r"|\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|annually)\b",
+    re.IGNORECASE,
+)
+# "one" after a determiner is a pronoun, no quantity ("the one even before", "each one").
+_PRONOUN_ONE = "".join(
+    rf"(?<!\b{word} )" for word in "the this that each every any no some which another".split()
+)
+_NUMBER = re.compile(
+    rf"\d+(?:[.,]\d+)*|{_PRONOUN_ONE}\bone\b|\b(?!one\b){_NUMBER_WORDS}\b", re.IGNORECASE
+)
 _PATH = re.compile(
     r"(?:~|\.{1,2}|\$\w+|%\w+%)?/[\w.@{}$%-]+(?:/[\w.@{}$%-]*)*|[A-Z]:\\\S*|\w+://\S+"
 )
@@ -586,6 +601,8 @@ def holds(kind: AnswerType, text: str, question: str) -> bool:
         places += [m.group() for m in _PATH.finditer(text)]
         return any(_new(p, asked) for p in places)
     if kind == "quantity":
+        if _HOW_OFTEN.search(question.lower()):
+            return any(_new(m.group(), asked) for m in _FREQUENCY.finditer(text))
         return any(_new(m.group(), asked) for m in _NUMBER.finditer(text))
     if kind == "verdict":
         return _VERDICT.search(text) is not None and not _restates(text, asked)

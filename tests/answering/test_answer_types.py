@@ -101,6 +101,12 @@ def test_dates_places_quantities_values_and_procedures():
     assert holds("quantity", "The siege lasted six days.", "How long did the siege last?")
     assert holds("quantity", "It runs 20 to 30 times slower.", "How much slower is it?")
     assert not holds("quantity", "It runs much slower.", "How much slower is it?")
+    # "one" after a determiner is a pronoun; "how often" asks for a frequency.
+    assert not holds("quantity", "The one before becomes Oldstable.", "How many releases?")
+    assert holds("quantity", "It takes one day.", "How long does it take?")
+    assert holds("quantity", "Releases happen every 2 years.", "How often are releases made?")
+    assert holds("quantity", "cron runs it once a week.", "How often does it run?")
+    assert not holds("quantity", "It has a lifetime of 5 years.", "How often are releases made?")
     assert holds("value", "Set GLIBCXX_FORCE_NEW to disable the pools.", "Which variable?")
     assert holds("value", "The default is --leak-check=summary.", "What is the default?")
     assert not holds("value", "It is a setting of the tool.", "What is the default setting?")

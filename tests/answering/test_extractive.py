@@ -676,10 +676,7 @@ def test_an_faq_answers_with_the_sentences_under_the_question_it_asks(answerer):
 def test_an_faq_question_that_asks_otherwise_does_not_answer(answerer):
     # The Debian FAQ: "What is Debian GNU/Linux?" is closer to "Who founded Debian?" than any
     # sentence here, but asks what, not who; the founder's name answers.
-    asked = (
-        "1.2 What is Debian GNU/Linux?\n\n"
-        "Debian is a free operating system for your computer."
-    )
+    asked = "1.2 What is Debian GNU/Linux?\n\nDebian is a free operating system for your computer."
     faq = passage(asked, "debian-faq.pdf", "Definitions and overview › What is Debian GNU/Linux?")
     history = passage(
         "Ian Murdock founded the project in 1993 and led it until 1996.",

@@ -20,7 +20,7 @@ Question types, from the wording (the first rule that matches wins):
   "guaranteed" …), not one that only names the topic;
 - **why**: "why …", "what is the reason / purpose / motive …" → a reason: a sentence that
   gives one in so many words ("because", "so that", "in order to", "aimed at", "in exchange
-  for", "due to" …);
+  for", "due to", "ensures that" …);
 - **other**: the rest ("how did …").
 
 A "what" or "other" question that asks what to use in something's place ("What should I use
@@ -194,9 +194,16 @@ _CODE = re.compile(
     r"|\b[A-Z]{3,}\b"
     r"|\b[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b|\b[a-z]+[A-Z][A-Za-z0-9]*\b"
 )
-_IMPERATIVE = re.compile(
-    r"^(?:To [^,]+, )?(?:Use|Run|Set|Add|Pass|Specify|Call|Install|Enable|Disable|Type|Give"
-    r"|Edit|Create|Put|Remove|Start|Stop|Compile|Download|Open|Make|Try|Export|Change)\b"
+_IMPERATIVE_VERBS = (
+    r"(?:Use|Run|Set|Add|Pass|Specify|Call|Install|Enable|Disable|Type|Give|Edit|Create|Put"
+    r"|Remove|Start|Stop|Compile|Download|Open|Make|Try|Export|Change)"
+)
+_IMPERATIVE = re.compile(rf"^(?:To [^,]+, )?{_IMPERATIVE_VERBS}\b")
+# ... or after a colon or a semicolon: "For at tasks, it is almost as easy: run atrm task-number."
+_IMPERATIVE_AFTER = re.compile(
+    rf"[:;]\s+(?:simply |just )?{_IMPERATIVE_VERBS.lower()}"
+    r"\s+(?!(?:is|are|was|were|has|had|will|would|can|may|must)\b)\S",
+    re.IGNORECASE,
 )
 _WORD = re.compile(r"[\w'’.-]+")
 WHETHER = 8  # words after "whether" where a sentence that restates the question repeats it
@@ -212,7 +219,7 @@ _REASON = re.compile(
     r"\b(?:because|since|due to|owing to|thanks to|in order to|so as to|so that|aimed at"
     r"|intended to|meant to|designed to|in exchange for|in response to|in retaliation for"
     r"|the reason|is why|was why|caused by|as a result|otherwise|to (?:prevent|avoid|ensure"
-    r"|stop|keep|protect|allow|break))\b",
+    r"|stop|keep|protect|allow|break)|(?:ensures?|guarantees?) that)\b",
     re.IGNORECASE,
 )
 # A list asked for: "What are the advantages of WAL?", "What were the main causes of …",
@@ -618,6 +625,6 @@ def holds(kind: AnswerType, text: str, question: str) -> bool:
         found += [m.group() for m in _NUMBER.finditer(text)]
         return any(_new(v, asked) for v in found)
     # A procedure: an instruction, or a command, option or code literal the question lacks.
-    if _IMPERATIVE.match(text.lstrip()):
+    if _IMPERATIVE.match(text.lstrip()) or _IMPERATIVE_AFTER.search(text):
         return True
     return any(_new(m.group(), asked) for m in _CODE.finditer(text))

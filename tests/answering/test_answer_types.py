@@ -118,6 +118,10 @@ def test_dates_places_quantities_values_and_procedures():
     assert holds("procedure", "First create an ffi_cif object for the function.", question)
     assert holds("procedure", "The stream goes to deflateInit first.", "How do I start?")
     assert not holds("procedure", "The function is called with its arguments.", question)
+    # An instruction after a colon or a semicolon; "use" as a noun is none.
+    at = "How do I cancel an at job?"
+    assert holds("procedure", "For at tasks, it is almost as easy: run atrm task-number.", at)
+    assert not holds("procedure", "The reason is simple: use is free.", at)
     assert not holds("any", "Anything at all, 42 times in Paris.", "What?")
 
 
@@ -127,6 +131,9 @@ def test_a_reason_is_given_in_so_many_words():
     assert holds("reason", "It was delayed because the roads were closed.", question)
     assert holds("reason", "We went after them in exchange for the vote on the law.", question)
     assert not holds("reason", "The offensive has a Tet quality to it.", question)
+    why = "Why does Debian take so long between stable releases?"
+    caution = "People complain of the long time, but this caution ensures that it is reliable."
+    assert holds("reason", caution, why)
 
 
 def test_an_alternative_is_named_in_so_many_words():

@@ -39,7 +39,10 @@ def blanked(text: str, spans: Sequence[tuple[int, int]], offset: int = 0) -> str
 
 def repeats_title(heading: str, title: str) -> bool:
     """Whether a heading only repeats its document's title ("Intl support" under the title
-    "Intl support | Node.js Documentation"), so that a citation or BM25 need not say it again."""
+    "Intl support | Node.js Documentation"), so that a citation or BM25 need not say it again.
+    Spaces are compared as spaces: a title "9.7.\u00a0Scheduling Tasks" repeats "9.7. Scheduling
+    Tasks"."""
+    heading, title = " ".join(heading.split()), " ".join(title.split())
     return title == heading or title.startswith(f"{heading} ")
 
 

@@ -389,10 +389,11 @@ def _code_spans(text: str, section: str | None, title: str) -> list[tuple[int, i
 
 def location(passage: Passage) -> str:
     """Where in its document a passage is, if known: the page and the headings it stands under,
-    as ", p. 4, § 2.2 The source XML files" (a heading that repeats the title is left out)."""
+    as ", p. 4, § 2.2 The source XML files" (the headings that repeat the title, as a Word
+    file's Title paragraph over its first heading both do, are left out)."""
     label = page_label(passage.pages)
     trail = (passage.section or "").split(SECTION_SEPARATOR)
-    if trail and repeats_title(trail[0], passage.title):
+    while trail and repeats_title(trail[0], passage.title):
         trail = trail[1:]
     section = SECTION_SEPARATOR.join(t for t in trail if t)
     return (f", {label}" if label else "") + (f", § {section}" if section else "")

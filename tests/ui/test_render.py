@@ -224,6 +224,11 @@ def test_a_location_names_page_and_section_but_not_the_title_again() -> None:
     passage = _passage("Text.", title=title, section=trail, pages=(3, 4), page=3)
     assert location(passage) == ", pp. 3–4, § Options for building Node.js"
     assert location(_passage("Text.", title="Notes", section=None)) == ""
+    # A Word file's Title paragraph and its first heading both repeat the title (a no-break
+    # space in one of them).
+    trail = "9.7. Scheduling Tasks › 9.7. Scheduling Tasks › 9.7.2. Using the at Command"
+    passage = _passage("Text.", title="9.7.\u00a0Scheduling Tasks", section=trail)
+    assert location(passage) == ", § 9.7.2. Using the at Command"
 
 
 def test_document_view_puts_the_page_images_beside_the_text_and_escapes_the_note():

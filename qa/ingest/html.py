@@ -14,9 +14,9 @@ with its cells joined by " | " ("passwd -e | set one-time password for the accou
 activation"), so that the answer reads items, definitions and rows as such (a cell's paragraphs
 joined by a space). A table that lays a page out (a cell holding a list, code, a heading or
 another table) is read block by block instead. The extracted text is the document's text
-(offsets refer to it); the page's ``<title>``, else its first ``<h1>``, is the document's
-title. The structure rules (article, reader comments, boilerplate) then run on that text, as on
-a plain-text file.
+(offsets refer to it); the page's ``<title>``, else its first ``<h1>``, else its first heading,
+is the document's title. The structure rules (article, reader comments, boilerplate) then run
+on that text, as on a plain-text file.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ def page_document(page: str, file: CorpusFile) -> Document:
     """The document of ``file`` whose HTML is ``page`` (an HTML file's, or what a Markdown
     file renders to)."""
     text, title, headings, navigation = _html_to_text(page)
+    # No <title> and no <h1> (pandoc's Markdown of a manual's section): its first heading.
+    title = title or (headings[0].title if headings else None)
     document = structured_document(file, text, title, headings)
     return replace(document, removed=(("navigation", navigation),)) if navigation else document
 

@@ -401,6 +401,10 @@ def test_html_definitions_stand_under_their_terms(tmp_path: Path) -> None:
 def test_html_title_falls_back_to_h1(tmp_path: Path) -> None:
     write(tmp_path, "page.htm", f"<body><h1>The <b>Real</b> Title</h1><p>{PARAGRAPH}</p></body>")
     assert load_document(as_file(tmp_path, "page.htm")).title == "The Real Title"
+    # ... and then to its first heading, not its first line ("Download the ebook").
+    page = f"<p><a href='/get'>Download the ebook</a></p><h2>1.6. Lifecycle</h2><p>{PARAGRAPH}</p>"
+    write(tmp_path, "section.html", page)
+    assert load_document(as_file(tmp_path, "section.html")).title == "1.6. Lifecycle"
 
 
 def test_html_without_visible_text_is_skipped(tmp_path: Path) -> None:

@@ -173,6 +173,7 @@ _NUMBER = re.compile(
 _PATH = re.compile(
     r"(?:~|\.{1,2}|\$\w+|%\w+%)?/[\w.@{}$%-]+(?:/[\w.@{}$%-]*)*|[A-Z]:\\\S*|\w+://\S+"
 )
+_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
 _PLACE_NAME = re.compile(
     r"\b(?:in|at|from|to|into|near|inside|outside|toward|towards|across|throughout)"
     r" (?:the )?((?:[A-Z][\w'’-]+ ?)+)"
@@ -601,6 +602,8 @@ def holds(kind: AnswerType, text: str, question: str) -> bool:
         return False
     if kind == "name":
         return any(_new(name, asked) for name in _names(text))
+    if kind in ("date", "quantity"):  # not the digits of a link ("…/1996/06/msg00515.html")
+        text = _URL.sub(" ", text)
     if kind == "date":
         return any(_new(m.group(), asked) for m in _DATE.finditer(text))
     if kind == "place":

@@ -94,6 +94,9 @@ def test_a_name_counts_only_when_the_question_does_not_say_it():
 def test_dates_places_quantities_values_and_procedures():
     assert holds("date", "He was there in 1988.", "When was he at the border?")
     assert holds("date", "It opened on March 3.", "When did it open?")
+    link = "The decision (https://lists.debian.org/debian-devel/1996/06/msg00515.html) was made."
+    assert not holds("date", link, "When will it be released?")  # a link's digits are no date
+    assert not holds("quantity", link, "How many were made?")
     assert not holds("date", "It opened after the storm.", "When did it open?")
     assert holds("place", "The statement came from Najaf.", "Where was it issued?")
     assert holds("place", "The file lives in ~/.config/pip/pip.conf on Linux.", "Where is it?")

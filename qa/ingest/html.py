@@ -119,7 +119,7 @@ class _OpenSideBox:
     unlinked: int = 0
 
     def is_navigation(self) -> bool:
-        """Whether the box is links more than prose: a third of its words or more link."""
+        """Whether the box is mostly links: a third of its characters or more are in links."""
         return self.linked * 2 >= self.unlinked
 
 

@@ -10,8 +10,9 @@ from the corpus served, never from another one:
 2. Otherwise, questions made from the documents' section headings: a heading that starts with
    a verb ("Embed the entire ICU", "Removing a single package") becomes "How do I embed the
    entire ICU?", a question heading ("Where is the cache stored") gets its question mark, and
-   a short noun phrase ("Hash functions") becomes "What are hash functions?". Only headings that
-   read as section titles are used: no numbering, code, generic headings ("Introduction",
+   a short noun phrase ("Hash functions") becomes "What are hash functions?" ("What is the
+   lifecycle of a release?": a noun with "of" after it takes "the"). Only headings that read as
+   section titles are used: no numbering, code, generic headings ("Introduction",
    "SEE ALSO"), demonstrations ("Authentication example") or titles too short or too long to
    ask about. The choice is stable: documents in ``doc_id`` order, each giving its best
    heading in turn, so that the examples come from different documents.
@@ -208,10 +209,13 @@ def heading_question(
     while at > 0 and lowered[at].endswith("ed"):
         at -= 1  # "Functions provided by the library": a participle follows its noun
     head = words[at]
+    # A head with "of" after it is one thing, of that: "the lifecycle of a release".
+    of = at + 1 < len(words) and lowered[at + 1] == "of"
+    the = "" if lowered[0] in _DETERMINERS else "the "
     if _plural(head):
-        return f"What are {' '.join(words)}?"
-    one = head.lower() in _COUNTABLE and words[0].lower() not in _DETERMINERS
-    return f"What is {'the ' if one else ''}{' '.join(words)}?"
+        return f"What are {the if of else ''}{' '.join(words)}?"
+    one = head.lower() in _COUNTABLE or of
+    return f"What is {the if one else ''}{' '.join(words)}?"
 
 
 def _names_its_document(text: str, title: str) -> bool:

@@ -41,8 +41,9 @@ BASRA = "Who brokered the ceasefire?"
         ("2.2. The source XML files", "What are the source XML files?"),
         (
             "Limitations of the compressed file format",
-            "What are limitations of the compressed file format?",
+            "What are the limitations of the compressed file format?",
         ),
+        ("1.6. Lifecycle of a Release", "What is the lifecycle of a release?"),
         ("Comparison with other implementations", "What is comparison with other implementations?"),
         ("Error handling", "What is error handling?"),
         ("Promises API", "What is the promises API?"),

@@ -19,6 +19,9 @@ Style = tuple[float, int]
 Rect = tuple[float, float, float, float]  # PDF points: left, bottom, right, top
 
 _HYPHENATED = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")
+# PDFium's soft hyphen (0x02 in its text), where a word was broken at a line's end; it gives no
+# line break of its own, so the word's halves stand together on one line ("docu\x02mentation").
+_SOFT_HYPHEN = re.compile("(\\S*)\x02(?=([A-Za-z]))")
 _LINE = re.compile(r"[^\r\n]+")
 
 
@@ -71,7 +74,7 @@ def _drawn_lines(text_page) -> list[tuple[str, Style, Rect | None]]:  # noqa: AN
             continue
         at = every.find(raw, cursor)
         if at < 0:
-            drawn.append((raw.replace("\x02", "-").strip(), (0.0, 0), None))
+            drawn.append((_joined(raw).strip(), (0.0, 0), None))
             continue
         cursor = at + len(raw)
         chars = list(index[at : at + len(raw)])
@@ -115,7 +118,22 @@ def _placed(text_page, raw: str, chars: list[int]) -> tuple[str, Style, Rect | N
     left, bottom, _, top = text_page.get_charbox(first)
     _, last_bottom, right, last_top = text_page.get_charbox(last)
     box = (left, min(bottom, last_bottom), right, max(top, last_top))
-    return stripped.replace("\x02", "-"), (round(size, 1), min(weights)), box
+    return _joined(stripped), (round(size, 1), min(weights)), box
+
+
+def _joined(line: str) -> str:
+    """``line`` with each word broken by a soft hyphen whole again ("documentation",
+    "DISCLAIMED"), unless the hyphen may be the word's own: after a word that already has one
+    ("day-to-day", "--gen-suppression"), or before a capital that does not go on a word in
+    capitals ("Fc-ConfigParse" stays as PDFium wrote it)."""
+
+    def join(match: re.Match[str]) -> str:
+        before, after = match.group(1), match.group(2)
+        capitals = len(before) >= 2 and before[-2:].isupper() and before[-2:].isalpha()
+        own = "-" in before or not before[-1:].isalpha() or (after.isupper() and not capitals)
+        return f"{before}-" if own else before
+
+    return _SOFT_HYPHEN.sub(join, line).replace("\x02", "-")
 
 
 def _goes_back(text_page, chars: list[int]) -> bool:  # noqa: ANN001

@@ -46,6 +46,19 @@ def test_words_hyphenated_at_a_line_break_are_joined(tmp_path: Path) -> None:
     assert not re.search(r"[a-z]-\n[a-z]", document.text)
 
 
+def test_words_broken_by_a_soft_hyphen_are_whole_and_a_words_own_hyphen_stays(
+    tmp_path: Path,
+) -> None:
+    # PDFium writes a soft hyphen inside a line, where the word was broken at its end
+    # ("decompres\x02sion"); a hyphen the word has of its own is kept.
+    corpus = ROOT / "eval" / "quality" / "realdocs" / "corpus"
+    bzip2 = load(tmp_path, "bzip2.pdf", (corpus / "bzip2-manual.pdf").read_bytes()).text
+    assert "trial decompression" in bzip2 and "DISCLAIMED" in bzip2
+    assert "decompres-sion" not in bzip2
+    valgrind = load(tmp_path, "valgrind.pdf", (corpus / "valgrind-manual-excerpt.pdf").read_bytes())
+    assert "day-to-day" in valgrind.text and "--gen-suppressions" in valgrind.text
+
+
 def test_a_pdf_cut_short_is_skipped_as_broken(tmp_path: Path) -> None:
     with pytest.raises(SkipFile, match="broken PDF"):
         load(tmp_path, "cut.pdf", SPEC.read_bytes()[:5000])

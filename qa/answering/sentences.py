@@ -77,7 +77,11 @@ _PROSE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
 # An item that ends where its sentence goes on into the next ("... does not exist, or").
 _RUNS_ON = re.compile(r"(?:[,;]|\b(?:and|or|nor))\s*$", re.IGNORECASE)
 _FINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
-_BARE_VERDICT = re.compile(r"(?:yes|no)[.!]?", re.IGNORECASE)  # a sentence of its own
+# A verdict that is a sentence of its own ("Yes.", "Go ahead.", "Of course.").
+_BARE_VERDICT = re.compile(
+    r"(?:yes|no|go ahead|sure|certainly|of course|absolutely|indeed|not yet|not really)[.!]?",
+    re.IGNORECASE,
+)
 _LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a term
 # Where an option applies, said before what it does ("This option is only valid for push and
 # save commands." over "All changes already added to the index are left intact."): no lead.

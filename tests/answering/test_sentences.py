@@ -475,3 +475,10 @@ def test_a_sentence_that_refers_back_to_its_heading_comes_with_it():
     )
     sentence = "This question will not help you in choosing a Debian distribution."
     assert by_sentence(asked)[sentence].context is None
+
+
+def test_a_bare_verdict_comes_with_the_sentence_after_it():
+    # The Debian FAQ's "Can I make and sell Debian CDs?"
+    text = "Go ahead. You do not need permission to distribute anything we have released."
+    found = by_sentence(text)["You do not need permission to distribute anything we have released."]
+    assert found.context is not None and found.context.text == "Go ahead."

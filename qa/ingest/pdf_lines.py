@@ -23,14 +23,17 @@ _HYPHENATED = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")
 # line break of its own, so the word's halves stand together on one line ("docu\x02mentation").
 _SOFT_HYPHEN = re.compile("(\\S*)\x02(?=([A-Za-z]))")
 _LINE = re.compile(r"[^\r\n]+")
+# A link broken after its scheme ("… at the New Member's Corner (https:" / "//www.debian.org/…"):
+# one line again, or the second half reads as a code comment.
+_SCHEME_AT_END = re.compile(r"\b(?:https?|ftp):$")
 
 
 def page_lines(  # noqa: ANN001
     pdf,
 ) -> tuple[list[list[str]], list[list[Style]], list[list[float]]]:
     """Each page's lines of text in reading order (``reading_order``; blank ones left out,
-    words hyphenated at a line break joined), the style of each line and its top on the page
-    (-1 where unknown), read one page at a time."""
+    words hyphenated at a line break and links broken after their scheme joined), the style of
+    each line and its top on the page (-1 where unknown), read one page at a time."""
     pages, styles, tops = [], [], []
     for number in range(len(pdf)):
         page = pdf[number]
@@ -47,6 +50,9 @@ def page_lines(  # noqa: ANN001
             line, style, box = drawn[i]
             if lines and _HYPHENATED.search(lines[-1] + "\n" + line[:1]):
                 lines[-1] = lines[-1][:-1] + line
+                continue
+            if lines and _SCHEME_AT_END.search(lines[-1]) and line.startswith("//"):
+                lines[-1] += line
                 continue
             lines.append(line)
             line_styles.append(style)

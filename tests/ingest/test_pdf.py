@@ -59,6 +59,16 @@ def test_words_broken_by_a_soft_hyphen_are_whole_and_a_words_own_hyphen_stays(
     assert "day-to-day" in valgrind.text and "--gen-suppressions" in valgrind.text
 
 
+def test_a_link_broken_after_its_scheme_is_one_line(tmp_path: Path) -> None:
+    # The Debian FAQ (LaTeX): "... at the New Member's Corner (https:" / "//www.debian.org/...".
+    pieces = [
+        ("The description can be found at the New Member's Corner (https:", 72, 700, 11),
+        ("//www.debian.org/devel/join/newmaint) at the Debian web site.", 72, 686, 11),
+    ]
+    doc = load(tmp_path, "faq.pdf", drawn_pdf(pieces))
+    assert "(https://www.debian.org/devel/join/newmaint) at the Debian web site." in doc.text
+
+
 def test_a_pdf_cut_short_is_skipped_as_broken(tmp_path: Path) -> None:
     with pytest.raises(SkipFile, match="broken PDF"):
         load(tmp_path, "cut.pdf", SPEC.read_bytes()[:5000])

@@ -360,7 +360,11 @@ _ASKED_NAME = re.compile(
     rf"|returns?){_IN_PROGRAM}\??$"  # "What does os.tmpdir return?": what it returns, said where
 )
 # "What is the parent table?": a term of at most four words, asked what it is.
-_ASKED_TERM = re.compile(r"^what (?:is|are) (?:the |a |an )?([\w.-]+(?: [\w.-]+){0,3})\?$")
+_TERM_CONTEXT = re.compile(r"(?<=\w) (?:under|in|within|according to) .+$", re.IGNORECASE)
+_ASKED_TERM = re.compile(
+    r"^what (?:is|are) (?:the |a |an )?([\w.-]+(?: [\w.-]+){0,3})"
+    r"(?: (?:under|within|according to) [^?]+)?\?$"
+)
 _TRAILING_OPTION = re.compile(r"^([a-z][\w.-]*(?: [a-z][\w.-]*)*) (--?[a-z0-9][\w-]*)$")
 
 
@@ -388,7 +392,11 @@ def _asked(question: str) -> tuple[str, str | None] | None:
     found = _ASKED_NAME.search(lowered)
     if found is None:
         term = _ASKED_TERM.search(lowered)
-        return None if term is None else (said[term.start(1) : term.end(1)], None)
+        if term is None:
+            return None
+        # "What is a patent license under the GPL?" asks what a patent license is.
+        name = _TERM_CONTEXT.sub("", said[term.start(1) : term.end(1)])
+        return name, None
     # The name as written ("-A" is not "-a"), at the match's offsets: lower() keeps them for
     # all but a few letters ("İ"), and with one of those the lowered name is taken.
     name = (said if len(said) == len(lowered) else lowered)[found.start(1) : found.end(1)]
@@ -441,12 +449,21 @@ def opens_with_name(sentence: str, name: str) -> bool:
     return found is not None and is_verb(found.group(1))
 
 
+# A licence's or a policy's definition: "In this License, "the Program" means ...", "The
+# "Corresponding Source" for a work in object code form means ...".
+_SETTING = r"(?:(?:in|for|within|under) [^,]{1,60}, )?"
+_QUALIFIER = r"(?: (?:of|for|in|under) [^,.;]{1,60}?)?"
+
+
 def defines_term(sentence: str, name: str) -> bool:
     """Whether ``sentence`` says what ``name`` is, from its first words: "The parent table is
-    the table that ...", not "The parent table does not exist, or"."""
-    plain = re.sub(r"[`*_]", "", " ".join(sentence.split()))
+    the table that ...", not "The parent table does not exist, or"; the name may be quoted,
+    after where the definition holds and before what it is of ("In the following three
+    paragraphs, a "patent license" is any express agreement ...")."""
+    plain = re.sub(r"[`*_\"“”]", "", " ".join(sentence.split()))
     found = re.match(
-        rf"(?:the |an? )?{re.escape(name)} (?:is|are|means|refers to|denotes|stands for)\b",
+        rf"{_SETTING}(?:the |an? )?{re.escape(name)}{_QUALIFIER} "
+        r"(?:is|are|means|refers to|denotes|stands for|includes?)\b",
         plain,
         re.IGNORECASE,
     )

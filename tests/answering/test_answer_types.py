@@ -259,6 +259,13 @@ def test_what_is_a_term_is_answered_by_a_sentence_saying_what_it_is():
     )
     assert defines_term("A child key means the columns that refer to it.", "child key")
     assert not defines_term("The parent table does not exist, or", "parent table")
+    # A licence's definitions: the term quoted, after where it holds, before what it is of.
+    assert described_name("What is a patent license under the GPL?") == "patent license"
+    assert described_name("What is the parent table in SQLite?") == "parent table"
+    patent = 'In the following three paragraphs, a "patent license" is any express agreement.'
+    assert defines_term(patent, "patent license")
+    source = 'The "Corresponding Source" for a work in object code form means all the source.'
+    assert defines_term(source, "Corresponding Source")
 
 
 def test_a_question_names_an_option_when_it_spells_out_all_of_its_words():

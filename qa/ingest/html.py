@@ -188,19 +188,20 @@ class _TextExtractor(HTMLParser):
             elif tag not in _VOID_TAGS and tag != "title" and not closed:
                 self.hidden.append(tag)  # every element inside, so that end tags pair up
             return
-        if tag in _HIDDEN_TAGS or self._is_furniture(tag, dict(attrs)):
+        named = dict(attrs)
+        if tag in _HIDDEN_TAGS or self._is_furniture(tag, named):
             if tag not in _VOID_TAGS and not closed:  # an element with no end hides nothing
                 self._furniture = tag not in _NEVER_TEXT  # hidden is empty here
                 self.hidden.append(tag)
             return
         if tag not in _VOID_TAGS and not closed:
             self._open[tag] = self._open.get(tag, 0) + 1
-            if self._is_side_box(tag, dict(attrs)):
+            if self._is_side_box(tag, named):
                 self._side_boxes.append(_OpenSideBox(tag, self._open[tag], len(self.parts)))
         if tag in _CONTENT_TAGS:
             self.content += 1
         if tag == "a":
-            href = dict(attrs).get("href")
+            href = named.get("href")
             self._in_link = href is not None
             self._in_page_link = (href or "").startswith("#")
         if tag == "pre":
@@ -317,14 +318,12 @@ class _TextExtractor(HTMLParser):
             return True
         if attrs.get("role") in _FURNITURE_ROLES or "hidden" in attrs:
             return True
-        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".split()
-        return any(_FURNITURE_NAME.fullmatch(name) for name in names)
+        return any(_FURNITURE_NAME.fullmatch(name) for name in _names(attrs))
 
     @staticmethod
     def _is_side_box(tag: str, attrs: dict[str, str | None]) -> bool:
         """Whether the element opened is a side box (``aside``, or a class or id "sidebar")."""
-        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".split()
-        return tag == "aside" or any(_SIDE_BOX_NAME.fullmatch(name) for name in names)
+        return tag == "aside" or any(_SIDE_BOX_NAME.fullmatch(name) for name in _names(attrs))
 
     def _end_side_box(self, tag: str) -> None:
         """When ``tag`` ends the innermost side box, leave the box out if it is navigation."""
@@ -423,6 +422,11 @@ class _TextExtractor(HTMLParser):
                 headings.append(Heading(level, title, length, length + line_end - taken))
         pieces.append(text[taken:])
         return "".join(pieces), tuple(headings)
+
+
+def _names(attrs: dict[str, str | None]) -> list[str]:
+    """An element's class names and its id."""
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}".split()
 
 
 def _html_to_text(html: str) -> tuple[str, str | None, tuple[Heading, ...], int]:

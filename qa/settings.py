@@ -147,7 +147,7 @@ class AnswerSettings:
     answerer: AnswererName = "extractive"
     min_answer_similarity: float = field(default=0.30, metadata=_range(-1.0, 1.0))
     min_quote_similarity: float = field(default=0.30, metadata=_range(-1.0, 1.0))
-    min_confidence: float = field(default=0.20, metadata=_range(0.0, 1.0))
+    min_confidence: float = field(default=0.37, metadata=_range(0.0, 1.0))
     answer_term_weight: float = field(default=0.5, metadata=_range(0.0, 10.0))
     answer_passage_weight: float = field(default=0.2, metadata=_range(0.0, 10.0))
     answer_type_weight: float = field(default=0.3, metadata=_range(0.0, 10.0))

@@ -295,6 +295,12 @@ class Evidence:
         passage_terms: Share of it the answer's first cited passage holds.
         answer_type: 1 when the answer holds the kind of answer asked for (a name for "who",
             a number for "how many" ...), 0 when not, 0.5 when the question asks for no kind.
+        rarest_word_reliance: How much the question's likeness to the answer's best sentence
+            and to its passage rests on the question's rarest word
+            (``qa.answering.focus.reliance``): near 0 or below when they would match as well
+            without it.
+        rarest_word_missing: The IDF of the rarest question word the answer's first cited
+            passage lacks, over the question's highest IDF; 0 when it holds them all.
     """
 
     similarity: float
@@ -302,6 +308,8 @@ class Evidence:
     answer_terms: float
     passage_terms: float
     answer_type: float
+    rarest_word_reliance: float
+    rarest_word_missing: float
 
 
 @dataclass(frozen=True)
@@ -346,14 +354,14 @@ class Answer:
     ``quotes`` locates each sentence of the answer in its document. ``confidence`` (in [0, 1],
     None when there was nothing to quote) says how likely the corpus answers the question, from
     the ``evidence``; it is 0 when no sentence comes within ``min_answer_similarity`` of the
-    question. ``confident`` is False below ``min_confidence`` (but for X's own description,
-    found by its name, answering "What does X do?"); ``text`` then says that the
-    corpus does not seem to answer, followed by the closest it comes (or, with no sentence
-    within ``min_quote_similarity``, the nearest passages), for the
-    reader to judge. ``similarity`` is the cosine similarity between the question and the
-    closest sentence of the passages (None when there was no sentence). ``query`` is the text
-    that was searched: the question itself, or for a follow-up the earlier questions it leans
-    on joined to it.
+    question, or the passage quoted holds none of its words. ``confident`` is False below
+    ``min_confidence`` (but for X's own description, found by its name, answering "What does
+    X do?"); ``text`` then says that the corpus does not seem to answer, followed by the
+    closest it comes (or, with no sentence within ``min_quote_similarity``, the nearest
+    passages), for the reader to judge. ``similarity`` is the cosine similarity between the
+    question and the closest sentence of the passages (None when there was no sentence).
+    ``query`` is the text that was searched: the question itself, or for a follow-up the
+    earlier questions it leans on joined to it.
 
     A generated answer (``qa.answering.generated``) has one ``Check`` per sentence in
     ``checks``; a sentence its citation does not support is marked in ``text``. ``note`` is a

@@ -1,9 +1,10 @@
 """How likely the corpus answers a question: a logistic model over the answer's ``Evidence``.
 
 The weights are a small JSON file beside this module (``confidence.json``), fitted on the dev
-splits of the question sets by ``python -m eval.quality.confidence``, which also chooses the
-``min_confidence`` default on them and prints the refusal curve. No pickle: the file holds
-the feature names, a mean and a spread to scale each, the weights and the intercept.
+splits of the question sets by ``python -m eval.quality.confidence``, which also chooses which
+of the ``Evidence`` fields the model weighs, and the ``min_confidence`` default, on them, and
+prints the refusal curve. No pickle: the file holds the names of the features weighed, a mean
+and a spread to scale each, the weights and the intercept.
 """
 
 from __future__ import annotations
@@ -23,18 +24,25 @@ FEATURES = tuple(f.name for f in fields(Evidence))
 
 @dataclass(frozen=True)
 class ConfidenceModel:
-    """``sigmoid(intercept + Σ weight · (feature − mean) / spread)``."""
+    """``sigmoid(intercept + Σ weight · (feature − mean) / spread)`` over the ``Evidence``
+    fields named in ``features``."""
 
+    features: tuple[str, ...]
     mean: tuple[float, ...]
     spread: tuple[float, ...]
     weights: tuple[float, ...]
     intercept: float
 
+    def values(self, evidence: Evidence) -> tuple[float, ...]:
+        """The features this model weighs, of ``evidence``."""
+        every = dict(zip(FEATURES, astuple(evidence), strict=True))
+        return tuple(every[name] for name in self.features)
+
     def confidence(self, evidence: Evidence) -> float:
         z = self.intercept + sum(
             w * (x - m) / s
             for w, x, m, s in zip(
-                self.weights, astuple(evidence), self.mean, self.spread, strict=True
+                self.weights, self.values(evidence), self.mean, self.spread, strict=True
             )
         )
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
@@ -42,7 +50,7 @@ class ConfidenceModel:
     def to_json(self, trained_on: str) -> str:
         return json.dumps(
             {
-                "features": list(FEATURES),
+                "features": list(self.features),
                 "mean": list(self.mean),
                 "spread": list(self.spread),
                 "weights": list(self.weights),
@@ -53,24 +61,34 @@ class ConfidenceModel:
         )
 
 
+def weighed(evidence: Evidence, min_answer_similarity: float) -> bool:
+    """Whether ``evidence`` is weighed at all: a sentence within ``min_answer_similarity`` of
+    the question, in a passage holding one of its words at least. Otherwise the answer has
+    no confidence (0): "Who won the 1998 World Cup?" matched to a sentence on a "win" for
+    Iran, by its likeness alone, is no answer, however its other signals read."""
+    return evidence.similarity >= min_answer_similarity and evidence.passage_terms > 0
+
+
 @functools.cache
 def load_model(path: Path = MODEL) -> ConfidenceModel:
     """The model in ``path``.
 
     Raises:
-        QAError: The file is missing, not JSON, or for other features than ``Evidence`` has.
+        QAError: The file is missing, not JSON, or weighs a feature ``Evidence`` does not have.
     """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data["features"] != list(FEATURES):
-            raise ValueError(f"features {data['features']} are not {list(FEATURES)}")
+        unknown = [name for name in data["features"] if name not in FEATURES]
+        if unknown or not data["features"]:
+            raise ValueError(f"features {data['features']} are not among {list(FEATURES)}")
         model = ConfidenceModel(
+            tuple(map(str, data["features"])),
             tuple(map(float, data["mean"])),
             tuple(float(s) or 1.0 for s in data["spread"]),
             tuple(map(float, data["weights"])),
             float(data["intercept"]),
         )
-        if not len(model.mean) == len(model.spread) == len(model.weights) == len(FEATURES):
+        if not len(model.mean) == len(model.spread) == len(model.weights) == len(model.features):
             raise ValueError("one number per feature is needed in mean, spread and weights")
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise QAError(

@@ -21,6 +21,7 @@ import numpy as np
 
 from embeddings.cache import EmbeddingCache
 from embeddings.encoder import Encoder
+from qa.answering import focus
 from qa.answering.answer_types import (
     answer_type,
     asks_default,
@@ -33,7 +34,7 @@ from qa.answering.answer_types import (
     states_limit,
     value_noun,
 )
-from qa.answering.confidence import load_model
+from qa.answering.confidence import load_model, weighed
 from qa.answering.definitions import defines, describes
 from qa.answering.faq import answer_under_asked
 from qa.answering.sentences import (
@@ -117,7 +118,8 @@ class ExtractiveAnswerer:
             else f"{c.text}\n{c.procedure.text}"
             for c in found
         ]
-        similarity = self.sentence_vectors.encode(texts) @ question_vector
+        vectors = self.sentence_vectors.encode(texts)
+        similarity = vectors @ question_vector
         closest = round(float(similarity.max()), 4)
         definition = defines(found, question, passages)  # "What does X do?": what X is
         # X's own description is found by its name, not by its likeness to the question.
@@ -213,18 +215,30 @@ class ExtractiveAnswerer:
         if shown is not None and all(p.kind != "code" for p in chosen):
             chosen = [*_parts(found[order[0]], default), shown]  # one sentence, one block
         top = found[order[0]]
+        passage = passages[top.sentence.passage]
+        passage_text = reading_text(passage)
+        rarest = focus.rarest_word(question, weights, self.weights)
         evidence = Evidence(
             similarity=closest,
             answer_similarity=round(float(similarity[order[0]]), 4),
             answer_terms=round(float(overlap[order[0]]), 4),
-            passage_terms=round(
-                _term_overlap(weights, reading_text(passages[top.sentence.passage]), self.weights),
+            passage_terms=round(_term_overlap(weights, passage_text, self.weights), 4),
+            answer_type=0.5 if expected == "any" else float(typed[order[0]]),
+            rarest_word_reliance=round(
+                focus.reliance(
+                    question,
+                    question_vector,
+                    rarest,
+                    _answer_and_passage_vectors(vectors, found, order[0]),
+                    self.encoder.encode,
+                ),
                 4,
             ),
-            answer_type=0.5 if expected == "any" else float(typed[order[0]]),
+            rarest_word_missing=round(
+                focus.missing(weights, f"{passage.title} {passage_text}", self.weights), 4
+            ),
         )
-        # No sentence within min_answer_similarity of the question: no confidence at all.
-        floor = closest < self.settings.min_answer_similarity
+        floor = not weighed(evidence, self.settings.min_answer_similarity)
         confidence = 0.0 if floor else round(load_model().confidence(evidence), 4)
         answer = replace(
             _cited(question, passages, chosen, closest), confidence=confidence, evidence=evidence
@@ -467,6 +481,17 @@ def _same_table(a: Sentence | None, b: Sentence | None) -> bool:
     if a is None or b is None:
         return False
     return a.kind == b.kind == "table" and a.passage == b.passage
+
+
+def _answer_and_passage_vectors(
+    vectors: np.ndarray, found: list[Candidate], best: int
+) -> np.ndarray:
+    """The best candidate's vector and its passage's, the mean of the passage's candidates'
+    vectors (unit length): already embedded, so judging the answer costs no passage's
+    embedding."""
+    passage = found[best].sentence.passage
+    mean = vectors[[i for i, c in enumerate(found) if c.sentence.passage == passage]].mean(axis=0)
+    return np.stack([vectors[best], mean / (np.linalg.norm(mean) or 1.0)])
 
 
 def _term_overlap(weights: dict[str, float], sentence: str, lexical: WordWeights) -> float:

@@ -26,19 +26,24 @@ def _answer(encoder, corpus_qa, settings: AnswerSettings, question: str):
     return answerer.answer(question, [found], encoder.encode([question])[0])
 
 
-def test_the_shipped_model_reads_and_names_the_evidence_fields():
+def test_the_shipped_model_reads_and_names_evidence_fields():
     data = json.loads(MODEL.read_text(encoding="utf-8"))
-    assert data["features"] == list(FEATURES) and "dev" in data["trained_on"]
+    assert data["features"] and set(data["features"]) <= set(FEATURES)
+    assert "dev" in data["trained_on"]
     model = load_model()
-    for evidence in (Evidence(0.2, 0.1, 0.0, 0.0, 0.0), Evidence(0.9, 0.9, 1.0, 1.0, 1.0)):
+    low, high = Evidence(0.2, 0.1, 0.0, 0.0, 0.0, -0.1, 1.0), Evidence(*[1.0] * 6, 0.0)
+    for evidence in (low, high):
         assert 0.0 <= model.confidence(evidence) <= 1.0
+    assert model.confidence(high) > model.confidence(low)
 
 
-def test_passages_holding_the_questions_words_raise_confidence():
-    # The fitted weight of the passage's share of the question's words is its largest.
+def test_an_answer_that_speaks_to_the_rarest_word_is_more_confident():
+    # The fitted model weighs both signals of qa.answering.focus, each the way it should.
     model = load_model()
-    low = Evidence(0.5, 0.5, 0.5, 0.1, 0.5)
-    assert model.confidence(replace(low, passage_terms=0.9)) > model.confidence(low)
+    assert {"rarest_word_reliance", "rarest_word_missing"} <= set(model.features)
+    mid = Evidence(0.5, 0.5, 0.5, 0.5, 0.5, 0.03, 0.8)
+    assert model.confidence(replace(mid, rarest_word_reliance=0.2)) > model.confidence(mid)
+    assert model.confidence(replace(mid, rarest_word_missing=0.0)) > model.confidence(mid)
 
 
 def test_every_answer_carries_its_confidence_and_evidence(encoder, corpus_qa):
@@ -61,3 +66,12 @@ def test_a_damaged_model_file_says_how_to_refit_it(tmp_path: Path):
     broken.write_text('{"features": ["similarity"]}')
     with pytest.raises(QAError, match="python -m eval.quality.confidence"):
         load_model(broken)
+
+
+def test_a_model_weighing_a_feature_evidence_lacks_is_refused(tmp_path: Path):
+    data = json.loads(MODEL.read_text(encoding="utf-8"))
+    data["features"][0] = "retired_signal"
+    other = tmp_path / "confidence.json"
+    other.write_text(json.dumps(data))
+    with pytest.raises(QAError, match="retired_signal"):
+        load_model(other)

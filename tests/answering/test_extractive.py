@@ -300,8 +300,13 @@ def test_a_question_about_a_quoted_case_gets_the_example_of_it(answerer):
         "path.extname('index.coffee.md');\n// Returns: '.md'\n\n"
         "path.extname('index.');\n// Returns: '.'"
     )
+    # The demo corpus's word weights know no word of Node's: the confidence they give (the
+    # rarest word "Node's" is not in the passage) is not what this test is about.
+    trusting = ExtractiveAnswerer(
+        answerer.encoder, answerer.weights, AnswerSettings(min_confidence=0.0)
+    )
     answer = ask(
-        answerer,
+        trusting,
         "What does Node's path.extname return for 'index.coffee.md'?",
         [passage(text, "path.pdf")],
     )

@@ -19,8 +19,8 @@ from qa.types import Answer, Passage, Place, Quote
 # less a margin of about two questions: a drop below these is a regression, not noise.
 DEV_FLOOR_HIT_5 = 0.69
 DEV_FLOOR_MRR_10 = 0.56
-# Answers on the Basra dev split, measured 0.667 answer accuracy and 15% of answerable
-# questions refused (qa eval --split dev --config hybrid-weighted).
+# Answers on the Basra dev split, measured 0.667 answer accuracy and 9% of answerable
+# questions refused (qa eval --split dev --config hybrid-weighted, 2026-12-06).
 DEV_FLOOR_ANSWER = 0.60
 DEV_CEILING_WRONG_REFUSALS = 0.20
 

@@ -60,8 +60,14 @@ def test_every_quote_is_found_in_its_document(documents):
 
 # The default on the dev split (qa eval --set realdocs --split dev --config hybrid-weighted,
 # 2026-12-06): Hit@5 0.889, MRR@10 0.772, answer accuracy 0.746 (cited 0.730, how-to 0.682),
-# none of the answerable refused.
-DEV_FLOORS = {"hit_5": 0.87, "mrr_10": 0.72, "answer_accuracy": 0.70, "answer_cited": 0.69}
+# 12 of the 19 unanswerable refused (0.632) and 4 of the 63 answerable (0.064).
+DEV_FLOORS = {
+    "hit_5": 0.87,
+    "mrr_10": 0.72,
+    "answer_accuracy": 0.70,
+    "answer_cited": 0.69,
+    "refuses_unanswerable": 0.52,  # two questions below
+}
 DEV_CEILING_WRONG_REFUSALS = 0.10
 
 

@@ -1,0 +1,84 @@
+"""Whether an answer speaks to the question's most specific word: two refusal signals.
+
+A question the corpus cannot answer is mostly about a topic the corpus covers, asked about one
+thing it does not ("Does Valgrind run on *macOS*?", "How do I configure pip to go through an
+HTTP *proxy*?"). The retrieved passage and the answer then match the topic and ignore that
+thing. Its likeliest word is the question's rarest in the index (highest IDF; a word the
+corpus never uses counts as rarest), and two numbers tell whether the answer speaks to it:
+
+- ``reliance``: how much of the question's likeness to the answer's best sentence and to its
+  passage (the mean of the passage's sentence vectors, already embedded) rests on that word:
+  the cosine of the question with each, less that of the question without the word (deleted,
+  and replaced by "something"), averaged over the four. Near 0 or below: the answer would
+  match as well if the question had not asked it. Two short questions are embedded for it.
+- ``missing``: whether the passage holds the word, as the IDF of the rarest question word the
+  passage lacks over the question's highest IDF (0: it holds them all).
+
+Both are features of ``qa.types.Evidence``; which of them the confidence model weighs is chosen
+on the dev splits (``python -m eval.quality.confidence``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from qa.store.base import WordWeights
+
+# A word of the question as written: "querystring.parse", "SHA-256", "pip's", "C++".
+_WORD = re.compile(r"\w[\w.+#/'-]*\w|\w")
+# What the rarest word is replaced by, so that the question still reads as a question.
+PLACEHOLDER = "something"
+
+
+def rarest_word(
+    question: str, question_weights: dict[str, float], weights: WordWeights
+) -> tuple[int, int] | None:
+    """The span of the question's word of highest IDF (``question_weights``: the IDF of each
+    of its index words; the first of equals), or None when it has only stop-words."""
+    best, span = -1.0, None
+    for match in _WORD.finditer(question):
+        stems = weights.words(match.group(0))
+        if not stems:
+            continue
+        weight = max(question_weights.get(stem, 0.0) for stem in stems)
+        if weight > best:
+            best, span = weight, match.span()
+    return span
+
+
+def reliance(
+    question: str,
+    question_vector: np.ndarray,
+    span: tuple[int, int] | None,
+    text_vectors: np.ndarray,
+    encode: Callable[[Sequence[str]], np.ndarray],
+) -> float:
+    """Mean over the texts (their unit vectors, ``text_vectors``, one a row) and over the two
+    ways of taking the word at ``span`` out of the question of ``cos(question, text) −
+    cos(question without it, text)`` (0.0 with no span or no text). ``encode`` embeds the
+    two questions without it."""
+    if span is None or not len(text_vectors):
+        return 0.0
+    start, end = span
+    without = encode(
+        [
+            " ".join(f"{question[:start]} {question[end:]}".split()),
+            f"{question[:start]}{PLACEHOLDER}{question[end:]}",
+        ]
+    )
+    drops = (text_vectors @ question_vector)[:, None] - text_vectors @ without.T
+    return float(drops.mean())
+
+
+def missing(question_weights: dict[str, float], text: str, weights: WordWeights) -> float:
+    """The IDF of the rarest question word ``text`` lacks, over the question's highest IDF
+    (``question_weights``: each question word's IDF); 0.0 when it lacks none."""
+    top = max(question_weights.values(), default=0.0)
+    if top <= 0:
+        return 0.0
+    present = set(weights.words(text))
+    lacking = [w for word, w in question_weights.items() if word not in present]
+    return max(lacking, default=0.0) / top

@@ -1,0 +1,52 @@
+"""The question's rarest word, and whether an answer speaks to it (qa.answering.focus)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answering.focus import missing, rarest_word, reliance
+
+
+@pytest.fixture(scope="module")
+def weights(corpus_qa):
+    return corpus_qa.retriever.index.word_weights
+
+
+def _idf(weights, question: str) -> dict[str, float]:
+    return weights.idf(set(weights.words(question)))
+
+
+def _rarest(weights, question: str) -> str | None:
+    span = rarest_word(question, _idf(weights, question), weights)
+    return None if span is None else question[span[0] : span[1]]
+
+
+def test_the_rarest_word_is_the_one_the_corpus_uses_least(weights):
+    # The demo corpus is about Basra: "airport" is in none of its passages.
+    assert _rarest(weights, "Was the Basra airport closed?") == "airport"
+    # Two words it never uses: the first of them.
+    assert _rarest(weights, "Did the ambassador visit the airport?") == "ambassador"
+    assert _rarest(weights, "Who is it?") is None  # stop-words only
+
+
+def test_missing_is_the_rarest_lacking_word_over_the_rarest_of_all(weights):
+    question = "Was the Basra airport closed?"
+    idf = _idf(weights, question)
+    assert missing(idf, "The Basra airport was closed on Tuesday.", weights) == 0.0
+    assert missing(idf, "Basra was calm on Tuesday.", weights) == 1.0  # lacks "airport"
+    lacks_basra = missing(idf, "The airport was closed.", weights)
+    assert 0.0 < lacks_basra < 1.0  # "Basra" is common here: it weighs less
+
+
+def test_an_answer_about_the_rarest_word_relies_on_it(encoder, weights):
+    question = "Was the Basra airport closed during the fighting?"
+    span = rarest_word(question, _idf(weights, question), weights)  # "airport"
+    vector = encoder.encode([question])[0]
+
+    def relied(text: str) -> float:
+        return reliance(question, vector, span, encoder.encode([text]), encoder.encode)
+
+    speaks = relied("The airport in Basra was closed to all flights while the fighting went on.")
+    topic_only = relied("Basra was under curfew while the fighting went on.")
+    assert speaks > 0.05 and speaks > topic_only + 0.05
+    assert reliance(question, vector, None, encoder.encode(["any text"]), encoder.encode) == 0.0

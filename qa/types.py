@@ -300,7 +300,8 @@ class Evidence:
             (``qa.answering.focus.reliance``): near 0 or below when they would match as well
             without it.
         rarest_word_missing: The IDF of the rarest question word the answer's first cited
-            passage lacks, over the question's highest IDF; 0 when it holds them all.
+            passage (with its document's title) lacks, over the question's highest IDF; 0 when
+            it holds them all.
     """
 
     similarity: float

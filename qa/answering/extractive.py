@@ -216,13 +216,13 @@ class ExtractiveAnswerer:
             chosen = [*_parts(found[order[0]], default), shown]  # one sentence, one block
         top = found[order[0]]
         passage = passages[top.sentence.passage]
-        passage_text = reading_text(passage)
+        passage_words = set(self.weights.words(reading_text(passage)))
         rarest = focus.rarest_word(question, weights, self.weights)
         evidence = Evidence(
             similarity=closest,
             answer_similarity=round(float(similarity[order[0]]), 4),
             answer_terms=round(float(overlap[order[0]]), 4),
-            passage_terms=round(_term_overlap(weights, passage_text, self.weights), 4),
+            passage_terms=round(_share_held(weights, passage_words), 4),
             answer_type=0.5 if expected == "any" else float(typed[order[0]]),
             rarest_word_reliance=round(
                 focus.reliance(
@@ -235,7 +235,7 @@ class ExtractiveAnswerer:
                 4,
             ),
             rarest_word_missing=round(
-                focus.missing(weights, f"{passage.title} {passage_text}", self.weights), 4
+                focus.missing(weights, passage_words | set(self.weights.words(passage.title))), 4
             ),
         )
         floor = not weighed(evidence, self.settings.min_answer_similarity)
@@ -496,10 +496,14 @@ def _answer_and_passage_vectors(
 
 def _term_overlap(weights: dict[str, float], sentence: str, lexical: WordWeights) -> float:
     """Share of the question's IDF ``weights`` carried by words the sentence also has, in [0, 1]."""
+    return _share_held(weights, set(lexical.words(sentence)))
+
+
+def _share_held(weights: dict[str, float], present: set[str]) -> float:
+    """Share of the question's IDF ``weights`` carried by the index words ``present``."""
     total = sum(weights.values())
     if not total:
         return 0.0
-    present = set(lexical.words(sentence))
     return sum(w for word, w in weights.items() if word in present) / total
 
 

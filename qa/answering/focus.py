@@ -73,12 +73,12 @@ def reliance(
     return float(drops.mean())
 
 
-def missing(question_weights: dict[str, float], text: str, weights: WordWeights) -> float:
-    """The IDF of the rarest question word ``text`` lacks, over the question's highest IDF
-    (``question_weights``: each question word's IDF); 0.0 when it lacks none."""
+def missing(question_weights: dict[str, float], present: set[str]) -> float:
+    """The IDF of the rarest question word not among the index words ``present`` (a text's),
+    over the question's highest IDF (``question_weights``: each question word's IDF); 0.0 when
+    none is lacking."""
     top = max(question_weights.values(), default=0.0)
     if top <= 0:
         return 0.0
-    present = set(weights.words(text))
     lacking = [w for word, w in question_weights.items() if word not in present]
     return max(lacking, default=0.0) / top

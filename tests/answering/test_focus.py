@@ -32,9 +32,9 @@ def test_the_rarest_word_is_the_one_the_corpus_uses_least(weights):
 def test_missing_is_the_rarest_lacking_word_over_the_rarest_of_all(weights):
     question = "Was the Basra airport closed?"
     idf = _idf(weights, question)
-    assert missing(idf, "The Basra airport was closed on Tuesday.", weights) == 0.0
-    assert missing(idf, "Basra was calm on Tuesday.", weights) == 1.0  # lacks "airport"
-    lacks_basra = missing(idf, "The airport was closed.", weights)
+    assert missing(idf, set(weights.words("The Basra airport was closed on Tuesday."))) == 0.0
+    assert missing(idf, set(weights.words("Basra was calm on Tuesday."))) == 1.0  # lacks "airport"
+    lacks_basra = missing(idf, set(weights.words("The airport was closed.")))
     assert 0.0 < lacks_basra < 1.0  # "Basra" is common here: it weighs less
 
 

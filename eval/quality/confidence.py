@@ -31,7 +31,6 @@ from eval.quality.questions import QUESTION_SETS
 from qa.answering.confidence import FEATURES, MODEL, ConfidenceModel, load_model, weighed
 from qa.paths import qa_home
 from qa.service import QA
-from qa.types import Evidence
 
 L2 = 1.0
 MIN_GAIN = 0.005
@@ -114,17 +113,14 @@ def cross_validated_area(x: np.ndarray, answerable: np.ndarray) -> float:
         for held in range(FOLDS):
             out = fold == held
             model = fit(x[~out], answerable[~out], [str(j) for j in range(x.shape[1])])
-            z = model.intercept + ((x[out] - model.mean) / np.array(model.spread)) @ np.array(
-                model.weights
-            )
-            confidence = np.nan_to_num(1.0 / (1.0 + np.exp(-z)), nan=-1.0)
+            confidence = np.nan_to_num(model.confidences(x[out]), nan=-1.0)
             areas.append(area_under_curve(confidence, answerable[out]))
     return float(np.mean(areas))
 
 
-def select(x: np.ndarray, answerable: np.ndarray) -> list[int]:
-    """The columns of ``x`` chosen greedily by ``cross_validated_area`` (see the module's
-    doc)."""
+def select(x: np.ndarray, answerable: np.ndarray, names: Sequence[str] = FEATURES) -> list[int]:
+    """The columns of ``x`` (``names``, as printed) chosen greedily by
+    ``cross_validated_area`` (see the module's doc)."""
     chosen: list[int] = []
     best = 0.5
     while len(chosen) < x.shape[1]:
@@ -134,20 +130,19 @@ def select(x: np.ndarray, answerable: np.ndarray) -> list[int]:
             if j not in chosen
         }
         j, area = max(areas.items(), key=lambda item: item[1])
-        print("  " + ", ".join(f"{FEATURES[k]} {a:.3f}" for k, a in areas.items()))
+        print("  " + ", ".join(f"{names[k]} {a:.3f}" for k, a in areas.items()))
         if area < best + MIN_GAIN:
             break
         chosen.append(j)
         best = area
-        print(f"+ {FEATURES[j]}: cross-validated area under the ROC curve {area:.3f}")
+        print(f"+ {names[j]}: cross-validated area under the ROC curve {area:.3f}")
     return chosen
 
 
 def curve(model: ConfidenceModel, x: np.ndarray, answerable: np.ndarray) -> dict[str, dict]:
     """For each threshold, the shares of unanswerable and answerable questions refused."""
-    confidence = np.array(
-        [-1.0 if np.isnan(row).any() else model.confidence(Evidence(*row)) for row in x]
-    )
+    columns = [FEATURES.index(name) for name in model.features]
+    confidence = np.nan_to_num(model.confidences(x[:, columns]), nan=-1.0)
     return {
         f"{t:.2f}": {
             "refuses_unanswerable": round(float((confidence[~answerable] < t).mean()), 4),

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
+
+import numpy as np
 
 from qa.errors import QAError
 from qa.types import Evidence
@@ -39,13 +40,15 @@ class ConfidenceModel:
         return tuple(every[name] for name in self.features)
 
     def confidence(self, evidence: Evidence) -> float:
-        z = self.intercept + sum(
-            w * (x - m) / s
-            for w, x, m, s in zip(
-                self.weights, self.values(evidence), self.mean, self.spread, strict=True
-            )
+        return float(self.confidences(np.array([self.values(evidence)]))[0])
+
+    def confidences(self, values: np.ndarray) -> np.ndarray:
+        """The confidence of each row of ``values``: the features this model weighs, in its
+        order, one a column (a row holding NaN gives NaN)."""
+        z = self.intercept + ((values - np.array(self.mean)) / np.array(self.spread)) @ np.array(
+            self.weights
         )
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
 
     def to_json(self, trained_on: str) -> str:
         return json.dumps(

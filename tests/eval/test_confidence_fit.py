@@ -39,7 +39,7 @@ def test_held_out_folds_score_a_signal_above_noise():
 
 def test_select_keeps_the_signal_and_leaves_the_noise():
     x, answerable = _rows()
-    assert select(x, answerable) == [1]
+    assert select(x, answerable, ["noise", "signal", "more noise"]) == [1]
 
 
 def test_a_signal_with_many_equal_values_is_not_penalised():

@@ -170,6 +170,32 @@ def test_numbered_steps_are_no_outline() -> None:
     assert plain_text_headings(text) == ()
 
 
+def test_a_manual_s_roman_numbered_sections_are_its_headings() -> None:
+    # The shape of libpng-manual.txt: its contents indented, its sections at the margin.
+    text = (
+        " TABLE OF CONTENTS\n\n    I. Introduction\n   II. Structures\n  III. Reading\n\n"
+        "I. Introduction\n\nThis file describes libpng.\n\nII. Structures\n\nThere are two.\n\n"
+        "III. Reading\n\nWe'll now walk you through reading.\n"
+    )
+    headings = plain_text_headings(text)
+    assert [(h.level, h.title) for h in headings] == [
+        (1, "I. Introduction"),
+        (1, "II. Structures"),
+        (1, "III. Reading"),
+    ]
+    assert headings[0].start == text.index("I. Introduction\n\nThis")
+
+
+def test_a_paragraph_s_line_that_starts_with_a_number_is_no_heading() -> None:
+    text = (
+        "1.1 Setup\n\nRun it.\n\n1.2 Use\n\nIt will return zero if the image was gray or\n"
+        "1 if there were any non-gray pixels.  Background and sBIT data\nwill be converted.\n\n"
+        "Checking was added at libpng\n1.5.10.  If a pixel holds an invalid index libpng issues\n"
+        "a benign error.\n\n1.3 Done\n\nThat is all.\n"
+    )
+    assert [h.title for h in plain_text_headings(text)] == ["1.1 Setup", "1.2 Use", "1.3 Done"]
+
+
 def test_a_numbered_section_wrapped_at_the_margin_before_a_blank_line_is_one_title() -> None:
     text = (
         "1.1. How do I start?\n\n   Begin.\n\n1.2. How do I convert files with toggle characters,"

@@ -15,13 +15,15 @@ Five layouts are read, each common in real text files:
   ``MIN_OUTLINE`` of them.
 - **Sphinx text** with its permalink signs: a short line ending in "¶" ("2.1. Versions¶"), its
   level the depth of its number.
-- **Numbered sections**, as FAQs and specifications write them: a line at the left margin that
-  opens with a section number ("1.7  Is lsof vulnerable …?", "4.10. How do I …?"), its level
-  the depth of its number, in a text with at least ``MIN_OUTLINE`` numbers of two levels or
-  more ("3.1", not "3": a numbered list of steps is no outline). A title wrapped onto an
-  indented line (or one ending with "?") before a blank one is read whole. The same number
-  said again further on makes the first one a line of the contents, not a heading; so does
-  a line right above another numbered one.
+- **Numbered sections**, as FAQs, specifications and manuals write them: a line at the left
+  margin that opens with a section number ("1.7  Is lsof vulnerable …?", "4.10. How do I …?",
+  "III. Reading"), its level the depth of its number, in a text with at least
+  ``MIN_OUTLINE`` numbers of two levels or more ("3.1", not "3": a numbered list of steps is
+  no outline) or in Roman numerals. A title wrapped onto an indented line (or one ending with
+  "?") before a blank one is read whole. The same number said again further on makes the
+  first one a line of the contents, not a heading; so does a line right above another
+  numbered one. A line right below a line of text at the margin is that paragraph's, however
+  it starts ("… added at libpng" over "1.5.10.  If a pixel contains …").
 
 Whichever layout finds the most headings is the text's. A line that ends like a sentence (".",
 ",", ";", ":") is never a heading.
@@ -43,7 +45,8 @@ MIN_OUTLINE = 3  # section numbers of two levels or more that make a text number
 CONTENTS_SHARE = 0.6  # of a run of short lines naming headings further on, to be contents
 _EQUALS_TITLE = re.compile(r"(={1,6})[ \t]+([A-Za-z0-9`'\"].*?)(?:[ \t]+=+)?[ \t]*")
 _DELIMITER = re.compile(r"-{4,}|\.{4,}")  # an AsciiDoc listing or literal block opens or closes
-_NUMBERED = re.compile(r"(\d{1,3}(?:\.\d{1,3})*\.?)[ \t]+([A-Za-z].*)")
+# A section number: "4.10.", "1.2.1", or in Roman numerals with a dot ("III. Reading").
+_NUMBERED = re.compile(r"(\d{1,3}(?:\.\d{1,3})*\.?|[IVXL]{1,6}\.)[ \t]+([A-Za-z].*)")
 _NUMBERED_LINE_MAX = 2 * MAX_TITLE + 16  # a longer line is no numbered title (nor read for one)
 
 
@@ -240,13 +243,22 @@ class _Entry:
     end: int
 
 
+def _numbered(line: str) -> re.Match[str] | None:
+    """The number and title of a numbered line, if it is one."""
+    return _NUMBERED.fullmatch(line.rstrip()) if len(line) <= _NUMBERED_LINE_MAX else None
+
+
 def _outline(lines: list[tuple[int, str]]) -> tuple[list[Heading], list[tuple[int, int]]]:
     """The numbered sections' headings and the spans of the contents' entries."""
     found: list[_Entry] = []
     for i, (start, line) in enumerate(lines):
-        match = _NUMBERED.fullmatch(line.rstrip()) if len(line) <= _NUMBERED_LINE_MAX else None
+        match = _numbered(line)
         if match is None:
             continue
+        above = lines[i - 1][1] if i else ""
+        if above.strip() and not above[:1].isspace() and _numbered(above) is None:
+            continue  # a paragraph's line that starts with a number: "… added at libpng" over
+            # "1.5.10.  If a pixel contains an invalid (out-of-range) index libpng issues"
         number, title = match.groups()
         last, end = i, start + len(line.rstrip())
         wrapped = lines[i + 1][1] if i + 1 < len(lines) else ""
@@ -256,14 +268,16 @@ def _outline(lines: list[tuple[int, str]]) -> tuple[list[Heading], list[tuple[in
             and not after.strip()
             and not title.endswith("?")
             and (wrapped[:1].isspace() or wrapped.rstrip().endswith("?"))
-            and not _NUMBERED.fullmatch(wrapped.rstrip())
+            and _numbered(wrapped) is None
         ):
             title = f"{title} {wrapped.strip()}"  # "... of Linux" over "\tfiles?"
             last, end = i + 1, lines[i + 1][0] + len(wrapped.rstrip())
         if _title(title) or title.endswith("?") and len(title) <= 2 * MAX_TITLE:
             key = number.strip(".")
             found.append(_Entry(i, last, number, key, " ".join(title.split()), start, end))
-    if sum(1 for entry in found if "." in entry.key) < MIN_OUTLINE:
+    deep = sum(1 for entry in found if "." in entry.key)
+    roman = sum(1 for entry in found if entry.key.isalpha())
+    if deep < MIN_OUTLINE and roman < MIN_OUTLINE:
         return [], []
     final = {entry.key: entry.first for entry in found}
     firsts = {entry.first for entry in found}

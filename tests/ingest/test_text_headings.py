@@ -186,6 +186,25 @@ def test_a_manual_s_roman_numbered_sections_are_its_headings() -> None:
     assert headings[0].start == text.index("I. Introduction\n\nThis")
 
 
+def test_a_numbered_section_s_unnumbered_titles_are_one_level_below_it() -> None:
+    text = (
+        "I. Introduction\n\nThis file describes libpng.\n\nII. Structures\n\nThere are two.\n\n"
+        "III. Reading\n\nWe'll now walk you through reading.\n\nSetup\n\nYou will want to do"
+        " the I/O initialization first.\n\n    png_init_io(png_ptr, fp);\n\nUser limits\n\n"
+        "The PNG specification allows large images.\n\nsetjmp\n\nNot a title: lower case.\n"
+        "\nNot a title either\n\n    an indented example\n"
+    )
+    assert [(h.level, h.title) for h in plain_text_headings(text)] == [
+        (1, "I. Introduction"),
+        (1, "II. Structures"),
+        (1, "III. Reading"),
+        (2, "Setup"),
+        (2, "User limits"),
+    ]
+    # With no numbered sections, a short line alone is no title.
+    assert plain_text_headings("Setup\n\nYou will want to do it.\n\nUsage\n\nRun it.\n") == ()
+
+
 def test_a_paragraph_s_line_that_starts_with_a_number_is_no_heading() -> None:
     text = (
         "1.1 Setup\n\nRun it.\n\n1.2 Use\n\nIt will return zero if the image was gray or\n"

@@ -23,7 +23,10 @@ Five layouts are read, each common in real text files:
   "?") before a blank one is read whole. The same number said again further on makes the
   first one a line of the contents, not a heading; so does a line right above another
   numbered one. A line right below a line of text at the margin is that paragraph's, however
-  it starts ("… added at libpng" over "1.5.10.  If a pixel contains …").
+  it starts ("… added at libpng" over "1.5.10.  If a pixel contains …"). Between numbered
+  sections, a short capitalised line at the margin, alone between blank lines and over a
+  paragraph at the margin, is a title one level below its section's ("III. Reading" …
+  "Setup" … "User limits"): old manuals number their parts and not what is in them.
 
 Whichever layout finds the most headings is the text's. A line that ends like a sentence (".",
 ",", ";", ":") is never a heading.
@@ -48,6 +51,7 @@ _DELIMITER = re.compile(r"-{4,}|\.{4,}")  # an AsciiDoc listing or literal block
 # A section number: "4.10.", "1.2.1", or in Roman numerals with a dot ("III. Reading").
 _NUMBERED = re.compile(r"(\d{1,3}(?:\.\d{1,3})*\.?|[IVXL]{1,6}\.)[ \t]+([A-Za-z].*)")
 _NUMBERED_LINE_MAX = 2 * MAX_TITLE + 16  # a longer line is no numbered title (nor read for one)
+MAX_UNNUMBERED = 60  # characters of a title under a numbered section that has no number
 
 
 def plain_text_headings(text: str) -> tuple[Heading, ...]:
@@ -72,6 +76,7 @@ def plain_text_outline(text: str) -> tuple[tuple[Heading, ...], list[tuple[int, 
     found = max(layouts, key=len)
     if found is not numbered:
         return tuple(found), _listed_contents(lines, found)
+    found = _with_unnumbered(lines, numbered)
     runs: list[tuple[int, int]] = []
     for start, end in contents:
         if runs and _wrapped_lines(text[runs[-1][1] : start]):
@@ -243,6 +248,18 @@ class _Entry:
     end: int
 
 
+def _in_paragraph(above: str) -> bool:
+    """Whether a line below ``above`` goes on its paragraph: ``above`` is text at the margin,
+    not a numbered line nor a rule ("-----")."""
+    said = above.strip()
+    return bool(
+        said
+        and not above[:1].isspace()
+        and _numbered(above) is None
+        and not _UNDERLINE.fullmatch(said)
+    )
+
+
 def _numbered(line: str) -> re.Match[str] | None:
     """The number and title of a numbered line, if it is one."""
     return _NUMBERED.fullmatch(line.rstrip()) if len(line) <= _NUMBERED_LINE_MAX else None
@@ -256,7 +273,7 @@ def _outline(lines: list[tuple[int, str]]) -> tuple[list[Heading], list[tuple[in
         if match is None:
             continue
         above = lines[i - 1][1] if i else ""
-        if above.strip() and not above[:1].isspace() and _numbered(above) is None:
+        if _in_paragraph(above):
             continue  # a paragraph's line that starts with a number: "… added at libpng" over
             # "1.5.10.  If a pixel contains an invalid (out-of-range) index libpng issues"
         number, title = match.groups()
@@ -293,3 +310,38 @@ def _outline(lines: list[tuple[int, str]]) -> tuple[list[Heading], list[tuple[in
         title = f"{entry.number} {entry.title}"  # the number as written: the line says it
         headings.append(Heading(min(level, 6), title, entry.start, entry.end))
     return headings, contents
+
+
+def _with_unnumbered(lines: list[tuple[int, str]], headings: list[Heading]) -> list[Heading]:
+    """``headings`` (the numbered sections, in text order) and, one level below the section
+    each is in, the unnumbered titles between them: a short line at the margin, alone between
+    blank lines, over a paragraph at the margin ("III. Reading" … "Setup" … "User limits")."""
+    if not headings:
+        return headings
+    found = list(headings)
+    numbered = {heading.start for heading in headings}
+    first, section = headings[0].start, iter(headings)
+    current, upcoming = None, next(section, None)
+    for i in range(1, len(lines) - 2):
+        start, line = lines[i]
+        while upcoming is not None and upcoming.start <= start:
+            current, upcoming = upcoming, next(section, None)
+        said = line.strip()
+        if (
+            current is None
+            or start < first
+            or start in numbered
+            or _numbered(line) is not None  # a line of the contents, or a paragraph's
+            or len(said) > MAX_UNNUMBERED
+            or not said[:1].isupper()
+            or line[:1].isspace()
+            or not _title(said)
+            or "=" in said
+            or lines[i - 1][1].strip()
+            or lines[i + 1][1].strip()
+            or not lines[i + 2][1][:1].strip()
+        ):
+            continue
+        level = min(current.level + 1, 6)
+        found.append(Heading(level, said, start, start + len(line.rstrip())))
+    return sorted(found, key=lambda heading: heading.start)

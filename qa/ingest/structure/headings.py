@@ -316,11 +316,8 @@ def _with_unnumbered(lines: list[tuple[int, str]], headings: list[Heading]) -> l
     """``headings`` (the numbered sections, in text order) and, one level below the section
     each is in, the unnumbered titles between them: a short line at the margin, alone between
     blank lines, over a paragraph at the margin ("III. Reading" … "Setup" … "User limits")."""
-    if not headings:
-        return headings
     found = list(headings)
-    numbered = {heading.start for heading in headings}
-    first, section = headings[0].start, iter(headings)
+    section = iter(headings)
     current, upcoming = None, next(section, None)
     for i in range(1, len(lines) - 2):
         start, line = lines[i]
@@ -328,10 +325,8 @@ def _with_unnumbered(lines: list[tuple[int, str]], headings: list[Heading]) -> l
             current, upcoming = upcoming, next(section, None)
         said = line.strip()
         if (
-            current is None
-            or start < first
-            or start in numbered
-            or _numbered(line) is not None  # a line of the contents, or a paragraph's
+            current is None  # before the first section
+            or _numbered(line) is not None  # a section, a line of the contents, a paragraph's
             or len(said) > MAX_UNNUMBERED
             or not said[:1].isupper()
             or line[:1].isspace()

@@ -170,34 +170,32 @@ def test_numbered_steps_are_no_outline() -> None:
     assert plain_text_headings(text) == ()
 
 
+# The shape of libpng-manual.txt: its parts numbered in Roman numerals at the margin.
+ROMAN_PARTS = (
+    "I. Introduction\n\nThis file describes libpng.\n\nII. Structures\n\nThere are two.\n\n"
+    "III. Reading\n\nWe'll now walk you through reading.\n"
+)
+ROMAN_HEADINGS = [(1, "I. Introduction"), (1, "II. Structures"), (1, "III. Reading")]
+
+
 def test_a_manual_s_roman_numbered_sections_are_its_headings() -> None:
-    # The shape of libpng-manual.txt: its contents indented, its sections at the margin.
-    text = (
-        " TABLE OF CONTENTS\n\n    I. Introduction\n   II. Structures\n  III. Reading\n\n"
-        "I. Introduction\n\nThis file describes libpng.\n\nII. Structures\n\nThere are two.\n\n"
-        "III. Reading\n\nWe'll now walk you through reading.\n"
-    )
+    # Its contents are indented; its sections at the margin.
+    contents = " TABLE OF CONTENTS\n\n    I. Introduction\n   II. Structures\n  III. Reading\n\n"
+    text = contents + ROMAN_PARTS
     headings = plain_text_headings(text)
-    assert [(h.level, h.title) for h in headings] == [
-        (1, "I. Introduction"),
-        (1, "II. Structures"),
-        (1, "III. Reading"),
-    ]
+    assert [(h.level, h.title) for h in headings] == ROMAN_HEADINGS
     assert headings[0].start == text.index("I. Introduction\n\nThis")
 
 
 def test_a_numbered_section_s_unnumbered_titles_are_one_level_below_it() -> None:
-    text = (
-        "I. Introduction\n\nThis file describes libpng.\n\nII. Structures\n\nThere are two.\n\n"
-        "III. Reading\n\nWe'll now walk you through reading.\n\nSetup\n\nYou will want to do"
-        " the I/O initialization first.\n\n    png_init_io(png_ptr, fp);\n\nUser limits\n\n"
+    text = ROMAN_PARTS + (
+        "\nSetup\n\nYou will want to do the I/O initialization first.\n\n"
+        "    png_init_io(png_ptr, fp);\n\nUser limits\n\n"
         "The PNG specification allows large images.\n\nsetjmp\n\nNot a title: lower case.\n"
         "\nNot a title either\n\n    an indented example\n"
     )
     assert [(h.level, h.title) for h in plain_text_headings(text)] == [
-        (1, "I. Introduction"),
-        (1, "II. Structures"),
-        (1, "III. Reading"),
+        *ROMAN_HEADINGS,
         (2, "Setup"),
         (2, "User limits"),
     ]

@@ -101,9 +101,11 @@ def with_definition(
     """``passages``, and for a "What does X do / mean?" question none of them answers with the
     first sentence under X's own heading, option line or item, the passage that does: the
     first of ``deeper`` (the passages ranked after them), else the text under X's heading in a
-    document of ``passages`` (``own_section``; ``document`` gives a document by its id).
-    When the question names X's program ("What does split -d do?"), its documents are looked
-    in first: option letters repeat from one manual to the next."""
+    document of ``passages`` (``own_section``; ``document`` gives a document by its id); when
+    X has neither and no passage shown says what X is, the first of ``deeper`` whose sentence
+    does ("The parent table is the table that ..." for "What is the parent table?"). When the
+    question names X's program ("What does split -d do?"), its documents are looked in first:
+    option letters repeat from one manual to the next."""
     if described_name(question) is None:
         return list(passages)
     program = described_program(question)
@@ -116,6 +118,8 @@ def with_definition(
     found = _definition(question, ours(deeper), ours(passages), document)
     if found is None and program is not None:  # the program's document does not say
         found = _definition(question, deeper, passages, document)
+    if found is None and not any(_defined_in(p, question, 1) for p in passages):
+        found = next((p for p in ours(deeper) if _defined_in(p, question, 1)), None)
     return [*passages, found] if found is not None else list(passages)
 
 
@@ -131,8 +135,9 @@ def _definition(
     return found or own_section(question, shown, document)
 
 
-def _defined_in(passage: Passage, question: str) -> bool:
-    return defines(candidates([passage]), question).max(initial=0) == 2
+def _defined_in(passage: Passage, question: str, level: int = 2) -> bool:
+    """Whether ``passage`` holds a sentence that ``defines`` X at ``level`` or above."""
+    return defines(candidates([passage]), question).max(initial=0) >= level
 
 
 def own_section(

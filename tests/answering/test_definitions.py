@@ -98,6 +98,38 @@ def test_the_description_is_added_only_when_no_passage_shown_holds_it(tmp_path: 
     ]
 
 
+FOREIGN_KEYS = (
+    "# Foreign keys\n\n"
+    "Foreign key constraints are used to enforce relationships between tables.\n\n"
+    "The parent table does not need an index on the child key.\n\n"
+    "The parent table is the table that a foreign key constraint refers to.\n"
+)
+
+
+def test_a_sentence_saying_what_x_is_is_added_when_no_passage_shown_says_it(
+    tmp_path: Path,
+) -> None:
+    # "What is X?" with no heading or option line of X: a deeper passage whose sentence has X
+    # for subject and says what it is ("X is ...") joins those shown; one that only names X
+    # ("The parent table does not need ...") does not.
+    document = document_of(tmp_path, "foreignkeys.md", FOREIGN_KEYS.encode())
+    question = "What is the parent table?"
+    names = shown(document, "The parent table does not need an index on the child key.")
+    says = shown(document, "The parent table is the table that a foreign key constraint refers to.")
+    other = shown(
+        document, "Foreign key constraints are used to enforce relationships between tables."
+    )
+    assert with_definition(question, [other, names], [says], lambda _: document) == [
+        other,
+        names,
+        says,
+    ]
+    assert with_definition(question, [other], [names], lambda _: document) == [other]
+    # Shown already: nothing is added; another kind of question: nothing either.
+    assert with_definition(question, [says], [names], lambda _: document) == [says]
+    assert with_definition("How big is a table?", [other], [says], lambda _: document) == [other]
+
+
 SPLIT = (
     "SPLIT(1)                         User Commands                        SPLIT(1)\n\n"
     "NAME\n       split - split a file into pieces\n\n"

@@ -444,7 +444,7 @@ def opens_with_name(sentence: str, name: str) -> bool:
     not "`util.inspect.styles` is a map ..." nor "Color output of `util.inspect` is ..."."""
     plain = re.sub(r"[`*_]|\(\)", "", " ".join(sentence.split()))
     found = re.match(
-        rf"(?:the )?{re.escape(name)}(?: {_KIND_OF_NAME}s?)? ([\w'’]+)", plain, re.IGNORECASE
+        rf"(?:the |an? )?{re.escape(name)}(?: {_KIND_OF_NAME}s?)? ([\w'’]+)", plain, re.IGNORECASE
     )
     return found is not None and is_verb(found.group(1))
 

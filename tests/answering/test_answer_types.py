@@ -354,3 +354,7 @@ def test_a_sentence_whose_subject_is_the_name_says_what_it_is():
     assert not opens_with_name("`util.inspect.styles` is a map of styles.", "util.inspect")
     assert not opens_with_name("Color output of `util.inspect` is customizable.", "util.inspect")
     assert not opens_with_name("bzip2recover is a program.", "bzip2")
+    # A common noun for a name takes its article ("What does a dpkg trigger do?").
+    trigger = "A dpkg trigger is a facility that allows events to be recorded and aggregated."
+    assert opens_with_name(trigger, "dpkg trigger")
+    assert not opens_with_name("A dpkg trigger name is any string.", "dpkg trigger")

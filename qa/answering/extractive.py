@@ -97,7 +97,8 @@ class ExtractiveAnswerer:
         ``answer_passage_weight`` times its passage's retrieval score rescaled to [0, 1] over
         the passages given, plus ``answer_type_weight`` when it holds the kind of answer the
         question asks for (``answer_types``: a name for "who", a number for "how many", a
-        command or a following code block for "how do I" ...). The embedding alone favours
+        following code block or steps for "how do I", half of it for a command in the text
+        ...). The embedding alone favours
         sentences that echo the question's topic; the rare words ("brokered"), the passage-level
         evidence of the hybrid search and the answer's type point at the answer.
 
@@ -159,6 +160,11 @@ class ExtractiveAnswerer:
             # No date among them: "When does SQLite checkpoint?" asks for a condition.
             typed = np.array([states_condition(c.text) for c in found], dtype=float)
         typed = np.maximum(typed, definition > 0)
+        if expected == "procedure":
+            # A sentence that shows how (its code block or steps follow) holds the answer
+            # whole; one that names a command in its text ("... can also use a PRAGMA
+            # foreign_keys statement to determine if ...") half.
+            typed = np.where([c.procedure is not None for c in found], typed, 0.5 * typed)
         # A row is named by its key only where no other row of its table has that key (every
         # row of "zstd 1.5.1 -1", "zstd 1.5.1 --fast=1" names zstd, none singles out one).
         tables = Counter((key, c.context) for key, c in zip(keys, found, strict=True))

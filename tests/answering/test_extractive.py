@@ -41,6 +41,25 @@ def test_a_how_to_question_gets_the_code_block_verbatim(answerer):
         assert text[quote.start : quote.end] in answer.text
 
 
+def test_a_how_to_answer_prefers_the_sentence_that_shows_its_code(answerer):
+    # SQLite's foreign-key page: the sentence naming the PRAGMA to check the setting echoes
+    # "enable" as well; the one whose example follows shows how.
+    code = "    sqlite> PRAGMA foreign_keys = ON;"
+    text = (
+        "Foreign key constraints are disabled by default, so must be enabled separately for "
+        "each database connection. Assuming the library is compiled with foreign key "
+        "constraints enabled, it must still be enabled by the application at runtime, using "
+        "the PRAGMA foreign_keys command. For example:\n\n"
+        f"{code}\n\n"
+        "The application can also use a PRAGMA foreign_keys statement to determine if foreign "
+        "keys are currently enabled."
+    )
+    found = passage(text, "foreignkeys.html", "Enabling Foreign Key Support")
+    answer = ask(answerer, "How do I enable foreign key support?", [found])
+    assert "PRAGMA foreign_keys = ON;" in answer.text
+    assert "to determine if" not in answer.text
+
+
 def test_the_sentence_that_does_what_the_best_one_says_brings_its_code(answerer):
     # git's user manual: the command comes in the sentence after the one echoing the question.
     code = "$ git bisect start\n$ git bisect good v2.6.18\n$ git bisect bad master"

@@ -308,9 +308,11 @@ def answer_type(question: str) -> AnswerType:
 
 
 # When something happens, said as a condition rather than a date: "whenever a COMMIT occurs
-# that …", "as soon as the file is closed", "each time the timer fires".
+# that …", "as soon as the file is closed", "each time the timer fires", "should be used in a
+# case where …", "unless the file is locked".
 _CONDITION = re.compile(
-    r"\b(?:whenever|when|once|as soon as|after|before|until|every time|each time|if)\b"
+    r"\b(?:whenever|when|once|as soon as|after|before|until|every time|each time|if|unless"
+    r"|in (?:a |the )?(?:case|cases|situation|situations) (?:where|when|in which))\b"
     r"(?! (?:necessary|needed|possible|any|so)\b)",
     re.IGNORECASE,
 )

@@ -178,6 +178,10 @@ def test_a_condition_says_when_something_happens():
     assert states_condition("The buffer is flushed as soon as the file is closed.")
     assert not states_condition("All checkpoints are PASSIVE.")
     assert not states_condition("Run it again if necessary.")
+    # "When should I use .htaccess files?": the case they are for is the answer.
+    assert states_condition(".htaccess files should be used in a case where you lack root access.")
+    assert states_condition("The lock is kept unless the file is closed.")
+    assert not states_condition("In this case the file is kept.")
 
 
 def test_a_list_is_introduced_by_a_sentence_naming_it_with_a_colon():

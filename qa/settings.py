@@ -119,8 +119,9 @@ class AnswerSettings:
         answer_passage_weight: Weight of the passage's retrieval score (rescaled to [0, 1]) in
             the answer score of its sentences.
         answer_type_weight: Added to a sentence's answer score when it holds the kind of answer
-            the question asks for (a name for "who", a number for "how many", a command or a
-            code block for "how do I"; ``qa.answering.answer_types``). A question about a
+            the question asks for (a name for "who", a number for "how many", a code block or
+            numbered steps for "how do I", half of it for a command named in the sentence;
+            ``qa.answering.answer_types``). A question about a
             default asks for a sentence that states one ("[default: 2]", "Default: 1000.").
         answer_name_weight: Added to a sentence's answer score when it describes an option or a
             function (a manual's "--log-file=<filename>") whose name the question spells out

@@ -161,10 +161,10 @@ class ExtractiveAnswerer:
             typed = np.array([states_condition(c.text) for c in found], dtype=float)
         typed = np.maximum(typed, definition > 0)
         if expected == "procedure":
-            # A sentence that shows how (its code block or steps follow) holds the answer
-            # whole; one that names a command in its text ("... can also use a PRAGMA
-            # foreign_keys statement to determine if ...") half.
-            typed = np.where([c.procedure is not None for c in found], typed, 0.5 * typed)
+            # A sentence that shows how (its code block or numbered steps follow) holds the
+            # answer whole; one that names a command in its text ("... can also use a PRAGMA
+            # foreign_keys statement to determine if ...") or lists things half.
+            typed = np.where([_shows_how(c) for c in found], typed, 0.5 * typed)
         # A row is named by its key only where no other row of its table has that key (every
         # row of "zstd 1.5.1 -1", "zstd 1.5.1 --fast=1" names zstd, none singles out one).
         tables = Counter((key, c.context) for key, c in zip(keys, found, strict=True))
@@ -290,6 +290,19 @@ class ExtractiveAnswerer:
             if more and all(_distinct(p, q) for p in more for q in parts) and _adds(more, parts):
                 parts.extend(more)
         return parts
+
+
+def _shows_how(candidate: Candidate) -> bool:
+    """Whether a code block or numbered steps follow the candidate: a bulleted list names
+    things more often than it orders steps ("Sources of uninitialised data tend to be:")."""
+    shown = candidate.procedure
+    return shown is not None and (
+        shown.kind == "code" or _NUMBERED_STEP.match(shown.text.lstrip()) is not None
+    )
+
+
+# The first of numbered steps: "1.", "2)", "Step 3".
+_NUMBERED_STEP = re.compile(r"(?:\d{1,3}[.)]|step \d{1,3}\b)", re.IGNORECASE)
 
 
 def _steps_next(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering.extractive import ExtractiveAnswerer
+from qa.answering.extractive import ExtractiveAnswerer, _shows_how
+from qa.answering.sentences import candidates
 from qa.settings import AnswerSettings
 from qa.types import Passage
 from tests.helpers import PROPERTY_TABLE
@@ -58,6 +59,21 @@ def test_a_how_to_answer_prefers_the_sentence_that_shows_its_code(answerer):
     answer = ask(answerer, "How do I enable foreign key support?", [found])
     assert "PRAGMA foreign_keys = ON;" in answer.text
     assert "to determine if" not in answer.text
+
+
+def test_code_and_numbered_steps_show_how_but_a_bulleted_list_does_not():
+    # The Debian handbook on cron: a colon over a list of tasks names things, it shows no steps.
+    listed = (
+        "In a Unix system, many tasks are scheduled for regular execution:\n\n"
+        "- rotating the logs;\n- updating the database for the locate program;\n"
+    )
+    steps = "To schedule a job, do this:\n\n1. Run crontab -e.\n2. Add a line for the job.\n"
+    code = "To schedule a job, run:\n\n    $ crontab -e\n"
+    shown = {
+        text: [_shows_how(c) for c in candidates([passage(text)]) if c.procedure is not None]
+        for text in (listed, steps, code)
+    }
+    assert shown == {listed: [False], steps: [True], code: [True]}
 
 
 def test_the_sentence_that_does_what_the_best_one_says_brings_its_code(answerer):

@@ -121,8 +121,8 @@ class AnswerSettings:
         answer_type_weight: Added to a sentence's answer score when it holds the kind of answer
             the question asks for (a name for "who", a number for "how many", a code block or
             numbered steps for "how do I", half of it for a command named in the sentence;
-            ``qa.answering.answer_types``). A question about a
-            default asks for a sentence that states one ("[default: 2]", "Default: 1000.").
+            ``qa.answering.answer_types``). A question about a default asks for a sentence that
+            states one ("[default: 2]", "Default: 1000.").
         answer_name_weight: Added to a sentence's answer score when it describes an option or a
             function (a manual's "--log-file=<filename>") whose name the question spells out
             ("a log file"), or is one of the first two under an FAQ's question (a heading)

@@ -97,10 +97,10 @@ class ExtractiveAnswerer:
         ``answer_passage_weight`` times its passage's retrieval score rescaled to [0, 1] over
         the passages given, plus ``answer_type_weight`` when it holds the kind of answer the
         question asks for (``answer_types``: a name for "who", a number for "how many", a
-        following code block or steps for "how do I", half of it for a command in the text
-        ...). The embedding alone favours
-        sentences that echo the question's topic; the rare words ("brokered"), the passage-level
-        evidence of the hybrid search and the answer's type point at the answer.
+        following code block or numbered steps for "how do I", half of it for a command in the
+        text ...). The embedding alone favours sentences that echo the question's topic; the
+        rare words ("brokered"), the passage-level evidence of the hybrid search and the
+        answer's type point at the answer.
 
         Below ``min_quote_similarity`` nothing is quoted (the nearest passages are offered)
         unless X's own description answers "What does X do?"; below ``min_answer_similarity``
@@ -294,7 +294,8 @@ class ExtractiveAnswerer:
 
 def _shows_how(candidate: Candidate) -> bool:
     """Whether a code block or numbered steps follow the candidate: a bulleted list names
-    things more often than it orders steps ("Sources of uninitialised data tend to be:")."""
+    things more often than it orders steps ("In a Unix system, many tasks are scheduled for
+    regular execution:" over the tasks)."""
     shown = candidate.procedure
     return shown is not None and (
         shown.kind == "code" or _NUMBERED_STEP.match(shown.text.lstrip()) is not None

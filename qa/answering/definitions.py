@@ -109,17 +109,24 @@ def with_definition(
     if described_name(question) is None:
         return list(passages)
     program = described_program(question)
+    levels: dict[int, float] = {}  # each passage's sentences are read once, by id
+
+    def level(passage: Passage) -> float:
+        """How surely the passage's best sentence says what X is (``defines``)."""
+        if id(passage) not in levels:
+            levels[id(passage)] = defines(candidates([passage]), question).max(initial=0)
+        return levels[id(passage)]
 
     def ours(group: Sequence[Passage]) -> list[Passage]:
         return [p for p in group if program is None or _of_program(p, program)]
 
-    if any(_defined_in(p, question) for p in ours(passages) or passages):
+    if any(level(p) == 2 for p in ours(passages) or passages):
         return list(passages)
-    found = _definition(question, ours(deeper), ours(passages), document)
+    found = _definition(question, ours(deeper), ours(passages), document, level)
     if found is None and program is not None:  # the program's document does not say
-        found = _definition(question, deeper, passages, document)
-    if found is None and not any(_defined_in(p, question, 1) for p in passages):
-        found = next((p for p in ours(deeper) if _defined_in(p, question, 1)), None)
+        found = _definition(question, deeper, passages, document, level)
+    if found is None and not any(level(p) >= 1 for p in passages):
+        found = next((p for p in ours(deeper) if level(p) >= 1), None)
     return [*passages, found] if found is not None else list(passages)
 
 
@@ -128,16 +135,12 @@ def _definition(
     deeper: Sequence[Passage],
     shown: Sequence[Passage],
     document: Callable[[str], Document],
+    level: Callable[[Passage], float],
 ) -> Passage | None:
-    """The first of ``deeper`` that holds X's description, else X's own section in a document
-    of ``shown``."""
-    found = next((p for p in deeper if _defined_in(p, question)), None)
+    """The first of ``deeper`` that holds X's description (``level`` 2), else X's own section
+    in a document of ``shown``."""
+    found = next((p for p in deeper if level(p) == 2), None)
     return found or own_section(question, shown, document)
-
-
-def _defined_in(passage: Passage, question: str, level: int = 2) -> bool:
-    """Whether ``passage`` holds a sentence that ``defines`` X at ``level`` or above."""
-    return defines(candidates([passage]), question).max(initial=0) >= level
 
 
 def own_section(

@@ -30,6 +30,9 @@ _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-
 _COMPOUND = re.compile(r"\b\w+(?:-\w+)+\b")
 _SHORT_OPTION = re.compile(r"(?<![\w-])-([A-Za-z0-9])(?![\w-])")  # "-k", "-0"; not "x-k", "-kv"
 _DOT_COMMAND = re.compile(r"(?<![\w.])\.([A-Za-z]\w*)")  # ".once", ".NET"; not "e.g", "a.md"
+# "founded" stems as "found", the past of "find" ("can be found in"): founding is written as
+# its noun, so "Who founded Debian?" meets "founder of the Debian project", not "not found".
+_FOUNDING = re.compile(r"\bfound(?:ed|ing)\b", re.IGNORECASE)
 # NLTK's English list (179 words): unlike the 33-word default it drops question words ("who",
 # "what", "did"), which otherwise make any short text containing them rank high.
 STOPWORDS = "en_plus"
@@ -51,7 +54,7 @@ def _prepare(text: str) -> str:
     command named by a stop-word (".once") also written as a word ("dash_k", "dot_once"): the
     tokenizer drops one-letter words and stop-words, which left "What does -k do?" and "What
     does the .once command do?" without their only key word."""
-    text = fold_variants(text)
+    text = _FOUNDING.sub("founder", fold_variants(text))
     joined = [m.group().replace("-", "") for m in _COMPOUND.finditer(text)]
     joined += [f"dash_{m.group(1)}" for m in _SHORT_OPTION.finditer(text)]
     joined += [

@@ -75,6 +75,18 @@ def test_a_one_letter_option_and_a_dot_command_are_words_of_their_own():
     assert "dash_k" not in index.words("index.md, e.g. x-k")
 
 
+def test_founding_is_not_finding():
+    texts = [
+        "The file was not found; it can be found in the archive.",
+        "Ian Murdock, founder of the Debian project, was its first leader.",
+        "Debian was founded in 1993.",
+    ]
+    index = LexicalIndex.build(texts)
+    assert sorted(index.search("Who founded Debian?", 5)[1]) == [1, 2]
+    assert index.words("founded") == index.words("founders")
+    assert index.words("found") != index.words("founded")
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     changes=st.lists(

@@ -177,7 +177,10 @@ def refers_back(text: str) -> bool:
             a == "of" and b in _REFERRING and c not in _BE
             for a, b, c in zip(said, said[1:], said[2:], strict=False)
         )
-    # "To do so, ...", "By doing this, ...": the action of the sentence before.
+    # "To do so, ...", "By doing this, ...": the action of the sentence before; "To use it,
+    # pass in ...": what the sentence before names.
+    if head == "to" and len(first) > 2 and first[2].lower() in _POINTING:
+        return True
     return head in ("to", "by", "in") and " ".join(w.lower() for w in first[1:3]) in _DOING
 
 

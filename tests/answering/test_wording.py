@@ -47,6 +47,8 @@ def test_a_condition_or_connective_that_points_back_refers_back():
     assert refers_back("To do so, each instance must listen on a different port.")
     assert refers_back("By doing this, you keep the old version.")
     assert not refers_back("To build the docs, run make.")
+    assert refers_back("To use it, pass in the first 8 bytes of the file to png_sig_cmp().")
+    assert refers_back("To enable this feature, set the flag.")
     assert not refers_back("If you want a log file, name it.")  # "you" points at no sentence
     assert not refers_back("When the program exits, the pool is freed.")
 

@@ -68,7 +68,7 @@ def defines(
     about = defines_term if asks_what_is(question) else opens_with_name
     levels = np.array(
         [
-            2.0
+            _own_line_level(c.described.text, name, question)
             if c.leads and c.described is not None and is_named(c.described.text, name)
             else float(about(c.sentence.text, name))
             for c in found
@@ -79,6 +79,17 @@ def defines(
         return levels
     own = np.array([_of_program(passages[c.sentence.passage], program) for c in found], bool)
     return levels * own if (levels * own).any() else levels
+
+
+def _own_line_level(term: str, name: str, question: str) -> float:
+    """How surely the line ``term``, which is named ``name``, is what the question asks about:
+    2, but 1 when the question writes an option with its dashes and the line writes it
+    otherwise ("-safe" for "--safe"): then a sentence that opens with "The --safe option"
+    says as surely what it does."""
+    literal = len(name.strip("-")) < 3 or names_term_literally(term, question)  # "-0" is exact
+    if name.startswith("-") and not literal:
+        return 1.0
+    return 2.0
 
 
 def _of_program(passage: Passage, program: str) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.answering.definitions import own_section, search_depth, with_definition
+from qa.answering.definitions import defines, own_section, search_depth, with_definition
+from qa.answering.sentences import candidates
 from qa.types import Document, Passage
 from tests.helpers import document_of
 
@@ -180,3 +181,26 @@ def test_a_history_table_between_the_name_and_its_description_is_passed_over(
     assert found.text.endswith(
         "Tests for deep equality between the actual and expected parameters."
     )
+
+
+SQLITE = (
+    "OPTIONS\n"
+    "       -safe\n"
+    "              Enable safe-mode for the whole session.\n\n"
+    "       -0, --null\n"
+    "              Input items are terminated by a null character.\n"
+)
+
+
+def test_an_option_line_written_with_other_dashes_is_no_surer_than_a_sentence(
+    tmp_path: Path,
+) -> None:
+    # The line "-safe" is the option "--safe" asks about, as "The --safe option disables ..."
+    # is: neither is sure to come first; the line is when the question writes it as "-safe".
+    document = document_of(tmp_path, "sqlite.txt", SQLITE.encode())
+    found = candidates([shown(document, SQLITE)])
+    safe = next(i for i, c in enumerate(found) if "safe-mode" in c.text)
+    null = next(i for i, c in enumerate(found) if "null character" in c.text)
+    assert defines(found, "What does the --safe option do?")[safe] == 1
+    assert defines(found, "What does the -safe option do?")[safe] == 2
+    assert defines(found, "What does -0 do?")[null] == 2  # one letter: the dash is the name

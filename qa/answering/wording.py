@@ -40,23 +40,25 @@ _CONTRACTED = re.compile(r"[A-Za-z]['’](?:s|re|m|ve|ll|d)$", re.IGNORECASE)
 # derived. A word that is also a common noun ("set", "return", "use") counts: a false verb
 # only lets a sentence through the verb check, which then still has to win on its score.
 _VERBS = frozenset(
-    """accept access add affect allow answer appear apply argue ask assume attach avoid back
-    become begin believe belong bring build call cancel cause change check choose claim clean
-    close come compare compile compress compute configure connect consider contain continue
-    control convert copy count create cut decide declare decompress define delete depend
-    describe detect determine die disable display do drop edit enable encode end ensure enter
-    exist exit expect explain expose extract fail fall fight fill find finish fix follow force
-    get give go grow guess handle happen hold help hit ignore include increase indicate install
-    interpret involve keep kill know lead leave let like limit link list live load look lose
-    make manage mark match mean meet mention move need negotiate note occur offer open order
-    output overwrite own parse pass pay perform pick place plan point prefer prepare preserve
-    prevent print produce protect prove provide publish pull push put query quit raise reach
-    read receive recommend record reduce refer reject release rely remain remember remove
-    repeat replace reply report request require resolve respond rest restore restrict result
-    return reuse run save say search see seem select send serve set show skip sort specify
-    split start stay stop store suggest supply support suppose take talk tell tend test think
-    throw trace track treat try turn understand unlock update use vary verify wait want warn
-    watch win work worry write yield""".split()
+    """accept access add affect allow answer appear append apply argue ask assume attach avoid
+    back become begin believe belong bring build call cancel cause change check choose
+    claim clean close come compare compile compress compute configure connect consider
+    contain continue control convert copy count create cut decide declare decompress define
+    delete depend describe detect determine die disable display do drop dump edit emit
+    enable encode end ensure enter exclude exist exit expect explain export expose extract
+    fail fall fetch fight fill find finish fix follow force generate get give go grow guess
+    handle happen help hit hold ignore import include increase indicate install interpret
+    involve keep kill know lead leave let like limit link list live load look lose make
+    manage mark match mean meet mention mount move need negotiate note occur offer open
+    order output overwrite own parse pass pay perform pick place plan point prefer prepare
+    preserve prevent print produce prompt protect prove provide publish pull push put query
+    quit raise reach read receive recommend record reduce refer reject release rely remain
+    remember remove repeat replace reply report request require resolve respond rest
+    restore restrict result resume retry return reuse rotate run save say search see seem
+    select send serve set show sign skip sort specify split start stay stop store strip
+    suggest supply support suppose take talk tell tend test think throw trace track treat
+    try turn understand unlock update use vary verify wait want warn watch win work worry
+    write yield""".split()
 )
 _IRREGULAR = frozenset(
     """said made took taken gave given went gone came got gotten saw seen told kept ran wrote

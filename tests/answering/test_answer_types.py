@@ -355,6 +355,8 @@ def test_a_sentence_whose_subject_is_the_name_says_what_it_is():
     assert opens_with_name("The `util.inspect()` method returns a string.", "util.inspect")
     assert opens_with_name("bzip2 compresses files using the Burrows-Wheeler algorithm.", "bzip2")
     assert opens_with_name("--nonet Do not use the Internet to fetch DTDs.", "--nonet")
+    # A manual's option and its description in one paragraph, the verb a manual's own.
+    assert opens_with_name("-A Generate host keys of all default key types.", "-A")
     assert not opens_with_name("`util.inspect.styles` is a map of styles.", "util.inspect")
     assert not opens_with_name("Color output of `util.inspect` is customizable.", "util.inspect")
     assert not opens_with_name("bzip2recover is a program.", "bzip2")

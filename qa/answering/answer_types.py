@@ -132,7 +132,7 @@ _VALUE = re.compile(
 
 # "What does X do / mean / stand for?": a description of X, whatever X is called.
 # "... do?", and "... do in jq?": the program may come after the verb.
-_IN_PROGRAM = r"(?: (?:in|with) ([\w.-]+(?: [\w.-]+)?))?"
+_IN_PROGRAM = r"(?: (?:in|with) (?:the |an? )?([\w.-]+(?: [\w.-]+){0,2}))?"
 _DESCRIPTION = re.compile(
     rf"^what (?:does|do|did) .+ (?:do|does|mean|means|stand for|represent|control){_IN_PROGRAM}\??$"
 )

@@ -114,7 +114,11 @@ _FIGURE_CELL = re.compile(r"[-+]?\d[\d.,]*%?")  # a cell that is a figure: "40",
 _KEY = re.compile(r"^[A-Za-z_][\w.:-]*$")  # a row's first cell in a table of words: "rgba"
 MIN_WORD_ROWS = 4
 MIN_PAIR_ROWS = 3  # a header and two rows: the least a two-column table is taken for
-_TERM_CHARS = re.compile(r"^-{1,2}\w|[(){}<>\[\]=]|\w[._]\w|^[A-Z0-9_]{3,}$")
+# An option, a call, a dotted or snake_case name, a constant, or a setting's CamelCase keyword
+# ("ControlPersist", "AllowOverride": sshd_config(5), Apache's directives).
+_TERM_CHARS = re.compile(
+    r"^-{1,2}\w|[(){}<>\[\]=]|\w[._]\w|^[A-Z0-9_]{3,}$|^[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+$"
+)
 _FINAL = re.compile(r"[.!?:;,]['\"”’)\]]*$")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)+(?:[-+.]\w+)*(?:,\s*v?\d+(?:\.\d+)+(?:[-+.]\w+)*)*$")
 _BARE_TERM = re.compile(r"^(?:-?\d{1,3}|[A-Z][A-Z0-9]*_[A-Z0-9_]+)$")

@@ -323,6 +323,8 @@ def test_what_a_question_asks_to_describe_is_the_name_it_writes():
     assert described_program("What does the compress directive of logrotate do?") == "logrotate"
     assert described_name("What does the // operator do in jq?") == "//"
     assert described_program("What does the // operator do in jq?") == "jq"
+    question = "What does ControlPersist do in the ssh client config?"
+    assert described_name(question) == "ControlPersist" and described_program(question) == "config"
     assert described_name("What does path.extname return for 'a.md'?") is None  # a case
     assert described_name("What does the magic file contain?") is None
     assert described_name("How do I inspect an object?") is None

@@ -105,6 +105,19 @@ def test_a_command_after_a_colon_is_code_and_a_manual_option_is_a_term():
     assert [k for k, _ in kinds(man)] == ["term", "prose"]
 
 
+def test_a_settings_keyword_over_its_description_is_a_term_even_without_indent():
+    # ssh_config(5) printed to PDF: the keyword's line, then its description, all flush left.
+    text = (
+        "This ensures that shared connections are uniquely identified.\n"
+        "ControlPersist\n"
+        "When used in conjunction with ControlMaster, specifies that the master connection "
+        "should remain open in the background.\n"
+    )
+    assert [k for k, _ in kinds(text)] == ["prose", "term", "prose"]
+    # A name of a product alone on its line stays what it was: "PostgreSQL" has no humps.
+    assert kinds("PostgreSQL\n\nIt stores rows.")[0][0] != "term"
+
+
 def test_an_options_terse_description_under_it_is_prose_not_code():
     # GNU's --help style: a lower-case phrase, no final stop, ending with ")".
     man = (

@@ -547,10 +547,30 @@ def names_term(term: str, question: str) -> bool:
         name = match.group(1) or match.group(2) or match.group(3)
         parts = _name_parts(name)
         if len(name.strip("-_.")) >= 3 and parts and parts <= asked:
-            return True
+            if len(parts) > 1 or _called(name, question):
+                return True
         if match.group(1) is not None and match.group(0) in written:
             return True  # a short option written with its dash: "-t"
     return any(_name_parts(name) <= asked for name in _bare_name(term))
+
+
+def _called(name: str, question: str) -> bool:
+    """Whether the question calls a one-word ``name`` by it: an identifier by itself
+    ("maxBuffer"), a plain word with its dashes ("--backup") or beside what it is ("the backup
+    option", "Which option appends ...", "the compress directive") or as the action asked for
+    ("How do I extract ..." names "--extract"), not as a word it uses anyway ("a tar backup",
+    "the top-level directory")."""
+    bare = name.strip("-_.")
+    if not bare.isalpha() or not bare.islower():
+        return True
+    word = re.escape(bare)
+    said = question.lower()
+    return (
+        re.search(rf"(?<![\w-])-{{1,2}}{word}\b", said) is not None
+        or re.search(rf"(?<![\w-]){word}[`'\"]? {_KIND_OF_NAME}s?\b", said) is not None
+        or re.search(rf"\b{_KIND_OF_NAME}s? [`'\"]?{word}(?:e?s)?(?![\w-])", said) is not None
+        or re.search(rf"^how (?:do|can|should) (?:i|we|you) {word}\b", said) is not None
+    )
 
 
 def names_term_literally(term: str, question: str) -> bool:

@@ -279,6 +279,13 @@ def test_a_question_names_an_option_when_it_spells_out_all_of_its_words():
     assert names_term("-a\n--append", "Which option appends to the output file?")
     assert not names_term("-a\n--append", "Is there a way to add to a file?")  # "-a" is too short
     assert names_term("timeout.unref()", "What does timeout.unref do?")
+    # A one-word name in plain words is named when called by it, not when merely used.
+    assert not names_term("--level=NUMBER", "How do I drop the top-level directory?")
+    assert not names_term("--backup[=CONTROL]", "How do I leave .git out of a tar backup?")
+    assert not names_term("-l, --log file", "How do I run a command after the log file is rotated?")
+    assert names_term("--backup[=CONTROL]", "What does the backup option do?")
+    assert names_term("--backup[=CONTROL]", "When does tar --backup keep copies?")
+    assert names_term("-x, --extract", "How do I extract one file from a tarball?")
 
 
 def test_a_question_writes_an_option_literally():

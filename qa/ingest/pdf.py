@@ -139,24 +139,25 @@ def _document(
     )
     text, starts, segments = "", [], []
     lines_of_page: list[list[Line]] = []
+    previous: tuple[str, str, Style] | None = None  # kind, text and style of the line before
     for body, body_styles, page_furniture in zip(pages, styles, furniture, strict=True):
         if starts:
-            text += "\n\n"
+            text += "\n" if _goes_over(previous, body, body_styles, page_furniture) else "\n\n"
         starts.append(len(text))
         lines_of_page.append([])
         width = max((len(line) for line in body), default=0)
-        previous: tuple[str, str, Style] | None = None  # kind, text and style of the line before
         for number, (line, style) in enumerate(zip(body, body_styles, strict=True)):
             reason = _left_out(line, number in page_furniture)
             kind = "article" if reason is None else "boilerplate"
             soft = (
-                previous is not None
+                number > 0
+                and previous is not None
                 and kind == previous[0] == "article"
                 and _same_size(previous[2], style)
                 and not (_bold(style, body_style) and not _bold(previous[2], body_style))
                 and _runs_on(previous[1], line, width)
             )
-            if previous is not None:
+            if previous is not None and number:
                 text += " " if soft else "\n"
             if soft:  # one line with the one before
                 segments[-1] = Segment(kind, segments[-1].start, len(text) + len(line))  # article
@@ -284,6 +285,31 @@ def _left_out(line: str, repeated_at_edge: bool) -> str | None:
     if repeated_at_edge:
         return RUNNING_LINES
     return TABLE_OF_CONTENTS if _CONTENTS_LINE.search(line) else None
+
+
+def _goes_over(
+    last: tuple[str, str, Style] | None,
+    body: list[str],
+    body_styles: list[Style],
+    page_furniture: set[int],
+) -> bool:
+    """Whether the text goes on from the page before to this one without a paragraph break:
+    the page before ends in body text without a final stop ("... re-send the following
+    request using the same", an option's line "-L, --location" over its description), this
+    page opens with body text in the same size that starts no list item or code-like line.
+    Only a break no running header or footer bridges matters: those are blanked when indexed
+    (``Document.indexed_text``), blank lines and all."""
+    if last is None or last[0] != "article" or _FINAL_STOP.search(last[1]) or not body:
+        return False
+    return (
+        0 not in page_furniture
+        and _left_out(body[0], False) is None
+        and _same_size(last[2], body_styles[0])
+        and not _OPENS_BLOCK.match(body[0])
+    )
+
+
+_FINAL_STOP = re.compile(r"[.!?:;]['\"”’)\]]*\s*$")
 
 
 def _runs_on(line: str, following: str, width: int) -> bool:

@@ -356,3 +356,24 @@ def test_a_printed_web_pages_smaller_headings_are_found_and_its_code_is_not_one(
         (1, "Logging to a file"),
         (2, "Level Numeric value"),
     ]
+
+
+def test_a_paragraph_going_on_over_a_page_break_is_one_paragraph(tmp_path: Path) -> None:
+    """A page that ends in mid-sentence, or on an option's line over its description, goes on
+    in the next page's first line: no blank line, so no chunk is cut there. A page that ends
+    on a full stop keeps its paragraph break."""
+    first = [
+        ("The first page says one thing.", 50, 700, 10.0),
+        ("When curl follows a redirect it will re-send the request", 50, 686, 10.0),
+    ]
+    second = [
+        ("using the same method as before.", 50, 700, 10.0),
+        ("-L, --location", 50, 686, 10.0),
+    ]
+    third = [("Follow redirects to the new place.", 50, 700, 10.0), ("That is all.", 50, 686, 10.0)]
+    fourth = [("A new paragraph opens this page.", 50, 700, 10.0)]
+    doc = load(tmp_path, "curl.pdf", drawn_pdf(first, second, third, fourth))
+    assert "re-send the request\nusing the same method" in doc.text
+    assert "-L, --location\nFollow redirects" in doc.text
+    assert "That is all.\n\nA new paragraph" in doc.text
+    assert [doc.page_of(doc.text.index(s)) for s in ("using", "Follow", "A new")] == [2, 3, 4]

@@ -131,8 +131,9 @@ class ExtractiveAnswerer:
         prior = min_max({i: p.score for i, p in enumerate(passages)})
         ranked_prior = np.array([prior[c.sentence.passage] for c in found])
         # "What is the default port?" asks for a value; "Are foreign keys enabled by default?"
-        # for a verdict ("Foreign key constraints are disabled by default ...").
-        default = asks_default(question) and expected != "verdict"
+        # for a verdict ("Foreign key constraints are disabled by default ..."), "Why is X off
+        # by default?" for a reason.
+        default = asks_default(question) and expected not in ("verdict", "reason")
         # "What is the largest value X accepts?": the answer states a bound, with its figure,
         # often late in the option's paragraph and naming it only as "this" ("The maximum value
         # for this is 500."); each sentence under the option's line holds its name.

@@ -788,3 +788,26 @@ def test_a_row_the_question_quotes_by_its_key_answers(answerer):
     question = 'What does an "x" in the second field of /etc/passwd mean?'
     answer = ask(answerer, question, [passage(text, doc_id="debian-reference.docx")])
     assert answer.text.startswith("content | meaning\nx | the encrypted password is in")
+
+
+def test_why_something_is_off_by_default_is_answered_with_its_reason(answerer):
+    # Debian's README for OpenSSH: the question says "by default" but asks why, not what the
+    # default is.
+    reason = (
+        "The default for ForwardX11 has been changed to ``no'' because it has been pointed "
+        "out that logging into remote systems administered by untrusted people is likely to "
+        "open you up to X11 attacks."
+    )
+    readme = passage(
+        f"X11 Forwarding\n--------------\n\n{reason}\n\n"
+        "In order for X11 forwarding to work, you need to install xauth on the server.",
+        "README.Debian",
+        "OpenSSH for Debian › X11 Forwarding",
+    )
+    manual = passage(
+        "ForwardX11Timeout\nThe default is to disable untrusted X11 forwarding after twenty "
+        "minutes has elapsed.",
+        "ssh_config.pdf",
+    )
+    answer = ask(answerer, "Why is X11 forwarding turned off by default in ssh?", [readme, manual])
+    assert "X11 attacks" in answer.text

@@ -38,6 +38,7 @@ from qa.answering.confidence import load_model, weighed
 from qa.answering.definitions import defines, describes
 from qa.answering.faq import answer_under_asked
 from qa.answering.sentences import (
+    NUMBER_MARK,
     Candidate,
     Sentence,
     candidates,
@@ -304,7 +305,7 @@ def _shows_how(candidate: Candidate) -> bool:
 
 
 # The first of numbered steps: "1.", "2)", "Step 3".
-_NUMBERED_STEP = re.compile(r"(?:\d{1,3}[.)]|step \d{1,3}\b)", re.IGNORECASE)
+_NUMBERED_STEP = re.compile(rf"(?:{NUMBER_MARK}|step \d{{1,3}}\b)", re.IGNORECASE)
 
 
 def _steps_next(

@@ -105,7 +105,8 @@ _API_HEADING = re.compile(
 _ATX_MARKS = re.compile(r"#{1,6}[ \t]+(?=\S)")
 _RULE_ROW = re.compile(r"^[|+:=\s-]+$")  # the rule under a table's header: "| --- | :-: |"
 MAX_HEADER_LINES = 2  # most lines over a table of figures taken as its header
-_MARKER = re.compile(r"^(?:[-*•+–:]|\d{1,3}[.)]|[a-z][.)])\s+")
+NUMBER_MARK = r"\d{1,3}[.)]"  # a numbered item's or step's number: "1.", "2)"
+_MARKER = re.compile(rf"^(?:[-*•+–:]|{NUMBER_MARK}|[a-z][.)])\s+")
 
 
 @dataclass(frozen=True)

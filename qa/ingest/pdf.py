@@ -1,12 +1,14 @@
 """PDF: the text layer of each page, read with pypdfium2 (PDFium, Apache-2.0/BSD).
 
-The document's text is the pages' text one after the other, a blank line between pages, and
-``Document.pages`` says where each page starts, so that every chunk knows its page. Each page's
-lines come in reading order from ``pdf_lines`` (a web page printed by a browser draws its
-headings last). Lines that repeat at the top or the bottom of most pages (running headers and
-footers, page numbers), or at the same place on most pages, stay in the text as boilerplate
-segments: not indexed, but not lost either. A word hyphenated at a line break is joined when the
-next line goes on in lower case ("inter-\\nnational" reads "international").
+The document's text is the pages' text one after the other, a blank line between pages (a line
+break only where a paragraph goes on over the break: the page ends without a final stop and the
+next opens in body text), and ``Document.pages`` says where each page starts, so that every
+chunk knows its page. Each page's lines come in reading order from ``pdf_lines`` (a web page
+printed by a browser draws its headings last). Lines that repeat at the top or the bottom of
+most pages (running headers and footers, page numbers), or at the same place on most pages, stay
+in the text as boilerplate segments: not indexed, but not lost either. A word hyphenated at a
+line break is joined when the next line goes on in lower case ("inter-\\nnational" reads
+"international").
 
 The PDF's outline (its bookmarks) gives the headings: each bookmark's title is looked for on
 its page, and the line that holds it becomes a heading of the bookmark's level, so that a

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from embeddings.encoder import Encoder
-from qa.errors import IndexCorruptError, IndexFormatError, IndexWriteError
+from qa.errors import IndexCorruptError, IndexFormatError, IndexWriteError, QAError
 from qa.index.build import build_index, build_settings, is_up_to_date
 from qa.index.manifest import BuildSettings
 from qa.index.report import IndexReport
@@ -77,7 +77,7 @@ def open_index(
                 )
         index, report = build_index(corpus, settings, encoder, previous, progress, files)
         store.write(index)
-        return index, replace(report, index_dir=store.location)
+        return _as_stored(store, index), replace(report, index_dir=store.location)
 
 
 def _rewrite(
@@ -105,7 +105,22 @@ def _rewrite(
     except IndexWriteError as exc:
         log.warning("%s; using it as it is.", exc)
         return previous, IndexReport.of(previous.manifest, store.location)
-    return index, replace(report, index_dir=store.location)
+    return _as_stored(store, index), replace(report, index_dir=store.location)
+
+
+def _as_stored(store: Store, built: StoredIndex) -> StoredIndex:
+    """The version just written, as the store reads it; call under the writer lock, so that
+    it is this one. Served as read, an index is what every later check compares with the live
+    version (a built one has no version, so the first check would read it again and its report
+    would give way to an "up to date" one), and it takes the memory of an index read at start-up
+    (records parsed lazily, not the built lists). Should the store fail to read it back (a
+    database gone just now), the built index is served: the same documents, in more memory."""
+    try:
+        stored = store.read()
+    except QAError as exc:
+        log.warning("Cannot read back the index just written to %s (%s).", store.location, exc)
+        return built
+    return built if stored is None else stored
 
 
 def _read(store: Store, locked: bool) -> StoredIndex | None:

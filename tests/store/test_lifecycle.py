@@ -50,6 +50,21 @@ def test_an_up_to_date_index_is_served_without_loading_the_documents_encoder(bui
     assert report.embedded > 0 and len(loads) == 1
 
 
+def test_a_served_update_is_the_live_version_and_its_report_stays(built):
+    """After an update, the QA serves the version it wrote, as read from the store: a check for
+    news finds nothing newer, and the report of what changed is not replaced by "up to date"."""
+    corpus, index_dir = built
+    qa = make_qa(corpus, index_dir, refresh_seconds=0)  # every question checks first
+    assert qa.index().up_to_date
+    (corpus / "new.md").write_text("# Added\n\nA note on the ceasefire brokered in Basra.\n")
+    report = qa.index()
+    assert report.documents_read == 1 and not report.up_to_date
+    served = qa._loaded
+    assert served is not None and qa.store.is_current(served.retriever.index)
+    assert qa.retrieve("Who brokered the ceasefire?", k=3)
+    assert qa._loaded is served and qa.last_report is report
+
+
 def test_index_folder_holds_plain_files_only(built):
     _, index_dir = built
     version = current_version(index_dir)

@@ -16,6 +16,10 @@ corpus never uses counts as rarest), and two numbers tell whether the answer spe
 
 Both are features of ``qa.types.Evidence``; which of them the confidence model weighs is chosen
 on the dev splits (``python -m eval.quality.confidence``).
+
+One thing is surer: a name of two words or more that the corpus never uses ("What did U.S.
+ambassador *Ryan Crocker* say about the offensive?"). ``unknown_name`` finds it, and the answer
+is refused whatever its confidence: the documents cannot say what they never name.
 """
 
 from __future__ import annotations
@@ -25,10 +29,20 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from qa.answering.wording import STOPWORDS
 from qa.store.base import WordWeights
 
 # A word of the question as written: "querystring.parse", "SHA-256", "pip's", "C++".
 _WORD = re.compile(r"\w[\w.+#/'-]*\w|\w")
+# A name of two capitalised words or more: "Ryan Crocker", "Grand Ayatollah Ali al-Sistani".
+_PARTICLE = r"(?:al|el|de|da|van|von|bin|ibn)"
+_NAME = re.compile(
+    rf"(?<![\w'’-])(?:{_PARTICLE}-)?[A-Z][\w'’-]*"
+    rf"(?:\s+(?:{_PARTICLE}\s+)?(?:{_PARTICLE}-)?[A-Z][\w'’-]*)+"
+)
+_PARTICLE_WORD = re.compile(rf"{_PARTICLE}", re.IGNORECASE)
+# A question in title case ("How Do I Install Pip On Windows?") has capitals, not names.
+TITLE_CASE_SHARE = 0.6
 # What the rarest word is replaced by, so that the question still reads as a question.
 PLACEHOLDER = "something"
 
@@ -82,3 +96,30 @@ def missing(question_weights: dict[str, float], present: set[str]) -> float:
         return 0.0
     lacking = [w for word, w in question_weights.items() if word not in present]
     return max(lacking, default=0.0) / top
+
+
+def unknown_name(question: str, weights: WordWeights) -> str | None:
+    """The first name of two words or more in ``question`` that the corpus does not know: its
+    last word and most of its words are in no passage ("Ryan Crocker", when neither is). None
+    when it names none (a question's first word is capitalised as a sentence's, and a
+    title-case question's words as a title's)."""
+    words = question.split()
+    if not words or sum(w[:1].isupper() for w in words) / len(words) >= TITLE_CASE_SHARE:
+        return None
+    never = weights.idf([" "])[" "]  # no index word is a space: the IDF of a word never seen
+
+    def unseen(word: str) -> bool:
+        stems = weights.words(word)
+        return bool(stems) and max(weights.idf(stems).values()) >= never
+
+    opening = len(question) - len(question.lstrip())
+    for found in _NAME.finditer(question):
+        parts = [w for w in found.group().split() if not _PARTICLE_WORD.fullmatch(w)]
+        if found.start() == opening and parts[0].lower() in STOPWORDS:
+            parts = parts[1:]  # "Did Ryan Crocker ...": "Did" is no part of the name
+        parts = [re.sub(r"['’]s$", "", w) for w in parts]
+        if len(parts) < 2 or not unseen(parts[-1]):
+            continue
+        if 2 * sum(unseen(w) for w in parts) > len(parts):
+            return " ".join(parts)
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering.extractive import ExtractiveAnswerer, _shows_how
+from qa.answering.extractive import NO_ANSWER, ExtractiveAnswerer, _shows_how
 from qa.answering.sentences import candidates
 from qa.settings import AnswerSettings
 from qa.types import Passage
@@ -301,6 +301,14 @@ def test_a_value_question_gets_the_sentence_that_names_what_the_value_is(answere
         [passage(text, "pip-requirements.md", section="Requirements File Format")],
     )
     assert answer.text.startswith("Requirements files are `utf-8` encoding by default")
+
+
+def test_a_question_about_a_name_the_corpus_never_uses_is_refused_and_says_so(answerer):
+    text = "The ambassador said the offensive in Basra had been planned for weeks."
+    answer = ask(answerer, "What did ambassador Ryan Crocker say about Basra?", [passage(text)])
+    assert not answer.confident and answer.confidence == 0.0
+    assert answer.text.startswith(f"{NO_ANSWER} It never mentions Ryan Crocker. The closest")
+    assert "planned for weeks" in answer.text  # what it found is still shown
 
 
 def test_below_the_answer_floor_it_refuses_but_quotes_and_below_the_quote_floor_it_does_not(

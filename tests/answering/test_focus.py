@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering.focus import missing, rarest_word, reliance
+from qa.answering.focus import missing, rarest_word, reliance, unknown_name
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +50,18 @@ def test_an_answer_about_the_rarest_word_relies_on_it(encoder, weights):
     topic_only = relied("Basra was under curfew while the fighting went on.")
     assert speaks > 0.05 and speaks > topic_only + 0.05
     assert reliance(question, vector, None, encoder.encode(["any text"]), encoder.encode) == 0.0
+
+
+def test_a_name_the_corpus_never_uses_is_unknown(weights):
+    # The demo corpus names Kevin Drum and Moqtada al-Sadr, never Ryan Crocker nor al-Sistani.
+    assert unknown_name("What did ambassador Ryan Crocker say?", weights) == "Ryan Crocker"
+    assert unknown_name("Ryan Crocker said what about Basra?", weights) == "Ryan Crocker"
+    asked = "What did Grand Ayatollah Ali al-Sistani say about the fighting?"
+    assert unknown_name(asked, weights) == "Grand Ayatollah Ali al-Sistani"
+    assert unknown_name("What did Kevin Drum's readers say?", weights) is None  # known
+    assert unknown_name("What did Ryan Drum say?", weights) is None  # its last word is known
+    assert unknown_name("Did Crocker visit Basra?", weights) is None  # one word: no name
+    assert unknown_name("Is Sadr Tehran's ally?", weights) is None  # half known: two names
+    # Title case is no name, nor is the capital of a question's first word.
+    assert unknown_name("What Did Ryan Crocker Say About Basra?", weights) is None
+    assert unknown_name("Where Crocker went?", weights) is None

@@ -61,6 +61,31 @@ def test_a_how_to_answer_prefers_the_sentence_that_shows_its_code(answerer):
     assert "to determine if" not in answer.text
 
 
+def test_a_how_to_answer_quotes_the_way_not_only_the_sentences_that_echo_the_question(answerer):
+    # Node's path module: the sentences first share more of the question's words, and the
+    # example after them shows what differs; the way to do it comes after, with its example.
+    text = (
+        "The default operation of the node:path module varies based on the operating system on "
+        "which a Node.js application is running. Specifically, when running on a Windows "
+        "operating system, the node:path module will assume that Windows-style paths are being "
+        "used.\n\n"
+        "So using path.basename() might yield different results on POSIX and Windows:\n\n"
+        "    path.basename('C:\\\\temp\\\\myfile.html');\n"
+        "    // Returns: 'C:\\\\temp\\\\myfile.html'\n\n"
+        "To achieve consistent results when working with Windows file paths on any operating "
+        "system, use path.win32:\n\n"
+        "    path.win32.basename('C:\\\\temp\\\\myfile.html');\n"
+        "    // Returns: 'myfile.html'\n"
+    )
+    found = passage(text, "nodejs-path.md", "Windows vs. POSIX")
+    question = (
+        "How do I get Windows-style path handling in Node no matter which operating system "
+        "the script runs on?"
+    )
+    answer = ask(answerer, question, [found])
+    assert "use path.win32" in answer.text and "path.win32.basename(" in answer.text
+
+
 def test_code_and_numbered_steps_show_how_but_a_bulleted_list_does_not():
     # The Debian handbook on cron: a colon over a list of tasks names things, it shows no steps.
     listed = (

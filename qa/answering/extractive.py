@@ -259,12 +259,7 @@ class ExtractiveAnswerer:
         unknown = focus.unknown_name(question, self.weights)
         if unknown is not None:  # the documents cannot say what they never name
             said = f"{NO_ANSWER} It never mentions {unknown}. The closest it comes: {answer.text}"
-            return replace(
-                answer,
-                text=said,
-                confident=False,
-                confidence=0.0,
-            )
+            return replace(answer, text=said, confident=False, confidence=0.0)
         # X's own description, found by its name, answers "What does X do?" however little its
         # words echo the question's ("-a" / "--archive, -a: This is equivalent to -rlptgoD.").
         by_name = definition[order[0]] == 2

@@ -115,7 +115,7 @@ def unknown_name(question: str, weights: WordWeights) -> str | None:
     opening = len(question) - len(question.lstrip())
     for found in _NAME.finditer(question):
         parts = [w for w in found.group().split() if not _PARTICLE_WORD.fullmatch(w)]
-        if found.start() == opening and parts[0].lower() in STOPWORDS:
+        if parts and found.start() == opening and parts[0].lower() in STOPWORDS:
             parts = parts[1:]  # "Did Ryan Crocker ...": "Did" is no part of the name
         parts = [re.sub(r"['’]s$", "", w) for w in parts]
         if len(parts) < 2 or not unseen(parts[-1]):

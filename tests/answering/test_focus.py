@@ -65,3 +65,5 @@ def test_a_name_the_corpus_never_uses_is_unknown(weights):
     # Title case is no name, nor is the capital of a question's first word.
     assert unknown_name("What Did Ryan Crocker Say About Basra?", weights) is None
     assert unknown_name("Where Crocker went?", weights) is None
+    for odd in ("De Da is what, in these documents at all?", "Van De Von", "", "   ", "?"):
+        assert unknown_name(odd, weights) is None

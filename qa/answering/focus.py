@@ -106,20 +106,25 @@ def unknown_name(question: str, weights: WordWeights) -> str | None:
     words = question.split()
     if not words or sum(w[:1].isupper() for w in words) / len(words) >= TITLE_CASE_SHARE:
         return None
-    never = weights.idf([" "])[" "]  # no index word is a space: the IDF of a word never seen
-
-    def unseen(word: str) -> bool:
-        stems = weights.words(word)
-        return bool(stems) and max(weights.idf(stems).values()) >= never
-
     opening = len(question) - len(question.lstrip())
+    names = []
     for found in _NAME.finditer(question):
         parts = [w for w in found.group().split() if not _PARTICLE_WORD.fullmatch(w)]
         if parts and found.start() == opening and parts[0].lower() in STOPWORDS:
             parts = parts[1:]  # "Did Ryan Crocker ...": "Did" is no part of the name
-        parts = [re.sub(r"['’]s$", "", w) for w in parts]
-        if len(parts) < 2 or not unseen(parts[-1]):
-            continue
-        if 2 * sum(unseen(w) for w in parts) > len(parts):
+        if len(parts) >= 2:
+            names.append([re.sub(r"['’]s$", "", w) for w in parts])
+    if not names:
+        return None
+    stems = {w: weights.words(w) for name in names for w in name}
+    # One lookup (a query, on a database's index) for every word, and a space, which no index
+    # word is: its IDF is that of a word never seen.
+    idf = weights.idf({" ", *(stem for found in stems.values() for stem in found)})
+
+    def unseen(word: str) -> bool:
+        return bool(stems[word]) and max(idf[stem] for stem in stems[word]) >= idf[" "]
+
+    for parts in names:
+        if unseen(parts[-1]) and 2 * sum(unseen(w) for w in parts) > len(parts):
             return " ".join(parts)
     return None

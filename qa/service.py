@@ -31,6 +31,7 @@ from qa.answering import ANSWERERS, Answerer
 from qa.answering.base import answer_parts
 from qa.answering.code_ends import carry_code_on
 from qa.answering.definitions import search_depth, with_definition
+from qa.answering.focus import with_figures_written
 from qa.answering.followup import standalone_query
 from qa.errors import (
     IndexCorruptError,
@@ -329,7 +330,12 @@ class QA:
 
         loaded, vectors, passages = self._on_live(search)
         for part in answer_parts(loaded.answerer, query, passages, vectors[0], cleaned, turns):
-            yield part if isinstance(part, Draft) else replace(part, question=cleaned, query=query)
+            if isinstance(part, Draft):
+                yield part
+                continue
+            # the documents cannot say what they never write ("Debian 12": they speak of others)
+            checked = with_figures_written(part, query, loaded.retriever.index.document)
+            yield replace(checked, question=cleaned, query=query)
 
     @property
     def retriever(self) -> Retriever:

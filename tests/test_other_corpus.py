@@ -50,6 +50,26 @@ def test_mixed_formats_are_indexed_and_cited(folder, tmp_path):
     )
 
 
+def test_a_question_about_a_version_its_documents_never_write_is_refused(tmp_path):
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "postgresql.md").write_text(
+        "# PostgreSQL on Debian\n\nOn Debian 11 the default PostgreSQL version is 13. "
+        "Each major version installs into its own directory.\n"
+    )
+    qa = QA(root, tmp_path / "index", progress=False)
+    qa.index()
+    asked = qa.answer("Which PostgreSQL version is the default on Debian 11?")
+    assert asked.confident and "13" in asked.text
+
+    other = qa.answer("Which PostgreSQL version is the default on Debian 12?")
+    assert not other.confident and other.confidence == 0.0
+    assert other.text.startswith(
+        "The corpus does not seem to answer this question. The documents it quotes never "
+        "mention Debian 12. The closest it comes: On Debian 11"
+    )
+
+
 def test_ask_json_is_structured(folder, tmp_path, capsys):
     argv = [
         "ask",

@@ -8,11 +8,21 @@ found and the question's embedding, which the search already computed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from qa.types import Answer, Draft, Passage, Turn
+
+NO_ANSWER = "The corpus does not seem to answer this question."
+
+
+def refused(answer: Answer, why: str = "") -> Answer:
+    """``answer`` turned into a refusal: it says the corpus does not seem to answer (and
+    ``why``, a sentence), then quotes what it was as the closest the corpus comes."""
+    said = f"{NO_ANSWER} {why} " if why else f"{NO_ANSWER} "
+    return replace(answer, text=f"{said}The closest it comes: {answer.text}", confident=False)
 
 
 class Answerer(Protocol):

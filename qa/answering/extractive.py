@@ -34,6 +34,7 @@ from qa.answering.answer_types import (
     states_limit,
     value_noun,
 )
+from qa.answering.base import NO_ANSWER, refused
 from qa.answering.confidence import load_model, weighed
 from qa.answering.definitions import defines, describes
 from qa.answering.faq import answer_under_asked
@@ -53,7 +54,6 @@ from qa.settings import AnswerSettings
 from qa.store.base import WordWeights
 from qa.types import Answer, Evidence, Passage, Quote
 
-NO_ANSWER = "The corpus does not seem to answer this question."
 # A how-to question asks for the way to do it: the kind of answer weighs this much more than for
 # other questions. Chosen on the real-documents dev split (`QA.answer` on its 63 answerable
 # questions: 1.25 as 1.0; 1.5 to 2 one more right, none less; 3 two fewer).
@@ -258,15 +258,12 @@ class ExtractiveAnswerer:
         )
         unknown = focus.unknown_name(question, self.weights)
         if unknown is not None:  # the documents cannot say what they never name
-            said = f"{NO_ANSWER} It never mentions {unknown}. The closest it comes: {answer.text}"
-            return replace(answer, text=said, confident=False, confidence=0.0)
+            return replace(refused(answer, f"It never mentions {unknown}."), confidence=0.0)
         # X's own description, found by its name, answers "What does X do?" however little its
         # words echo the question's ("-a" / "--archive, -a: This is equivalent to -rlptgoD.").
         by_name = definition[order[0]] == 2
         if not by_name and (floor or confidence < self.settings.min_confidence):
-            return replace(
-                answer, text=f"{NO_ANSWER} The closest it comes: {answer.text}", confident=False
-            )
+            return refused(answer)
         return answer
 
     def _choose(

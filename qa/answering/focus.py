@@ -19,18 +19,24 @@ on the dev splits (``python -m eval.quality.confidence``).
 
 One thing is surer: a name of two words or more that the corpus never uses ("What did U.S.
 ambassador *Ryan Crocker* say about the offensive?"). ``unknown_name`` finds it, and the answer
-is refused whatever its confidence: the documents cannot say what they never name.
+is refused whatever its confidence: the documents cannot say what they never name. So is one
+about a figure that qualifies a thing ("Which PostgreSQL version is the default on *Debian
+12*?", "How much memory does zstd use at *level 19*?") when no document the answer quotes
+writes it (``unwritten_figure``): those documents speak of other versions, or of none.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
+from qa.answering.base import refused
 from qa.answering.wording import STOPWORDS
 from qa.store.base import WordWeights
+from qa.types import Answer, Document
 
 # A word of the question as written: "querystring.parse", "SHA-256", "pip's", "C++".
 _WORD = re.compile(r"\w[\w.+#/'-]*\w|\w")
@@ -41,6 +47,9 @@ _NAME = re.compile(
     rf"(?:\s+(?:{_PARTICLE}\s+)?(?:{_PARTICLE}-)?[A-Z][\w'’-]*)+"
 )
 _PARTICLE_WORD = re.compile(rf"{_PARTICLE}", re.IGNORECASE)
+# A figure after the word it qualifies: "Debian 12", "Git 2.39", "level 19", "March 2008"; not
+# part of a word ("bzip2", "-O2") nor a count after a small word ("to 10 decimal places").
+_QUALIFIED_FIGURE = re.compile(r"(?<![\w.'’-])([A-Za-z][\w+]*)\s+(\d+(?:\.\d+)*)(?![\w.]*\w)")
 # A question in title case ("How Do I Install Pip On Windows?") has capitals, not names.
 TITLE_CASE_SHARE = 0.6
 # What the rarest word is replaced by, so that the question still reads as a question.
@@ -128,3 +137,39 @@ def unknown_name(question: str, weights: WordWeights) -> str | None:
         if unseen(parts[-1]) and 2 * sum(unseen(w) for w in parts) > len(parts):
             return " ".join(parts)
     return None
+
+
+def unwritten_figure(question: str, texts: Sequence[str]) -> str | None:
+    """The first figure in ``question`` that qualifies the word before it ("Debian 12", "Git
+    2.39", "level 19"), with that word, that none of ``texts`` writes; None when each is
+    written or the question has none. A version written longer counts ("2.39" in "2.39.0"),
+    and so does the figure after a sign or a letter ("-19", "v12"), but not inside a longer
+    figure ("12" in "2012" or "12.5")."""
+    for found in _QUALIFIED_FIGURE.finditer(question):
+        word, figure = found.groups()
+        if word.lower() in STOPWORDS:
+            continue
+        after = r"(?!\d)" if "." in figure else r"(?!\.?\d)"
+        written = re.compile(rf"(?<![\d.]){re.escape(figure)}{after}")
+        if not any(written.search(text) for text in texts):
+            return f"{word} {figure}"
+    return None
+
+
+def with_figures_written(
+    answer: Answer, question: str, document: Callable[[str], Document]
+) -> Answer:
+    """``answer``, refused when ``question`` asks about a figure (``unwritten_figure``) that no
+    document it quotes writes (in its text, title or file name). Documents are looked up only
+    for a confident answer to a question with such a figure."""
+    if not answer.confident or _QUALIFIED_FIGURE.search(question) is None:
+        return answer
+    cited = sorted({passage.doc_id for passage in answer.citations})
+    documents = [document(doc_id) for doc_id in cited]
+    texts = [f"{d.doc_id}\n{d.title}\n{d.text}" for d in documents]
+    figure = unwritten_figure(question, texts)
+    if figure is None:
+        return answer
+    return replace(
+        refused(answer, f"The documents it quotes never mention {figure}."), confidence=0.0
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering.focus import missing, rarest_word, reliance, unknown_name
+from qa.answering.focus import missing, rarest_word, reliance, unknown_name, unwritten_figure
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +67,18 @@ def test_a_name_the_corpus_never_uses_is_unknown(weights):
     assert unknown_name("Where Crocker went?", weights) is None
     for odd in ("De Da is what, in these documents at all?", "Van De Von", "", "   ", "?"):
         assert unknown_name(odd, weights) is None
+
+
+def test_a_figure_that_qualifies_a_thing_must_be_written():
+    texts = ["Debian 11 ships PostgreSQL 13; Git 2.39.0 and zstd -18 ..., in 2012 or 12.5 s."]
+    assert unwritten_figure("Which PostgreSQL is the default on Debian 12?", texts) == "Debian 12"
+    assert unwritten_figure("Which PostgreSQL is the default on Debian 11?", texts) is None
+    assert unwritten_figure("What memory does zstd use at level 19?", texts) == "level 19"
+    assert unwritten_figure("What does zstd do at level 18?", texts) is None  # "-18"
+    assert unwritten_figure("Is fsmonitor on in Git 2.39?", texts) is None  # "2.39.0"
+    assert unwritten_figure("What changed in Git 2.3?", texts) == "Git 2.3"  # not "2.39"
+    assert unwritten_figure("What happened in March 2008?", texts) == "March 2008"
+    # Counts after a small word and figures inside words are not qualifiers.
+    assert unwritten_figure("How do I print pi to 10 decimal places?", texts) is None
+    assert unwritten_figure("Can bzip2 files be built with -O3?", texts) is None
+    assert unwritten_figure("Who wrote it?", texts) is None

@@ -54,10 +54,6 @@ from qa.settings import AnswerSettings
 from qa.store.base import WordWeights
 from qa.types import Answer, Evidence, Passage, Quote
 
-# A how-to question asks for the way to do it: the kind of answer weighs this much more than for
-# other questions. Chosen on the real-documents dev split (`QA.answer` on its 63 answerable
-# questions: 1.25 as 1.0; 1.5 to 2 one more right, none less; 3 two fewer).
-PROCEDURE_SCALE = 1.5
 FOLLOWING = 2  # sentences after the best one where the answer it leads to may be
 MAX_SENTENCES = (
     3  # most sentences quoted (a procedure: one sentence, with its context, and a block)
@@ -193,11 +189,14 @@ class ExtractiveAnswerer:
             dtype=float,
         )
         named = np.maximum(named, under_asked)  # an FAQ's answer to the question asked
+        type_weight = self.settings.answer_type_weight * (
+            self.settings.answer_procedure_scale if procedure else 1.0
+        )  # a how-to question asks for the way to do it above all
         score = (
             similarity
             + self.settings.answer_term_weight * overlap
             + self.settings.answer_passage_weight * ranked_prior
-            + self.settings.answer_type_weight * typed * (PROCEDURE_SCALE if procedure else 1.0)
+            + type_weight * typed
             + self.settings.answer_name_weight * named
         )
         order = [int(i) for i in np.argsort(-score, kind="stable")]

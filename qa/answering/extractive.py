@@ -258,6 +258,9 @@ class ExtractiveAnswerer:
         unknown = focus.unknown_name(question, self.weights)
         if unknown is not None:  # the documents cannot say what they never name
             return replace(refused(answer, f"It never mentions {unknown}."), confidence=0.0)
+        if expected == "quantity" and not any(holds(expected, p.text, question) for p in chosen):
+            # "How many members were arrested?" is not answered without a number
+            return replace(refused(answer, "What it says gives no number."), confidence=0.0)
         # X's own description, found by its name, answers "What does X do?" however little its
         # words echo the question's ("-a" / "--archive, -a: This is equivalent to -rlptgoD.").
         by_name = definition[order[0]] == 2

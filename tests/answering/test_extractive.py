@@ -336,6 +336,19 @@ def test_a_question_about_a_name_the_corpus_never_uses_is_refused_and_says_so(an
     assert "planned for weeks" in answer.text  # what it found is still shown
 
 
+def test_a_how_many_question_answered_without_a_number_is_refused(answerer):
+    raids = "In Basra the militia members were arrested in raids across the city."
+    counted = ask(
+        answerer,
+        "How many militia members were released?",
+        [passage(f"{raids} Forty members were released a week later.")],
+    )
+    assert counted.confident and "Forty members" in counted.text
+    answer = ask(answerer, "How many militia members were arrested in Basra?", [passage(raids)])
+    assert not answer.confident and answer.confidence == 0.0
+    assert answer.text.startswith(f"{NO_ANSWER} What it says gives no number. The closest")
+
+
 def test_below_the_answer_floor_it_refuses_but_quotes_and_below_the_quote_floor_it_does_not(
     answerer,
 ):

@@ -24,7 +24,7 @@ import numpy as np
 
 from eval import RESULTS
 from eval.quality.metrics import contains_answer
-from eval.quality.questions import QUESTION_SETS
+from eval.quality.questions import DEV_SETS, QUESTION_SETS
 from qa.answering.extractive import ExtractiveAnswerer
 from qa.service import QA
 from qa.settings import AnswerSettings
@@ -58,7 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sets = {}
     with tempfile.TemporaryDirectory(prefix="qa-answer-weights-") as work:
-        for name, question_set in QUESTION_SETS.items():
+        for name in DEV_SETS:
+            question_set = QUESTION_SETS[name]
             questions = question_set.load("dev")
             qa = QA(question_set.corpus, Path(work) / name, progress=False)
             qa.index()

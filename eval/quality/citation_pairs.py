@@ -29,13 +29,13 @@ import numpy as np
 from tqdm import tqdm
 
 from eval import RESULTS
-from eval.quality.questions import QUESTION_SETS
+from eval.quality.questions import DEV_SETS, QUESTION_SETS
 from qa.answering.citation_check import CitationChecker
 from qa.paths import qa_home
 from qa.service import QA
 from qa.types import Chunk, Passage
 
-SETS = ("basra", "realdocs")
+SETS = DEV_SETS
 GRID = tuple(round(0.05 * i, 2) for i in range(21))
 THRESHOLDS = tuple(round(0.01 * i, 2) for i in range(101))
 

@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from eval import RESULTS
 from eval.chart import refusal_chart
-from eval.quality.questions import QUESTION_SETS
+from eval.quality.questions import DEV_SETS, QUESTION_SETS
 from qa.answering.confidence import FEATURES, MODEL, ConfidenceModel, load_model, weighed
 from qa.paths import qa_home
 from qa.service import QA
@@ -38,7 +38,7 @@ FOLDS = 5
 REPEATS = 4
 MAX_WRONG_REFUSALS = 0.10
 THRESHOLDS = tuple(round(0.01 * i, 2) for i in range(101))
-SETS = ("basra", "realdocs")
+SETS = DEV_SETS
 
 
 def answered(split: str) -> tuple[np.ndarray, np.ndarray]:

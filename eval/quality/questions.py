@@ -1,14 +1,15 @@
 """The question sets: questions with gold quotes, located in their corpus.
 
-Two sets, in ``QUESTION_SETS``: "basra" (``basra.jsonl`` over the five demo blog posts) and
+Three sets, in ``QUESTION_SETS``: "basra" (``basra.jsonl`` over the five demo blog posts),
 "realdocs" (``realdocs/questions.jsonl`` over the real manuals, READMEs and Word files of
-``realdocs/corpus``, their sources in ``realdocs/SOURCES.md``). A file holds one question per
-line: ``id``, ``question``, ``gold`` (quotes, each an exact substring of a named corpus
-document), ``answers`` (strings a right answer contains), ``tags`` and ``split`` ("dev" to
-choose and tune on, "test" to report). Quotes are stored as text, not offsets, so the set does
-not depend on how the corpus is chunked; loading finds each quote in its document and in every
-other document holding the same text (after folding quotes, dashes, case and spaces), since a
-passage shown from a copy answers just as well. A gold quote may list ``alternatives``
+``realdocs/corpus``, their sources in ``realdocs/SOURCES.md``) and "newuser" (a new user's
+folder of seven files, ``newuser/``, held out: every question in the test split). A file holds
+one question per line: ``id``, ``question``, ``gold`` (quotes, each an exact substring of a
+named corpus document), ``answers`` (strings a right answer contains), ``tags`` and ``split``
+("dev" to choose and tune on, "test" to report). Quotes are stored as text, not offsets, so the
+set does not depend on how the corpus is chunked; loading finds each quote in its document and
+in every other document holding the same text (after folding quotes, dashes, case and spaces),
+since a passage shown from a copy answers just as well. A gold quote may list ``alternatives``
 (``doc_id`` and ``quote`` each): other passages that answer the question as fully on their own,
 found by reading the documents; finding any of them counts as finding the quote.
 """
@@ -59,7 +60,12 @@ QUESTION_SETS = {
     "realdocs": QuestionSet(
         "realdocs", HERE / "realdocs" / "corpus", HERE / "realdocs" / "questions.jsonl"
     ),
+    "newuser": QuestionSet(
+        "newuser", HERE / "newuser" / "corpus", HERE / "newuser" / "questions.jsonl"
+    ),
 }
+# The sets with a dev split, which defaults are chosen on ("newuser" is held out: test only).
+DEV_SETS = ("basra", "realdocs")
 # The kind of a question is the format of the file its first gold quote is in.
 KINDS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".md": "md"}
 KINDS |= {".markdown": "md", ".txt": "txt", ".rst": "rst"}

@@ -355,14 +355,16 @@ class Answer:
     ``quotes`` locates each sentence of the answer in its document. ``confidence`` (in [0, 1],
     None when there was nothing to quote) says how likely the corpus answers the question, from
     the ``evidence``; it is 0 when no sentence comes within ``min_answer_similarity`` of the
-    question, or the passage quoted holds none of its words. ``confident`` is False below
-    ``min_confidence`` (but for X's own description, found by its name, answering "What does
-    X do?"); ``text`` then says that the corpus does not seem to answer, followed by the
-    closest it comes (or, with no sentence within ``min_quote_similarity``, the nearest
-    passages), for the reader to judge. ``similarity`` is the cosine similarity between the
-    question and the closest sentence of the passages (None when there was no sentence).
-    ``query`` is the text that was searched: the question itself, or for a follow-up the
-    earlier questions it leans on joined to it.
+    question, or the passage quoted holds none of its words, and when the question names what
+    the corpus never mentions (a name no passage holds, a figure such as "Debian 12" no document
+    quoted writes) or asks "how many" of an answer with no number. ``confident`` is False below
+    ``min_confidence`` (but for X's own description, found by its name, answering "What does X
+    do?"); ``text`` then says that the corpus does not seem to answer (and why, when it knows),
+    followed by the closest it comes (or, with no sentence within ``min_quote_similarity``, the
+    nearest passages), for the reader to judge. ``similarity`` is the cosine similarity between
+    the question and the closest sentence of the passages (None when there was no sentence).
+    ``query`` is the text that was searched: the question itself, or for a follow-up the earlier
+    questions it leans on joined to it.
 
     A generated answer (``qa.answering.generated``) has one ``Check`` per sentence in
     ``checks``; a sentence its citation does not support is marked in ``text``. ``note`` is a

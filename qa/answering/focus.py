@@ -35,6 +35,7 @@ import numpy as np
 
 from qa.answering.base import refused
 from qa.answering.wording import STOPWORDS
+from qa.errors import QAError
 from qa.store.base import WordWeights
 from qa.types import Answer, Document
 
@@ -161,11 +162,15 @@ def with_figures_written(
 ) -> Answer:
     """``answer``, refused when ``question`` asks about a figure (``unwritten_figure``) that no
     document it quotes writes (in its text, title or file name). Documents are looked up only
-    for a confident answer to a question with such a figure."""
+    for a confident answer to a question with such a figure; should the store fail to give
+    them, the answer is returned unchecked."""
     if not answer.confident or _QUALIFIED_FIGURE.search(question) is None:
         return answer
     cited = sorted({passage.doc_id for passage in answer.citations})
-    documents = [document(doc_id) for doc_id in cited]
+    try:
+        documents = [document(doc_id) for doc_id in cited]
+    except QAError:  # a database gone meanwhile: the answer stands unchecked, not lost
+        return answer
     texts = [f"{d.doc_id}\n{d.title}\n{d.text}" for d in documents]
     figure = unwritten_figure(question, texts)
     if figure is None:

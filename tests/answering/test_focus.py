@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering.focus import missing, rarest_word, reliance, unknown_name, unwritten_figure
+from qa.answering.focus import (
+    missing,
+    rarest_word,
+    reliance,
+    unknown_name,
+    unwritten_figure,
+    with_figures_written,
+)
+from qa.errors import StoreUnavailableError
+from qa.types import Answer, Document, Passage
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +91,26 @@ def test_a_figure_that_qualifies_a_thing_must_be_written():
     assert unwritten_figure("How do I print pi to 10 decimal places?", texts) is None
     assert unwritten_figure("Can bzip2 files be built with -O3?", texts) is None
     assert unwritten_figure("Who wrote it?", texts) is None
+
+
+def test_an_answer_is_refused_when_its_documents_never_write_the_figure_asked_about():
+    cited = Passage("PostgreSQL 15 is the default.", 1.0, "pg.md", "PostgreSQL", 0, 29, "article")
+    answer = Answer("q", "PostgreSQL 15 is the default. [1]", [cited], confidence=0.7)
+    documents = {
+        "pg.md": Document("pg.md", "PostgreSQL", "On Debian 11, PostgreSQL 15 is the default.")
+    }
+
+    asked = "Which PostgreSQL is the default on Debian 12?"
+    checked = with_figures_written(answer, asked, documents.__getitem__)
+    assert not checked.confident and checked.confidence == 0.0
+    assert "The documents it quotes never mention Debian 12." in checked.text
+    assert checked.text.endswith("The closest it comes: PostgreSQL 15 is the default. [1]")
+    same = (
+        "Which PostgreSQL is the default on Debian 11?"  # written in the document, not the passage
+    )
+    assert with_figures_written(answer, same, documents.__getitem__) is answer
+
+    def gone(doc_id):
+        raise StoreUnavailableError("the database went away")
+
+    assert with_figures_written(answer, asked, gone) is answer  # unchecked, not lost

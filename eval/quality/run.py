@@ -47,7 +47,7 @@ from eval.quality.metrics import (
     reciprocal_rank,
     relevance,
 )
-from eval.quality.questions import QUESTION_SETS, SPLITS, Question
+from eval.quality.questions import DEV_SETS, QUESTION_SETS, SPLITS, Question
 from qa.answering.answer_types import question_type
 from qa.ingest import read_corpus
 from qa.paths import corpus_key
@@ -253,12 +253,17 @@ def refusal_sweep(
     }
 
 
+def default_split(name: str) -> str:
+    """The split ``qa eval --set name`` scores by default: dev, or test for a held-out set."""
+    return "dev" if name in DEV_SETS else "test"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="qa eval", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--split",
         choices=tuple(dict.fromkeys(SPLITS + beir.SPLITS)),
-        help="dev or test (a BEIR set: test or train)",
+        help="dev or test (default: dev; test for the held-out newuser set; BEIR: test or train)",
     )
     parser.add_argument(
         "--config", action="append", choices=list(CONFIGS), help="repeatable; default: all"
@@ -288,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.split not in (None, *SPLITS):
             parser.error(f"a question set has the splits {', '.join(SPLITS)}")
-        args.split = args.split or "dev"
+        args.split = args.split or default_split(args.set)
         return generated.run(args)
     if args.limit is not None:
         parser.error("--limit goes with --llm")
@@ -298,12 +303,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return beir.main(args.beir, args.split or "test", args.sweep, store=args.store)
     if args.split not in (None, *SPLITS):
         parser.error(f"a question set has the splits {', '.join(SPLITS)}")
-    args.split = args.split or "dev"
+    args.split = args.split or default_split(args.set)
     question_set = QUESTION_SETS[args.set]
     corpus = args.corpus or question_set.corpus
 
     documents, _ = read_corpus(corpus)  # read here: --corpus may differ, the baseline searches them
     questions = question_set.load(args.split, documents)
+    if not questions:
+        parser.error(f"the {args.set} set has no {args.split} questions (held out: --split test)")
     names = args.config or list(CONFIGS)
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as work:

@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
+
 from eval.quality.metrics import contains_answer
 from eval.quality.questions import QUESTION_SETS, load_questions
+from eval.quality.run import default_split, main
 from qa.ingest import read_corpus
 
 NEWUSER = QUESTION_SETS["newuser"]
@@ -31,3 +34,12 @@ def test_a_held_out_folder_of_real_files_each_with_its_source_and_every_quote_fo
     for question in [q for q in questions if q.answerable]:  # its answer is in its document
         text = documents[question.gold[0][0].doc_id].text
         assert contains_answer(text, question.answers), question.id
+
+
+def test_qa_eval_scores_the_held_out_set_on_test_and_says_it_has_no_dev(capsys):
+    assert default_split("newuser") == "test" and default_split("realdocs") == "dev"
+    with pytest.raises(SystemExit):
+        main(["--set", "newuser", "--split", "dev", "--config", "bm25"])
+    assert (
+        "the newuser set has no dev questions (held out: --split test)" in capsys.readouterr().err
+    )

@@ -35,7 +35,6 @@ from qa.paths import qa_home
 from qa.service import QA
 from qa.types import Chunk, Passage
 
-SETS = DEV_SETS
 GRID = tuple(round(0.05 * i, 2) for i in range(21))
 THRESHOLDS = tuple(round(0.01 * i, 2) for i in range(101))
 
@@ -83,7 +82,7 @@ def passage_of(
 def measured_pairs() -> list[Pair]:
     """Every labelled pair of both sets and both splits, measured."""
     pairs: list[Pair] = []
-    for name in SETS:
+    for name in DEV_SETS:
         question_set = QUESTION_SETS[name]
         questions = question_set.load()
         qa = QA(question_set.corpus, qa_home() / "citation-check" / name, progress=False)

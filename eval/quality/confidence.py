@@ -38,7 +38,6 @@ FOLDS = 5
 REPEATS = 4
 MAX_WRONG_REFUSALS = 0.10
 THRESHOLDS = tuple(round(0.01 * i, 2) for i in range(101))
-SETS = DEV_SETS
 
 
 def answered(split: str) -> tuple[np.ndarray, np.ndarray]:
@@ -46,7 +45,7 @@ def answered(split: str) -> tuple[np.ndarray, np.ndarray]:
     question refused whatever its confidence (its evidence not ``weighed``) has a row of NaN:
     refused at every threshold, not fitted on."""
     rows, labels = [], []
-    for name in SETS:
+    for name in DEV_SETS:
         question_set = QUESTION_SETS[name]
         questions = question_set.load(split)
         qa = QA(question_set.corpus, qa_home() / "confidence" / name, progress=False)
@@ -181,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     chosen = select(x, answerable)
     model = fit(x[:, chosen], answerable, [FEATURES[j] for j in chosen])
-    MODEL.write_text(model.to_json(f"{', '.join(SETS)} dev splits, {len(x)} questions") + "\n")
+    MODEL.write_text(model.to_json(f"{', '.join(DEV_SETS)} dev splits, {len(x)} questions") + "\n")
     points = curve(model, x, answerable)
     print(json.dumps(dict(zip(model.features, model.weights, strict=True)), indent=2))
     print(f"Wrote {MODEL}")

@@ -71,6 +71,7 @@ _HOW_MANY = re.compile(
     r"|\b(?:largest|smallest|maximum|minimum|highest|lowest|max|min) (?:\w+ )?"
     r"(?:value|number|size)\b"
 )
+_ASKS_COUNT = re.compile(r"\bhow many\b", re.IGNORECASE)
 _TIME_NOUNS = r"(?:year|date|day|month|time|century|decade|week|hour)"
 _WHEN = re.compile(
     rf"^when\b|\bwhen (?:was|were|did|does|do|is|will|had|has)\b"
@@ -518,6 +519,12 @@ def asks_limit(question: str) -> bool:
     accepts?", "What is the highest compression level?"), not how to set one ("How do I limit
     ...?" asks for a procedure, and is not asked here)."""
     return _ASKS_LIMIT.search(question) is not None
+
+
+def asks_count(question: str) -> bool:
+    """Whether ``question`` asks "how many": a count, which only a number answers (unlike "What
+    is the maximum size of a VARCHAR?": "SQLite does not enforce the length ...")."""
+    return _ASKS_COUNT.search(question) is not None
 
 
 def states_limit(text: str) -> bool:

@@ -20,14 +20,16 @@ NO_ANSWER = "The corpus does not seem to answer this question."
 
 def refused(answer: Answer, why: str = "") -> Answer:
     """``answer`` turned into a refusal: it says the corpus does not seem to answer (and
-    ``why``, a sentence), then quotes what it was as the closest the corpus comes. A quote that
-    opens verbatim (a table's rows, a code block) stays a paragraph of its own, so that the
-    refusal is read as prose and the quote as it stands (``Answer.blocks``)."""
+    ``why``, a sentence), then quotes what it was as the closest the corpus comes. A refusal
+    that knows why is sure of it: its confidence is 0. A quote that opens verbatim (a table's
+    rows, a code block) stays a paragraph of its own, so that the refusal is read as prose and
+    the quote as it stands (``Answer.blocks``)."""
     said = f"{NO_ANSWER} {why} " if why else f"{NO_ANSWER} "
     blocks = answer.blocks()
     gap = "\n\n" if blocks and blocks[0][1] else " "  # its first paragraph is verbatim
     closest = f"The closest it comes:{gap}{answer.text}"
-    return replace(answer, text=f"{said}{closest}", confident=False)
+    confidence = 0.0 if why else answer.confidence
+    return replace(answer, text=f"{said}{closest}", confident=False, confidence=confidence)
 
 
 class Answerer(Protocol):

@@ -24,6 +24,7 @@ from embeddings.encoder import Encoder
 from qa.answering import focus
 from qa.answering.answer_types import (
     answer_type,
+    asks_count,
     asks_default,
     asks_limit,
     holds,
@@ -54,7 +55,6 @@ from qa.settings import AnswerSettings
 from qa.store.base import WordWeights
 from qa.types import Answer, Evidence, Passage, Quote
 
-_HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)  # a count: only a number answers it
 FOLLOWING = 2  # sentences after the best one where the answer it leads to may be
 MAX_SENTENCES = (
     3  # most sentences quoted (a procedure: one sentence, with its context, and a block)
@@ -258,12 +258,9 @@ class ExtractiveAnswerer:
         )
         unknown = focus.unknown_name(question, self.weights)
         if unknown is not None:  # the documents cannot say what they never name
-            return replace(refused(answer, f"It never mentions {unknown}."), confidence=0.0)
-        counted = any(holds("quantity", p.text, question) for p in chosen)
-        if _HOW_MANY.search(question) and not counted:
-            # "How many members were arrested?" is not answered without a number (unlike "What
-            # is the maximum size of a VARCHAR?": "SQLite does not enforce the length ...")
-            return replace(refused(answer, "What it says gives no number."), confidence=0.0)
+            return refused(answer, f"It never mentions {unknown}.")
+        if asks_count(question) and not any(holds("quantity", p.text, question) for p in chosen):
+            return refused(answer, "What it says gives no number.")
         # X's own description, found by its name, answers "What does X do?" however little its
         # words echo the question's ("-a" / "--archive, -a: This is equivalent to -rlptgoD.").
         by_name = definition[order[0]] == 2

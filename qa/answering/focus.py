@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 import numpy as np
 
@@ -175,6 +174,4 @@ def with_figures_written(
     figure = unwritten_figure(question, texts)
     if figure is None:
         return answer
-    return replace(
-        refused(answer, f"The documents it quotes never mention {figure}."), confidence=0.0
-    )
+    return refused(answer, f"The documents it quotes never mention {figure}.")

@@ -4,13 +4,18 @@ Retrieval sees one string, so a follow-up such as "Did the government accept the
 what "them" refers to. No language model rewrites it; a question *leans on* the one before it
 when it cannot stand alone, by three plain signs:
 
-- it opens with a continuation: "and", "but", "so", "also", "what about", "how about";
+- it asks the question before of something else ("what about Basra?", "how about -r?"), or
+  opens with a joining word ("and", "but", "so", "also", "then") and no question of its own
+  follows ("And the second one?"); a question that follows it ("And which group can read the
+  logs?") leans or stands alone as it would without it;
 - it refers back with a third-person pronoun or a demonstrative ("they", "them", "it", "he",
   "this", "those", ...) and names nothing itself (no capitalised word after the first); an
   "it" that stands for what follows ("Is it safe to run pip as root?", "it is true that")
   refers to nothing, and neither does one in a clause ("when", "if", "because" ...) after a
   main clause of its own ("Which code does xsltproc return when it fails?": "it" is xsltproc,
-  which a lowercase name does not show);
+  which a lowercase name does not show); the same holds after a comma, "and", "but", "so", or a
+  relative "that" ("How do I save my password in the keyring so pip can use it?"), and for
+  "its" after a word it can belong to ("Which directory is pip using for its cache?");
 - it has fewer than two content words ("Why?", "When was that?"); a name written as code (an
   option "-0", a call "dup()", a dotted name "os.tmpdir") counts as one, so "What does xargs -0
   do?" stands alone, and so does a question asking what one named thing is ("What is sed?").
@@ -28,7 +33,15 @@ from collections.abc import Sequence
 from qa.answering.wording import STOPWORDS
 
 MAX_TURNS = 3
-_CONTINUATIONS = ("and ", "but ", "so ", "also ", "what about ", "how about ", "then ")
+_ASKS_AGAIN = ("what about ", "how about ")  # the question before, of something else
+# A joining word: what follows is a question of its own, or leans as one would.
+_JOINING = re.compile(r"(?:and|but|so|also|then)\b[\s,]*", re.IGNORECASE)
+_QUESTION_OPENING = re.compile(
+    r"(?:(?:in|on|at|for|with|from|to|by|under|after|before|since|during)\s+(?=wh))?"
+    r"(?:if|what|who|whom|whose|which|when|where|why|how|is|are|was|were|do|does|did|can|could"
+    r"|will|would|should|shall|may|might|must|has|have|had)\b",
+    re.IGNORECASE,
+)
 _REFERRING = frozenset(
     "it its they them their theirs he him his she her hers this that these those there".split()
 )
@@ -39,10 +52,18 @@ _ANTICIPATORY_IT = re.compile(
     r"|seems|['’]s)) (?:\S+ ){0,3}?(?:to|that|if|whether)\b",
     re.IGNORECASE,
 )
-_SUBORDINATE = re.compile(
-    r"\b(?:when|whenever|if|because|after|before|while|unless|once|until|whether|so that)\b",
+# Where a second clause starts: a subordinating word, a comma or semicolon, a coordinating
+# word, or a relative "that" (one followed by a clause: "an index that only needs a token").
+_CLAUSE_BREAK = re.compile(
+    r"\b(?:when|whenever|if|because|after|before|while|unless|once|until|whether|so that"
+    r"|and|but|so|or)\b|[,;]|\bthat\b(?=(?:\s+\S+){2})",
     re.IGNORECASE,
 )
+# A possessive that can belong to a word before it in the question ("Which directory is pip
+# using for its cache?"); "his", "her" and "their" are left referring back: the word before is
+# seldom their owner ("In which holy city is his base?", "Did the government accept their
+# demands?"), and a person asked about by name names something anyway.
+_POSSESSIVE = frozenset(("its",))
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # "What is sed?", "Who is Sistani?", "What are closures?": asked what a thing is, by its name.
 _ASKS_WHAT_X_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?\S+\s*\??$", re.I)
@@ -52,27 +73,36 @@ _CODE_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\w+\(\)|\w+(?:\.\w+)+")
 def leans_on_previous(question: str) -> bool:
     """Whether ``question`` needs the question before it to make sense; see the module doc."""
     text = " ".join(question.split())
-    if text.lower().startswith(_CONTINUATIONS):
+    joined = _JOINING.match(text)
+    if joined is not None:  # "And what did he say?" leans as "what did he say?" does
+        text = text[joined.end() :]
+        if _QUESTION_OPENING.match(text) is None:
+            return True  # "And the second one?", "But in Basra?": no question of its own
+    if text.lower().startswith(_ASKS_AGAIN):
         return True
     words = _WORD.findall(text)
     content = _content_words(text)
     if len(content) < 2:
         return not (content and _ASKS_WHAT_X_IS.match(text))  # "What is sed?" names its subject
     clause_free = _WORD.findall(_ANTICIPATORY_IT.sub(" ", _main_clause(text)))
-    refers_back = any(w.lower() in _REFERRING for w in clause_free)
+    refers_back = any(
+        w.lower() in _REFERRING
+        and not (w.lower() in _POSSESSIVE and _content_words(" ".join(clause_free[:i])))
+        for i, w in enumerate(clause_free)
+    )
     names_something = any(w[0].isupper() and w != "I" for w in words[1:])
     return refers_back and not names_something
 
 
 def _main_clause(text: str) -> str:
-    """``text`` up to its first subordinate clause, when what comes before it has two content
-    words or more (its own subject and verb); else all of ``text`` ("What happens when it
-    fails?" has no main clause to bind "it")."""
-    clause = _SUBORDINATE.search(text)
-    if clause is None:
-        return text
-    head = text[: clause.start()]
-    return head if len(_content_words(head)) >= 2 else text
+    """``text`` up to the first break into another clause (``_CLAUSE_BREAK``) that has two
+    content words or more before it (a subject and verb of its own); else all of ``text``
+    ("What happens when it fails?" has no main clause to bind "it")."""
+    for clause in _CLAUSE_BREAK.finditer(text):
+        head = text[: clause.start()]
+        if len(_content_words(head)) >= 2:
+            return head
+    return text
 
 
 def _content_words(text: str) -> list[str]:
@@ -91,10 +121,13 @@ def standalone_query(question: str, earlier: Sequence[str], max_chars: int | Non
         max_chars: Longest query allowed; earlier questions are dropped, oldest first, to fit.
 
     Returns:
-        ``question`` itself when it stands alone, else the chain of questions it leans on
-        joined to it.
+        ``question`` itself when it stands alone (without a joining word it opens with: "And
+        which group ...?" is searched as "which group ...?"), else the chain of questions it
+        leans on joined to it.
     """
     chain = [question.strip()]
+    if not leans_on_previous(chain[0]):
+        return _without_joining_word(chain[0])  # "And which group ...?": its own question
     for previous in reversed(earlier):
         if len(chain) == MAX_TURNS or not leans_on_previous(chain[0]):
             break
@@ -102,3 +135,11 @@ def standalone_query(question: str, earlier: Sequence[str], max_chars: int | Non
     while len(chain) > 1 and max_chars is not None and len(" ".join(chain)) > max_chars:
         chain.pop(0)
     return " ".join(chain)
+
+
+def _without_joining_word(question: str) -> str:
+    """``question`` without the joining word it opens with ("And which group ...?" is searched
+    and answered as "which group ...?"), if any."""
+    joined = _JOINING.match(question)
+    return question if joined is None else question[joined.end() :]
+

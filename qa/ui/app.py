@@ -307,7 +307,8 @@ def build_app(
             history.append({"role": "assistant", "content": reply})
             yield history, state, gr.skip(), gr.skip(), message
             return
-        rewritten = answer.query if answer.query != answer.question else None
+        # joined to earlier questions, not only stripped of an opening "And"
+        rewritten = None if answer.question.endswith(answer.query) else answer.query
         state = state.with_answer(message.strip(), answer, elapsed_ms)
         reply = chat_reply(answer, rewritten, answer_number=state.shown)
         history.append({"role": "assistant", "content": _with_hint(hint, reply)})

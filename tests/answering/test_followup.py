@@ -15,6 +15,9 @@ from qa.answering.followup import MAX_TURNS, leans_on_previous, standalone_query
         "When was that?",
         "And what about Basra?",  # a continuation, even with a name
         "what about the Mahdi Army?",
+        "And the second one?",  # a joining word and no question of its own
+        "But in Basra?",
+        "And how do I unlock it?",  # a question of its own that leans
         "Is it true?",
         "Is it thread-safe?",  # "it" is something asked about before
         "Is it possible to do that?",  # "that" still refers back
@@ -22,6 +25,12 @@ from qa.answering.followup import MAX_TURNS, leans_on_previous, standalone_query
         "What does -r do?",  # an option of what was asked about before
         "What is it?",
         "Who is he?",
+        "What is its default value?",  # "its" with no word before it to belong to
+        "Did they accept it, and why?",  # no clause of two content words before the break
+        "Why did the government reject them, and who objected?",  # "them" in the main clause
+        "How do I configure it so that it starts at boot?",
+        "Did the government accept their demands?",  # "their" is someone else's
+        "In which holy city is his base?",  # and "his" is not the city's
     ],
 )
 def test_follow_ups_lean_on_the_previous_question(question):
@@ -46,6 +55,15 @@ def test_follow_ups_lean_on_the_previous_question(question):
         "What is sed?",  # asked what one named thing is: a new subject, not a follow-up
         "who is Sistani",
         "What are closures?",
+        "And which group can read the log files in /var/log?",  # a question of its own
+        # The pronoun refers to a word of the question itself (dev questions once misread).
+        "Which group lets its members read the log files in /var/log?",
+        "How do I save my private index password in the system keyring so pip can use it?",
+        "How do I keep a cluster from starting at boot but still be able to start it by hand?",
+        "How do I authenticate to a package index that only needs a single token?",
+        "What is the highest compression level zstd supports, and how do I unlock it?",
+        "If I pass a pip option on the command line and also set it in an environment variable, "
+        "which one wins?",
     ],
 )
 def test_self_contained_questions_stand_alone(question):
@@ -60,6 +78,14 @@ def test_a_follow_up_joins_the_question_it_leans_on():
 def test_a_self_contained_question_is_searched_alone():
     earlier = ["What did Sadr demand?", "Did the government accept them?"]
     assert standalone_query("Who brokered the ceasefire?", earlier) == "Who brokered the ceasefire?"
+
+
+def test_a_question_of_its_own_after_a_joining_word_is_searched_without_it():
+    earlier = ["How many Windows 95 machines does the build farm run?"]
+    query = standalone_query("And which group can read the log files?", earlier)
+    assert query == "which group can read the log files?"
+    leaning = standalone_query("And how do I unlock it?", ["What is zstd's highest level?"])
+    assert leaning == "What is zstd's highest level? And how do I unlock it?"
 
 
 def test_the_first_question_has_nothing_to_lean_on():

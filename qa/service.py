@@ -333,8 +333,9 @@ class QA:
             if isinstance(part, Draft):
                 yield part
                 continue
-            # the documents cannot say what they never write ("Debian 12": they speak of others)
-            checked = with_figures_written(part, query, loaded.retriever.index.document)
+            # the documents cannot say what they never write ("Debian 12": they speak of others);
+            # a follow-up's earlier questions were checked when they were asked
+            checked = with_figures_written(part, cleaned, loaded.retriever.index.document)
             yield replace(checked, question=cleaned, query=query)
 
     @property

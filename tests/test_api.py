@@ -235,3 +235,44 @@ def test_what_a_function_does_is_answered_from_its_own_section(tmp_path):
     answer = service.answer(question)
     assert answer.text.startswith("Returns a string representation of `object`")
     assert answer.citations[-1].section == "Util › `util.inspect(object[, options])`"
+
+
+GROUPS = """# Users and groups
+
+## Groups
+
+- adm: Group adm is used for system monitoring tasks. Members of this group can read many log
+  files in /var/log, and can use xconsole.
+- dialout: Full and direct access to serial ports. Members of this group can reconfigure the
+  modem, dial anywhere, etc.
+- cdrom: This group can be used locally to give a set of users access to a CD-ROM drive.
+"""
+BUILD_FARM = """# The build farm
+
+The build farm runs on Linux and macOS machines. Every pull request is built on each of them,
+and the results are reported back to the pull request within an hour.
+"""
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        "How many Windows 95 machines does the build farm run?",  # "how many", a figure
+        "What did Ryan Crocker say about the ceasefire?",  # a name the folder never uses
+        "Which compiler is the default on Debian 12?",  # a figure it never writes
+    ],
+)
+def test_a_follow_up_is_not_refused_for_what_an_earlier_question_asked(tmp_path, earlier):
+    """The refusals that say why read the question as asked, not the query it was searched
+    with: that joins the earlier question, whose "how many", name or figure was checked when
+    it was asked (found in Chromium: the right answer refused with "gives no number")."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "groups.md").write_text(GROUPS)
+    (tmp_path / "docs" / "build-farm.md").write_text(BUILD_FARM)
+    service = QA(tmp_path / "docs", tmp_path / "index", progress=False)
+    service.index()
+    question = "What about the group that can read the log files in /var/log?"  # a follow-up
+    answer = service.answer(question, history=[earlier])
+    assert answer.query.startswith(earlier)  # read as a follow-up
+    assert answer.confident and "Members of this group can read many log" in answer.text
+    assert not service.answer(earlier).confident  # asked alone, it is refused

@@ -34,10 +34,16 @@ def refused(answer: Answer, why: str = "") -> Answer:
 
 class Answerer(Protocol):
     def answer(
-        self, question: str, passages: Sequence[Passage], question_vector: np.ndarray
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        question_vector: np.ndarray,
+        *,
+        asked: str | None = None,
     ) -> Answer:
-        """The answer to ``question`` (cleaned) from ``passages`` (best first); its ``[n]``
-        markers cite ``Answer.citations``. When the passages do not answer it, ``confident``
+        """The answer to ``question`` (cleaned; what was searched) from ``passages`` (best
+        first); its ``[n]`` markers cite ``Answer.citations``. ``asked`` is the question as
+        written (default: ``question``). When the passages do not answer it, ``confident``
         is False and nothing is invented."""
         ...
 
@@ -76,4 +82,4 @@ def answer_parts(
             question, passages, question_vector, asked=asked, earlier=earlier
         )
     else:
-        yield answerer.answer(question, passages, question_vector)
+        yield answerer.answer(question, passages, question_vector, asked=asked)

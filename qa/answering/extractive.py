@@ -90,7 +90,12 @@ class ExtractiveAnswerer:
         self.margin = margin
 
     def answer(
-        self, question: str, passages: Sequence[Passage], question_vector: np.ndarray
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        question_vector: np.ndarray,
+        *,
+        asked: str | None = None,
     ) -> Answer:
         """The best sentences of ``passages`` for ``question``, cited.
 
@@ -107,12 +112,18 @@ class ExtractiveAnswerer:
         Below ``min_quote_similarity`` nothing is quoted (the nearest passages are offered)
         unless X's own description answers "What does X do?"; below ``min_answer_similarity``
         or ``min_confidence`` the answer says the corpus does not seem to answer, then quotes
-        the closest it comes.
+        the closest it comes. A name or a "how many" is looked for in ``asked``, the question
+        as written (default: ``question``): a follow-up's ``question`` joins the earlier
+        questions, whose names and "how many" are not asked again.
         """
         found = candidates(passages)
         if not found:
             return _no_answer(question, passages)
-        expected = answer_type(question)
+        asked = asked or question
+        # The kind of answer wanted is the question's as written, unless it says none ("And the
+        # second one?"); a follow-up's earlier questions asked for their own kinds.
+        typed_by = asked if answer_type(asked) != "any" else question
+        expected = answer_type(typed_by)
         # A how-to candidate is judged with its code or steps: "Use this command line:" says
         # little, the command it introduces says what the question asks.
         texts = [
@@ -128,18 +139,20 @@ class ExtractiveAnswerer:
         # X's own description is found by its name, not by its likeness to the question.
         if closest < self.settings.min_quote_similarity and not (definition == 2).any():
             return _no_answer(question, passages, closest)
-        weights = self.weights.idf(set(self.weights.words(question)))
+        weights = _question_weights(
+            question, asked, self.weights, self.settings.answer_earlier_word_share
+        )
         overlap = np.array([_term_overlap(weights, t, self.weights) for t in texts])
         prior = min_max({i: p.score for i, p in enumerate(passages)})
         ranked_prior = np.array([prior[c.sentence.passage] for c in found])
         # "What is the default port?" asks for a value; "Are foreign keys enabled by default?"
         # for a verdict ("Foreign key constraints are disabled by default ..."), "Why is X off
         # by default?" for a reason.
-        default = asks_default(question) and expected not in ("verdict", "reason")
+        default = asks_default(typed_by) and expected not in ("verdict", "reason")
         # "What is the largest value X accepts?": the answer states a bound, with its figure,
         # often late in the option's paragraph and naming it only as "this" ("The maximum value
         # for this is 500."); each sentence under the option's line holds its name.
-        limit = not default and expected != "procedure" and asks_limit(question)
+        limit = not default and expected != "procedure" and asks_limit(typed_by)
         if limit:
             overlap = np.array(
                 [
@@ -152,13 +165,13 @@ class ExtractiveAnswerer:
         keys = [row_key(c.sentence.text) if c.sentence.kind == "table" else None for c in found]
         typed = np.array(
             [
-                _holds(expected, c, question, default, k, limit)
+                _holds(expected, c, typed_by, default, k, limit)
                 for c, k in zip(found, keys, strict=True)
             ],
             dtype=float,
         )
         if expected == "value":
-            typed = _naming_value(found, typed, value_noun(question))
+            typed = _naming_value(found, typed, value_noun(typed_by))
         if expected == "date" and not typed.any():
             # No date among them: "When does SQLite checkpoint?" asks for a condition.
             typed = np.array([states_condition(c.text) for c in found], dtype=float)
@@ -256,10 +269,10 @@ class ExtractiveAnswerer:
         answer = replace(
             _cited(question, passages, chosen, closest), confidence=confidence, evidence=evidence
         )
-        unknown = focus.unknown_name(question, self.weights)
+        unknown = focus.unknown_name(asked, self.weights)
         if unknown is not None:  # the documents cannot say what they never name
             return refused(answer, f"It never mentions {unknown}.")
-        if asks_count(question) and not any(holds("quantity", p.text, question) for p in chosen):
+        if asks_count(asked) and not any(holds("quantity", p.text, asked) for p in chosen):
             return refused(answer, "What it says gives no number.")
         # X's own description, found by its name, answers "What does X do?" however little its
         # words echo the question's ("-a" / "--archive, -a: This is equivalent to -rlptgoD.").
@@ -522,6 +535,21 @@ def _answer_and_passage_vectors(
     passage = found[best].sentence.passage
     mean = vectors[[i for i, c in enumerate(found) if c.sentence.passage == passage]].mean(axis=0)
     return np.stack([vectors[best], mean / (np.linalg.norm(mean) or 1.0)])
+
+
+def _question_weights(
+    query: str, asked: str, lexical: WordWeights, earlier_share: float
+) -> dict[str, float]:
+    """The IDF of each index word of ``query``; for a follow-up (``asked`` is the question as
+    written, ``query`` joins the earlier ones to it) a word only the earlier questions have
+    counts ``earlier_share`` of its IDF: they say what "them" stands for, the question asked
+    says what is wanted ("Who can read the logs?" after a question on the build farm is
+    answered by a group, not the build farm)."""
+    weights = lexical.idf(set(lexical.words(query)))
+    if asked == query:
+        return weights
+    own = set(lexical.words(asked))
+    return {w: v if w in own else earlier_share * v for w, v in weights.items()}
 
 
 def _term_overlap(weights: dict[str, float], sentence: str, lexical: WordWeights) -> float:

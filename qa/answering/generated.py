@@ -61,10 +61,15 @@ class GeneratedAnswerer:
         self.fallback = ExtractiveAnswerer(encoder, weights, settings)
 
     def answer(
-        self, question: str, passages: Sequence[Passage], question_vector: np.ndarray
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        question_vector: np.ndarray,
+        *,
+        asked: str | None = None,
     ) -> Answer:
         """The checked answer (``stream``'s last item)."""
-        *_, last = self.stream(question, passages, question_vector)
+        *_, last = self.stream(question, passages, question_vector, asked=asked)
         assert isinstance(last, Answer)  # stream always ends with the Answer
         return last
 
@@ -90,7 +95,7 @@ class GeneratedAnswerer:
                 ``MAX_EARLIER``).
         """
         if not passages:
-            yield self.fallback.answer(question, passages, question_vector)
+            yield self.fallback.answer(question, passages, question_vector, asked=asked)
             return
         pieces: list[str] = []
         try:
@@ -98,22 +103,22 @@ class GeneratedAnswerer:
                 pieces.append(piece)
                 yield Draft(piece)
         except GenerationError as exc:
-            yield self._fall_back(question, passages, question_vector, f"{exc}.")
+            yield self._fall_back(question, asked, passages, question_vector, f"{exc}.")
             return
         text = "".join(pieces).strip()
         if not text or NOT_ANSWERED.rstrip(".").lower() in text.lower():
             note = "The language model found no answer in the passages."
-            yield self._fall_back(question, passages, question_vector, note)
+            yield self._fall_back(question, asked, passages, question_vector, note)
             return
         found, checks, quotes = self.checker.check(text, passages)
         if not any(claim.citations for claim in found):
             note = "The language model's answer cited no passage."
-            yield self._fall_back(question, passages, question_vector, note)
+            yield self._fall_back(question, asked, passages, question_vector, note)
             return
         supported = sum(check.supported for check in checks)
         if not supported:
             note = "No sentence of the language model's answer is supported by its citation."
-            yield self._fall_back(question, passages, question_vector, note, tuple(checks))
+            yield self._fall_back(question, asked, passages, question_vector, note, tuple(checks))
             return
         note = None
         if supported < len(checks):
@@ -136,13 +141,14 @@ class GeneratedAnswerer:
     def _fall_back(
         self,
         question: str,
+        asked: str | None,
         passages: Sequence[Passage],
         question_vector: np.ndarray,
         why: str,
         checks: tuple[Check, ...] = (),
     ) -> Answer:
         """The extractive answer, with ``why`` and ``FALLBACK`` as its first line."""
-        answer = self.fallback.answer(question, passages, question_vector)
+        answer = self.fallback.answer(question, passages, question_vector, asked=asked)
         note = f"{_capitalised(why)} {FALLBACK}"
         return replace(answer, text=f"{note}\n\n{answer.text}", note=note, checks=checks)
 

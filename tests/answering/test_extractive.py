@@ -857,3 +857,15 @@ def test_why_something_is_off_by_default_is_answered_with_its_reason(answerer):
     )
     answer = ask(answerer, "Why is X11 forwarding turned off by default in ssh?", [readme, manual])
     assert "X11 attacks" in answer.text
+
+
+def test_a_follow_up_is_answered_for_what_it_asks_not_what_the_question_before_asked(answerer):
+    # The query joins the earlier question, whose words and "how many" point at the first.
+    farm = "The build farm runs on many machines, and every pull request is built on them."
+    groups = "Members of the adm group can read many log files in /var/log, and use xconsole."
+    asked = "Who can read the log files in /var/log?"
+    query = f"How many Windows 95 machines does the build farm run? {asked}"
+    found = [passage(farm, "farm.md"), passage(groups, "groups.md")]
+    vector = answerer.encoder.encode([query])[0]
+    answer = answerer.answer(query, found, vector, asked=asked)
+    assert answer.confident and answer.text.startswith("Members of the adm group")

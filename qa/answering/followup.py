@@ -9,7 +9,8 @@ when it cannot stand alone, by three plain signs:
   follows ("And the second one?"); a question that follows it ("And which group can read the
   logs?") leans or stands alone as it would without it;
 - it refers back with a third-person pronoun or a demonstrative ("they", "them", "it", "he",
-  "this", "those", ...) and names nothing itself (no capitalised word after the first); an
+  "this", "those", ...) and names nothing before it (no capitalised word after the first: "Did
+  Sadr say he ...?" stands alone, "Does it run on Linux?" leans); an
   "it" that stands for what follows ("Is it safe to run pip as root?", "it is true that")
   refers to nothing, and neither does one in a clause ("when", "if", "because" ...) after a
   main clause of its own ("Which code does xsltproc return when it fails?": "it" is xsltproc,
@@ -80,18 +81,21 @@ def leans_on_previous(question: str) -> bool:
             return True  # "And the second one?", "But in Basra?": no question of its own
     if text.lower().startswith(_ASKS_AGAIN):
         return True
-    words = _WORD.findall(text)
     content = _content_words(text)
     if len(content) < 2:
         return not (content and _ASKS_WHAT_X_IS.match(text))  # "What is sed?" names its subject
     clause_free = _WORD.findall(_ANTICIPATORY_IT.sub(" ", _main_clause(text)))
-    refers_back = any(
-        w.lower() in _REFERRING
-        and not (w.lower() in _POSSESSIVE and _content_words(" ".join(clause_free[:i])))
+    referring = [
+        i
         for i, w in enumerate(clause_free)
-    )
-    names_something = any(w[0].isupper() and w != "I" for w in words[1:])
-    return refers_back and not names_something
+        if w.lower() in _REFERRING
+        and not (w.lower() in _POSSESSIVE and _content_words(" ".join(clause_free[:i])))
+    ]
+    if not referring:
+        return False
+    # A name before the pronoun is what it refers to ("Did Sadr say he would ...?"); one after
+    # it is not ("Where does it keep its files on Linux?").
+    return not any(w[0].isupper() and w != "I" for w in clause_free[1 : referring[0]])
 
 
 def _main_clause(text: str) -> str:

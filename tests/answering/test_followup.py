@@ -31,6 +31,8 @@ from qa.answering.followup import MAX_TURNS, leans_on_previous, standalone_query
         "How do I configure it so that it starts at boot?",
         "Did the government accept their demands?",  # "their" is someone else's
         "In which holy city is his base?",  # and "his" is not the city's
+        "Where does it keep the downloaded files on Linux by default?",  # a name after "it"
+        "Why does it ignore the DNS servers I configured?",
     ],
 )
 def test_follow_ups_lean_on_the_previous_question(question):

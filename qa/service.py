@@ -32,7 +32,7 @@ from qa.answering.base import answer_parts
 from qa.answering.code_ends import carry_code_on
 from qa.answering.definitions import search_depth, with_definition
 from qa.answering.focus import with_figures_written
-from qa.answering.followup import standalone_query
+from qa.answering.followup import joins_earlier, standalone_query
 from qa.errors import (
     IndexCorruptError,
     ModelError,
@@ -315,13 +315,15 @@ class QA:
         cleaned = clean_question(question, limit)
         turns = _turns(history)
         query = clean_question(standalone_query(cleaned, [t.question for t in turns], limit), limit)
+        follows = joins_earlier(query, cleaned)
         k = check_k(k)
         mode = check_mode(mode or self.settings.search.mode)
 
         def search(loaded: _Loaded) -> tuple[_Loaded, Any, list[Passage]]:
-            vectors = loaded.retriever.embed([query])  # once, for the search and the answer
+            # once, for the search and the answer; a follow-up's own question too (what it asks)
+            vectors = loaded.retriever.embed([query, cleaned] if follows else [query])
             depth = search_depth(query, k)
-            found = loaded.retriever.search_batch([query], depth, mode, vectors)[0]
+            found = loaded.retriever.search_batch([query], depth, mode, vectors[:1])[0]
             document = loaded.retriever.index.document
             # "What does X do?": X's own description, if the passages shown lack it
             found = with_definition(query, found[:k], found[k:], document)
@@ -329,7 +331,10 @@ class QA:
             return loaded, vectors, carry_code_on(found, document)
 
         loaded, vectors, passages = self._on_live(search)
-        for part in answer_parts(loaded.answerer, query, passages, vectors[0], cleaned, turns):
+        asked_vector = vectors[1] if follows else None
+        for part in answer_parts(
+            loaded.answerer, query, passages, vectors[0], cleaned, asked_vector, turns
+        ):
             if isinstance(part, Draft):
                 yield part
                 continue

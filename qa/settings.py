@@ -128,11 +128,12 @@ class AnswerSettings:
             shows the way (its code or steps) outweighs one that only echoes the question's
             words. Chosen on the real-documents dev split (1.25 as 1; 1.5 to 2 one more right;
             3 two fewer).
-        answer_earlier_word_share: In a follow-up's query ("What is zstd? How do I unlock
-            its highest level?"), a word only the earlier questions have counts this share of
-            its IDF in a sentence's score: they say what "its" stands for, the question as
-            written what is wanted. Chosen with ``eval/quality/followups.py`` (dev questions
-            asked as follow-ups).
+        answer_own_question_weight: For a follow-up searched with the earlier questions joined
+            to it ("What is zstd? How do I unlock its highest level?"), the share of a
+            sentence's similarity taken from its cosine with the question as written, the rest
+            from the joined query's: the earlier questions say what "its" stands for, the
+            question as written what is wanted. The confidence still reads the joined query's.
+            Chosen with ``eval/quality/followups.py`` (dev questions asked as follow-ups).
         answer_name_weight: Added to a sentence's answer score when it describes an option or a
             function (a manual's "--log-file=<filename>") whose name the question spells out
             ("a log file"), or is one of the first two under an FAQ's question (a heading)
@@ -163,7 +164,7 @@ class AnswerSettings:
     answer_passage_weight: float = field(default=0.2, metadata=_range(0.0, 10.0))
     answer_type_weight: float = field(default=0.3, metadata=_range(0.0, 10.0))
     answer_procedure_scale: float = field(default=1.5, metadata=_range(0.0, 10.0))
-    answer_earlier_word_share: float = field(default=0.25, metadata=_range(0.0, 1.0))
+    answer_own_question_weight: float = field(default=1.0, metadata=_range(0.0, 1.0))
     answer_name_weight: float = field(default=0.3, metadata=_range(0.0, 10.0))
     sentence_cache: int = field(default=20_000, metadata=_range(0, 10_000_000))
     llm: str | None = None

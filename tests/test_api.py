@@ -259,7 +259,7 @@ and the results are reported back to the pull request within an hour.
     [
         "How many Windows 95 machines does the build farm run?",  # "how many", a figure
         "What did Ryan Crocker say about the ceasefire?",  # a name the folder never uses
-        "Which compiler is the default on Debian 12?",  # a figure it never writes
+        "Which machines does the build farm run for Debian 12?",  # a figure it never writes
     ],
 )
 def test_a_follow_up_is_not_refused_for_what_an_earlier_question_asked(tmp_path, earlier):

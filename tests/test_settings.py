@@ -32,7 +32,7 @@ from tests.helpers import ROOT
         ({"model": " "}, "model must name a sentence-transformers model"),
         (
             {"colour": 1},
-            "unknown setting.s. colour; valid: answer_earlier_word_share, answer_name_weight, ",
+            "unknown setting.s. colour; valid: answer_name_weight, answer_own_question_weight, ",
         ),
     ],
 )

@@ -12,7 +12,9 @@ Two kinds of follow-up, both made of dev questions (tuning on them is tuning on 
   the dev question seven places on: the conversation changes subject, and the answer should be
   the one the question gets alone.
 
-Per value of ``answer_earlier_word_share`` it prints the answers right (and refused) of each.
+Per value of ``answer_own_question_weight`` (0: a follow-up's sentences are chosen by their
+likeness to the joined query, 1: to the question as written) it prints the answers right (and
+refused) of each.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from qa.ingest import read_corpus
 from qa.service import QA
 
 CONVERSATIONS = Path(__file__).with_name("followups.jsonl")
-SHARES = (1.0, 0.5, 0.25, 0.1)
+WEIGHTS = (0.0, 0.5, 1.0)
 SWITCH_STEP = 7  # the earlier question of a switch: the dev question this many places on
 _OPENERS = frozenset("what who whom which when where why how is are does do did can".split())
 
@@ -80,22 +82,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     switched = [row for name in DEV_SETS for row in switches(name, dev[name])]
     results = []
     with tempfile.TemporaryDirectory(prefix="qa-followups-") as work:
-        for share in SHARES:
+        for weight in WEIGHTS:
             services = {
                 name: QA(
                     QUESTION_SETS[name].corpus,
                     Path(work) / name,
                     progress=False,
-                    answer_earlier_word_share=share,
+                    answer_own_question_weight=weight,
                 )
                 for name in DEV_SETS
             }
-            row = {"share": share, "written": score(services, written)}
+            row = {"own_question_weight": weight, "written": score(services, written)}
             row["switch"] = score(services, switched)
             results.append(row)
             w, s = row["written"], row["switch"]
             print(
-                f"share {share:<4}  written: {w['right']} of {w['answerable']} right, "
+                f"own question weight {weight:<4}  written: {w['right']} of {w['answerable']} "
+                f"right, "
                 f"{w['refused']} refused  switch: {s['right']} of {s['answerable']} right, "
                 f"{s['refused']} of {s['cases']} refused",
                 flush=True,

@@ -40,11 +40,13 @@ class Answerer(Protocol):
         question_vector: np.ndarray,
         *,
         asked: str | None = None,
+        asked_vector: np.ndarray | None = None,
     ) -> Answer:
         """The answer to ``question`` (cleaned; what was searched) from ``passages`` (best
         first); its ``[n]`` markers cite ``Answer.citations``. ``asked`` is the question as
-        written (default: ``question``). When the passages do not answer it, ``confident``
-        is False and nothing is invented."""
+        written (default: ``question``), ``asked_vector`` its embedding when a follow-up's
+        ``question`` joined earlier ones to it. When the passages do not answer it,
+        ``confident`` is False and nothing is invented."""
         ...
 
 
@@ -59,11 +61,13 @@ class StreamingAnswerer(Protocol):
         question_vector: np.ndarray,
         *,
         asked: str | None = None,
+        asked_vector: np.ndarray | None = None,
         earlier: Sequence[Turn] = (),
     ) -> Iterator[Draft | Answer]:
         """Pieces of the answer as ``Draft``s while it is written, then the ``Answer``.
-        ``question`` is what was searched, ``asked`` the question as written and ``earlier``
-        the conversation's earlier turns (questions, and the answers given where known)."""
+        ``question`` is what was searched, ``asked`` the question as written (``asked_vector``
+        its embedding, as ``Answerer.answer``) and ``earlier`` the conversation's earlier
+        turns (questions, and the answers given where known)."""
         ...
 
 
@@ -73,13 +77,13 @@ def answer_parts(
     passages: Sequence[Passage],
     question_vector: np.ndarray,
     asked: str,
+    asked_vector: np.ndarray | None,
     earlier: Sequence[Turn],
 ) -> Iterator[Draft | Answer]:
     """``answerer``'s answer as a stream: its ``Draft``s and ``Answer`` if it streams, else
     its ``Answer`` alone."""
+    own = {"asked": asked, "asked_vector": asked_vector}
     if isinstance(answerer, StreamingAnswerer):
-        yield from answerer.stream(
-            question, passages, question_vector, asked=asked, earlier=earlier
-        )
+        yield from answerer.stream(question, passages, question_vector, **own, earlier=earlier)
     else:
-        yield answerer.answer(question, passages, question_vector, asked=asked)
+        yield answerer.answer(question, passages, question_vector, **own)

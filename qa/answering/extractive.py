@@ -96,6 +96,7 @@ class ExtractiveAnswerer:
         question_vector: np.ndarray,
         *,
         asked: str | None = None,
+        asked_vector: np.ndarray | None = None,
     ) -> Answer:
         """The best sentences of ``passages`` for ``question``, cited.
 
@@ -112,9 +113,13 @@ class ExtractiveAnswerer:
         Below ``min_quote_similarity`` nothing is quoted (the nearest passages are offered)
         unless X's own description answers "What does X do?"; below ``min_answer_similarity``
         or ``min_confidence`` the answer says the corpus does not seem to answer, then quotes
-        the closest it comes. A name or a "how many" is looked for in ``asked``, the question
-        as written (default: ``question``): a follow-up's ``question`` joins the earlier
-        questions, whose names and "how many" are not asked again.
+        the closest it comes.
+
+        A follow-up's ``question`` joins the earlier questions to ``asked``, the question as
+        written (default: ``question``): a name or a "how many" is looked for in ``asked``
+        alone (the earlier ones were checked when asked), the kind of answer is its own unless
+        it asks none, and with ``asked_vector`` (its embedding) a sentence's similarity is
+        ``answer_own_question_weight`` its cosine with it.
         """
         found = candidates(passages)
         if not found:
@@ -139,9 +144,7 @@ class ExtractiveAnswerer:
         # X's own description is found by its name, not by its likeness to the question.
         if closest < self.settings.min_quote_similarity and not (definition == 2).any():
             return _no_answer(question, passages, closest)
-        weights = _question_weights(
-            question, asked, self.weights, self.settings.answer_earlier_word_share
-        )
+        weights = self.weights.idf(set(self.weights.words(question)))
         overlap = np.array([_term_overlap(weights, t, self.weights) for t in texts])
         prior = min_max({i: p.score for i, p in enumerate(passages)})
         ranked_prior = np.array([prior[c.sentence.passage] for c in found])
@@ -206,8 +209,12 @@ class ExtractiveAnswerer:
         type_weight = self.settings.answer_type_weight * (
             self.settings.answer_procedure_scale if procedure else 1.0
         )  # a how-to question asks for the way to do it above all
+        chosen_by = similarity
+        if asked_vector is not None:  # a follow-up: what is wanted is its own question's
+            own = self.settings.answer_own_question_weight
+            chosen_by = (1 - own) * similarity + own * (vectors @ asked_vector)
         score = (
-            similarity
+            chosen_by
             + self.settings.answer_term_weight * overlap
             + self.settings.answer_passage_weight * ranked_prior
             + type_weight * typed
@@ -535,21 +542,6 @@ def _answer_and_passage_vectors(
     passage = found[best].sentence.passage
     mean = vectors[[i for i, c in enumerate(found) if c.sentence.passage == passage]].mean(axis=0)
     return np.stack([vectors[best], mean / (np.linalg.norm(mean) or 1.0)])
-
-
-def _question_weights(
-    query: str, asked: str, lexical: WordWeights, earlier_share: float
-) -> dict[str, float]:
-    """The IDF of each index word of ``query``; for a follow-up (``asked`` is the question as
-    written, ``query`` joins the earlier ones to it) a word only the earlier questions have
-    counts ``earlier_share`` of its IDF: they say what "them" stands for, the question asked
-    says what is wanted ("Who can read the logs?" after a question on the build farm is
-    answered by a group, not the build farm)."""
-    weights = lexical.idf(set(lexical.words(query)))
-    if asked == query:
-        return weights
-    own = set(lexical.words(asked))
-    return {w: v if w in own else earlier_share * v for w, v in weights.items()}
 
 
 def _term_overlap(weights: dict[str, float], sentence: str, lexical: WordWeights) -> float:

@@ -147,3 +147,8 @@ def _without_joining_word(question: str) -> str:
     joined = _JOINING.match(question)
     return question if joined is None else question[joined.end() :]
 
+
+def joins_earlier(query: str, question: str) -> bool:
+    """Whether ``query`` (``standalone_query``'s) joins earlier questions to ``question``, not
+    only drops the joining word it opens with."""
+    return not question.endswith(query)

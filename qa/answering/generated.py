@@ -67,9 +67,12 @@ class GeneratedAnswerer:
         question_vector: np.ndarray,
         *,
         asked: str | None = None,
+        asked_vector: np.ndarray | None = None,
     ) -> Answer:
         """The checked answer (``stream``'s last item)."""
-        *_, last = self.stream(question, passages, question_vector, asked=asked)
+        *_, last = self.stream(
+            question, passages, question_vector, asked=asked, asked_vector=asked_vector
+        )
         assert isinstance(last, Answer)  # stream always ends with the Answer
         return last
 
@@ -80,6 +83,7 @@ class GeneratedAnswerer:
         question_vector: np.ndarray,
         *,
         asked: str | None = None,
+        asked_vector: np.ndarray | None = None,
         earlier: Sequence[Turn] = (),
     ) -> Iterator[Draft | Answer]:
         """The model's reply piece by piece as ``Draft``s, then the checked ``Answer``.
@@ -90,12 +94,19 @@ class GeneratedAnswerer:
             passages: The passages, best first; ``[n]`` cites ``passages[n - 1]``.
             question_vector: ``question``'s embedding (for the fallback).
             asked: The question as the user wrote it, for the model (default: ``question``).
+            asked_vector: Its embedding, when ``question`` joins earlier ones (the fallback's).
             earlier: The conversation's earlier turns, oldest first: each question, and the
                 answer given where the caller kept it (``prompt`` gives the model the last
                 ``MAX_EARLIER``).
         """
+
+        def extractive() -> Answer:
+            return self.fallback.answer(
+                question, passages, question_vector, asked=asked, asked_vector=asked_vector
+            )
+
         if not passages:
-            yield self.fallback.answer(question, passages, question_vector, asked=asked)
+            yield extractive()
             return
         pieces: list[str] = []
         try:
@@ -103,22 +114,22 @@ class GeneratedAnswerer:
                 pieces.append(piece)
                 yield Draft(piece)
         except GenerationError as exc:
-            yield self._fall_back(question, asked, passages, question_vector, f"{exc}.")
+            yield _fall_back(extractive(), f"{exc}.")
             return
         text = "".join(pieces).strip()
         if not text or NOT_ANSWERED.rstrip(".").lower() in text.lower():
             note = "The language model found no answer in the passages."
-            yield self._fall_back(question, asked, passages, question_vector, note)
+            yield _fall_back(extractive(), note)
             return
         found, checks, quotes = self.checker.check(text, passages)
         if not any(claim.citations for claim in found):
             note = "The language model's answer cited no passage."
-            yield self._fall_back(question, asked, passages, question_vector, note)
+            yield _fall_back(extractive(), note)
             return
         supported = sum(check.supported for check in checks)
         if not supported:
             note = "No sentence of the language model's answer is supported by its citation."
-            yield self._fall_back(question, asked, passages, question_vector, note, tuple(checks))
+            yield _fall_back(extractive(), note, tuple(checks))
             return
         note = None
         if supported < len(checks):
@@ -138,19 +149,11 @@ class GeneratedAnswerer:
             note=note,
         )
 
-    def _fall_back(
-        self,
-        question: str,
-        asked: str | None,
-        passages: Sequence[Passage],
-        question_vector: np.ndarray,
-        why: str,
-        checks: tuple[Check, ...] = (),
-    ) -> Answer:
-        """The extractive answer, with ``why`` and ``FALLBACK`` as its first line."""
-        answer = self.fallback.answer(question, passages, question_vector, asked=asked)
-        note = f"{_capitalised(why)} {FALLBACK}"
-        return replace(answer, text=f"{note}\n\n{answer.text}", note=note, checks=checks)
+
+def _fall_back(answer: Answer, why: str, checks: tuple[Check, ...] = ()) -> Answer:
+    """The extractive ``answer``, with ``why`` and ``FALLBACK`` as its first line."""
+    note = f"{_capitalised(why)} {FALLBACK}"
+    return replace(answer, text=f"{note}\n\n{answer.text}", note=note, checks=checks)
 
 
 def _capitalised(text: str) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 
 import gradio as gr
 
+from qa.answering.followup import joins_earlier
 from qa.errors import DocumentNotFoundError, QAError, QuestionError
 from qa.ingest.upload import MAX_UPLOAD_BYTES
 from qa.paths import qa_home
@@ -307,8 +308,7 @@ def build_app(
             history.append({"role": "assistant", "content": reply})
             yield history, state, gr.skip(), gr.skip(), message
             return
-        # joined to earlier questions, not only stripped of an opening "And"
-        rewritten = None if answer.question.endswith(answer.query) else answer.query
+        rewritten = answer.query if joins_earlier(answer.query, answer.question) else None
         state = state.with_answer(message.strip(), answer, elapsed_ms)
         reply = chat_reply(answer, rewritten, answer_number=state.shown)
         history.append({"role": "assistant", "content": _with_hint(hint, reply)})

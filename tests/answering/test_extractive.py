@@ -866,6 +866,10 @@ def test_a_follow_up_is_answered_for_what_it_asks_not_what_the_question_before_a
     asked = "Who can read the log files in /var/log?"
     query = f"How many Windows 95 machines does the build farm run? {asked}"
     found = [passage(farm, "farm.md"), passage(groups, "groups.md")]
-    vector = answerer.encoder.encode([query])[0]
-    answer = answerer.answer(query, found, vector, asked=asked)
+    vector, asked_vector = answerer.encoder.encode([query, asked])
+    answer = answerer.answer(query, found, vector, asked=asked, asked_vector=asked_vector)
     assert answer.confident and answer.text.startswith("Members of the adm group")
+    joined = ExtractiveAnswerer(
+        answerer.encoder, answerer.weights, AnswerSettings(answer_own_question_weight=0.0)
+    ).answer(query, found, vector, asked=asked, asked_vector=asked_vector)
+    assert "Members of the adm group" not in joined.text  # the joined query picks the farm

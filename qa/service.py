@@ -28,11 +28,11 @@ from typing import Any, TypeVar
 from embeddings import errors as embedding_errors
 from embeddings.encoder import Encoder, Role, choose_precision, load_encoder
 from qa.answering import ANSWERERS, Answerer
-from qa.answering.base import answer_parts
+from qa.answering.base import Asked, answer_parts
 from qa.answering.code_ends import carry_code_on
 from qa.answering.definitions import search_depth, with_definition
 from qa.answering.focus import with_figures_written
-from qa.answering.followup import joins_earlier, standalone_query
+from qa.answering.followup import standalone_query
 from qa.errors import (
     IndexCorruptError,
     ModelError,
@@ -314,14 +314,14 @@ class QA:
         limit = self.settings.search.max_question_chars
         cleaned = clean_question(question, limit)
         turns = _turns(history)
-        query = clean_question(standalone_query(cleaned, [t.question for t in turns], limit), limit)
-        follows = joins_earlier(query, cleaned)
+        searched = standalone_query(cleaned, [t.question for t in turns], limit)
+        query = clean_question(searched.text, limit)
         k = check_k(k)
         mode = check_mode(mode or self.settings.search.mode)
 
         def search(loaded: _Loaded) -> tuple[_Loaded, Any, list[Passage]]:
             # once, for the search and the answer; a follow-up's own question too (what it asks)
-            vectors = loaded.retriever.embed([query, cleaned] if follows else [query])
+            vectors = loaded.retriever.embed([query, cleaned] if searched.joined else [query])
             depth = search_depth(query, k)
             found = loaded.retriever.search_batch([query], depth, mode, vectors[:1])[0]
             document = loaded.retriever.index.document
@@ -331,17 +331,15 @@ class QA:
             return loaded, vectors, carry_code_on(found, document)
 
         loaded, vectors, passages = self._on_live(search)
-        asked_vector = vectors[1] if follows else None
-        for part in answer_parts(
-            loaded.answerer, query, passages, vectors[0], cleaned, asked_vector, turns
-        ):
+        asked = Asked(cleaned, vectors[1] if searched.joined else None)
+        for part in answer_parts(loaded.answerer, query, passages, vectors[0], asked, turns):
             if isinstance(part, Draft):
                 yield part
                 continue
             # the documents cannot say what they never write ("Debian 12": they speak of others);
             # a follow-up's earlier questions were checked when they were asked
             checked = with_figures_written(part, cleaned, loaded.retriever.index.document)
-            yield replace(checked, question=cleaned, query=query)
+            yield replace(checked, question=cleaned, query=query, query_joined=searched.joined)
 
     @property
     def retriever(self) -> Retriever:

@@ -364,7 +364,7 @@ class Answer:
     nearest passages), for the reader to judge. ``similarity`` is the cosine similarity between
     the question and the closest sentence of the passages (None when there was no sentence).
     ``query`` is the text that was searched: the question itself, or for a follow-up the earlier
-    questions it leans on joined to it.
+    questions it leans on joined to it (``query_joined`` is then True).
 
     A generated answer (``qa.answering.generated``) has one ``Check`` per sentence in
     ``checks``; a sentence its citation does not support is marked in ``text``. ``note`` is a
@@ -380,6 +380,7 @@ class Answer:
     quotes: list[Quote] = field(default_factory=list)
     similarity: float | None = None
     query: str = ""
+    query_joined: bool = False
     confidence: float | None = None
     evidence: Evidence | None = None
     checks: tuple[Check, ...] = ()

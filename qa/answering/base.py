@@ -8,7 +8,7 @@ found and the question's embedding, which the search already computed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -32,6 +32,16 @@ def refused(answer: Answer, why: str = "") -> Answer:
     return replace(answer, text=f"{said}{closest}", confident=False, confidence=confidence)
 
 
+@dataclass(frozen=True)
+class Asked:
+    """The question as the user wrote it, beside what was searched: a follow-up ("What is its
+    GID?") is searched joined to the earlier questions it leans on, but answered for what it
+    asks. ``vector`` is its embedding, made only when it differs from the query's."""
+
+    text: str
+    vector: np.ndarray | None = None
+
+
 class Answerer(Protocol):
     def answer(
         self,
@@ -39,14 +49,12 @@ class Answerer(Protocol):
         passages: Sequence[Passage],
         question_vector: np.ndarray,
         *,
-        asked: str | None = None,
-        asked_vector: np.ndarray | None = None,
+        asked: Asked | None = None,
     ) -> Answer:
         """The answer to ``question`` (cleaned; what was searched) from ``passages`` (best
         first); its ``[n]`` markers cite ``Answer.citations``. ``asked`` is the question as
-        written (default: ``question``), ``asked_vector`` its embedding when a follow-up's
-        ``question`` joined earlier ones to it. When the passages do not answer it,
-        ``confident`` is False and nothing is invented."""
+        written (default: ``question``). When the passages do not answer it, ``confident`` is
+        False and nothing is invented."""
         ...
 
 
@@ -60,14 +68,13 @@ class StreamingAnswerer(Protocol):
         passages: Sequence[Passage],
         question_vector: np.ndarray,
         *,
-        asked: str | None = None,
-        asked_vector: np.ndarray | None = None,
+        asked: Asked | None = None,
         earlier: Sequence[Turn] = (),
     ) -> Iterator[Draft | Answer]:
         """Pieces of the answer as ``Draft``s while it is written, then the ``Answer``.
-        ``question`` is what was searched, ``asked`` the question as written (``asked_vector``
-        its embedding, as ``Answerer.answer``) and ``earlier`` the conversation's earlier
-        turns (questions, and the answers given where known)."""
+        ``question`` is what was searched, ``asked`` the question as written (as
+        ``Answerer.answer``) and ``earlier`` the conversation's earlier turns (questions, and
+        the answers given where known)."""
         ...
 
 
@@ -76,14 +83,14 @@ def answer_parts(
     question: str,
     passages: Sequence[Passage],
     question_vector: np.ndarray,
-    asked: str,
-    asked_vector: np.ndarray | None,
+    asked: Asked,
     earlier: Sequence[Turn],
 ) -> Iterator[Draft | Answer]:
     """``answerer``'s answer as a stream: its ``Draft``s and ``Answer`` if it streams, else
     its ``Answer`` alone."""
-    own = {"asked": asked, "asked_vector": asked_vector}
     if isinstance(answerer, StreamingAnswerer):
-        yield from answerer.stream(question, passages, question_vector, **own, earlier=earlier)
+        yield from answerer.stream(
+            question, passages, question_vector, asked=asked, earlier=earlier
+        )
     else:
-        yield answerer.answer(question, passages, question_vector, **own)
+        yield answerer.answer(question, passages, question_vector, asked=asked)

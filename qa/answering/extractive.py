@@ -35,7 +35,7 @@ from qa.answering.answer_types import (
     states_limit,
     value_noun,
 )
-from qa.answering.base import NO_ANSWER, refused
+from qa.answering.base import NO_ANSWER, Asked, refused
 from qa.answering.confidence import load_model, weighed
 from qa.answering.definitions import defines, describes
 from qa.answering.faq import answer_under_asked
@@ -95,8 +95,7 @@ class ExtractiveAnswerer:
         passages: Sequence[Passage],
         question_vector: np.ndarray,
         *,
-        asked: str | None = None,
-        asked_vector: np.ndarray | None = None,
+        asked: Asked | None = None,
     ) -> Answer:
         """The best sentences of ``passages`` for ``question``, cited.
 
@@ -118,16 +117,16 @@ class ExtractiveAnswerer:
         A follow-up's ``question`` joins the earlier questions to ``asked``, the question as
         written (default: ``question``): a name or a "how many" is looked for in ``asked``
         alone (the earlier ones were checked when asked), the kind of answer is its own unless
-        it asks none, and with ``asked_vector`` (its embedding) a sentence's similarity is
+        it asks none, and with ``asked.vector`` (its embedding) a sentence's similarity is
         ``answer_own_question_weight`` its cosine with it.
         """
         found = candidates(passages)
         if not found:
             return _no_answer(question, passages)
-        asked = asked or question
+        own_text, own_vector = (asked.text, asked.vector) if asked else (question, None)
         # The kind of answer wanted is the question's as written, unless it says none ("And the
         # second one?"); a follow-up's earlier questions asked for their own kinds.
-        typed_by = asked if answer_type(asked) != "any" else question
+        typed_by = own_text if answer_type(own_text) != "any" else question
         expected = answer_type(typed_by)
         # A how-to candidate is judged with its code or steps: "Use this command line:" says
         # little, the command it introduces says what the question asks.
@@ -210,9 +209,9 @@ class ExtractiveAnswerer:
             self.settings.answer_procedure_scale if procedure else 1.0
         )  # a how-to question asks for the way to do it above all
         chosen_by = similarity
-        if asked_vector is not None:  # a follow-up: what is wanted is its own question's
+        if own_vector is not None:  # a follow-up: what is wanted is its own question's
             own = self.settings.answer_own_question_weight
-            chosen_by = (1 - own) * similarity + own * (vectors @ asked_vector)
+            chosen_by = (1 - own) * similarity + own * (vectors @ own_vector)
         score = (
             chosen_by
             + self.settings.answer_term_weight * overlap
@@ -276,10 +275,10 @@ class ExtractiveAnswerer:
         answer = replace(
             _cited(question, passages, chosen, closest), confidence=confidence, evidence=evidence
         )
-        unknown = focus.unknown_name(asked, self.weights)
+        unknown = focus.unknown_name(own_text, self.weights)
         if unknown is not None:  # the documents cannot say what they never name
             return refused(answer, f"It never mentions {unknown}.")
-        if asks_count(asked) and not any(holds("quantity", p.text, asked) for p in chosen):
+        if asks_count(own_text) and not any(holds("quantity", p.text, own_text) for p in chosen):
             return refused(answer, "What it says gives no number.")
         # X's own description, found by its name, answers "What does X do?" however little its
         # words echo the question's ("-a" / "--archive, -a: This is equivalent to -rlptgoD.").

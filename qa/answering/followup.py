@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from qa.answering.wording import STOPWORDS
 
@@ -116,7 +117,16 @@ def _content_words(text: str) -> list[str]:
     return words + _CODE_NAME.findall(text)
 
 
-def standalone_query(question: str, earlier: Sequence[str], max_chars: int | None = None) -> str:
+@dataclass(frozen=True)
+class Query:
+    """What to search for a question asked in a conversation: ``text``, and whether it
+    ``joined`` earlier questions to it (a follow-up), not only dropped its joining word."""
+
+    text: str
+    joined: bool
+
+
+def standalone_query(question: str, earlier: Sequence[str], max_chars: int | None = None) -> Query:
     """The text to retrieve with for ``question``, asked after the ``earlier`` questions.
 
     Args:
@@ -127,18 +137,19 @@ def standalone_query(question: str, earlier: Sequence[str], max_chars: int | Non
     Returns:
         ``question`` itself when it stands alone (without a joining word it opens with: "And
         which group ...?" is searched as "which group ...?"), else the chain of questions it
-        leans on joined to it.
+        leans on joined to it (``Query.joined``).
     """
     chain = [question.strip()]
     if not leans_on_previous(chain[0]):
-        return _without_joining_word(chain[0])  # "And which group ...?": its own question
+        # "And which group ...?": its own question
+        return Query(_without_joining_word(chain[0]), joined=False)
     for previous in reversed(earlier):
         if len(chain) == MAX_TURNS or not leans_on_previous(chain[0]):
             break
         chain.insert(0, previous.strip())
     while len(chain) > 1 and max_chars is not None and len(" ".join(chain)) > max_chars:
         chain.pop(0)
-    return " ".join(chain)
+    return Query(" ".join(chain), joined=len(chain) > 1)
 
 
 def _without_joining_word(question: str) -> str:
@@ -146,9 +157,3 @@ def _without_joining_word(question: str) -> str:
     and answered as "which group ...?"), if any."""
     joined = _JOINING.match(question)
     return question if joined is None else question[joined.end() :]
-
-
-def joins_earlier(query: str, question: str) -> bool:
-    """Whether ``query`` (``standalone_query``'s) joins earlier questions to ``question``, not
-    only drops the joining word it opens with."""
-    return not question.endswith(query)

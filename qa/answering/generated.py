@@ -19,6 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from embeddings.encoder import Encoder
+from qa.answering.base import Asked
 from qa.answering.citation_check import UNSUPPORTED_MARK, CitationChecker, marked
 from qa.answering.extractive import ExtractiveAnswerer
 from qa.answering.prompt import NOT_ANSWERED, messages
@@ -66,13 +67,10 @@ class GeneratedAnswerer:
         passages: Sequence[Passage],
         question_vector: np.ndarray,
         *,
-        asked: str | None = None,
-        asked_vector: np.ndarray | None = None,
+        asked: Asked | None = None,
     ) -> Answer:
         """The checked answer (``stream``'s last item)."""
-        *_, last = self.stream(
-            question, passages, question_vector, asked=asked, asked_vector=asked_vector
-        )
+        *_, last = self.stream(question, passages, question_vector, asked=asked)
         assert isinstance(last, Answer)  # stream always ends with the Answer
         return last
 
@@ -82,8 +80,7 @@ class GeneratedAnswerer:
         passages: Sequence[Passage],
         question_vector: np.ndarray,
         *,
-        asked: str | None = None,
-        asked_vector: np.ndarray | None = None,
+        asked: Asked | None = None,
         earlier: Sequence[Turn] = (),
     ) -> Iterator[Draft | Answer]:
         """The model's reply piece by piece as ``Draft``s, then the checked ``Answer``.
@@ -93,24 +90,24 @@ class GeneratedAnswerer:
                 the fallback answers it.
             passages: The passages, best first; ``[n]`` cites ``passages[n - 1]``.
             question_vector: ``question``'s embedding (for the fallback).
-            asked: The question as the user wrote it, for the model (default: ``question``).
-            asked_vector: Its embedding, when ``question`` joins earlier ones (the fallback's).
+            asked: The question as the user wrote it, for the model and the fallback
+                (default: ``question``).
             earlier: The conversation's earlier turns, oldest first: each question, and the
                 answer given where the caller kept it (``prompt`` gives the model the last
                 ``MAX_EARLIER``).
         """
 
         def extractive() -> Answer:
-            return self.fallback.answer(
-                question, passages, question_vector, asked=asked, asked_vector=asked_vector
-            )
+            return self.fallback.answer(question, passages, question_vector, asked=asked)
 
         if not passages:
             yield extractive()
             return
         pieces: list[str] = []
         try:
-            for piece in self.client.stream(messages(asked or question, passages, earlier)):
+            for piece in self.client.stream(
+                messages(asked.text if asked else question, passages, earlier)
+            ):
                 pieces.append(piece)
                 yield Draft(piece)
         except GenerationError as exc:

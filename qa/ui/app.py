@@ -25,7 +25,6 @@ from typing import Any
 
 import gradio as gr
 
-from qa.answering.followup import joins_earlier
 from qa.errors import DocumentNotFoundError, QAError, QuestionError
 from qa.ingest.upload import MAX_UPLOAD_BYTES
 from qa.paths import qa_home
@@ -308,7 +307,7 @@ def build_app(
             history.append({"role": "assistant", "content": reply})
             yield history, state, gr.skip(), gr.skip(), message
             return
-        rewritten = answer.query if joins_earlier(answer.query, answer.question) else None
+        rewritten = answer.query if answer.query_joined else None
         state = state.with_answer(message.strip(), answer, elapsed_ms)
         reply = chat_reply(answer, rewritten, answer_number=state.shown)
         history.append({"role": "assistant", "content": _with_hint(hint, reply)})

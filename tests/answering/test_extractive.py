@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from qa.answering.base import Asked
 from qa.answering.extractive import NO_ANSWER, ExtractiveAnswerer, _shows_how
 from qa.answering.sentences import candidates
 from qa.settings import AnswerSettings
@@ -867,9 +868,10 @@ def test_a_follow_up_is_answered_for_what_it_asks_not_what_the_question_before_a
     query = f"How many Windows 95 machines does the build farm run? {asked}"
     found = [passage(farm, "farm.md"), passage(groups, "groups.md")]
     vector, asked_vector = answerer.encoder.encode([query, asked])
-    answer = answerer.answer(query, found, vector, asked=asked, asked_vector=asked_vector)
+    own = Asked(asked, asked_vector)
+    answer = answerer.answer(query, found, vector, asked=own)
     assert answer.confident and answer.text.startswith("Members of the adm group")
     joined = ExtractiveAnswerer(
         answerer.encoder, answerer.weights, AnswerSettings(answer_own_question_weight=0.0)
-    ).answer(query, found, vector, asked=asked, asked_vector=asked_vector)
+    ).answer(query, found, vector, asked=own)
     assert "Members of the adm group" not in joined.text  # the joined query picks the farm

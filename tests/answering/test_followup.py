@@ -74,36 +74,42 @@ def test_self_contained_questions_stand_alone(question):
 
 def test_a_follow_up_joins_the_question_it_leans_on():
     query = standalone_query("Did the government accept them?", ["What did Sadr demand?"])
-    assert query == "What did Sadr demand? Did the government accept them?"
+    assert query.text == "What did Sadr demand? Did the government accept them?"
+    assert query.joined
 
 
 def test_a_self_contained_question_is_searched_alone():
     earlier = ["What did Sadr demand?", "Did the government accept them?"]
-    assert standalone_query("Who brokered the ceasefire?", earlier) == "Who brokered the ceasefire?"
+    query = standalone_query("Who brokered the ceasefire?", earlier)
+    assert query.text == "Who brokered the ceasefire?"
+    assert not query.joined
 
 
 def test_a_question_of_its_own_after_a_joining_word_is_searched_without_it():
     earlier = ["How many Windows 95 machines does the build farm run?"]
     query = standalone_query("And which group can read the log files?", earlier)
-    assert query == "which group can read the log files?"
+    assert query.text == "which group can read the log files?"
+    assert not query.joined  # only its joining word dropped
     leaning = standalone_query("And how do I unlock it?", ["What is zstd's highest level?"])
-    assert leaning == "What is zstd's highest level? And how do I unlock it?"
+    assert leaning.text == "What is zstd's highest level? And how do I unlock it?"
 
 
 def test_the_first_question_has_nothing_to_lean_on():
-    assert standalone_query("  Why?  ", []) == "Why?"
+    assert standalone_query("  Why?  ", []).text == "Why?"
 
 
 def test_a_chain_stops_at_the_question_that_stands_alone():
     earlier = ["Who brokered the ceasefire?", "What did Sadr demand?", "Did they accept?"]
-    assert standalone_query("Why?", earlier) == "What did Sadr demand? Did they accept? Why?"
+    assert standalone_query("Why?", earlier).text == "What did Sadr demand? Did they accept? Why?"
 
 
 def test_a_chain_is_at_most_max_turns_long():
     earlier = ["What did Sadr demand?"] + ["Why?"] * 10
-    assert standalone_query("Why?", earlier).count("?") == MAX_TURNS
+    assert standalone_query("Why?", earlier).text.count("?") == MAX_TURNS
 
 
 def test_the_query_drops_the_oldest_questions_to_fit():
     earlier = ["What did Sadr demand? " + "x" * 50]
-    assert standalone_query("Did they accept?", earlier, max_chars=40) == "Did they accept?"
+    query = standalone_query("Did they accept?", earlier, max_chars=40)
+    assert query.text == "Did they accept?"
+    assert not query.joined

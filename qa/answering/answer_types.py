@@ -121,6 +121,9 @@ _VALUE_NOUNS = (
     r"|field|mode|directive|keyword|macro|parameter|function|method|operator|pragma|header"
     r"|attribute|element|hook|filter"
 )
+# Values that only a number is: "What is the uid of the janitor account?" is not answered by
+# "... serves the cache over HTTP."
+_NUMERIC_VALUE_NOUNS = frozenset({"uid", "gid", "port", "pid"})
 _ASKED_VALUE = (
     rf"\b(?:which|what)(?: is| are| was)?(?: the)? (?:[\w'’.-]+ ){{0,3}}({_VALUE_NOUNS})s?\b"
 )
@@ -672,6 +675,8 @@ def holds(kind: AnswerType, text: str, question: str) -> bool:
     if kind == "value":
         found = [m.group() for m in _CODE.finditer(text)]
         found += [m.group() for m in _NUMBER.finditer(text)]
+        if value_noun(question) in _NUMERIC_VALUE_NOUNS:
+            found = [v for v in found if any(c.isdigit() for c in v)]
         return any(_new(v, asked) for v in found)
     # A procedure: an instruction, or a command, option or code literal the question lacks.
     if _IMPERATIVE.match(text.lstrip()) or _IMPERATIVE_AFTER.search(text):

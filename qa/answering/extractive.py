@@ -275,6 +275,9 @@ class ExtractiveAnswerer:
         answer = replace(
             _cited(question, passages, chosen, closest), confidence=confidence, evidence=evidence
         )
+        elsewhere = _other_entry(found, keys, named, order[0], own_text)
+        if elsewhere is not None:  # the entry the question names does not say it
+            return refused(answer, f"It says that of {elsewhere[0]}, not of {elsewhere[1]}.")
         unknown = focus.unknown_name(own_text, self.weights)
         if unknown is not None:  # the documents cannot say what they never name
             return refused(answer, f"It never mentions {unknown}.")
@@ -376,6 +379,36 @@ def _naming_value(found: list[Candidate], typed: np.ndarray, noun: str | None) -
         ]
     )
     return typed * naming if (typed.astype(bool) & naming).any() else typed
+
+
+def _other_entry(
+    found: list[Candidate], keys: list[str | None], named: np.ndarray, best: int, question: str
+) -> tuple[str, str] | None:
+    """When the question names an entry of a list or table (an option, a term, a row: "What
+    is the uid of the cacher account?") but the best sentence is under another one ("builder:
+    ... It has uid 2001."), that entry's name and the one named; else None."""
+
+    def entry(i: int) -> str | None:
+        described = found[i].described
+        return keys[i] if described is None else described.text
+
+    # A glossary's entry named by its one plain word ("cacher"): no option or function name.
+    words = {w.lower() for w in re.findall(r"[\w-]+", question)}
+    mentioned = [
+        bool(named[i]) or ((name := entry(i)) is not None and name.strip().lower() in words)
+        for i in range(len(found))
+    ]
+    other = entry(best)
+    if mentioned[best] or not any(mentioned) or other is None:
+        return None
+    wanted = entry(mentioned.index(True))
+    return None if wanted is None else (_shortened(other), _shortened(wanted))
+
+
+def _shortened(name: str, most: int = 40) -> str:
+    """An entry's name for a sentence: its first line, cut at ``most`` characters."""
+    line = name.strip().splitlines()[0] if name.strip() else name
+    return line if len(line) <= most else f"{line[: most - 1].rstrip()}…"
 
 
 def _under_term(candidate: Candidate) -> bool:

@@ -113,6 +113,10 @@ def test_dates_places_quantities_values_and_procedures():
     assert holds("value", "Set GLIBCXX_FORCE_NEW to disable the pools.", "Which variable?")
     assert holds("value", "The default is --leak-check=summary.", "What is the default?")
     assert not holds("value", "It is a setting of the tool.", "What is the default setting?")
+    # A uid, gid, port or pid is a number: "HTTP" or "one" is none.
+    assert holds("value", "It has uid 2007.", "What is the uid of the reporter account?")
+    assert not holds("value", "It serves the cache over HTTP.", "What is the cacher's uid?")
+    assert holds("value", "It serves the cache over HTTP.", "Which protocol setting?")
     assert holds("procedure", "Use --log-file to write to a file.", "How do I log to a file?")
     assert holds("procedure", "Run the installer twice.", "How do I install it?")
     assert not holds("procedure", "Logging is useful.", "How do I log to a file?")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from qa.answering.base import Asked
@@ -875,3 +877,23 @@ def test_a_follow_up_is_answered_for_what_it_asks_not_what_the_question_before_a
         answerer.encoder, answerer.weights, AnswerSettings(answer_own_question_weight=0.0)
     ).answer(query, found, vector, asked=own)
     assert "Members of the adm group" not in joined.text  # the joined query picks the farm
+
+
+ACCOUNTS = (
+    "Accounts\n\n"
+    "builder\n\n: The builder account runs the compile jobs that the scheduler hands out. It "
+    "owns the work trees under /srv/build. It has uid 2001.\n\n"
+    "cacher\n\n: The cacher account serves the artifact cache over HTTP. Members of the cacher "
+    "group can read every artifact.\n\n"
+    "reporter\n\n: The reporter account posts test results to the dashboard. It has uid 2007."
+)
+
+
+def test_a_value_asked_of_an_entry_that_lacks_it_is_not_answered_from_another_entry(answerer):
+    found = [passage(ACCOUNTS, "accounts.html", section="Service accounts › Accounts")]
+    answer = ask(answerer, "What is the uid of the reporter account?", found)
+    assert answer.confident and "uid 2007" in answer.text and "2001" not in answer.text
+    # The cacher's entry gives no uid: "over HTTP" is no uid, and the builder's is not its.
+    refused = ask(answerer, "What is the uid of the cacher account?", found)
+    assert not refused.confident and refused.confidence == 0.0
+    assert re.search(r"It says that of (builder|reporter), not of cacher\.", refused.text)

@@ -124,6 +124,7 @@ _VALUE_NOUNS = (
 # Values that only a number is: "What is the uid of the janitor account?" is not answered by
 # "... serves the cache over HTTP."
 _NUMERIC_VALUE_NOUNS = frozenset({"uid", "gid", "port", "pid"})
+_CLOCK_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")  # "03:00" is no uid
 _ASKED_VALUE = (
     rf"\b(?:which|what)(?: is| are| was)?(?: the)? (?:[\w'’.-]+ ){{0,3}}({_VALUE_NOUNS})s?\b"
 )
@@ -673,9 +674,12 @@ def holds(kind: AnswerType, text: str, question: str) -> bool:
         plural = asked_list(question)
         return plural is not None and text.rstrip().endswith(":") and names_plural(text, plural)
     if kind == "value":
+        numeric = value_noun(question) in _NUMERIC_VALUE_NOUNS
+        if numeric:
+            text = _CLOCK_TIME.sub(" ", text)
         found = [m.group() for m in _CODE.finditer(text)]
         found += [m.group() for m in _NUMBER.finditer(text)]
-        if value_noun(question) in _NUMERIC_VALUE_NOUNS:
+        if numeric:
             found = [v for v in found if any(c.isdigit() for c in v)]
         return any(_new(v, asked) for v in found)
     # A procedure: an instruction, or a command, option or code literal the question lacks.

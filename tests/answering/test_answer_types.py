@@ -117,6 +117,8 @@ def test_dates_places_quantities_values_and_procedures():
     assert holds("value", "It has uid 2007.", "What is the uid of the reporter account?")
     assert not holds("value", "It serves the cache over HTTP.", "What is the cacher's uid?")
     assert holds("value", "It serves the cache over HTTP.", "Which protocol setting?")
+    assert not holds("value", "It runs nightly at 03:00.", "What is the janitor's uid?")
+    assert holds("value", "It listens on 127.0.0.1:8080.", "Which port does it use?")
     assert holds("procedure", "Use --log-file to write to a file.", "How do I log to a file?")
     assert holds("procedure", "Run the installer twice.", "How do I install it?")
     assert not holds("procedure", "Logging is useful.", "How do I log to a file?")

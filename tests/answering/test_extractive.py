@@ -885,7 +885,8 @@ ACCOUNTS = (
     "owns the work trees under /srv/build. It has uid 2001.\n\n"
     "cacher\n\n: The cacher account serves the artifact cache over HTTP. Members of the cacher "
     "group can read every artifact.\n\n"
-    "reporter\n\n: The reporter account posts test results to the dashboard. It has uid 2007."
+    "reporter\n\n: The reporter account posts test results to the dashboard. It has uid 2007.\n\n"
+    "janitor\n\n: The janitor account removes old work trees. It runs nightly at 03:00."
 )
 
 
@@ -897,3 +898,6 @@ def test_a_value_asked_of_an_entry_that_lacks_it_is_not_answered_from_another_en
     refused = ask(answerer, "What is the uid of the cacher account?", found)
     assert not refused.confident and refused.confidence == 0.0
     assert re.search(r"It says that of (builder|reporter), not of cacher\.", refused.text)
+    # A clock time is no uid either.
+    janitor = ask(answerer, "What is the uid of the janitor account?", found)
+    assert not janitor.confident and "not of janitor." in janitor.text

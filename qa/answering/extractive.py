@@ -46,6 +46,7 @@ from qa.answering.sentences import (
     candidates,
     example,
     is_list_item,
+    numbered_steps,
     quoted_literals,
     reading_text,
 )
@@ -240,7 +241,15 @@ class ExtractiveAnswerer:
             if after is not None and found[after].sentence not in chosen:
                 more = [p for p in _parts(found[after], default) if p not in chosen]
                 chosen = [*chosen[: max(1, self.max_sentences - len(more))], *more]
-        if procedure:
+        steps = None
+        if procedure and found[order[0]].sentence.kind == "item":
+            top_sentence = found[order[0]].sentence
+            steps = numbered_steps(
+                passages[top_sentence.passage], top_sentence.passage, top_sentence
+            )
+        if steps is not None:  # one of numbered steps: the steps, whole
+            chosen = [steps]
+        elif procedure:
             chosen = _with_procedure(found, order[0], chosen, typed, overlap)
         # A question about a quoted case ("for 'index.coffee.md'") gets the example of it.
         shown = example(quoted_literals(question), passages, found[order[0]].sentence.passage)
@@ -537,6 +546,8 @@ def _cited(
             lead = "" if _same_table(before, part) else "\n\n"
             end = "\n" if _same_table(part, following) else f" [{number}]\n\n"
             pieces.append(f"{lead}{part.text}{end}")
+        elif steps and all(p.passage != part.passage for p in parts[:k]):
+            pieces.append(f"\n\n{part.text} [{number}]\n\n")  # steps quoted alone: cited
         elif block:
             pieces.append(f"\n\n{part.text}\n\n")
         elif same_run:

@@ -534,6 +534,33 @@ def _procedure(
     return piece(blocks[first].start, blocks[last].end, "item")
 
 
+def numbered_steps(passage: Passage, index: int, sentence: Sentence) -> Sentence | None:
+    """The numbered list ``sentence`` is an item of, whole (its first ``MAX_STEPS`` items), as
+    one block of passage ``index``: "How do I release the image?" is answered by the steps under
+    "Steps", not by the one that echoes the question best. None unless the sentence is in a
+    list of two numbered items or more, among its first ``MAX_STEPS``."""
+    text = reading_text(passage)
+    blocks = layout(text, passage.section, passage.title)
+    offset = sentence.start - passage.start
+    at = next((b for b, block in enumerate(blocks) if block.start <= offset < block.end), None)
+    if at is None or blocks[at].kind != "item":
+        return None
+    first = last = at
+    while first > 0 and blocks[first - 1].kind == "item":
+        first -= 1
+    while last + 1 < len(blocks) and blocks[last + 1].kind == "item":
+        last += 1
+    numbered = [b for b in range(first, last + 1) if _STEP_MARK.match(text, blocks[b].start)]
+    if at not in numbered or len(numbered) < 2 or at - first >= MAX_STEPS:
+        return None
+    last = min(last, first + MAX_STEPS - 1)
+    start, end = blocks[first].start, blocks[last].end
+    return Sentence(text[start:end], index, passage.start + start, passage.start + end, "item")
+
+
+_STEP_MARK = re.compile(rf"\s*{NUMBER_MARK}\s+")
+
+
 _EXAMPLE_CUE = re.compile(
     r"\s*(?:for example|for instance|e\.g\.|example|like this|as follows)\s*:\s*", re.IGNORECASE
 )

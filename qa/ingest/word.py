@@ -1,12 +1,13 @@
 """Word (.docx): paragraphs, headings, list items and tables, read with python-docx (MIT).
 
 The body is read in document order. Paragraphs and headings are separated by a blank line, list
-items are lines starting with "- ", a definition (pandoc's "Definition" style, LibreOffice's
-"List Contents") starts with ": " under its term's paragraph, as in a web page, a table is one
-line a row with its cells joined by " | ", so that a row stays together as it is read, and code
-(a "Source Code" style) keeps its line breaks. The document's title is its core property, else
-its first heading. Word files are not blog pages: the article / reader-comment rules do not run
-on them.
+items are lines starting with "- ", or with their number ("2. ") in a numbered list (numbered
+by the paragraph's own properties or by its style's, as Word's "List Number"), a definition
+(pandoc's "Definition" style, LibreOffice's "List Contents") starts with ": " under its term's
+paragraph, as in a web page, a table is one line a row with its cells joined by " | ", so that
+a row stays together as it is read, and code (a "Source Code" style) keeps its line breaks. The
+document's title is its core property, else its first heading. Word files are not blog pages:
+the article / reader-comment rules do not run on them.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def _blocks(word) -> list[tuple[str, str]]:  # noqa: ANN001  (python-docx is imp
     from docx.text.paragraph import Paragraph
 
     blocks = []
+    numbers = _ListNumbers(word)
     for element in word.element.body.iterchildren():
         if element.tag == f"{_NS}p":
             paragraph = Paragraph(element, word)
@@ -64,8 +66,8 @@ def _blocks(word) -> list[tuple[str, str]]:  # noqa: ANN001  (python-docx is imp
                 level = style.removeprefix("Heading").strip()
                 level = level if level.isdigit() and 1 <= int(level) <= 9 else "1"
                 blocks.append((f"heading{level}", " ".join(text.split())))
-            elif element.pPr is not None and element.pPr.numPr is not None:
-                blocks.append(("item", "- " + " ".join(text.split())))
+            elif (marker := numbers.marker(paragraph)) is not None:
+                blocks.append(("item", marker + " ".join(text.split())))
             elif "code" in style.lower() or _monospaced(paragraph):
                 blocks.append(("code", text.rstrip()))
             elif style in TERM_STYLES:
@@ -79,6 +81,74 @@ def _blocks(word) -> list[tuple[str, str]]:  # noqa: ANN001  (python-docx is imp
                 cells = [" ".join(cell.text.split()) for cell in row.cells]
                 blocks.append(("row", " | ".join(cells)))
     return blocks
+
+
+class _ListNumbers:
+    """The list item markers of a Word file's paragraphs, in document order: "- " for a bullet,
+    "1. ", "2. " ... for a numbered list (counted per list and level; a level's count starts
+    again under a new item of the level above)."""
+
+    def __init__(self, word) -> None:  # noqa: ANN001  (a python-docx Document)
+        self.formats: dict[tuple[str, str], str] = {}  # (numId, level) → "decimal", "bullet"
+        try:
+            numbering = word.part.numbering_part.element
+        except (KeyError, NotImplementedError):  # no numbering part: no lists
+            numbering = None
+        if numbering is not None:
+            levels = {
+                abstract.get(f"{_NS}abstractNumId"): {
+                    level.get(f"{_NS}ilvl"): _val(level.find(f"{_NS}numFmt"))
+                    for level in abstract.findall(f"{_NS}lvl")
+                }
+                for abstract in numbering.findall(f"{_NS}abstractNum")
+            }
+            for num in numbering.findall(f"{_NS}num"):
+                abstract_id = _val(num.find(f"{_NS}abstractNumId"))
+                for level, kind in levels.get(abstract_id, {}).items():
+                    self.formats[(num.get(f"{_NS}numId") or "", level)] = kind or "decimal"
+        self.counts: dict[tuple[str, str], int] = {}
+
+    def marker(self, paragraph) -> str | None:  # noqa: ANN001  (a python-docx Paragraph)
+        """The paragraph's item marker, or None when it is no list item."""
+        found = _numbering(paragraph)
+        if found is None:
+            return None
+        num_id, level = found
+        if self.formats.get((num_id, level), "bullet") in ("bullet", "none"):
+            return "- "
+        key = (num_id, level)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        for other in [k for k in self.counts if k[0] == num_id and int(k[1]) > int(level)]:
+            del self.counts[other]  # a deeper level counts again under this item
+        return f"{self.counts[key]}. "
+
+
+def _val(element) -> str | None:  # noqa: ANN001  (an lxml element or None)
+    return None if element is None else element.get(f"{_NS}val")
+
+
+def _numbering(paragraph) -> tuple[str, str] | None:  # noqa: ANN001  (a python-docx Paragraph)
+    """(numId, level) of the list ``paragraph`` is an item of, from its own properties or its
+    style's (and the styles it is based on); None when it is in none (numId 0 ends one)."""
+    properties = [paragraph._p.pPr]
+    style = paragraph.style
+    while style is not None:
+        properties.append(style.element.pPr)
+        style = style.base_style
+    num_id = level = None  # the paragraph's own, else its style's
+    try:
+        for pPr in properties:
+            numPr = None if pPr is None else pPr.numPr
+            if numPr is not None:
+                if num_id is None and numPr.numId is not None:
+                    num_id = str(numPr.numId.val)
+                if level is None and numPr.ilvl is not None:
+                    level = str(numPr.ilvl.val)
+    except (ValueError, TypeError):  # a broken number: read as a paragraph
+        return None
+    if num_id is None or num_id == "0":
+        return None
+    return num_id, level or "0"
 
 
 # Fonts a writer sets code in by hand, without a code style (lower case).

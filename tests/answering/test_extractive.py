@@ -901,3 +901,23 @@ def test_a_value_asked_of_an_entry_that_lacks_it_is_not_answered_from_another_en
     # A clock time is no uid either.
     janitor = ask(answerer, "What is the uid of the janitor account?", found)
     assert not janitor.confident and "not of janitor." in janitor.text
+
+
+def test_a_how_to_question_gets_the_numbered_steps_it_finds_one_of_whole(answerer):
+    # No sentence ending in a colon introduces the steps: a heading does.
+    text = (
+        "Steps\n\n"
+        "1. Tag the commit with the version, for example v4.2.0.\n"
+        "2. Run make image and wait for the checksum file.\n"
+        "3. Upload the image to the registry with the deploy account.\n"
+        "4. Announce the release on the ops list.\n\n"
+        "Maria Lopez signs off every release."
+    )
+    found = [passage(text, "release.docx", section="Release checklist › Steps")]
+    answer = ask(answerer, "How do I release the image?", found)
+    steps = text.split("\n\n")[1]
+    assert answer.text == f"{steps} [1]"
+    assert (answer.quotes[0].start, answer.quotes[0].end) == (7, 7 + len(steps))
+    # A question that asks no "how" gets the one sentence.
+    who = ask(answerer, "Who signs off a release?", found)
+    assert who.text == "Maria Lopez signs off every release. [1]"

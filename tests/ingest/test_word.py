@@ -110,3 +110,29 @@ def test_definitions_stand_under_their_terms(
     assert truncate in text
     blocks = layout(text[text.index("copytruncate") :])
     assert [b.kind for b in blocks] == ["term", "item", "prose"]
+
+
+def test_numbered_lists_keep_their_numbers_and_a_style_numbers_its_items(tmp_path: Path) -> None:
+    """Word's "List Number" style numbers its paragraphs without a number in their text (nor a
+    numbering of their own); a bulleted list stays "- ". A nested level counts again."""
+    from io import BytesIO
+
+    from docx import Document
+
+    word = Document()
+    word.add_paragraph("Release checklist", style="Heading 1")
+    for step in ["Tag the commit.", "Run make image.", "Upload the image."]:
+        word.add_paragraph(step, style="List Number")
+    word.add_paragraph("Check the mirrors:", style="List Number")
+    for mirror in ["The first mirror.", "The second mirror."]:
+        word.add_paragraph(mirror, style="List Number 2")
+    word.add_paragraph("Announce it.", style="List Number")
+    word.add_paragraph("Things to keep:", style="Normal")
+    word.add_paragraph("The checksum file", style="List Bullet")
+    data = BytesIO()
+    word.save(data)
+    text = load(tmp_path, "release.docx", data.getvalue()).text
+    steps = "1. Tag the commit.\n2. Run make image.\n3. Upload the image.\n4. Check the mirrors:"
+    assert steps in text
+    assert "4. Check the mirrors:\n1. The first mirror.\n2. The second mirror.\n5. Announce" in text
+    assert "Things to keep:\n\n- The checksum file" in text

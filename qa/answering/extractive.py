@@ -46,7 +46,6 @@ from qa.answering.sentences import (
     candidates,
     example,
     is_list_item,
-    numbered_steps,
     quoted_literals,
     reading_text,
 )
@@ -241,12 +240,7 @@ class ExtractiveAnswerer:
             if after is not None and found[after].sentence not in chosen:
                 more = [p for p in _parts(found[after], default) if p not in chosen]
                 chosen = [*chosen[: max(1, self.max_sentences - len(more))], *more]
-        steps = None
-        if procedure and found[order[0]].sentence.kind == "item":
-            top_sentence = found[order[0]].sentence
-            steps = numbered_steps(
-                passages[top_sentence.passage], top_sentence.passage, top_sentence
-            )
+        steps = found[order[0]].steps if procedure else None
         if steps is not None:  # one of numbered steps: the steps, whole
             chosen = [steps]
         elif procedure:

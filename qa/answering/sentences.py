@@ -133,6 +133,7 @@ class Candidate:
     default: Sentence | None = None  # a "Default: 1000." that follows it in its block
     introduces: Sentence | None = None  # what it ends with a colon before: "... backstory:"
     leads: bool = False  # the first sentence under what it describes: "Schedules the ..."
+    steps: Sentence | None = None  # the numbered list it is an item of, whole
 
     @property
     def described(self) -> Sentence | None:
@@ -449,7 +450,10 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             following = procedure or units[u + 1][0]
             if following.kind in ("prose", "item", "code"):
                 introduces = following  # quoted alone, "... a pair of functions:" says nothing
-        result.append(Candidate(unit, context, procedure, described, default, introduces, leads))
+        steps = _numbered_list(blocks, b, text, piece) if unit.kind == "item" else None
+        result.append(
+            Candidate(unit, context, procedure, described, default, introduces, leads, steps)
+        )
     return result
 
 
@@ -534,17 +538,13 @@ def _procedure(
     return piece(blocks[first].start, blocks[last].end, "item")
 
 
-def numbered_steps(passage: Passage, index: int, sentence: Sentence) -> Sentence | None:
-    """The numbered list ``sentence`` is an item of, whole (its first ``MAX_STEPS`` items), as
-    one block of passage ``index``: "How do I release the image?" is answered by the steps under
-    "Steps", not by the one that echoes the question best. None unless the sentence is in a
-    list of two numbered items or more, among its first ``MAX_STEPS``."""
-    text = reading_text(passage)
-    blocks = layout(text, passage.section, passage.title)
-    offset = sentence.start - passage.start
-    at = next((b for b, block in enumerate(blocks) if block.start <= offset < block.end), None)
-    if at is None or blocks[at].kind != "item":
-        return None
+def _numbered_list(
+    blocks: list[Block], at: int, text: str, piece: Callable[[int, int, BlockKind], Sentence]
+) -> Sentence | None:
+    """The numbered list whose item is block ``at``, whole (its first ``MAX_STEPS`` items):
+    "How do I release the image?" is answered by the steps under "Steps", not by the one that
+    echoes the question best. None unless it is a list of two numbered items or more, and
+    ``at`` one of its first ``MAX_STEPS``."""
     first = last = at
     while first > 0 and blocks[first - 1].kind == "item":
         first -= 1
@@ -553,9 +553,7 @@ def numbered_steps(passage: Passage, index: int, sentence: Sentence) -> Sentence
     numbered = [b for b in range(first, last + 1) if _STEP_MARK.match(text, blocks[b].start)]
     if at not in numbered or len(numbered) < 2 or at - first >= MAX_STEPS:
         return None
-    last = min(last, first + MAX_STEPS - 1)
-    start, end = blocks[first].start, blocks[last].end
-    return Sentence(text[start:end], index, passage.start + start, passage.start + end, "item")
+    return piece(blocks[first].start, blocks[min(last, first + MAX_STEPS - 1)].end, "item")
 
 
 _STEP_MARK = re.compile(rf"\s*{NUMBER_MARK}\s+")

@@ -83,6 +83,9 @@ def _blocks(word) -> list[tuple[str, str]]:  # noqa: ANN001  (python-docx is imp
     return blocks
 
 
+MAX_STYLE_DEPTH = 16  # the most styles followed up a paragraph style's "based on" chain
+
+
 class _ListNumbers:
     """The list item markers of a Word file's paragraphs, in document order: "- " for a bullet,
     "1. ", "2. " ... for a numbered list (counted per list and level; a level's count starts
@@ -132,7 +135,7 @@ def _numbering(paragraph) -> tuple[str, str] | None:  # noqa: ANN001  (a python-
     style's (and the styles it is based on); None when it is in none (numId 0 ends one)."""
     properties = [paragraph._p.pPr]
     style = paragraph.style
-    while style is not None:
+    while style is not None and len(properties) <= MAX_STYLE_DEPTH:  # a hostile file's loop
         properties.append(style.element.pPr)
         style = style.base_style
     num_id = level = None  # the paragraph's own, else its style's

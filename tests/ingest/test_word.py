@@ -136,3 +136,19 @@ def test_numbered_lists_keep_their_numbers_and_a_style_numbers_its_items(tmp_pat
     assert steps in text
     assert "4. Check the mirrors:\n1. The first mirror.\n2. The second mirror.\n5. Announce" in text
     assert "Things to keep:\n\n- The checksum file" in text
+
+
+def test_a_style_based_on_itself_is_read_without_looping(tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
+
+    word = Document()
+    style = word.styles.add_style("Looping", WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = style  # w:basedOn naming its own styleId
+    word.add_paragraph("A paragraph in a style based on itself.", style="Looping")
+    data = BytesIO()
+    word.save(data)
+    text = load(tmp_path, "loop.docx", data.getvalue()).text
+    assert "A paragraph in a style based on itself." in text

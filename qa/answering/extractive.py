@@ -541,7 +541,8 @@ def _cited(
             end = "\n" if _same_table(part, following) else f" [{number}]\n\n"
             pieces.append(f"{lead}{part.text}{end}")
         elif steps and all(p.passage != part.passage for p in parts[:k]):
-            pieces.append(f"\n\n{part.text} [{number}]\n\n")  # steps quoted alone: cited
+            # steps quoted alone are cited after them, as prose (a verbatim block shows no marker)
+            pieces.append(f"\n\n{part.text}\n\n[{number}] ")
         elif block:
             pieces.append(f"\n\n{part.text}\n\n")
         elif same_run:

@@ -916,7 +916,8 @@ def test_a_how_to_question_gets_the_numbered_steps_it_finds_one_of_whole(answere
     found = [passage(text, "release.docx", section="Release checklist › Steps")]
     answer = ask(answerer, "How do I release the image?", found)
     steps = text.split("\n\n")[1]
-    assert answer.text == f"{steps} [1]"
+    assert answer.text == f"{steps}\n\n[1]"
+    assert answer.blocks() == [(steps, True), ("[1]", False)]
     assert (answer.quotes[0].start, answer.quotes[0].end) == (7, 7 + len(steps))
     # A question that asks no "how" gets the one sentence.
     who = ask(answerer, "Who signs off a release?", found)

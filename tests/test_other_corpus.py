@@ -86,6 +86,7 @@ def test_ask_json_is_structured(folder, tmp_path, capsys):
     assert set(data) == {
         "question",
         "query",
+        "query_joined",
         "text",
         "citations",
         "confident",
@@ -97,6 +98,7 @@ def test_ask_json_is_structured(folder, tmp_path, capsys):
         "note",
     }
     assert data["checks"] == [] and data["note"] is None  # what a generated answer adds
+    assert data["query"] == "What reopened on Monday?" and data["query_joined"] is False
     assert 0 < data["similarity"] <= 1 and 0 <= data["confidence"] <= 1
     assert set(data["evidence"]) >= {"passage_terms", "answer_type"}
     assert data["citations"][0]["doc_id"] == "report.html"

@@ -53,7 +53,7 @@ from qa.index.dedup import jaccard, shingles
 from qa.search.fusion import min_max
 from qa.settings import AnswerSettings
 from qa.store.base import WordWeights
-from qa.types import Answer, Evidence, Passage, Quote
+from qa.types import Answer, Evidence, Passage, Quote, shortened
 
 FOLLOWING = 2  # sentences after the best one where the answer it leads to may be
 MAX_SENTENCES = (
@@ -384,6 +384,9 @@ def _naming_value(found: list[Candidate], typed: np.ndarray, noun: str | None) -
     return typed * naming if (typed.astype(bool) & naming).any() else typed
 
 
+MAX_ENTRY_NAME_CHARS = 40  # the most of an entry's name a refusal names
+
+
 def _other_entry(
     found: list[Candidate], keys: list[str | None], named: np.ndarray, best: int, question: str
 ) -> tuple[str, str] | None:
@@ -405,13 +408,13 @@ def _other_entry(
     if mentioned[best] or not any(mentioned) or other is None:
         return None
     wanted = entry(mentioned.index(True))
-    return None if wanted is None else (_shortened(other), _shortened(wanted))
+    return None if wanted is None else (_entry_name(other), _entry_name(wanted))
 
 
-def _shortened(name: str, most: int = 40) -> str:
-    """An entry's name for a sentence: its first line, cut at ``most`` characters."""
-    line = name.strip().splitlines()[0] if name.strip() else name
-    return line if len(line) <= most else f"{line[: most - 1].rstrip()}…"
+def _entry_name(name: str) -> str:
+    """An entry's name for a sentence: its first line, ``shortened``."""
+    lines = name.strip().splitlines()
+    return shortened(lines[0] if lines else name, MAX_ENTRY_NAME_CHARS)
 
 
 def _under_term(candidate: Candidate) -> bool:

@@ -175,6 +175,10 @@ _PRONOUN_ONE = "".join(
 _NUMBER = re.compile(
     rf"\d+(?:[.,]\d+)*|{_PRONOUN_ONE}\bone\b|\b(?!one\b){_NUMBER_WORDS}\b", re.IGNORECASE
 )
+# "How many soldiers ...?" counts things: "for the past six days" is a length of time, no count
+# of them ("How many days ...?" is answered by one).
+_COUNTED = re.compile(r"\bhow many((?: [\w'’-]+){1,3})")
+_OF_TIME = re.compile(rf"[ -]?{_TIME_UNITS}\b", re.IGNORECASE)
 _PATH = re.compile(
     r"(?:~|\.{1,2}|\$\w+|%\w+%)?/[\w.@{}$%-]+(?:/[\w.@{}$%-]*)*|[A-Z]:\\\S*|\w+://\S+"
 )
@@ -531,6 +535,13 @@ def asks_count(question: str) -> bool:
     return _ASKS_COUNT.search(question) is not None
 
 
+def counts_time(question: str) -> bool:
+    """Whether ``question`` asks how many of something and counts time ("How many days ...?",
+    "How many CPU hours ...?"), or asks for no count of things at all ("How much memory ...?")."""
+    counted = _COUNTED.search(" ".join(question.lower().split()))
+    return counted is None or re.search(rf"\b{_TIME_UNITS}\b", counted.group(1)) is not None
+
+
 def states_limit(text: str) -> bool:
     """Whether ``text`` states a bound with its figure ("The maximum value for this is 500.",
     "at most 3 times", "levels from 1 to 19"), not only a word for one ("the maximum number of
@@ -663,7 +674,10 @@ def holds(kind: AnswerType, text: str, question: str) -> bool:
     if kind == "quantity":
         if _HOW_OFTEN.search(question.lower()):
             return any(_new(m.group(), asked) for m in _FREQUENCY.finditer(text))
-        return any(_new(m.group(), asked) for m in _NUMBER.finditer(text))
+        numbers = list(_NUMBER.finditer(text))
+        if not counts_time(question):
+            numbers = [m for m in numbers if not _OF_TIME.match(text, m.end())]
+        return any(_new(m.group(), asked) for m in numbers)
     if kind == "verdict":
         return _VERDICT.search(text) is not None and not _restates(text, asked)
     if kind == "reason":

@@ -110,6 +110,13 @@ def test_dates_places_quantities_values_and_procedures():
     assert holds("quantity", "Releases happen every 2 years.", "How often are releases made?")
     assert holds("quantity", "cron runs it once a week.", "How often does it run?")
     assert not holds("quantity", "It has a lifetime of 5 years.", "How often are releases made?")
+    # "How many soldiers ...?" counts things: a length of time is no count of them.
+    sent = "How many soldiers did he send?"
+    assert not holds("quantity", "They fought for the past six days.", sent)
+    assert not holds("quantity", "It set a 48-hour deadline.", sent)
+    assert holds("quantity", "After six days he sent 400 soldiers.", sent)
+    assert holds("quantity", "They fought for six days.", "How many days did they fight?")
+    assert holds("quantity", "The job took 3 hours.", "How much time did the job take?")
     assert holds("value", "Set GLIBCXX_FORCE_NEW to disable the pools.", "Which variable?")
     assert holds("value", "The default is --leak-check=summary.", "What is the default?")
     assert not holds("value", "It is a setting of the tool.", "What is the default setting?")

@@ -350,6 +350,10 @@ def test_a_how_many_question_answered_without_a_number_is_refused(answerer):
     answer = ask(answerer, "How many militia members were arrested in Basra?", [passage(raids)])
     assert not answer.confident and answer.confidence == 0.0
     assert answer.text.startswith(f"{NO_ANSWER} What it says gives no number. The closest")
+    # A length of time is no count of members (seen on the Basra dev split: "six days").
+    days = "The militia members were held in Basra for six days."
+    answer = ask(answerer, "How many militia members were held in Basra?", [passage(days)])
+    assert not answer.confident and "gives no number" in answer.text
 
 
 def test_below_the_answer_floor_it_refuses_but_quotes_and_below_the_quote_floor_it_does_not(

@@ -31,7 +31,7 @@ from qa.answering import ANSWERERS, Answerer
 from qa.answering.base import Asked, answer_parts
 from qa.answering.code_ends import carry_code_on
 from qa.answering.definitions import search_depth, with_definition
-from qa.answering.focus import with_figures_written
+from qa.answering.focus import with_specifics_written
 from qa.answering.followup import standalone_query
 from qa.errors import (
     IndexCorruptError,
@@ -338,7 +338,7 @@ class QA:
                 continue
             # the documents cannot say what they never write ("Debian 12": they speak of others);
             # a follow-up's earlier questions were checked when they were asked
-            checked = with_figures_written(part, cleaned, loaded.retriever.index.document)
+            checked = with_specifics_written(part, cleaned, loaded.retriever.index.document)
             yield replace(checked, question=cleaned, query=query, query_joined=searched.joined)
 
     @property

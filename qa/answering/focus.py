@@ -22,7 +22,11 @@ ambassador *Ryan Crocker* say about the offensive?"). ``unknown_name`` finds it,
 is refused whatever its confidence: the documents cannot say what they never name. So is one
 about a figure that qualifies a thing ("Which PostgreSQL version is the default on *Debian
 12*?", "How much memory does zstd use at *level 19*?") when no document the answer quotes
-writes it (``unwritten_figure``): those documents speak of other versions, or of none.
+writes it (``unwritten_figure``): those documents speak of other versions, or of none. And so
+is one that names a thing by its acronym ("How much slower is Memcheck on *ARM*?", "Does
+libtasn1 support the packed encoding rules (*PER*)?") that no document the answer quotes writes
+(``unwritten_acronym``): an acronym is the exact name of one thing, and a document that speaks of
+it writes it.
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ _PARTICLE_WORD = re.compile(rf"{_PARTICLE}", re.IGNORECASE)
 # A figure after the word it qualifies: "Debian 12", "Git 2.39", "level 19", "March 2008"; not
 # part of a word ("bzip2", "-O2") nor a count after a small word ("to 10 decimal places").
 _QUALIFIED_FIGURE = re.compile(r"(?<![\w.'’-])([A-Za-z][\w+]*)\s+(\d+(?:\.\d+)*)(?![\w.]*\w)")
+# An acronym: "ARM", "PER", "HTTP", "X11"; not a part of a longer name ("PIP_CONFIG_FILE",
+# "SHA-256").
+_ACRONYM = re.compile(r"(?<![\w.'’-])[A-Z][A-Z0-9]+(?![\w'’-])")
 # A question in title case ("How Do I Install Pip On Windows?") has capitals, not names.
 TITLE_CASE_SHARE = 0.6
 # What the rarest word is replaced by, so that the question still reads as a question.
@@ -156,14 +163,36 @@ def unwritten_figure(question: str, texts: Sequence[str]) -> str | None:
     return None
 
 
-def with_figures_written(
+def unwritten_acronym(question: str, texts: Sequence[str]) -> str | None:
+    """The first acronym in ``question`` after its first word ("ARM" of "How much slower is
+    Memcheck on ARM than on x86?") that none of ``texts`` writes, as it is or with a dot after
+    each letter ("US" as "U.S."); None when each is written or the question has none, or is
+    written in capitals throughout."""
+    words = question.split()
+    if not words or sum(w.isupper() for w in words) / len(words) >= TITLE_CASE_SHARE:
+        return None
+    opening = len(question) - len(question.lstrip())
+    for found in _ACRONYM.finditer(question):
+        acronym = found.group()
+        if found.start() == opening:
+            continue  # a question's first word is capitalised anyway ("IS ...", "OK")
+        dotted = r"\.".join(map(re.escape, acronym)) + r"\.?"
+        written = re.compile(rf"(?<!\w)(?:{re.escape(acronym)}|{dotted})(?!\w)")
+        if not any(written.search(text) for text in texts):
+            return acronym
+    return None
+
+
+def with_specifics_written(
     answer: Answer, question: str, document: Callable[[str], Document]
 ) -> Answer:
-    """``answer``, refused when ``question`` asks about a figure (``unwritten_figure``) that no
-    document it quotes writes (in its text, title or file name). Documents are looked up only
-    for a confident answer to a question with such a figure; should the store fail to give
-    them, the answer is returned unchecked."""
-    if not answer.confident or _QUALIFIED_FIGURE.search(question) is None:
+    """``answer``, refused when ``question`` asks about a figure (``unwritten_figure``) or an
+    acronym (``unwritten_acronym``) that no document it quotes writes (in its text, title or
+    file name). Documents are looked up only for a confident answer to a question with either;
+    should the store fail to give them, the answer is returned unchecked."""
+    if not answer.confident or not (
+        _QUALIFIED_FIGURE.search(question) or _ACRONYM.search(question)
+    ):
         return answer
     cited = sorted({passage.doc_id for passage in answer.citations})
     try:
@@ -171,7 +200,7 @@ def with_figures_written(
     except QAError:  # a database gone meanwhile: the answer stands unchecked, not lost
         return answer
     texts = [f"{d.doc_id}\n{d.title}\n{d.text}" for d in documents]
-    figure = unwritten_figure(question, texts)
-    if figure is None:
+    unwritten = unwritten_figure(question, texts) or unwritten_acronym(question, texts)
+    if unwritten is None:
         return answer
-    return refused(answer, f"The documents it quotes never mention {figure}.")
+    return refused(answer, f"The documents it quotes never mention {unwritten}.")

@@ -9,8 +9,9 @@ from qa.answering.focus import (
     rarest_word,
     reliance,
     unknown_name,
+    unwritten_acronym,
     unwritten_figure,
-    with_figures_written,
+    with_specifics_written,
 )
 from qa.errors import StoreUnavailableError
 from qa.types import Answer, Document, Passage
@@ -93,6 +94,22 @@ def test_a_figure_that_qualifies_a_thing_must_be_written():
     assert unwritten_figure("Who wrote it?", texts) is None
 
 
+def test_an_acronym_asked_about_must_be_written():
+    texts = ["Valgrind runs on x86 and PPC, for the U.S. army; ASN.1 names; PIP_CONFIG_FILE."]
+    assert unwritten_acronym("How much slower is Memcheck on ARM than on x86?", texts) == "ARM"
+    assert unwritten_acronym("Does libtasn1 support the packed encoding rules (PER)?", texts) == (
+        "PER"
+    )
+    assert unwritten_acronym("Does it run on PPC?", texts) is None
+    assert unwritten_acronym("What should the US have done?", texts) is None  # "U.S."
+    assert unwritten_acronym("Which ASN.1 types are there?", texts) is None
+    assert unwritten_acronym("Does it run on arm?", texts) is None  # a word, no acronym
+    # Part of a longer name, the question's first word, or a question in capitals throughout.
+    for question in ("What is PIP_CONFIG_FILE?", "Is SHA-256 used?", "ARM: does it run?"):
+        assert unwritten_acronym(question, texts) is None
+    assert unwritten_acronym("HOW DO I RUN IT ON ARM?", texts) is None
+
+
 def test_an_answer_is_refused_when_its_documents_never_write_the_figure_asked_about():
     cited = Passage("PostgreSQL 15 is the default.", 1.0, "pg.md", "PostgreSQL", 0, 29, "article")
     answer = Answer("q", "PostgreSQL 15 is the default. [1]", [cited], confidence=0.7)
@@ -101,16 +118,18 @@ def test_an_answer_is_refused_when_its_documents_never_write_the_figure_asked_ab
     }
 
     asked = "Which PostgreSQL is the default on Debian 12?"
-    checked = with_figures_written(answer, asked, documents.__getitem__)
+    checked = with_specifics_written(answer, asked, documents.__getitem__)
     assert not checked.confident and checked.confidence == 0.0
     assert "The documents it quotes never mention Debian 12." in checked.text
     assert checked.text.endswith("The closest it comes: PostgreSQL 15 is the default. [1]")
     same = (
         "Which PostgreSQL is the default on Debian 11?"  # written in the document, not the passage
     )
-    assert with_figures_written(answer, same, documents.__getitem__) is answer
+    assert with_specifics_written(answer, same, documents.__getitem__) is answer
+    arm = with_specifics_written(answer, "Which PostgreSQL is the default on ARM?", documents.get)
+    assert "The documents it quotes never mention ARM." in arm.text and not arm.confident
 
     def gone(doc_id):
         raise StoreUnavailableError("the database went away")
 
-    assert with_figures_written(answer, asked, gone) is answer  # unchecked, not lost
+    assert with_specifics_written(answer, asked, gone) is answer  # unchecked, not lost

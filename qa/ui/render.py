@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from qa.answering.layout import is_fence, layout
+from qa.answering.layout import Block, is_fence, layout
 from qa.index.manifest import Manifest
 from qa.ingest.markdown import TAGS_ONLY
 from qa.types import (
@@ -331,10 +331,11 @@ def passage_html(passage: Passage, spans: Sequence[tuple[int, int]]) -> str:
     ``<pre class="qa-code">`` from the start of its first line, so that it keeps its
     indentation; the line breaks around a code block are left to the block."""
     text = _without_markup(passage.text, passage.start, passage.running_lines)
+    blocks = layout(text, passage.section, passage.title)
     return _with_code(
-        text,
+        _without_definition_marks(text, blocks),
         passage.start,
-        _code_spans(text, passage.section, passage.title),
+        _code_spans(text, blocks),
         lambda piece, offset: highlight(piece, offset, spans, "qa-quote"),
     )
 
@@ -347,6 +348,19 @@ def _without_markup(text: str, offset: int, left_out: Sequence[tuple[int, int]])
         (s, e) for s, e in left_out if TAGS_ONLY.fullmatch(text[s - offset : e - offset].strip())
     ]
     return blanked(text, tags, offset)
+
+
+def _without_definition_marks(text: str, blocks: Sequence[Block]) -> str:
+    """``text`` without the ": " that opens a definition under its term (pandoc's definition
+    list, as a Markdown file writes one and the HTML reader writes a ``<dd>``): "builder" over
+    "The builder account ...", as a rendered page shows it, not ": The builder account ...";
+    offsets unchanged. The colon of a code line stays."""
+    marks = [
+        (block.start, block.start + 1)
+        for block in blocks
+        if block.kind == "item" and text.startswith(": ", block.start)
+    ]
+    return blanked(text, marks)
 
 
 def _with_code(
@@ -369,12 +383,12 @@ def _with_code(
     return "".join(out)
 
 
-def _code_spans(text: str, section: str | None, title: str) -> list[tuple[int, int]]:
-    """The code of ``text`` as (start, end) of whole lines, with the fence lines around it,
-    blocks apart only by blank lines joined. A lone fence line (the end of a block whose start
-    is in another passage) is code too: it is markup, not prose."""
+def _code_spans(text: str, blocks: Sequence[Block]) -> list[tuple[int, int]]:
+    """The code of ``text`` (laid out as ``blocks``) as (start, end) of whole lines, with the
+    fence lines around it, blocks apart only by blank lines joined. A lone fence line (the end
+    of a block whose start is in another passage) is code too: it is markup, not prose."""
     spans: list[tuple[int, int]] = []
-    for block in layout(text, section, title):
+    for block in blocks:
         fence = block.kind == "navigation" and is_fence(text[block.start : block.end])
         if block.kind not in _CODE_KINDS and not fence:  # a fence line goes with its code
             continue
@@ -440,7 +454,10 @@ def document_view(
         )
 
     window = _without_markup(doc.text[begin:end], begin, doc.unindexed_spans(begin, end))
-    body = _with_code(window, begin, _code_spans(window, None, doc.title), marked)
+    blocks = layout(window, None, doc.title)
+    body = _with_code(
+        _without_definition_marks(window, blocks), begin, _code_spans(window, blocks), marked
+    )
     cut_before = f'<p class="qa-cut">… {begin:,} characters before …</p>' if begin else ""
     cut_after = (
         f'<p class="qa-cut">… {len(doc.text) - end:,} characters after …</p>'

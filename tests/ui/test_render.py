@@ -142,6 +142,24 @@ def test_code_in_a_passage_is_a_preformatted_block_that_keeps_its_indentation():
     assert passage_html(prose, []) == escape(prose.text)
 
 
+def test_a_definitions_colon_is_not_shown_but_a_code_lines_is():
+    """A glossary entry reads "builder" over "The builder account ...", as its page shows it,
+    not ": The builder account ..." (pandoc's mark, which the HTML reader writes for a <dd>)."""
+    text = (
+        "builder\n\n: The builder account runs the jobs. It has uid 2001.\n\n"
+        "```sh\n: ${CACHE:=/srv/cache}\n```"
+    )
+    passage = _passage(text, doc_id="accounts.html", start=40)
+    quote = 40 + text.index("It has")
+    html = passage_html(passage, [(quote, quote + 6)])
+    assert "builder\n\n  The builder account runs the jobs." in html
+    assert ": The builder" not in html
+    assert escape(": ${CACHE:=/srv/cache}") in html  # the shell's no-op command stays
+    assert '<mark class="qa-quote">It has</mark> uid 2001.' in html  # offsets unchanged
+    view = document_view(Document("accounts.html", "Accounts", text), passage)
+    assert ": The builder" not in view and "The builder account" in view
+
+
 def _manifest(**counts) -> Manifest:
     settings = BuildSettings(4, "all-MiniLM-L6-v2", "int8", 384, 256, 192, 32, 0.7)
     return Manifest(settings, "/docs", **counts)

@@ -41,15 +41,24 @@ MAX_SECTION = 3000  # characters read under X's heading for its first sentence, 
 
 
 def describes(candidate: Candidate, question: str) -> float:
-    """How surely the question names the option or function the candidate describes: 2 when
-    it writes a name as the term does ("--nonet"), 1 when it holds the name's words ("a log
-    file" for "--log-file") or writes a one-letter option ("-t"), else 0."""
+    """How surely the question names the option, function or entry the candidate describes: 2
+    when it writes a name as the term does ("--nonet"), 1 when it holds the name's words ("a
+    log file" for "--log-file"), writes a one-letter option ("-t") or holds a glossary's entry
+    that is one plain word ("the cacher account" for the entry "cacher"), else 0."""
     described = candidate.described
     if described is None:
         return 0.0
     if names_term_literally(described.text, question):
         return 2.0
-    return float(names_term(described.text, question))
+    return float(
+        names_term(described.text, question) or _names_entry_word(described.text, question)
+    )
+
+
+def _names_entry_word(term: str, question: str) -> bool:
+    """Whether ``term`` is one plain word ("cacher", "Global") that ``question`` holds."""
+    word = term.strip().lower()
+    return word.isalpha() and word in {w.lower() for w in re.findall(r"[\w-]+", question)}
 
 
 def defines(

@@ -278,7 +278,9 @@ class ExtractiveAnswerer:
         answer = replace(
             _cited(question, passages, chosen, closest), confidence=confidence, evidence=evidence
         )
-        elsewhere = _other_entry(found, keys, named, order[0], own_text)
+        # What an entry holds is asked for: a value, a number, a date, a name, a place.
+        held = typed if expected in _HELD_KINDS else np.zeros_like(typed)
+        elsewhere = _other_entry(found, keys, named, held, order)
         if elsewhere is not None:  # the entry the question names does not say it
             return refused(answer, f"It says that of {elsewhere[0]}, not of {elsewhere[1]}.")
         unknown = focus.unknown_name(own_text, self.weights)
@@ -385,30 +387,36 @@ def _naming_value(found: list[Candidate], typed: np.ndarray, noun: str | None) -
 
 
 MAX_ENTRY_NAME_CHARS = 40  # the most of an entry's name a refusal names
+_HELD_KINDS = frozenset(("value", "quantity", "date", "name", "place"))
 
 
 def _other_entry(
-    found: list[Candidate], keys: list[str | None], named: np.ndarray, best: int, question: str
+    found: list[Candidate],
+    keys: list[str | None],
+    named: np.ndarray,
+    held: np.ndarray,
+    order: list[int],
 ) -> tuple[str, str] | None:
-    """When the question names an entry of a list or table (an option, a term, a row: "What
-    is the uid of the cacher account?") but the best sentence is under another one ("builder:
-    ... It has uid 2001."), that entry's name and the one named; else None."""
+    """When the question names an entry of a list or table (``named``: an option, a term, a
+    row: "What is the uid of the cacher account?") but the best sentence is under another one
+    ("builder: ... It has uid 2001."), or is the named entry's own but holds nothing of the
+    kind asked for (``held``: "The cacher account serves the artifact cache over HTTP.") where
+    another entry's sentence does, that other entry's name and the one named; else None."""
 
     def entry(i: int) -> str | None:
         described = found[i].described
         return keys[i] if described is None else described.text
 
-    # A glossary's entry named by its one plain word ("cacher"): no option or function name.
-    words = {w.lower() for w in re.findall(r"[\w-]+", question)}
-    mentioned = [
-        bool(named[i]) or ((name := entry(i)) is not None and name.strip().lower() in words)
-        for i in range(len(found))
-    ]
-    other = entry(best)
-    if mentioned[best] or not any(mentioned) or other is None:
+    if not named.any():
         return None
-    wanted = entry(mentioned.index(True))
-    return None if wanted is None else (_entry_name(other), _entry_name(wanted))
+    best: int | None = order[0]
+    if named[best]:
+        if (held * named).any():
+            return None  # the entry named says it
+        best = next((i for i in order if held[i] and not named[i]), None)
+    other = None if best is None else entry(best)
+    wanted = entry(int(np.flatnonzero(named)[0]))
+    return None if other is None or wanted is None else (_entry_name(other), _entry_name(wanted))
 
 
 def _entry_name(name: str) -> str:

@@ -898,6 +898,10 @@ def test_a_value_asked_of_an_entry_that_lacks_it_is_not_answered_from_another_en
     found = [passage(ACCOUNTS, "accounts.html", section="Service accounts › Accounts")]
     answer = ask(answerer, "What is the uid of the reporter account?", found)
     assert answer.confident and "uid 2007" in answer.text and "2001" not in answer.text
+    # Named by its plain word, an entry's own sentences come first: "It has uid 2007." under
+    # the reporter shares more of the question's words ("account", "uid") than the builder's.
+    builder = ask(answerer, "What is the builder account's uid?", found)
+    assert builder.confident and "uid 2001" in builder.text and "2007" not in builder.text
     # The cacher's entry gives no uid: "over HTTP" is no uid, and the builder's is not its.
     refused = ask(answerer, "What is the uid of the cacher account?", found)
     assert not refused.confident and refused.confidence == 0.0

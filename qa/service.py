@@ -314,14 +314,15 @@ class QA:
         limit = self.settings.search.max_question_chars
         cleaned = clean_question(question, limit)
         turns = _turns(history)
-        searched = standalone_query(cleaned, [t.question for t in turns], limit)
+        searched = standalone_query(cleaned, turns, limit)
         query = clean_question(searched.text, limit)
+        own = searched.asked  # "its" put as the thing the last answer named, if so
         k = check_k(k)
         mode = check_mode(mode or self.settings.search.mode)
 
         def search(loaded: _Loaded) -> tuple[_Loaded, Any, list[Passage]]:
             # once, for the search and the answer; a follow-up's own question too (what it asks)
-            vectors = loaded.retriever.embed([query, cleaned] if searched.joined else [query])
+            vectors = loaded.retriever.embed([query, own] if own != query else [query])
             depth = search_depth(query, k)
             found = loaded.retriever.search_batch([query], depth, mode, vectors[:1])[0]
             document = loaded.retriever.index.document
@@ -331,14 +332,14 @@ class QA:
             return loaded, vectors, carry_code_on(found, document)
 
         loaded, vectors, passages = self._on_live(search)
-        asked = Asked(cleaned, vectors[1] if searched.joined else None)
+        asked = Asked(own, vectors[1] if own != query else None)
         for part in answer_parts(loaded.answerer, query, passages, vectors[0], asked, turns):
             if isinstance(part, Draft):
                 yield part
                 continue
             # the documents cannot say what they never write ("Debian 12": they speak of others);
             # a follow-up's earlier questions were checked when they were asked
-            checked = with_specifics_written(part, cleaned, loaded.retriever.index.document)
+            checked = with_specifics_written(part, own, loaded.retriever.index.document)
             yield replace(checked, question=cleaned, query=query, query_joined=searched.joined)
 
     @property

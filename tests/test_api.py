@@ -276,3 +276,45 @@ def test_a_follow_up_is_not_refused_for_what_an_earlier_question_asked(tmp_path,
     assert answer.query.startswith(earlier)  # read as a follow-up
     assert answer.confident and "Members of this group can read many log" in answer.text
     assert not service.answer(earlier).confident  # asked alone, it is refused
+
+
+ACCOUNTS_PAGE = """# Service accounts
+
+## Accounts
+
+builder
+
+: The builder account runs the compile jobs that the scheduler hands out. It owns the work
+  trees under /srv/build. It has uid 2001.
+
+cacher
+
+: The cacher account serves the artifact cache over HTTP. Members of the cacher group can read
+  every artifact.
+
+reporter
+
+: The reporter account posts test results to the dashboard. It has uid 2007.
+"""
+
+
+def test_its_in_a_follow_up_is_the_thing_the_earlier_answer_named(tmp_path):
+    """ "What is its uid?" after "Which account serves the artifact cache?" asks the cacher's uid
+    (the thing the answer named), which its entry does not give: answered before with the
+    builder's, whose entry mentions the artifact cache too."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "accounts.md").write_text(ACCOUNTS_PAGE)
+    service = QA(tmp_path / "docs", tmp_path / "index", progress=False)
+    service.index()
+    which = "Which account serves the artifact cache?"
+    first = service.answer(which)
+    assert first.confident and "The cacher account serves" in first.text
+    answer = service.answer("What is its uid?", history=[Turn.of(which, first)])
+    assert answer.query == "What is the cacher account's uid?" and answer.query_joined
+    assert not answer.confident and "not of cacher." in answer.text
+    which = "Which account runs the compile jobs?"
+    builder = service.answer("What is its uid?", history=[Turn.of(which, service.answer(which))])
+    assert builder.confident and "uid 2001" in builder.text
+    # Without the earlier answer, the earlier question is joined as before.
+    unread = service.answer("What is its uid?", history=[which])
+    assert unread.query == f"{which} What is its uid?"

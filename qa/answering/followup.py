@@ -24,6 +24,12 @@ when it cannot stand alone, by three plain signs:
 The query is then the questions it leans on, oldest first, followed by the new one:
 "What did Sadr demand? Did the government accept them?". A chain reaches back at most
 ``MAX_TURNS`` questions, and a question that stands alone starts a new chain.
+
+When the earlier question asked "which" thing ("Which account serves the artifact cache?") and
+its answer, kept by the caller, names it ("The cacher account serves ..."), an "it" or "its" in
+the follow-up is that thing, not the earlier question's subject: "What is its uid?" is read as
+"What is the cacher account's uid?" (``Query.asked``), which the answer is chosen for and
+checked against (the builder account's uid is not the cacher's).
 """
 
 from __future__ import annotations
@@ -32,7 +38,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.answering.base import NO_ANSWER
 from qa.answering.wording import STOPWORDS
+from qa.types import Turn
 
 MAX_TURNS = 3
 _ASKS_AGAIN = ("what about ", "how about ")  # the question before, of something else
@@ -70,6 +78,14 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # "What is sed?", "Who is Sistani?", "What are closures?": asked what a thing is, by its name.
 _ASKS_WHAT_X_IS = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?\S+\s*\??$", re.I)
 _CODE_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\w+\(\)|\w+(?:\.\w+)+")
+# "Which account ...?", "What port ...?": the kind of thing asked for, one word, singular.
+_WHICH_THING = re.compile(r"(?:which|what)\s+([a-z][a-z-]*(?:ss|[a-rt-z]))\b")
+# Not a thing: "What is ...?", "What does ...?", "What about ...?".
+_NOT_A_THING = frozenset(
+    "is was are were do does did can could will would should shall may might must has have had"
+    " about if kind sort type else happen happens happened".split()
+)
+_IT = re.compile(r"\b(its|it)\b", re.IGNORECASE)
 
 
 def leans_on_previous(question: str) -> bool:
@@ -119,37 +135,75 @@ def _content_words(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Query:
-    """What to search for a question asked in a conversation: ``text``, and whether it
-    ``joined`` earlier questions to it (a follow-up), not only dropped its joining word."""
+    """What to search for a question asked in a conversation: ``text``, whether it ``joined``
+    earlier questions to it (a follow-up), not only dropped its joining word, and the question
+    as it reads there (``asked``: its "it" put as the thing the earlier answer named, if so)."""
 
     text: str
     joined: bool
+    asked: str = ""
 
 
-def standalone_query(question: str, earlier: Sequence[str], max_chars: int | None = None) -> Query:
+def standalone_query(
+    question: str, earlier: Sequence[str | Turn], max_chars: int | None = None
+) -> Query:
     """The text to retrieve with for ``question``, asked after the ``earlier`` questions.
 
     Args:
         question: The new question, as asked.
-        earlier: The questions asked before it in the conversation, oldest first.
+        earlier: The questions asked before it in the conversation, oldest first, as text or
+            as ``Turn``s with the answers given (``referent`` reads the last one's).
         max_chars: Longest query allowed; earlier questions are dropped, oldest first, to fit.
 
     Returns:
         ``question`` itself when it stands alone (without a joining word it opens with: "And
         which group ...?" is searched as "which group ...?"), else the chain of questions it
-        leans on joined to it (``Query.joined``).
+        leans on joined to it (``Query.joined``), ending with ``Query.asked``.
     """
-    chain = [question.strip()]
-    if not leans_on_previous(chain[0]):
-        # "And which group ...?": its own question
-        return Query(_without_joining_word(chain[0]), joined=False)
-    for previous in reversed(earlier):
+    own = question.strip()
+    if not leans_on_previous(own):
+        own = _without_joining_word(own)  # "And which group ...?": its own question
+        return Query(own, joined=False, asked=own)
+    turns = [Turn(t) if isinstance(t, str) else t for t in earlier]
+    chain = [own]
+    for previous in reversed(turns):
         if len(chain) == MAX_TURNS or not leans_on_previous(chain[0]):
             break
-        chain.insert(0, previous.strip())
+        chain.insert(0, previous.question.strip())
+    thing = referent(turns[-1]) if len(chain) > 1 else None
+    if thing is not None:  # "What is its uid?" → "What is the cacher account's uid?"
+        read = _IT.sub(lambda it: _put(thing, it.group()), own, count=1)
+        if max_chars is None or len(read) <= max_chars:
+            return Query(read, joined=True, asked=read)  # it stands alone now
     while len(chain) > 1 and max_chars is not None and len(" ".join(chain)) > max_chars:
         chain.pop(0)
-    return Query(" ".join(chain), joined=len(chain) > 1)
+    return Query(" ".join(chain), joined=len(chain) > 1, asked=own)
+
+
+def referent(turn: Turn) -> str | None:
+    """The thing ``turn``'s answer names when its question asked "which" one: "the cacher
+    account" of "Which account serves the artifact cache?" answered "The cacher account serves
+    the artifact cache over HTTP." (the first word before "account" that the question does not
+    hold); None for another question, an answer not kept or refused, or none named so."""
+    answer = turn.answer
+    asked = _WHICH_THING.match(" ".join(turn.question.lower().split()))
+    if not answer or answer.startswith(NO_ANSWER) or asked is None:
+        return None
+    thing = asked.group(1)
+    if thing in _NOT_A_THING:
+        return None
+    words = {w.lower() for w in _WORD.findall(turn.question)}
+    for found in re.finditer(rf"([\w.-]*\w) {re.escape(thing)}\b", answer, re.IGNORECASE):
+        name = found.group(1)
+        if name.lower() not in words and name.lower() not in STOPWORDS:
+            return f"the {name} {thing}"
+    return None
+
+
+def _put(thing: str, pronoun: str) -> str:
+    """``thing`` in place of ``pronoun``: "its" → "the cacher account's"."""
+    put = f"{thing}'s" if pronoun.lower() == "its" else thing
+    return put[0].upper() + put[1:] if pronoun[0].isupper() else put
 
 
 def _without_joining_word(question: str) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering.followup import MAX_TURNS, leans_on_previous, standalone_query
+from qa.answering.followup import MAX_TURNS, leans_on_previous, referent, standalone_query
+from qa.types import Turn
 
 
 @pytest.mark.parametrize(
@@ -113,3 +114,39 @@ def test_the_query_drops_the_oldest_questions_to_fit():
     query = standalone_query("Did they accept?", earlier, max_chars=40)
     assert query.text == "Did they accept?"
     assert not query.joined
+
+
+CACHER = Turn(
+    "Which account serves the artifact cache?",
+    "cacher The cacher account serves the artifact cache over HTTP.",
+)
+
+
+def test_its_is_the_thing_the_earlier_answer_to_which_named():
+    query = standalone_query("What is its uid?", [CACHER])
+    assert query.text == query.asked == "What is the cacher account's uid?"
+    assert query.joined  # read with the earlier turn, though it stands alone now
+    it = standalone_query("Does it write to the cache?", ["What is Ninja?", CACHER])
+    assert it.text == "Does the cacher account write to the cache?"
+
+
+def test_without_a_kept_answer_or_a_which_question_its_is_left_to_the_joined_query():
+    alone = standalone_query("What is its uid?", ["Which account serves the artifact cache?"])
+    assert alone.text == "Which account serves the artifact cache? What is its uid?"
+    assert alone.asked == "What is its uid?"
+    ninja = Turn("What is Ninja?", "Ninja is a small build system with a focus on speed.")
+    assert standalone_query("What is its default format?", [ninja]).asked.endswith(
+        "its default format?"
+    )
+    refused = Turn(
+        CACHER.question, "The corpus does not seem to answer this question. The cacher account"
+    )
+    assert referent(refused) is None
+    assert referent(Turn("Which group can read the logs?", "Members of the adm group can.")) == (
+        "the adm group"
+    )
+    # The thing's name must be one the question does not hold, and no small word.
+    assert referent(Turn("Which account serves the cache?", "The account serves it.")) is None
+    assert referent(Turn("What is the tty group?", "The tty group owns terminals.")) is None
+    too_long = standalone_query("What is its uid?", [CACHER], max_chars=30)
+    assert too_long.asked == "What is its uid?"  # the name put in would not fit

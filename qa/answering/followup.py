@@ -141,7 +141,7 @@ class Query:
 
     text: str
     joined: bool
-    asked: str = ""
+    asked: str
 
 
 def standalone_query(

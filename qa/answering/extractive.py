@@ -433,13 +433,16 @@ def _under_term(candidate: Candidate) -> bool:
 
 
 def _typed_after(found: list[Candidate], i: int, typed: np.ndarray) -> int | None:
-    """The first of the ``FOLLOWING`` candidates after ``i`` in its passage that holds the
-    kind of answer asked for, if any."""
-    top = found[i].sentence
+    """The first of the ``FOLLOWING`` candidates after ``i`` in its passage, and under the
+    same entry when ``i`` is under one (the next entry of a glossary or an option list speaks
+    of another thing), that holds the kind of answer asked for, if any."""
+    top, entry = found[i].sentence, found[i].described
     following = [
         j
         for j in range(i + 1, len(found))
-        if found[j].sentence.passage == top.passage and found[j].sentence.start >= top.end
+        if found[j].sentence.passage == top.passage
+        and found[j].sentence.start >= top.end
+        and (entry is None or found[j].described == entry)
     ]
     return next((j for j in following[:FOLLOWING] if typed[j]), None)
 

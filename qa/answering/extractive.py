@@ -191,19 +191,7 @@ class ExtractiveAnswerer:
         under_asked = answer_under_asked(
             found, passages, question_vector, self.sentence_vectors.encode, closest, question
         )
-        # A row the question quotes by its key ('What does an "x" in the second field mean?')
-        # is named as surely as an option written as its term is (2).
-        quoted = {m.group(1).lower() for m in _QUOTED.finditer(question)}
-        named = np.array(
-            [
-                (names_row(key, question) and (key, c.context) not in shared)
-                * (1 + (key in quoted))
-                if c.sentence.kind == "table"
-                else describes(c, question)
-                for c, key in zip(found, keys, strict=True)
-            ],
-            dtype=float,
-        )
+        named = _named(found, keys, shared, question)
         named = np.maximum(named, under_asked)  # an FAQ's answer to the question asked
         type_weight = self.settings.answer_type_weight * (
             self.settings.answer_procedure_scale if procedure else 1.0
@@ -280,7 +268,9 @@ class ExtractiveAnswerer:
         )
         # What an entry holds is asked for: a value, a number, a date, a name, a place.
         held = typed if expected in _HELD_KINDS else np.zeros_like(typed)
-        elsewhere = _other_entry(found, keys, named, held, order)
+        # The entry a follow-up asks of is the one it names, not an earlier question's.
+        named_own = named if own_text == question else _named(found, keys, shared, own_text)
+        elsewhere = _other_entry(found, keys, named_own, held, order)
         if elsewhere is not None:  # the entry the question names does not say it
             return refused(answer, f"It says that of {elsewhere[0]}, not of {elsewhere[1]}.")
         unknown = focus.unknown_name(own_text, self.weights)
@@ -327,6 +317,28 @@ class ExtractiveAnswerer:
             if more and all(_distinct(p, q) for p in more for q in parts) and _adds(more, parts):
                 parts.extend(more)
         return parts
+
+
+def _named(
+    found: list[Candidate],
+    keys: list[str | None],
+    shared: set[tuple[str | None, Sentence | None]],
+    question: str,
+) -> np.ndarray:
+    """How surely ``question`` names the entry each candidate is under: a table's row by its
+    key (``row_key``) when no other row of its table has it (``shared``), an option, function
+    or glossary entry (``describes``). A row the question quotes by its key ('What does an "x"
+    in the second field mean?') is named as surely as an option written as its term is (2)."""
+    quoted = {m.group(1).lower() for m in _QUOTED.finditer(question)}
+    return np.array(
+        [
+            (names_row(key, question) and (key, c.context) not in shared) * (1 + (key in quoted))
+            if c.sentence.kind == "table"
+            else describes(c, question)
+            for c, key in zip(found, keys, strict=True)
+        ],
+        dtype=float,
+    )
 
 
 def _shows_how(candidate: Candidate) -> bool:

@@ -883,6 +883,24 @@ def test_a_follow_up_is_answered_for_what_it_asks_not_what_the_question_before_a
     assert "Members of the adm group" not in joined.text  # the joined query picks the farm
 
 
+def test_a_follow_up_is_not_refused_for_an_entry_only_the_earlier_question_named(answerer):
+    """ "And how do I make it also check the child processes ...?" after a question on the
+    log file names no entry: --trace-children answers it, --log-file is the earlier one's."""
+    options = (
+        "--log-file=<filename>\n\n: Specifies that Valgrind should send all of its messages "
+        "to the specified file.\n\n"
+        "--trace-children=<yes|no> [default: no]\n\n: When enabled, Valgrind will also check "
+        "the child processes that your program starts with the exec system call."
+    )
+    found = [passage(options, "valgrind.html", section="Core options")]
+    asked = "And how do I make it also check the child processes my program starts with exec?"
+    query = f"How do I send Valgrind's messages to a log file instead of stderr? {asked}"
+    vector, asked_vector = answerer.encoder.encode([query, asked])
+    answer = answerer.answer(query, found, vector, asked=Asked(asked, asked_vector))
+    assert answer.confident and "--trace-children" in answer.text
+    assert "It says that of" not in answer.text
+
+
 ACCOUNTS = (
     "Accounts\n\n"
     "builder\n\n: The builder account runs the compile jobs that the scheduler hands out. It "

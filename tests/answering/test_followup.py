@@ -89,7 +89,7 @@ def test_a_self_contained_question_is_searched_alone():
 def test_a_question_of_its_own_after_a_joining_word_is_searched_without_it():
     earlier = ["How many Windows 95 machines does the build farm run?"]
     query = standalone_query("And which group can read the log files?", earlier)
-    assert query.text == "which group can read the log files?"
+    assert query.text == query.asked == "which group can read the log files?"
     assert not query.joined  # only its joining word dropped
     leaning = standalone_query("And how do I unlock it?", ["What is zstd's highest level?"])
     assert leaning.text == "What is zstd's highest level? And how do I unlock it?"
@@ -122,7 +122,7 @@ CACHER = Turn(
 )
 
 
-def test_its_is_the_thing_the_earlier_answer_to_which_named():
+def test_its_after_a_which_question_is_the_thing_its_answer_named():
     query = standalone_query("What is its uid?", [CACHER])
     assert query.text == query.asked == "What is the cacher account's uid?"
     assert query.joined  # read with the earlier turn, though it stands alone now

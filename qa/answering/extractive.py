@@ -191,8 +191,8 @@ class ExtractiveAnswerer:
         under_asked = answer_under_asked(
             found, passages, question_vector, self.sentence_vectors.encode, closest, question
         )
-        named = _named(found, keys, shared, question)
-        named = np.maximum(named, under_asked)  # an FAQ's answer to the question asked
+        entries = _named(found, keys, shared, question)
+        named = np.maximum(entries, under_asked)  # an FAQ's answer to the question asked
         type_weight = self.settings.answer_type_weight * (
             self.settings.answer_procedure_scale if procedure else 1.0
         )  # a how-to question asks for the way to do it above all
@@ -269,8 +269,8 @@ class ExtractiveAnswerer:
         # What an entry holds is asked for: a value, a number, a date, a name, a place.
         held = typed if expected in _HELD_KINDS else np.zeros_like(typed)
         # The entry a follow-up asks of is the one it names, not an earlier question's.
-        named_own = named if own_text == question else _named(found, keys, shared, own_text)
-        elsewhere = _other_entry(found, keys, named_own, held, order)
+        own_entries = entries if own_text == question else _named(found, keys, shared, own_text)
+        elsewhere = _other_entry(found, keys, own_entries, held, order)
         if elsewhere is not None:  # the entry the question names does not say it
             return refused(answer, f"It says that of {elsewhere[0]}, not of {elsewhere[1]}.")
         unknown = focus.unknown_name(own_text, self.weights)

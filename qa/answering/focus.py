@@ -168,19 +168,22 @@ def unwritten_acronym(question: str, texts: Sequence[str]) -> str | None:
     Memcheck on ARM than on x86?") that none of ``texts`` writes, as it is or with a dot after
     each letter ("US" as "U.S."); None when each is written or the question has none, or is
     written in capitals throughout."""
-    words = question.split()
-    if not words or sum(w.isupper() for w in words) / len(words) >= TITLE_CASE_SHARE:
-        return None
-    opening = len(question) - len(question.lstrip())
-    for found in _ACRONYM.finditer(question):
-        acronym = found.group()
-        if found.start() == opening:
-            continue  # a question's first word is capitalised anyway ("IS ...", "OK")
+    for acronym in _acronyms(question):
         dotted = r"\.".join(map(re.escape, acronym)) + r"\.?"
         written = re.compile(rf"(?<!\w)(?:{re.escape(acronym)}|{dotted})(?!\w)")
         if not any(written.search(text) for text in texts):
             return acronym
     return None
+
+
+def _acronyms(question: str) -> list[str]:
+    """The acronyms of ``question`` after its first word, which is in capitals anyway ("IS
+    ...", "OK"); none in a question written in capitals throughout."""
+    words = question.split()
+    if not words or sum(w.isupper() for w in words) / len(words) >= TITLE_CASE_SHARE:
+        return []
+    opening = len(question) - len(question.lstrip())
+    return [found.group() for found in _ACRONYM.finditer(question) if found.start() != opening]
 
 
 def with_specifics_written(
@@ -190,10 +193,8 @@ def with_specifics_written(
     acronym (``unwritten_acronym``) that no document it quotes writes (in its text, title or
     file name). Documents are looked up only for a confident answer to a question with either;
     should the store fail to give them, the answer is returned unchecked."""
-    if not answer.confident or not (
-        _QUALIFIED_FIGURE.search(question) or _ACRONYM.search(question)
-    ):
-        return answer
+    if not answer.confident or not (_QUALIFIED_FIGURE.search(question) or _acronyms(question)):
+        return answer  # nothing to look the documents up for
     cited = sorted({passage.doc_id for passage in answer.citations})
     try:
         documents = [document(doc_id) for doc_id in cited]

@@ -165,12 +165,14 @@ def unwritten_figure(question: str, texts: Sequence[str]) -> str | None:
 
 def unwritten_acronym(question: str, texts: Sequence[str]) -> str | None:
     """The first acronym in ``question`` after its first word ("ARM" of "How much slower is
-    Memcheck on ARM than on x86?") that none of ``texts`` writes, as it is or with a dot after
-    each letter ("US" as "U.S."); None when each is written or the question has none, or is
-    written in capitals throughout."""
+    Memcheck on ARM than on x86?") that none of ``texts`` writes: as it is, with a dot after
+    each letter ("US" as "U.S."), or in lower case as code writes it, after "-", "." or "/"
+    ("JSON" as "--json" or "out.json"; a plain "per" is no "PER"). None when each is written
+    or the question has none, or is written in capitals throughout."""
     for acronym in _acronyms(question):
         dotted = r"\.".join(map(re.escape, acronym)) + r"\.?"
-        written = re.compile(rf"(?<!\w)(?:{re.escape(acronym)}|{dotted})(?!\w)")
+        in_code = rf"(?<=[-./]){re.escape(acronym.lower())}"
+        written = re.compile(rf"(?<!\w)(?:{re.escape(acronym)}|{dotted}|{in_code})(?!\w)")
         if not any(written.search(text) for text in texts):
             return acronym
     return None

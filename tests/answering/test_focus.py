@@ -104,6 +104,11 @@ def test_an_acronym_asked_about_must_be_written():
     assert unwritten_acronym("What should the US have done?", texts) is None  # "U.S."
     assert unwritten_acronym("Which ASN.1 types are there?", texts) is None
     assert unwritten_acronym("Does it run on arm?", texts) is None  # a word, no acronym
+    # Code writes an acronym in lower case: an option, a file name's extension, a path.
+    code = ["Run it with --json, or save out.pdf under /html; it costs per run."]
+    for question in ("Can it print JSON?", "Can it save a PDF?", "Where is the HTML?"):
+        assert unwritten_acronym(question, code) is None
+    assert unwritten_acronym("Does it support PER?", code) == "PER"
     # Part of a longer name, the question's first word, or a question in capitals throughout.
     for question in ("What is PIP_CONFIG_FILE?", "Is SHA-256 used?", "ARM: does it run?"):
         assert unwritten_acronym(question, texts) is None

@@ -258,7 +258,11 @@ class ExtractiveAnswerer:
                 4,
             ),
             rarest_word_missing=round(
-                focus.missing(weights, passage_words | set(self.weights.words(passage.title))), 4
+                focus.missing(
+                    focus.beside_contrast(question, weights, self.weights),
+                    passage_words | set(self.weights.words(passage.title)),
+                ),
+                4,
             ),
         )
         floor = not weighed(evidence, self.settings.min_answer_similarity)

@@ -57,6 +57,8 @@ _QUALIFIED_FIGURE = re.compile(r"(?<![\w.'’-])([A-Za-z][\w+]*)\s+(\d+(?:\.\d+)
 # An acronym: "ARM", "PER", "HTTP", "X11"; not a part of a longer name ("PIP_CONFIG_FILE",
 # "SHA-256").
 _ACRONYM = re.compile(r"(?<![\w.'’-])[A-Z][A-Z0-9]+(?![\w'’-])")
+# What a question sets aside, to the end of its clause: "instead of stderr", "rather than X".
+_CONTRAST = re.compile(r"\b(?:instead\s+of|rather\s+than)\b[^,;:?!]*", re.IGNORECASE)
 # A question in title case ("How Do I Install Pip On Windows?") has capitals, not names.
 TITLE_CASE_SHARE = 0.6
 # What the rarest word is replaced by, so that the question still reads as a question.
@@ -112,6 +114,19 @@ def missing(question_weights: dict[str, float], present: set[str]) -> float:
         return 0.0
     lacking = [w for word, w in question_weights.items() if word not in present]
     return max(lacking, default=0.0) / top
+
+
+def beside_contrast(
+    question: str, question_weights: dict[str, float], weights: WordWeights
+) -> dict[str, float]:
+    """``question_weights`` without the words of what the question sets aside: "stderr" of
+    "How do I send the messages to a log file instead of stderr?", "the United States" of
+    "... rather than the United States?". An answer need not write what it is asked in place
+    of, so a passage lacking those words lacks nothing asked for."""
+    aside = {
+        word for found in _CONTRAST.finditer(question) for word in weights.words(found.group())
+    }
+    return {word: w for word, w in question_weights.items() if word not in aside}
 
 
 def unknown_name(question: str, weights: WordWeights) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.answering.focus import (
+    beside_contrast,
     missing,
     rarest_word,
     reliance,
@@ -46,6 +47,18 @@ def test_missing_is_the_rarest_lacking_word_over_the_rarest_of_all(weights):
     assert missing(idf, set(weights.words("Basra was calm on Tuesday."))) == 1.0  # lacks "airport"
     lacks_basra = missing(idf, set(weights.words("The airport was closed.")))
     assert 0.0 < lacks_basra < 1.0  # "Basra" is common here: it weighs less
+
+
+def test_what_a_question_sets_aside_is_not_missing_from_the_answer(weights):
+    question = "Was the Basra airport closed instead of the port, for the fighting?"
+    asked = beside_contrast(question, _idf(weights, question), weights)
+    assert "port" not in asked and "instead" not in asked  # set aside, to the clause's end
+    assert {"basra", "airport", "fight"} <= set(asked)
+    answer = set(weights.words("The Basra airport was closed for the fighting."))
+    assert missing(_idf(weights, question), answer) == 1.0  # lacks "port", rarest of all
+    assert missing(asked, answer) == 0.0
+    idf = _idf(weights, "Was the Basra airport closed?")
+    assert beside_contrast("Was the Basra airport closed?", idf, weights) == idf
 
 
 def test_an_answer_about_the_rarest_word_relies_on_it(encoder, weights):

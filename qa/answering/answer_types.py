@@ -20,7 +20,7 @@ Question types, from the wording (the first rule that matches wins):
   "guaranteed" …), not one that only names the topic;
 - **why**: "why …", "what is the reason / purpose / motive …" → a reason: a sentence that
   gives one in so many words ("because", "so that", "in order to", "aimed at", "in exchange
-  for", "due to", "ensures that" …);
+  for", "due to", "ensures that", ", or <what would follow>" …);
 - **other**: the rest ("how did …").
 
 A "what" or "other" question that asks what to use in something's place ("What should I use
@@ -229,7 +229,9 @@ _REASON = re.compile(
     r"\b(?:because|since|due to|owing to|thanks to|in order to|so as to|so that|aimed at"
     r"|intended to|meant to|designed to|in exchange for|in response to|in retaliation for"
     r"|the reason|is why|was why|caused by|as a result|otherwise|to (?:prevent|avoid|ensure"
-    r"|stop|keep|protect|allow|break)|(?:ensures?|guarantees?) that)\b",
+    r"|stop|keep|protect|allow|break)|(?:ensures?|guarantees?) that"
+    # What would follow otherwise: "... should not own it, or a compromised server would ...".
+    r"|,\s+or\s+(?:else\s+)?(?:[\w'’-]+\s+){1,6}?(?:would|could|will|might)(?:\s+not)?\s+\w+)\b",
     re.IGNORECASE,
 )
 # A list asked for: "What are the advantages of WAL?", "What were the main causes of …",

@@ -150,6 +150,12 @@ def test_a_reason_is_given_in_so_many_words():
     why = "Why does Debian take so long between stable releases?"
     caution = "People complain of the long time, but this caution ensures that it is reliable."
     assert holds("reason", caution, why)
+    # What would follow otherwise is the reason to do as told.
+    owned = "Why should web content not be owned by www-data?"
+    warned = "Web content should not be owned by it, or a compromised server would rewrite it."
+    assert holds("reason", warned, owned)
+    assert holds("reason", "Flush it twice, or else it will not reach the disk.", owned)
+    assert not holds("reason", "Use -a, or -b, or both of them.", owned)
 
 
 def test_an_alternative_is_named_in_so_many_words():

@@ -153,17 +153,18 @@ class ExtractiveAnswerer:
         default = asks_default(typed_by) and expected not in ("verdict", "reason")
         # "What is the largest value X accepts?": the answer states a bound, with its figure,
         # often late in the option's paragraph and naming it only as "this" ("The maximum value
-        # for this is 500."); each sentence under the option's line holds its name.
+        # for this is 500."): each sentence under the option's line holds its name. So does
+        # one under an entry that points back at it ("Web content should not be owned by this
+        # user, ..." under "www-data").
         limit = not default and expected != "procedure" and asks_limit(typed_by)
-        if limit:
-            overlap = np.array(
-                [
-                    _term_overlap(weights, f"{c.described.text} {t}", self.weights)
-                    if _under_term(c)
-                    else overlap[i]
-                    for i, (c, t) in enumerate(zip(found, texts, strict=True))
-                ]
-            )
+        overlap = np.array(
+            [
+                _term_overlap(weights, f"{c.described.text} {t}", self.weights)
+                if _under_term(c) and (limit or _POINTS_BACK.search(c.sentence.text))
+                else overlap[i]
+                for i, (c, t) in enumerate(zip(found, texts, strict=True))
+            ]
+        )
         keys = [row_key(c.sentence.text) if c.sentence.kind == "table" else None for c in found]
         typed = np.array(
             [
@@ -355,6 +356,8 @@ def _shows_how(candidate: Candidate) -> bool:
     )
 
 
+# A word that points at what the sentence is about: "this", "it", "their".
+_POINTS_BACK = re.compile(r"\b(?:this|these|it|its|they|them|their)\b", re.IGNORECASE)
 # The first of numbered steps: "1.", "2)", "Step 3".
 _NUMBERED_STEP = re.compile(rf"(?:{NUMBER_MARK}|step \d{{1,3}}\b)", re.IGNORECASE)
 

@@ -936,6 +936,22 @@ def test_a_value_asked_of_an_entry_that_lacks_it_is_not_answered_from_another_en
     assert not janitor.confident and "not of janitor." in janitor.text
 
 
+def test_a_sentence_under_an_entry_holds_its_name(answerer):
+    # "this user" under "www-data" is www-data: the reason is the entry's second sentence,
+    # which shares fewer words with the question than a sentence naming www-data.
+    users = (
+        "Users\n\n"
+        "www-data\n\n: Some web servers run as www-data. Web content should not be owned by "
+        "this user, or a compromised web server would be able to rewrite a web site. Data "
+        "written out by web servers will be owned by www-data.\n\n"
+        "postgres\n\n: Postgresql databases are owned by this user and group."
+    )
+    found = [passage(users, "users-and-groups.html", section="Users and Groups")]
+    answer = ask(answerer, "Why should web content not be owned by www-data?", found)
+    assert answer.confident and "a compromised web server would" in answer.text
+    assert "Data written out" not in answer.text
+
+
 def test_a_how_to_question_gets_the_numbered_steps_it_finds_one_of_whole(answerer):
     # No sentence ending in a colon introduces the steps: a heading does.
     text = (

@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
+from qa.answering.layout import DEFINITION_CATEGORY
 from qa.answering.wording import STOPWORDS, is_verb
 
 QuestionType = Literal[
@@ -427,6 +428,7 @@ def is_named(term: str, name: str) -> bool:
     letter case and marks aside; "assert(value)" is not "assert.deepStrictEqual". A term in
     words is named by all of them: a setting "use chroot", an entry "max connections"."""
     wanted = _name_parts(name)
+    term = DEFINITION_CATEGORY.sub("", term.strip())  # "Macro: FFI_CLOSURES" is FFI_CLOSURES
     names = [m.group(1) or m.group(2) or m.group(3) for m in _OPTION_NAME.finditer(term)]
     if len(name.strip("-")) == 1:  # a one-letter option: "-a" is not "-A"
         return name.strip("-") in names

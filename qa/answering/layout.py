@@ -141,6 +141,14 @@ class _Line:
     text: str
 
 
+# A GNU (Texinfo) manual's definition line: what it defines after its category ("Function: void
+# ffi_closure_free (void *writable)", "Macro: FFI_CLOSURES", "Data Type: ffi_cif").
+DEFINITION_CATEGORY = re.compile(
+    r"^(?:(?:Library |Special |Instance |User |Data |Constant |Standard )?"
+    r"(?:Function|Macro|Variable|Constant|Type|Method|Command|Form|Option)s?|Typedef):\s+(?=\S)"
+)
+
+
 def _lines(text: str) -> list[_Line | None]:
     """The lines of ``text``, None for a blank one. An option with its description beside it
     ("-d     use numeric suffixes ...") is two lines, as if the description were under it; so
@@ -494,10 +502,12 @@ def _kind(
     if (
         after is not None
         and after.text.startswith(": ")
-        and len(text.split()) <= 8
+        and (len(text.split()) <= 8 or DEFINITION_CATEGORY.match(text))
         and not _FINAL.search(text)
     ):
-        return "term"  # a definition list's term ("User" over ": $HOME/.config/pip/pip.conf")
+        # A definition list's term ("User" over ": $HOME/.config/pip/pip.conf"), or a GNU
+        # manual's definition line, its signature however long.
+        return "term"
     if _ASCIIDOC_LABEL.match(text) and len(text.split()) <= 8 and _labels_prose(lines, i):
         return "term"  # AsciiDoc's labeled list: "apply [--index] [<stash>]::" over its text
     if (

@@ -22,7 +22,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answering.answer_types import CODE_NAME, IDENTIFIER, SECTION_NUMBER
-from qa.answering.layout import Block, BlockKind, is_bare_term, is_option, layout
+from qa.answering.layout import (
+    DEFINITION_CATEGORY,
+    Block,
+    BlockKind,
+    is_bare_term,
+    is_option,
+    layout,
+)
 from qa.answering.wording import asks, has_verb, is_signpost, refers_back
 from qa.types import Passage
 
@@ -82,7 +89,8 @@ _BARE_VERDICT = re.compile(
     r"(?:yes|no|go ahead|sure|certainly|of course|absolutely|indeed|not yet|not really)[.!]?",
     re.IGNORECASE,
 )
-_LABEL = re.compile(r"^[A-Z][\w ]*:\s")  # "Returns: <string>": a label, not a term
+# "Returns: <string>": a label, not a term (but a GNU manual's "Function: void f (int x)" is).
+_LABEL = re.compile(r"^[A-Z][\w ]*:\s")
 # Where an option applies, said before what it does ("This option is only valid for push and
 # save commands." over "All changes already added to the index are left intact."): no lead.
 _SCOPE_NOTE = re.compile(
@@ -316,7 +324,7 @@ def _described_from(
         return None, lead_due
     if unit.kind in ("code", "table"):
         return (term if lead_due else None), lead_due
-    if unit.kind == "term" and _LABEL.match(unit.text):
+    if unit.kind == "term" and _LABEL.match(unit.text) and not DEFINITION_CATEGORY.match(unit.text):
         return (term if term is not None and term.kind == "heading" else None), lead_due
     if unit.kind == "term":
         return unit, True

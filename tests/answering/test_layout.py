@@ -299,6 +299,18 @@ def test_a_definition_list_is_terms_over_their_definitions():
     assert [k for k, _ in kinds(text)] == ["term", "item", "term", "item"]
 
 
+def test_a_gnu_manuals_definition_line_is_a_term_however_long_its_signature():
+    signature = (
+        "Function: ffi_status ffi_prep_cif (ffi_cif *cif, ffi_abi abi, unsigned int nargs, "
+        "ffi_type *rtype, ffi_type **argtypes)"
+    )
+    text = f"{signature}\n\n: This initializes cif according to the given parameters.\n"
+    assert [k for k, _ in kinds(text)] == ["term", "item"]
+    # A long line over a definition is no term without its category.
+    text = f"{signature[len('Function: ') :]}\n\n: This initializes cif.\n"
+    assert [k for k, _ in kinds(text)][0] != "term"
+
+
 def test_a_short_term_beside_its_description_is_a_term_when_the_description_goes_on_below():
     # man sets a tag shorter than the indent beside its paragraph, which goes on at its column.
     text = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from qa.answering.answer_types import is_named
 from qa.answering.sentences import (
     Candidate,
     candidates,
@@ -482,3 +483,19 @@ def test_a_bare_verdict_comes_with_the_sentence_after_it():
     text = "Go ahead. You do not need permission to distribute anything we have released."
     found = by_sentence(text)["You do not need permission to distribute anything we have released."]
     assert found.context is not None and found.context.text == "Go ahead."
+
+
+def test_a_gnu_manuals_definition_line_is_what_its_description_describes():
+    text = (
+        "Memory for closures is handled by a pair of functions:\n\n"
+        "Function: void *ffi_closure_alloc (size_t size, void **code)\n\n"
+        ": Allocate a chunk of memory holding size bytes.\n\n"
+        "Returns: a pointer\n\n: The writable address."
+    )
+    found = by_sentence(text)
+    first = found["Allocate a chunk of memory holding size bytes."]
+    assert first.leads and first.described is not None
+    assert first.described.text.startswith("Function: void *ffi_closure_alloc")
+    assert is_named(first.described.text, "ffi_closure_alloc")
+    assert is_named("Macro: FFI_CLOSURES", "FFI_CLOSURES")
+    assert not is_named("Returns: a pointer", "a pointer")  # a label, not a term

@@ -26,8 +26,12 @@ log = logging.getLogger(__name__)
 # ("The maximum value for this is 500." in the next chunk, under no option). So cuts fall
 # before such lines first; not before "-e setting, even if ..." wrapped from "... by the".
 OPTION_LINE = r"(?<=[.:;!?)\]\"'”’])\n(?=[ \t]*--?[A-Za-z0-9])"
+# A definition list's term is not parted from its description (a reader writes "term\n\n:
+# description"): "Function: ffi_status ffi_prep_cif (...)" ending one chunk and ": This
+# initializes cif ..." opening the next would leave the description under no name.
+PARAGRAPH = r"\n\n(?![ \t]*:[ \t])"
 SEPARATORS = [
-    re.escape("\n\n"),
+    PARAGRAPH,
     OPTION_LINE,
     *(re.escape(s) for s in ("\n", ". ", "? ", "! ", "; ", ": ", ", ", " ")),
     "",

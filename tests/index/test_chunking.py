@@ -134,6 +134,24 @@ def test_a_manuals_option_is_not_cut_from_its_description(encoder):
         assert not chunk.text.startswith("-e setting")
 
 
+def test_a_definition_lists_term_is_not_cut_from_its_description(encoder):
+    # The HTML reader writes a <dd> under its <dt> as ": ...": no cut falls between them, so
+    # that "This initializes cif ..." is not left in a chunk under no name, however much text
+    # comes before the term.
+    entry = (
+        "Function: ffi_status ffi_prep_cif (ffi_cif *cif, ffi_abi abi, unsigned int nargs)"
+        "\n\n: This initializes cif according to the given parameters, for a call."
+    )
+    chunker = make_chunker(encoder, 64, 8)
+    for n in range(10, 50, 3):
+        text = " ".join(["The first thing you must do is create an object."] * (n // 10 + 1))
+        text = f"{text[: n * 5]}.\n\n{entry}"
+        doc = Document("libffi.html", "libffi", text, segments=(Segment("article", 0, len(text)),))
+        chunks = chunker.chunk_document(doc)
+        assert any(entry in chunk.text for chunk in chunks), n
+        assert not any(chunk.text.startswith(": ") for chunk in chunks), n
+
+
 words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)
 
 

@@ -30,7 +30,7 @@ from qa.answering.layout import (
     is_option,
     layout,
 )
-from qa.answering.wording import asks, has_verb, is_signpost, refers_back
+from qa.answering.wording import asks, has_verb, is_signpost, is_verb, refers_back
 from qa.types import Passage
 
 # A sentence ends at . ! or ? (plus closing quotes or brackets) before white space, or at a line
@@ -417,8 +417,11 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         if not defines and len(unit.text.split()) < short:
             continue
         first_of_passage = u == 0 or all(x.kind == "heading" for x, _ in units[:u])
-        if first_of_passage and unit.text[:1].islower():
-            continue  # starts mid-sentence: the chunk began inside it
+        if first_of_passage and unit.text[:1].islower() and not (u and _names_subject(unit.text)):
+            # It starts mid-sentence: the chunk began inside it. Under a heading, a sentence
+            # may open with a name in lower case ("libffi is missing a few features."), not
+            # with a parameter's line ("callback <Function> The function to call ...").
+            continue
         if unit.kind == "prose" and not (defines or under_option) and not _FINAL.search(unit.text):
             continue  # cut off by the chunk's end, or a line of a list without punctuation
         if unit.kind == "item" and _RUNS_ON.search(unit.text):
@@ -463,6 +466,12 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             Candidate(unit, context, procedure, described, default, introduces, leads, steps)
         )
     return result
+
+
+def _names_subject(text: str) -> bool:
+    """Whether ``text`` opens with a name and a verb: "libffi is ...", "pip installs ..."."""
+    first = text.split(maxsplit=2)
+    return len(first) > 2 and is_verb(first[1])
 
 
 def _row_candidate(

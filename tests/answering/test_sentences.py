@@ -499,3 +499,16 @@ def test_a_gnu_manuals_definition_line_is_what_its_description_describes():
     assert is_named(first.described.text, "ffi_closure_alloc")
     assert is_named("Macro: FFI_CLOSURES", "FFI_CLOSURES")
     assert not is_named("Returns: a pointer", "a pointer")  # a label, not a term
+
+
+def test_a_sentence_under_a_heading_may_open_with_a_name_in_lower_case():
+    text = (
+        "4 Missing Features\n\nlibffi is missing a few features. We welcome patches.\n\n"
+        "- Variadic closures.\n- There is no support for bit fields in structures."
+    )
+    found = candidates([Passage(text, 1.0, "f.html", "f", 0, len(text), "article", section="4")])
+    assert "libffi is missing a few features." in {c.sentence.text for c in found}
+    # A chunk that begins inside a sentence still has no candidate there.
+    cut = "is missing a few features. We welcome patches to add support for these."
+    found = candidates([Passage(cut, 1.0, "f.html", "f", 0, len(cut), "article")])
+    assert [c.sentence.text for c in found] == ["We welcome patches to add support for these."]

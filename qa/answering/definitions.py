@@ -56,9 +56,15 @@ def describes(candidate: Candidate, question: str) -> float:
 
 
 def _names_entry_word(term: str, question: str) -> bool:
-    """Whether ``term`` is one plain word ("cacher", "Global") that ``question`` holds."""
+    """Whether ``term`` is one plain word ("cacher", "Global") that ``question`` holds, not as
+    a thing of a kind ("Which function frees a closure?" names no entry "closure")."""
     word = term.strip().lower()
-    return word.isalpha() and word in {w.lower() for w in re.findall(r"[\w-]+", question)}
+    if not word.isalpha():
+        return False
+    return (
+        re.search(rf"(?<![\w-])(?<!\ban )(?<!\ba ){re.escape(word)}(?![\w-])", question.lower())
+        is not None
+    )
 
 
 def defines(

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.answering.definitions import defines, own_section, search_depth, with_definition
+from qa.answering.definitions import (
+    defines,
+    describes,
+    own_section,
+    search_depth,
+    with_definition,
+)
 from qa.answering.sentences import candidates
 from qa.types import Document, Passage
 from tests.helpers import document_of
@@ -204,3 +210,18 @@ def test_an_option_line_written_with_other_dashes_is_no_surer_than_a_sentence(
     assert defines(found, "What does the --safe option do?")[safe] == 1
     assert defines(found, "What does the -safe option do?")[safe] == 2
     assert defines(found, "What does -0 do?")[null] == 2  # one letter: the dash is the name
+
+
+def test_a_one_word_entry_is_named_by_its_word_not_by_a_thing_of_its_kind():
+    text = (
+        "cacher\n\n: The cacher account serves the artifact cache.\n\n"
+        "closure\n\n: The address of a ffi_closure object."
+    )
+    passage = Passage(text, 1.0, "a.html", "a", 0, len(text), "article")
+    by_text = {c.sentence.text: c for c in candidates([passage])}
+    cacher = by_text["The cacher account serves the artifact cache."]
+    closure = by_text["The address of a ffi_closure object."]
+    assert describes(cacher, "What is the uid of the cacher account?") == 1.0
+    assert describes(closure, "What is the closure argument for?") == 1.0
+    # "a closure" is any closure, not the entry "closure" (an argument of one function).
+    assert describes(closure, "Which function frees a closure?") == 0.0

@@ -369,6 +369,9 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             if lead is not None:
                 offset = unit.start - passage.start
                 named_items[b] = piece(offset + lead.start(), offset + lead.end(), "term")
+        if unit.kind == "prose" and u and _is_definition(units[u - 1], blocks, text):
+            if not _indented(text, blocks[b].start):  # Markdown indents a definition's more
+                term, lead_due = None, False  # the prose after a definition list is not its
         term, lead_due = _described_from(unit, term, lead_due)
         if unit.kind == "table":
             row = _row_candidate(units, u, text, piece)
@@ -409,7 +412,10 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             continue  # a question answers none: an FAQ's list of its questions, a rhetorical one
         # The first sentence under a name is its first prose, or its definition's ("-a
         # --data-only" / ": Dump only the data, not the schema ...").
-        opens = (unit.kind == "prose" or under_term) and not _SCOPE_NOTE.match(unit.text)
+        # ... or a later paragraph's of the definition (": All changes ... are left intact.").
+        opens = (
+            unit.kind == "prose" or under_term or _is_definition((unit, b), blocks, text)
+        ) and not _SCOPE_NOTE.match(unit.text)
         first_under = term is not None and lead_due and opens
         # A step may be short ("Create the dictionary" and its command), and so may the first
         # sentence under a function's name ("Prepares for compression.").
@@ -466,6 +472,18 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             Candidate(unit, context, procedure, described, default, introduces, leads, steps)
         )
     return result
+
+
+def _is_definition(unit: tuple[Sentence, int], blocks: list[Block], text: str) -> bool:
+    """Whether ``unit`` is in a definition under its term (a block ": ...")."""
+    sentence, b = unit
+    return sentence.kind == "item" and text.startswith(":", blocks[b].start)
+
+
+def _indented(text: str, start: int) -> bool:
+    """Whether the line holding ``start`` opens with space."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return text[line_start : line_start + 1] in (" ", "\t")
 
 
 def _names_subject(text: str) -> bool:

@@ -39,7 +39,7 @@ from qa.types import SECTION_SEPARATOR, Chunk, Document, Place, SkippedFile, rep
 log = logging.getLogger(__name__)
 
 # Bump when segmentation, chunking or what BM25 indexes changes, so that old indexes are rebuilt.
-PIPELINE_VERSION = 30
+PIPELINE_VERSION = 31
 
 
 def build_settings(

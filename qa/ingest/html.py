@@ -9,14 +9,14 @@ a class or id "sidebar") is left out when it is mostly links (a blog's widgets o
 and archives) and kept when it is mostly prose (a manual's "TOOL" or "NOTE" box, a footnote).
 ``pre`` blocks are kept verbatim, with their line breaks and indentation. As in a Word file, a
 list item is a line starting with "- " (or "1. ", "2. " in an ordered list), a definition
-(``dd``) one starting with ": " under its term's line, and a row of a table of data one line
-with its cells joined by " | " ("passwd -e | set one-time password for the account
-activation"), so that the answer reads items, definitions and rows as such (a cell's paragraphs
-joined by a space). A table that lays a page out (a cell holding a list, code, a heading or
-another table) is read block by block instead. The extracted text is the document's text
-(offsets refer to it); the page's ``<title>``, else its first ``<h1>``, else its first heading,
-is the document's title. The structure rules (article, reader comments, boilerplate) then run
-on that text, as on a plain-text file.
+(``dd``) one starting with ": " under its term's line (each of its paragraphs), and a row of a
+table of data one line with its cells joined by " | " ("passwd -e | set one-time password for
+the account activation"), so that the answer reads items, definitions and rows as such (a
+cell's paragraphs joined by a space). A table that lays a page out (a cell holding a list,
+code, a heading or another table) is read block by block instead. The extracted text is the
+document's text (offsets refer to it); the page's ``<title>``, else its first ``<h1>``, else
+its first heading, is the document's title. The structure rules (article, reader comments,
+boilerplate) then run on that text, as on a plain-text file.
 """
 
 from __future__ import annotations
@@ -175,6 +175,7 @@ class _TextExtractor(HTMLParser):
         self._lists: list[_OpenList] = []  # open lists, innermost last
         self._tables: list[_OpenTable] = []  # open tables, innermost last
         self._marker: str | None = None  # an item's marker, written before its first text
+        self._definitions = 0  # open dd elements: each of their paragraphs is marked ": "
 
     def handle_starttag(
         self, tag: str, attrs: list[tuple[str, str | None]], closed: bool = False
@@ -227,6 +228,9 @@ class _TextExtractor(HTMLParser):
                     self._lists[-1].number = number + 1
         elif tag == "dd" and not closed:
             self._marker = ": "  # a definition under its term, as pandoc writes one
+            self._definitions += 1
+        elif tag == "p" and self._definitions and not closed and self._marker is None:
+            self._marker = ": "  # a definition's later paragraph: still the definition's
         if tag == "br" and self._heading is not None:
             self._heading.append(" ")  # "Part<br>Two" is "Part Two"
         if tag in _HEADING_TAGS and self._heading is None and not closed:
@@ -267,6 +271,8 @@ class _TextExtractor(HTMLParser):
                 self._leave_out(closing.parts_at)
         elif tag in ("li", "dd"):
             self._marker = None  # an empty item marks nothing after it
+            if tag == "dd" and self._definitions:
+                self._definitions -= 1
         if tag == "table" and self._tables:
             self._end_table(self._tables.pop())
         elif self._tables and tag in _CELL_BLOCKS:

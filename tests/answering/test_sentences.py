@@ -138,11 +138,12 @@ def test_a_definitions_first_sentence_under_its_option_leads():
 
 
 def test_where_an_option_applies_is_no_lead_the_sentence_after_it_is():
-    # git-stash's page: the definition opens with a note on where the option is valid.
+    # git-stash's page: the definition opens with a note on where the option is valid; its
+    # second paragraph is the definition's too (the HTML reader marks each ": ").
     text = (
         "-k\n--keep-index\n--no-keep-index\n\n"
         ": This option is only valid for push and save commands.\n\n"
-        "All changes already added to the index are left intact.\n\n"
+        ": All changes already added to the index are left intact.\n\n"
         "-p\n--patch\n\n"
         ": Interactively select hunks from the diff between HEAD and the working tree."
     )
@@ -512,3 +513,27 @@ def test_a_sentence_under_a_heading_may_open_with_a_name_in_lower_case():
     cut = "is missing a few features. We welcome patches to add support for these."
     found = candidates([Passage(cut, 1.0, "f.html", "f", 0, len(cut), "article")])
     assert [c.sentence.text for c in found] == ["We welcome patches to add support for these."]
+
+
+def test_the_prose_after_a_definition_list_is_not_its_last_terms():
+    # libffi's manual: the paragraph after the list of two functions is about the next step.
+    text = (
+        "Function: void ffi_closure_free (void *writable)\n\n"
+        ": Free memory allocated using ffi_closure_alloc.\n\n"
+        ": The argument is the writable address that was returned.\n\n"
+        "Once you have allocated the memory for a closure, you must construct a ffi_cif.\n\n"
+        "User\n: The file $HOME/.config/pip/pip.conf is read first.\n\n"
+        "  This will be followed by loading the file /etc/pip.conf.\n"
+    )
+    found = by_sentence(text)
+    assert found["The argument is the writable address that was returned."].described is not None
+    assert found["Once you have allocated the memory for a closure, you must construct a ffi_cif."]
+    assert (
+        found[
+            "Once you have allocated the memory for a closure, you must construct a ffi_cif."
+        ].described
+        is None
+    )
+    # A Markdown definition's later paragraph is indented: it is still the definition's.
+    later = next(c for t, c in found.items() if t.startswith("This will be followed"))
+    assert later.described is not None and later.described.text == "User"

@@ -389,13 +389,15 @@ def test_html_definitions_stand_under_their_terms(tmp_path: Path) -> None:
         "users.html",
         f"<body><p>{PARAGRAPH}</p><DL><DT>root</DT><DD><P>Root is the superuser.</P></DD>"
         "<DT>daemon</DT><DD><P>Some daemons run as daemon.</P><P>LSB lists it as legacy.</P>"
-        "</DD></DL></body>",
+        "</DD></DL><P>Once the users exist, run update-passwd.</P></body>",
     )
     doc = load_document(as_file(tmp_path, "users.html"))
     assert "root\n\n: Root is the superuser." in doc.text
-    assert ": Some daemons run as daemon.\n\nLSB lists it as legacy." in doc.text
+    # Each paragraph of a definition is marked as its; the paragraph after the list is not.
+    assert ": Some daemons run as daemon.\n\n: LSB lists it as legacy." in doc.text
+    assert "\n\nOnce the users exist, run update-passwd." in doc.text
     blocks = layout(doc.text[doc.text.index("daemon") :])
-    assert [b.kind for b in blocks] == ["term", "item", "prose"]
+    assert [b.kind for b in blocks] == ["term", "item", "item", "prose"]
 
 
 def test_html_title_falls_back_to_h1(tmp_path: Path) -> None:

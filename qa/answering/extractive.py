@@ -356,6 +356,11 @@ def _shows_how(candidate: Candidate) -> bool:
     )
 
 
+# What an option's, a function's or a setting's entry is named as.
+_KINDS_OF_NAME = frozenset(
+    "function method option flag command variable macro directive keyword parameter setting"
+    " property attribute element hook filter field operator pragma header".split()
+)
 # A word that points at what the sentence is about: "this", "it", "their".
 _POINTS_BACK = re.compile(r"\b(?:this|these|it|its|they|them|their)\b", re.IGNORECASE)
 # The first of numbered steps: "1.", "2)", "Step 3".
@@ -538,7 +543,17 @@ def _holds(
         return holds("procedure", f"{candidate.term.text} {candidate.text}", question)
     if expected == "value" and key is not None and not names_row(key, question):
         return True  # "Which property ..." asks for a row's key ("rgba") the question lacks
+    if expected == "value" and candidate.described is not None and _asks_name(question):
+        # "Which function frees a closure?": the name is its entry's line ("Function: void
+        # ffi_closure_free (void *writable)" over "Free memory allocated ...").
+        return holds("value", f"{candidate.described.text} {candidate.text}", question)
     return holds(expected, candidate.text, question)  # type: ignore[arg-type]
+
+
+def _asks_name(question: str) -> bool:
+    """Whether ``question`` asks for a thing by the kind of name it has ("Which function ...",
+    "What option ..."), which an entry's line gives."""
+    return value_noun(question) in _KINDS_OF_NAME
 
 
 def _cited(

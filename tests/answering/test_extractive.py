@@ -952,6 +952,20 @@ def test_a_sentence_under_an_entry_holds_its_name(answerer):
     assert "Data written out" not in answer.text
 
 
+def test_which_function_is_answered_with_the_function_whose_entry_says_it(answerer):
+    # libffi's manual: a function's entry, and an argument's entry of another function.
+    text = (
+        "Function: void ffi_call (ffi_cif *cif, void *fn, void *rvalue, void **avalues)\n\n"
+        ": This calls the function fn according to the description given in cif.\n\n"
+        "Function: ffi_status ffi_prep_closure_loc (ffi_closure *closure, ffi_cif *cif)\n\n"
+        ": Prepare a closure function. The arguments to ffi_prep_closure_loc are:\n\n"
+        "cif\n\n: The ffi_cif describing the function parameters."
+    )
+    found = [passage(text, "The-Basics.html", section="2.1 The Basics")]
+    answer = ask(answerer, "Which function calls a function described by a cif?", found)
+    assert answer.text.startswith("Function: void ffi_call") and "This calls the" in answer.text
+
+
 def test_a_how_to_question_gets_the_numbered_steps_it_finds_one_of_whole(answerer):
     # No sentence ending in a colon introduces the steps: a heading does.
     text = (

@@ -144,8 +144,9 @@ class _Line:
 # A GNU (Texinfo) manual's definition line: what it defines after its category ("Function: void
 # ffi_closure_free (void *writable)", "Macro: FFI_CLOSURES", "Data Type: ffi_cif").
 DEFINITION_CATEGORY = re.compile(
-    r"^(?:(?:Library |Special |Instance |User |Data |Constant |Standard )?"
-    r"(?:Function|Macro|Variable|Constant|Type|Method|Command|Form|Option)s?|Typedef):\s+(?=\S)"
+    r"^(?:(?:Library |Instance |User |Data |Constant |Standard )?"
+    r"(?:Function|Macro|Variable|Constant|Type|Method|Command|Option)s?|Special Form|Typedef)"
+    r":\s+(?=\S)"
 )
 
 

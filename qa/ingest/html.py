@@ -175,7 +175,9 @@ class _TextExtractor(HTMLParser):
         self._lists: list[_OpenList] = []  # open lists, innermost last
         self._tables: list[_OpenTable] = []  # open tables, innermost last
         self._marker: str | None = None  # an item's marker, written before its first text
-        self._definitions = 0  # open dd elements: each of their paragraphs is marked ": "
+        # Per open dl, innermost last: whether its dd is open (a dd's end tag may be left out:
+        # the next dt or the dl's end closes it). Each paragraph of a dd is marked ": ".
+        self._definitions: list[bool] = []
 
     def handle_starttag(
         self, tag: str, attrs: list[tuple[str, str | None]], closed: bool = False
@@ -228,9 +230,14 @@ class _TextExtractor(HTMLParser):
                     self._lists[-1].number = number + 1
         elif tag == "dd" and not closed:
             self._marker = ": "  # a definition under its term, as pandoc writes one
-            self._definitions += 1
-        elif tag == "p" and self._definitions and not closed and self._marker is None:
-            self._marker = ": "  # a definition's later paragraph: still the definition's
+            if self._definitions:
+                self._definitions[-1] = True
+        elif tag == "p" and self._definitions and self._definitions[-1] and not closed:
+            self._marker = self._marker or ": "  # a definition's later paragraph: still its
+        if tag == "dl" and not closed:
+            self._definitions.append(False)
+        elif tag == "dt" and self._definitions:
+            self._definitions[-1] = False
         if tag == "br" and self._heading is not None:
             self._heading.append(" ")  # "Part<br>Two" is "Part Two"
         if tag in _HEADING_TAGS and self._heading is None and not closed:
@@ -272,7 +279,9 @@ class _TextExtractor(HTMLParser):
         elif tag in ("li", "dd"):
             self._marker = None  # an empty item marks nothing after it
             if tag == "dd" and self._definitions:
-                self._definitions -= 1
+                self._definitions[-1] = False
+        elif tag == "dl" and self._definitions:
+            self._definitions.pop()
         if tag == "table" and self._tables:
             self._end_table(self._tables.pop())
         elif self._tables and tag in _CELL_BLOCKS:

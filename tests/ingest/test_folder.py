@@ -398,6 +398,17 @@ def test_html_definitions_stand_under_their_terms(tmp_path: Path) -> None:
     assert "\n\nOnce the users exist, run update-passwd." in doc.text
     blocks = layout(doc.text[doc.text.index("daemon") :])
     assert [b.kind for b in blocks] == ["term", "item", "item", "prose"]
+    # End tags left out: the next dt, or the list's end, closes a definition.
+    write(
+        tmp_path,
+        "bare.html",
+        f"<body><p>{PARAGRAPH}</p><dl><dt>bin<dd><p>No files are owned by bin.<p>It is legacy."
+        "<dt>sys<dd><p>The sys user owned the kernel sources.</dl><p>Run update-passwd.</p>",
+    )
+    text = load_document(as_file(tmp_path, "bare.html")).text
+    assert ": No files are owned by bin.\n\n: It is legacy.\n" in text
+    assert "\n: The sys user owned the kernel sources." in text
+    assert "\n\nRun update-passwd." in text
 
 
 def test_html_title_falls_back_to_h1(tmp_path: Path) -> None:

@@ -527,13 +527,8 @@ def test_the_prose_after_a_definition_list_is_not_its_last_terms():
     )
     found = by_sentence(text)
     assert found["The argument is the writable address that was returned."].described is not None
-    assert found["Once you have allocated the memory for a closure, you must construct a ffi_cif."]
-    assert (
-        found[
-            "Once you have allocated the memory for a closure, you must construct a ffi_cif."
-        ].described
-        is None
-    )
+    after = found["Once you have allocated the memory for a closure, you must construct a ffi_cif."]
+    assert after.described is None
     # A Markdown definition's later paragraph is indented: it is still the definition's.
     later = next(c for t, c in found.items() if t.startswith("This will be followed"))
     assert later.described is not None and later.described.text == "User"

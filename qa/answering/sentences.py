@@ -369,7 +369,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             if lead is not None:
                 offset = unit.start - passage.start
                 named_items[b] = piece(offset + lead.start(), offset + lead.end(), "term")
-        if unit.kind == "prose" and u and _is_definition(units[u - 1], blocks, text):
+        if unit.kind == "prose" and u and _is_definition(blocks[units[u - 1][1]], text):
             if not _indented(text, blocks[b].start):  # Markdown indents a definition's more
                 term, lead_due = None, False  # the prose after a definition list is not its
         term, lead_due = _described_from(unit, term, lead_due)
@@ -414,7 +414,7 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         # --data-only" / ": Dump only the data, not the schema ...").
         # ... or a later paragraph's of the definition (": All changes ... are left intact.").
         opens = (
-            unit.kind == "prose" or under_term or _is_definition((unit, b), blocks, text)
+            unit.kind == "prose" or under_term or _is_definition(blocks[b], text)
         ) and not _SCOPE_NOTE.match(unit.text)
         first_under = term is not None and lead_due and opens
         # A step may be short ("Create the dictionary" and its command), and so may the first
@@ -474,10 +474,9 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
     return result
 
 
-def _is_definition(unit: tuple[Sentence, int], blocks: list[Block], text: str) -> bool:
-    """Whether ``unit`` is in a definition under its term (a block ": ...")."""
-    sentence, b = unit
-    return sentence.kind == "item" and text.startswith(":", blocks[b].start)
+def _is_definition(block: Block, text: str) -> bool:
+    """Whether ``block`` is a definition under its term (an item ": ...")."""
+    return block.kind == "item" and text.startswith(":", block.start)
 
 
 def _indented(text: str, start: int) -> bool:

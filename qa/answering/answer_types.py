@@ -419,6 +419,8 @@ def _asked(question: str) -> tuple[str, str | None] | None:
     if option is not None:
         return name[option.start(2) : option.end(2)], option.group(1).split()[-1]
     program = (found.group(2) or found.group(3) or "").split()  # "... of split", "... in jq"
+    if program and name.lower() in re.split(r"[^a-z0-9]+", program[-1]):
+        return None  # "the cif in ffi_cif" is a part of a name, not an entry of a program
     return name, program[-1] if program else None
 
 

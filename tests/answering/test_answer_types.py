@@ -352,6 +352,8 @@ def test_what_a_question_asks_to_describe_is_the_name_it_writes():
     question = "What does ControlPersist do in the ssh client config?"
     assert described_name(question) == "ControlPersist" and described_program(question) == "config"
     assert described_name("What does path.extname return for 'a.md'?") is None  # a case
+    # A part of a name is asked what it stands for, not an entry of a program "ffi_cif".
+    assert described_name("What does the cif in ffi_cif stand for?") is None
     assert described_name("What does the magic file contain?") is None
     assert described_name("How do I inspect an object?") is None
 

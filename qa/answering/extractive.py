@@ -24,10 +24,12 @@ from embeddings.encoder import Encoder
 from qa.answering import focus
 from qa.answering.answer_types import (
     answer_type,
+    asked_list,
     asks_count,
     asks_default,
     asks_limit,
     holds,
+    names_plural,
     names_row,
     row_key,
     states_condition,
@@ -239,6 +241,8 @@ class ExtractiveAnswerer:
         if shown is not None and all(p.kind != "code" for p in chosen):
             chosen = [*_parts(found[order[0]], default), shown]  # one sentence, one block
         top = found[order[0]]
+        if expected == "list" and typed[order[0]] and top.introduces is None and top.listed:
+            chosen = [*_parts(top, default), top.listed]  # the sentence naming them, the list
         passage = passages[top.sentence.passage]
         passage_words = set(self.weights.words(reading_text(passage)))
         rarest = focus.rarest_word(question, weights, self.weights)
@@ -537,7 +541,15 @@ def _holds(
         return True
     if expected == "list":  # "Advantages include:" over its items
         items = candidate.procedure is not None and candidate.procedure.kind == "item"
-        return items and holds("list", candidate.text, question)
+        if items and holds("list", candidate.text, question):
+            return True
+        # ... or a paragraph naming them over a list ("libffi is missing a few features.").
+        plural = asked_list(question)
+        return (
+            candidate.listed is not None
+            and plural is not None
+            and names_plural(candidate.text, plural)
+        )
     if expected == "procedure" and candidate.term is not None:
         # Under a function's or an option's line or heading: what to use is its name.
         return holds("procedure", f"{candidate.term.text} {candidate.text}", question)

@@ -77,6 +77,7 @@ _ABBREVIATIONS = {
 }
 MIN_SENTENCE_WORDS = 4  # shorter sentences are not offered as answers
 MAX_STEPS = 8  # most list items taken as the steps of a procedure
+_UNQUOTED: frozenset[BlockKind] = frozenset({"navigation", "comment"})  # blocks with no units
 # In a wrapped paragraph (PDF, man page), a line shorter than this share of the longest line
 # that is followed by a capital ends its sentence even without punctuation.
 SHORT_LINE = 0.6
@@ -142,6 +143,7 @@ class Candidate:
     introduces: Sentence | None = None  # what it ends with a colon before: "... backstory:"
     leads: bool = False  # the first sentence under what it describes: "Schedules the ..."
     steps: Sentence | None = None  # the numbered list it is an item of, whole
+    listed: Sentence | None = None  # the list right after its paragraph: "... a few features."
 
     @property
     def described(self) -> Sentence | None:
@@ -468,8 +470,13 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             if following.kind in ("prose", "item", "code"):
                 introduces = following  # quoted alone, "... a pair of functions:" says nothing
         steps = _numbered_list(blocks, b, text, piece) if unit.kind == "item" else None
+        # A paragraph that names a list but does not end with a colon before it.
+        closes = text[blocks[b].start : blocks[b].end].rstrip().endswith(":")
+        listed = _list_after(blocks, b, piece) if unit.kind == "prose" and not closes else None
         result.append(
-            Candidate(unit, context, procedure, described, default, introduces, leads, steps)
+            Candidate(
+                unit, context, procedure, described, default, introduces, leads, steps, listed
+            )
         )
     return result
 
@@ -564,8 +571,21 @@ def _procedure(
         return following
     if following.kind != "item" or not units[u][0].text.rstrip().endswith(":"):
         return None
+    return _list_after(blocks, first - 1, piece)
+
+
+def _list_after(
+    blocks: list[Block], at: int, piece: Callable[[int, int, BlockKind], Sentence]
+) -> Sentence | None:
+    """The list items right after block ``at`` (its first ``MAX_STEPS``), whole; None when
+    no item follows it."""
+    first = at + 1
+    if first >= len(blocks) or blocks[first].kind != "item":
+        return None
     last = first
-    for _, other in units[u + 1 :]:
+    for other in range(first + 1, len(blocks)):
+        if blocks[other].kind in _UNQUOTED:
+            continue
         if blocks[other].kind != "item" or other - first >= MAX_STEPS:
             break
         last = other

@@ -578,6 +578,21 @@ def test_a_list_question_gets_the_sentence_naming_the_list_with_its_items(answer
     assert "3. WAL uses many fewer fsync() operations." in answer.text
 
 
+def test_a_list_question_gets_the_paragraph_naming_the_list_without_a_colon(answerer):
+    # The list follows a paragraph that names its items but ends in no colon (libffi's manual).
+    text = (
+        "# Missing Features\n\n"
+        "libffi is missing a few features. We welcome patches to add support for these.\n\n"
+        "- Variadic closures.\n"
+        "- There is no support for bit fields in structures.\n"
+        "- The raw API is undocumented."
+    )
+    answer = ask(answerer, "What are the missing features of libffi?", [passage(text)])
+    assert answer.text.startswith("libffi is missing a few features. [1]")
+    assert "- There is no support for bit fields in structures." in answer.text
+    assert "- The raw API is undocumented." in answer.text
+
+
 def test_a_when_question_without_a_date_in_sight_is_answered_by_a_condition(answerer):
     text = (
         "Automatic checkpoints in SQLite are always PASSIVE checkpoints. "

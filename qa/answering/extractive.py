@@ -643,8 +643,10 @@ def _answer_and_passage_vectors(
 
 
 def _term_overlap(weights: dict[str, float], sentence: str, lexical: WordWeights) -> float:
-    """Share of the question's IDF ``weights`` carried by words the sentence also has, in [0, 1]."""
-    return _share_held(weights, set(lexical.words(sentence)))
+    """Share of the question's IDF ``weights`` carried by words the sentence also has, in [0, 1]:
+    the parts of a name count ("ffi_closure_alloc" says "closure")."""
+    words = set(lexical.words(sentence)) | set(lexical.words(_NAME_JOINER.sub(" ", sentence)))
+    return _share_held(weights, words)
 
 
 def _share_held(weights: dict[str, float], present: set[str]) -> float:
@@ -663,6 +665,7 @@ def _adds(more: list[Sentence], parts: list[Sentence]) -> bool:
 
 
 _TOKEN = re.compile(r"\w+")  # words and figures alike: "500" is news
+_NAME_JOINER = re.compile(r"(?<=[A-Za-z])_+(?=[A-Za-z])")  # "ffi_closure_alloc", "max_size"
 
 
 def _distinct(a: Sentence, b: Sentence) -> bool:

@@ -981,6 +981,19 @@ def test_which_function_is_answered_with_the_function_whose_entry_says_it(answer
     assert answer.text.startswith("Function: void ffi_call") and "This calls the" in answer.text
 
 
+def test_the_parts_of_a_name_count_among_the_words_a_sentence_holds(answerer):
+    """libffi's "Which function frees memory for a closure?": only the function's name,
+    "ffi_closure_free", says "closure"."""
+    from qa.answering.extractive import _term_overlap
+
+    lexical = answerer.weights
+    question = lexical.idf(set(lexical.words("Which function frees memory for a closure?")))
+    assert "closur" in question
+    entry = "Function: void ffi_closure_free (void *writable) Free memory allocated."
+    assert _term_overlap(question, entry, lexical) == pytest.approx(1.0)
+    assert _term_overlap(question, "Function: void ffi_free () Free memory.", lexical) < 0.9
+
+
 def test_a_how_to_question_gets_the_numbered_steps_it_finds_one_of_whole(answerer):
     # No sentence ending in a colon introduces the steps: a heading does.
     text = (

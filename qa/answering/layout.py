@@ -85,6 +85,11 @@ _ASCIIDOC_MACRO = re.compile(r"^(?:include|image|ifn?def|endif|ifeval|toc)::\S*\
 _RULE = re.compile(r"^[-=_*~.·•#+|]{3,}$")
 # A shell's prompt, or a program's own ("sqlite> ", "mysql> ", "postgres=# ").
 _PROMPT = re.compile(r"^(?:\$|%|>>>|\.\.\.|>|#|C:\\>|[a-z][\w.-]{1,15}=?[>#])\s")
+# A C preprocessor line is code, not a "#" comment: "#define CHUNK 16384", "#  include <io.h>".
+_C_DIRECTIVE = re.compile(
+    r"^#(?:(?:if|ifdef|ifndef|elif|else|endif|undef|pragma|error)\b"
+    r"|\s*include\s*[<\"]|\s*define\s+[A-Z_][A-Z0-9_]*\b)"
+)
 _COMMENT = re.compile(r"^(?://|/\*|\*/|<!--|-- |;;|#(?![#!]?\s*\w+\s*$))")
 # A keyword is a whole word, and a tag closes on its line: "intended for debugging." or
 # "<foo.zip' or 'gunzip -S .zip foo.zip'." wrapped onto a line of their own are prose.
@@ -279,8 +284,13 @@ def looks_like_code(line: str) -> bool:
         or _STATEMENT_END.search(line)
         or (line.endswith(";") and _CODE_CHARS.search(line))
         or (_ENDS_CODE.search(line) and not has_verb(line))
-        or _COMMENT.match(line)
+        or _COMMENT.match(line)  # a comment, or a C preprocessor line
     )
+
+
+def _is_comment(line: str) -> bool:
+    """Whether a line of code is a comment: "// ...", "# ...", but not "#define CHUNK 16384"."""
+    return _COMMENT.match(line) is not None and _C_DIRECTIVE.match(line) is None
 
 
 def looks_like_prose(line: str) -> bool:
@@ -377,7 +387,7 @@ def layout(text: str, section: str | None = None, title: str | None = None) -> l
             kinds[i] = "navigation"  # the fence line itself is markup
             continue
         if fence == "code":
-            kinds[i] = "comment" if _COMMENT.match(line.text) else "code"
+            kinds[i] = "comment" if _is_comment(line.text) else "code"
             continue
         if fence == "navigation":
             kinds[i] = "navigation"  # a "see also" box: pointers to elsewhere, not content
@@ -482,13 +492,11 @@ def _kind(
         if kind_before in ("code", "comment") and (
             looks_like_code(text) or (line.indent >= before.indent and not looks_like_prose(text))
         ):
-            return "comment" if _COMMENT.match(text) else "code"
+            return "comment" if _is_comment(text) else "code"
     if kind_before in ("code", "comment") and blank and before is not None:
         if line.indent > 0 and line.indent >= before.indent and not _FINAL.search(text):
             return "code"
-    if _COMMENT.match(text) and (
-        kind_before in ("code", "comment") or text.startswith(("//", "/*"))
-    ):
+    if _is_comment(text) and (kind_before in ("code", "comment") or text.startswith(("//", "/*"))):
         return "comment"
     if before is not None and before.text.endswith(":") and kind_before in ("prose", "item"):
         deeper = line.indent > before.indent

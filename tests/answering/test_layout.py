@@ -96,6 +96,16 @@ def test_a_lone_comment_line_is_a_comment():
     )
 
 
+def test_a_c_preprocessor_line_is_code_and_a_hash_comment_a_comment():
+    # zlib's example: a fence that holds nothing but "#define CHUNK 16384".
+    assert kinds("The size.\n\n```c\n#define CHUNK 16384\n```")[2] == (
+        "code",
+        "#define CHUNK 16384",
+    )
+    assert kinds("```c\n#  include <io.h>\n```")[1] == ("code", "#  include <io.h>")
+    assert kinds("```sh\n# define the variables first\n```")[1][0] == "comment"
+
+
 def test_a_command_after_a_colon_is_code_and_a_manual_option_is_a_term():
     text = "Use this command line:\nvalgrind --leak-check=yes myprog arg1\nMemcheck is the tool."
     assert [k for k, _ in kinds(text)] == ["prose", "code", "prose"]

@@ -241,8 +241,10 @@ class ExtractiveAnswerer:
         if shown is not None and all(p.kind != "code" for p in chosen):
             chosen = [*_parts(found[order[0]], default), shown]  # one sentence, one block
         top = found[order[0]]
-        if expected == "list" and typed[order[0]] and top.introduces is None and top.listed:
-            chosen = [*_parts(top, default), top.listed]  # the sentence naming them, the list
+        if expected == "list" and typed[order[0]] and top.introduces is None and _listed(top):
+            chosen = [*_parts(top, default), top.follows]  # the sentence naming them, the list
+        elif not procedure and top.follows is not None and _sets_its_name(top):
+            chosen = [*_parts(top, default), top.follows]  # what it is, and its value in code
         passage = passages[top.sentence.passage]
         passage_words = set(self.weights.words(reading_text(passage)))
         rarest = focus.rarest_word(question, weights, self.weights)
@@ -545,11 +547,7 @@ def _holds(
             return True
         # ... or a paragraph naming them over a list ("libffi is missing a few features.").
         plural = asked_list(question)
-        return (
-            candidate.listed is not None
-            and plural is not None
-            and names_plural(candidate.text, plural)
-        )
+        return _listed(candidate) and plural is not None and names_plural(candidate.text, plural)
     if expected == "procedure" and candidate.term is not None:
         # Under a function's or an option's line or heading: what to use is its name.
         return holds("procedure", f"{candidate.term.text} {candidate.text}", question)
@@ -560,6 +558,26 @@ def _holds(
         # ffi_closure_free (void *writable)" over "Free memory allocated ...").
         return holds("value", f"{candidate.described.text} {candidate.text}", question)
     return holds(expected, candidate.text, question)  # type: ignore[arg-type]
+
+
+def _sets_its_name(candidate: Candidate) -> bool:
+    """Whether the candidate says what a name in code is ("CHUNK is simply the buffer size
+    ...") and the short code block after its paragraph gives it a value ("#define CHUNK
+    16384", "CHUNK = 16384")."""
+    code = candidate.follows
+    named = _OPENING_NAME.match(candidate.sentence.text)
+    if code is None or code.kind != "code" or named is None:
+        return False
+    if code.text.strip().count("\n") >= MAX_SET_LINES:
+        return False
+    setting = r"^\s*(?:#\s*define\s+|(?:const|let|var|export|static|final)\s+)*"
+    setting += rf"(?:[\w*]+\s+)?{re.escape(named.group(1))}\s*(?:[:=]\s*|\s+)[-\w.'\"]"
+    return re.search(setting, code.text, re.MULTILINE) is not None
+
+
+def _listed(candidate: Candidate) -> bool:
+    """Whether list items follow the candidate's paragraph (no colon introduces them)."""
+    return candidate.follows is not None and candidate.follows.kind == "item"
 
 
 def _asks_name(question: str) -> bool:
@@ -665,6 +683,12 @@ def _adds(more: list[Sentence], parts: list[Sentence]) -> bool:
 
 
 _TOKEN = re.compile(r"\w+")  # words and figures alike: "500" is news
+# A name in code opening a sentence that says what it is: "CHUNK is", "max_size sets".
+_OPENING_NAME = re.compile(
+    r"^`?([A-Z][A-Z0-9]*_[A-Z0-9_]+|[A-Z]{2,}[0-9]*|[a-z][a-z0-9]*_[a-z0-9_]+|[a-z]+[A-Z]\w*)`?"
+    r" (?:is|are|sets?|holds?|gives?)\b"
+)
+MAX_SET_LINES = 10  # the longest code block quoted for the value it sets
 _NAME_JOINER = re.compile(r"(?<=[A-Za-z])_+(?=[A-Za-z])")  # "ffi_closure_alloc", "max_size"
 
 

@@ -143,7 +143,10 @@ class Candidate:
     introduces: Sentence | None = None  # what it ends with a colon before: "... backstory:"
     leads: bool = False  # the first sentence under what it describes: "Schedules the ..."
     steps: Sentence | None = None  # the numbered list it is an item of, whole
-    listed: Sentence | None = None  # the list right after its paragraph: "... a few features."
+    # What comes right after its paragraph: a list no colon introduces ("libffi is missing a
+    # few features." over them), or a code block ("CHUNK is the buffer size ..." over
+    # "#define CHUNK 16384").
+    follows: Sentence | None = None
 
     @property
     def described(self) -> Sentence | None:
@@ -470,12 +473,10 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             if following.kind in ("prose", "item", "code"):
                 introduces = following  # quoted alone, "... a pair of functions:" says nothing
         steps = _numbered_list(blocks, b, text, piece) if unit.kind == "item" else None
-        # A paragraph that names a list but does not end with a colon before it.
-        closes = text[blocks[b].start : blocks[b].end].rstrip().endswith(":")
-        listed = _list_after(blocks, b, piece) if unit.kind == "prose" and not closes else None
+        follows = _after_paragraph(units, u, blocks, text, piece) if unit.kind == "prose" else None
         result.append(
             Candidate(
-                unit, context, procedure, described, default, introduces, leads, steps, listed
+                unit, context, procedure, described, default, introduces, leads, steps, follows
             )
         )
     return result
@@ -572,6 +573,24 @@ def _procedure(
     if following.kind != "item" or not units[u][0].text.rstrip().endswith(":"):
         return None
     return _list_after(blocks, first - 1, piece)
+
+
+def _after_paragraph(
+    units: list[tuple[Sentence, int]],
+    u: int,
+    blocks: list[Block],
+    text: str,
+    piece: Callable[[int, int, BlockKind], Sentence],
+) -> Sentence | None:
+    """The code block right after the paragraph of sentence ``u``, or the list items, unless
+    the paragraph ends with a colon (its last sentence introduces them)."""
+    b = units[u][1]
+    after = next((x for x in range(b + 1, len(blocks)) if blocks[x].kind not in _UNQUOTED), None)
+    if after is not None and blocks[after].kind == "code":
+        return next((x for x, other in units[u + 1 :] if other == after), None)
+    if text[blocks[b].start : blocks[b].end].rstrip().endswith(":"):
+        return None
+    return _list_after(blocks, b, piece)
 
 
 def _list_after(

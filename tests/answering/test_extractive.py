@@ -593,6 +593,22 @@ def test_a_list_question_gets_the_paragraph_naming_the_list_without_a_colon(answ
     assert "- The raw API is undocumented." in answer.text
 
 
+def test_a_name_said_what_it_is_comes_with_the_code_that_sets_its_value(answerer):
+    # zlib's annotated example: the value is only in the code after the paragraph.
+    prose = (
+        "CHUNK is simply the buffer size for feeding data to and pulling data from the zlib "
+        "routines. Larger buffer sizes would be more efficient, especially for inflate()."
+    )
+    found = [passage(f"{prose}\n\n```c\n#define CHUNK 16384\n```", "zlib_how.html")]
+    answer = ask(answerer, "What buffer size does zpipe use?", found)
+    assert answer.text.startswith("CHUNK is simply the buffer size")
+    assert answer.text.endswith("#define CHUNK 16384")
+    # Code that does not set the name is no part of the answer.
+    found = [passage(f"{prose}\n\n```c\nunsigned char in[CHUNK];\n```", "zlib_how.html")]
+    answer = ask(answerer, "What buffer size does zpipe use?", found)
+    assert answer.text.startswith("CHUNK is simply") and "unsigned char" not in answer.text
+
+
 def test_a_when_question_without_a_date_in_sight_is_answered_by_a_condition(answerer):
     text = (
         "Automatic checkpoints in SQLite are always PASSIVE checkpoints. "

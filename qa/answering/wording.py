@@ -192,7 +192,10 @@ _SIGNPOST = re.compile(
     r"|subsection|document|manual|page|guide|appendix|tutorial|article|book|part|paper)s?"
     r"\s+(?:\w+\s+)?(?:describes?|explains?|covers?|lists?|documents?|discuss(?:es)?"
     r"|introduces?|gives?|provides?|presents?|shows?|summari[sz]es?|outlines?|deals?"
-    r"|contains?|is about|will)\b",
+    r"|contains?|is about|will)\b"
+    # "The following is information for reporting bugs." (procps's bugs.md)
+    r"|^the following (?:is|are) (?:some |a |an |the )?(?:information|notes?|details?"
+    r"|instructions?|guidelines?|description|overview|summary|list)\b",
     re.IGNORECASE,
 )
 

@@ -67,3 +67,6 @@ def test_a_sentence_about_the_document_is_a_signpost():
     assert not is_signpost("This option describes the file format.")  # an option says things
     assert not is_signpost("The chapter on hashing was rewritten in 2019.")
     assert not is_signpost("Those functions which can fail return zero on failure.")
+    # What follows, announced: procps's bugs.md.
+    assert is_signpost("The following is information for reporting bugs.")
+    assert not is_signpost("The following is the default value.")

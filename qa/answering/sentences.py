@@ -77,6 +77,8 @@ _ABBREVIATIONS = {
 }
 MIN_SENTENCE_WORDS = 4  # shorter sentences are not offered as answers
 MAX_STEPS = 8  # most list items taken as the steps of a procedure
+_UNENDED_WORDS = 8  # a sentence ending in an address this long may lack its full stop
+_ADDRESS_END = re.compile(r"(?:\S+@[\w-]+(?:\.[\w-]+)+|\w+://\S+)$")  # an e-mail address, a URL
 _UNQUOTED: frozenset[BlockKind] = frozenset({"navigation", "comment"})  # blocks with no units
 # In a wrapped paragraph (PDF, man page), a line shorter than this share of the longest line
 # that is followed by a capital ends its sentence even without punctuation.
@@ -433,7 +435,12 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             # may open with a name in lower case ("libffi is missing a few features."), not
             # with a parameter's line ("callback <Function> The function to call ...").
             continue
-        if unit.kind == "prose" and not (defines or under_option) and not _FINAL.search(unit.text):
+        if (
+            unit.kind == "prose"
+            and not (defines or under_option)
+            and not _FINAL.search(unit.text)
+            and not _ends_with_address(units, u)
+        ):
             continue  # cut off by the chunk's end, or a line of a list without punctuation
         if unit.kind == "item" and _RUNS_ON.search(unit.text):
             continue  # "The parent table does not exist, or": a sentence the list goes on with
@@ -480,6 +487,19 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
             )
         )
     return result
+
+
+def _ends_with_address(units: list[tuple[Sentence, int]], u: int) -> bool:
+    """Whether sentence ``u`` ends its paragraph with an e-mail address or a URL, which a full
+    stop would spoil ("... to the email list procps@freelists.org"), and is long enough to be a
+    sentence, not a line of a list."""
+    text = units[u][0].text
+    last_of_block = u + 1 == len(units) or units[u + 1][1] != units[u][1]
+    return (
+        last_of_block
+        and _ADDRESS_END.search(text) is not None
+        and (len(text.split()) >= _UNENDED_WORDS)
+    )
 
 
 def _is_definition(block: Block, text: str) -> bool:

@@ -100,6 +100,22 @@ def test_a_sentence_cut_by_the_chunk_edges_is_not_a_candidate():
     assert texts(text) == ["Memcheck reports uninitialised values."]
 
 
+def test_a_sentence_ending_in_an_address_needs_no_full_stop():
+    # procps's bugs.md; a line cut off, or a short one of a list, is still none.
+    text = (
+        "Where to send\n\n"
+        "Alternatively send comments, bug reports, patches, etc.\n"
+        "to the email list procps@freelists.org"
+    )
+    assert texts(text) == [text.split("\n\n")[1]]
+    assert texts("Reports go to the list.\n\nSee the mailing list at lists.example.org") == [
+        "Reports go to the list."
+    ]
+    assert texts("Reports go to the list.\n\nThe tracker is at https://example.org") == [
+        "Reports go to the list."
+    ]
+
+
 def test_a_sentence_that_refers_back_brings_the_one_before_it():
     text = "The cache is cleared every night by a timer. This keeps the disk from filling up."
     found = candidates([passage(text)])

@@ -258,6 +258,8 @@ _ALTERNATIVE = re.compile(
 _DEFAULT = re.compile(
     r"\[default:\s*[^\]\s][^\]]*\]|\bdefault:\s*\S|\bdefaults? to\b"
     r"|\bdefault (?:\w+ )?(?:of (?:\S+ ){1,3})?(?:is|are|was)\b"
+    # said of the value just named: "This is the default/status quo.", "gzip (the default)"
+    r"|\b(?:is|are|was) the default\b(?! \w)|\((?:the )?default\)"
     # what happens when the caller gives none: "If no argument is given, ...", "If omitted, ..."
     r"|\b(?:if|when)\s+(?:no\s+\w+(?:\s+\w+)?\s+(?:is|are)\s+|(?:it\s+is\s+|they\s+are\s+)?not\s+)"
     r"(?:given|specified|provided|passed|supplied)\b|\b(?:if|when)\s+omitted\b",

@@ -246,6 +246,10 @@ def test_a_default_is_stated_with_its_value():
     assert states_default("The default value of this macro is 1 billion.")
     assert not states_default("By default, the output goes to standard error.")
     assert not states_default("Returns the default directory for temporary files.")
+    # ... or of the value just named (dpkg's rootless-builds spec), or beside it.
+    assert states_default('If "binary-targets", ... under (fake)root. This is the default.')
+    assert states_default("Compress the output with gzip (the default) or bzip2.")
+    assert not states_default("Which of them is the default one depends on the build.")
 
 
 def test_a_bound_is_asked_for_and_stated_with_its_figure():

@@ -704,7 +704,9 @@ def holds(kind: AnswerType, text: str, question: str) -> bool:
         if numeric:
             found = [v for v in found if any(c.isdigit() for c in v)]
         return any(_new(v, asked) for v in found)
-    # A procedure: an instruction, or a command, option or code literal the question lacks.
+    # A procedure: an instruction, or a command, option or code literal the question lacks
+    # (not a word in capitals: "yq transcodes YAML documents to JSON" says no way to do it).
     if _IMPERATIVE.match(text.lstrip()) or _IMPERATIVE_AFTER.search(text):
         return True
-    return any(_new(m.group(), asked) for m in _CODE.finditer(text))
+    found = (m.group() for m in _CODE.finditer(text))
+    return any(_new(code, asked) for code in found if not code.isalpha() or not code.isupper())

@@ -134,6 +134,10 @@ def test_dates_places_quantities_values_and_procedures():
     assert holds("procedure", "First create an ffi_cif object for the function.", question)
     assert holds("procedure", "The stream goes to deflateInit first.", "How do I start?")
     assert not holds("procedure", "The function is called with its arguments.", question)
+    # A word in capitals is no command ("JSON"); a constant with its underscore is code.
+    question = "How do I edit a YAML file in place with yq?"
+    assert not holds("procedure", "yq transcodes YAML documents to JSON for jq.", question)
+    assert holds("procedure", "It is set with XML_PARSE_HUGE.", question)
     # An instruction after a colon or a semicolon; "use" as a noun is none.
     at = "How do I cancel an at job?"
     assert holds("procedure", "For at tasks, it is almost as easy: run atrm task-number.", at)

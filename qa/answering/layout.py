@@ -455,7 +455,8 @@ def _kind(
     if (
         (_MD_HEADING.match(text) and not prompt)
         or _fold_title(text) in titles
-        or _wrapped_title(lines, i, titles)
+        # (not the rule under a title: "=====" under "Why use man-db instead of man?")
+        or (_wrapped_title(lines, i, titles) and not _RULE.match(text))
     ):
         return "heading"
     if text.endswith(("#", "¶")) and len(text.split()) <= HEADING_WORDS and text[:1].isupper():
@@ -543,14 +544,20 @@ def _kind(
         or kind_before not in ("prose", "item")
         or bool(re.search(r"[.!?:]['\"”’)\]]*$", before.text))
     )
-    if starts_paragraph and looks_like_term(text) and after is not None:
+    # A line that a lower-case one goes on from, as flush, wraps a sentence: "The man
+    # (currently http://…) and man-db" over "packages forked from a common code base ...".
+    wraps = after is not None and lines[i + 1] is after and after.indent == line.indent
+    wraps = wraps and after.text[:1].islower()
+    if starts_paragraph and looks_like_term(text) and after is not None and not wraps:
         if not looks_like_term(after.text):
             return "term"
         # The short spelling over the long one ("-a" over "--append"), then the description.
         if lines[i + 1] is after and _is_option_pair(text, after.text):
             return "term"
-    if (before is None or blank or kind_before in ("heading", "navigation")) and looks_like_heading(
-        text
+    if (
+        (before is None or blank or kind_before in ("heading", "navigation"))
+        and looks_like_heading(text)
+        and not wraps
     ):
         if after is None or _next_is_blank(lines, i) or not looks_like_heading(after.text):
             return "heading"

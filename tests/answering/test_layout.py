@@ -96,6 +96,24 @@ def test_a_lone_comment_line_is_a_comment():
     )
 
 
+def test_a_line_that_a_lower_case_line_goes_on_from_is_prose_not_a_heading_or_term():
+    # man-db's FAQ: a title underlined, then a sentence wrapped after a URL in brackets.
+    text = (
+        "Why use man-db instead of man?\n"
+        "==============================\n\n"
+        "The man (currently http://example.org/man/) and man-db\n"
+        "packages forked from a common code base in the mid-1990s."
+    )
+    section = "Frequently Asked Questions › Why use man-db instead of man?"
+    assert kinds(text, section) == [
+        ("heading", "Why use man-db instead of man?"),
+        ("navigation", "=============================="),
+        ("prose", text.split("\n\n")[1]),
+    ]
+    # An option's line over its description, indented, is still a term.
+    assert kinds("--in-place, -i\n    edit files in place")[0][0] == "term"
+
+
 def test_a_c_preprocessor_line_is_code_and_a_hash_comment_a_comment():
     # zlib's example: a fence that holds nothing but "#define CHUNK 16384".
     assert kinds("The size.\n\n```c\n#define CHUNK 16384\n```")[2] == (

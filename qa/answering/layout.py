@@ -284,7 +284,8 @@ def looks_like_code(line: str) -> bool:
         or _STATEMENT_END.search(line)
         or (line.endswith(";") and _CODE_CHARS.search(line))
         or (_ENDS_CODE.search(line) and not has_verb(line))
-        or _COMMENT.match(line)  # a comment, or a C preprocessor line
+        or _COMMENT.match(line)
+        or _C_DIRECTIVE.match(line)
     )
 
 
@@ -453,7 +454,7 @@ def _kind(
         and before.text.endswith(":")
     )
     if (
-        (_MD_HEADING.match(text) and not prompt)
+        (_MD_HEADING.match(text) and not prompt and not _C_DIRECTIVE.match(text))
         or _fold_title(text) in titles
         # (not the rule under a title: "=====" under "Why use man-db instead of man?")
         or (_wrapped_title(lines, i, titles) and not _RULE.match(text))

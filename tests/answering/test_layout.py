@@ -122,6 +122,13 @@ def test_a_c_preprocessor_line_is_code_and_a_hash_comment_a_comment():
     )
     assert kinds("```c\n#  include <io.h>\n```")[1] == ("code", "#  include <io.h>")
     assert kinds("```sh\n# define the variables first\n```")[1][0] == "comment"
+    # ... and unfenced, as a web page's <pre> reads: no line of it is a Markdown heading.
+    code = "#if defined(MSDOS)\n#  include <io.h>\n#else\n#  define SET_BINARY_MODE(file)\n#endif"
+    assert kinds(f"{code}\n\nCHUNK is the buffer size.") == [
+        ("code", code),
+        ("prose", "CHUNK is the buffer size."),
+    ]
+    assert kinds("# Install the package\n\nRun make.")[0][0] == "heading"
 
 
 def test_a_command_after_a_colon_is_code_and_a_manual_option_is_a_term():

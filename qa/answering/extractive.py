@@ -570,8 +570,10 @@ def _sets_its_name(candidate: Candidate) -> bool:
         return False
     if code.text.strip().count("\n") >= MAX_SET_LINES:
         return False
+    # "#define CHUNK 16384", "CHUNK = 16384", "const int CHUNK = 16384;", "chunk_size: 4096"
     setting = r"^\s*(?:#\s*define\s+|(?:const|let|var|export|static|final)\s+)*"
-    setting += rf"(?:[\w*]+\s+)?{re.escape(named.group(1))}\s*(?:[:=]\s*|\s+)[-\w.'\"]"
+    setting += rf"(?:[\w*]+\s+)?{re.escape(named.group(1))}"
+    setting += r"(?:\s*[:=]\s*[-\w.'\"]|\s+(?:-?\d|['\"]))"
     return re.search(setting, code.text, re.MULTILINE) is not None
 
 

@@ -495,11 +495,8 @@ def _ends_with_address(units: list[tuple[Sentence, int]], u: int) -> bool:
     sentence, not a line of a list."""
     text = units[u][0].text
     last_of_block = u + 1 == len(units) or units[u + 1][1] != units[u][1]
-    return (
-        last_of_block
-        and _ADDRESS_END.search(text) is not None
-        and (len(text.split()) >= _UNENDED_WORDS)
-    )
+    long_enough = len(text.split()) >= _UNENDED_WORDS
+    return last_of_block and long_enough and _ADDRESS_END.search(text) is not None
 
 
 def _is_definition(block: Block, text: str) -> bool:

@@ -604,9 +604,10 @@ def test_a_name_said_what_it_is_comes_with_the_code_that_sets_its_value(answerer
     assert answer.text.startswith("CHUNK is simply the buffer size")
     assert answer.text.endswith("#define CHUNK 16384")
     # Code that does not set the name is no part of the answer.
-    found = [passage(f"{prose}\n\n```c\nunsigned char in[CHUNK];\n```", "zlib_how.html")]
-    answer = ask(answerer, "What buffer size does zpipe use?", found)
-    assert answer.text.startswith("CHUNK is simply") and "unsigned char" not in answer.text
+    for code in ("unsigned char in[CHUNK];", "echo CHUNK is the size"):
+        found = [passage(f"{prose}\n\n```c\n{code}\n```", "zlib_how.html")]
+        answer = ask(answerer, "What buffer size does zpipe use?", found)
+        assert answer.text.startswith("CHUNK is simply") and code not in answer.text
 
 
 def test_a_when_question_without_a_date_in_sight_is_answered_by_a_condition(answerer):

@@ -23,6 +23,7 @@ from embeddings.cache import EmbeddingCache
 from embeddings.encoder import Encoder
 from qa.answering import focus
 from qa.answering.answer_types import (
+    IDENTIFIER,
     answer_type,
     asked_list,
     asks_count,
@@ -665,7 +666,9 @@ def _answer_and_passage_vectors(
 def _term_overlap(weights: dict[str, float], sentence: str, lexical: WordWeights) -> float:
     """Share of the question's IDF ``weights`` carried by words the sentence also has, in [0, 1]:
     the parts of a name count ("ffi_closure_alloc" says "closure")."""
-    words = set(lexical.words(sentence)) | set(lexical.words(_NAME_JOINER.sub(" ", sentence)))
+    words = set(lexical.words(sentence))
+    if _NAME_JOINER.search(sentence):
+        words |= set(lexical.words(_NAME_JOINER.sub(" ", sentence)))
     return _share_held(weights, words)
 
 
@@ -687,8 +690,7 @@ def _adds(more: list[Sentence], parts: list[Sentence]) -> bool:
 _TOKEN = re.compile(r"\w+")  # words and figures alike: "500" is news
 # A name in code opening a sentence that says what it is: "CHUNK is", "max_size sets".
 _OPENING_NAME = re.compile(
-    r"^`?([A-Z][A-Z0-9]*_[A-Z0-9_]+|[A-Z]{2,}[0-9]*|[a-z][a-z0-9]*_[a-z0-9_]+|[a-z]+[A-Z]\w*)`?"
-    r" (?:is|are|sets?|holds?|gives?)\b"
+    rf"^`?({IDENTIFIER}|[A-Z]{{2,}}[0-9]*)`? (?:is|are|sets?|holds?|gives?)\b"
 )
 MAX_SET_LINES = 10  # the longest code block quoted for the value it sets
 _NAME_JOINER = re.compile(r"(?<=[A-Za-z])_+(?=[A-Za-z])")  # "ffi_closure_alloc", "max_size"

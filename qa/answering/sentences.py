@@ -483,7 +483,15 @@ def _passage_candidates(index: int, passage: Passage) -> list[Candidate]:
         follows = _after_paragraph(units, u, blocks, text, piece) if unit.kind == "prose" else None
         result.append(
             Candidate(
-                unit, context, procedure, described, default, introduces, leads, steps, follows
+                unit,
+                context=context,
+                procedure=procedure,
+                term=described,
+                default=default,
+                introduces=introduces,
+                leads=leads,
+                steps=steps,
+                follows=follows,
             )
         )
     return result
@@ -589,7 +597,7 @@ def _procedure(
         return following
     if following.kind != "item" or not units[u][0].text.rstrip().endswith(":"):
         return None
-    return _list_after(blocks, first - 1, piece)
+    return _items_from(blocks, first, piece)
 
 
 def _after_paragraph(
@@ -607,15 +615,14 @@ def _after_paragraph(
         return next((x for x, other in units[u + 1 :] if other == after), None)
     if text[blocks[b].start : blocks[b].end].rstrip().endswith(":"):
         return None
-    return _list_after(blocks, b, piece)
+    return _items_from(blocks, b + 1, piece)
 
 
-def _list_after(
-    blocks: list[Block], at: int, piece: Callable[[int, int, BlockKind], Sentence]
+def _items_from(
+    blocks: list[Block], first: int, piece: Callable[[int, int, BlockKind], Sentence]
 ) -> Sentence | None:
-    """The list items right after block ``at`` (its first ``MAX_STEPS``), whole; None when
-    no item follows it."""
-    first = at + 1
+    """The list whose first item is block ``first`` (its first ``MAX_STEPS`` items), whole;
+    None when block ``first`` is no item."""
     if first >= len(blocks) or blocks[first].kind != "item":
         return None
     last = first
